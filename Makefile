@@ -1,0 +1,39 @@
+# The two README commands and a few conveniences. Every target installs the
+# Debian packages it needs first (scripts/install-deps.sh is a no-op when all
+# are present).
+JOBS ?= 2
+EXAMPLE ?= scenarios/payments-baseline.yaml
+# CI=true (as CI sets it) turns warnings into errors.
+WERROR ?= $(if $(CI),ON,OFF)
+
+.PHONY: all deps build run test bench asan debug clean
+
+all: build
+
+deps:
+	@bash scripts/install-deps.sh
+
+build: deps
+	@cmake --preset release -DRELSIM_WERROR=$(WERROR) >/dev/null
+	@cmake --build --preset release -j $(JOBS)
+
+run: build
+	./build/release/cli/relsim kernel-demo
+
+test: build
+	ctest --preset release
+
+bench: build
+	./build/release/bench/relsim_bench --benchmark_counters_tabular=true
+
+asan: deps
+	@cmake --preset asan -DRELSIM_WERROR=$(WERROR) >/dev/null
+	@cmake --build --preset asan -j $(JOBS)
+	ctest --preset asan
+
+debug: deps
+	@cmake --preset debug -DRELSIM_WERROR=$(WERROR) >/dev/null
+	@cmake --build --preset debug -j $(JOBS)
+
+clean:
+	rm -rf build
