@@ -1,0 +1,23 @@
+// The relsim program's subcommands. Each `add_*_command` registers one
+// subcommand on the root CLI11 app; its callback throws on error and `main`
+// turns the exception into a message and an exit code:
+//   0 ok, 1 invalid input (bad file, bad value, unwritable output),
+//   2 usage error (unknown flag, missing argument), 3 a trial failed.
+#pragma once
+
+#include <CLI/CLI.hpp>
+
+namespace relsim::cli {
+
+enum ExitCode : int { exit_ok = 0, exit_invalid_input = 1, exit_usage = 2, exit_trial_failed = 3 };
+
+/// `relsim kernel-demo`: the kernel's machine-repair example with its exact answer.
+void add_kernel_demo_command(CLI::App& app);
+/// `relsim validate FILE...`: loads and checks files, prints a one-line summary each.
+void add_validate_command(CLI::App& app);
+/// `relsim graph FILE --format dot|json`: the dependency graph.
+void add_graph_command(CLI::App& app);
+/// `relsim schema`: prints the JSON Schema of every kind.
+void add_schema_command(CLI::App& app);
+
+}  // namespace relsim::cli

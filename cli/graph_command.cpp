@@ -1,0 +1,311 @@
+// `relsim graph FILE [--format dot|json] [--output PATH] [--set path=value]`:
+// the dependency graph of the system in FILE (or of the system a Scenario or
+// GameDay in FILE names), after the same checks `relsim validate` runs.
+// DOT: components as nodes (box service, cylinder datastore, hexagon cache),
+// edges styled by dependency type (solid hard, dashed soft with its fallback,
+// dotted cache and backing), zones as clusters holding where each component
+// runs. JSON: nodes, edges, zones and the topological order. Layout of both
+// in docs/graph.md. `--output` writes atomically (PATH.tmp, then rename).
+#include <algorithm>
+#include <cctype>
+#include <cstdio>
+#include <iostream>
+#include <memory>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "cli/commands.hpp"
+#include "cli/output_file.hpp"
+#include "models/compiled_model.hpp"
+#include "models/loader.hpp"
+#include "models/model_checks.hpp"
+#include "models/topology.hpp"
+
+namespace relsim::cli {
+
+namespace {
+
+using models::ComponentKind;
+using models::EdgeType;
+using models::System;
+using models::Topology;
+
+struct GraphOptions {
+  std::string file;
+  std::string format = "dot";
+  std::string output;
+  std::vector<std::string> overrides;
+};
+
+/// A number with 15 significant digits, so that `1 - 0.9` prints as `0.1`.
+std::string number(double v) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%.15g", v);
+  return buf;
+}
+
+/// `99%`, `10%`, `12.5%` (6 significant digits: for labels).
+std::string percent(double fraction) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%.6g%%", fraction * 100.0);
+  return buf;
+}
+
+/// A double-quoted string for DOT or JSON: quotes and backslashes escaped,
+/// a newline as `\n` (a line break in DOT labels), other control characters as `\u00XX`.
+std::string quoted(const std::string& s) {
+  std::string out = "\"";
+  for (const char c : s) {
+    if (c == '"' || c == '\\') {
+      out += '\\';
+      out += c;
+    } else if (c == '\n') {
+      out += "\\n";
+    } else if (static_cast<unsigned char>(c) < 0x20) {
+      char buf[8];
+      std::snprintf(buf, sizeof buf, "\\u%04x", static_cast<unsigned>(c));
+      out += buf;
+    } else {
+      out += c;
+    }
+  }
+  return out + "\"";
+}
+
+/// Replicas of service `v` in its `slot`-th zone at t = 0.
+int replicas_in(const System& s, const models::TopologyVertex& v, std::size_t slot) {
+  const auto& svc = s.services[v.index];
+  return models::initial_replicas(svc.replicas, static_cast<int>(svc.zones.size()),
+                                  static_cast<int>(slot));
+}
+
+/// `component in zone`: replicas, primary, replica or nodes, with a count for services.
+std::string placement_label(const System& s, const Topology& t, models::VertexId v,
+                            models::ZoneId z) {
+  const auto& vx = t.vertex(v);
+  const auto& zones = t.zones_of(v);
+  switch (vx.kind) {
+    case ComponentKind::service:
+      for (std::size_t slot = 0; slot < zones.size(); ++slot) {
+        if (zones[slot] == z) return vx.name + " \u00d7" + std::to_string(replicas_in(s, vx, slot));
+      }
+      return vx.name;
+    case ComponentKind::datastore:
+      return vx.name + (zones.front() == z ? " primary" : " replica");
+    case ComponentKind::cache:
+      return vx.name + " node";
+  }
+  return vx.name;
+}
+
+std::string node_label(const System& s, const models::TopologyVertex& v) {
+  switch (v.kind) {
+    case ComponentKind::service: {
+      const auto& svc = s.services[v.index];
+      return v.name + "\n" + std::to_string(svc.replicas) + " \u00d7 " +
+             number(svc.capacity_per_replica) + " req/s";
+    }
+    case ComponentKind::datastore: {
+      const auto& ds = s.datastores[v.index];
+      return v.name + (ds.capacity > 0 ? "\n" + number(ds.capacity) + " req/s" : "");
+    }
+    case ComponentKind::cache:
+      return v.name + "\nhit ratio " + percent(s.caches[v.index].hit_ratio);
+  }
+  return v.name;
+}
+
+std::string dot(const System& s, const Topology& t) {
+  static const char* kShape[] = {"box", "cylinder", "hexagon"};  // by ComponentKind
+  std::string out = "// relsim graph of system " + quoted(s.name) + "; layout: dot -Tsvg\n";
+  out += "digraph " + quoted(s.name) + " {\n";
+  out +=
+      "  graph [rankdir=TB, fontname=\"Helvetica\", label=" + quoted(s.name) + ", labelloc=t];\n";
+  out += "  node [fontname=\"Helvetica\", fontsize=11];\n";
+  out += "  edge [fontname=\"Helvetica\", fontsize=9];\n\n";
+  out += "  // Components: box = service, cylinder = datastore, hexagon = cache.\n";
+  for (const auto& v : t.vertices()) {
+    out += "  " + quoted(v.name) + " [shape=" + kShape[static_cast<int>(v.kind)] +
+           ", label=" + quoted(node_label(s, v)) + "];\n";
+  }
+  out += "\n  // Dependencies: solid = hard, dashed = soft (label: fallback), dotted = cache.\n";
+  for (const auto& e : t.edges()) {
+    std::string attrs;
+    switch (e.type) {
+      case EdgeType::hard:
+        attrs = "style=solid";
+        break;
+      case EdgeType::soft:
+        attrs = "style=dashed, label=" +
+                quoted("fallback" + (e.fallback.empty() ? "" : ": " + e.fallback) + " (" +
+                       percent(e.fallback_success) + ")");
+        break;
+      case EdgeType::cache:
+        attrs = "style=dotted, label=\"cache\"";
+        break;
+      case EdgeType::backing:
+        attrs = "style=dotted, label=" + quoted("misses (" + percent(e.call_fraction) + ")");
+        break;
+    }
+    if (e.type != EdgeType::backing && e.call_fraction < 1.0) {
+      attrs += ", taillabel=" + quoted(percent(e.call_fraction));
+    }
+    out += "  " + quoted(t.vertex(e.from).name) + " -> " + quoted(t.vertex(e.to).name) + " [" +
+           attrs + "];\n";
+  }
+  out += "\n  // Zones (failure domains) and what runs in each.\n";
+  std::set<std::string> cluster_ids;
+  for (models::ZoneId z = 0; z < t.zone_count(); ++z) {
+    std::string id = "cluster_";
+    for (const char c : t.zone_name(z)) id += std::isalnum(static_cast<unsigned char>(c)) ? c : '_';
+    for (int n = 2; !cluster_ids.insert(id).second; ++n) id += "_" + std::to_string(n);
+    out += "  subgraph " + id + " {\n";
+    out += "    label=" + quoted(t.zone_name(z)) + "; style=rounded; color=gray50;\n";
+    for (const auto& m : t.zone_members(z)) {
+      const auto& v = t.vertex(m.vertex);
+      out += "    " + quoted(t.zone_name(z) + "/" + v.name) +
+             " [shape=" + kShape[static_cast<int>(v.kind)] +
+             ", style=dashed, fontsize=9, label=" + quoted(placement_label(s, t, m.vertex, z)) +
+             "];\n";
+    }
+    out += "  }\n";
+  }
+  out += "\n  // Each component linked to where it runs (thin gray lines, no arrow).\n";
+  for (models::ZoneId z = 0; z < t.zone_count(); ++z) {
+    for (const auto& m : t.zone_members(z)) {
+      const auto& name = t.vertex(m.vertex).name;
+      out += "  " + quoted(t.zone_name(z) + "/" + name) + " -> " + quoted(name) +
+             " [dir=none, color=gray75, penwidth=0.6];\n";
+    }
+  }
+  return out + "}\n";
+}
+
+std::string names_json(const Topology& t, const std::vector<models::VertexId>& ids) {
+  std::string out = "[";
+  for (std::size_t i = 0; i < ids.size(); ++i) {
+    out += (i ? ", " : "") + quoted(t.vertex(ids[i]).name);
+  }
+  return out + "]";
+}
+
+std::string zones_json(const Topology& t, const std::vector<models::ZoneId>& ids) {
+  std::string out = "[";
+  for (std::size_t i = 0; i < ids.size(); ++i) out += (i ? ", " : "") + quoted(t.zone_name(ids[i]));
+  return out + "]";
+}
+
+std::string json(const System& s, const Topology& t) {
+  std::string out = "{\n  \"system\": " + quoted(s.name) + ",\n  \"nodes\": [\n";
+  for (models::VertexId v = 0; v < t.vertex_count(); ++v) {
+    const auto& vx = t.vertex(v);
+    out += "    {\"id\": " + std::to_string(v) + ", \"name\": " + quoted(vx.name) +
+           ", \"kind\": " + quoted(models::to_string(vx.kind));
+    switch (vx.kind) {
+      case ComponentKind::service: {
+        const auto& svc = s.services[vx.index];
+        out += ", \"replicas\": " + std::to_string(svc.replicas) +
+               ", \"capacityPerReplica\": " + number(svc.capacity_per_replica);
+        break;
+      }
+      case ComponentKind::datastore:
+        out += ", \"capacity\": " + number(s.datastores[vx.index].capacity);
+        break;
+      case ComponentKind::cache: {
+        const auto& c = s.caches[vx.index];
+        out +=
+            ", \"hitRatio\": " + number(c.hit_ratio) + ", \"backing\": " + quoted(c.backing.name);
+        break;
+      }
+    }
+    std::vector<models::VertexId> dependents;
+    for (const auto& r : t.dependents_of(v)) dependents.push_back(r.vertex);
+    out += ", \"zones\": " + zones_json(t, t.zones_of(v)) +
+           ", \"dependents\": " + names_json(t, dependents) + "}";
+    out += v + 1 < t.vertex_count() ? ",\n" : "\n";
+  }
+  out += "  ],\n  \"edges\": [\n";
+  for (std::size_t i = 0; i < t.edges().size(); ++i) {
+    const auto& e = t.edges()[i];
+    out += "    {\"from\": " + quoted(t.vertex(e.from).name) +
+           ", \"to\": " + quoted(t.vertex(e.to).name) +
+           ", \"type\": " + quoted(models::to_string(e.type)) +
+           ", \"callFraction\": " + number(e.call_fraction);
+    if (e.type == EdgeType::soft) {
+      out += ", \"fallback\": " + quoted(e.fallback) +
+             ", \"fallbackSuccess\": " + number(e.fallback_success);
+    }
+    out += "}";
+    out += i + 1 < t.edges().size() ? ",\n" : "\n";
+  }
+  out += "  ],\n  \"zones\": [\n";
+  for (models::ZoneId z = 0; z < t.zone_count(); ++z) {
+    out += "    {\"name\": " + quoted(t.zone_name(z)) +
+           ", \"region\": " + quoted(s.zones[z].region) + ", \"members\": [";
+    const auto& members = t.zone_members(z);
+    for (std::size_t i = 0; i < members.size(); ++i) {
+      const auto& m = members[i];
+      const auto& vx = t.vertex(m.vertex);
+      out += std::string(i ? ", " : "") + "{\"component\": " + quoted(vx.name) +
+             ", \"role\": " + quoted(models::to_string(m.role));
+      if (m.role == models::ZoneRole::service_replicas) {
+        const auto& zones = t.zones_of(m.vertex);
+        const auto slot =
+            static_cast<std::size_t>(std::find(zones.begin(), zones.end(), z) - zones.begin());
+        out += ", \"replicas\": " + std::to_string(replicas_in(s, vx, slot));
+      }
+      out += "}";
+    }
+    out += "]}";
+    out += z + 1 < t.zone_count() ? ",\n" : "\n";
+  }
+  out += "  ],\n  \"topologicalOrder\": " + names_json(t, t.topological_order()) + "\n}\n";
+  return out;
+}
+
+/// The system of FILE: its first System document, else the system its first
+/// Scenario or GameDay names (with that document's overrides).
+System system_of(const GraphOptions& o) {
+  const auto docs = models::load_files({o.file}, o.overrides);
+  if (!docs.systems.empty()) return docs.systems.front();
+  if (!docs.scenarios.empty()) return models::load_scenario(o.file, o.overrides).system;
+  if (!docs.game_days.empty()) return models::load_game_day(o.file, o.overrides).system;
+  throw models::InputError({o.file, 0, 0}, "no System, Scenario or GameDay document in file");
+}
+
+void run_graph(const GraphOptions& o) {
+  const System s = system_of(o);
+  const Topology t = Topology::build(s);
+  models::check_system(s, t);
+  const std::string text = o.format == "json" ? json(s, t) : dot(s, t);
+  if (o.output.empty()) {
+    std::cout << text;
+  } else {
+    write_file_atomically(o.output, text);
+  }
+}
+
+}  // namespace
+
+void add_graph_command(CLI::App& app) {
+  auto opts = std::make_shared<GraphOptions>();
+  CLI::App* cmd = app.add_subcommand(
+      "graph",
+      "Print the dependency graph of a system: DOT (zones as clusters, edge style by\n"
+      "dependency type; render with `dot -Tsvg`) or JSON (nodes, edges, zones, topological "
+      "order).");
+  cmd->add_option("file", opts->file, "A file with a System (or a Scenario/GameDay naming one)")
+      ->required();
+  cmd->add_option("--format", opts->format, "Output format")
+      ->check(CLI::IsMember({"dot", "json"}))
+      ->capture_default_str();
+  cmd->add_option("-o,--output", opts->output,
+                  "Write to this file (atomically) instead of standard output");
+  cmd->add_option("--set", opts->overrides,
+                  "Override a value, e.g. services.payment-api.replicas=8 (repeatable)")
+      ->allow_extra_args(false);
+  cmd->callback([opts] { run_graph(*opts); });
+}
+
+}  // namespace relsim::cli

@@ -1,0 +1,43 @@
+// The relsim program: parses the command line (CLI11) and maps errors to the
+// documented exit codes (see cli/commands.hpp and docs/cli.md).
+#include <iostream>
+
+#include "cli/commands.hpp"
+#include "models/diagnostics.hpp"
+#include "sim/runner.hpp"
+
+int main(int argc, char** argv) {
+  CLI::App app{
+      "relsim: a discrete-event simulator for reliability engineering and chaos game days.\n"
+      "Monte Carlo trials of a system described in YAML: MTTR, SLO attainment, error budgets,\n"
+      "pages per shift, and game-day plans, with confidence intervals."};
+  app.name("relsim");
+  app.set_version_flag("--version", std::string("relsim ") + RELSIM_VERSION);
+  app.require_subcommand(1);
+  app.fallthrough();
+
+  relsim::cli::add_validate_command(app);
+  relsim::cli::add_graph_command(app);
+  relsim::cli::add_schema_command(app);
+  relsim::cli::add_kernel_demo_command(app);
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::Success& e) {
+    return app.exit(e);
+  } catch (const CLI::ParseError& e) {
+    app.exit(e);
+    return relsim::cli::exit_usage;
+  } catch (const relsim::models::InputError& e) {
+    // Already one `file:line:col: error: ...` line per problem.
+    std::cerr << e.what() << '\n';
+    return relsim::cli::exit_invalid_input;
+  } catch (const relsim::sim::TrialFailure& e) {
+    std::cerr << "relsim: error: " << e.what() << '\n';
+    return relsim::cli::exit_trial_failed;
+  } catch (const std::exception& e) {
+    std::cerr << "relsim: error: " << e.what() << '\n';
+    return relsim::cli::exit_invalid_input;
+  }
+  return relsim::cli::exit_ok;
+}

@@ -1,0 +1,117 @@
+// JSON values for generated files (see json_node.hpp).
+#include "models/json_node.hpp"
+
+#include <charconv>
+
+namespace relsim::models {
+
+namespace {
+
+void newline(std::string& out, int indent) {
+  out += '\n';
+  out.append(static_cast<std::size_t>(indent), ' ');
+}
+
+}  // namespace
+
+std::string json_quote(std::string_view text) {
+  std::string out = "\"";
+  for (char c : text) {
+    switch (c) {
+      case '"':
+        out += "\\\"";
+        break;
+      case '\\':
+        out += "\\\\";
+        break;
+      case '\b':
+        out += "\\b";
+        break;
+      case '\f':
+        out += "\\f";
+        break;
+      case '\n':
+        out += "\\n";
+        break;
+      case '\r':
+        out += "\\r";
+        break;
+      case '\t':
+        out += "\\t";
+        break;
+      default:
+        if (static_cast<unsigned char>(c) < 0x20) {
+          static constexpr char kHex[] = "0123456789abcdef";
+          out += "\\u00";
+          out += kHex[(c >> 4) & 0xf];
+          out += kHex[c & 0xf];
+        } else {
+          out += c;  // UTF-8 passes through: JSON text is UTF-8
+        }
+    }
+  }
+  return out + "\"";
+}
+
+JsonNode JsonNode::strings(const std::vector<std::string>& items) {
+  Array a;
+  for (const auto& s : items) a.emplace_back(s);
+  return a;
+}
+
+JsonNode& JsonNode::set(std::string_view key, JsonNode value) {
+  auto& object = std::get<Object>(value_);
+  for (auto& [k, v] : object) {
+    if (k == key) return v = std::move(value);
+  }
+  object.emplace_back(std::string(key), std::move(value));
+  return object.back().second;
+}
+
+JsonNode& JsonNode::merge(JsonNode other) {
+  for (auto& [k, v] : std::get<Object>(other.value_)) set(k, std::move(v));
+  return *this;
+}
+
+bool JsonNode::is_scalar() const {
+  return !std::holds_alternative<Array>(value_) && !std::holds_alternative<Object>(value_);
+}
+
+void JsonNode::write(std::string& out, int indent) const {
+  if (const auto* b = std::get_if<bool>(&value_)) {
+    out += *b ? "true" : "false";
+  } else if (const auto* i = std::get_if<std::int64_t>(&value_)) {
+    out += std::to_string(*i);
+  } else if (const auto* d = std::get_if<double>(&value_)) {
+    char buf[32];
+    auto [end, ec] = std::to_chars(buf, buf + sizeof buf, *d);
+    out.append(buf, ec == std::errc() ? end : buf);
+  } else if (const auto* s = std::get_if<std::string>(&value_)) {
+    out += json_quote(*s);
+  } else if (const auto* a = std::get_if<Array>(&value_)) {
+    bool flat = true;  // arrays of scalars (`required`, `enum`) stay on one line
+    for (const JsonNode& item : *a) flat = flat && item.is_scalar();
+    out += '[';
+    for (std::size_t k = 0; k < a->size(); ++k) {
+      if (k > 0) out += flat ? ", " : ",";
+      if (!flat) newline(out, indent + 2);
+      (*a)[k].write(out, indent + 2);
+    }
+    if (!flat && !a->empty()) newline(out, indent);
+    out += ']';
+  } else {
+    const auto& o = std::get<Object>(value_);
+    out += '{';
+    for (std::size_t k = 0; k < o.size(); ++k) {
+      if (k > 0) out += ',';
+      newline(out, indent + 2);
+      out += json_quote(o[k].first);
+      out += ": ";
+      o[k].second.write(out, indent + 2);
+    }
+    if (!o.empty()) newline(out, indent);
+    out += '}';
+  }
+}
+
+}  // namespace relsim::models

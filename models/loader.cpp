@@ -1,0 +1,305 @@
+// Files -> documents -> structs: parsing, dispatch by kind, overrides, system
+// resolution for scenarios and game days, and the public entry points.
+#include "models/loader.hpp"
+
+#include <algorithm>
+#include <filesystem>
+#include <fstream>
+#include <memory>
+#include <sstream>
+
+#include "models/loader_internal.hpp"
+
+namespace relsim::models {
+
+namespace {
+
+using detail::OverrideTarget;
+using detail::ParsedOverride;
+using detail::Reader;
+using detail::Sink;
+
+const std::vector<std::string> kKinds = {"System", "Scenario", "GameDay"};
+
+struct ParsedDoc {
+  std::string file;
+  YAML::Node node;
+  std::string kind;  // empty: not a usable document (already reported)
+  std::shared_ptr<const std::string> text;
+  std::size_t index = 0;  // in YAML::LoadAll(*text)
+};
+
+/// A private copy of a document to edit. Re-parsed rather than YAML::Clone'd:
+/// Clone drops the marks that locate errors.
+YAML::Node fresh(const ParsedDoc& doc) {
+  if (!doc.text) return doc.node;
+  return YAML::LoadAll(*doc.text).at(doc.index);
+}
+
+/// Parses every document of `text`; a YAML syntax error is one located diagnostic.
+std::vector<ParsedDoc> parse_text(const std::string& text, const std::string& file, Sink& sink) {
+  std::vector<ParsedDoc> out;
+  std::vector<YAML::Node> nodes;
+  auto shared = std::make_shared<const std::string>(text);
+  try {
+    nodes = YAML::LoadAll(text);
+  } catch (const YAML::ParserException& e) {
+    sink.add(detail::location_of(file, e.mark), "malformed YAML: " + e.msg);
+    return out;
+  } catch (const YAML::Exception& e) {
+    sink.add(detail::location_of(file, e.mark), "malformed YAML: " + e.msg);
+    return out;
+  }
+  for (std::size_t i = 0; i < nodes.size(); ++i) {
+    const YAML::Node& n = nodes[i];
+    if (n.IsNull()) continue;  // an empty document (e.g. a trailing `---`)
+    ParsedDoc d{file, n, {}, shared, i};
+    const auto where = detail::location_of(file, n.Mark());
+    if (!n.IsMap()) {
+      sink.add(where,
+               "a document must be a mapping with apiVersion, kind, metadata and spec, "
+               "got " +
+                   detail::describe(n));
+      out.push_back(d);
+      continue;
+    }
+    const YAML::Node& cn = n;
+    const YAML::Node kind = cn["kind"];
+    if (!kind.IsDefined()) {
+      sink.add(where,
+               "missing required key 'kind' in the document; expected " + list_choices(kKinds));
+    } else if (!kind.IsScalar()) {
+      sink.add(detail::location_of(file, kind.Mark()),
+               "kind: expected " + list_choices(kKinds) + ", got " + detail::describe(kind));
+    } else if (std::find(kKinds.begin(), kKinds.end(), kind.Scalar()) == kKinds.end()) {
+      std::string hint = did_you_mean(kind.Scalar(), kKinds);
+      sink.add(
+          detail::location_of(file, kind.Mark()),
+          "unknown kind '" + kind.Scalar() + "'" + hint + "; expected " + list_choices(kKinds));
+    } else {
+      d.kind = kind.Scalar();
+    }
+    out.push_back(d);
+  }
+  if (out.empty()) sink.add({file, 0, 0}, "no documents in file");
+  return out;
+}
+
+std::vector<ParsedDoc> parse_file(const std::string& path, Sink& sink) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) {
+    sink.add({path, 0, 0}, "cannot open file");
+    return {};
+  }
+  std::ostringstream text;
+  text << in.rdbuf();
+  return parse_text(text.str(), path, sink);
+}
+
+/// `metadata.name` of a document, as written (before conversion).
+std::string doc_name(const YAML::Node& doc) {
+  const YAML::Node& d = doc;
+  const YAML::Node md = d["metadata"];
+  if (!md.IsDefined() || !md.IsMap()) return {};
+  const YAML::Node name = md["name"];
+  return name.IsDefined() && name.IsScalar() ? name.Scalar() : std::string();
+}
+
+std::vector<ParsedOverride> parse_overrides(const std::vector<std::string>& texts, Sink& sink) {
+  std::vector<ParsedOverride> out;
+  for (const auto& t : texts) {
+    if (auto o = detail::parse_set_option(t, sink)) out.push_back(std::move(*o));
+  }
+  return out;
+}
+
+void apply_all(Reader& r, const YAML::Node& doc, const std::vector<ParsedOverride>& overrides,
+               OverrideTarget target) {
+  for (const auto& o : overrides) {
+    if (o.target == target) detail::apply_override(r, doc, o);
+  }
+}
+
+/// A Scenario's or GameDay's `spec.overrides`, as overrides of its system.
+std::vector<ParsedOverride> spec_overrides(const ParsedDoc& doc, Sink& sink) {
+  std::vector<ParsedOverride> out;
+  const YAML::Node& d = doc.node;
+  const YAML::Node spec = d["spec"];
+  if (!spec.IsDefined() || !spec.IsMap()) return out;
+  const YAML::Node ov = spec["overrides"];
+  if (!ov.IsDefined() || !ov.IsMap()) return out;
+  for (auto it = ov.begin(); it != ov.end(); ++it) {
+    ParsedOverride o;
+    o.path = it->first.Scalar();
+    o.value = YAML::Clone(it->second);
+    o.location = detail::location_of(doc.file, it->first.Mark());
+    o.label = "override '" + o.path + "'";
+    if (o.path.rfind("scenario.", 0) == 0 || o.path.rfind("gameDay.", 0) == 0) {
+      sink.add(o.location, "spec.overrides can only change the system ('" + o.path + "')");
+      continue;
+    }
+    if (o.path.rfind("system.", 0) == 0) o.path = o.path.substr(7);
+    out.push_back(std::move(o));
+  }
+  return out;
+}
+
+/// Reads one System document (a clone, so overrides never touch the original).
+System convert_system(const ParsedDoc& doc, const std::vector<ParsedOverride>& overrides,
+                      Sink& sink) {
+  Reader r(sink, doc.file);
+  YAML::Node copy = fresh(doc);
+  for (const auto& o : overrides) detail::apply_override(r, copy, o);
+  System s = detail::read_system(r, copy);
+  detail::resolve_system(s, sink);
+  return s;
+}
+
+/// Finds and converts the system a Scenario/GameDay names. `same_file` are the
+/// documents it may refer to by name.
+std::optional<System> system_for(const ParsedDoc& owner, const NameRef& ref, bool is_path,
+                                 const std::vector<ParsedDoc>& by_name,
+                                 const std::vector<ParsedOverride>& overrides, Sink& sink) {
+  if (ref.empty()) return std::nullopt;
+  std::vector<ParsedOverride> all = spec_overrides(owner, sink);
+  for (const auto& o : overrides) {
+    if (o.target == OverrideTarget::system) all.push_back(o);
+  }
+  if (is_path) {
+    const std::filesystem::path base = std::filesystem::path(owner.file).parent_path();
+    const std::string path = (base / ref.name).lexically_normal().string();
+    if (!std::filesystem::exists(path)) {
+      sink.add(ref.location,
+               "system file '" + ref.name + "' not found (looked for '" + path + "')");
+      return std::nullopt;
+    }
+    for (const auto& d : parse_file(path, sink)) {
+      if (d.kind == "System") return convert_system(d, all, sink);
+    }
+    sink.add(ref.location, "no System document in '" + path + "'");
+    return std::nullopt;
+  }
+  std::vector<std::string> names;
+  for (const auto& d : by_name) {
+    if (d.kind != "System") continue;
+    const std::string name = doc_name(d.node);
+    if (name == ref.name) return convert_system(d, all, sink);
+    names.push_back(name);
+  }
+  std::string hint = did_you_mean(ref.name, names);
+  if (hint.empty()) {
+    hint = names.empty() ? "; no System document in this file (give a relative path instead)"
+                         : "; systems here: " + list_choices(names);
+  }
+  sink.add(ref.location, "unknown system '" + ref.name + "' in spec.system" + hint);
+  return std::nullopt;
+}
+
+Documents load_all(const std::vector<ParsedDoc>& docs, const std::vector<ParsedOverride>& overrides,
+                   Sink& sink) {
+  Documents out;
+  for (const auto& d : docs) {
+    if (d.kind.empty()) continue;
+    Reader r(sink, d.file);
+    YAML::Node copy = fresh(d);
+    if (d.kind == "System") {
+      apply_all(r, copy, overrides, OverrideTarget::system);
+      System s = detail::read_system(r, copy);
+      detail::resolve_system(s, sink);
+      out.systems.push_back(std::move(s));
+    } else if (d.kind == "Scenario") {
+      apply_all(r, copy, overrides, OverrideTarget::scenario);
+      Scenario sc = detail::read_scenario(r, copy);
+      ParsedDoc edited{d.file, copy, d.kind, nullptr, 0};
+      if (auto sys = system_for(edited, sc.system, sc.system_is_path, docs, overrides, sink)) {
+        detail::resolve_scenario(*sys, sc, sink);
+      }
+      out.scenarios.push_back(std::move(sc));
+    } else {
+      apply_all(r, copy, overrides, OverrideTarget::game_day);
+      GameDay g = detail::read_game_day(r, copy);
+      ParsedDoc edited{d.file, copy, d.kind, nullptr, 0};
+      if (auto sys = system_for(edited, g.system, g.system_is_path, docs, overrides, sink)) {
+        detail::resolve_game_day(*sys, g, sink);
+      }
+      out.game_days.push_back(std::move(g));
+    }
+  }
+  sink.throw_if_any();
+  return out;
+}
+
+/// The first document of `kind` in `path`, or a diagnostic.
+const ParsedDoc* first_of(const std::vector<ParsedDoc>& docs, const std::string& kind,
+                          const std::string& path, Sink& sink) {
+  for (const auto& d : docs) {
+    if (d.kind == kind) return &d;
+  }
+  sink.add({path, 0, 0}, "no " + kind + " document in file");
+  return nullptr;
+}
+
+}  // namespace
+
+Documents load_files(const std::vector<std::string>& paths,
+                     const std::vector<std::string>& overrides) {
+  Sink sink;
+  const auto parsed = parse_overrides(overrides, sink);
+  std::vector<ParsedDoc> docs;
+  for (const auto& p : paths) {
+    auto more = parse_file(p, sink);
+    docs.insert(docs.end(), more.begin(), more.end());
+  }
+  return load_all(docs, parsed, sink);
+}
+
+Documents load_string(const std::string& text, const std::string& file_name,
+                      const std::vector<std::string>& overrides) {
+  Sink sink;
+  const auto parsed = parse_overrides(overrides, sink);
+  return load_all(parse_text(text, file_name, sink), parsed, sink);
+}
+
+ResolvedScenario load_scenario(const std::string& path, const std::vector<std::string>& overrides) {
+  Sink sink;
+  const auto parsed = parse_overrides(overrides, sink);
+  const auto docs = parse_file(path, sink);
+  const ParsedDoc* doc = docs.empty() ? nullptr : first_of(docs, "Scenario", path, sink);
+  if (!doc) {
+    sink.throw_if_any();
+    throw InputError({path, 0, 0}, "no Scenario document in file");
+  }
+  Reader r(sink, doc->file);
+  YAML::Node copy = fresh(*doc);
+  apply_all(r, copy, parsed, OverrideTarget::scenario);
+  Scenario sc = detail::read_scenario(r, copy);
+  auto sys = system_for(ParsedDoc{doc->file, copy, doc->kind, nullptr, 0}, sc.system,
+                        sc.system_is_path, docs, parsed, sink);
+  if (sys) detail::resolve_scenario(*sys, sc, sink);
+  sink.throw_if_any();
+  if (!sys) throw InputError(sc.location, "Scenario names no system");
+  return ResolvedScenario{std::move(*sys), std::move(sc)};
+}
+
+ResolvedGameDay load_game_day(const std::string& path, const std::vector<std::string>& overrides) {
+  Sink sink;
+  const auto parsed = parse_overrides(overrides, sink);
+  const auto docs = parse_file(path, sink);
+  const ParsedDoc* doc = docs.empty() ? nullptr : first_of(docs, "GameDay", path, sink);
+  if (!doc) {
+    sink.throw_if_any();
+    throw InputError({path, 0, 0}, "no GameDay document in file");
+  }
+  Reader r(sink, doc->file);
+  YAML::Node copy = fresh(*doc);
+  apply_all(r, copy, parsed, OverrideTarget::game_day);
+  GameDay g = detail::read_game_day(r, copy);
+  auto sys = system_for(ParsedDoc{doc->file, copy, doc->kind, nullptr, 0}, g.system,
+                        g.system_is_path, docs, parsed, sink);
+  if (sys) detail::resolve_game_day(*sys, g, sink);
+  sink.throw_if_any();
+  if (!sys) throw InputError(g.location, "GameDay names no system");
+  return ResolvedGameDay{std::move(*sys), std::move(g)};
+}
+
+}  // namespace relsim::models

@@ -1,0 +1,74 @@
+// Loading scenario files: YAML (yaml-cpp 0.7) -> the immutable description
+// (`System`, `Scenario`, `GameDay`), with every reference checked and every
+// problem reported as a located diagnostic (`InputError`).
+//
+// A file holds one or more documents (`---`), each with the envelope
+// `apiVersion: relsim/v1alpha1`, `kind: System|Scenario|GameDay`,
+// `metadata.name`, `spec`. A Scenario or GameDay names its system in the same
+// file (by name) or by a path relative to its own file.
+//
+// Overrides (`--set path=value`, and a Scenario's `spec.overrides`) are applied
+// to the YAML tree before conversion, so they get the same validation:
+//   services.payment-api.replicas=8         list items by `name` (runbooks by
+//   services[payment-api].zones=[a, b]      `for`, severity by `level`, zones
+//   slos.0.objective=99.9%                  by value) or by index
+//   scenario.horizon=7d                     the Scenario spec
+//   gameDay.observe=2h                      the GameDay spec
+// Paths without a prefix address the System's spec. The value is YAML (a
+// scalar, or flow `[..]`/`{..}`). Missing mapping keys are created.
+// See docs/scenario-language.md. Functions are reentrant (no global state).
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "models/diagnostics.hpp"
+#include "models/game_day.hpp"
+#include "models/scenario.hpp"
+#include "models/system.hpp"
+
+namespace relsim::models {
+
+/// The accepted `apiVersion`.
+inline constexpr const char* kApiVersion = "relsim/v1alpha1";
+
+struct Documents {
+  std::vector<System> systems;
+  std::vector<Scenario> scenarios;
+  std::vector<GameDay> game_days;
+};
+
+/// A scenario with its system resolved, overrides applied: ready to compile.
+struct ResolvedScenario {
+  System system;
+  Scenario scenario;
+};
+
+/// A game day with its system resolved, overrides applied: ready to plan.
+struct ResolvedGameDay {
+  System system;
+  GameDay game_day;
+};
+
+/// Loads every document of every file (for `validate` and `graph`); systems
+/// referenced by path are checked to exist but not added. `overrides` are
+/// `path=value` strings applied to every System (or prefixed Scenario/GameDay).
+/// Throws InputError with all problems found.
+Documents load_files(const std::vector<std::string>& paths,
+                     const std::vector<std::string>& overrides = {});
+
+/// Loads the first Scenario of `path` and its system. Throws InputError
+/// (also when the file holds no Scenario).
+ResolvedScenario load_scenario(const std::string& path,
+                               const std::vector<std::string>& overrides = {});
+
+/// Loads the first GameDay of `path` and its system. Throws InputError.
+ResolvedGameDay load_game_day(const std::string& path,
+                              const std::vector<std::string>& overrides = {});
+
+/// Loads documents from YAML text (tests, stdin); `file_name` labels diagnostics
+/// and is the base for relative system paths.
+Documents load_string(const std::string& text, const std::string& file_name,
+                      const std::vector<std::string>& overrides = {});
+
+}  // namespace relsim::models

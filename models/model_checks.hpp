@@ -1,0 +1,41 @@
+// Checks that need the whole picture of a system, beyond what the loader can
+// see one reference at a time (names exist, kinds fit, no duplicates) and the
+// topology's cycle check. Each returns located diagnostics; the compile step
+// and `relsim validate` turn them into an InputError.
+//
+// All are errors (there is no warning channel): each one is either a model
+// that cannot mean what was written (a soft dependency whose fallback serves
+// nothing is a hard one) or input that would silently do nothing (a zone with
+// nothing in it, a network fault between two components that never talk, a
+// fault after the horizon). Pure functions; thread-safe.
+#pragma once
+
+#include <optional>
+#include <vector>
+
+#include "models/diagnostics.hpp"
+#include "models/scenario.hpp"
+#include "models/system.hpp"
+#include "models/topology.hpp"
+#include "sim/time.hpp"
+
+namespace relsim::models {
+
+/// Whole-system problems: empty zones, soft dependencies without a fallback
+/// that serves anything, runbook scaleUp targets below the service's
+/// replicas, two runbooks or two owning teams for one service, failover steps
+/// on a datastore without replicas. Empty when none.
+std::vector<Diagnostic> system_problems(const System& system, const Topology& topology);
+
+/// Problems of one injected fault (or game-day experiment): a time before the
+/// calendar start or at/after `horizon` (when given), a network fault or
+/// dependency-error injection between components with no dependency between
+/// them, a failover of a datastore without replicas, a drain of a zone where
+/// the service has no replicas. Empty when none.
+std::vector<Diagnostic> fault_problems(const System& system, const Topology& topology,
+                                       const Fault& fault, std::optional<sim::Duration> horizon);
+
+/// Throws InputError listing system_problems, if there are any.
+void check_system(const System& system, const Topology& topology);
+
+}  // namespace relsim::models

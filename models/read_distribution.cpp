@@ -1,0 +1,184 @@
+// Reading a distribution of durations: a bare duration (fixed) or a one-key
+// mapping `{lognormal: {median: 45s, p99: 3m}}`. Parameters that are durations
+// become seconds; impossible parameters are reported with the message of
+// sim::DistributionError, located at the distribution.
+#include <optional>
+#include <vector>
+
+#include "models/yaml_reader.hpp"
+
+namespace relsim::models::detail {
+
+namespace {
+
+/// Seconds of a required duration key (already reported missing by MapReader).
+std::optional<double> seconds(const MapReader& m, std::string_view key) {
+  sim::Duration d;
+  if (!m.duration(key, d)) return std::nullopt;
+  return d.to_seconds();
+}
+
+std::optional<double> number(const MapReader& m, std::string_view key) {
+  double v = 0;
+  if (!m.number(key, v)) return std::nullopt;
+  return v;
+}
+
+/// Calls a factory; reports its DistributionError at `n`. `path` is always
+/// `<distribution>.<kind>`; the message names the distribution
+/// (`spec.services[web].restart: lognormal: p99 ...`).
+template <typename F>
+std::optional<sim::Distribution> make(Reader& r, const YAML::Node& n, const std::string& path,
+                                      F&& factory) {
+  try {
+    return factory();
+  } catch (const sim::DistributionError& e) {
+    r.error(n, path, path.substr(0, path.rfind('.')) + ": " + e.what());
+    return std::nullopt;
+  }
+}
+
+std::optional<sim::Distribution> read_lognormal(Reader& r, const YAML::Node& n,
+                                                const std::string& path) {
+  MapReader m(r, n, path, "Lognormal");
+  if (!m.ok()) return std::nullopt;
+  const bool quantile_form = m.has("median") || m.has("p90") || m.has("p95") || m.has("p99");
+  const bool moment_form = m.has("mu") || m.has("sigma");
+  const char* const usage = ": lognormal takes {median, p90|p95|p99} or {mu, sigma}";
+  if (quantile_form == moment_form) {
+    m.error(path + usage);
+    return std::nullopt;
+  }
+  if (moment_form) {
+    if (!m.has("mu") || !m.has("sigma")) {
+      m.error(path + usage);
+      return std::nullopt;
+    }
+    auto mu = number(m, "mu");
+    auto sigma = number(m, "sigma");
+    if (!mu || !sigma) return std::nullopt;
+    return make(r, n, path, [&] { return sim::Distribution::lognormal(*mu, *sigma); });
+  }
+  std::vector<std::pair<std::string_view, double>> quantiles;
+  for (auto [key, p] : {std::pair{"p90", 0.90}, {"p95", 0.95}, {"p99", 0.99}}) {
+    if (m.has(key)) quantiles.emplace_back(key, p);
+  }
+  if (!m.has("median") || quantiles.size() != 1) {
+    m.error(path + usage);
+    return std::nullopt;
+  }
+  auto median = seconds(m, "median");
+  auto q = seconds(m, quantiles[0].first);
+  if (!median || !q) return std::nullopt;
+  const double p = quantiles[0].second;
+  return make(r, n, path,
+              [&] { return sim::Distribution::lognormal_from_quantile(*median, p, *q); });
+}
+
+std::optional<sim::Distribution> read_empirical(Reader& r, const YAML::Node& n,
+                                                const std::string& path) {
+  YAML::Node values = n;
+  std::string values_path = path;
+  bool interpolate = false;
+  if (n.IsMap()) {
+    MapReader m(r, n, path, "Empirical");
+    if (!m.ok() || !m.has("values")) return std::nullopt;
+    m.boolean("interpolate", interpolate);
+    values = m.get("values");
+    values_path = m.path("values");
+  }
+  if (!values.IsSequence()) {
+    r.error(values, values_path,
+            values_path + ": expected a list of durations like [30s, 1m], got " + describe(values));
+    return std::nullopt;
+  }
+  std::vector<double> table;
+  bool ok = true;
+  for (std::size_t i = 0; i < values.size(); ++i) {
+    auto d = read_duration(r, values[i], values_path + "[" + std::to_string(i) + "]");
+    if (d)
+      table.push_back(d->to_seconds());
+    else
+      ok = false;
+  }
+  if (!ok) return std::nullopt;
+  return make(r, n, path, [&] { return sim::Distribution::empirical(table, interpolate); });
+}
+
+}  // namespace
+
+std::optional<sim::Distribution> read_distribution(Reader& r, const YAML::Node& n,
+                                                   const std::string& path) {
+  if (n.IsDefined() && n.IsScalar()) {
+    auto d = read_duration(r, n, path);
+    if (!d) return std::nullopt;
+    return sim::Distribution::fixed(d->to_seconds());
+  }
+  if (!n.IsMap()) {
+    r.error(n, path,
+            path + ": expected a duration or a distribution like {exponential: {mean: 30d}}, got " +
+                describe(n));
+    return std::nullopt;
+  }
+  MapReader outer(r, n, path, "Distribution");
+  if (!outer.ok()) return std::nullopt;
+  const auto keys = outer.keys();
+  if (keys.size() != 1) return std::nullopt;  // reported by MapReader (one_of)
+  const std::string& kind = keys[0];
+  const YAML::Node body = outer.get(kind);
+  const std::string body_path = outer.path(kind);
+
+  if (kind == "fixed") {
+    auto d = read_duration(r, body, body_path);
+    if (!d) return std::nullopt;
+    return sim::Distribution::fixed(d->to_seconds());
+  }
+  if (kind == "lognormal") return read_lognormal(r, body, body_path);
+  if (kind == "empirical") return read_empirical(r, body, body_path);
+
+  if (kind == "exponential") {
+    MapReader m(r, body, body_path, "Exponential");
+    auto mean = seconds(m, "mean");
+    if (!m.ok() || !mean) return std::nullopt;
+    return make(r, body, body_path, [&] { return sim::Distribution::exponential(*mean); });
+  }
+  if (kind == "weibull") {
+    MapReader m(r, body, body_path, "Weibull");
+    auto shape = number(m, "shape");
+    auto scale = seconds(m, "scale");
+    if (!m.ok() || !shape || !scale) return std::nullopt;
+    return make(r, body, body_path, [&] { return sim::Distribution::weibull(*shape, *scale); });
+  }
+  if (kind == "uniform") {
+    MapReader m(r, body, body_path, "Uniform");
+    auto lo = seconds(m, "min");
+    auto hi = seconds(m, "max");
+    if (!m.ok() || !lo || !hi) return std::nullopt;
+    return make(r, body, body_path, [&] { return sim::Distribution::uniform(*lo, *hi); });
+  }
+  if (kind == "gamma") {
+    MapReader m(r, body, body_path, "Gamma");
+    auto shape = number(m, "shape");
+    auto scale = seconds(m, "scale");
+    if (!m.ok() || !shape || !scale) return std::nullopt;
+    return make(r, body, body_path, [&] { return sim::Distribution::gamma(*shape, *scale); });
+  }
+  if (kind == "normal") {
+    MapReader m(r, body, body_path, "Normal");
+    auto mean = seconds(m, "mean");
+    auto sd = seconds(m, "sd");
+    if (!m.ok() || !mean || !sd) return std::nullopt;
+    return make(r, body, body_path, [&] { return sim::Distribution::normal(*mean, *sd); });
+  }
+  if (kind == "erlang") {
+    MapReader m(r, body, body_path, "Erlang");
+    int k = 0;
+    const bool has_k = m.integer("k", k, 1);
+    auto mean = seconds(m, "mean");
+    if (!m.ok() || !has_k || !mean) return std::nullopt;
+    return make(r, body, body_path, [&] { return sim::Distribution::erlang(k, *mean); });
+  }
+  return std::nullopt;  // unreachable: MapReader accepts only registered kinds
+}
+
+}  // namespace relsim::models::detail

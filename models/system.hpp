@@ -1,0 +1,360 @@
+// The immutable description of a system, as the loader builds it from a
+// `kind: System` document: calendar, zones, services, datastores, caches,
+// their dependencies, SLOs and the error-budget policy, alert rules, on-call
+// teams, runbooks and severity rules.
+//
+// Plain structs with names and strings (no yaml-cpp types, no indices):
+// references between entities are `NameRef`s that the loader has checked
+// exist; later stages (the topology graph, the compile step) turn them into
+// indices. Units: durations are `sim::Duration`; distributions are
+// `sim::Distribution` over seconds; fractions and probabilities are doubles in
+// [0, 1]; rates are events per second; capacities and demand are requests per
+// second. Every entity keeps the `SourceLocation` of its definition.
+// Built once by the loader, then only read; thread-safe as values are.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "models/calendar.hpp"
+#include "models/source_location.hpp"
+#include "sim/distribution.hpp"
+#include "sim/time.hpp"
+
+namespace relsim::models {
+
+// ---------------------------------------------------------------- failures
+
+enum class FailureType : std::uint8_t {
+  replica_crash,    // services: one replica dies; it restarts after `restart`
+  zone_outage,      // zones: the whole zone is down for `duration`
+  primary_failure,  // datastores: the primary dies; failover follows
+  node_failure,     // caches: a cache node dies; cache failover follows
+};
+
+/// A random failure process: events arrive with inter-arrival times drawn
+/// from `every` (per replica for replica crashes, per entity otherwise).
+struct FailureProcess {
+  FailureType type = FailureType::replica_crash;
+  sim::Distribution every = sim::Distribution::exponential(30.0 * 86400.0);
+  std::optional<sim::Distribution> duration;  // outage length (zone outages); else recovery model
+  SourceLocation location;
+};
+
+// ---------------------------------------------------------------- topology
+
+struct Zone {
+  std::string name;
+  std::string region;                    // optional, informational
+  std::vector<FailureProcess> failures;  // zone_outage only
+  SourceLocation location;
+};
+
+/// Daily demand profile: piecewise linear between the trough and the peak
+/// (local time of day), as factors of `base`.
+struct DailyProfile {
+  sim::Duration peak = sim::Duration::hours(14);
+  double peak_factor = 1.0;
+  sim::Duration trough = sim::Duration::hours(4);
+  double trough_factor = 1.0;
+};
+
+struct Demand {
+  double base = 0.0;                  // requests/s
+  std::optional<DailyProfile> daily;  // none: flat
+  double weekend_factor = 1.0;        // multiplies demand on Sat/Sun
+};
+
+struct Autoscale {
+  int min_replicas = 0;  // 0: the service's `replicas`
+  int max_replicas = 0;
+  double target_utilization = 0.7;                          // fraction
+  sim::Duration reaction_time = sim::Duration::minutes(2);  // metric delay + scheduling
+};
+
+enum class DeployWindow : std::uint8_t { always, business_hours };
+
+struct BadDeploy {
+  double error_rate = 0.0;                              // fraction of requests failing
+  sim::Duration added_latency = sim::Duration::zero();  // added to every request
+  bool detects_itself = false;                          // automated rollback (canary)
+};
+
+struct Deploys {
+  double rate = 0.0;  // deployments per second
+  DeployWindow during = DeployWindow::always;
+  double change_failure_rate = 0.0;  // fraction of deploys that are bad
+  BadDeploy bad_deploy;
+  sim::Distribution rollback = sim::Distribution::fixed(300.0);
+  SourceLocation location;
+};
+
+enum class DependencyType : std::uint8_t {
+  hard,   // the caller fails when the callee fails
+  soft,   // the caller falls back (fallback_success of requests still succeed)
+  cache,  // hits are served by the cache; misses go to the cache's backing store
+};
+
+enum class ComponentKind : std::uint8_t { service, datastore, cache };
+
+struct Dependency {
+  ComponentKind target_kind = ComponentKind::service;
+  NameRef target;  // a service, datastore or cache, per target_kind
+  DependencyType type = DependencyType::hard;
+  std::optional<sim::Duration> timeout;  // soft: calls give up after this
+  std::string fallback;                  // soft: what the fallback is (free text)
+  double fallback_success = 0.0;         // soft: fraction of requests the fallback serves
+  double call_fraction = 1.0;            // fraction of the caller's requests that call it
+  SourceLocation location;
+};
+
+struct Service {
+  std::string name;
+  int replicas = 1;
+  std::vector<NameRef> zones;         // never empty after loading
+  bool topology_spread = true;        // false: rescheduled pods may pile into one zone
+  double capacity_per_replica = 0.0;  // requests/s
+  Demand demand;
+  std::optional<sim::Distribution> latency;                    // own latency per request, seconds
+  sim::Distribution restart = sim::Distribution::fixed(60.0);  // replacement replica ready after
+  sim::Duration health_check_delay = sim::Duration::seconds(30);  // LB notices a dead replica/zone
+  std::optional<Autoscale> autoscale;
+  std::vector<FailureProcess> failures;  // replica_crash
+  std::optional<Deploys> deploys;
+  std::vector<Dependency> depends_on;
+  SourceLocation location;
+};
+
+struct DatastoreFailover {
+  bool automatic = true;
+  sim::Duration detect = sim::Duration::seconds(30);
+  sim::Distribution duration = sim::Distribution::fixed(60.0);
+  sim::Duration connection_errors = sim::Duration::zero();  // errors after promotion
+};
+
+struct Datastore {
+  std::string name;
+  NameRef primary_zone;
+  std::vector<NameRef> replica_zones;
+  double capacity = 0.0;  // requests/s before saturation; 0 = unlimited
+  std::optional<sim::Distribution> latency;
+  DatastoreFailover failover;
+  std::vector<FailureProcess> failures;  // primary_failure
+  SourceLocation location;
+};
+
+struct CacheFailover {
+  sim::Distribution duration = sim::Distribution::fixed(30.0);
+  sim::Duration warm_up = sim::Duration::zero();  // hit ratio climbs back linearly over this
+};
+
+struct Cache {
+  std::string name;
+  double hit_ratio = 0.0;  // fraction
+  ComponentKind backing_kind = ComponentKind::datastore;
+  NameRef backing;  // a datastore or a service
+  std::vector<NameRef> zones;
+  double capacity = 0.0;  // requests/s; 0 = unlimited
+  CacheFailover failover;
+  std::vector<FailureProcess> failures;  // node_failure
+  SourceLocation location;
+};
+
+// ---------------------------------------------------------------- SLOs
+
+enum class SliKind : std::uint8_t { availability, latency };
+enum class SloWindowKind : std::uint8_t { rolling, calendar_month };
+
+struct Slo {
+  std::string name;
+  NameRef service;
+  SliKind sli = SliKind::availability;
+  double objective = 0.999;                // fraction in (0, 1)
+  std::optional<sim::Duration> threshold;  // latency SLIs: a request is good when faster
+  SloWindowKind window_kind = SloWindowKind::rolling;
+  sim::Duration window = sim::Duration::days(30);  // rolling window length
+  SourceLocation location;
+};
+
+enum class BudgetAction : std::uint8_t { ship, freeze, all_hands, leadership_review };
+
+/// A tier applies while the remaining budget fraction is above `remaining_above`
+/// (tiers sorted from the highest threshold down); the last tier has no
+/// threshold (budget exhausted).
+struct BudgetTier {
+  std::optional<double> remaining_above;  // fraction; nullopt: the exhausted tier
+  BudgetAction action = BudgetAction::ship;
+  SourceLocation location;
+};
+
+/// The reference text's policy: > 50 % ship, 25–50 % freeze, 0-25 % all hands,
+/// exhausted: leadership review.
+std::vector<BudgetTier> default_budget_policy();
+
+// ---------------------------------------------------------------- alerts
+
+enum class AlertKind : std::uint8_t { burn_rate, threshold };
+enum class AlertRoute : std::uint8_t { page, ticket };
+
+struct BurnWindow {
+  AlertRoute severity = AlertRoute::page;
+  double factor = 14.4;  // burn-rate multiple of the sustainable rate
+  sim::Duration long_window = sim::Duration::hours(1);
+  sim::Duration short_window = sim::Duration::minutes(5);
+  SourceLocation location;
+};
+
+/// The SRE workbook's windows: page 14.4x 1h/5m and 6x 6h/30m; ticket 3x
+/// 1d/2h and 1x 3d/6h.
+std::vector<BurnWindow> sre_workbook_burn_windows();
+
+enum class ConditionMetric : std::uint8_t {
+  error_rate,      // fraction of requests failing
+  latency,         // a latency percentile (seconds)
+  users_affected,  // fraction of demand not served well
+};
+
+/// `{errorRate: {above: 5%}}` or `{latency: {above: 500ms, percentile: 99%}}`.
+struct Condition {
+  ConditionMetric metric = ConditionMetric::error_rate;
+  double above = 0.0;        // fraction, or seconds for latency
+  double percentile = 0.99;  // latency only
+  SourceLocation location;
+};
+
+struct Alert {
+  std::string name;
+  AlertKind kind = AlertKind::burn_rate;
+  sim::Duration evaluation_interval = sim::Duration::minutes(1);
+  // burn_rate
+  NameRef slo;
+  std::vector<BurnWindow> burn_windows;
+  // threshold
+  NameRef service;
+  Condition condition;
+  sim::Duration for_duration = sim::Duration::zero();
+  AlertRoute route = AlertRoute::page;
+  NameRef team;  // optional: page this team instead of the service's owner
+  SourceLocation location;
+};
+
+// ---------------------------------------------------------------- people
+
+struct Rotation {
+  sim::Duration length = sim::Duration::days(7);
+  Weekday handoff_day = Weekday::mon;
+  sim::Duration handoff_time = sim::Duration::hours(10);  // local time of day
+};
+
+/// A duration distribution that depends on the time of day.
+struct ByHours {
+  sim::Distribution business_hours = sim::Distribution::fixed(120.0);
+  sim::Distribution off_hours = sim::Distribution::fixed(360.0);
+};
+
+enum class EscalationTarget : std::uint8_t { secondary, team };
+
+struct EscalationStep {
+  sim::Duration after = sim::Duration::minutes(15);  // since the page, if not acked
+  EscalationTarget target = EscalationTarget::secondary;
+  NameRef team;  // target == team
+  SourceLocation location;
+};
+
+struct Team {
+  std::string name;
+  int members = 1;
+  Rotation rotation;
+  bool secondary = false;
+  ByHours ack;                     // page -> ack
+  std::optional<ByHours> respond;  // ack -> working on it (default: immediately)
+  std::vector<EscalationStep> escalation;
+  int escalation_loops = 0;   // PagerDuty num_loops: repeat the policy this many times
+  std::vector<NameRef> owns;  // services
+  SourceLocation location;
+};
+
+enum class RunbookAction : std::uint8_t { rollback, restart, scale_up, failover, drain_zone };
+
+/// When a step applies. `always`, or `deployedWithin <duration>`.
+struct StepCondition {
+  enum class Kind : std::uint8_t { always, deployed_within };
+  Kind kind = Kind::always;
+  sim::Duration within = sim::Duration::zero();
+};
+
+struct RunbookStep {
+  RunbookAction action = RunbookAction::restart;
+  StepCondition condition;
+  sim::Distribution duration = sim::Distribution::fixed(180.0);
+  double success = 1.0;                                  // probability the step mitigates
+  int to = 0;                                            // scale_up: target replica count
+  ComponentKind target_kind = ComponentKind::datastore;  // failover: datastore or cache
+  NameRef target;  // failover: datastore/cache; drain_zone: zone (empty: the failed zone)
+  SourceLocation location;
+};
+
+struct Runbook {
+  std::string name;             // defaults to the service name
+  NameRef service;              // `for:`
+  std::vector<NameRef> alerts;  // alerts whose pages this runbook answers (empty: any)
+  sim::Distribution diagnose = sim::Distribution::fixed(300.0);
+  std::vector<RunbookStep> steps;
+  sim::Duration confirm_stable = sim::Duration::minutes(15);
+  SourceLocation location;
+};
+
+struct SeverityRule {
+  int level = 4;                     // SEV-<level>, 1 (critical) .. 4 (low)
+  std::optional<Condition> when;     // none: the catch-all rule
+  std::optional<sim::Duration> ack;  // target; nullopt with ack_next_business_day
+  bool ack_next_business_day = false;
+  std::optional<sim::Duration> respond;
+  SourceLocation location;
+};
+
+/// The reference text's table: SEV-1 (> 50 % errors) 5m/15m, SEV-2 (> 10 %)
+/// 15m/30m, SEV-3 (> 1 %) 1h/4h, SEV-4 next business day.
+std::vector<SeverityRule> default_severity_rules();
+
+// ---------------------------------------------------------------- System
+
+struct System {
+  std::string name;
+  std::string description;
+  Calendar calendar;
+  std::vector<Zone> zones;
+  std::vector<Service> services;
+  std::vector<Datastore> datastores;
+  std::vector<Cache> caches;
+  std::vector<Slo> slos;
+  std::vector<BudgetTier> budget_policy;  // default_budget_policy() when not given
+  std::vector<Alert> alerts;
+  std::vector<Team> teams;
+  std::vector<Runbook> runbooks;
+  std::vector<SeverityRule> severity;  // default_severity_rules() when not given
+  SourceLocation location;             // of the document
+
+  /// Lookups by name; nullptr when absent.
+  const Zone* find_zone(std::string_view n) const;
+  const Service* find_service(std::string_view n) const;
+  const Datastore* find_datastore(std::string_view n) const;
+  const Cache* find_cache(std::string_view n) const;
+  const Slo* find_slo(std::string_view n) const;
+  const Alert* find_alert(std::string_view n) const;
+  const Team* find_team(std::string_view n) const;
+};
+
+/// camelCase names as written in the files (`replicaCrash`, `allHands`, ...).
+const char* to_string(FailureType v);
+const char* to_string(DependencyType v);
+const char* to_string(ComponentKind v);
+const char* to_string(SliKind v);
+const char* to_string(BudgetAction v);
+const char* to_string(AlertRoute v);
+const char* to_string(ConditionMetric v);
+const char* to_string(RunbookAction v);
+
+}  // namespace relsim::models
