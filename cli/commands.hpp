@@ -19,5 +19,9 @@ void add_validate_command(CLI::App& app);
 void add_graph_command(CLI::App& app);
 /// `relsim schema`: prints the JSON Schema of every kind.
 void add_schema_command(CLI::App& app);
+/// `relsim run SCENARIO`: the Monte Carlo of a scenario, summarised with intervals.
+void add_run_command(CLI::App& app);
+/// `relsim analyze SYSTEM`: exact long-run availability of the Markovian parts (CTMC).
+void add_analyze_command(CLI::App& app);
 
 }  // namespace relsim::cli

@@ -16,6 +16,8 @@ int main(int argc, char** argv) {
   app.require_subcommand(1);
   app.fallthrough();
 
+  relsim::cli::add_run_command(app);
+  relsim::cli::add_analyze_command(app);
   relsim::cli::add_validate_command(app);
   relsim::cli::add_graph_command(app);
   relsim::cli::add_schema_command(app);

@@ -48,6 +48,17 @@ struct Calendar {
   std::pair<Weekday, sim::Duration> local_at(sim::Duration t) const;
   /// True when offset `t` from the start falls inside business hours.
   bool in_business_hours(sim::Duration t) const;
+  /// Seconds of business hours a business day holds: `to − from`, or
+  /// `24h − from + to` for overnight hours (from > to); 0 when from == to.
+  double business_seconds_per_business_day() const;
+  /// The earliest offset t >= `from` such that the business time (local time
+  /// inside business hours, on business days) between `from` and t is
+  /// `business_seconds` (rounded to the µs); from outside business hours it
+  /// first skips to the next opening, so 0 seconds gives that opening. Whole
+  /// weeks are skipped at once: O(1) in `business_seconds`. Saturates at
+  /// Duration::max(). Throws std::invalid_argument when the calendar has no
+  /// business time at all or `business_seconds` is negative or NaN.
+  sim::Duration advance_business_time(sim::Duration from, double business_seconds) const;
 };
 
 /// A point in time as written in a scenario: an offset from t = 0 (`+36h`,

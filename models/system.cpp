@@ -2,6 +2,11 @@
 #include "models/system.hpp"
 
 #include <algorithm>
+#include <cstddef>
+#include <cstdint>
+#include <limits>
+#include <stdexcept>
+#include <string>
 
 namespace relsim::models {
 
@@ -18,6 +23,15 @@ std::int64_t floor_div(std::int64_t a, std::int64_t b) {
   std::int64_t q = a / b;
   if ((a % b != 0) && ((a < 0) != (b < 0))) --q;
   return q;
+}
+
+/// µs of business hours one business day holds. Day d's hours are
+/// [d·day + from, d·day + from + length): overnight hours run into the next
+/// day, as in_business_hours counts them.
+std::int64_t business_day_length(const BusinessHours& bh) {
+  const std::int64_t from = bh.from.count_micros();
+  const std::int64_t to = bh.to.count_micros();
+  return from <= to ? to - from : kDay - from + to;
 }
 }  // namespace
 
@@ -64,6 +78,57 @@ bool Calendar::in_business_hours(sim::Duration t) const {
   if (tod >= bh.from) return bh.days[static_cast<int>(wd)];
   if (tod < bh.to) return bh.days[(static_cast<int>(wd) + 6) % 7];
   return false;
+}
+
+double Calendar::business_seconds_per_business_day() const {
+  return sim::Duration::micros(business_day_length(business_hours)).to_seconds();
+}
+
+sim::Duration Calendar::advance_business_time(sim::Duration from, double business_seconds) const {
+  if (!(business_seconds >= 0.0)) {
+    throw std::invalid_argument("advance_business_time: business_seconds must be >= 0 (got " +
+                                std::to_string(business_seconds) + ")");
+  }
+  const auto& bh = business_hours;
+  const std::int64_t length = business_day_length(bh);
+  const auto business_days = std::count(bh.days.begin(), bh.days.end(), true);
+  if (length == 0 || business_days == 0) {
+    throw std::invalid_argument(
+        "advance_business_time: the calendar has no business hours (no business day, or "
+        "'from' equals 'to')");
+  }
+  constexpr std::int64_t kWeek = 7 * kDay;
+  // Beyond this (~146,000 years) the answer saturates instead of overflowing.
+  constexpr std::int64_t kFar = std::numeric_limits<std::int64_t>::max() / 2;
+  std::int64_t remaining = sim::Duration::from_seconds(business_seconds).count_micros();
+  // Local µs since the Monday 00:00 of the start's week.
+  const std::int64_t origin =
+      static_cast<std::int64_t>(start_weekday()) * kDay + start_time_of_day().count_micros();
+  if (from.count_micros() > kFar) return sim::Duration::max();
+  std::int64_t local = origin + from.count_micros();
+  bool weeks_skipped = false;
+  // From the day before: its overnight hours may reach into `from`'s day.
+  for (std::int64_t day = floor_div(local, kDay) - 1;; ++day) {
+    if (!bh.days[static_cast<std::size_t>(day - floor_div(day, 7) * 7)]) continue;
+    const std::int64_t open = day * kDay + bh.from.count_micros();
+    const std::int64_t close = open + length;
+    if (close <= local) continue;
+    local = std::max(local, open);
+    if (remaining <= close - local) return sim::Duration::micros(local + remaining - origin);
+    remaining -= close - local;
+    local = close;
+    if (!weeks_skipped) {
+      // At a closing time every week ahead looks the same: jump over all the
+      // whole weeks but the last, so the answer lies within the next week.
+      weeks_skipped = true;
+      const std::int64_t per_week = length * business_days;
+      const std::int64_t weeks = (remaining - 1) / per_week;
+      if (weeks > (kFar - local) / kWeek) return sim::Duration::max();
+      remaining -= weeks * per_week;
+      local += weeks * kWeek;
+      day += weeks * 7;
+    }
+  }
 }
 
 std::optional<sim::Duration> resolve_time(const TimeSpec& spec, const Calendar& calendar) {

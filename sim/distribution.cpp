@@ -1,4 +1,5 @@
-// Distributions: factories with validation, sampling, moments and quantiles.
+// Distributions: factories with validation, sampling, moments, quantiles and
+// CDFs.
 //
 // The sampling algorithms are pinned (golden-value tests in
 // tests/sim/distribution_test.cpp); changing one changes every result, so do
@@ -97,6 +98,7 @@ double log_gamma(double a) {
 /// Numerical Recipes §6.2. Relative accuracy ~1e-15 for moderate a.
 double incomplete_gamma(double a, double x, bool upper) {
   if (x <= 0.0) return upper ? 1.0 : 0.0;
+  if (std::isinf(x)) return upper ? 0.0 : 1.0;  // the prefix below would be NaN
   const double log_prefix = a * std::log(x) - x - log_gamma(a);
   constexpr double kEps = 1e-17;
   if (x < a + 1.0) {
@@ -171,6 +173,24 @@ double interpolated_quantile(const std::vector<double>& t, double u) {
   const auto i = std::min(static_cast<std::size_t>(pos), t.size() - 2);
   const double frac = pos - static_cast<double>(i);
   return t[i] + frac * (t[i + 1] - t[i]);
+}
+
+/// The piecewise-linear CDF through (x_i, i/(n−1)), sorted `t`. Tied
+/// observations make a vertical step (an atom); cdf is right-continuous there.
+double interpolated_cdf(const std::vector<double>& t, double x) {
+  if (x < t.front()) return 0.0;
+  if (x >= t.back()) return 1.0;
+  // t[i] <= x < t[i + 1], so the piece has positive width.
+  const auto i = static_cast<std::size_t>(std::upper_bound(t.begin(), t.end(), x) - t.begin()) - 1;
+  const double frac = (x - t[i]) / (t[i + 1] - t[i]);
+  return (static_cast<double>(i) + frac) / static_cast<double>(t.size() - 1);
+}
+
+/// Φ((x − mean)/sd), by erfc so the lower tail keeps its relative accuracy;
+/// sd = 0 is the step at the mean.
+double normal_cdf(double x, double mean, double sd) {
+  if (sd == 0.0) return x >= mean ? 1.0 : 0.0;
+  return 0.5 * std::erfc(-(x - mean) / (sd * std::numbers::sqrt2));
 }
 
 }  // namespace
@@ -367,12 +387,14 @@ double Distribution::quantile(double p) const {
     case DistributionKind::weibull:
       return b_ * std::pow(-std::log1p(-p), 1.0 / a_);
     case DistributionKind::lognormal:
+      if (b_ == 0.0) return std::exp(a_);  // 0·(±inf) at p = 0 or 1 would be NaN
       return std::exp(a_ + b_ * standard_normal_quantile(p));
     case DistributionKind::gamma:
       if (p == 0.0) return 0.0;
       if (p == 1.0) return std::numeric_limits<double>::infinity();
       return b_ * standard_gamma_quantile(a_, p);
     case DistributionKind::normal:
+      if (b_ == 0.0) return a_;  // as for the lognormal
       return a_ + b_ * standard_normal_quantile(p);
     case DistributionKind::empirical: {
       if (interpolate_) return interpolated_quantile(table_, p);
@@ -381,6 +403,38 @@ double Distribution::quantile(double p) const {
       const double rank = std::ceil(p * n);
       const auto i = static_cast<std::size_t>(std::max(rank, 1.0)) - 1;
       return table_[std::min(i, table_.size() - 1)];
+    }
+  }
+  return 0.0;  // unreachable
+}
+
+double Distribution::cdf(double x) const {
+  if (std::isnan(x)) fail(describe() + ": cdf x must not be NaN");
+  switch (kind_) {
+    case DistributionKind::fixed:
+      return x >= a_ ? 1.0 : 0.0;
+    case DistributionKind::uniform:
+      if (x >= b_) return 1.0;  // also the atom of uniform(m, m)
+      if (x <= a_) return 0.0;
+      return (x - a_) / (b_ - a_);
+    case DistributionKind::exponential:  // 1 − exp(−x/mean)
+      return x <= 0.0 ? 0.0 : -std::expm1(-x / a_);
+    case DistributionKind::weibull:  // 1 − exp(−(x/λ)^k)
+      return x <= 0.0 ? 0.0 : -std::expm1(-std::pow(x / b_, a_));
+    case DistributionKind::lognormal:  // Φ((ln x − mu)/sigma); log(inf) = inf
+      if (x <= 0.0) return 0.0;
+      // The atom at exp(mu) as quantile() places it: ln(exp(mu)) may round below mu.
+      if (b_ == 0.0) return x >= std::exp(a_) ? 1.0 : 0.0;
+      return normal_cdf(std::log(x), a_, b_);
+    case DistributionKind::gamma:                  // P(k, x/θ)
+      return incomplete_gamma(a_, x / b_, false);  // 0 for x <= 0, 1 when x/θ overflows
+    case DistributionKind::normal:
+      return normal_cdf(x, a_, b_);
+    case DistributionKind::empirical: {
+      if (interpolate_) return interpolated_cdf(table_, x);
+      // Resampling puts mass 1/n on each observation: the share at or below x.
+      const auto at_or_below = std::upper_bound(table_.begin(), table_.end(), x) - table_.begin();
+      return static_cast<double>(at_or_below) / static_cast<double>(table_.size());
     }
   }
   return 0.0;  // unreachable

@@ -71,6 +71,12 @@ class Distribution {
   /// Inverse CDF at p in (0, 1); p = 0 and p = 1 give the ends of the support
   /// (possibly infinite); p outside [0, 1] or NaN throws DistributionError.
   double quantile(double p) const;
+  /// P(X <= x): 0 below the support and 1 above it (±inf included), never
+  /// NaN; NaN x throws DistributionError. An atom (fixed, resampled
+  /// empirical, sd or sigma 0) counts at its value, so quantile(p) is the
+  /// smallest x with cdf(x) >= p. Gamma and Erlang evaluate the regularized
+  /// lower incomplete gamma function P(k, x/θ), to ~1e-15 relative.
+  double cdf(double x) const;
 
   DistributionKind kind() const { return kind_; }
   double param_a() const { return a_; }

@@ -1,5 +1,5 @@
 // Distributions: golden draws that pin every sampling algorithm, factory
-// validation, and closed-form means, variances and quantiles.
+// validation, and closed-form means, variances, quantiles and CDFs.
 #include "sim/distribution.hpp"
 
 #include <gtest/gtest.h>
@@ -242,6 +242,13 @@ TEST(DistributionQuantile, MatchesKnownGammaQuantiles) {
   EXPECT_EQ(Distribution::gamma(2, 1).quantile(1.0), kInf);
 }
 
+TEST(DistributionQuantile, GivesTheAtomOfZeroSpreadDistributionsAtEveryP) {
+  for (double p : {0.0, 0.3, 1.0}) {
+    EXPECT_EQ(Distribution::normal(-1, 0).quantile(p), -1.0) << p;
+    EXPECT_EQ(Distribution::lognormal(1, 0).quantile(p), std::exp(1.0)) << p;
+  }
+}
+
 TEST(DistributionQuantile, RejectsProbabilitiesOutsideTheUnitInterval) {
   const Distribution d = Distribution::exponential(1);
   EXPECT_THROW(d.quantile(-0.01), DistributionError);
@@ -293,6 +300,148 @@ TEST(DistributionEmpirical, InterpolatesThePiecewiseLinearCdf) {
   EXPECT_DOUBLE_EQ(d.quantile(0.75), 5.5);
   EXPECT_EQ(d.quantile(1.0), 10.0);
   EXPECT_DOUBLE_EQ(Distribution::empirical({5, 1, 4, 2, 3}, true).variance(), 16.0 / 12.0);
+}
+
+TEST(DistributionCdf, MatchesClosedForms) {
+  const double e = std::numbers::e;
+  EXPECT_DOUBLE_EQ(Distribution::exponential(2).cdf(1), 1 - std::exp(-0.5));
+  EXPECT_DOUBLE_EQ(Distribution::uniform(1, 3).cdf(1.5), 0.25);
+  EXPECT_DOUBLE_EQ(Distribution::weibull(2, 1).cdf(1), 1 - 1 / e);
+  EXPECT_DOUBLE_EQ(Distribution::weibull(1.5, 100).cdf(100), 1 - 1 / e);
+  EXPECT_NEAR(Distribution::gamma(2, 1).cdf(1), 1 - 2 / e, 1e-15);
+  // Erlang(3, mean 6) has scale 2: P(X <= 4) = 1 − e^−2·(1 + 2 + 2²/2).
+  EXPECT_NEAR(Distribution::erlang(3, 6).cdf(4), 1 - 5 * std::exp(-2.0), 1e-15);
+  EXPECT_DOUBLE_EQ(Distribution::normal(10, 2).cdf(10), 0.5);
+  EXPECT_NEAR(Distribution::normal(10, 2).cdf(10 + 2 * kZ975), 0.975, 1e-15);
+  EXPECT_NEAR(Distribution::normal(0, 1).cdf(-3), 0.0013498980316300945, 1e-17);
+  EXPECT_NEAR(Distribution::lognormal(3.8, 0.6).cdf(std::exp(3.8)), 0.5, 1e-15);
+  EXPECT_NEAR(Distribution::lognormal_from_quantile(45, 0.99, 180).cdf(180), 0.99, 1e-12);
+  EXPECT_EQ(Distribution::fixed(7).cdf(7), 1.0);
+  EXPECT_EQ(Distribution::fixed(7).cdf(6.999), 0.0);
+}
+
+TEST(DistributionCdf, MatchesTheIncompleteGammaFunction) {
+  // Half-integer shapes have closed forms: P(1/2, x) = erf(√x),
+  // P(3/2, x) = erf(√x) − 2·√(x/π)·e^−x; both branches (series below
+  // x = a + 1, continued fraction above) and the far tail.
+  for (double x : {1e-8, 0.01, 0.3, 1.0, 1.4999, 1.5, 1.5001, 2.5, 5.0, 12.0, 40.0}) {
+    const double half = std::erf(std::sqrt(x));
+    EXPECT_NEAR(Distribution::gamma(0.5, 1).cdf(x), half, 1e-15 + 1e-14 * half) << x;
+    const double three_halves = half - 2 * std::sqrt(x / std::numbers::pi) * std::exp(-x);
+    EXPECT_NEAR(Distribution::gamma(1.5, 1).cdf(x), three_halves, 1e-15 + 1e-13 * three_halves)
+        << x;
+  }
+  // Reference values from mpmath.gammainc(a, 0, x, regularized=True), 40 digits.
+  EXPECT_NEAR(Distribution::gamma(2.5, 1).cdf(1), 0.15085496391539036377, 1e-14);
+  EXPECT_NEAR(Distribution::gamma(2.5, 2).cdf(14), 0.98439058389973308527, 1e-14);
+  EXPECT_NEAR(Distribution::gamma(0.1, 1).cdf(0.001), 0.52676856839244511182, 1e-14);
+  EXPECT_NEAR(Distribution::gamma(7, 1).cdf(3), 0.033508535308841206914, 1e-15);
+  EXPECT_NEAR(Distribution::gamma(30, 1).cdf(45), 0.99266280070220349637, 1e-13);
+  EXPECT_NEAR(Distribution::gamma(100, 1).cdf(100), 0.51329879827914866486, 1e-12);
+  EXPECT_NEAR(Distribution::gamma(100, 0.5).cdf(45), 0.1582209891864301681, 1e-12);
+  // Shape 1 is the exponential.
+  for (double x : {1e-6, 0.5, 3.0, 10.0, 50.0}) {
+    EXPECT_NEAR(Distribution::gamma(1, 3).cdf(x), Distribution::exponential(3).cdf(x), 1e-15) << x;
+  }
+  // No jump where the evaluation switches from the series to the fraction.
+  const Distribution g = Distribution::gamma(3, 1);
+  EXPECT_NEAR(g.cdf(std::nextafter(4.0, 0.0)), g.cdf(4.0), 1e-15);
+}
+
+TEST(DistributionCdf, HandlesEmpiricalTablesLikeSampleAndQuantile) {
+  // Interpolated: points (0, 0), (1, 1/2), (10, 1), as in the quantile test.
+  const Distribution lin = Distribution::empirical({10, 0, 1}, true);
+  EXPECT_DOUBLE_EQ(lin.cdf(0.5), 0.25);
+  EXPECT_DOUBLE_EQ(lin.cdf(5.5), 0.75);
+  EXPECT_EQ(lin.cdf(1), 0.5);
+  EXPECT_EQ(lin.cdf(-0.1), 0.0);
+  EXPECT_EQ(lin.cdf(10), 1.0);
+  // Tied observations are an atom: the CDF steps from 1/3 to 2/3 at 2.
+  const Distribution tied = Distribution::empirical({1, 2, 2, 3}, true);
+  EXPECT_NEAR(tied.cdf(std::nextafter(2.0, 0.0)), 1.0 / 3, 1e-15);
+  EXPECT_DOUBLE_EQ(tied.cdf(2), 2.0 / 3);
+  EXPECT_DOUBLE_EQ(tied.cdf(2.5), 5.0 / 6);
+  // Resampled: mass 1/5 on each observation.
+  const Distribution pick = Distribution::empirical({5, 1, 4, 2, 3}, false);
+  EXPECT_EQ(pick.cdf(0.99), 0.0);
+  EXPECT_DOUBLE_EQ(pick.cdf(1), 0.2);
+  EXPECT_DOUBLE_EQ(pick.cdf(3.5), 0.6);
+  EXPECT_EQ(pick.cdf(5), 1.0);
+  EXPECT_DOUBLE_EQ(Distribution::empirical({2, 2, 7}, false).cdf(2), 2.0 / 3);
+  // One observation is a point mass either way.
+  for (bool interpolate : {true, false}) {
+    const Distribution one = Distribution::empirical({4}, interpolate);
+    EXPECT_EQ(one.cdf(3.9), 0.0);
+    EXPECT_EQ(one.cdf(4), 1.0);
+  }
+}
+
+/// One distribution of every kind (and of the special cases of some), and
+/// whether it is continuous.
+std::vector<std::pair<Distribution, bool>> every_kind() {
+  return {
+      {Distribution::fixed(7), false},
+      {Distribution::uniform(1, 3), true},
+      {Distribution::uniform(2, 2), false},
+      {Distribution::exponential(2), true},
+      {Distribution::weibull(1.5, 100), true},
+      {Distribution::weibull(0.5, 3), true},
+      {Distribution::lognormal(3.8, 0.6), true},
+      {Distribution::lognormal(1, 0), false},
+      {Distribution::lognormal_from_quantile(2, 0.9, 7), true},
+      {Distribution::gamma(2.5, 3), true},
+      {Distribution::gamma(0.3, 2), true},
+      {Distribution::gamma(400, 0.01), true},
+      {Distribution::erlang(3, 6), true},
+      {Distribution::normal(10, 2), true},
+      {Distribution::normal(-1, 0), false},
+      {Distribution::empirical({3, 9, 1, 4, 7}, true), true},
+      {Distribution::empirical({1, 2, 2, 3}, true), false},
+      {Distribution::empirical({3, 9, 1, 4, 7}, false), false},
+      {Distribution::empirical({4}, true), false},
+  };
+}
+
+TEST(DistributionCdf, InvertsTheQuantile) {
+  // cdf is the generalized inverse of quantile: p lies between the CDF just
+  // below quantile(p) and the CDF at it; both equal p where F is continuous.
+  for (const auto& [d, continuous] : every_kind()) {
+    SCOPED_TRACE(d.describe());
+    for (double p : {0.01, 0.5, 0.9, 0.99}) {
+      const double q = d.quantile(p);
+      const double at = d.cdf(q);
+      if (continuous) {
+        EXPECT_NEAR(at, p, 1e-12) << p;
+      } else {
+        EXPECT_GE(at, p - 1e-12) << p;
+        EXPECT_LE(d.cdf(std::nextafter(q, -kInf)), p + 1e-12) << p;
+      }
+    }
+  }
+}
+
+TEST(DistributionCdf, IsZeroBelowAndOneAboveTheSupportAndNeverNaN) {
+  const double big = std::numeric_limits<double>::max();
+  for (const auto& [d, continuous] : every_kind()) {
+    SCOPED_TRACE(d.describe());
+    EXPECT_EQ(d.cdf(-kInf), 0.0);
+    EXPECT_EQ(d.cdf(-big), 0.0);
+    EXPECT_EQ(d.cdf(big), 1.0);
+    EXPECT_EQ(d.cdf(kInf), 1.0);
+    EXPECT_EQ(d.cdf(d.quantile(0.0) - 1e-9 - std::fabs(d.quantile(0.0)) * 1e-9), 0.0);
+    // Non-decreasing and within [0, 1] from −1e6 to 1e6.
+    double previous = 0.0;
+    for (int i = -2'000; i <= 2'000; ++i) {
+      // ±10^(−4 .. 6), increasing with i.
+      const double x = std::copysign(std::pow(10.0, std::abs(i) / 200.0 - 4.0), i);
+      const double f = d.cdf(x);
+      ASSERT_FALSE(std::isnan(f)) << x;
+      EXPECT_GE(f, previous) << x;
+      EXPECT_LE(f, 1.0) << x;
+      previous = f;
+    }
+  }
+  EXPECT_THROW(Distribution::exponential(1).cdf(std::nan("")), DistributionError);
 }
 
 TEST(DistributionDescribe, NamesKindAndParameters) {

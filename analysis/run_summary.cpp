@@ -1,0 +1,234 @@
+// The summary of a scenario run (see run_summary.hpp and docs/results.md).
+#include "analysis/run_summary.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+#include <stdexcept>
+#include <string>
+
+#include "models/slo_ledger.hpp"
+
+namespace relsim::analysis {
+
+namespace {
+
+constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
+constexpr double kInf = std::numeric_limits<double>::infinity();
+
+/// The pmf of Binomial(n, p) for 0 < p < 1, by the ratio recurrence outwards
+/// from the mode (whose value comes from lgamma once), so no term is a
+/// difference of huge logarithms. Terms below the double range are 0.
+std::vector<double> binomial_pmf(std::uint64_t n, double p) {
+  std::vector<double> pmf(n + 1, 0.0);
+  const double nd = static_cast<double>(n);
+  const auto mode = std::min<std::uint64_t>(n, static_cast<std::uint64_t>((nd + 1.0) * p));
+  const double md = static_cast<double>(mode);
+  pmf[mode] = std::exp(std::lgamma(nd + 1.0) - std::lgamma(md + 1.0) - std::lgamma(nd - md + 1.0) +
+                       md * std::log(p) + (nd - md) * std::log1p(-p));
+  const double odds = p / (1.0 - p);
+  for (std::uint64_t k = mode; k < n && pmf[k] > 0.0; ++k) {  // pmf(k+1) = pmf(k)·(n−k)/(k+1)·odds
+    pmf[k + 1] = pmf[k] * static_cast<double>(n - k) / static_cast<double>(k + 1) * odds;
+  }
+  for (std::uint64_t k = mode; k > 0 && pmf[k] > 0.0; --k) {  // pmf(k−1) = pmf(k)·k/(n−k+1)/odds
+    pmf[k - 1] = pmf[k] * static_cast<double>(k) / static_cast<double>(n - k + 1) / odds;
+  }
+  return pmf;
+}
+
+/// x_(rank) of `sorted` with the conventions x_(0) = −∞, x_(n+1) = +∞.
+double order_statistic(std::span<const double> sorted, std::uint64_t rank) {
+  if (rank == 0) return -kInf;
+  if (rank > sorted.size()) return kInf;
+  return sorted[rank - 1];
+}
+
+/// ⌈n·p⌉ clamped to [1, n]; a relative 1e-12 below n·p absorbs the rounding
+/// of p (0.95 · 100 must give rank 95, not 96).
+std::uint64_t quantile_rank(std::uint64_t n, double p) {
+  const double np = static_cast<double>(n) * p;
+  const auto rank = static_cast<std::uint64_t>(std::ceil(np - 1e-12 * np));
+  return std::clamp<std::uint64_t>(rank, 1, n);
+}
+
+/// The empirical p-quantile x_(⌈n·p⌉) of `values` (reordered in place); NaN when empty.
+double empirical_quantile(std::vector<double>& values, double p) {
+  if (values.empty()) return kNaN;
+  const auto k = quantile_rank(values.size(), p) - 1;
+  std::nth_element(values.begin(), values.begin() + static_cast<std::ptrdiff_t>(k), values.end());
+  return values[k];
+}
+
+void check_shape(const models::CompiledModel& model, const models::TrialResult& r,
+                 std::size_t index) {
+  auto bad = [&](const std::string& what) {
+    throw std::invalid_argument("summarize: trial result " + std::to_string(index) + " has " +
+                                what + " (the model has " + std::to_string(model.slos.size()) +
+                                " SLOs, " + std::to_string(model.services.size()) + " services, " +
+                                std::to_string(model.budget_policy.size()) + " budget tiers)");
+  };
+  if (r.slos.size() != model.slos.size()) bad(std::to_string(r.slos.size()) + " SLOs");
+  if (r.services.size() != model.services.size())
+    bad(std::to_string(r.services.size()) + " services");
+  for (const auto& s : r.slos) {
+    if (s.tier_reached.size() != model.budget_policy.size())
+      bad(std::to_string(s.tier_reached.size()) + " budget tiers");
+  }
+}
+
+BudgetSeriesSummary series_summary(const std::vector<models::TrialResult>& results,
+                                   std::size_t slo) {
+  std::size_t length = 0;
+  for (const auto& r : results) length = std::max(length, r.slos[slo].remaining_budget.size());
+  BudgetSeriesSummary out;
+  out.mean.resize(length);
+  out.p05.resize(length);
+  out.p95.resize(length);
+  std::vector<double> column;
+  column.reserve(results.size());
+  for (std::size_t j = 0; j < length; ++j) {
+    column.clear();
+    // Trials whose series is shorter (not expected: the shape is fixed per
+    // model) simply do not contribute to the later samples.
+    for (const auto& r : results) {
+      const auto& series = r.slos[slo].remaining_budget;
+      if (j < series.size()) column.push_back(static_cast<double>(series[j]));
+    }
+    double sum = 0.0;
+    for (const double v : column) sum += v;
+    out.mean[j] = sum / static_cast<double>(column.size());
+    out.p05[j] = empirical_quantile(column, 0.05);
+    out.p95[j] = empirical_quantile(column, 0.95);
+  }
+  return out;
+}
+
+}  // namespace
+
+double binomial_cdf(std::uint64_t k, std::uint64_t n, double p) {
+  if (k >= n) return 1.0;
+  if (p <= 0.0) return 1.0;
+  if (p >= 1.0) return 0.0;
+  const auto pmf = binomial_pmf(n, p);
+  double sum = 0.0;
+  for (std::uint64_t i = 0; i <= k; ++i) sum += pmf[i];
+  return std::min(sum, 1.0);
+}
+
+std::uint64_t binomial_quantile(double q, std::uint64_t n, double p) {
+  if (!(q > 0.0 && q < 1.0)) throw std::invalid_argument("binomial_quantile: need 0 < q < 1");
+  if (p <= 0.0) return 0;
+  if (p >= 1.0) return n;
+  const auto pmf = binomial_pmf(n, p);
+  double sum = 0.0;
+  for (std::uint64_t k = 0; k < n; ++k) {
+    sum += pmf[k];
+    if (sum >= q) return k;
+  }
+  return n;
+}
+
+QuantileInterval quantile_interval(std::span<const double> sorted, double p, double confidence) {
+  if (!(p > 0.0 && p < 1.0)) throw std::invalid_argument("quantile_interval: need 0 < p < 1");
+  if (!(confidence > 0.0 && confidence < 1.0))
+    throw std::invalid_argument("quantile_interval: need 0 < confidence < 1");
+  const std::uint64_t n = sorted.size();
+  QuantileInterval out;
+  if (n == 0) return {kNaN, -kInf, kInf, 0, 1, 1.0};
+  const double alpha = 1.0 - confidence;
+  const auto pmf = binomial_pmf(n, p);
+  // cdf[k] = F(k − 1) = P(B < k), for k in 0..n+1.
+  std::vector<double> cdf(n + 2, 0.0);
+  for (std::uint64_t k = 0; k <= n; ++k) cdf[k + 1] = cdf[k] + pmf[k];
+  cdf[n + 1] = 1.0;
+  // l = the smallest k with F(k) >= α/2; u − 1 = the smallest k with F(k) >= 1 − α/2.
+  std::uint64_t l = 0;
+  while (l < n && cdf[l + 1] < alpha / 2.0) ++l;
+  std::uint64_t u_minus_1 = l;
+  while (u_minus_1 < n && cdf[u_minus_1 + 1] < 1.0 - alpha / 2.0) ++u_minus_1;
+  out.lower_rank = l;
+  out.upper_rank = u_minus_1 + 1;
+  out.estimate = order_statistic(sorted, quantile_rank(n, p));
+  out.low = order_statistic(sorted, out.lower_rank);
+  out.high = order_statistic(sorted, out.upper_rank);
+  out.coverage = std::min(1.0, cdf[out.upper_rank] - cdf[out.lower_rank]);
+  return out;
+}
+
+SloWindow slo_window(const models::CompiledModel& model, models::Index slo) {
+  const sim::Duration horizon = model.horizon;
+  const sim::Duration start = models::slo_window_start(model, model.slos.at(slo), horizon);
+  return {start, horizon - start};
+}
+
+RunSummary summarize(const models::CompiledModel& model,
+                     const std::vector<models::TrialResult>& results, double confidence) {
+  if (!(confidence > 0.0 && confidence < 1.0))
+    throw std::invalid_argument("summarize: need 0 < confidence < 1");
+  for (std::size_t i = 0; i < results.size(); ++i) check_shape(model, results[i], i);
+
+  RunSummary out;
+  out.confidence = confidence;
+  out.trials = results.size();
+  for (const auto& r : results) out.events += r.events;
+  out.events_per_trial =
+      results.empty() ? kNaN : static_cast<double>(out.events) / static_cast<double>(out.trials);
+
+  for (models::Index s = 0; s < model.slos.size(); ++s) {
+    MeanAccumulator attainment, consumed, minutes;
+    std::vector<double> consumed_sorted;
+    consumed_sorted.reserve(results.size());
+    std::uint64_t met = 0;
+    const std::size_t tiers = model.budget_policy.size();
+    std::vector<std::uint64_t> reached(tiers, 0);
+    std::vector<MeanAccumulator> reached_at(tiers);
+    for (const auto& r : results) {
+      const auto& x = r.slos[s];
+      attainment.add(x.attainment);
+      consumed.add(x.budget_consumed);
+      minutes.add(x.budget_minutes);
+      consumed_sorted.push_back(x.budget_consumed);
+      met += x.met ? 1 : 0;
+      for (std::size_t t = 0; t < tiers; ++t) {
+        if (x.tier_reached[t]) {
+          ++reached[t];
+          reached_at[t].add(x.tier_reached[t]->to_seconds());
+        }
+      }
+    }
+    std::sort(consumed_sorted.begin(), consumed_sorted.end());
+
+    SloSummary slo;
+    slo.window = slo_window(model, s);
+    slo.attainment = attainment.interval(confidence);
+    slo.met = met;
+    slo.p_met = wilson_interval(met, out.trials, confidence);
+    slo.budget_consumed = consumed.interval(confidence);
+    slo.budget_consumed_p95 = quantile_interval(consumed_sorted, 0.95, confidence);
+    slo.budget_minutes = minutes.interval(confidence);
+    slo.budget_minutes_allowed =
+        (1.0 - model.slos[s].objective) * slo.window.length.to_seconds() / 60.0;
+    for (std::size_t t = 0; t < tiers; ++t) {
+      TierSummary tier;
+      tier.action = model.budget_policy[t].action;
+      tier.remaining_above = model.budget_policy[t].remaining_above;
+      tier.reached = reached[t];
+      tier.probability = wilson_interval(reached[t], out.trials, confidence);
+      tier.first_reached_seconds = reached_at[t].interval(confidence);
+      slo.tiers.push_back(tier);
+    }
+    slo.remaining_budget = series_summary(results, s);
+    slo.remaining_budget.start = slo.window.start;
+    slo.remaining_budget.step = models::budget_series_step(slo.window.length);
+    out.slos.push_back(std::move(slo));
+  }
+
+  for (std::size_t v = 0; v < model.services.size(); ++v) {
+    MeanAccumulator availability;
+    for (const auto& r : results) availability.add(r.services[v].availability());
+    out.services.push_back({availability.interval(confidence)});
+  }
+  return out;
+}
+
+}  // namespace relsim::analysis

@@ -1,0 +1,130 @@
+// The summary of a scenario run: per SLO, per service and in total, every
+// figure `relsim run` prints, each with its confidence interval (the choice of
+// interval per figure is documented in docs/results.md):
+//   means (attainment, budget consumed, budget minutes, availability, time a
+//   budget tier was first reached)      Student-t interval;
+//   proportions (P(SLO met), P(tier reached))   Wilson score interval;
+//   the p95 of budget consumed           distribution-free order-statistic
+//                                        interval (`quantile_interval`).
+// Plus, for reports, the per-step mean and 5 %/95 % envelope of each SLO's
+// remaining-budget series.
+//
+// `summarize` reads the trial results in the order given (trial order), so
+// the summary is bit-identical for any thread count, and shards concatenated
+// with sim::merge_shards summarise exactly like one run. Pure functions over
+// values; thread-safe. Cost: O(trials × (SLOs × series length + services))
+// time, plus one sort per SLO.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <span>
+#include <vector>
+
+#include "analysis/estimators.hpp"
+#include "models/compiled_model.hpp"
+#include "models/trial_result.hpp"
+#include "sim/time.hpp"
+
+namespace relsim::analysis {
+
+// ---------------------------------------------------------------- quantiles
+
+/// A distribution-free confidence interval [x_(l), x_(u)] for the p-quantile
+/// ξ_p of a continuous distribution, from the order statistics
+/// x_(1) <= ... <= x_(n) of n independent draws. With B ~ Binomial(n, p) the
+/// number of draws below ξ_p, P(x_(l) <= ξ_p < x_(u)) = F(u − 1) − F(l − 1);
+/// l is the α/2 quantile of B and u − 1 its 1 − α/2 quantile (α = 1 −
+/// confidence), so the coverage is at least `confidence` (equal-tailed).
+/// Ranks are 1-based; rank 0 stands for x_(0) = −∞ and rank n + 1 for
+/// x_(n+1) = +∞ — too few draws to bound that side (e.g. the upper end of a
+/// p95 from fewer than 72 draws at 95 %).
+struct QuantileInterval {
+  double estimate = 0.0;  // x_(⌈n·p⌉), the empirical p-quantile; NaN when n = 0
+  double low = 0.0;       // x_(l); −∞ when lower_rank = 0
+  double high = 0.0;      // x_(u); +∞ when upper_rank = n + 1
+  std::uint64_t lower_rank = 0;
+  std::uint64_t upper_rank = 0;
+  double coverage = 0.0;  // F(u − 1) − F(l − 1), exact for continuous distributions
+};
+
+/// P(B <= k) for B ~ Binomial(n, p), p in [0, 1]; 1 when k >= n.
+double binomial_cdf(std::uint64_t k, std::uint64_t n, double p);
+
+/// The smallest k in [0, n] with P(B <= k) >= q for B ~ Binomial(n, p), q in (0, 1).
+std::uint64_t binomial_quantile(double q, std::uint64_t n, double p);
+
+/// The order-statistic interval for the p-quantile (p in (0, 1)) of the values
+/// in `sorted` (ascending) at `confidence` in (0, 1); see QuantileInterval.
+/// Throws std::invalid_argument for p or confidence outside (0, 1).
+QuantileInterval quantile_interval(std::span<const double> sorted, double p, double confidence);
+
+// ---------------------------------------------------------------- the summary
+
+/// Where an SLO's window lies in a trial: from models::slo_window_start
+/// (the last `window` of the trial, or the calendar month holding its end) to
+/// the horizon.
+struct SloWindow {
+  sim::Duration start;   // offset from the start of the trial
+  sim::Duration length;  // horizon − start
+};
+
+/// The window of SLO `slo` of `model` over the model's horizon.
+SloWindow slo_window(const models::CompiledModel& model, models::Index slo);
+
+/// One budget-policy tier of one SLO.
+struct TierSummary {
+  models::BudgetAction action = models::BudgetAction::ship;
+  std::optional<double> remaining_above;  // the tier's threshold (nullopt: exhausted)
+  std::uint64_t reached = 0;              // trials in which the tier was reached
+  Interval probability;                   // P(reached), Wilson
+  /// Seconds from the start of the trial to when the tier was first reached,
+  /// mean over the trials that reached it (t interval; NaN when none did).
+  Interval first_reached_seconds;
+};
+
+/// The remaining budget fraction over the window, per sample across trials:
+/// mean and the empirical 5 % and 95 % quantiles (x_(⌈0.05·n⌉), x_(⌈0.95·n⌉)).
+/// Sample j is at start + j · step (the last one at the window's end); the
+/// step is models::budget_series_step of the window, max(1 h, window / 720).
+struct BudgetSeriesSummary {
+  sim::Duration start;
+  sim::Duration step;
+  std::vector<double> mean;
+  std::vector<double> p05;
+  std::vector<double> p95;
+};
+
+struct SloSummary {
+  SloWindow window;
+  Interval attainment;       // mean of per-trial good/total, t
+  std::uint64_t met = 0;     // trials in which the SLO was met
+  Interval p_met;            // Wilson
+  Interval budget_consumed;  // mean, t; 1 = the whole budget
+  QuantileInterval budget_consumed_p95;
+  Interval budget_minutes;              // mean, t
+  double budget_minutes_allowed = 0.0;  // (1 − objective) × window, in minutes
+  std::vector<TierSummary> tiers;       // model.budget_policy order
+  BudgetSeriesSummary remaining_budget;
+};
+
+struct ServiceSummary {
+  Interval availability;  // mean of per-trial successful/total requests, t
+};
+
+struct RunSummary {
+  double confidence = 0.95;
+  std::uint64_t trials = 0;              // trials summarised
+  std::uint64_t events = 0;              // kernel events over those trials
+  double events_per_trial = 0.0;         // NaN when trials = 0
+  std::vector<SloSummary> slos;          // model.slos order
+  std::vector<ServiceSummary> services;  // model.services order
+};
+
+/// Summarises `results` (in trial order) of runs of `model` at `confidence`
+/// in (0, 1). Throws std::invalid_argument when a result does not have the
+/// model's shape (SLO, service or tier counts).
+RunSummary summarize(const models::CompiledModel& model,
+                     const std::vector<models::TrialResult>& results, double confidence);
+
+}  // namespace relsim::analysis

@@ -1,0 +1,349 @@
+// The fluid view: see models/fluid.hpp and docs/model.md ("Dynamics").
+#include "models/fluid.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+
+namespace relsim::models {
+namespace {
+
+const sim::Distribution* latency_of(const CompiledModel& model, Index c) {
+  const ComponentRow& row = model.components[c];
+  switch (row.kind) {
+    case ComponentKind::service: {
+      const auto& l = model.services[row.row].latency;
+      return l ? &*l : nullptr;
+    }
+    case ComponentKind::datastore: {
+      const auto& l = model.datastores[row.row].latency;
+      return l ? &*l : nullptr;
+    }
+    case ComponentKind::cache:
+      return nullptr;
+  }
+  return nullptr;
+}
+
+
+/// P(X · stretch ≤ budget) for the component's latency X (X = 0 when absent).
+double within(const sim::Distribution* x, double budget, double stretch) {
+  if (budget < 0.0) return 0.0;
+  if (!x) return 1.0;
+  return x->cdf(budget / stretch);
+}
+
+int routable_zones(const CompiledModel& model, const FluidState& state, Index c) {
+  int n = 0;
+  for (Index p = model.placement_begin[c]; p < model.placement_begin[c + 1]; ++p) {
+    if (model.placements[p].role == ZoneRole::service_replicas && state.routed[p] > 0) ++n;
+  }
+  return n;
+}
+
+}  // namespace
+
+double latency_stretch(double rho) {
+  if (rho <= kLatencyKnee) return 1.0;
+  return (1.0 - kLatencyKnee) / (1.0 - std::min(rho, kUtilisationCap));
+}
+
+FluidState make_fluid_state(const CompiledModel& model) {
+  FluidState s;
+  const std::size_t nc = model.components.size();
+  s.zone_up.assign(model.zone_count(), 1);
+  s.healthy.assign(model.placements.size(), 0);
+  s.routed.assign(model.placements.size(), 0);
+  for (std::size_t p = 0; p < model.placements.size(); ++p) {
+    if (model.placements[p].role == ZoneRole::service_replicas) {
+      s.healthy[p] = model.placements[p].initial;
+      s.routed[p] = model.placements[p].initial;
+    }
+  }
+  s.serving.assign(nc, 1);
+  s.hit_ratio.assign(nc, 0.0);
+  for (const CacheRow& cache : model.caches) s.hit_ratio[cache.component] = cache.hit_ratio;
+  s.capacity_factor.assign(nc, 1.0);
+  s.demand_factor.assign(nc, 1.0);
+  s.error_rate.assign(nc, 0.0);
+  s.added_latency.assign(nc, 0.0);
+  s.edge_pass.assign(model.edges.size(), 1.0);
+  s.edge_latency.assign(model.edges.size(), 0.0);
+  return s;
+}
+
+void evaluate_fluid(const CompiledModel& model, const FluidState& state,
+                    const std::vector<double>& demand, const std::vector<double>& demand_slope,
+                    FluidResult& out) {
+  const std::size_t nc = model.components.size();
+  if (out.load.size() != nc) {
+    out.load.assign(nc, 0.0);
+    out.load_slope.assign(nc, 0.0);
+    out.admitted.assign(nc, 0.0);
+    out.success.assign(nc, 0.0);
+    out.delay.assign(nc, 0.0);
+    out.max_utilisation.assign(nc, 0.0);
+    out.overloaded.assign(nc, 0);
+    out.stretch.assign(nc, 1.0);
+    out.median.assign(nc, 0.0);
+    for (Index c = 0; c < nc; ++c) {
+      if (const sim::Distribution* d = latency_of(model, c)) out.median[c] = d->quantile(0.5);
+    }
+    out.zone_admitted.assign(model.placements.size(), 0.0);
+    out.zone_rho.assign(model.placements.size(), 0.0);
+  }
+  std::fill(out.load.begin(), out.load.end(), 0.0);
+  std::fill(out.load_slope.begin(), out.load_slope.end(), 0.0);
+
+  // Load: callers have larger component indices than their callees, so one
+  // pass from the last component down sees every caller before its callees.
+  for (Index c = static_cast<Index>(nc); c-- > 0;) {
+    const ComponentRow& row = model.components[c];
+    double load = out.load[c];
+    double slope = out.load_slope[c];
+    double admitted = 0.0;
+    double admitted_slope = 0.0;
+    double max_rho = 0.0;
+    double stretch_sum = 0.0;
+    bool overloaded = false;
+    switch (row.kind) {
+      case ComponentKind::service: {
+        const ServiceRow& svc = model.services[row.row];
+        load += demand[row.row] * state.demand_factor[c];
+        slope += demand_slope[row.row] * state.demand_factor[c];
+        const int n = routable_zones(model, state, c);
+        const double per_replica = svc.capacity_per_replica * state.capacity_factor[c];
+        for (Index p = model.placement_begin[c]; p < model.placement_begin[c + 1]; ++p) {
+          out.zone_admitted[p] = 0.0;
+          out.zone_rho[p] = 0.0;
+          if (model.placements[p].role != ZoneRole::service_replicas || state.routed[p] <= 0) {
+            continue;
+          }
+          const double h = state.healthy[p];
+          const double to_healthy = h / state.routed[p] / n;  // of the service's load
+          const double cap = h * per_replica;
+          const double offered = load * to_healthy;
+          double z = offered;
+          if (offered > cap) {
+            z = cap;
+            overloaded = true;
+          } else {
+            admitted_slope += slope * to_healthy;
+          }
+          const double rho = cap > 0.0 ? z / cap : 0.0;
+          out.zone_admitted[p] = z;
+          out.zone_rho[p] = rho;
+          admitted += z;
+          max_rho = std::max(max_rho, rho);
+          stretch_sum += z * latency_stretch(rho);
+        }
+        out.stretch[c] = admitted > 0.0 ? stretch_sum / admitted : 1.0;
+        break;
+      }
+      case ComponentKind::datastore: {
+        const DatastoreRow& ds = model.datastores[row.row];
+        if (state.serving[c]) {
+          admitted = load;
+          admitted_slope = slope;
+          if (ds.capacity > 0.0) {
+            if (load > ds.capacity) {
+              admitted = ds.capacity;
+              admitted_slope = 0.0;
+              overloaded = true;
+            }
+            max_rho = admitted / ds.capacity;
+          }
+        }
+        out.stretch[c] = latency_stretch(max_rho);
+        break;
+      }
+      case ComponentKind::cache: {
+        const CacheRow& cache = model.caches[row.row];
+        const double h = state.serving[c] ? state.hit_ratio[c] : 0.0;
+        admitted = load * h;  // hits
+        admitted_slope = slope * h;
+        if (cache.capacity > 0.0) {
+          if (admitted > cache.capacity) {
+            admitted = cache.capacity;
+            admitted_slope = 0.0;
+            overloaded = true;
+          }
+          max_rho = admitted / cache.capacity;
+        }
+        out.stretch[c] = latency_stretch(max_rho);
+        // Misses go to the backing store whatever the cache's capacity.
+        for (Index e = model.edge_begin[c]; e < model.edge_begin[c + 1]; ++e) {
+          const EdgeRow& edge = model.edges[e];
+          if (edge.type != EdgeType::backing) continue;
+          out.load[edge.target] += load * (1.0 - h);
+          out.load_slope[edge.target] += slope * (1.0 - h);
+        }
+        break;
+      }
+    }
+    out.load[c] = load;
+    out.load_slope[c] = slope;
+    out.admitted[c] = admitted;
+    out.max_utilisation[c] = max_rho;
+    out.overloaded[c] = overloaded ? 1 : 0;
+    if (row.kind == ComponentKind::cache) continue;
+    for (Index e = model.edge_begin[c]; e < model.edge_begin[c + 1]; ++e) {
+      const EdgeRow& edge = model.edges[e];
+      out.load[edge.target] += edge.call_fraction * admitted;
+      out.load_slope[edge.target] += edge.call_fraction * admitted_slope;
+    }
+  }
+
+  // Success and delay: callees first.
+  for (Index c = 0; c < nc; ++c) {
+    const ComponentRow& row = model.components[c];
+    const double load = out.load[c];
+    double own = 1.0;
+    switch (row.kind) {
+      case ComponentKind::service: {
+        if (load > 0.0) {
+          own = out.admitted[c] / load;
+        } else {
+          // No load: the fraction a vanishing load would get.
+          const int n = routable_zones(model, state, c);
+          own = 0.0;
+          for (Index p = model.placement_begin[c]; p < model.placement_begin[c + 1]; ++p) {
+            if (model.placements[p].role == ZoneRole::service_replicas && state.routed[p] > 0) {
+              own += static_cast<double>(state.healthy[p]) / state.routed[p] / n;
+            }
+          }
+        }
+        break;
+      }
+      case ComponentKind::datastore:
+        own = !state.serving[c] ? 0.0 : (load > 0.0 ? out.admitted[c] / load : 1.0);
+        break;
+      case ComponentKind::cache: {
+        const double h = state.serving[c] ? state.hit_ratio[c] : 0.0;
+        const double hits = load * h;
+        const double hit_ok = hits > 0.0 ? out.admitted[c] / hits : 1.0;
+        double backing_ok = 1.0;
+        double backing_delay = 0.0;
+        for (Index e = model.edge_begin[c]; e < model.edge_begin[c + 1]; ++e) {
+          const EdgeRow& edge = model.edges[e];
+          if (edge.type != EdgeType::backing) continue;
+          const Index b = edge.target;
+          backing_ok = out.success[b] * state.edge_pass[e];
+          backing_delay = state.edge_latency[e] + out.delay[b] +
+                          (out.stretch[b] - 1.0) * out.median[b];
+        }
+        out.success[c] = (h * hit_ok + (1.0 - h) * backing_ok) * (1.0 - state.error_rate[c]);
+        out.delay[c] = state.added_latency[c] + (1.0 - h) * backing_delay;
+        continue;
+      }
+    }
+    double deps = 1.0;
+    double delay = state.added_latency[c];
+    for (Index e = model.edge_begin[c]; e < model.edge_begin[c + 1]; ++e) {
+      const EdgeRow& edge = model.edges[e];
+      const Index d = edge.target;
+      const double f = edge.call_fraction;
+      double sigma = out.success[d] * state.edge_pass[e];
+      double call_delay =
+          state.edge_latency[e] + out.delay[d] + (out.stretch[d] - 1.0) * out.median[d];
+      switch (edge.type) {
+        case EdgeType::hard:
+        case EdgeType::cache:
+        case EdgeType::backing:
+          deps *= 1.0 - f + f * sigma;
+          break;
+        case EdgeType::soft: {
+          if (edge.timeout) {
+            const double tau = edge.timeout->to_seconds();
+            sigma *= fraction_within(model, out, d, tau - state.edge_latency[e]);
+            call_delay = std::min(call_delay, tau);
+          }
+          deps *= 1.0 - f + f * (sigma + (1.0 - sigma) * edge.fallback_success);
+          break;
+        }
+      }
+      delay += f * call_delay;
+    }
+    out.success[c] = own * deps * (1.0 - state.error_rate[c]);
+    out.delay[c] = delay;
+  }
+}
+
+double fraction_within(const CompiledModel& model, const FluidResult& result, Index c,
+                       double seconds) {
+  const sim::Distribution* x = latency_of(model, c);
+  const double budget = seconds - result.delay[c];
+  if (model.components[c].kind != ComponentKind::service || result.admitted[c] <= 0.0) {
+    return within(x, budget, result.stretch[c]);
+  }
+  // Zones below the latency knee share one stretch (1): one CDF for all of them.
+  double sum = 0.0;
+  double unstretched = 0.0;
+  for (Index p = model.placement_begin[c]; p < model.placement_begin[c + 1]; ++p) {
+    const double w = result.zone_admitted[p];
+    if (w <= 0.0) continue;
+    if (result.zone_rho[p] <= kLatencyKnee) {
+      unstretched += w;
+    } else {
+      sum += w * within(x, budget, latency_stretch(result.zone_rho[p]));
+    }
+  }
+  if (unstretched > 0.0) sum += unstretched * within(x, budget, 1.0);
+  return sum / result.admitted[c];
+}
+
+double latency_good_fraction(const CompiledModel& model, const FluidState& /*state*/,
+                             const FluidResult& result, Index c, double threshold_seconds) {
+  return result.success[c] * fraction_within(model, result, c, threshold_seconds);
+}
+
+double seconds_to_next_crossing(const CompiledModel& model, const FluidState& state,
+                                const FluidResult& result) {
+  constexpr double kInf = std::numeric_limits<double>::infinity();
+  double best = kInf;
+  auto consider = [&](double load, double slope, double breakpoint) {
+    if (slope == 0.0 || breakpoint <= 0.0) return;
+    const double t = (breakpoint - load) / slope;
+    if (t > 0.0 && t < best) best = t;
+  };
+  for (Index c = 0; c < model.components.size(); ++c) {
+    const double load = result.load[c];
+    const double slope = result.load_slope[c];
+    if (slope == 0.0) continue;
+    switch (model.components[c].kind) {
+      case ComponentKind::service: {
+        const ServiceRow& svc = model.services[model.components[c].row];
+        const int n = routable_zones(model, state, c);
+        const double per_replica = svc.capacity_per_replica * state.capacity_factor[c];
+        for (Index p = model.placement_begin[c]; p < model.placement_begin[c + 1]; ++p) {
+          if (model.placements[p].role != ZoneRole::service_replicas || state.routed[p] <= 0 ||
+              state.healthy[p] <= 0) {
+            continue;
+          }
+          const double kink = n * state.routed[p] * per_replica;
+          consider(load, slope, kink);
+          consider(load, slope, kLatencyKnee * kink);
+        }
+        break;
+      }
+      case ComponentKind::datastore: {
+        const double cap = model.datastores[model.components[c].row].capacity;
+        consider(load, slope, cap);
+        consider(load, slope, kLatencyKnee * cap);
+        break;
+      }
+      case ComponentKind::cache: {
+        const double cap = model.caches[model.components[c].row].capacity;
+        const double h = state.serving[c] ? state.hit_ratio[c] : 0.0;
+        if (h > 0.0) {
+          consider(load, slope, cap / h);
+          consider(load, slope, kLatencyKnee * cap / h);
+        }
+        break;
+      }
+    }
+  }
+  return best;
+}
+
+}  // namespace relsim::models

@@ -1,0 +1,38 @@
+// One trial of a compiled model: the reliability dynamics of docs/model.md
+// ("Dynamics") on the simulation kernel. Failure processes, deployments,
+// injected faults and automatic recovery change the state; between events the
+// fluid view (models/fluid.hpp) gives the ratios, and the SLO ledger
+// integrates good and total requests.
+//
+// Ownership: a World borrows its model (which must outlive it) and owns all
+// per-trial state; `run` resets it, so one World per worker thread runs many
+// trials without allocating after the first. Not thread-safe.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+
+#include "models/compiled_model.hpp"
+#include "models/trial_result.hpp"
+
+namespace relsim::models {
+
+class World {
+ public:
+  explicit World(const CompiledModel& model);
+  ~World();
+  World(World&&) noexcept;
+  World& operator=(World&&) noexcept;
+  World(const World&) = delete;
+  World& operator=(const World&) = delete;
+
+  /// Runs one trial over the model's horizon with the random streams of
+  /// `trial_seed` (sim::trial_seed(master, index)) and returns its result.
+  TrialResult run(std::uint64_t trial_seed);
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace relsim::models

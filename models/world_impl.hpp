@@ -1,0 +1,163 @@
+// Internal to the trial engine (models/world*.cpp): the per-trial state and
+// the event kinds. Not included by anything outside models/world*.cpp.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <vector>
+
+#include "models/compiled_model.hpp"
+#include "models/demand.hpp"
+#include "models/fluid.hpp"
+#include "models/slo_ledger.hpp"
+#include "models/trial_result.hpp"
+#include "models/world.hpp"
+#include "sim/random.hpp"
+#include "sim/simulation.hpp"
+
+namespace relsim::models {
+
+/// What the kernel dispatches on. `target` spaces are in World::Impl.
+enum class EventKind : std::uint16_t {
+  replica_crash,     // target: slot; payload: failure row
+  replica_ready,     // target: slot; a restarted or rescheduled replica is ready
+  lb_forget,         // target: slot-ghost; payload: placement the LB stops routing to
+  zone_outage,       // target: zone clock; payload: failure row
+  zone_back,         // target: zone clock; payload: failure row
+  datastore_failure, // target: datastore clock; payload: failure row
+  datastore_step,    // target: datastore state; the failover's next step
+  cache_failure,     // target: cache clock; payload: failure row
+  cache_step,        // target: cache state; failover done or a warm-up step
+  deploy,            // target: deploy row clock
+  rollback,          // target: service rollback; an automated rollback completes
+  autoscale,         // target: service autoscaler; the reaction time has passed
+  fault_start,       // target: fault
+  fault_repeat,      // target: fault; the next pod kill of an interval
+  fault_end,         // target: fault
+  window_start,      // target: the window target; an SLO window begins
+  check,             // target: the check target; a knot, a crossing or an overload step
+};
+
+/// Sub-stepping while some component drops load under changing demand
+/// (docs/model.md).
+inline constexpr sim::Duration kOverloadStep = sim::Duration::minutes(15);
+/// Cache warm-up is a staircase of this many steps.
+inline constexpr int kWarmUpSteps = 8;
+
+enum class SlotState : std::uint8_t { off, running, restarting, waiting };
+enum class StoreState : std::uint8_t { serving, failing_over, connection_errors, down };
+
+struct Slot {
+  SlotState state = SlotState::off;
+  Index service = 0;        // service row
+  Index placement = kNoIndex;  // where it runs (running), or where it last ran
+  Index ghost = kNoIndex;   // placement the LB still routes to after it died
+};
+
+struct World::Impl {
+  explicit Impl(const CompiledModel& m);
+
+  // ------------------------------------------------------------ trial
+  TrialResult run(std::uint64_t trial_seed);
+  void reset(std::uint64_t trial_seed);
+  void handle(const sim::Event& e, sim::Simulation& s);
+
+  // ------------------------------------------------------------ accounting (world.cpp)
+  /// Integrates requests from the last accounted instant to now, with the
+  /// state as it was (call before every state change).
+  void account();
+  /// After a state change: autoscaling intent and the next check.
+  void changed();
+  void evaluate_at(sim::Duration t, FluidResult& out);
+  void schedule_check();
+
+  // ------------------------------------------------------------ processes (world_processes.cpp)
+  void start_processes();
+  void schedule_crash_clocks(Index slot);
+  void kill_slot(Index slot, bool graceful);
+  void replica_ready(Index slot);
+  void place_and_run(Index slot, Index preferred_placement);
+  Index choose_placement(Index service_row) const;
+  void place_waiting(Index service_row);
+  void zone_down(Index zone);
+  void zone_up(Index zone);
+  void datastore_fail(Index ds, bool forced, std::optional<sim::Duration> repair);
+  void schedule_datastore_clocks(Index ds);
+  void schedule_cache_clocks(Index cache);
+  void datastore_step(Index ds);
+  void cache_fail(Index cache);
+  void cache_step(Index cache);
+  void deploy_arrival(Index deploy_row);
+  void schedule_deploy(Index deploy_row);
+  void autoscale_act(Index service_row);
+  int desired_replicas(Index service_row) const;
+  void set_replicas(Index service_row, int count);
+  void fault_start(Index fault);
+  void fault_end(Index fault);
+  void pod_kill(Index fault);
+  void node_drain(Index fault, bool start);
+  void apply_fault_effects();
+  void set_error_state(Index component);
+
+  // ------------------------------------------------------------ helpers
+  sim::Duration now() const { return sim_.now().since_start(); }
+  sim::Rng& rng(std::size_t index) { return rngs_[index]; }
+  sim::Duration draw(const sim::Distribution& d, sim::Rng& r) {
+    return sim::Duration::from_seconds(d.sample(r));
+  }
+  void at(sim::Duration t, EventKind k, Index target, std::uint64_t payload = 0) {
+    sim_.schedule_at(sim::Time::at(t), static_cast<std::uint16_t>(k), target, payload);
+  }
+  void in(sim::Duration d, EventKind k, Index target, std::uint64_t payload = 0) {
+    sim_.schedule_in(d, static_cast<std::uint16_t>(k), target, payload);
+  }
+  bool zone_usable(Index z) const { return zone_down_[z] == 0 && drained_[z] == 0; }
+
+  const CompiledModel& m_;
+  sim::Simulation sim_;
+  sim::Duration horizon_;
+
+  // Targets: [slots | ghosts | zones | datastore clocks | datastore states |
+  //           cache clocks | cache states | deploys | rollbacks | autoscalers |
+  //           faults | check | window].
+  Index t_ghost_ = 0, t_zone_ = 0, t_ds_clock_ = 0, t_ds_state_ = 0, t_cache_clock_ = 0,
+        t_cache_state_ = 0, t_deploy_ = 0, t_rollback_ = 0, t_autoscale_ = 0, t_fault_ = 0,
+        t_check_ = 0, t_window_ = 0, t_count_ = 0;
+  // Random streams: [failure_streams | restart_streams | deploys | datastore failover |
+  //                  cache failover | faults].
+  std::size_t r_restart_ = 0, r_deploy_ = 0, r_ds_ = 0, r_cache_ = 0, r_fault_ = 0;
+  std::vector<sim::Rng> rngs_;
+
+  // Static lookups.
+  std::vector<Index> service_zone_placement_;  // service row × zone → placement
+  std::vector<std::vector<Index>> crash_rows_;  // per service row: its replica-crash failure rows
+  std::vector<DemandCurve> demand_;            // per service row
+
+  // State.
+  FluidState fs_;
+  std::vector<Slot> slots_;
+  std::vector<int> replicas_;             // per service row: the replica count it is scaled to
+  std::vector<std::uint8_t> autoscale_pending_;
+  std::vector<int> zone_down_;            // outage sources per zone
+  std::vector<int> drained_;              // drains per zone
+  std::vector<StoreState> ds_state_;      // per datastore row
+  std::vector<Index> ds_primary_;         // per datastore row: the primary's zone
+  std::vector<StoreState> cache_state_;   // per cache row
+  std::vector<Index> cache_zone_;         // per cache row: the node's zone
+  std::vector<int> cache_warm_step_;      // warm-up steps done (kWarmUpSteps = warm)
+  std::vector<double> deploy_error_, deploy_latency_;  // per component: the bad version running
+  std::vector<double> fault_error_, fault_latency_;    // per component: injected bad deploys
+  std::vector<std::uint8_t> fault_active_;
+
+  // Accounting.
+  sim::Duration accounted_;    // requests are integrated up to here
+  sim::Duration next_check_;   // the scheduled check (max: none)
+  std::vector<sim::Duration> next_knot_;  // per service row
+  std::vector<double> demand_now_, slope_now_;
+  FluidResult cur_, mid_, end_;  // ratios now (after the last change), mid-interval, at its end
+  SloLedger ledger_;
+  std::vector<ServiceTrialResult> services_;
+  std::vector<Index> scratch_;  // pod-kill and drain candidates
+};
+
+}  // namespace relsim::models
