@@ -2,7 +2,8 @@
 # Debian packages it needs first (scripts/install-deps.sh is a no-op when all
 # are present).
 JOBS ?= 2
-EXAMPLE ?= scenarios/payments-baseline.yaml
+EXAMPLE ?= scenarios/payments/az-outage.yaml
+TRIALS ?= 2000
 # CI=true (as CI sets it) turns warnings into errors.
 WERROR ?= $(if $(CI),ON,OFF)
 
@@ -18,7 +19,7 @@ build: deps
 	@cmake --build --preset release -j $(JOBS)
 
 run: build
-	./build/release/cli/relsim kernel-demo
+	./build/release/cli/relsim run $(EXAMPLE) --trials $(TRIALS)
 
 test: build
 	ctest --preset release

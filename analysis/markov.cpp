@@ -342,7 +342,18 @@ MarkovResult analyze_markov(const CompiledModel& model, const MarkovOptions& opt
   MarkovResult res;
   res.demand_points = static_cast<int>(points);
   res.notes = notes_of(model, options, res.demand_points);
-  for (const auto& sc : chains) res.subchains.push_back(sc.summary);
+  for (const auto& sc : chains) {
+    res.subchains.push_back(sc.summary);
+    if (sc.summary.nominal_transient) {
+      res.notes.push_back(
+          sc.summary.label + ": the all-up start is transient (" +
+          std::to_string(sc.summary.states - sc.summary.recurrent) + " of " +
+          std::to_string(sc.summary.states) +
+          " states are left for good, e.g. replicas rescheduled into zones without outages "
+          "stay there, as Kubernetes does not rebalance); a month that starts all up can "
+          "differ from this long run, which `relsim run` measures");
+    }
+  }
 
   Product product(chains, options.min_probability);
   const std::uint64_t limit = std::max<std::uint64_t>(1, options.max_evaluations / points);

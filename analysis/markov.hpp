@@ -81,6 +81,7 @@ struct SubchainSummary {
   std::size_t recurrent = 0;  // states in the long run (the rest are transient)
   std::size_t outcomes = 0;   // distinct effects on the fluid (what the product enumerates)
   SolveMethod method = SolveMethod::closed_form;
+  bool nominal_transient = false;  // the chain never returns to its all-up start
 };
 
 struct MarkovResult {

@@ -465,6 +465,7 @@ Subchain solve_group(const CompiledModel& m, const Rates& r, const std::vector<I
   const StationaryDistribution pi = stationary_distribution(set.size(), transitions, 0);
   sc.summary.states = set.size();
   sc.summary.recurrent = pi.recurrent;
+  sc.summary.nominal_transient = pi.probability[0] <= 0.0;  // state 0: chain.initial()
   sc.summary.method = pi.method;
   std::map<std::vector<int>, double> merged;
   for (std::size_t i = 0; i < set.size(); ++i) {

@@ -260,6 +260,7 @@ std::string json_report(const Loaded& l, const models::CompiledModel& m,
     node.set("label", sc.label);
     node.set("states", static_cast<std::int64_t>(sc.states));
     node.set("recurrent", static_cast<std::int64_t>(sc.recurrent));
+    node.set("nominalTransient", sc.nominal_transient);
     node.set("outcomes", static_cast<std::int64_t>(sc.outcomes));
     node.set("method", analysis::to_string(sc.method));
     chains.push_back(std::move(node));

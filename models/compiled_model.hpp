@@ -83,6 +83,8 @@ struct ServiceRow {
   double capacity_per_replica = 0.0;  // requests/s
   Demand demand;                      // requests/s with the daily profile
   bool topology_spread = true;
+  LoadBalancing load_balancing = LoadBalancing::cross_zone;
+  int zone_room = 0;  // 0: unlimited
   sim::Duration health_check_delay = sim::Duration::seconds(30);
   sim::Distribution restart = sim::Distribution::fixed(60.0);  // seconds
   std::optional<sim::Distribution> latency;                    // seconds

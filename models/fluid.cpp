@@ -33,12 +33,40 @@ double within(const sim::Distribution* x, double budget, double stretch) {
   return x->cdf(budget / stretch);
 }
 
-int routable_zones(const CompiledModel& model, const FluidState& state, Index c) {
-  int n = 0;
-  for (Index p = model.placement_begin[c]; p < model.placement_begin[c + 1]; ++p) {
-    if (model.placements[p].role == ZoneRole::service_replicas && state.routed[p] > 0) ++n;
+/// How service component `c`'s load balancer divides its load: zone p's
+/// healthy replicas get load · h_p · share, with share = 1 / (n · r_p) for
+/// zone-local routing over n routable zones and 1 / R for cross-zone routing
+/// over R routed replicas (docs/model.md, "Capacity, zones and the load
+/// balancer"). Returns 0 when nothing is routed.
+class Split {
+ public:
+  Split(const CompiledModel& model, const FluidState& state, Index c, const ServiceRow& svc)
+      : zone_local_(svc.load_balancing == LoadBalancing::zone_local) {
+    for (Index p = model.placement_begin[c]; p < model.placement_begin[c + 1]; ++p) {
+      if (model.placements[p].role != ZoneRole::service_replicas || state.routed[p] <= 0) continue;
+      ++zones_;
+      routed_ += state.routed[p];
+    }
   }
-  return n;
+  /// The fraction of the service's load that zone p's healthy replicas get.
+  double to_healthy(const FluidState& state, Index p) const {
+    if (state.routed[p] <= 0) return 0.0;
+    const double h = state.healthy[p];
+    return zone_local_ ? h / state.routed[p] / zones_ : h / routed_;
+  }
+
+ private:
+  bool zone_local_;
+  int zones_ = 0;
+  int routed_ = 0;
+};
+
+/// What zone p's healthy replicas serve at full speed: capacityPerReplica ×
+/// min(healthy, zoneRoom), less any injected capacity loss.
+double zone_capacity(const ServiceRow& svc, const FluidState& state, Index c, Index p) {
+  const int h = state.healthy[p];
+  const int running = svc.zone_room > 0 ? std::min(h, svc.zone_room) : h;
+  return running * svc.capacity_per_replica * state.capacity_factor[c];
 }
 
 }  // namespace
@@ -111,17 +139,15 @@ void evaluate_fluid(const CompiledModel& model, const FluidState& state,
         const ServiceRow& svc = model.services[row.row];
         load += demand[row.row] * state.demand_factor[c];
         slope += demand_slope[row.row] * state.demand_factor[c];
-        const int n = routable_zones(model, state, c);
-        const double per_replica = svc.capacity_per_replica * state.capacity_factor[c];
+        const Split split(model, state, c, svc);
         for (Index p = model.placement_begin[c]; p < model.placement_begin[c + 1]; ++p) {
           out.zone_admitted[p] = 0.0;
           out.zone_rho[p] = 0.0;
           if (model.placements[p].role != ZoneRole::service_replicas || state.routed[p] <= 0) {
             continue;
           }
-          const double h = state.healthy[p];
-          const double to_healthy = h / state.routed[p] / n;  // of the service's load
-          const double cap = h * per_replica;
+          const double to_healthy = split.to_healthy(state, p);  // of the service's load
+          const double cap = zone_capacity(svc, state, c, p);
           const double offered = load * to_healthy;
           double z = offered;
           if (offered > cap) {
@@ -205,11 +231,11 @@ void evaluate_fluid(const CompiledModel& model, const FluidState& state,
           own = out.admitted[c] / load;
         } else {
           // No load: the fraction a vanishing load would get.
-          const int n = routable_zones(model, state, c);
+          const Split split(model, state, c, model.services[row.row]);
           own = 0.0;
           for (Index p = model.placement_begin[c]; p < model.placement_begin[c + 1]; ++p) {
-            if (model.placements[p].role == ZoneRole::service_replicas && state.routed[p] > 0) {
-              own += static_cast<double>(state.healthy[p]) / state.routed[p] / n;
+            if (model.placements[p].role == ZoneRole::service_replicas) {
+              own += split.to_healthy(state, p);
             }
           }
         }
@@ -313,14 +339,14 @@ double seconds_to_next_crossing(const CompiledModel& model, const FluidState& st
     switch (model.components[c].kind) {
       case ComponentKind::service: {
         const ServiceRow& svc = model.services[model.components[c].row];
-        const int n = routable_zones(model, state, c);
-        const double per_replica = svc.capacity_per_replica * state.capacity_factor[c];
+        const Split split(model, state, c, svc);
         for (Index p = model.placement_begin[c]; p < model.placement_begin[c + 1]; ++p) {
           if (model.placements[p].role != ZoneRole::service_replicas || state.routed[p] <= 0 ||
               state.healthy[p] <= 0) {
             continue;
           }
-          const double kink = n * state.routed[p] * per_replica;
+          // Zone p is full when load · to_healthy reaches its capacity.
+          const double kink = zone_capacity(svc, state, c, p) / split.to_healthy(state, p);
           consider(load, slope, kink);
           consider(load, slope, kLatencyKnee * kink);
         }

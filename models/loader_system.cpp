@@ -301,6 +301,14 @@ void read_services(const MapReader& spec, System& out) {
                            " replicas in no zone (" + m.path("zones") + " is empty)");
     }
     m.boolean("topologySpread", s.topology_spread);
+    static const std::vector<std::pair<std::string_view, LoadBalancing>> kBalancing = {
+        {"crossZone", LoadBalancing::cross_zone}, {"zoneLocal", LoadBalancing::zone_local}};
+    if (const YAML::Node lb = m.get("loadBalancing"); lb.IsDefined()) {
+      if (auto v = read_enum(r, lb, m.path("loadBalancing"), kBalancing, "load balancing")) {
+        s.load_balancing = *v;
+      }
+    }
+    m.integer("zoneRoom", s.zone_room, 1);
     m.number("capacityPerReplica", s.capacity_per_replica, 0.0, true);
     read_demand(m, s.demand);
     m.distribution("latency", s.latency);

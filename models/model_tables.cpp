@@ -188,6 +188,8 @@ class Compiler {
       row.capacity_per_replica = s.capacity_per_replica;
       row.demand = s.demand;
       row.topology_spread = s.topology_spread;
+      row.load_balancing = s.load_balancing;
+      row.zone_room = s.zone_room;
       row.health_check_delay = s.health_check_delay;
       row.restart = s.restart;
       row.latency = s.latency;

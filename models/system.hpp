@@ -110,11 +110,19 @@ struct Dependency {
   SourceLocation location;
 };
 
+/// How a service's load balancer spreads requests over its zones.
+enum class LoadBalancing : std::uint8_t {
+  cross_zone,  // every routed replica gets an equal share (kube-proxy, ALB)
+  zone_local,  // every routable zone gets an equal share, split in the zone
+};
+
 struct Service {
   std::string name;
   int replicas = 1;
   std::vector<NameRef> zones;         // never empty after loading
   bool topology_spread = true;        // false: rescheduled pods may pile into one zone
+  LoadBalancing load_balancing = LoadBalancing::cross_zone;
+  int zone_room = 0;                  // replicas a zone runs at full speed (0: unlimited)
   double capacity_per_replica = 0.0;  // requests/s
   Demand demand;
   std::optional<sim::Distribution> latency;                    // own latency per request, seconds

@@ -106,14 +106,15 @@ TEST(Loader, LoadsTheSketchSystem) {
   ASSERT_EQ(api->depends_on.size(), 3u);
   EXPECT_EQ(api->depends_on[0].target_kind, ComponentKind::datastore);
   EXPECT_EQ(api->depends_on[0].type, DependencyType::hard);
-  EXPECT_EQ(api->depends_on[0].location.line, 42);
+  const std::string text = read_text(kSystem);
+  EXPECT_EQ(api->depends_on[0].location.line, line_of(text, "- {datastore: payments-db"));
   EXPECT_EQ(api->depends_on[1].target.name, "fraud-detection");
   EXPECT_EQ(api->depends_on[1].type, DependencyType::soft);
   EXPECT_EQ(api->depends_on[1].timeout, sim::Duration::seconds(2));
   EXPECT_EQ(api->depends_on[1].fallback, "rules-based-scoring");
   EXPECT_DOUBLE_EQ(api->depends_on[1].fallback_success, 0.99);
   EXPECT_EQ(api->depends_on[2].type, DependencyType::cache);
-  EXPECT_EQ(api->depends_on[2].target.location.line, 44);
+  EXPECT_EQ(api->depends_on[2].target.location.line, line_of(text, "- {cache: payments-redis}"));
   EXPECT_EQ(api->depends_on[2].target.location.column, 19);
 
   ASSERT_EQ(s.datastores.size(), 1u);

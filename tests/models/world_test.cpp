@@ -84,12 +84,14 @@ TEST(World, ZoneOutageWithSpreadLosesOnlyTheHealthCheckDelayAndTheRestart) {
   EXPECT_NEAR(r.slos[0].budget_consumed, lost / (0.001 * 150.0 * 86400.0), 1e-9);
 }
 
-TEST(World, ZoneOutageWithoutSpreadPilesReplacementsIntoOneZone) {
-  // The same outage with three replicas per zone and a demand that needs
-  // them: without topology spread the replacements all land in b, and c
-  // (which keeps its own replicas only) is overloaded until... the end: pods
-  // are not moved back when a recovers, and a has no replicas left.
+TEST(World, ZoneOutageWithoutSpreadOverloadsTheShortZoneUnderZoneLocalRouting) {
+  // The same outage with two replicas per zone and a demand that needs
+  // them, zone-local routing: without topology spread the replacements all
+  // land in b, and c (which keeps its own replicas only) is overloaded
+  // until the end: pods are not moved back when a recovers, and a has no
+  // replicas left.
   std::string text = with_spread(false);
+  text.replace(text.find("capacityPerReplica"), 0, "loadBalancing: zoneLocal\n      ");
   text.replace(text.find("replicas: 3"), 11, "replicas: 6");
   text.replace(text.find("demand: 150"), 11, "demand: 450");
   const CompiledModel spread_model = [&] {
@@ -110,6 +112,34 @@ TEST(World, ZoneOutageWithoutSpreadPilesReplacementsIntoOneZone) {
   // Without: b gets both (4 replicas), c keeps 2: c drops 225 − 200 = 25
   // req/s from 6h00m30s to the end of the day.
   const double pile_lost = 450.0 / 3.0 * 30.0 + 2.0 * 25.0 * 90.0 + 25.0 * (18.0 * 3600.0 - 120.0);
+  EXPECT_NEAR(b.services[0].total - b.services[0].good, pile_lost, 1e-3);
+  EXPECT_TRUE(a.slos[0].met);
+  EXPECT_FALSE(b.slos[0].met);
+}
+
+TEST(World, ZoneOutageWithoutSpreadOverloadsTheCrowdedZoneWithLimitedRoom) {
+  // Cross-zone routing (every replica gets 1/6 of 480 req/s) and room for 3
+  // replicas per zone. Zone a dies at 6h: for 30 s its two replicas still get
+  // their share (160 req/s lost); then b and c run two replicas each (120
+  // req/s offered to each, 100 served) until the replacements are ready at
+  // 6h02m. With spread they go one to b and one to c (240 offered per zone,
+  // 300 served); without, both land in b, whose 4 replicas get 320 req/s but
+  // run at the speed of 3 (300): b drops 20 req/s until the end of the day.
+  std::string text = with_spread(true);
+  text.replace(text.find("replicas: 3"), 11, "replicas: 6");
+  text.replace(text.find("demand: 150"), 11, "demand: 480");
+  text.replace(text.find("capacityPerReplica"), 0, "zoneRoom: 3\n      ");
+  std::string pile_text = text;
+  pile_text.replace(pile_text.find("topologySpread: true"), 20, "topologySpread: false");
+  const CompiledModel spread_model = compile_text(text);
+  const CompiledModel pile_model = compile_text(pile_text);
+  World spread(spread_model);
+  World pile(pile_model);
+  const TrialResult a = spread.run(sim::trial_seed(1, 0));
+  const TrialResult b = pile.run(sim::trial_seed(1, 0));
+  const double spread_lost = 160.0 * 30.0 + 80.0 * 90.0;
+  EXPECT_NEAR(a.services[0].total - a.services[0].good, spread_lost, 1e-6);
+  const double pile_lost = spread_lost + 20.0 * (18.0 * 3600.0 - 120.0);
   EXPECT_NEAR(b.services[0].total - b.services[0].good, pile_lost, 1e-3);
   EXPECT_TRUE(a.slos[0].met);
   EXPECT_FALSE(b.slos[0].met);
