@@ -35,9 +35,58 @@ struct ServiceTrialResult {
   double availability() const { return total > 0.0 ? good / total : 1.0; }
 };
 
+/// What opened an incident.
+enum class IncidentCause : std::uint8_t {
+  replica_crash,
+  zone_outage,
+  datastore_failure,
+  cache_failure,
+  bad_deploy,
+  injected_fault,
+  overload,  // demand above capacity with nothing failed
+};
+
+/// A step of an incident that never happened (not detected, never acked...).
+inline constexpr sim::Duration kNever = sim::Duration::max();
+
+/// One incident of a trial (docs/model.md, "Incidents"). Times are offsets
+/// from the trial's start, kNever when that step did not happen. MTTR and
+/// its parts: detect = detected − start, acknowledge = acked − paged,
+/// mitigate = mitigated − start, resolve = resolved − start.
+struct IncidentRow {
+  std::uint32_t id = 0;              // 0-based, in start order within the trial
+  std::uint32_t service = 0;         // component index of the service it is opened on
+  IncidentCause cause = IncidentCause::replica_crash;
+  std::uint32_t cause_index = 0;     // failure, deploy or fault row; 0xFFFFFFFF: none
+  std::uint8_t severity = 0;         // highest SEV level reached, 1..4; 0: none assigned
+  sim::Duration start = kNever;      // impact began
+  sim::Duration detected = kNever;   // first alert fired
+  sim::Duration paged = kNever;      // first page sent
+  sim::Duration acked = kNever;      // a responder acknowledged
+  sim::Duration mitigated = kNever;  // impact ended
+  sim::Duration resolved = kNever;   // declared resolved (mitigated + confirm-stable)
+  std::uint16_t escalations = 0;     // escalation steps taken before the ack
+  std::uint32_t team = 0xFFFFFFFF;   // the acknowledging team (model.teams); none: 0xFFFFFFFF
+  std::uint16_t steps_tried = 0;     // runbook steps tried
+  double requests_failed = 0.0;      // failed requests of the service between start and mitigated
+  double budget_consumed = 0.0;      // of the service's first SLO's window budget (fraction)
+  bool human_needed = false;         // false: automation alone recovered
+};
+
+/// Per team: what its on-call saw in the trial.
+struct TeamTrialResult {
+  std::uint32_t pages = 0;           // pages delivered (escalations not counted again)
+  std::uint32_t pages_at_night = 0;  // of those, outside business hours
+  std::uint32_t noise_pages = 0;     // resolved before anyone acknowledged
+  std::uint32_t tickets = 0;         // ticket-routed alerts
+  double shifts = 0.0;               // on-call shifts in the horizon (horizon / rotation length)
+};
+
 struct TrialResult {
   std::vector<SloTrialResult> slos;          // model.slos order
   std::vector<ServiceTrialResult> services;  // model.services order
+  std::vector<TeamTrialResult> teams;        // model.teams order
+  std::vector<IncidentRow> incidents;        // by start
   std::uint64_t events = 0;                  // events the kernel handled
 };
 
