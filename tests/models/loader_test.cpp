@@ -87,7 +87,7 @@ TEST(Loader, LoadsTheSketchSystem) {
   EXPECT_DOUBLE_EQ(api->demand.daily->trough_factor, 0.3);
   ASSERT_TRUE(api->latency.has_value());
   EXPECT_NEAR(api->latency->quantile(0.5), 0.040, 1e-9);
-  EXPECT_NEAR(api->latency->quantile(0.99), 0.300, 1e-9);
+  EXPECT_NEAR(api->latency->quantile(0.99), 0.200, 1e-9);
   EXPECT_NEAR(api->restart.quantile(0.5), 45.0, 1e-9);
   ASSERT_TRUE(api->autoscale.has_value());
   EXPECT_EQ(api->autoscale->max_replicas, 12);
