@@ -10,6 +10,7 @@
 #include <iostream>
 #include <memory>
 #include <string>
+#include <tuple>
 #include <vector>
 
 #include "analysis/markov.hpp"
@@ -96,8 +97,8 @@ models::SourceLocation where(const Loaded& l, const models::CompiledModel& m,
   std::vector<models::Diagnostic> out;
   for (const auto& r : e.refusals()) out.push_back({where(l, m, r), r.message});
   std::stable_sort(out.begin(), out.end(), [](const auto& a, const auto& b) {
-    return std::pair(a.location.line, a.location.column) <
-           std::pair(b.location.line, b.location.column);
+    return std::tie(a.location.file, a.location.line, a.location.column) <
+           std::tie(b.location.file, b.location.line, b.location.column);
   });
   if (out.size() > models::kMaxErrors) out.resize(models::kMaxErrors);
   throw models::InputError(std::move(out));
@@ -168,12 +169,8 @@ std::vector<models::Index> report_order(const Loaded& l, const models::CompiledM
 }
 
 std::string method_line(const analysis::MarkovResult& r) {
-  std::size_t closed = 0;
   std::size_t largest = 0;
-  for (const auto& sc : r.subchains) {
-    if (sc.method == analysis::SolveMethod::closed_form && sc.states <= 2) ++closed;
-    largest = std::max(largest, sc.states);
-  }
+  for (const auto& sc : r.subchains) largest = std::max(largest, sc.states);
   char skipped[32];
   std::snprintf(skipped, sizeof skipped, "%.2g", r.skipped_mass);
   return std::to_string(r.subchains.size()) + " independent sub-chains (largest " +

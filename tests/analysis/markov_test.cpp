@@ -159,8 +159,10 @@ TEST(Markov, ReplicasServeTheBinomialFraction) {
 }
 
 TEST(Markov, ReplicasInSeveralZonesAreBinomialPerZone) {
-  // 3 replicas over zones a, b (2 and 1), 150 requests/s split evenly over the
-  // routable zones; each zone serves at most 100 per running replica.
+  // 3 replicas over zones a, b (2 and 1), 150 requests/s; each zone serves at
+  // most 100 per running replica. The expected value splits per routable
+  // zone (zoneLocal); the default crossZone split (per running replica)
+  // serves exactly the same in every state of this system.
   const auto m =
       model_of("  zones: [a, b]\n  services:\n" + service("web", 3, "a, b", "1h", "30m", 100, 150));
   const auto r = analyze_markov(m);
