@@ -23,5 +23,9 @@ void add_schema_command(CLI::App& app);
 void add_run_command(CLI::App& app);
 /// `relsim analyze SYSTEM`: exact long-run availability of the Markovian parts (CTMC).
 void add_analyze_command(CLI::App& app);
+/// `relsim compare SCENARIO...`: variants on common random numbers, paired differences.
+void add_compare_command(CLI::App& app);
+/// `relsim sensitivity SCENARIO --param ...`: local linear effects of parameters.
+void add_sensitivity_command(CLI::App& app);
 
 }  // namespace relsim::cli

@@ -157,9 +157,14 @@ System convert_system(const ParsedDoc& doc, const std::vector<ParsedOverride>& o
 
 /// Finds and converts the system a Scenario/GameDay names. `same_file` are the
 /// documents it may refer to by name.
-std::optional<System> system_for(const ParsedDoc& owner, const NameRef& ref, bool is_path,
-                                 const std::vector<ParsedDoc>& by_name,
-                                 const std::vector<ParsedOverride>& overrides, Sink& sink) {
+/// The System document a Scenario or GameDay (`owner`) names, by path or by
+/// name among `by_name`, with the overrides that apply to it (the owner's
+/// spec.overrides, then the system-targeted `overrides`); nullopt after
+/// reporting when it cannot be found.
+std::optional<std::pair<ParsedDoc, std::vector<ParsedOverride>>> system_doc_for(
+    const ParsedDoc& owner, const NameRef& ref, bool is_path,
+    const std::vector<ParsedDoc>& by_name, const std::vector<ParsedOverride>& overrides,
+    Sink& sink) {
   if (ref.empty()) return std::nullopt;
   std::vector<ParsedOverride> all = spec_overrides(owner, sink);
   for (const auto& o : overrides) {
@@ -173,8 +178,8 @@ std::optional<System> system_for(const ParsedDoc& owner, const NameRef& ref, boo
                "system file '" + ref.name + "' not found (looked for '" + path + "')");
       return std::nullopt;
     }
-    for (const auto& d : parse_file(path, sink)) {
-      if (d.kind == "System") return convert_system(d, all, sink);
+    for (auto& d : parse_file(path, sink)) {
+      if (d.kind == "System") return std::pair{std::move(d), std::move(all)};
     }
     sink.add(ref.location, "no System document in '" + path + "'");
     return std::nullopt;
@@ -183,7 +188,7 @@ std::optional<System> system_for(const ParsedDoc& owner, const NameRef& ref, boo
   for (const auto& d : by_name) {
     if (d.kind != "System") continue;
     const std::string name = doc_name(d.node);
-    if (name == ref.name) return convert_system(d, all, sink);
+    if (name == ref.name) return std::pair{d, std::move(all)};
     names.push_back(name);
   }
   std::string hint = did_you_mean(ref.name, names);
@@ -193,6 +198,14 @@ std::optional<System> system_for(const ParsedDoc& owner, const NameRef& ref, boo
   }
   sink.add(ref.location, "unknown system '" + ref.name + "' in spec.system" + hint);
   return std::nullopt;
+}
+
+std::optional<System> system_for(const ParsedDoc& owner, const NameRef& ref, bool is_path,
+                                 const std::vector<ParsedDoc>& by_name,
+                                 const std::vector<ParsedOverride>& overrides, Sink& sink) {
+  auto found = system_doc_for(owner, ref, is_path, by_name, overrides, sink);
+  if (!found) return std::nullopt;
+  return convert_system(found->first, found->second, sink);
 }
 
 Documents load_all(const std::vector<ParsedDoc>& docs, const std::vector<ParsedOverride>& overrides,
@@ -300,6 +313,42 @@ ResolvedGameDay load_game_day(const std::string& path, const std::vector<std::st
   sink.throw_if_any();
   if (!sys) throw InputError(g.location, "GameDay names no system");
   return ResolvedGameDay{std::move(*sys), std::move(g)};
+}
+
+std::string value_at(const std::string& path, const std::string& key,
+                     const std::vector<std::string>& overrides) {
+  Sink sink;
+  const auto parsed = parse_overrides(overrides, sink);
+  auto probe = detail::parse_set_option(key + "=0", sink);
+  if (probe) probe->label = "'" + key + "'";
+  const auto docs = parse_file(path, sink);
+  const ParsedDoc* doc = docs.empty() ? nullptr : first_of(docs, "Scenario", path, sink);
+  if (!doc || !probe) {
+    sink.throw_if_any();
+    throw InputError({path, 0, 0}, "no Scenario document in file");
+  }
+  Reader r(sink, doc->file);
+  YAML::Node copy = fresh(*doc);
+  apply_all(r, copy, parsed, OverrideTarget::scenario);
+  std::optional<std::string> value;
+  if (probe->target == OverrideTarget::scenario) {
+    value = detail::lookup_scalar(r, copy, *probe);
+  } else if (probe->target == OverrideTarget::game_day) {
+    sink.add(probe->location, "'" + key + "': a Scenario has no gameDay values");
+  } else {
+    const Scenario sc = detail::read_scenario(r, copy);
+    auto found = system_doc_for(ParsedDoc{doc->file, copy, doc->kind, nullptr, 0}, sc.system,
+                                sc.system_is_path, docs, parsed, sink);
+    if (found) {
+      Reader sr(sink, found->first.file);
+      YAML::Node system = fresh(found->first);
+      apply_all(sr, system, found->second, OverrideTarget::system);
+      value = detail::lookup_scalar(sr, system, *probe);
+    }
+  }
+  sink.throw_if_any();
+  if (!value) throw InputError({path, 0, 0}, "no value at '" + key + "'");
+  return *value;
 }
 
 }  // namespace relsim::models

@@ -66,6 +66,13 @@ ResolvedScenario load_scenario(const std::string& path,
 ResolvedGameDay load_game_day(const std::string& path,
                               const std::vector<std::string>& overrides = {});
 
+/// The text of the single value at `key` (a `--set` path: `services.api.replicas`,
+/// `scenario.horizon`) of the first Scenario in `path` or of its system, after
+/// `overrides` and the scenario's spec.overrides. Throws InputError when the
+/// path leads nowhere or to a mapping or list.
+std::string value_at(const std::string& path, const std::string& key,
+                     const std::vector<std::string>& overrides = {});
+
 /// Loads documents from YAML text (tests, stdin); `file_name` labels diagnostics
 /// and is the base for relative system paths.
 Documents load_string(const std::string& text, const std::string& file_name,

@@ -65,4 +65,8 @@ std::optional<ParsedOverride> parse_set_option(const std::string& text, Sink& si
 /// the origin in `r` so that later errors point at the override.
 void apply_override(Reader& r, YAML::Node doc, const ParsedOverride& o);
 
+/// The scalar text at `o.path` (under `spec`) of `doc`; reports and returns
+/// nullopt when the path leads nowhere or to a mapping or list.
+std::optional<std::string> lookup_scalar(Reader& r, const YAML::Node& doc, const ParsedOverride& o);
+
 }  // namespace relsim::models::detail

@@ -187,4 +187,43 @@ void apply_override(Reader& r, YAML::Node doc, const ParsedOverride& o) {
   r.origins().push_back(OverrideOrigin{canonical, o.location, o.label});
 }
 
+std::optional<std::string> lookup_scalar(Reader& r, const YAML::Node& doc, const ParsedOverride& o) {
+  auto fail = [&](const std::string& message) {
+    r.error(o.location, o.label + ": " + message);
+    return std::nullopt;
+  };
+  auto segments = split_path(o.path);
+  if (!segments) return fail("malformed path '" + o.path + "'");
+  if (!doc.IsMap() || !find_key(doc, "spec") || !doc["spec"].IsMap()) {
+    return fail("the document has no spec");
+  }
+  YAML::Node cur = doc["spec"];
+  std::string canonical = "spec";
+  for (const std::string& seg : *segments) {
+    if (cur.IsMap()) {
+      if (!find_key(cur, seg)) return fail(canonical + " has no key '" + seg + "'");
+      canonical += "." + seg;
+      YAML::Node next = cur[seg];
+      cur.reset(next);
+    } else if (cur.IsSequence()) {
+      std::size_t index = cur.size();
+      if (all_digits(seg)) {
+        index = std::stoul(seg);
+      } else {
+        for (std::size_t k = 0; k < cur.size(); ++k) {
+          if (item_key(cur[k]) == seg) index = k;
+        }
+      }
+      if (index >= cur.size()) return fail("no item '" + seg + "' in " + canonical);
+      canonical += item_segment(cur[index], index);
+      YAML::Node next = cur[index];
+      cur.reset(next);
+    } else {
+      return fail("'" + seg + "' is not inside " + canonical + ": it is " + describe(cur));
+    }
+  }
+  if (!cur.IsScalar()) return fail(canonical + " is " + describe(cur) + ", not a single value");
+  return cur.Scalar();
+}
+
 }  // namespace relsim::models::detail

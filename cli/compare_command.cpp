@@ -1,0 +1,259 @@
+// `relsim compare SCENARIO...`: runs a baseline and its variants (`--variant`,
+// `--sweep`, or more scenario files on the same system) on the same trials
+// with common random numbers and reports each figure per variant with its
+// interval, and its difference from the baseline with a paired interval and
+// the variance reduction against independent runs (docs/compare.md).
+// Output is built whole, then written (atomically with --output).
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+#include <filesystem>
+#include <iostream>
+#include <memory>
+#include <optional>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+#include "analysis/compare.hpp"
+#include "cli/commands.hpp"
+#include "cli/output_file.hpp"
+#include "cli/report_format.hpp"
+#include "cli/variants.hpp"
+
+namespace relsim::cli {
+
+namespace {
+
+struct CompareOptions {
+  std::vector<std::string> files;
+  std::vector<std::string> variants;
+  std::vector<std::string> sweeps;
+  std::vector<std::string> overrides;
+  std::optional<std::uint64_t> trials;
+  std::optional<std::uint64_t> seed;
+  unsigned threads = 0;
+  double confidence = 0.95;
+  std::string format = "text";
+  std::string output;
+};
+
+std::vector<Variant> variants_of(const CompareOptions& o) {
+  std::vector<Variant> out;
+  out.push_back({"baseline", o.files[0], {}});
+  for (std::size_t i = 1; i < o.files.size(); ++i) {
+    std::string name = std::filesystem::path(o.files[i]).stem().string();
+    for (const Variant& v : out) {
+      if (v.name == name) name += "#" + std::to_string(i + 1);
+    }
+    out.push_back({name, o.files[i], {}});
+  }
+  for (const std::string& text : o.variants) out.push_back(parse_variant(text, o.files[0]));
+  if (o.sweeps.size() > 1) {
+    throw std::invalid_argument("one --sweep at a time (a grid of sweeps is not supported)");
+  }
+  for (const std::string& text : o.sweeps) {
+    for (Variant& v : parse_sweep(text, o.files[0])) out.push_back(std::move(v));
+  }
+  if (out.size() < 2) {
+    throw std::invalid_argument(
+        "nothing to compare: give --variant, --sweep or a second scenario file");
+  }
+  for (std::size_t i = 1; i < out.size(); ++i) {
+    for (std::size_t j = 0; j < i; ++j) {
+      if (out[i].name == out[j].name) {
+        throw std::invalid_argument("two variants are named '" + out[i].name + "'");
+      }
+    }
+  }
+  return out;
+}
+
+struct Row {
+  const VariantRun* run = nullptr;
+  analysis::Interval mean;
+  std::optional<analysis::PairedComparison> paired;  // none for the baseline
+};
+
+struct FigureBlock {
+  std::string subject;
+  std::string figure;
+  std::vector<Row> rows;
+};
+
+std::vector<FigureBlock> blocks_of(const std::vector<VariantRun>& runs, double confidence) {
+  std::vector<FigureBlock> out;
+  const VariantRun& base = runs[0];
+  for (const FigureSeries& f : base.figures) {
+    FigureBlock block{f.subject, f.figure, {}};
+    for (const VariantRun& run : runs) {
+      const FigureSeries* g = find_figure(run, f.subject, f.figure);
+      if (!g) continue;
+      Row row;
+      row.run = &run;
+      const auto c = analysis::compare_paired(f.values, g->values, confidence);
+      row.mean = c.variant;
+      if (&run != &base) row.paired = c;
+      block.rows.push_back(row);
+    }
+    out.push_back(std::move(block));
+  }
+  return out;
+}
+
+std::string text(const CompareOptions& o, const std::vector<Variant>& variants,
+                 const std::vector<VariantRun>& runs, const RunSettings& s,
+                 const std::vector<FigureBlock>& blocks) {
+  double wall = 0.0;
+  for (const auto& r : runs) wall += r.wall_seconds;
+  int w = 18;
+  for (const Variant& v : variants) w = std::max(w, static_cast<int>(v.name.size()) + 1);
+  std::string out = format_text(
+      "relsim compare: %s on %s; %zu variants on the same %llu trials (seed %llu, common random "
+      "numbers); %.2f s wall\n",
+      runs[0].scenario.c_str(), runs[0].system.c_str(), runs.size(),
+      static_cast<unsigned long long>(s.trials), static_cast<unsigned long long>(s.seed), wall);
+  for (const Variant& v : variants) {
+    std::string how = v.file != o.files[0] ? v.file : "";
+    for (const auto& ov : v.overrides) how += (how.empty() ? "--set " : " --set ") + ov;
+    out += format_text("  %-*s %s\n", w, v.name.c_str(), how.empty() ? "as written" : how.c_str());
+  }
+  out += format_text(
+      "  %d %% intervals: t over trials; Δ: paired t on per-trial differences from the baseline;\n"
+      "  ×N: independent runs would need N times the trials for the same Δ precision\n",
+      static_cast<int>(std::lround(o.confidence * 100)));
+  for (const FigureBlock& b : blocks) {
+    out += "\n" + b.subject + ": " + figure_label(b.figure) + "\n";
+    for (const Row& r : b.rows) {
+      out += format_text("  %-*s %s", w, r.run->name.c_str(), fraction_with_interval(r.mean).c_str());
+      if (r.paired) {
+        out += "   Δ " + points_with_interval(r.paired->difference);
+        const double vr = r.paired->variance_reduction;
+        if (std::isfinite(vr)) {
+          out += format_text("  ×%.3g", vr);
+        } else if (std::isinf(vr)) {
+          out += "  ×inf";
+        }
+      }
+      out += "\n";
+    }
+  }
+  return out;
+}
+
+std::string json(const CompareOptions& o, const std::vector<Variant>& variants,
+                 const std::vector<VariantRun>& runs, const RunSettings& s,
+                 const std::vector<FigureBlock>& blocks) {
+  std::string out = "{\n";
+  out += "  \"scenario\": " + json_string(runs[0].scenario) + ",\n";
+  out += "  \"system\": " + json_string(runs[0].system) + ",\n";
+  out += "  \"trials\": " + std::to_string(s.trials) + ",\n";
+  out += "  \"seed\": " + std::to_string(s.seed) + ",\n";
+  out += "  \"confidence\": " + json_number(o.confidence) + ",\n";
+  out += "  \"variants\": [";
+  for (std::size_t i = 0; i < variants.size(); ++i) {
+    const Variant& v = variants[i];
+    std::string overrides = "[";
+    for (std::size_t k = 0; k < v.overrides.size(); ++k) {
+      overrides += (k ? ", " : "") + json_string(v.overrides[k]);
+    }
+    out += std::string(i ? ",\n" : "\n") + "    {\"name\": " + json_string(v.name) +
+           ", \"file\": " + json_string(v.file) + ", \"overrides\": " + overrides + "]}";
+  }
+  out += "\n  ],\n  \"figures\": [";
+  for (std::size_t i = 0; i < blocks.size(); ++i) {
+    const FigureBlock& b = blocks[i];
+    out += std::string(i ? ",\n" : "\n") + "    {\"subject\": " + json_string(b.subject) +
+           ", \"figure\": " + json_string(b.figure) + ", \"variants\": [";
+    for (std::size_t k = 0; k < b.rows.size(); ++k) {
+      const Row& r = b.rows[k];
+      out += std::string(k ? ",\n" : "\n") + "      {\"name\": " + json_string(r.run->name) +
+             ", \"mean\": " + json_interval(r.mean);
+      if (r.paired) {
+        out += ", \"difference\": " + json_interval(r.paired->difference) +
+               ", \"unpairedHalfWidth\": " + json_number(r.paired->unpaired_half_width) +
+               ", \"varianceReduction\": " + json_number(r.paired->variance_reduction);
+      }
+      out += "}";
+    }
+    out += "\n    ]}";
+  }
+  out += "\n  ]\n}\n";
+  return out;
+}
+
+void run(const CompareOptions& o) {
+  check_confidence(o.confidence);
+  if (!o.output.empty()) check_writable(o.output);
+  const std::vector<Variant> variants = variants_of(o);
+
+  RunSettings s;
+  s.overrides = o.overrides;
+  s.threads = o.threads;
+  if (o.trials) {
+    if (*o.trials < 2) throw std::invalid_argument("--trials must be at least 2 to compare");
+    s.trials = *o.trials;
+  }
+  if (o.seed) {
+    s.seed = *o.seed;
+    s.has_seed = true;
+  }
+  resolve_trials_and_seed(o.files[0], s);
+  if (s.trials < 2) throw std::invalid_argument("a comparison needs at least 2 trials");
+
+  // Every variant loads (and names one system) before any trial runs.
+  const std::string system = system_of(variants[0], s);
+  for (const Variant& v : variants) {
+    const std::string other = system_of(v, s);
+    if (other != system) {
+      throw std::invalid_argument("compare needs one system: " + variants[0].file + " runs '" +
+                                  system + "', " + v.file + " runs '" + other + "'");
+    }
+  }
+  std::vector<VariantRun> runs;
+  for (const Variant& v : variants) runs.push_back(run_variant(v, s));
+  const auto blocks = blocks_of(runs, o.confidence);
+  const std::string out =
+      o.format == "json" ? json(o, variants, runs, s, blocks) : text(o, variants, runs, s, blocks);
+  if (o.output.empty()) {
+    std::cout << out << std::flush;
+  } else {
+    write_file_atomically(o.output, out);
+  }
+}
+
+}  // namespace
+
+void add_compare_command(CLI::App& app) {
+  auto opts = std::make_shared<CompareOptions>();
+  CLI::App* cmd = app.add_subcommand(
+      "compare",
+      "What if? Runs a scenario and its variants on the same trials with common random\n"
+      "numbers and reports every figure per variant and its difference from the baseline\n"
+      "with a paired confidence interval. See docs/compare.md.");
+  cmd->add_option("scenarios", opts->files,
+                  "Scenario file (the baseline), and more scenario files on the same system")
+      ->required();
+  cmd->add_option("--variant", opts->variants,
+                  "NAME:--set path=value [--set path=value ...] (repeatable)")
+      ->allow_extra_args(false);
+  cmd->add_option("--sweep", opts->sweeps,
+                  "path=FROM..TO, path=FROM..TO:STEP or path=V1,V2,...: one variant per value")
+      ->allow_extra_args(false);
+  cmd->add_option("--set", opts->overrides, "Override a value in every variant (repeatable)")
+      ->allow_extra_args(false);
+  cmd->add_option("--trials", opts->trials, "Trials per variant (default: the baseline's)");
+  cmd->add_option("--seed", opts->seed, "Master seed (default: the baseline's)");
+  cmd->add_option("--threads", opts->threads, "Worker threads (0: all cores)")
+      ->capture_default_str();
+  cmd->add_option("--confidence", opts->confidence, "Confidence level of intervals")
+      ->capture_default_str();
+  cmd->add_option("--format", opts->format, "Output format")
+      ->check(CLI::IsMember({"text", "json"}))
+      ->capture_default_str();
+  cmd->add_option("-o,--output", opts->output,
+                  "Write to this file (atomically) instead of standard output");
+  cmd->callback([opts] { run(*opts); });
+}
+
+}  // namespace relsim::cli

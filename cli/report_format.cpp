@@ -1,0 +1,111 @@
+#include "cli/report_format.hpp"
+
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <cmath>
+#include <cstdarg>
+#include <cstdio>
+#include <cstring>
+#include <filesystem>
+#include <stdexcept>
+#include <vector>
+
+namespace relsim::cli {
+
+namespace {
+
+/// Decimals (of the value × 100) that show the interval's half-width with
+/// two significant digits, within [1, 6].
+int decimals_for(const analysis::Interval& iv) {
+  const double hw = iv.half_width() * 100.0;
+  if (!std::isfinite(hw) || hw <= 0.0) return 2;
+  return std::clamp(1 - static_cast<int>(std::floor(std::log10(hw))), 1, 6);
+}
+
+std::string with_interval(const analysis::Interval& iv, const char* unit, bool sign) {
+  if (std::isnan(iv.estimate)) return "n/a";
+  const int d = decimals_for(iv);
+  const char* fmt = sign ? "%+.*f%s" : "%.*f%s";
+  std::string out = format_text(fmt, d, iv.estimate * 100.0, unit);
+  if (std::isfinite(iv.low) && std::isfinite(iv.high)) {
+    out = format_text("%-14s [%.*f, %.*f]", out.c_str(), d, iv.low * 100.0, d, iv.high * 100.0);
+  }
+  return out;
+}
+
+}  // namespace
+
+std::string format_text(const char* fmt, ...) {
+  va_list args;
+  va_start(args, fmt);
+  va_list copy;
+  va_copy(copy, args);
+  const int n = std::vsnprintf(nullptr, 0, fmt, copy);
+  va_end(copy);
+  std::vector<char> buf(static_cast<std::size_t>(std::max(n, 0)) + 1);
+  std::vsnprintf(buf.data(), buf.size(), fmt, args);
+  va_end(args);
+  return std::string(buf.data(), static_cast<std::size_t>(std::max(n, 0)));
+}
+
+std::string figure_label(const std::string& figure) {
+  if (figure == "attainment") return "attainment (mean)";
+  if (figure == "pMet") return "P(SLO met)";
+  if (figure == "budgetConsumed") return "error budget consumed (mean)";
+  if (figure == "availability") return "availability (mean)";
+  return figure;
+}
+
+std::string fraction_with_interval(const analysis::Interval& iv) {
+  return with_interval(iv, " %", false);
+}
+
+std::string points_with_interval(const analysis::Interval& iv) {
+  return with_interval(iv, " pp", true);
+}
+
+std::string json_string(const std::string& s) {
+  std::string out = "\"";
+  for (const char c : s) {
+    if (c == '"' || c == '\\') {
+      out += '\\';
+      out += c;
+    } else if (static_cast<unsigned char>(c) < 0x20) {
+      out += format_text("\\u%04x", static_cast<unsigned>(c));
+    } else {
+      out += c;
+    }
+  }
+  return out + "\"";
+}
+
+std::string json_number(double v) { return std::isfinite(v) ? format_text("%.15g", v) : "null"; }
+
+std::string json_interval(const analysis::Interval& iv) {
+  return "{\"estimate\": " + json_number(iv.estimate) + ", \"low\": " + json_number(iv.low) +
+         ", \"high\": " + json_number(iv.high) + "}";
+}
+
+void check_confidence(double confidence) {
+  if (!(confidence > 0.0 && confidence < 1.0)) {
+    throw std::invalid_argument("--confidence must be in (0, 1) (got " + json_number(confidence) +
+                                ")");
+  }
+}
+
+void check_writable(const std::string& path) {
+  namespace fs = std::filesystem;
+  const fs::path p(path);
+  const fs::path dir = p.parent_path().empty() ? fs::path(".") : p.parent_path();
+  std::error_code ec;
+  auto fail = [&](const std::string& why) {
+    throw std::runtime_error("cannot write '" + path + "': " + why);
+  };
+  if (!fs::is_directory(dir, ec)) fail("no directory '" + dir.string() + "'");
+  if (fs::is_directory(p, ec)) fail("it is a directory");
+  if (::access(dir.c_str(), W_OK) != 0) fail(std::strerror(errno));
+}
+
+}  // namespace relsim::cli

@@ -1,0 +1,40 @@
+// Small formatting and checking helpers shared by the commands that print
+// figures with intervals (compare, sensitivity): printf into a string,
+// percentages with as many decimals as their interval needs, JSON scalars,
+// and the early checks of --confidence and --output.
+#pragma once
+
+#include <string>
+
+#include "analysis/estimators.hpp"
+
+namespace relsim::cli {
+
+/// printf into a std::string (any length).
+std::string format_text(const char* fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/// `attainment` → `attainment (mean)`, `pMet` → `P(met)`, ...: how a figure reads.
+std::string figure_label(const std::string& figure);
+
+/// A fraction as a percentage with its interval, `99.9858 % [99.9857, 99.9859]`,
+/// with enough decimals to resolve the interval.
+std::string fraction_with_interval(const analysis::Interval& iv);
+
+/// A difference of fractions in percentage points, `-0.0235 pp [-0.0236, -0.0234]`.
+std::string points_with_interval(const analysis::Interval& iv);
+
+/// A JSON string literal.
+std::string json_string(const std::string& s);
+/// A JSON number with 15 significant digits; `null` for NaN and infinities.
+std::string json_number(double v);
+/// `{"estimate": x, "low": l, "high": h}`.
+std::string json_interval(const analysis::Interval& iv);
+
+/// Throws std::invalid_argument unless 0 < confidence < 1.
+void check_confidence(double confidence);
+
+/// Throws std::runtime_error (`cannot write 'PATH': why`) when `path` cannot
+/// be written: no such directory, not writable, or a directory itself.
+void check_writable(const std::string& path);
+
+}  // namespace relsim::cli

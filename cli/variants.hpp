@@ -1,0 +1,82 @@
+// Variants of a scenario for `relsim compare` and `relsim sensitivity`
+// (docs/compare.md): what a variant is (a scenario file plus `--set`
+// overrides), how `--variant` and `--sweep` texts read, and running one
+// variant's trials into per-trial figures. Every variant of a comparison
+// runs the same trial indices with the same master seed: random streams are
+// keyed by what a process is, so the variants share their random numbers
+// wherever they agree (common random numbers).
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace relsim::cli {
+
+struct Variant {
+  std::string name;
+  std::string file;                    // the scenario file
+  std::vector<std::string> overrides;  // `path=value`, applied after the command's --set
+};
+
+/// `name:--set a=1 --set b=2`, `name:a=1;b=2` or `name:a=1`. Throws
+/// std::invalid_argument with the expected form.
+Variant parse_variant(const std::string& text, const std::string& file);
+
+/// `path=3..12` (integers), `path=0.5..2:0.5` (from, to, step) or
+/// `path=30s,1m,2m` (any values): one variant per value, named
+/// `<last path segment>=<value>`. Throws std::invalid_argument.
+std::vector<Variant> parse_sweep(const std::string& text, const std::string& file);
+
+/// Scales the number in a scenario value by `factor`: plain numbers,
+/// percentages (`15%`), rates (`2/day`) and durations (`45s`, `1h30m`).
+/// Integers stay integers (rounded, and moved by at least 1). Throws
+/// std::invalid_argument for anything else.
+std::string scale_value(const std::string& text, double factor);
+
+/// The number a value stands for, in the unit scale_value keeps (percent as
+/// a fraction, rates per their unit, durations in seconds).
+double value_number(const std::string& text);
+
+/// One per-trial figure of a run: `values[i]` belongs to trial i.
+struct FigureSeries {
+  std::string subject;  // SLO or service name
+  std::string figure;   // attainment, pMet, budgetConsumed, availability
+  std::vector<double> values;
+};
+
+struct VariantRun {
+  std::string name;
+  std::string system;
+  std::string scenario;
+  std::vector<FigureSeries> figures;
+  double wall_seconds = 0.0;
+};
+
+struct RunSettings {
+  std::vector<std::string> overrides;  // the command's --set, before each variant's own
+  std::uint64_t trials = 0;            // 0: the first variant's
+  std::uint64_t seed = 0;              // used when has_seed
+  bool has_seed = false;
+  unsigned threads = 0;
+};
+
+/// Runs `v` (trials and seed from `settings`, else the scenario's) and
+/// extracts its per-trial figures: per SLO attainment, pMet (0/1) and
+/// budgetConsumed; per service availability. Throws models::InputError for
+/// bad files or overrides.
+VariantRun run_variant(const Variant& v, const RunSettings& settings);
+
+/// The trial count and seed a comparison uses: the settings' when given,
+/// else those of `file`'s scenario (with `overrides`).
+void resolve_trials_and_seed(const std::string& file, RunSettings& settings);
+
+/// The name of the system `v` runs (loads and compiles it, runs nothing).
+/// Throws models::InputError for bad files or overrides.
+std::string system_of(const Variant& v, const RunSettings& settings);
+
+/// The figure `subject`/`figure` of `run`, or nullptr.
+const FigureSeries* find_figure(const VariantRun& run, const std::string& subject,
+                                const std::string& figure);
+
+}  // namespace relsim::cli
