@@ -7,12 +7,16 @@ TRIALS ?= 2000
 # CI=true (as CI sets it) turns warnings into errors.
 WERROR ?= $(if $(CI),ON,OFF)
 
-.PHONY: all deps build run test bench asan debug clean
+.PHONY: all deps browser-deps build run test bench asan debug clean
 
 all: build
 
 deps:
 	@bash scripts/install-deps.sh
+
+# The tests also open the HTML report in headless Chromium.
+browser-deps:
+	@bash scripts/install-deps.sh --browser
 
 build: deps
 	@cmake --preset release -DRELSIM_WERROR=$(WERROR) >/dev/null
@@ -21,13 +25,13 @@ build: deps
 run: build
 	./build/release/cli/relsim run $(EXAMPLE) --trials $(TRIALS)
 
-test: build
+test: browser-deps build
 	ctest --preset release
 
 bench: build
 	./build/release/bench/relsim_bench --benchmark_counters_tabular=true
 
-asan: deps
+asan: browser-deps
 	@cmake --preset asan -DRELSIM_WERROR=$(WERROR) >/dev/null
 	@cmake --build --preset asan -j $(JOBS)
 	ctest --preset asan

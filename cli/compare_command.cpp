@@ -16,6 +16,7 @@
 #include <vector>
 
 #include "analysis/compare.hpp"
+#include "analysis/report_html.hpp"
 #include "cli/commands.hpp"
 #include "cli/output_file.hpp"
 #include "cli/report_format.hpp"
@@ -36,6 +37,7 @@ struct CompareOptions {
   double confidence = 0.95;
   std::string format = "text";
   std::string output;
+  std::string report;  // HTML report path
 };
 
 std::vector<Variant> variants_of(const CompareOptions& o) {
@@ -182,9 +184,73 @@ std::string json(const CompareOptions& o, const std::vector<Variant>& variants,
   return out;
 }
 
+/// The HTML report: per figure, each variant's value and its difference from
+/// the baseline as interval charts, with the same numbers in a table.
+std::string report_html(const CompareOptions& o, const std::vector<Variant>& variants,
+                        const std::vector<VariantRun>& runs, const RunSettings& s,
+                        const std::vector<FigureBlock>& blocks, const std::string& chart_js) {
+  analysis::Report r;
+  r.title = "What if: " + runs[0].scenario;
+  r.subtitle = std::to_string(runs.size()) + " variants of " + runs[0].scenario + " on " +
+               runs[0].system + ", run on the same trials with common random numbers.";
+  r.facts = {{"baseline", o.files[0]},
+             {"trials per variant", std::to_string(s.trials)},
+             {"seed", std::to_string(s.seed)},
+             {"confidence", format_text("%.3g %%", o.confidence * 100.0)}};
+  for (const Variant& v : variants) {
+    std::string how = v.file != o.files[0] ? v.file : "";
+    for (const auto& ov : v.overrides) how += (how.empty() ? "--set " : " --set ") + ov;
+    r.facts.emplace_back("variant " + v.name, how.empty() ? "as written" : how);
+  }
+  for (const FigureBlock& b : blocks) {
+    analysis::ReportSection sec;
+    sec.title = b.subject + ": " + figure_label(b.figure);
+    std::vector<std::string> names, dnames;
+    std::vector<double> est, lo, hi, dest, dlo, dhi;
+    analysis::ReportTable table;
+    table.header = {"variant", "value (%)", "interval", "difference (pp)", "paired interval",
+                    "variance reduction"};
+    for (const Row& row : b.rows) {
+      names.push_back(row.run->name);
+      est.push_back(row.mean.estimate * 100.0);
+      lo.push_back(row.mean.low * 100.0);
+      hi.push_back(row.mean.high * 100.0);
+      std::vector<std::string> cells{row.run->name, format_text("%.6g", row.mean.estimate * 100.0),
+                                     format_text("[%.6g, %.6g]", row.mean.low * 100.0,
+                                                 row.mean.high * 100.0)};
+      if (row.paired) {
+        const auto& d = row.paired->difference;
+        dnames.push_back(row.run->name);
+        dest.push_back(d.estimate * 100.0);
+        dlo.push_back(d.low * 100.0);
+        dhi.push_back(d.high * 100.0);
+        cells.push_back(format_text("%+.6g", d.estimate * 100.0));
+        cells.push_back(format_text("[%.6g, %.6g]", d.low * 100.0, d.high * 100.0));
+        cells.push_back(format_text("%.3g", row.paired->variance_reduction));
+      } else {
+        cells.insert(cells.end(), {"", "", ""});
+      }
+      table.rows.push_back(std::move(cells));
+    }
+    sec.charts.push_back({"Per variant", " Mean over trials (%) with its interval.",
+                          analysis::interval_chart("%", names, est, lo, hi)});
+    sec.charts.push_back({"Difference from the baseline",
+                          " Percentage points, with the paired interval.",
+                          analysis::interval_chart("percentage points", dnames, dest, dlo, dhi)});
+    sec.tables.push_back(std::move(table));
+    r.sections.push_back(std::move(sec));
+  }
+  return analysis::render_html(r, chart_js);
+}
+
 void run(const CompareOptions& o) {
   check_confidence(o.confidence);
   if (!o.output.empty()) check_writable(o.output);
+  std::string chart_js;
+  if (!o.report.empty()) {
+    check_writable(o.report);
+    chart_js = analysis::read_chart_js();
+  }
   const std::vector<Variant> variants = variants_of(o);
 
   RunSettings s;
@@ -215,6 +281,9 @@ void run(const CompareOptions& o) {
   const auto blocks = blocks_of(runs, o.confidence);
   const std::string out =
       o.format == "json" ? json(o, variants, runs, s, blocks) : text(o, variants, runs, s, blocks);
+  if (!o.report.empty()) {
+    write_file_atomically(o.report, report_html(o, variants, runs, s, blocks, chart_js));
+  }
   if (o.output.empty()) {
     std::cout << out << std::flush;
   } else {
@@ -253,6 +322,8 @@ void add_compare_command(CLI::App& app) {
       ->capture_default_str();
   cmd->add_option("-o,--output", opts->output,
                   "Write to this file (atomically) instead of standard output");
+  cmd->add_option("--report", opts->report,
+                  "Also write a self-contained HTML report with charts to this file");
   cmd->callback([opts] { run(*opts); });
 }
 

@@ -1,8 +1,17 @@
 #!/usr/bin/env bash
 # Installs the Debian 12 packages relsim needs to build, test and benchmark.
 # Idempotent: does nothing when every package is already installed, and runs
-# `apt-get update` only when something is missing.
+# `apt-get update` only when something is missing. `--browser` also installs
+# Chromium, which the `browser` tests use to check the HTML report renders.
 set -euo pipefail
+
+browser=0
+for arg in "$@"; do
+  case "$arg" in
+    --browser) browser=1 ;;
+    *) echo "install-deps: unknown option '$arg' (known: --browser)" >&2; exit 2 ;;
+  esac
+done
 
 packages=(
   build-essential
@@ -16,7 +25,11 @@ packages=(
   libgtest-dev
   libgmock-dev
   libbenchmark-dev
+  libjs-chart.js
 )
+if [ "$browser" -eq 1 ]; then
+  packages+=(chromium)
+fi
 
 missing=()
 for p in "${packages[@]}"; do

@@ -1,0 +1,340 @@
+#include "analysis/report_html.hpp"
+
+#include <cmath>
+#include <cstdlib>
+#include <fstream>
+#include <sstream>
+#include <stdexcept>
+
+namespace relsim::analysis {
+
+using models::JsonNode;
+
+namespace {
+
+std::string escape_html(const std::string& s) {
+  std::string out;
+  out.reserve(s.size());
+  for (const char c : s) {
+    switch (c) {
+      case '&':
+        out += "&amp;";
+        break;
+      case '<':
+        out += "&lt;";
+        break;
+      case '>':
+        out += "&gt;";
+        break;
+      case '"':
+        out += "&quot;";
+        break;
+      default:
+        out += c;
+    }
+  }
+  return out;
+}
+
+/// JSON inside <script>: `</` would end the element.
+std::string script_safe(std::string json) {
+  std::string out;
+  out.reserve(json.size());
+  for (std::size_t i = 0; i < json.size(); ++i) {
+    if (json[i] == '<' && i + 1 < json.size() && json[i + 1] == '/') {
+      out += "<\\/";
+      ++i;
+    } else {
+      out += json[i];
+    }
+  }
+  return out;
+}
+
+/// Chart values must be finite: NaN and infinities become 0 (callers keep
+/// them out; this only guards the page against a stray one).
+JsonNode numbers(const std::vector<double>& v) {
+  JsonNode::Array a;
+  a.reserve(v.size());
+  for (const double x : v) a.emplace_back(std::isfinite(x) ? x : 0.0);
+  return a;
+}
+
+JsonNode axis(const std::string& title, bool begin_at_zero = false) {
+  JsonNode t;
+  t.set("display", true);
+  t.set("text", title);
+  JsonNode a;
+  a.set("title", std::move(t));
+  if (begin_at_zero) a.set("beginAtZero", true);
+  return a;
+}
+
+const char* const kPalette[] = {"#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#ff7f0e", "#8c564b"};
+
+constexpr const char* kStyle = R"CSS(
+:root { --ink: #1d2330; --muted: #5b6475; --rule: #d9dde5; --accent: #1f77b4; }
+* { box-sizing: border-box; }
+body { font: 15px/1.5 system-ui, -apple-system, "Segoe UI", Roboto, sans-serif; color: var(--ink);
+       margin: 0; background: #f6f7f9; }
+main { max-width: 1100px; margin: 0 auto; padding: 24px 20px 48px; }
+header h1 { font-size: 1.6rem; margin: 0 0 4px; }
+header p { color: var(--muted); margin: 0 0 12px; }
+dl.facts { display: grid; grid-template-columns: max-content 1fr; gap: 2px 16px; margin: 0 0 8px;
+           font-size: 0.9rem; }
+dl.facts dt { color: var(--muted); }
+dl.facts dd { margin: 0; font-family: ui-monospace, SFMono-Regular, Menlo, monospace; }
+section { background: #fff; border: 1px solid var(--rule); border-radius: 8px; padding: 16px 20px;
+          margin: 20px 0; break-inside: avoid-page; }
+section h2 { font-size: 1.2rem; margin: 0 0 8px; }
+section > p { margin: 0 0 12px; color: var(--muted); }
+.charts { display: grid; grid-template-columns: repeat(auto-fit, minmax(420px, 1fr)); gap: 16px; }
+figure { margin: 0; }
+figure .frame { position: relative; height: 300px; }
+figcaption { font-size: 0.85rem; color: var(--muted); margin-top: 6px; }
+figcaption strong { color: var(--ink); display: block; font-size: 0.95rem; }
+table { border-collapse: collapse; width: 100%; margin: 12px 0 0; font-size: 0.88rem; }
+caption { text-align: left; font-weight: 600; padding-bottom: 4px; }
+th, td { border-bottom: 1px solid var(--rule); padding: 4px 8px; text-align: left; vertical-align: top; }
+td { font-variant-numeric: tabular-nums; }
+th { color: var(--muted); font-weight: 600; }
+#relsim-errors { background: #fde8e8; color: #8a1c1c; white-space: pre-wrap; padding: 8px; }
+footer { color: var(--muted); font-size: 0.8rem; margin-top: 24px; }
+@media (max-width: 700px) { .charts { grid-template-columns: 1fr; } }
+@media print {
+  body { background: #fff; font-size: 11pt; }
+  main { max-width: none; padding: 0; }
+  section { border: none; padding: 0; margin: 12pt 0; }
+  .charts { grid-template-columns: 1fr 1fr; }
+  figure .frame { height: 220px; }
+}
+)CSS";
+
+constexpr const char* kScript = R"JS(
+(function () {
+  var errors = document.getElementById('relsim-errors');
+  function fail(message) {
+    errors.hidden = false;
+    errors.textContent += message + '\n';
+    document.body.setAttribute('data-errors', 'true');
+  }
+  window.addEventListener('error', function (e) { fail(String(e.message)); });
+  try {
+    var data = JSON.parse(document.getElementById('relsim-data').textContent);
+    var drawn = { id: 'relsimDrawn', afterRender: function (chart) {
+      chart.canvas.setAttribute('data-drawn', 'true');
+    } };
+    Chart.defaults.animation = false;
+    Chart.defaults.maintainAspectRatio = false;
+    Chart.defaults.responsive = true;
+    var canvases = document.querySelectorAll('canvas[data-chart]');
+    for (var i = 0; i < canvases.length; ++i) {
+      var config = data.charts[Number(canvases[i].getAttribute('data-chart'))];
+      config.plugins = [drawn];
+      new Chart(canvases[i], config);
+    }
+    document.body.setAttribute('data-rendered', 'true');
+  } catch (e) {
+    fail(String((e && e.stack) || e));
+  }
+})();
+)JS";
+
+}  // namespace
+
+std::string read_chart_js(const std::string& default_path) {
+  const char* env = std::getenv("RELSIM_CHART_JS");
+  const std::string path = env != nullptr && *env != '\0' ? env : default_path;
+  std::ifstream in(path, std::ios::binary);
+  if (!in) {
+    throw std::runtime_error("the HTML report needs Chart.js at " + path +
+                             " (Debian package libjs-chart.js; scripts/install-deps.sh installs it)");
+  }
+  std::stringstream s;
+  s << in.rdbuf();
+  return s.str();
+}
+
+std::string render_html(const Report& report, const std::string& chart_js) {
+  JsonNode::Array charts;
+  std::string body;
+  for (const ReportSection& section : report.sections) {
+    body += "<section>\n<h2>" + escape_html(section.title) + "</h2>\n";
+    if (!section.text.empty()) body += "<p>" + escape_html(section.text) + "</p>\n";
+    if (!section.charts.empty()) {
+      body += "<div class=\"charts\">\n";
+      for (const ReportChart& chart : section.charts) {
+        body += "<figure><div class=\"frame\"><canvas data-chart=\"" +
+                std::to_string(charts.size()) + "\" role=\"img\" aria-label=\"" +
+                escape_html(chart.title) + "\"></canvas></div><figcaption><strong>" +
+                escape_html(chart.title) + "</strong>" + escape_html(chart.caption) +
+                "</figcaption></figure>\n";
+        charts.push_back(chart.config);
+      }
+      body += "</div>\n";
+    }
+    for (const ReportTable& table : section.tables) {
+      body += "<table>\n";
+      if (!table.caption.empty()) body += "<caption>" + escape_html(table.caption) + "</caption>\n";
+      body += "<thead><tr>";
+      for (const std::string& h : table.header) body += "<th>" + escape_html(h) + "</th>";
+      body += "</tr></thead>\n<tbody>\n";
+      for (const auto& row : table.rows) {
+        body += "<tr>";
+        for (const std::string& cell : row) body += "<td>" + escape_html(cell) + "</td>";
+        body += "</tr>\n";
+      }
+      body += "</tbody></table>\n";
+    }
+    body += "</section>\n";
+  }
+  JsonNode data;
+  data.set("charts", std::move(charts));
+  std::string json;
+  data.write(json);
+
+  std::string facts;
+  for (const auto& [label, value] : report.facts) {
+    facts += "<dt>" + escape_html(label) + "</dt><dd>" + escape_html(value) + "</dd>";
+  }
+  std::string out;
+  out += "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n";
+  out += "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n";
+  out += "<title>" + escape_html(report.title) + "</title>\n<style>" + kStyle + "</style>\n";
+  out += "</head>\n<body>\n<main>\n<header>\n<h1>" + escape_html(report.title) + "</h1>\n";
+  if (!report.subtitle.empty()) out += "<p>" + escape_html(report.subtitle) + "</p>\n";
+  if (!facts.empty()) out += "<dl class=\"facts\">" + facts + "</dl>\n";
+  out += "</header>\n<div id=\"relsim-errors\" hidden></div>\n" + body;
+  out += "<footer>Made by relsim. Intervals are confidence intervals of the Monte Carlo "
+         "estimate; see docs/results.md.</footer>\n</main>\n";
+  out += "<script type=\"application/json\" id=\"relsim-data\">" + script_safe(json) +
+         "</script>\n";
+  out += "<script>" + script_safe(chart_js) + "</script>\n";
+  out += std::string("<script>") + kScript + "</script>\n</body>\n</html>\n";
+  return out;
+}
+
+JsonNode band_chart(const std::string& y_label, double start_days, double step_days,
+                    const std::vector<double>& mid, const std::vector<double>& low,
+                    const std::vector<double>& high, const std::string& mid_label,
+                    const std::vector<std::pair<std::string, double>>& levels) {
+  JsonNode::Array labels;
+  for (std::size_t i = 0; i < mid.size(); ++i) {
+    const double day = start_days + step_days * static_cast<double>(i);
+    char buf[32];
+    std::snprintf(buf, sizeof buf, "%.1f", day);
+    labels.emplace_back(std::string(buf));
+  }
+  JsonNode::Array datasets;
+  auto line = [&](const std::string& label, const std::vector<double>& values, const char* color,
+                  JsonNode fill, double width) {
+    JsonNode d;
+    d.set("label", label);
+    d.set("data", numbers(values));
+    d.set("borderColor", color);
+    d.set("backgroundColor", color);
+    d.set("fill", std::move(fill));
+    d.set("pointRadius", 0);
+    d.set("borderWidth", width);
+    return d;
+  };
+  datasets.push_back(line("95th percentile", high, "rgba(31,119,180,0.25)", false, 0.0));
+  JsonNode band = line("5th percentile", low, "rgba(31,119,180,0.25)", "-1", 0.0);
+  datasets.push_back(std::move(band));
+  datasets.push_back(line(mid_label, mid, kPalette[0], false, 2.0));
+  for (std::size_t k = 0; k < levels.size(); ++k) {
+    JsonNode d = line(levels[k].first, std::vector<double>(mid.size(), levels[k].second),
+                      kPalette[1 + k % 5], false, 1.0);
+    JsonNode::Array dash{JsonNode(6), JsonNode(4)};
+    d.set("borderDash", std::move(dash));
+    datasets.push_back(std::move(d));
+  }
+  JsonNode data;
+  data.set("labels", std::move(labels));
+  data.set("datasets", std::move(datasets));
+  JsonNode x = axis("day of the trial");
+  JsonNode ticks;
+  ticks.set("maxTicksLimit", 12);
+  x.set("ticks", std::move(ticks));
+  JsonNode scales;
+  scales.set("x", std::move(x));
+  scales.set("y", axis(y_label));
+  JsonNode options;
+  options.set("scales", std::move(scales));
+  JsonNode interaction;
+  interaction.set("mode", "index");
+  interaction.set("intersect", false);
+  options.set("interaction", std::move(interaction));
+  JsonNode config;
+  config.set("type", "line");
+  config.set("data", std::move(data));
+  config.set("options", std::move(options));
+  return config;
+}
+
+JsonNode interval_chart(const std::string& x_label, const std::vector<std::string>& labels,
+                        const std::vector<double>& estimate, const std::vector<double>& low,
+                        const std::vector<double>& high) {
+  JsonNode::Array ranges;
+  for (std::size_t i = 0; i < labels.size(); ++i) {
+    const double lo = std::isfinite(low[i]) ? low[i] : estimate[i];
+    const double hi = std::isfinite(high[i]) ? high[i] : estimate[i];
+    ranges.push_back(JsonNode::Array{JsonNode(lo), JsonNode(hi)});
+  }
+  JsonNode bars;
+  bars.set("type", "bar");
+  bars.set("label", "confidence interval");
+  bars.set("data", std::move(ranges));
+  bars.set("backgroundColor", "rgba(31,119,180,0.35)");
+  bars.set("borderColor", kPalette[0]);
+  bars.set("borderWidth", 1);
+  bars.set("barPercentage", 0.5);
+  JsonNode points;
+  points.set("type", "line");
+  points.set("label", "estimate");
+  points.set("data", numbers(estimate));
+  points.set("showLine", false);
+  points.set("pointRadius", 5);
+  points.set("pointStyle", "rectRot");
+  points.set("borderColor", kPalette[1]);
+  points.set("backgroundColor", kPalette[1]);
+  points.set("indexAxis", "y");
+  JsonNode data;
+  data.set("labels", JsonNode::strings(labels));
+  data.set("datasets", JsonNode::Array{std::move(bars), std::move(points)});
+  JsonNode scales;
+  JsonNode x = axis(x_label);
+  x.set("beginAtZero", false);  // values near 99.99 % must not be squeezed against 0
+  scales.set("x", std::move(x));
+  JsonNode options;
+  options.set("indexAxis", "y");
+  options.set("scales", std::move(scales));
+  JsonNode config;
+  config.set("type", "bar");
+  config.set("data", std::move(data));
+  config.set("options", std::move(options));
+  return config;
+}
+
+JsonNode bar_chart(const std::string& x_label, const std::string& y_label,
+                   const std::vector<std::string>& labels, const std::vector<double>& values) {
+  JsonNode d;
+  d.set("label", y_label);
+  d.set("data", numbers(values));
+  d.set("backgroundColor", kPalette[0]);
+  JsonNode data;
+  data.set("labels", JsonNode::strings(labels));
+  data.set("datasets", JsonNode::Array{std::move(d)});
+  JsonNode scales;
+  scales.set("x", axis(x_label));
+  scales.set("y", axis(y_label, true));
+  JsonNode options;
+  options.set("scales", std::move(scales));
+  JsonNode config;
+  config.set("type", "bar");
+  config.set("data", std::move(data));
+  config.set("options", std::move(options));
+  return config;
+}
+
+}  // namespace relsim::analysis

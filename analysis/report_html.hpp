@@ -1,0 +1,74 @@
+// The HTML report (docs/report.md): one self-contained file that opens
+// offline. The page carries its data inline as JSON (one Chart.js
+// configuration per chart, plus tables), Chart.js itself inlined from
+// Debian's libjs-chart.js, and a few lines of script that draw each chart
+// and mark its canvas `data-drawn="true"` once drawn (what the browser test
+// checks). Any script error is written into the page's `#relsim-errors`.
+// Builders here turn relsim's results into sections; the commands choose
+// which. Pure functions over values; thread-safe.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "models/json_node.hpp"
+
+namespace relsim::analysis {
+
+struct ReportTable {
+  std::string caption;
+  std::vector<std::string> header;
+  std::vector<std::vector<std::string>> rows;
+};
+
+struct ReportChart {
+  std::string title;
+  std::string caption;      // one sentence on how to read it
+  models::JsonNode config;  // a Chart.js configuration: {type, data, options}
+};
+
+struct ReportSection {
+  std::string title;
+  std::string text;  // a paragraph; plain text
+  std::vector<ReportChart> charts;
+  std::vector<ReportTable> tables;
+};
+
+struct Report {
+  std::string title;
+  std::string subtitle;
+  std::vector<std::pair<std::string, std::string>> facts;  // label, value (scenario, seed, ...)
+  std::vector<ReportSection> sections;
+};
+
+/// Where Debian's libjs-chart.js puts the standalone build.
+inline constexpr const char* kChartJsPath = "/usr/share/javascript/chart.js/chart.min.js";
+
+/// The text of Chart.js from $RELSIM_CHART_JS when set, else `path`; throws
+/// std::runtime_error naming the package to install when it is missing.
+std::string read_chart_js(const std::string& path = kChartJsPath);
+
+/// The whole page. `chart_js` is inlined verbatim.
+std::string render_html(const Report& report, const std::string& chart_js);
+
+// ---------------------------------------------------------------- chart builders
+
+/// A band chart over days: `mid` as a line, [low, high] as a shaded band,
+/// and a dashed horizontal line per entry of `levels` (label, value).
+models::JsonNode band_chart(const std::string& y_label, double start_days, double step_days,
+                            const std::vector<double>& mid, const std::vector<double>& low,
+                            const std::vector<double>& high, const std::string& mid_label,
+                            const std::vector<std::pair<std::string, double>>& levels);
+
+/// Horizontal interval bars: one row per label, a bar from low to high and
+/// a point at the estimate; values are shown as given (already scaled).
+models::JsonNode interval_chart(const std::string& x_label, const std::vector<std::string>& labels,
+                                const std::vector<double>& estimate,
+                                const std::vector<double>& low, const std::vector<double>& high);
+
+/// A vertical bar chart of one series.
+models::JsonNode bar_chart(const std::string& x_label, const std::string& y_label,
+                           const std::vector<std::string>& labels,
+                           const std::vector<double>& values);
+
+}  // namespace relsim::analysis
