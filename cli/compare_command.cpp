@@ -26,17 +26,10 @@ namespace relsim::cli {
 
 namespace {
 
-struct CompareOptions {
+struct CompareOptions : VariantRunOptions {
   std::vector<std::string> files;
   std::vector<std::string> variants;
   std::vector<std::string> sweeps;
-  std::vector<std::string> overrides;
-  std::optional<std::uint64_t> trials;
-  std::optional<std::uint64_t> seed;
-  unsigned threads = 0;
-  double confidence = 0.95;
-  std::string format = "text";
-  std::string output;
   std::string report;  // HTML report path
 };
 
@@ -244,8 +237,6 @@ std::string report_html(const CompareOptions& o, const std::vector<Variant>& var
 }
 
 void run(const CompareOptions& o) {
-  check_confidence(o.confidence);
-  if (!o.output.empty()) check_writable(o.output);
   std::string chart_js;
   if (!o.report.empty()) {
     check_writable(o.report);
@@ -253,19 +244,7 @@ void run(const CompareOptions& o) {
   }
   const std::vector<Variant> variants = variants_of(o);
 
-  RunSettings s;
-  s.overrides = o.overrides;
-  s.threads = o.threads;
-  if (o.trials) {
-    if (*o.trials < 2) throw std::invalid_argument("--trials must be at least 2 to compare");
-    s.trials = *o.trials;
-  }
-  if (o.seed) {
-    s.seed = *o.seed;
-    s.has_seed = true;
-  }
-  resolve_trials_and_seed(o.files[0], s);
-  if (s.trials < 2) throw std::invalid_argument("a comparison needs at least 2 trials");
+  const RunSettings s = settings_for(o.files[0], o);
 
   // Every variant loads (and names one system) before any trial runs.
   const std::string system = system_of(variants[0], s);
@@ -284,11 +263,7 @@ void run(const CompareOptions& o) {
   if (!o.report.empty()) {
     write_file_atomically(o.report, report_html(o, variants, runs, s, blocks, chart_js));
   }
-  if (o.output.empty()) {
-    std::cout << out << std::flush;
-  } else {
-    write_file_atomically(o.output, out);
-  }
+  emit(o, out);
 }
 
 }  // namespace
@@ -309,19 +284,7 @@ void add_compare_command(CLI::App& app) {
   cmd->add_option("--sweep", opts->sweeps,
                   "path=FROM..TO, path=FROM..TO:STEP or path=V1,V2,...: one variant per value")
       ->allow_extra_args(false);
-  cmd->add_option("--set", opts->overrides, "Override a value in every variant (repeatable)")
-      ->allow_extra_args(false);
-  cmd->add_option("--trials", opts->trials, "Trials per variant (default: the baseline's)");
-  cmd->add_option("--seed", opts->seed, "Master seed (default: the baseline's)");
-  cmd->add_option("--threads", opts->threads, "Worker threads (0: all cores)")
-      ->capture_default_str();
-  cmd->add_option("--confidence", opts->confidence, "Confidence level of intervals")
-      ->capture_default_str();
-  cmd->add_option("--format", opts->format, "Output format")
-      ->check(CLI::IsMember({"text", "json"}))
-      ->capture_default_str();
-  cmd->add_option("-o,--output", opts->output,
-                  "Write to this file (atomically) instead of standard output");
+  add_variant_run_options(cmd, *opts);
   cmd->add_option("--report", opts->report,
                   "Also write a self-contained HTML report with charts to this file");
   cmd->callback([opts] { run(*opts); });

@@ -23,18 +23,11 @@ namespace relsim::cli {
 
 namespace {
 
-struct SensitivityOptions {
+struct SensitivityOptions : VariantRunOptions {
   std::string file;
   std::vector<std::string> params;
   std::string step = "10%";
   std::string figure;  // FIGURE:SUBJECT; default budgetConsumed of the first SLO
-  std::vector<std::string> overrides;
-  std::optional<std::uint64_t> trials;
-  std::optional<std::uint64_t> seed;
-  unsigned threads = 0;
-  double confidence = 0.95;
-  std::string format = "text";
-  std::string output;
 };
 
 struct Parameter {
@@ -62,22 +55,8 @@ double parse_step(const std::string& text) {
 }
 
 void run(SensitivityOptions o) {
-  check_confidence(o.confidence);
-  if (!o.output.empty()) check_writable(o.output);
   const double h = parse_step(o.step);
-
-  RunSettings s;
-  s.overrides = o.overrides;
-  s.threads = o.threads;
-  if (o.trials) {
-    if (*o.trials < 2) throw std::invalid_argument("--trials must be at least 2");
-    s.trials = *o.trials;
-  }
-  if (o.seed) {
-    s.seed = *o.seed;
-    s.has_seed = true;
-  }
-  resolve_trials_and_seed(o.file, s);
+  const RunSettings s = settings_for(o.file, o);
 
   std::vector<Parameter> params;
   for (const std::string& path : o.params) {
@@ -206,11 +185,7 @@ void run(SensitivityOptions o) {
                          points_with_interval(p.effect).c_str());
     }
   }
-  if (o.output.empty()) {
-    std::cout << out << std::flush;
-  } else {
-    write_file_atomically(o.output, out);
-  }
+  emit(o, out);
 }
 
 }  // namespace
@@ -232,19 +207,7 @@ void add_sensitivity_command(CLI::App& app) {
   cmd->add_option("--figure", opts->figure,
                   "FIGURE:NAME with FIGURE one of attainment, pMet, budgetConsumed (of an SLO) or "
                   "availability (of a service); default: budgetConsumed of the first SLO");
-  cmd->add_option("--set", opts->overrides, "Override a value in every run (repeatable)")
-      ->allow_extra_args(false);
-  cmd->add_option("--trials", opts->trials, "Trials per run (default: the scenario's)");
-  cmd->add_option("--seed", opts->seed, "Master seed (default: the scenario's)");
-  cmd->add_option("--threads", opts->threads, "Worker threads (0: all cores)")
-      ->capture_default_str();
-  cmd->add_option("--confidence", opts->confidence, "Confidence level of intervals")
-      ->capture_default_str();
-  cmd->add_option("--format", opts->format, "Output format")
-      ->check(CLI::IsMember({"text", "json"}))
-      ->capture_default_str();
-  cmd->add_option("-o,--output", opts->output,
-                  "Write to this file (atomically) instead of standard output");
+  add_variant_run_options(cmd, *opts);
   cmd->callback([opts] { run(*opts); });
 }
 

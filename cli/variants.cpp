@@ -4,9 +4,12 @@
 #include <chrono>
 #include <cmath>
 #include <cstdio>
+#include <iostream>
 #include <regex>
 #include <stdexcept>
 
+#include "cli/output_file.hpp"
+#include "cli/report_format.hpp"
 #include "models/compiled_model.hpp"
 #include "models/loader.hpp"
 #include "models/world.hpp"
@@ -181,6 +184,48 @@ std::string system_of(const Variant& v, const RunSettings& settings) {
   overrides.insert(overrides.end(), v.overrides.begin(), v.overrides.end());
   const auto resolved = models::load_scenario(v.file, overrides);
   return models::compile(resolved.system, resolved.scenario).names.system;
+}
+
+void add_variant_run_options(CLI::App* cmd, VariantRunOptions& o) {
+  cmd->add_option("--set", o.overrides, "Override a value in every run (repeatable)")
+      ->allow_extra_args(false);
+  cmd->add_option("--trials", o.trials, "Trials per run (default: the scenario's)");
+  cmd->add_option("--seed", o.seed, "Master seed (default: the scenario's)");
+  cmd->add_option("--threads", o.threads, "Worker threads (0: all cores)")->capture_default_str();
+  cmd->add_option("--confidence", o.confidence, "Confidence level of intervals")
+      ->capture_default_str();
+  cmd->add_option("--format", o.format, "Output format")
+      ->check(CLI::IsMember({"text", "json"}))
+      ->capture_default_str();
+  cmd->add_option("-o,--output", o.output,
+                  "Write to this file (atomically) instead of standard output");
+}
+
+RunSettings settings_for(const std::string& file, const VariantRunOptions& o) {
+  check_confidence(o.confidence);
+  if (!o.output.empty()) check_writable(o.output);
+  RunSettings s;
+  s.overrides = o.overrides;
+  s.threads = o.threads;
+  if (o.trials) {
+    if (*o.trials < 2) throw std::invalid_argument("--trials must be at least 2");
+    s.trials = *o.trials;
+  }
+  if (o.seed) {
+    s.seed = *o.seed;
+    s.has_seed = true;
+  }
+  resolve_trials_and_seed(file, s);
+  if (s.trials < 2) throw std::invalid_argument("a comparison needs at least 2 trials");
+  return s;
+}
+
+void emit(const VariantRunOptions& o, const std::string& text) {
+  if (o.output.empty()) {
+    std::cout << text << std::flush;
+  } else {
+    write_file_atomically(o.output, text);
+  }
 }
 
 VariantRun run_variant(const Variant& v, const RunSettings& settings) {

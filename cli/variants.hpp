@@ -8,8 +8,11 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
+
+#include <CLI/CLI.hpp>
 
 namespace relsim::cli {
 
@@ -60,6 +63,29 @@ struct RunSettings {
   bool has_seed = false;
   unsigned threads = 0;
 };
+
+/// The options every command that runs variants takes (--set, --trials,
+/// --seed, --threads, --confidence, --format, --output).
+struct VariantRunOptions {
+  std::vector<std::string> overrides;
+  std::optional<std::uint64_t> trials;
+  std::optional<std::uint64_t> seed;
+  unsigned threads = 0;
+  double confidence = 0.95;
+  std::string format = "text";
+  std::string output;
+};
+
+/// Registers the VariantRunOptions on `cmd`; `o` must outlive the parse.
+void add_variant_run_options(CLI::App* cmd, VariantRunOptions& o);
+
+/// The settings of a run of `file`'s variants: --trials (at least 2) and
+/// --seed when given, else the scenario's. Checks --confidence and that
+/// --output can be written. Throws std::invalid_argument or models::InputError.
+RunSettings settings_for(const std::string& file, const VariantRunOptions& o);
+
+/// Writes `text` to --output (atomically) or to standard output.
+void emit(const VariantRunOptions& o, const std::string& text);
 
 /// Runs `v` (trials and seed from `settings`, else the scenario's) and
 /// extracts its per-trial figures: per SLO attainment, pMet (0/1) and

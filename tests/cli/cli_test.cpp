@@ -1,6 +1,8 @@
 // The relsim program as a user runs it: exit codes and output.
 #include <gtest/gtest.h>
 
+#include "tests/support/run_relsim.hpp"
+
 #include <array>
 #include <cstdio>
 #include <string>
@@ -8,21 +10,8 @@
 
 namespace {
 
-struct Outcome {
-  int code;
-  std::string out;
-};
-
-// Runs `relsim <args>` with stderr merged into stdout.
-Outcome relsim(const std::string& args) {
-  const std::string cmd = std::string(RELSIM_BINARY) + " " + args + " 2>&1";
-  FILE* pipe = popen(cmd.c_str(), "r");
-  std::string out;
-  std::array<char, 4096> buf{};
-  while (std::fgets(buf.data(), buf.size(), pipe) != nullptr) out += buf.data();
-  const int status = pclose(pipe);
-  return {WIFEXITED(status) ? WEXITSTATUS(status) : -1, out};
-}
+using relsim::test::Outcome;
+using relsim::test::relsim;
 
 TEST(Cli, PrintsVersion) {
   const auto r = relsim("--version");

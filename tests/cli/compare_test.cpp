@@ -7,6 +7,8 @@
 // (common random numbers), identical output for 1 and 2 threads, and exit 1
 // with a message and no output file for bad input.
 #include <gtest/gtest.h>
+
+#include "tests/support/run_relsim.hpp"
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -187,20 +189,8 @@ TEST(ValueAt, NamesWhatIsWrong) {
 
 // ---------------------------------------------------------------- the commands
 
-struct Outcome {
-  int code;
-  std::string out;
-};
-
-Outcome relsim(const std::string& args) {
-  const std::string cmd = std::string(RELSIM_BINARY) + " " + args + " 2>&1";
-  FILE* pipe = popen(cmd.c_str(), "r");
-  std::string out;
-  std::array<char, 4096> buf{};
-  while (std::fgets(buf.data(), buf.size(), pipe) != nullptr) out += buf.data();
-  const int status = pclose(pipe);
-  return {WIFEXITED(status) ? WEXITSTATUS(status) : -1, out};
-}
+using relsim::test::Outcome;
+using relsim::test::relsim;
 
 std::string q(const std::string& s) { return "'" + s + "'"; }
 

@@ -5,29 +5,19 @@
 // saying so, when Chromium is not installed (`scripts/install-deps.sh
 // --browser`, which `make test` runs, installs it).
 #include <gtest/gtest.h>
-#include <sys/wait.h>
+
 #include <unistd.h>
 
-#include <array>
-#include <cstdio>
 #include <filesystem>
 #include <string>
+
+#include "tests/support/run_relsim.hpp"
 
 namespace {
 
 namespace fs = std::filesystem;
 
 const fs::path kSource = RELSIM_SOURCE_DIR;
-
-std::string run(const std::string& cmd, int& code) {
-  FILE* pipe = popen((cmd + " 2>/dev/null").c_str(), "r");
-  std::string out;
-  std::array<char, 4096> buf{};
-  while (std::fgets(buf.data(), buf.size(), pipe) != nullptr) out += buf.data();
-  const int status = pclose(pipe);
-  code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  return out;
-}
 
 std::size_t count(const std::string& haystack, const std::string& needle) {
   std::size_t n = 0;
@@ -46,20 +36,19 @@ TEST(ReportInBrowser, EveryChartIsDrawnWithoutScriptErrors) {
   const fs::path dir = fs::temp_directory_path() / ("relsim-browser-" + std::to_string(getpid()));
   fs::create_directories(dir);
   const fs::path page = dir / "compare.html";
-  int code = 0;
-  run(std::string(RELSIM_BINARY) + " compare '" +
+  const auto made = relsim::test::relsim("compare '" +
           (kSource / "scenarios/payments/az-outage.yaml").string() +
           "' --variant 'no-spread:--set services.payment-api.topologySpread=false' --sweep "
           "services.payment-api.healthCheckDelay=15s,60s --trials 40 --report '" +
-          page.string() + "'",
-      code);
-  ASSERT_EQ(code, 0);
-  const std::string dom =
-      run(std::string(chromium) +
-              " --headless --no-sandbox --disable-gpu --disable-dev-shm-usage "
-              "--virtual-time-budget=10000 --dump-dom 'file://" + page.string() + "'",
-          code);
-  ASSERT_EQ(code, 0) << "chromium failed";
+          page.string() + "'");
+  ASSERT_EQ(made.code, 0) << made.out;
+  // Chromium's own stderr chatter stays out of the DOM.
+  const auto browser = relsim::test::shell(
+      "(" + std::string(chromium) +
+      " --headless --no-sandbox --disable-gpu --disable-dev-shm-usage "
+      "--virtual-time-budget=10000 --dump-dom 'file://" + page.string() + "' 2>/dev/null)");
+  ASSERT_EQ(browser.code, 0) << "chromium failed";
+  const std::string& dom = browser.out;
   const std::size_t canvases = count(dom, "<canvas data-chart=");
   EXPECT_EQ(canvases, 16u);  // (3 per SLO × 2 SLOs + 2 services) × (per variant, difference)
   EXPECT_EQ(count(dom, "data-drawn=\"true\""), canvases);

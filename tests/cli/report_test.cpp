@@ -14,6 +14,7 @@
 #include <string>
 
 #include "analysis/report_html.hpp"
+#include "tests/support/run_relsim.hpp"
 
 namespace relsim::analysis {
 namespace {
@@ -75,19 +76,8 @@ TEST(ReportHtml, ChartJsIsReadFromTheDebianPackageOrNamesIt) {
   }
 }
 
-struct Outcome {
-  int code;
-  std::string out;
-};
-
-Outcome shell(const std::string& cmd) {
-  FILE* pipe = popen((cmd + " 2>&1").c_str(), "r");
-  std::string out;
-  std::array<char, 4096> buf{};
-  while (std::fgets(buf.data(), buf.size(), pipe) != nullptr) out += buf.data();
-  const int status = pclose(pipe);
-  return {WIFEXITED(status) ? WEXITSTATUS(status) : -1, out};
-}
+using relsim::test::Outcome;
+using relsim::test::shell;
 
 TEST(ReportCommand, FailsBeforeRunningAndLeavesNoFile) {
   const fs::path dir = fs::temp_directory_path() / ("relsim-report-" + std::to_string(getpid()));

@@ -3,6 +3,8 @@
 // tests/data/graph/ (each announces its diagnostics in `# expect:` header
 // lines, as tests/data/bad/ does), DOT and JSON output, atomic --output.
 #include <gtest/gtest.h>
+
+#include "tests/support/run_relsim.hpp"
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -21,21 +23,8 @@ namespace fs = std::filesystem;
 
 const fs::path kSource = RELSIM_SOURCE_DIR;
 
-struct Outcome {
-  int code;
-  std::string out;
-};
-
-// Runs `relsim <args>` with stderr merged into stdout.
-Outcome relsim(const std::string& args) {
-  const std::string cmd = std::string(RELSIM_BINARY) + " " + args + " 2>&1";
-  FILE* pipe = popen(cmd.c_str(), "r");
-  std::string out;
-  std::array<char, 4096> buf{};
-  while (std::fgets(buf.data(), buf.size(), pipe) != nullptr) out += buf.data();
-  const int status = pclose(pipe);
-  return {WIFEXITED(status) ? WEXITSTATUS(status) : -1, out};
-}
+using relsim::test::Outcome;
+using relsim::test::relsim;
 
 std::string quote(const fs::path& p) { return "'" + p.string() + "'"; }
 

@@ -3,6 +3,8 @@
 #include "models/reference_docs.hpp"
 
 #include <gtest/gtest.h>
+
+#include "tests/support/run_relsim.hpp"
 #include <sys/wait.h>
 #include <unistd.h>
 #include <yaml-cpp/yaml.h>
@@ -173,21 +175,8 @@ TEST(ScenarioFiles, EveryDocumentMatchesTheSchema) {
   }
 }
 
-struct Outcome {
-  int code;
-  std::string out;
-};
-
-/// Runs `relsim <args>` with stderr merged into stdout.
-Outcome relsim(const std::string& args) {
-  const std::string cmd = std::string(RELSIM_BINARY) + " " + args + " 2>&1";
-  FILE* pipe = popen(cmd.c_str(), "r");
-  std::string out;
-  std::array<char, 4096> buf{};
-  while (std::fgets(buf.data(), buf.size(), pipe) != nullptr) out += buf.data();
-  const int status = pclose(pipe);
-  return {WIFEXITED(status) ? WEXITSTATUS(status) : -1, out};
-}
+using relsim::test::Outcome;
+using relsim::test::relsim;
 
 std::vector<fs::path> guide_files() {
   std::vector<fs::path> files;
