@@ -1,6 +1,8 @@
 #include "analysis/report_html.hpp"
 
+#include <algorithm>
 #include <cmath>
+#include <cstdio>
 #include <cstdlib>
 #include <fstream>
 #include <sstream>
@@ -329,6 +331,126 @@ JsonNode bar_chart(const std::string& x_label, const std::string& y_label,
   scales.set("x", axis(x_label));
   scales.set("y", axis(y_label, true));
   JsonNode options;
+  options.set("scales", std::move(scales));
+  JsonNode config;
+  config.set("type", "bar");
+  config.set("data", std::move(data));
+  config.set("options", std::move(options));
+  return config;
+}
+
+JsonNode grouped_bar_chart(const std::string& x_label, const std::string& y_label,
+                           const std::vector<std::string>& labels,
+                           const std::vector<std::string>& series,
+                           const std::vector<std::vector<double>>& values) {
+  JsonNode::Array datasets;
+  for (std::size_t k = 0; k < series.size(); ++k) {
+    JsonNode d;
+    d.set("label", series[k]);
+    d.set("data", numbers(values[k]));
+    d.set("backgroundColor", kPalette[k % 6]);
+    datasets.push_back(std::move(d));
+  }
+  JsonNode data;
+  data.set("labels", JsonNode::strings(labels));
+  data.set("datasets", std::move(datasets));
+  JsonNode scales;
+  scales.set("x", axis(x_label));
+  scales.set("y", axis(y_label, true));
+  JsonNode options;
+  options.set("scales", std::move(scales));
+  JsonNode config;
+  config.set("type", "bar");
+  config.set("data", std::move(data));
+  config.set("options", std::move(options));
+  return config;
+}
+
+JsonNode histogram_chart(const std::string& x_label, const std::vector<double>& values, int bins) {
+  std::vector<std::string> labels;
+  std::vector<double> counts;
+  double lo = 0.0, hi = 0.0;
+  bool any = false;
+  for (const double v : values) {
+    if (!std::isfinite(v)) continue;
+    lo = any ? std::min(lo, v) : v;
+    hi = any ? std::max(hi, v) : v;
+    any = true;
+  }
+  if (any && bins > 0) {
+    const double width = hi > lo ? (hi - lo) / bins : 1.0;
+    counts.assign(static_cast<std::size_t>(bins), 0.0);
+    for (const double v : values) {
+      if (!std::isfinite(v)) continue;
+      auto b = static_cast<std::size_t>((v - lo) / width);
+      if (b >= counts.size()) b = counts.size() - 1;
+      counts[b] += 1.0;
+    }
+    for (int b = 0; b < bins; ++b) {
+      char buf[32];
+      std::snprintf(buf, sizeof buf, "%.3g", lo + width * b);
+      labels.emplace_back(buf);
+    }
+  }
+  JsonNode config = bar_chart(x_label, "count", labels, counts);
+  return config;
+}
+
+JsonNode timeline_chart(const std::string& x_label, const std::vector<std::string>& rows,
+                        const std::vector<std::string>& phase_names,
+                        const std::vector<std::vector<TimelinePhase>>& phases,
+                        const std::vector<std::pair<std::string, double>>& markers) {
+  std::vector<std::string> labels = rows;
+  const bool marker_row = !markers.empty();
+  if (marker_row) labels.emplace_back("faults");
+  JsonNode::Array datasets;
+  for (std::size_t k = 0; k < phase_names.size(); ++k) {
+    JsonNode::Array data;
+    for (std::size_t r = 0; r < labels.size(); ++r) {
+      if (r < rows.size() && k < phases[r].size() && phases[r][k].to > phases[r][k].from) {
+        data.push_back(JsonNode::Array{JsonNode(phases[r][k].from), JsonNode(phases[r][k].to)});
+      } else {
+        data.push_back(JsonNode::Array{JsonNode(0.0), JsonNode(0.0)});
+      }
+    }
+    JsonNode d;
+    d.set("label", phase_names[k]);
+    d.set("data", std::move(data));
+    d.set("backgroundColor", kPalette[k % 6]);
+    d.set("barPercentage", 0.6);
+    d.set("grouped", false);
+    datasets.push_back(std::move(d));
+  }
+  if (marker_row) {
+    JsonNode::Array points;
+    for (const auto& [name, at] : markers) {
+      JsonNode p;
+      p.set("x", std::isfinite(at) ? at : 0.0);
+      p.set("y", "faults");
+      p.set("name", name);
+      points.push_back(std::move(p));
+    }
+    JsonNode d;
+    d.set("type", "scatter");
+    d.set("label", "injected faults");
+    d.set("data", std::move(points));
+    d.set("pointStyle", "triangle");
+    d.set("pointRadius", 7);
+    d.set("backgroundColor", "#000000");
+    datasets.push_back(std::move(d));
+  }
+  JsonNode data;
+  data.set("labels", JsonNode::strings(labels));
+  data.set("datasets", std::move(datasets));
+  JsonNode scales;
+  JsonNode x = axis(x_label);
+  x.set("type", "linear");
+  scales.set("x", std::move(x));
+  JsonNode y;
+  y.set("type", "category");
+  scales.set("y", std::move(y));
+  JsonNode options;
+  options.set("indexAxis", "y");
   options.set("scales", std::move(scales));
   JsonNode config;
   config.set("type", "bar");

@@ -71,4 +71,31 @@ models::JsonNode bar_chart(const std::string& x_label, const std::string& y_labe
                            const std::vector<std::string>& labels,
                            const std::vector<double>& values);
 
+/// Grouped vertical bars: one group per label, one bar per series.
+models::JsonNode grouped_bar_chart(const std::string& x_label, const std::string& y_label,
+                                   const std::vector<std::string>& labels,
+                                   const std::vector<std::string>& series,
+                                   const std::vector<std::vector<double>>& values);
+
+/// A histogram of `values` over `bins` equal bins from the smallest to the
+/// largest value (labels are the bins' lower edges); empty values give an
+/// empty chart.
+models::JsonNode histogram_chart(const std::string& x_label, const std::vector<double>& values,
+                                 int bins);
+
+/// One phase of a timeline row: [from, to] in the chart's unit.
+struct TimelinePhase {
+  double from = 0.0;
+  double to = 0.0;
+};
+
+/// A timeline: one row per label, each row's phases drawn as floating bars
+/// of the phase's colour (phase_names[k] names phase k of every row; a phase
+/// with to <= from is not drawn), plus marker points (name, at) on a row of
+/// their own.
+models::JsonNode timeline_chart(const std::string& x_label, const std::vector<std::string>& rows,
+                                const std::vector<std::string>& phase_names,
+                                const std::vector<std::vector<TimelinePhase>>& phases,
+                                const std::vector<std::pair<std::string, double>>& markers);
+
 }  // namespace relsim::analysis

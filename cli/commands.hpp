@@ -27,5 +27,7 @@ void add_analyze_command(CLI::App& app);
 void add_compare_command(CLI::App& app);
 /// `relsim sensitivity SCENARIO --param ...`: local linear effects of parameters.
 void add_sensitivity_command(CLI::App& app);
+/// `relsim incidents import|fit|power`: learning from real incident data (issue 12).
+void add_incidents_command(CLI::App& app);
 
 }  // namespace relsim::cli
