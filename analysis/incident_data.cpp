@@ -7,7 +7,6 @@
 #include <set>
 #include <sstream>
 
-#include "models/calendar.hpp"
 #include "models/diagnostics.hpp"
 
 namespace relsim::analysis {
@@ -22,6 +21,7 @@ struct Field {
   std::string text;
   int line = 0;
   int column = 0;
+  bool unterminated = false;  // a quoted field that runs to the end of the file
 };
 
 struct Record {
@@ -54,6 +54,7 @@ std::vector<Record> parse_csv(const std::string& text) {
       f.column = static_cast<int>(i - line_start) + 1;
       if (i < text.size() && text[i] == '"') {
         ++i;
+        f.unterminated = true;
         while (i < text.size()) {
           if (text[i] == '"') {
             if (i + 1 < text.size() && text[i + 1] == '"') {
@@ -62,6 +63,7 @@ std::vector<Record> parse_csv(const std::string& text) {
               continue;
             }
             ++i;
+            f.unterminated = false;
             break;
           }
           if (text[i] == '\n') {
@@ -160,7 +162,8 @@ FormatSpec spec_of(IncidentFormat f) {
       set(Slot::created, {"createdat"});
       set(Slot::acknowledged, {"acknowledgedat"}, {"reportacktime", "acktime", "timetoack"});
       set(Slot::mitigated, {"mitigatedat"});
-      set(Slot::resolved, {"closedat", "resolvedat"}, {"reportclosetime", "closetime", "timetoclose"});
+      set(Slot::resolved, {"closedat", "resolvedat"},
+          {"reportclosetime", "closetime", "timetoclose"});
       s.epoch_unit = 1e-3;  // Opsgenie numbers are epoch milliseconds
       s.relative_unit = 1e-3;
       break;
@@ -174,35 +177,6 @@ struct SlotColumns {
   std::vector<std::pair<std::size_t, bool>> columns;  // (index, relative)
 };
 
-bool parse_uint(std::string_view s, std::size_t& pos, int digits, int& out) {
-  if (pos + digits > s.size()) return false;
-  int v = 0;
-  for (int k = 0; k < digits; ++k) {
-    const char c = s[pos + k];
-    if (c < '0' || c > '9') return false;
-    v = v * 10 + (c - '0');
-  }
-  pos += digits;
-  out = v;
-  return true;
-}
-
-std::optional<double> parse_number(std::string_view s) {
-  if (s.empty()) return std::nullopt;
-  bool digit = false, dot = false;
-  for (char c : s) {
-    if (c >= '0' && c <= '9') {
-      digit = true;
-    } else if (c == '.' && !dot) {
-      dot = true;
-    } else {
-      return std::nullopt;
-    }
-  }
-  if (!digit) return std::nullopt;
-  return std::strtod(std::string(s).c_str(), nullptr);
-}
-
 }  // namespace
 
 std::optional<IncidentFormat> parse_incident_format(std::string_view text) {
@@ -214,9 +188,12 @@ std::optional<IncidentFormat> parse_incident_format(std::string_view text) {
 
 const char* metric_name(IncidentMetric m) {
   switch (m) {
-    case IncidentMetric::tta: return "tta";
-    case IncidentMetric::ttm: return "ttm";
-    case IncidentMetric::ttr: return "ttr";
+    case IncidentMetric::tta:
+      return "tta";
+    case IncidentMetric::ttm:
+      return "ttm";
+    case IncidentMetric::ttr:
+      return "ttr";
   }
   return "?";
 }
@@ -230,96 +207,14 @@ std::optional<IncidentMetric> parse_metric(std::string_view text) {
 
 double Incident::seconds(IncidentMetric m) const {
   switch (m) {
-    case IncidentMetric::tta: return acknowledged - created;
-    case IncidentMetric::ttm: return mitigated - created;
-    case IncidentMetric::ttr: return resolved - created;
+    case IncidentMetric::tta:
+      return acknowledged - created;
+    case IncidentMetric::ttm:
+      return mitigated - created;
+    case IncidentMetric::ttr:
+      return resolved - created;
   }
   return kNaN;
-}
-
-std::optional<double> parse_timestamp(std::string_view text, double epoch_unit, bool* had_offset) {
-  if (had_offset) *had_offset = true;
-  if (auto n = parse_number(text)) return *n * epoch_unit;
-  std::size_t p = 0;
-  int year = 0, month = 0, day = 0, hour = 0, minute = 0, second = 0;
-  if (!parse_uint(text, p, 4, year) || p >= text.size() || text[p++] != '-') return std::nullopt;
-  if (!parse_uint(text, p, 2, month) || p >= text.size() || text[p++] != '-') return std::nullopt;
-  if (!parse_uint(text, p, 2, day)) return std::nullopt;
-  if (p >= text.size() || (text[p] != 'T' && text[p] != 't' && text[p] != ' ')) return std::nullopt;
-  ++p;
-  if (!parse_uint(text, p, 2, hour) || p >= text.size() || text[p++] != ':') return std::nullopt;
-  if (!parse_uint(text, p, 2, minute)) return std::nullopt;
-  double fraction = 0.0;
-  if (p < text.size() && text[p] == ':') {
-    ++p;
-    if (!parse_uint(text, p, 2, second)) return std::nullopt;
-    if (p < text.size() && (text[p] == '.' || text[p] == ',')) {
-      ++p;
-      double scale = 0.1;
-      const std::size_t start = p;
-      while (p < text.size() && text[p] >= '0' && text[p] <= '9') {
-        fraction += (text[p++] - '0') * scale;
-        scale /= 10.0;
-      }
-      if (p == start) return std::nullopt;
-    }
-  }
-  static constexpr int kDays[] = {31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-  if (month < 1 || month > 12 || day < 1 || day > kDays[month - 1] || hour > 23 || minute > 59 ||
-      second > 60) {
-    return std::nullopt;
-  }
-  double offset = 0.0;
-  if (p == text.size()) {
-    if (had_offset) *had_offset = false;
-  } else if (text[p] == 'Z' || text[p] == 'z') {
-    ++p;
-  } else if (text[p] == '+' || text[p] == '-') {
-    const double sign = text[p] == '-' ? -1.0 : 1.0;
-    ++p;
-    int oh = 0, om = 0;
-    if (!parse_uint(text, p, 2, oh)) return std::nullopt;
-    if (p < text.size() && text[p] == ':') ++p;
-    if (p < text.size() && !parse_uint(text, p, 2, om)) return std::nullopt;
-    if (oh > 18 || om > 59) return std::nullopt;
-    offset = sign * (oh * 3600.0 + om * 60.0);
-  }
-  if (p != text.size()) return std::nullopt;
-  const double days = static_cast<double>(models::days_from_civil(year, month, day));
-  return days * 86400.0 + hour * 3600.0 + minute * 60.0 + second + fraction - offset;
-}
-
-std::string format_timestamp(double unix_seconds) {
-  const double whole = std::floor(unix_seconds);
-  const auto total = static_cast<std::int64_t>(whole);
-  std::int64_t days = total / 86400;
-  std::int64_t rest = total % 86400;
-  if (rest < 0) {
-    rest += 86400;
-    --days;
-  }
-  // civil_from_days (Howard Hinnant's published algorithm).
-  std::int64_t z = days + 719'468;
-  const std::int64_t era = (z >= 0 ? z : z - 146'096) / 146'097;
-  const std::int64_t doe = z - era * 146'097;
-  const std::int64_t yoe = (doe - doe / 1'460 + doe / 36'524 - doe / 146'096) / 365;
-  const std::int64_t doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-  const std::int64_t mp = (5 * doy + 2) / 153;
-  const int day = static_cast<int>(doy - (153 * mp + 2) / 5 + 1);
-  const int month = static_cast<int>(mp < 10 ? mp + 3 : mp - 9);
-  const int year = static_cast<int>(yoe + era * 400 + (month <= 2 ? 1 : 0));
-  char buf[64];
-  const long ms = std::lround((unix_seconds - whole) * 1000.0);
-  if (ms > 0 && ms < 1000) {
-    std::snprintf(buf, sizeof buf, "%04d-%02d-%02dT%02d:%02d:%02d.%03ldZ", year, month, day,
-                  static_cast<int>(rest / 3600), static_cast<int>(rest / 60 % 60),
-                  static_cast<int>(rest % 60), ms);
-  } else {
-    std::snprintf(buf, sizeof buf, "%04d-%02d-%02dT%02d:%02d:%02dZ", year, month, day,
-                  static_cast<int>(rest / 3600), static_cast<int>(rest / 60 % 60),
-                  static_cast<int>(rest % 60));
-  }
-  return buf;
 }
 
 IncidentTable parse_incidents(const std::string& text, const std::string& file_name,
@@ -342,10 +237,12 @@ IncidentTable parse_incidents(const std::string& text, const std::string& file_n
   SlotColumns where[kSlots];
   for (int s = 0; s < kSlots; ++s) {
     for (const auto& name : spec.slots[s].absolute) {
-      if (auto it = index.find(name); it != index.end()) where[s].columns.push_back({it->second, false});
+      if (auto it = index.find(name); it != index.end())
+        where[s].columns.push_back({it->second, false});
     }
     for (const auto& name : spec.slots[s].relative) {
-      if (auto it = index.find(name); it != index.end()) where[s].columns.push_back({it->second, true});
+      if (auto it = index.find(name); it != index.end())
+        where[s].columns.push_back({it->second, true});
     }
   }
   auto column_list = [&](int s) {
@@ -360,11 +257,11 @@ IncidentTable parse_incidents(const std::string& text, const std::string& file_n
   };
   for (Slot s : {Slot::created, Slot::resolved}) {
     if (where[static_cast<int>(s)].columns.empty()) {
-      throw models::InputError(
-          SourceLocation{file_name, header.line, 1},
-          std::string("the header has no '") + kSlotNames[static_cast<int>(s)] +
-              "' column (expected " + column_list(static_cast<int>(s)) +
-              ", compared in lower case without punctuation)");
+      throw models::InputError(SourceLocation{file_name, header.line, 1},
+                               std::string("the header has no '") +
+                                   kSlotNames[static_cast<int>(s)] + "' column (expected " +
+                                   column_list(static_cast<int>(s)) +
+                                   ", compared in lower case without punctuation)");
     }
   }
 
@@ -380,6 +277,12 @@ IncidentTable parse_incidents(const std::string& text, const std::string& file_n
   for (std::size_t r = 1; r < records.size() && errors.size() < models::kMaxErrors; ++r) {
     const Record& rec = records[r];
     ++table.rows;
+    if (!rec.fields.empty() && rec.fields.back().unterminated) {
+      const Field& f = rec.fields.back();
+      errors.push_back({SourceLocation{file_name, f.line, f.column},
+                        "unterminated quoted field: no closing '\"' before the end of the file"});
+      break;
+    }
     if (rec.fields.size() != width) {
       const Field& at = rec.fields.size() > width ? rec.fields[width] : rec.fields.back();
       errors.push_back({SourceLocation{file_name, at.line, at.column},
@@ -403,12 +306,13 @@ IncidentTable parse_incidents(const std::string& text, const std::string& file_n
           break;
         }
         if (relative) {
-          const auto n = parse_number(v);
+          const auto n = parse_decimal(v);
           if (!n) {
-            errors.push_back({SourceLocation{file_name, f.line, f.column},
-                              "expected a non-negative number of " +
-                                  std::string(spec.relative_unit == 1.0 ? "seconds" : "milliseconds") +
-                                  " in column '" + cname + "', found '" + v + "'"});
+            errors.push_back(
+                {SourceLocation{file_name, f.line, f.column},
+                 "expected a non-negative number of " +
+                     std::string(spec.relative_unit == 1.0 ? "seconds" : "milliseconds") +
+                     " in column '" + cname + "', found '" + v + "'"});
             bad = true;
             break;
           }
@@ -452,9 +356,9 @@ IncidentTable parse_incidents(const std::string& text, const std::string& file_n
       if (instants[later] >= instants[earlier]) return false;
       const Field& f = *instant_field[later];
       errors.push_back({SourceLocation{file_name, f.line, f.column},
-                        std::string(kSlotNames[later]) + " time " + format_timestamp(instants[later]) +
-                            " is before the " + kSlotNames[earlier] + " time " +
-                            format_timestamp(instants[earlier])});
+                        std::string(kSlotNames[later]) + " time " +
+                            format_timestamp(instants[later]) + " is before the " +
+                            kSlotNames[earlier] + " time " + format_timestamp(instants[earlier])});
       return true;
     };
     if (before(4, 3) || before(5, 3) || before(6, 3) || before(6, 5) || before(6, 4)) continue;

@@ -20,6 +20,8 @@
 #include <string_view>
 #include <vector>
 
+#include "analysis/incident_time.hpp"
+
 namespace relsim::analysis {
 
 enum class IncidentFormat { generic, pagerduty, opsgenie };
@@ -39,11 +41,11 @@ struct Incident {
   std::string id;
   std::string service;
   std::string severity;
-  double created = 0.0;  // Unix seconds, UTC
+  double created = 0.0;                                            // Unix seconds, UTC
   double acknowledged = std::numeric_limits<double>::quiet_NaN();  // NaN: not recorded
   double mitigated = std::numeric_limits<double>::quiet_NaN();     // NaN: not recorded
   double resolved = std::numeric_limits<double>::quiet_NaN();      // NaN: not recorded
-  int line = 0;          // 1-based line of the row in its file
+  int line = 0;  // 1-based line of the row in its file
 
   /// Seconds from creation to the metric's instant; NaN when not recorded.
   double seconds(IncidentMetric m) const;
@@ -76,17 +78,6 @@ IncidentTable read_incidents(const std::string& path, IncidentFormat format);
 /// The table as generic CSV (times as UTC ISO-8601 with `Z`), which
 /// parse_incidents reads back with IncidentFormat::generic.
 std::string write_incident_csv(const IncidentTable& table);
-
-/// A time as ISO-8601 (`2026-03-02T14:05:00Z`, `2026-03-02 14:05:00+01:00`,
-/// fractions of a second and `±hhmm` too) or as epoch seconds (an unsigned
-/// decimal number) times `epoch_unit` (1e-3 for milliseconds). Sets
-/// `had_offset` false for an ISO time with no zone (read as UTC). Nullopt
-/// when the text is neither.
-std::optional<double> parse_timestamp(std::string_view text, double epoch_unit,
-                                      bool* had_offset = nullptr);
-
-/// Unix seconds as `YYYY-MM-DDThh:mm:ss[.fff]Z`.
-std::string format_timestamp(double unix_seconds);
 
 /// The values of `m` for every incident that recorded it (seconds), in table order.
 std::vector<double> metric_values(const IncidentTable& table, IncidentMetric m);

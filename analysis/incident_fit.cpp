@@ -32,7 +32,7 @@ LogSums sums(const std::vector<double>& x) {
 
 double trigamma(double x) {
   double r = 0.0;
-  while (x < 6.0) {
+  while (x < 10.0) {
     r += 1.0 / (x * x);
     x += 1.0;
   }
@@ -51,8 +51,7 @@ DistributionFit finish(std::string name, sim::Distribution d, int params, double
 void require_spread(const std::vector<double>& x, const char* what) {
   const auto [lo, hi] = std::minmax_element(x.begin(), x.end());
   if (*lo == *hi) {
-    throw std::invalid_argument(std::string("cannot fit a ") + what +
-                                ": all durations are equal");
+    throw std::invalid_argument(std::string("cannot fit a ") + what + ": all durations are equal");
   }
 }
 
@@ -60,13 +59,14 @@ void require_spread(const std::vector<double>& x, const char* what) {
 
 double digamma(double x) {
   double r = 0.0;
-  while (x < 6.0) {
+  while (x < 10.0) {
     r -= 1.0 / x;
     x += 1.0;
   }
   const double x2 = 1.0 / (x * x);
   return r + std::log(x) - 0.5 / x -
-         x2 * (1.0 / 12.0 - x2 * (1.0 / 120.0 - x2 * (1.0 / 252.0 - x2 * (1.0 / 240.0 - x2 / 132.0))));
+         x2 * (1.0 / 12.0 -
+               x2 * (1.0 / 120.0 - x2 * (1.0 / 252.0 - x2 * (1.0 / 240.0 - x2 / 132.0))));
 }
 
 DistributionFit fit_lognormal(const std::vector<double>& x) {
@@ -75,16 +75,16 @@ DistributionFit fit_lognormal(const std::vector<double>& x) {
   double ss = 0.0;
   for (double v : x) ss += (std::log(v) - mu) * (std::log(v) - mu);
   const double sigma = std::sqrt(ss / s.n);
-  const double ll = -s.sum_log - s.n * std::log(sigma) - 0.5 * s.n * std::log(2.0 * std::numbers::pi) -
-                    0.5 * s.n;
+  const double ll =
+      -s.sum_log - s.n * std::log(sigma) - 0.5 * s.n * std::log(2.0 * std::numbers::pi) - 0.5 * s.n;
   return finish("lognormal", sim::Distribution::lognormal(mu, sigma), 2, ll, x);
 }
 
 DistributionFit fit_exponential(const std::vector<double>& x) {
   const LogSums s = sums(x);
   const double mean = s.sum / s.n;
-  return finish("exponential", sim::Distribution::exponential(mean), 1,
-                -s.n * std::log(mean) - s.n, x);
+  return finish("exponential", sim::Distribution::exponential(mean), 1, -s.n * std::log(mean) - s.n,
+                x);
 }
 
 DistributionFit fit_gamma(const std::vector<double>& x) {
@@ -94,8 +94,8 @@ DistributionFit fit_gamma(const std::vector<double>& x) {
   const double target = std::log(mean) - s.sum_log / s.n;  // > 0 by Jensen
   // Minka's starting point, then Newton on f(k) = ln k − ψ(k) − target,
   // which decreases from +inf to 0: a step that leaves k > 0 is halved.
-  double k = (3.0 - target + std::sqrt((target - 3.0) * (target - 3.0) + 24.0 * target)) /
-             (12.0 * target);
+  double k =
+      (3.0 - target + std::sqrt((target - 3.0) * (target - 3.0) + 24.0 * target)) / (12.0 * target);
   for (int it = 0; it < 100; ++it) {
     const double f = std::log(k) - digamma(k) - target;
     const double df = 1.0 / k - trigamma(k);
@@ -106,8 +106,8 @@ DistributionFit fit_gamma(const std::vector<double>& x) {
     if (done) break;
   }
   const double theta = mean / k;
-  const double ll = (k - 1.0) * s.sum_log - s.sum / theta - s.n * k * std::log(theta) -
-                    s.n * std::lgamma(k);
+  const double ll =
+      (k - 1.0) * s.sum_log - s.sum / theta - s.n * k * std::log(theta) - s.n * std::lgamma(k);
   return finish("gamma", sim::Distribution::gamma(k, theta), 2, ll, x);
 }
 
@@ -156,7 +156,8 @@ DistributionFit fit_weibull(const std::vector<double>& x) {
   const double lambda = m * std::pow(a / s.n, 1.0 / k);
   double sum_pow = 0.0;
   for (double v : x) sum_pow += std::pow(v / lambda, k);
-  const double ll = s.n * std::log(k) - s.n * k * std::log(lambda) + (k - 1.0) * s.sum_log - sum_pow;
+  const double ll =
+      s.n * std::log(k) - s.n * k * std::log(lambda) + (k - 1.0) * s.sum_log - sum_pow;
   return finish("weibull", sim::Distribution::weibull(k, lambda), 2, ll, x);
 }
 
@@ -172,24 +173,35 @@ double ks_distance(std::vector<double> x, const sim::Distribution& d) {
 }
 
 TailCheck check_tail(const std::vector<double>& x, const sim::Distribution& fit) {
-  TailCheck t;
-  const double q95 = fit.quantile(0.95);
-  for (double v : x) t.above += v > q95 ? 1 : 0;
   const std::size_t n = x.size();
-  t.expected = 0.05 * static_cast<double>(n);
-  // P(B >= above) = 1 − Σ_{k < above} P(B = k).
-  double below = 0.0;
-  for (std::size_t k = 0; k < t.above; ++k) {
-    const double dn = static_cast<double>(n), dk = static_cast<double>(k);
-    below += std::exp(std::lgamma(dn + 1) - std::lgamma(dk + 1) - std::lgamma(dn - dk + 1) +
-                      dk * std::log(0.05) + (dn - dk) * std::log(0.95));
+  const double dn = static_cast<double>(n);
+  TailCheck t;
+  for (double level : {0.95, 0.99}) {
+    const double q = fit.quantile(level);
+    const double p = 1.0 - level;
+    std::size_t above = 0;
+    for (double v : x) above += v > q ? 1 : 0;
+    // P(B >= above) = 1 − Σ_{k < above} P(B = k).
+    double below = 0.0;
+    for (std::size_t k = 0; k < above; ++k) {
+      const double dk = static_cast<double>(k);
+      below += std::exp(std::lgamma(dn + 1) - std::lgamma(dk + 1) - std::lgamma(dn - dk + 1) +
+                        dk * std::log(p) + (dn - dk) * std::log1p(-p));
+    }
+    const double p_value = std::max(0.0, 1.0 - below);
+    if (level == 0.95 || p_value < t.p_value) {
+      t.level = level;
+      t.above = above;
+      t.expected = p * dn;
+      t.p_value = p_value;
+    }
   }
-  t.p_value = std::max(0.0, 1.0 - below);
   std::vector<double> sorted = x;
   std::sort(sorted.begin(), sorted.end());
-  const double h = (static_cast<double>(n) - 1.0) * 0.99;
+  const double h = (dn - 1.0) * 0.99;
   const auto i = static_cast<std::size_t>(h);
-  t.data_p99 = sorted[i] + (h - static_cast<double>(i)) * (sorted[std::min(i + 1, n - 1)] - sorted[i]);
+  t.data_p99 =
+      sorted[i] + (h - static_cast<double>(i)) * (sorted[std::min(i + 1, n - 1)] - sorted[i]);
   t.fit_p99 = fit.quantile(0.99);
   t.heavier = static_cast<double>(t.above) > t.expected && t.p_value < 0.01;
   return t;
@@ -205,8 +217,9 @@ FitResult fit_durations(const std::vector<double>& x) {
   r.fits.push_back(fit_gamma(x));
   r.fits.push_back(fit_weibull(x));
   r.fits.push_back(fit_exponential(x));
-  std::stable_sort(r.fits.begin(), r.fits.end(),
-                   [](const DistributionFit& a, const DistributionFit& b) { return a.aic < b.aic; });
+  std::stable_sort(
+      r.fits.begin(), r.fits.end(),
+      [](const DistributionFit& a, const DistributionFit& b) { return a.aic < b.aic; });
   r.tail = check_tail(x, r.fits.front().distribution);
   return r;
 }
@@ -219,10 +232,12 @@ std::string distribution_yaml(const sim::Distribution& d) {
   char buf[160];
   switch (d.kind()) {
     case sim::DistributionKind::lognormal:
-      std::snprintf(buf, sizeof buf, "{lognormal: {mu: %.6g, sigma: %.6g}}", d.param_a(), d.param_b());
+      std::snprintf(buf, sizeof buf, "{lognormal: {mu: %.6g, sigma: %.6g}}", d.param_a(),
+                    d.param_b());
       return buf;
     case sim::DistributionKind::gamma:
-      return "{gamma: {shape: " + std::string((std::snprintf(buf, sizeof buf, "%.6g", d.param_a()), buf)) +
+      return "{gamma: {shape: " +
+             std::string((std::snprintf(buf, sizeof buf, "%.6g", d.param_a()), buf)) +
              ", scale: " + duration_yaml(d.param_b()) + "}}";
     case sim::DistributionKind::weibull:
       return "{weibull: {shape: " +
@@ -235,14 +250,19 @@ std::string distribution_yaml(const sim::Distribution& d) {
   }
 }
 
+std::string fit_summary_text(const sim::Distribution& d) {
+  return d.describe() + " — median " + duration_yaml(std::round(d.quantile(0.5))) + ", p90 " +
+         duration_yaml(std::round(d.quantile(0.9)));
+}
+
 std::string empirical_yaml(std::vector<double> x) {
   std::sort(x.begin(), x.end());
   std::string out = "{empirical: {values: [";
   for (std::size_t i = 0; i < x.size(); ++i) {
-    out += (i ? ", " : "") + sim::format_duration(sim::Duration::seconds(std::max<long long>(
-                                 0, std::llround(x[i]))));
+    out += (i ? ", " : "") +
+           sim::format_duration(sim::Duration::seconds(std::max<long long>(0, std::llround(x[i]))));
   }
-  return out + "], interpolate: true}}";
+  return out + "]}}";
 }
 
 }  // namespace relsim::analysis

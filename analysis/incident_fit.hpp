@@ -47,22 +47,23 @@ double digamma(double x);
 
 struct TailCheck {
   bool heavier = false;
-  std::size_t above = 0;     // observations above the fit's 95th percentile
-  double expected = 0.0;     // 5 % of n
-  double p_value = 1.0;      // P(Binomial(n, 0.05) >= above)
-  double data_p99 = 0.0;     // sample 99th percentile (seconds)
-  double fit_p99 = 0.0;      // the fit's 99th percentile (seconds)
+  double level = 0.95;    // the fit's quantile checked: 0.95 or 0.99 (the more telling)
+  std::size_t above = 0;  // observations above the fit's `level` quantile
+  double expected = 0.0;  // (1 − level) · n
+  double p_value = 1.0;   // P(Binomial(n, 1 − level) >= above)
+  double data_p99 = 0.0;  // sample 99th percentile (seconds)
+  double fit_p99 = 0.0;   // the fit's 99th percentile (seconds)
 };
 
 /// Whether the data's top 5 % is heavier than `fit`: more observations above
-/// the fit's 95th percentile than Binomial(n, 5 %) allows at the 1 % level.
+/// the fit's 95th (or 99th) percentile than Binomial(n, 5 % (1 %)) allows at
+/// the 1 % level; reports the level with the smaller p-value.
 TailCheck check_tail(const std::vector<double>& x, const sim::Distribution& fit);
 
 struct FitResult {
   std::vector<DistributionFit> fits;  // by AIC, best first
-  std::vector<std::string> failed;    // fits that could not be made, with why
   std::size_t n = 0;
-  TailCheck tail;                     // of the best fit
+  TailCheck tail;  // of the best fit
 };
 
 /// Every fit of `x` (seconds, > 0, n >= 2), ranked by AIC. Throws
@@ -73,9 +74,13 @@ FitResult fit_durations(const std::vector<double>& x);
 /// `{gamma: {shape: 1.4, scale: 7m12s}}`, `{weibull: ...}`, `{exponential: {mean: ...}}`.
 std::string distribution_yaml(const sim::Distribution& d);
 
-/// The observations as `{empirical: {values: [4m, 7m30s, ...], interpolate: true}}`
-/// (durations rounded to the second).
+/// The observations as `{empirical: {values: [4m, 7m30s, ...]}}`, rounded to
+/// the second: resampled with equal weights (interpolate: false, the default).
 std::string empirical_yaml(std::vector<double> x);
+
+/// `lognormal(mu=8.3, sigma=0.78) — median 1h8m29s, p90 3h6m17s`: the
+/// parameters and the median and p90 the distribution implies.
+std::string fit_summary_text(const sim::Distribution& d);
 
 /// A duration in seconds as relsim syntax, rounded to the millisecond (`7m12.5s` is
 /// written `7m12s500ms`).

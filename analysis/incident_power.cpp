@@ -76,10 +76,14 @@ double power_of(Draws& w, std::size_t s, double alpha) {
 
 const char* statistic_name(PowerStatistic s) {
   switch (s) {
-    case PowerStatistic::mean: return "mean";
-    case PowerStatistic::median: return "median";
-    case PowerStatistic::p95: return "p95";
-    case PowerStatistic::geometric_mean: return "geometric mean";
+    case PowerStatistic::mean:
+      return "mean";
+    case PowerStatistic::median:
+      return "median";
+    case PowerStatistic::p95:
+      return "p95";
+    case PowerStatistic::geometric_mean:
+      return "geometric mean";
   }
   return "?";
 }
@@ -91,8 +95,10 @@ double period_statistic(std::vector<double>& values, PowerStatistic s) {
       for (double v : values) sum += v;
       return sum / static_cast<double>(values.size());
     }
-    case PowerStatistic::median: return quantile_of(values, 0.5);
-    case PowerStatistic::p95: return quantile_of(values, 0.95);
+    case PowerStatistic::median:
+      return quantile_of(values, 0.5);
+    case PowerStatistic::p95:
+      return quantile_of(values, 0.95);
     case PowerStatistic::geometric_mean: {
       double sum = 0.0;
       for (double v : values) {
@@ -152,6 +158,14 @@ PowerResult incident_power(const sim::Distribution& d, const PowerSettings& st) 
     p.diff_low = quantile_of(null, 0.05);
     p.diff_high = quantile_of(null, 0.95);
     p.power = power_of(w, s, st.alpha);
+    p.null_differences = w.null_diff[s];
+    p.improved_differences = w.alt_diff[s];
+    if (std::isnan(p.baseline)) {
+      // Undefined in some repeats (a geometric mean with a duration <= 0):
+      // no figure of this statistic means anything.
+      p.p_improvement_hidden = p.p_false_improvement = p.power = kNaN;
+      p.diff_low = p.diff_high = kNaN;
+    }
     for (double q : {p.p_improvement_hidden, p.p_false_improvement, p.power}) {
       if (!std::isnan(q)) p.mc_error = std::max(p.mc_error, std::sqrt(q * (1.0 - q) / reps));
     }
@@ -168,7 +182,7 @@ PowerResult incident_power(const sim::Distribution& d, const PowerSettings& st) 
     return out;
   };
   std::vector<std::pair<std::size_t, std::array<double, kStats>>> grid;
-  for (std::size_t n = 4; n <= kMaxIncidentsSearched; n *= 2) {
+  for (std::size_t n = 4; st.search_needed && n <= kMaxIncidentsSearched; n *= 2) {
     grid.emplace_back(n, powers_at(n));
     bool all = true;
     for (double p : grid.back().second) all = all && (std::isnan(p) || p >= st.power);

@@ -25,21 +25,22 @@
 namespace relsim::analysis {
 
 enum class PowerStatistic { mean, median, p95, geometric_mean };
-inline constexpr PowerStatistic kPowerStatistics[] = {
-    PowerStatistic::mean, PowerStatistic::median, PowerStatistic::p95,
-    PowerStatistic::geometric_mean};
+inline constexpr PowerStatistic kPowerStatistics[] = {PowerStatistic::mean, PowerStatistic::median,
+                                                      PowerStatistic::p95,
+                                                      PowerStatistic::geometric_mean};
 
 /// `mean`, `median`, `p95`, `geometric mean`.
 const char* statistic_name(PowerStatistic s);
 
 struct PowerSettings {
-  std::size_t incidents = 100;   // N per period
-  double improvement = 0.10;     // X: the improved period's durations × (1 − X)
-  double threshold = 0.0;        // Y, in the durations' unit (seconds)
+  std::size_t incidents = 100;  // N per period
+  double improvement = 0.10;    // X: the improved period's durations × (1 − X)
+  double threshold = 0.0;       // Y, in the durations' unit (seconds)
   std::size_t repeats = 10'000;
   std::uint64_t seed = 1;
-  double power = 0.80;           // for the N needed to detect X
-  double alpha = 0.05;           // one-sided: detected = improvement beyond the null's 95th percentile
+  double power = 0.80;        // for the N needed to detect X
+  double alpha = 0.05;        // one-sided: detected = improvement beyond the null's 95th percentile
+  bool search_needed = true;  // false: skip the search for the N needed (it costs the most)
 };
 
 struct StatisticPower {
@@ -50,8 +51,11 @@ struct StatisticPower {
   double diff_low = 0.0;            // no change: 5th percentile of (A − B)
   double diff_high = 0.0;           // no change: 95th percentile of (A − B)
   double power = 0.0;               // P(detected) at N
-  std::size_t incidents_needed = 0; // smallest N with power >= settings.power; 0: over the cap
-  double mc_error = 0.0;            // standard error of the probabilities at their estimate (max)
+  std::size_t incidents_needed =
+      0;  // smallest N with power >= settings.power; 0: over the cap (or not searched)
+  double mc_error = 0.0;  // standard error of the probabilities at their estimate (max)
+  std::vector<double> null_differences;      // per repeat: stat(A) − stat(B), nothing changed
+  std::vector<double> improved_differences;  // per repeat: stat(A) − stat(B shortened by X)
 };
 
 struct AnalyticPower {

@@ -5,6 +5,7 @@
 // `relsim incidents` commands as a user runs them (exit codes 0 and 1, the
 // emitted YAML accepted by `relsim validate`).
 #include <gtest/gtest.h>
+#include <unistd.h>
 
 #include <cmath>
 #include <filesystem>
@@ -16,7 +17,7 @@
 
 #include "analysis/incident_data.hpp"
 #include "analysis/incident_fit.hpp"
-#include "analysis/incident_summary.hpp"
+#include "analysis/incident_stats.hpp"
 #include "models/calendar.hpp"
 #include "models/diagnostics.hpp"
 #include "sim/distribution.hpp"
@@ -30,8 +31,14 @@ namespace fs = std::filesystem;
 const fs::path kSource = RELSIM_SOURCE_DIR;
 const std::string kExamples = (kSource / "scenarios/incidents").string();
 
+/// A scratch file name of this process (tests of two builds may run at once).
+fs::path scratch(const std::string& name) {
+  return fs::temp_directory_path() / ("relsim-" + std::to_string(::getpid()) + "-" + name);
+}
+
 double utc(int y, int mo, int d, int h, int mi, int s) {
-  return static_cast<double>(models::days_from_civil(y, mo, d)) * 86400.0 + h * 3600.0 + mi * 60.0 + s;
+  return static_cast<double>(models::days_from_civil(y, mo, d)) * 86400.0 + h * 3600.0 + mi * 60.0 +
+         s;
 }
 
 std::string error_of(const std::string& text, IncidentFormat f = IncidentFormat::generic) {
@@ -49,14 +56,16 @@ TEST(IncidentTimestamp, ReadsIsoWithOffsetsAndEpochSeconds) {
   EXPECT_DOUBLE_EQ(*parse_timestamp("2026-03-02T14:05:00Z", 1.0), utc(2026, 3, 2, 14, 5, 0));
   EXPECT_DOUBLE_EQ(*parse_timestamp("2026-03-02T09:05:00-05:00", 1.0), utc(2026, 3, 2, 14, 5, 0));
   EXPECT_DOUBLE_EQ(*parse_timestamp("2026-03-02 15:05+0100", 1.0), utc(2026, 3, 2, 14, 5, 0));
-  EXPECT_DOUBLE_EQ(*parse_timestamp("2026-03-02T14:05:00.250Z", 1.0), utc(2026, 3, 2, 14, 5, 0) + 0.25);
+  EXPECT_DOUBLE_EQ(*parse_timestamp("2026-03-02T14:05:00.250Z", 1.0),
+                   utc(2026, 3, 2, 14, 5, 0) + 0.25);
   EXPECT_DOUBLE_EQ(*parse_timestamp("1767606049", 1.0), 1767606049.0);
   EXPECT_DOUBLE_EQ(*parse_timestamp("1767606049000", 1e-3), 1767606049.0);
   bool had_offset = true;
-  EXPECT_DOUBLE_EQ(*parse_timestamp("2026-03-02T14:05", 1.0, &had_offset), utc(2026, 3, 2, 14, 5, 0));
+  EXPECT_DOUBLE_EQ(*parse_timestamp("2026-03-02T14:05", 1.0, &had_offset),
+                   utc(2026, 3, 2, 14, 5, 0));
   EXPECT_FALSE(had_offset);
-  for (const char* bad : {"yesterday", "2026-13-01T00:00Z", "2026-03-02", "2026-03-02T25:00Z",
-                          "-5", "2026-03-02T14:05:00+5", "2026-03-02T14:05:00Zjunk"}) {
+  for (const char* bad : {"yesterday", "2026-13-01T00:00Z", "2026-03-02", "2026-03-02T25:00Z", "-5",
+                          "2026-03-02T14:05:00+5", "2026-03-02T14:05:00Zjunk"}) {
     EXPECT_FALSE(parse_timestamp(bad, 1.0).has_value()) << bad;
   }
   EXPECT_EQ(format_timestamp(utc(2026, 3, 2, 14, 5, 0)), "2026-03-02T14:05:00Z");
@@ -68,7 +77,8 @@ TEST(IncidentTimestamp, ReadsIsoWithOffsetsAndEpochSeconds) {
 TEST(IncidentImport, ReadsGenericRowsAndCountsSkips) {
   const std::string text =
       "id,service,severity,created,acknowledged,mitigated,resolved\n"
-      "A,api,SEV-1,2026-03-02T14:00:00Z,2026-03-02T14:02:00Z,2026-03-02T14:20:00Z,2026-03-02T14:30:00Z\n"
+      "A,api,SEV-1,2026-03-02T14:00:00Z,2026-03-02T14:02:00Z,2026-03-02T14:20:00Z,2026-03-02T14:30:"
+      "00Z\n"
       "B,api,SEV-2,2026-03-02T15:00:00Z,,,\n"
       "\"A\",api,SEV-1,2026-03-02T16:00:00Z,,,2026-03-02T16:30:00Z\n"
       "C,\"db, primary\",SEV-2,1772463600,1772463660,,1772467200\r\n";
@@ -94,6 +104,25 @@ TEST(IncidentImport, ReadsGenericRowsAndCountsSkips) {
   EXPECT_EQ(back.incidents[1].service, "db, primary");
   EXPECT_DOUBLE_EQ(back.incidents[1].created, t.incidents[1].created);
   EXPECT_DOUBLE_EQ(back.incidents[0].mitigated, t.incidents[0].mitigated);
+}
+
+TEST(IncidentImport, KeepsLineNumbersAcrossQuotedNewlinesAndABom) {
+  const std::string text =
+      "\xEF\xBB\xBFID,Service,Severity,Created_At,Resolved_At\n"
+      "A,\"api\nwith a \"\"note\"\"\",SEV-1,2026-03-02T14:00:00Z,2026-03-02T14:30:00Z\n"
+      "\n"
+      "B,api,SEV-1,2026-03-02T14:00:00Z,later\n";
+  EXPECT_EQ(error_of(text),
+            "f.csv:5:34: error: expected an ISO-8601 time (2026-03-02T14:05:00Z, "
+            "2026-03-02 09:05:00-05:00) or epoch seconds in column 'Resolved_At', found 'later'");
+  const auto t =
+      parse_incidents(text.substr(0, text.find("B,api")), "f.csv", IncidentFormat::generic);
+  ASSERT_EQ(t.incidents.size(), 1u);
+  EXPECT_EQ(t.incidents[0].service, "api\nwith a \"note\"");
+  EXPECT_EQ(t.incidents[0].line, 2);
+  const auto empty = parse_incidents("id,created,resolved\n", "e.csv", IncidentFormat::generic);
+  EXPECT_EQ(empty.rows, 0u);
+  EXPECT_TRUE(empty.incidents.empty());
 }
 
 TEST(IncidentImport, ReadsPagerDutyRelativeSeconds) {
@@ -133,7 +162,7 @@ TEST(IncidentImport, LocatesBadRowsLikeACompiler) {
             "f.csv:2:13: error: expected an ISO-8601 time (2026-03-02T14:05:00Z, "
             "2026-03-02 09:05:00-05:00) or epoch seconds in column 'created', found 'yesterday'");
   EXPECT_EQ(error_of(head + "A,api,SEV-1,2026-03-02T14:00:00Z,,\n"),
-            "f.csv:2:34: error: expected 7 fields as in the header, found 6");
+            "f.csv:2:35: error: expected 7 fields as in the header, found 6");
   EXPECT_EQ(error_of(head + "A,api,SEV-1,2026-03-02T14:00:00Z,,,2026-03-02T13:00:00Z\n"),
             "f.csv:2:36: error: resolved time 2026-03-02T13:00:00Z is before the created time "
             "2026-03-02T14:00:00Z");
@@ -143,13 +172,17 @@ TEST(IncidentImport, LocatesBadRowsLikeACompiler) {
   const std::string two = error_of(head + "A,a,s,x,,,1\nB,a,s,1,,,1\nC,a,s,1,,,y\n");
   EXPECT_NE(two.find("f.csv:2:7: error:"), std::string::npos) << two;
   EXPECT_NE(two.find("f.csv:4:11: error:"), std::string::npos) << two;
+  EXPECT_EQ(
+      error_of(head + "A,api,SEV-1,2026-03-02T14:00:00Z,,,2026-03-02T14:30:00Z\n\"B,api\n"),
+      "f.csv:3:1: error: unterminated quoted field: no closing '\"' before the end of the file");
   EXPECT_EQ(error_of("name,when\nx,1\n"),
             "f.csv:1:1: error: the header has no 'created' column (expected 'created' or "
             "'createdat', compared in lower case without punctuation)");
-  EXPECT_EQ(error_of("id,created_on,resolved_on,seconds_to_first_ack\n1,2026-03-02T14:00:00Z,,soon\n",
-                     IncidentFormat::pagerduty),
-            "f.csv:2:27: error: expected a non-negative number of seconds in column "
-            "'seconds_to_first_ack', found 'soon'");
+  EXPECT_EQ(
+      error_of("id,created_on,resolved_on,seconds_to_first_ack\n1,2026-03-02T14:00:00Z,,soon\n",
+               IncidentFormat::pagerduty),
+      "f.csv:2:25: error: expected a non-negative number of seconds in column "
+      "'seconds_to_first_ack', found 'soon'");
 }
 
 // ---------------------------------------------------------------- summaries
@@ -159,14 +192,14 @@ TEST(IncidentSummary, OrderStatisticIntervalOfTheMedian) {
   for (int i = 1; i <= 10; ++i) x.push_back(i);
   // Binomial(10, ½): P(B <= 1) = 11/1024 <= 2.5 % < P(B <= 2) = 56/1024, so
   // the 95 % interval is [x(2), x(9)] (coverage 1 − 22/1024 = 97.9 %).
-  const Interval m = quantile_interval(x, 0.5, 0.95);
-  EXPECT_DOUBLE_EQ(m.estimate, 5.5);
+  const Interval m = summarize_durations(x, 0.95).median;
+  EXPECT_DOUBLE_EQ(m.estimate, 5.0);  // x(⌈n·p⌉)
   EXPECT_DOUBLE_EQ(m.low, 2.0);
   EXPECT_DOUBLE_EQ(m.high, 9.0);
   // p90 of 10: the upper end is not pinned (P(B >= 10) = 0.9^10 = 35 %).
-  const Interval p90 = quantile_interval(x, 0.9, 0.95);
+  const Interval p90 = summarize_durations(x, 0.95).p90;
   EXPECT_TRUE(std::isinf(p90.high));
-  EXPECT_DOUBLE_EQ(p90.estimate, 9.1);
+  EXPECT_DOUBLE_EQ(p90.estimate, 9.0);
   const DurationSummary s = summarize_durations(x, 0.95);
   EXPECT_DOUBLE_EQ(s.mean.estimate, 5.5);
   // t(0.975, 9) = 2.262157; sd = √(55/6).
@@ -253,7 +286,8 @@ TEST(IncidentFit, GammaAndWeibullSolveTheirScoreEquations) {
   EXPECT_NEAR(wl, std::pow(a / 10, 1 / wk), 1e-9 * wl);
   EXPECT_NEAR(w.log_likelihood, weibull_ll(x, wk, wl), 1e-9);
   for (double fk : {0.99, 1.01}) {
-    for (double fl : {0.99, 1.0, 1.01}) EXPECT_LT(weibull_ll(x, wk * fk, wl * fl), w.log_likelihood);
+    for (double fl : {0.99, 1.0, 1.01})
+      EXPECT_LT(weibull_ll(x, wk * fk, wl * fl), w.log_likelihood);
   }
 }
 
@@ -267,10 +301,10 @@ TEST(IncidentFit, RecoversParametersOfLargeSamples) {
     w.push_back(wd.sample(rng));
   }
   const auto gf = fit_gamma(g);
-  EXPECT_NEAR(gf.distribution.param_a(), 2.5, 0.08);   // sd of k̂ ≈ 0.024
+  EXPECT_NEAR(gf.distribution.param_a(), 2.5, 0.08);  // sd of k̂ ≈ 0.024
   EXPECT_NEAR(gf.distribution.param_b(), 300.0, 10.0);
   const auto wf = fit_weibull(w);
-  EXPECT_NEAR(wf.distribution.param_a(), 0.8, 0.02);   // sd ≈ 0.0044
+  EXPECT_NEAR(wf.distribution.param_a(), 0.8, 0.02);  // sd ≈ 0.0044
   EXPECT_NEAR(wf.distribution.param_b(), 1200.0, 40.0);
   // Ranked by AIC, the generating family wins.
   EXPECT_EQ(fit_durations(g).fits.front().name, "gamma");
@@ -297,10 +331,10 @@ TEST(IncidentFit, WarnsWhenTheTailIsHeavierThanTheFit) {
   }
   EXPECT_FALSE(fit_durations(light).tail.heavier);
   const auto lf = fit_lognormal(heavy);
-  const TailCheck t = check_tail(heavy, sim::Distribution::lognormal(lf.distribution.param_a(),
-                                                                     lf.distribution.param_b()));
+  const TailCheck t = check_tail(
+      heavy, sim::Distribution::lognormal(lf.distribution.param_a(), lf.distribution.param_b()));
   EXPECT_TRUE(t.heavier);
-  EXPECT_GT(t.above, 2 * static_cast<std::size_t>(t.expected));
+  EXPECT_GT(static_cast<double>(t.above), 1.5 * t.expected);
 }
 
 TEST(IncidentFit, SnippetsUseTheScenarioSyntax) {
@@ -311,35 +345,37 @@ TEST(IncidentFit, SnippetsUseTheScenarioSyntax) {
   EXPECT_EQ(distribution_yaml(sim::Distribution::weibull(0.75, 3600)),
             "{weibull: {shape: 0.75, scale: 1h}}");
   EXPECT_EQ(distribution_yaml(sim::Distribution::exponential(90)), "{exponential: {mean: 1m30s}}");
-  EXPECT_EQ(empirical_yaml({300, 62.4, 3600}), "{empirical: {values: [1m2s, 5m, 1h], interpolate: true}}");
+  EXPECT_EQ(empirical_yaml({300, 62.4, 3600}), "{empirical: {values: [1m2s, 5m, 1h]}}");
 }
 
 // ---------------------------------------------------------------- the commands
 
 TEST(IncidentsCommand, ImportsTheExamplesAndWritesANormalisedTable) {
-  const fs::path out = fs::temp_directory_path() / "relsim-incidents-import.csv";
+  const fs::path out = scratch("incidents-import.csv");
   fs::remove(out);
   for (const char* fmt : {"generic", "pagerduty", "opsgenie"}) {
-    const std::string file = kExamples + "/" + (std::string(fmt) == "generic" ? "incidents" : fmt) + ".csv";
-    const auto r = test::relsim("incidents import " + file + " --format " + fmt +
-                                " --system " + (kSource / "scenarios/systems/payments.yaml").string() +
-                                " -o " + out.string());
+    const std::string file =
+        kExamples + "/" + (std::string(fmt) == "generic" ? "incidents" : fmt) + ".csv";
+    const auto r = test::relsim("incidents import " + file + " --format " + fmt + " --system " +
+                                (kSource / "scenarios/systems/payments.yaml").string() + " -o " +
+                                out.string());
     ASSERT_EQ(r.code, 0) << r.out;
-    EXPECT_NE(r.out.find("564 rows, 556 incidents, 8 skipped"), std::string::npos) << r.out;
+    EXPECT_NE(r.out.find("564 rows, 560 incidents, 4 skipped"), std::string::npos) << r.out;
     EXPECT_NE(r.out.find("Mon,Tue,Wed,Thu,Fri 09:00-18:00 at UTC-05:00"), std::string::npos);
     EXPECT_TRUE(std::regex_search(r.out, std::regex(R"(\n\*\s+\*\s+ttr\s+off-hours\s+\d+ )")))
         << r.out;
     const auto back = read_incidents(out.string(), IncidentFormat::generic);
-    EXPECT_EQ(back.incidents.size(), 556u);
+    EXPECT_EQ(back.incidents.size(), 560u);
   }
+  fs::remove(out);
 }
 
 TEST(IncidentsCommand, BadInputExitsOneWithALocatedMessage) {
-  const fs::path bad = fs::temp_directory_path() / "relsim-incidents-bad.csv";
+  const fs::path bad = scratch("incidents-bad.csv");
   std::ofstream(bad) << "id,service,severity,created,acknowledged,mitigated,resolved\n"
                      << "A,api,SEV-1,2026-03-02T14:00:00Z,,,2026-03-02T14:30:00Z\n"
                      << "B,api,SEV-1,2026-03-02T14:00:00Z,two minutes later,,\n";
-  const fs::path out = fs::temp_directory_path() / "relsim-incidents-bad-out.csv";
+  const fs::path out = scratch("incidents-bad-out.csv");
   fs::remove(out);
   auto r = test::relsim("incidents import " + bad.string() + " -o " + out.string());
   EXPECT_EQ(r.code, 1);
@@ -354,44 +390,99 @@ TEST(IncidentsCommand, BadInputExitsOneWithALocatedMessage) {
   r = test::relsim("incidents power --incidents 10");
   EXPECT_EQ(r.code, 1);
   EXPECT_NE(r.out.find("give exactly one of"), std::string::npos) << r.out;
+  fs::remove(bad);
 }
 
 TEST(IncidentsCommand, EmittedYamlIsAcceptedByValidate) {
   const std::string system = (kSource / "scenarios/systems/payments.yaml").string();
   for (const char* col : {"tta", "ttm", "ttr"}) {
-    const auto r = test::relsim("incidents fit " + kExamples + "/incidents.csv --column " + col + " --emit yaml");
+    const auto r = test::relsim("incidents fit " + kExamples + "/incidents.csv --column " + col +
+                                " --emit yaml");
     ASSERT_EQ(r.code, 0) << r.out;
     std::smatch m;
     ASSERT_TRUE(std::regex_search(r.out, m, std::regex(R"(\n(ack|diagnose|duration): (\{.*\})\n)")))
         << r.out;
     const std::string best = m[2];
-    const auto v = test::relsim("validate " + system + " --set 'runbooks.payment-api.diagnose=" + best + "'");
+    const auto v =
+        test::relsim("validate " + system + " --set 'runbooks.payment-api.diagnose=" + best + "'");
     EXPECT_EQ(v.code, 0) << best << "\n" << v.out;
     // Every alternative and the empirical distribution too.
-    std::string text = r.out;
-    for (std::sregex_iterator it(text.begin(), text.end(), std::regex(R"(\n# (?:ack|diagnose|duration): (\{.*\}))")), end;
-         it != end; ++it) {
-      const auto w = test::relsim("validate " + system + " --set 'teams.payments-oncall.ack=" +
-                                  (*it)[1].str() + "'");
+    const std::string text = r.out;
+    const std::regex alternative(R"(\n# (?:ack|diagnose|duration): (\{.*\}))");
+    for (std::sregex_iterator it(text.begin(), text.end(), alternative), end; it != end; ++it) {
+      const auto w = test::relsim("validate " + system +
+                                  " --set 'teams.payments-oncall.ack=" + (*it)[1].str() + "'");
       EXPECT_EQ(w.code, 0) << (*it)[1].str().substr(0, 200) << "\n" << w.out;
     }
   }
 }
 
+TEST(IncidentsCommand, AckByHoursRecoversTheGeneratorAndValidates) {
+  const std::string system = (kSource / "scenarios/systems/payments.yaml").string();
+  const auto r = test::relsim("incidents fit " + kExamples +
+                              "/incidents.csv --column tta --emit yaml --system " + system);
+  ASSERT_EQ(r.code, 0) << r.out;
+  std::smatch m;
+  const std::regex by_hours(
+      R"(\nack: \{businessHours: \{lognormal: \{mu: ([0-9.]+), sigma: ([0-9.]+)\}\}, )"
+      R"(offHours: \{lognormal: \{mu: ([0-9.]+), sigma: ([0-9.]+)\}\}\}\n)");
+  ASSERT_TRUE(std::regex_search(r.out, m, by_hours)) << r.out;
+  // scripts/make-incident-examples.py: median 120 s in business hours (148
+  // incidents), 420 s off hours (412), sigma 0.8; the ack is a pure
+  // lognormal, so the MLE is within 4 standard errors (σ/√n) of it.
+  EXPECT_NEAR(std::stod(m[1]), std::log(120.0), 4 * 0.8 / std::sqrt(148.0));
+  EXPECT_NEAR(std::stod(m[2]), 0.8, 4 * 0.8 / std::sqrt(2 * 148.0));
+  EXPECT_NEAR(std::stod(m[3]), std::log(420.0), 4 * 0.8 / std::sqrt(412.0));
+  EXPECT_NEAR(std::stod(m[4]), 0.8, 4 * 0.8 / std::sqrt(2 * 412.0));
+  const std::string line = m[0].str().substr(6, m[0].length() - 7);  // after "\nack: ", before "\n"
+  const auto v =
+      test::relsim("validate " + system + " --set 'teams.payments-oncall.ack=" + line + "'");
+  EXPECT_EQ(v.code, 0) << line << "\n" << v.out;
+  const auto bad = test::relsim("incidents fit " + kExamples + "/incidents.csv --hours business");
+  EXPECT_EQ(bad.code, 1);
+  EXPECT_NE(bad.out.find("--hours needs --system"), std::string::npos) << bad.out;
+}
+
 TEST(IncidentsCommand, FitReportHasAQqChartPerFit) {
-  const fs::path html = fs::temp_directory_path() / "relsim-incidents-fit.html";
+  const fs::path html = scratch("incidents-fit.html");
   fs::remove(html);
-  const auto r = test::relsim("incidents fit " + kExamples + "/incidents.csv --column ttr --report " +
-                              html.string());
-  if (r.out.find("libjs-chart.js") != std::string::npos) GTEST_SKIP() << "Chart.js is not installed";
+  const auto r = test::relsim("incidents fit " + kExamples +
+                              "/incidents.csv --column ttr --report " + html.string());
+  if (r.out.find("libjs-chart.js") != std::string::npos)
+    GTEST_SKIP() << "Chart.js is not installed";
   ASSERT_EQ(r.code, 0) << r.out;
   std::ifstream in(html);
   const std::string page((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
   std::size_t charts = 0;
-  for (std::size_t p = page.find("\"scatter\""); p != std::string::npos; p = page.find("\"scatter\"", p + 1)) {
+  for (std::size_t p = page.find("\"type\": \"scatter\""); p != std::string::npos;
+       p = page.find("\"type\": \"scatter\"", p + 1)) {
     ++charts;
   }
   EXPECT_EQ(charts, 4u);
+  fs::remove(html);
+}
+
+TEST(IncidentsCommand, PowerReportHasAHistogramPerStatistic) {
+  const fs::path html = scratch("incidents-power.html");
+  fs::remove(html);
+  const auto r = test::relsim(
+      "incidents power --normal 60m,20m --improvement 30% --incidents 20 --repeats 400 --report " +
+      html.string());
+  if (r.out.find("libjs-chart.js") != std::string::npos)
+    GTEST_SKIP() << "Chart.js is not installed";
+  ASSERT_EQ(r.code, 0) << r.out;
+  std::ifstream in(html);
+  const std::string page((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  std::size_t charts = 0;
+  for (std::size_t p = page.find("\"type\": \"bar\""); p != std::string::npos;
+       p = page.find("\"type\": \"bar\"", p + 1)) {
+    ++charts;
+  }
+  // Mean, median, p95; not the geometric mean: a normal draws durations <= 0
+  // now and then, where it is undefined.
+  EXPECT_EQ(charts, 3u);
+  EXPECT_NE(page.find("mean (normal approximation)"), std::string::npos);
+  fs::remove(html);
 }
 
 }  // namespace

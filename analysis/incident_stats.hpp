@@ -4,10 +4,12 @@
 // weekends by a System's calendar (docs/incident-data.md).
 //
 // The mean's interval is Student's t (analysis/estimators.hpp); a quantile's
-// is the distribution-free order-statistic interval [x(l), x(u)] whose
-// coverage is a binomial probability, so it holds for any distribution of
-// durations (it is at least the confidence asked for, and an end is infinite
-// when too few incidents pin it). Pure functions; thread-safe.
+// is the distribution-free order-statistic interval of
+// analysis/run_summary.hpp (`quantile_interval`, the one `relsim run` uses):
+// its coverage is a binomial probability, so it holds for any distribution of
+// durations, and an end is infinite when too few incidents pin it. The
+// quantile's estimate is the order statistic x(⌈n·p⌉). Pure functions;
+// thread-safe.
 #pragma once
 
 #include <cstddef>
@@ -19,18 +21,6 @@
 #include "models/calendar.hpp"
 
 namespace relsim::analysis {
-
-/// Distribution-free interval for the p-quantile (0 < p < 1) of the
-/// distribution `sorted` (ascending) was drawn from: order statistics
-/// x(l) <= x(u) with P(l <= B < u) >= confidence for B ~ Binomial(n, p),
-/// split evenly between the tails. The estimate is the sample quantile
-/// (linear interpolation, type 7). Ends not pinned by n are ∓infinity; all
-/// NaN for an empty sample.
-Interval quantile_interval(const std::vector<double>& sorted, double p, double confidence);
-
-/// The sample p-quantile of ascending `sorted` (linear interpolation between
-/// order statistics, Hyndman–Fan type 7); NaN when empty.
-double sample_quantile(const std::vector<double>& sorted, double p);
 
 struct DurationSummary {
   std::size_t n = 0;
