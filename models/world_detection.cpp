@@ -1,0 +1,273 @@
+// Detection: alert rules on the evaluation grid (docs/model.md, "Detection").
+//
+// A rule is a state machine sampled at evaluation ticks (multiples of its
+// alert's evaluation interval from t = 0), as Prometheus and vmalert do:
+// inactive → pending at the first tick its condition holds → firing at the
+// first tick at least `for` later (still holding) → inactive at the first
+// tick it does not hold. Ticks are not simulated one by one: a rule is
+// evaluated only at the ticks where its state can change —
+//   threshold rules: the condition is a function of the fluid state, which
+//     only changes at events, so the next tick after an event that changed
+//     it, and the tick at which a pending rule fires;
+//   burn-rate rules: the window ratios move as the windows slide over the
+//     recorded history; BurnHistory::next_change solves for the instant the
+//     condition flips under the current rates, and the rule is evaluated at
+//     the first tick after it (again after every change of those rates).
+// So a trial's cost does not grow with horizon / evaluation interval.
+#include <algorithm>
+#include <cmath>
+#include <limits>
+
+#include "models/world_impl.hpp"
+
+namespace relsim::models {
+
+void World::Impl::setup_detection() {
+  const CompiledModel& m = m_;
+  for (Index a = 0; a < m.alerts.size(); ++a) {
+    const AlertRow& alert = m.alerts[a];
+    if (alert.kind == AlertKind::threshold) {
+      rule_rows_.push_back({a, alert.route});
+      continue;
+    }
+    for (const AlertRoute route : {AlertRoute::page, AlertRoute::ticket}) {
+      for (Index w = alert.burn_windows.begin; w < alert.burn_windows.end; ++w) {
+        if (m.burn_windows[w].route == route) {
+          rule_rows_.push_back({a, route});
+          break;
+        }
+      }
+    }
+  }
+  burn_max_window_.assign(m.slos.size(), 0);
+  burn_slo_rules_begin_.assign(m.slos.size() + 1, 0);
+  for (Index k = 0; k < m.slos.size(); ++k) {
+    burn_slo_rules_begin_[k] = static_cast<Index>(burn_slo_rules_.size());
+    for (Index r = 0; r < rule_rows_.size(); ++r) {
+      const AlertRow& alert = m.alerts[rule_rows_[r].alert];
+      if (alert.kind != AlertKind::burn_rate || alert.slo != k) continue;
+      burn_slo_rules_.push_back(r);
+      for (Index w = alert.burn_windows.begin; w < alert.burn_windows.end; ++w) {
+        const BurnWindowRow& bw = m.burn_windows[w];
+        burn_max_window_[k] =
+            std::max({burn_max_window_[k], bw.long_window.count_micros(), bw.short_window.count_micros()});
+      }
+    }
+  }
+  burn_slo_rules_begin_[m.slos.size()] = static_cast<Index>(burn_slo_rules_.size());
+  burn_.resize(m.slos.size());
+}
+
+void World::Impl::reset_detection() {
+  rules_.assign(rule_rows_.size(), Rule{});
+  for (Index k = 0; k < m_.slos.size(); ++k) {
+    if (burn_max_window_[k] > 0) burn_[k].reset();
+  }
+  interval_bad_.assign(m_.services.size(), 0.0);
+}
+
+bool World::Impl::condition_holds(const ConditionRow& cond, Index c) const {
+  if (!(cur_.load[c] > 0.0)) return false;
+  switch (cond.metric) {
+    case ConditionMetric::error_rate:
+    case ConditionMetric::users_affected:
+      return 1.0 - cur_.success[c] > cond.above;
+    case ConditionMetric::latency:
+      // The percentile exceeds `above` when fewer than `percentile` of the
+      // requests are answered within it.
+      return fraction_within(m_, cur_, c, cond.above) < cond.percentile;
+  }
+  return false;
+}
+
+sim::Duration World::Impl::tick_at_or_after(Index alert, sim::Duration t) const {
+  const std::int64_t i = m_.alerts[alert].evaluation_interval.count_micros();
+  const std::int64_t us = t.count_micros();
+  const std::int64_t k = us / i + (us % i != 0 ? 1 : 0);
+  return sim::Duration::micros(k * i);
+}
+
+void World::Impl::schedule_rule(Index r, sim::Duration t) {
+  Rule& rule = rules_[r];
+  const AlertRow& alert = m_.alerts[rule_rows_[r].alert];
+  sim::Duration tick = tick_at_or_after(rule_rows_[r].alert, std::max(t, now()));
+  if (tick <= rule.last_eval) tick = rule.last_eval + alert.evaluation_interval;
+  if (tick >= horizon_ || tick >= rule.scheduled) return;
+  sim_.cancel(t_rule_ + r);
+  rule.scheduled = tick;
+  at(tick, EventKind::alert_eval, t_rule_ + r);
+}
+
+bool World::Impl::rule_condition(Index r) {
+  const RuleRow& row = rule_rows_[r];
+  const AlertRow& alert = m_.alerts[row.alert];
+  if (alert.kind == AlertKind::threshold) return condition_holds(alert.condition, alert.component);
+  const BurnHistory& h = burn_[alert.slo];
+  const double budget = 1.0 - m_.slos[alert.slo].objective;
+  for (Index w = alert.burn_windows.begin; w < alert.burn_windows.end; ++w) {
+    const BurnWindowRow& bw = m_.burn_windows[w];
+    if (bw.route != row.route) continue;
+    const double threshold = bw.factor * budget;
+    if (h.holds(bw.long_window.count_micros(), threshold) &&
+        h.holds(bw.short_window.count_micros(), threshold)) {
+      return true;
+    }
+  }
+  return false;
+}
+
+namespace {
+
+/// Bad fraction of an SLO's requests under the ratios of `r`.
+double bad_fraction(const CompiledModel& m, const FluidState& fs, const FluidResult& r, Index k) {
+  const SloRow& slo = m.slos[k];
+  if (slo.sli == SliKind::latency && slo.threshold) {
+    return 1.0 - latency_good_fraction(m, fs, r, slo.component, slo.threshold->to_seconds());
+  }
+  return 1.0 - r.success[slo.component];
+}
+
+}  // namespace
+
+void World::Impl::predict_rule(Index r) {
+  Rule& rule = rules_[r];
+  const AlertRow& alert = m_.alerts[rule_rows_[r].alert];
+  const Index k = alert.slo;
+  const Index c = m_.slos[k].component;
+  const double total = cur_.load[c];
+  const double bad = total * std::clamp(bad_fraction(m_, fs_, cur_, k), 0.0, 1.0);
+  rule.pred_total = total;
+  rule.pred_bad = bad;
+  const BurnHistory& h = burn_[k];
+  // Nothing bad now or in reach of any window: nothing can change.
+  if (bad <= 0.0 && rule.state == RuleState::inactive && h.bad_in(burn_max_window_[k]) <= 0.0) return;
+  const double budget = 1.0 - m_.slos[k].objective;
+  std::int64_t next = std::numeric_limits<std::int64_t>::max();
+  for (Index w = alert.burn_windows.begin; w < alert.burn_windows.end; ++w) {
+    const BurnWindowRow& bw = m_.burn_windows[w];
+    if (bw.route != rule_rows_[r].route) continue;
+    for (const sim::Duration win : {bw.long_window, bw.short_window}) {
+      const auto t = h.next_change(win.count_micros(), bw.factor * budget, total, bad,
+                                   horizon_.count_micros());
+      if (t) next = std::min(next, *t);
+    }
+  }
+  if (next != std::numeric_limits<std::int64_t>::max()) schedule_rule(r, sim::Duration::micros(next));
+}
+
+void World::Impl::detection_changed() {
+  for (Index r = 0; r < rule_rows_.size(); ++r) {
+    Rule& rule = rules_[r];
+    const AlertRow& alert = m_.alerts[rule_rows_[r].alert];
+    if (alert.kind == AlertKind::threshold) {
+      const bool c = condition_holds(alert.condition, alert.component);
+      if (c != rule.seen) {
+        rule.seen = c;
+        schedule_rule(r, now());
+      }
+      continue;
+    }
+    const Index k = alert.slo;
+    const Index comp = m_.slos[k].component;
+    const double total = cur_.load[comp];
+    const double bad = total * std::clamp(bad_fraction(m_, fs_, cur_, k), 0.0, 1.0);
+    if (total != rule.pred_total || bad != rule.pred_bad) predict_rule(r);
+  }
+}
+
+void World::Impl::evaluate_rule(Index r) {
+  Rule& rule = rules_[r];
+  const AlertRow& alert = m_.alerts[rule_rows_[r].alert];
+  const sim::Duration t = now();
+  rule.scheduled = sim::Duration::max();
+  rule.last_eval = t;
+  const bool holds = rule_condition(r);
+  // `for` counts whole ticks: fire at the first tick at least `for` after activation.
+  const std::int64_t step = alert.evaluation_interval.count_micros();
+  const std::int64_t f = alert.for_duration.count_micros();
+  const sim::Duration hold = sim::Duration::micros((f / step + (f % step != 0 ? 1 : 0)) * step);
+  switch (rule.state) {
+    case RuleState::inactive:
+      if (holds) {
+        rule.state = RuleState::pending;
+        rule.active_at = t;
+      }
+      break;
+    case RuleState::pending:
+      if (!holds) rule.state = RuleState::inactive;
+      break;
+    case RuleState::firing:
+      if (!holds) {
+        rule.state = RuleState::inactive;
+        rule_resolved(r);
+      }
+      break;
+  }
+  if (rule.state == RuleState::pending) {
+    if (t - rule.active_at >= hold) {
+      rule.state = RuleState::firing;
+      rule_fired(r);
+    } else {
+      schedule_rule(r, rule.active_at + hold);
+    }
+  }
+  if (alert.kind == AlertKind::burn_rate) predict_rule(r);
+}
+
+void World::Impl::rule_fired(Index r) {
+  Rule& rule = rules_[r];
+  const AlertRow& alert = m_.alerts[rule_rows_[r].alert];
+  const Index team = alert.team;
+  const Index i = alert.component == kNoIndex ? kNoIndex : incident_for(alert.component);
+  const bool page_route = rule_rows_[r].route == AlertRoute::page;
+  if (!page_route && team != kNoIndex) ++teams_[team].tickets;
+  rule.incident = i;
+  rule.paged = false;
+  if (i == kNoIndex) {
+    // No impact behind it (a burn window still above its threshold long
+    // after the incident): a page nobody can act on is noise.
+    if (page_route && team != kNoIndex) {
+      TeamTrialResult& t = teams_[team];
+      ++t.pages;
+      if (!m_.calendar.in_business_hours(now())) ++t.pages_at_night;
+      ++t.noise_pages;
+    }
+    return;
+  }
+  Incident& inc = incidents_[i];
+  if (inc.row.detected == kNever) inc.row.detected = now();
+  if (inc.closed) {
+    // Fired after the impact ended and the incident closed without a human.
+    if (page_route && team != kNoIndex) {
+      TeamTrialResult& t = teams_[team];
+      ++t.pages;
+      if (!m_.calendar.in_business_hours(now())) ++t.pages_at_night;
+      ++t.noise_pages;
+      if (inc.row.paged == kNever) inc.row.paged = now();
+    }
+    rule.incident = kNoIndex;
+    return;
+  }
+  ++inc.firing;
+  if (page_route && team != kNoIndex && !inc.page_active && inc.responder == kNoIndex &&
+      inc.row.acked == kNever) {
+    rule.paged = true;
+    page(i, team);
+  }
+}
+
+void World::Impl::rule_resolved(Index r) {
+  Rule& rule = rules_[r];
+  const Index i = rule.incident;
+  rule.incident = kNoIndex;
+  rule.paged = false;
+  if (i == kNoIndex) return;
+  Incident& inc = incidents_[i];
+  if (--inc.firing > 0 || !inc.page_active) return;
+  // Every alert behind the page cleared before anyone acknowledged it.
+  ++teams_[inc.page_team].noise_pages;
+  cancel_page(i);
+  maybe_close(i);
+}
+
+}  // namespace relsim::models
