@@ -121,7 +121,7 @@ std::optional<std::int64_t> BurnHistory::next_change(std::int64_t window, double
         std::int64_t t = b;
         if (ga != gb && dn_a > 0.0) {
           const double f = std::clamp(ga / (ga - gb), 0.0, 1.0);
-          t = a + static_cast<std::int64_t>(std::ceil(f * static_cast<double>(b - a)));
+          t = a + static_cast<std::int64_t>(std::ceil(f * static_cast<double>(b - a) - 1e-6));
         }
         return std::max(t, now.t + 1);
       }
