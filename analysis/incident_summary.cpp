@@ -131,7 +131,10 @@ IncidentSummary summarize_incidents(const models::CompiledModel& model,
       if ((r.severity == 1 || r.severity == 2) && r.detected != kNever && r.resolved != kNever) {
         dora.push_back(span(r.detected, r.resolved));
       }
+      // A page cancelled because its alerts cleared before anyone acknowledged
+      // it (noise) had nobody to answer: it counts neither way.
       if (level == 0 || r.paged == kNever) continue;
+      if (r.acked == kNever && r.mitigated != kNever) continue;
       // Targets of the first rule of this level.
       const auto rule = std::find_if(model.severity.begin(), model.severity.end(),
                                      [&](const models::SeverityRow& x) { return x.level == r.severity; });

@@ -49,7 +49,9 @@ struct IncidentGroup {
 /// Compliance with one severity level's targets, over its paged incidents.
 struct SevCompliance {
   int level = 4;
-  std::uint64_t paged = 0;       // paged incidents of this (highest) severity
+  /// Paged incidents of this (highest) severity that someone had to answer:
+  /// acked, or still open at the horizon (noise pages excluded).
+  std::uint64_t paged = 0;
   bool ack_target = false;       // the level has an ack target
   std::uint64_t ack_met = 0;     // acked within it (never acked: missed)
   Interval ack;                  // Wilson
