@@ -87,33 +87,39 @@ std::optional<std::int64_t> BurnHistory::next_change(std::int64_t window, double
                                                      double total_rate, double bad_rate,
                                                      std::int64_t until) const {
   const Point now = pts_.back();
-  const bool initial = holds(window, threshold);
-  // Cumulative counts at x (µs), extrapolated at the given rates past now.
-  auto cumulative = [&](std::int64_t x) -> Point {
-    if (x <= now.t) return at(x);
+  // One binary search: the first recorded point after the window's start.
+  const auto first = std::upper_bound(pts_.begin() + static_cast<std::ptrdiff_t>(head_), pts_.end(),
+                                      now.t - window,
+                                      [](std::int64_t v, const Point& p) { return v < p.t; });
+  Point then{now.t - window, 0.0, 0.0};
+  if (first == pts_.begin() + static_cast<std::ptrdiff_t>(head_)) {
+    if (then.t >= 0) then = {then.t, first->n, first->b};  // pruned up to here: flat
+  } else if (first == pts_.end()) {
+    then = {then.t, now.n, now.b};
+  } else {
+    const Point& a = *(first - 1);
+    const double f = static_cast<double>(then.t - a.t) / static_cast<double>(first->t - a.t);
+    then = {then.t, a.n + f * (first->n - a.n), a.b + f * (first->b - a.b)};
+  }
+  double dn_a = now.n - then.n, db_a = now.b - then.b;
+  const bool initial = condition(dn_a, db_a, threshold);
+  // Cumulative counts at x > now, extrapolated at the given rates.
+  auto future = [&](std::int64_t x) -> Point {
     const double s = static_cast<double>(x - now.t) * 1e-6;
     return {x, now.n + total_rate * s, now.b + bad_rate * s};
   };
-  auto window_at = [&](std::int64_t t, double& dn, double& db) {
-    const Point end = cumulative(t);
-    const Point begin = cumulative(t - window);
-    dn = end.n - begin.n;
-    db = end.b - begin.b;
-  };
   // Breakpoints: t − window crossing a recorded point, then t = now + window
   // (past it the window lies wholly in the extrapolated future: constant).
-  auto first = std::upper_bound(pts_.begin() + static_cast<std::ptrdiff_t>(head_), pts_.end(),
-                                now.t - window,
-                                [](std::int64_t v, const Point& p) { return v < p.t; });
+  // At a breakpoint the window's start is the recorded point itself.
   std::int64_t a = now.t;
-  double dn_a = 0.0, db_a = 0.0;
-  window_at(a, dn_a, db_a);
   for (auto it = first;; ++it) {
     const bool last_piece = it == pts_.end() || it->t >= now.t;
     const std::int64_t b = last_piece ? now.t + window : it->t + window;
     if (b > a) {
-      double dn_b = 0.0, db_b = 0.0;
-      window_at(b, dn_b, db_b);
+      const Point end = future(b);
+      const Point start = last_piece ? now : *it;
+      const double dn_b = end.n - start.n;
+      const double db_b = end.b - start.b;
       if (condition(dn_b, db_b, threshold) != initial) {
         // g = db − θ·dn is linear on [a, b]: its root is the change.
         const double ga = db_a - threshold * dn_a;

@@ -368,6 +368,7 @@ void World::Impl::account() {
     ledger_.add(k, t0, t1, total, good);
     const double bad = std::max(0.0, total - std::min(good, total));
     if (burn_max_window_[k] > 0) {
+      if (total > 0.0 && bad >= burn_min_threshold_[k] * total) burn_hot_until_[k] = t1.count_micros();
       burn_[k].add(t0.count_micros(), t1.count_micros(), total, bad);
       burn_[k].prune(t1.count_micros() - burn_max_window_[k]);
     }
@@ -383,7 +384,6 @@ void World::Impl::account() {
 void World::Impl::changed() {
   evaluate_at(now(), cur_);
   track_impact();
-  detection_changed();
   for (Index s = 0; s < m_.services.size(); ++s) {
     const ServiceRow& svc = m_.services[s];
     if (!svc.autoscale || autoscale_pending_[s]) continue;
@@ -393,6 +393,8 @@ void World::Impl::changed() {
     }
   }
   schedule_check();
+  // After the check is scheduled: detection predicts no further than it.
+  detection_changed();
 }
 
 void World::Impl::schedule_check() {
@@ -438,10 +440,11 @@ void World::Impl::schedule_check() {
     }
   }
   if (next > horizon_) next = sim::Duration::max();
-  if (next == next_check_) return;
-  sim_.cancel(t_check_);
-  next_check_ = next;
-  if (next != sim::Duration::max()) at(next, EventKind::check, t_check_);
+  if (next != next_check_) {
+    sim_.cancel(t_check_);
+    next_check_ = next;
+    if (next != sim::Duration::max()) at(next, EventKind::check, t_check_);
+  }
 }
 
 }  // namespace relsim::models

@@ -21,6 +21,14 @@
 #include "models/world_impl.hpp"
 
 namespace relsim::models {
+namespace {
+
+/// Relative change of an SLO's bad fraction, and of its load, below which a
+/// burn-rate prediction is kept (docs/model.md, "Detection").
+constexpr double kPredictionDrift = 1e-3;
+constexpr double kLoadDrift = 0.05;
+
+}  // namespace
 
 void World::Impl::setup_detection() {
   const CompiledModel& m = m_;
@@ -40,6 +48,7 @@ void World::Impl::setup_detection() {
     }
   }
   burn_max_window_.assign(m.slos.size(), 0);
+  burn_min_threshold_.assign(m.slos.size(), 1.0);
   burn_slo_rules_begin_.assign(m.slos.size() + 1, 0);
   for (Index k = 0; k < m.slos.size(); ++k) {
     burn_slo_rules_begin_[k] = static_cast<Index>(burn_slo_rules_.size());
@@ -51,6 +60,8 @@ void World::Impl::setup_detection() {
         const BurnWindowRow& bw = m.burn_windows[w];
         burn_max_window_[k] =
             std::max({burn_max_window_[k], bw.long_window.count_micros(), bw.short_window.count_micros()});
+        burn_min_threshold_[k] =
+            std::min(burn_min_threshold_[k], bw.factor * (1.0 - m.slos[k].objective));
       }
     }
   }
@@ -60,6 +71,9 @@ void World::Impl::setup_detection() {
 
 void World::Impl::reset_detection() {
   rules_.assign(rule_rows_.size(), Rule{});
+  slo_fraction_.assign(m_.slos.size(), 0.0);
+  slo_fraction_at_.assign(m_.slos.size(), -sim::Duration::max());
+  burn_hot_until_.assign(m_.slos.size(), std::numeric_limits<std::int64_t>::min() / 2);
   for (Index k = 0; k < m_.slos.size(); ++k) {
     if (burn_max_window_[k] > 0) burn_[k].reset();
   }
@@ -135,12 +149,26 @@ void World::Impl::predict_rule(Index r) {
   const Index k = alert.slo;
   const Index c = m_.slos[k].component;
   const double total = cur_.load[c];
-  const double bad = total * std::clamp(bad_fraction(m_, fs_, cur_, k), 0.0, 1.0);
+  if (slo_fraction_at_[k] != now()) {
+    slo_fraction_[k] = std::clamp(bad_fraction(m_, fs_, cur_, k), 0.0, 1.0);
+    slo_fraction_at_[k] = now();
+  }
+  const double bad = total * slo_fraction_[k];
   rule.pred_total = total;
   rule.pred_bad = bad;
+  rule.pred_until = horizon_;  // nothing can change: covered to the end
   const BurnHistory& h = burn_[k];
-  // Nothing bad now or in reach of any window: nothing can change.
-  if (bad <= 0.0 && rule.state == RuleState::inactive && h.bad_in(burn_max_window_[k]) <= 0.0) return;
+  // A window ratio is an average of the fractions in the window: while the
+  // current fraction and every recorded one still in reach are below the
+  // lowest threshold, an inactive rule cannot change.
+  if (rule.state == RuleState::inactive && bad < burn_min_threshold_[k] * total &&
+      burn_hot_until_[k] < now().count_micros() - burn_max_window_[k]) {
+    return;
+  }
+  // The rates hold until the next demand knot or crossing at most (the
+  // check there re-predicts); look no further than that.
+  const sim::Duration until = std::min(horizon_, next_check_);
+  rule.pred_until = until;
   const double budget = 1.0 - m_.slos[k].objective;
   std::int64_t next = std::numeric_limits<std::int64_t>::max();
   for (Index w = alert.burn_windows.begin; w < alert.burn_windows.end; ++w) {
@@ -148,11 +176,13 @@ void World::Impl::predict_rule(Index r) {
     if (bw.route != rule_rows_[r].route) continue;
     for (const sim::Duration win : {bw.long_window, bw.short_window}) {
       const auto t = h.next_change(win.count_micros(), bw.factor * budget, total, bad,
-                                   horizon_.count_micros());
+                                   until.count_micros());
       if (t) next = std::min(next, *t);
     }
   }
-  if (next != std::numeric_limits<std::int64_t>::max()) schedule_rule(r, sim::Duration::micros(next));
+  if (next != std::numeric_limits<std::int64_t>::max()) {
+    schedule_rule(r, sim::Duration::micros(next));
+  }
 }
 
 void World::Impl::detection_changed() {
@@ -167,11 +197,25 @@ void World::Impl::detection_changed() {
       }
       continue;
     }
+    // Predictions assume the rates of the moment: redo them when the bad
+    // fraction or the load has moved (demand drifts between knots, and a
+    // latency SLI's bad fraction with utilisation: small drifts are ignored).
     const Index k = alert.slo;
     const Index comp = m_.slos[k].component;
     const double total = cur_.load[comp];
-    const double bad = total * std::clamp(bad_fraction(m_, fs_, cur_, k), 0.0, 1.0);
-    if (total != rule.pred_total || bad != rule.pred_bad) predict_rule(r);
+    if (slo_fraction_at_[k] != now()) {
+      slo_fraction_[k] = std::clamp(bad_fraction(m_, fs_, cur_, k), 0.0, 1.0);
+      slo_fraction_at_[k] = now();
+    }
+    const double fraction = slo_fraction_[k];
+    const double old_fraction = rule.pred_total > 0.0 ? rule.pred_bad / rule.pred_total : 0.0;
+    const bool moved =
+        (fraction == 0.0) != (old_fraction == 0.0) ||
+        std::abs(fraction - old_fraction) > kPredictionDrift * std::max(fraction, old_fraction) ||
+        std::abs(total - rule.pred_total) > kLoadDrift * std::max(total, rule.pred_total);
+    // A prediction looks as far as the check that was next when it was made;
+    // when the next check is now later, it must look further.
+    if (moved || rule.pred_until < std::min(horizon_, next_check_)) predict_rule(r);
   }
 }
 

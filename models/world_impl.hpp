@@ -69,6 +69,7 @@ struct Rule {
   sim::Duration scheduled = sim::Duration::max();
   bool seen = false;                         // threshold: the condition at the last change
   double pred_total = -1.0, pred_bad = -1.0;  // burn: the rates the prediction assumed
+  sim::Duration pred_until;                   // burn: how far the prediction looked
   Index incident = kNoIndex;                 // the incident its firing joined
   bool paged = false;                        // its firing paged `incident`
 };
@@ -271,7 +272,11 @@ struct World::Impl {
   std::vector<Index> burn_slo_rules_begin_;  // CSR per SLO over burn_slo_rules_
   std::vector<Index> burn_slo_rules_;
   std::vector<std::int64_t> burn_max_window_;  // per SLO: longest window of its burn alerts (0: none)
+  std::vector<double> burn_min_threshold_;     // per SLO: lowest factor × budget of its windows
+  std::vector<std::int64_t> burn_hot_until_;   // per SLO: end of the last interval at or above it (µs)
   std::vector<BurnHistory> burn_;              // per SLO
+  std::vector<double> slo_fraction_;           // per SLO: its bad fraction now (cache)
+  std::vector<sim::Duration> slo_fraction_at_;  // when slo_fraction_ was computed
   std::vector<double> interval_bad_;  // per service row: failed requests of the last accounted interval
 
   // People and incidents.
