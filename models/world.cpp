@@ -368,7 +368,10 @@ void World::Impl::account() {
     ledger_.add(k, t0, t1, total, good);
     const double bad = std::max(0.0, total - std::min(good, total));
     if (burn_max_window_[k] > 0) {
-      if (total > 0.0 && bad >= burn_min_threshold_[k] * total) burn_hot_until_[k] = t1.count_micros();
+      for (Index j = burn_slo_rules_begin_[k]; j < burn_slo_rules_begin_[k + 1]; ++j) {
+        const Index r = burn_slo_rules_[j];
+        if (total > 0.0 && bad >= rule_min_threshold_[r] * total) rules_[r].hot_until = t1;
+      }
       burn_[k].add(t0.count_micros(), t1.count_micros(), total, bad);
       burn_[k].prune(t1.count_micros() - burn_max_window_[k]);
     }

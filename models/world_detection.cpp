@@ -48,7 +48,8 @@ void World::Impl::setup_detection() {
     }
   }
   burn_max_window_.assign(m.slos.size(), 0);
-  burn_min_threshold_.assign(m.slos.size(), 1.0);
+  rule_min_threshold_.assign(rule_rows_.size(), 1.0);
+  rule_max_window_.assign(rule_rows_.size(), sim::Duration::zero());
   burn_slo_rules_begin_.assign(m.slos.size() + 1, 0);
   for (Index k = 0; k < m.slos.size(); ++k) {
     burn_slo_rules_begin_[k] = static_cast<Index>(burn_slo_rules_.size());
@@ -60,8 +61,10 @@ void World::Impl::setup_detection() {
         const BurnWindowRow& bw = m.burn_windows[w];
         burn_max_window_[k] =
             std::max({burn_max_window_[k], bw.long_window.count_micros(), bw.short_window.count_micros()});
-        burn_min_threshold_[k] =
-            std::min(burn_min_threshold_[k], bw.factor * (1.0 - m.slos[k].objective));
+        if (bw.route != rule_rows_[r].route) continue;
+        rule_min_threshold_[r] =
+            std::min(rule_min_threshold_[r], bw.factor * (1.0 - m.slos[k].objective));
+        rule_max_window_[r] = std::max({rule_max_window_[r], bw.long_window, bw.short_window});
       }
     }
   }
@@ -73,7 +76,6 @@ void World::Impl::reset_detection() {
   rules_.assign(rule_rows_.size(), Rule{});
   slo_fraction_.assign(m_.slos.size(), 0.0);
   slo_fraction_at_.assign(m_.slos.size(), -sim::Duration::max());
-  burn_hot_until_.assign(m_.slos.size(), std::numeric_limits<std::int64_t>::min() / 2);
   for (Index k = 0; k < m_.slos.size(); ++k) {
     if (burn_max_window_[k] > 0) burn_[k].reset();
   }
@@ -161,8 +163,8 @@ void World::Impl::predict_rule(Index r) {
   // A window ratio is an average of the fractions in the window: while the
   // current fraction and every recorded one still in reach are below the
   // lowest threshold, an inactive rule cannot change.
-  if (rule.state == RuleState::inactive && bad < burn_min_threshold_[k] * total &&
-      burn_hot_until_[k] < now().count_micros() - burn_max_window_[k]) {
+  if (rule.state == RuleState::inactive && bad < rule_min_threshold_[r] * total &&
+      rule.hot_until < now() - rule_max_window_[r]) {
     return;
   }
   // The rates hold until the next demand knot or crossing at most (the

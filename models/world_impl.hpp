@@ -70,6 +70,7 @@ struct Rule {
   bool seen = false;                         // threshold: the condition at the last change
   double pred_total = -1.0, pred_bad = -1.0;  // burn: the rates the prediction assumed
   sim::Duration pred_until;                   // burn: how far the prediction looked
+  sim::Duration hot_until = sim::Duration::days(-365000);  // burn: end of the last interval at or above its lowest threshold
   Index incident = kNoIndex;                 // the incident its firing joined
   bool paged = false;                        // its firing paged `incident`
 };
@@ -272,8 +273,8 @@ struct World::Impl {
   std::vector<Index> burn_slo_rules_begin_;  // CSR per SLO over burn_slo_rules_
   std::vector<Index> burn_slo_rules_;
   std::vector<std::int64_t> burn_max_window_;  // per SLO: longest window of its burn alerts (0: none)
-  std::vector<double> burn_min_threshold_;     // per SLO: lowest factor × budget of its windows
-  std::vector<std::int64_t> burn_hot_until_;   // per SLO: end of the last interval at or above it (µs)
+  std::vector<double> rule_min_threshold_;         // per burn rule: lowest factor × budget of its windows
+  std::vector<sim::Duration> rule_max_window_;     // per burn rule: its longest window
   std::vector<BurnHistory> burn_;              // per SLO
   std::vector<double> slo_fraction_;           // per SLO: its bad fraction now (cache)
   std::vector<sim::Duration> slo_fraction_at_;  // when slo_fraction_ was computed

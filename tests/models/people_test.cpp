@@ -4,6 +4,7 @@
 // checks against closed forms are in people_validation_test.cpp.
 #include <gtest/gtest.h>
 
+#include <cstdio>
 #include <string>
 
 #include "models/burn_history.hpp"
@@ -296,6 +297,55 @@ TEST(People, AutomationAloneRecordsAnIncidentWithoutHumans) {
   EXPECT_EQ(inc.resolved, inc.mitigated);
   EXPECT_EQ(inc.severity, 2);  // half the requests fail: not above SEV-1's 50 %
   EXPECT_EQ(r.teams[0].pages, 0u);
+}
+
+TEST(People, DetectionCostDoesNotGrowWithTheEvaluationInterval) {
+  // Burn-rate and threshold rules on a 1-second grid over 30 days would be
+  // 2.6 million ticks each; evaluated only where they can change, the
+  // events of a trial barely depend on the interval.
+  const std::string text = R"(
+apiVersion: relsim/v1alpha1
+kind: System
+metadata: {name: burn}
+spec:
+  zones: [a]
+  services:
+    - name: web
+      replicas: 2
+      zones: [a]
+      capacityPerReplica: 1000
+      demand: {base: 50, daily: {peak: "14:00", peakFactor: 2, trough: "04:00", troughFactor: 0.5}}
+      deploys: {rate: 2/day, changeFailureRate: 30%, badDeploy: {errorRate: 20%, detectsItself: true}, rollback: 20m}
+      failures: [{type: replicaCrash, every: {exponential: {mean: 5d}}}]
+  slos:
+    - {name: web-availability, service: web, objective: 99.9%, window: 30d}
+  alerts:
+    - {name: WebBurn, slo: web-availability, burnRate: sreWorkbook, evaluationInterval: INTERVAL}
+    - {name: WebErrors, service: web, condition: {errorRate: {above: 5%}}, for: 2m, evaluationInterval: INTERVAL}
+  teams:
+    - {name: ops, members: 3, ack: {businessHours: 2m, offHours: 5m}, owns: [web]}
+---
+apiVersion: relsim/v1alpha1
+kind: Scenario
+metadata: {name: v}
+spec:
+  system: burn
+  horizon: 30d
+  trials: 1
+)";
+  auto events = [&](const std::string& interval) {
+    const CompiledModel m = compile_text(with(text, "INTERVAL", interval));
+    World world(m);
+    std::uint64_t n = 0;
+    for (std::uint64_t t = 0; t < 4; ++t) n += world.run(sim::trial_seed(3, t)).events;
+    return n;
+  };
+  const std::uint64_t fine = events("1s");
+  const std::uint64_t coarse = events("5m");
+  std::printf("events in 4 trials of 30 d: %llu on a 1 s grid, %llu on a 5 min grid\n",
+              static_cast<unsigned long long>(fine), static_cast<unsigned long long>(coarse));
+  EXPECT_LT(static_cast<double>(fine), 1.5 * static_cast<double>(coarse));
+  EXPECT_LT(fine, 4u * 5000u);  // far below 4 trials × 2.6 million ticks
 }
 
 TEST(People, SameSeedSameIncidents) {
