@@ -176,8 +176,13 @@ void World::Impl::predict_rule(Index r) {
   for (Index w = alert.burn_windows.begin; w < alert.burn_windows.end; ++w) {
     const BurnWindowRow& bw = m_.burn_windows[w];
     if (bw.route != rule_rows_[r].route) continue;
+    // A pair whose short window holds nothing at or above the rule's lowest
+    // threshold, with the current fraction below its own, is false now and
+    // stays false: the short window only ever averages such fractions.
+    const double threshold = bw.factor * budget;
+    if (bad < threshold * total && rule.hot_until < now() - bw.short_window) continue;
     for (const sim::Duration win : {bw.long_window, bw.short_window}) {
-      const auto t = h.next_change(win.count_micros(), bw.factor * budget, total, bad,
+      const auto t = h.next_change(win.count_micros(), threshold, total, bad,
                                    until.count_micros());
       if (t) next = std::min(next, *t);
     }

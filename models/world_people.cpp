@@ -194,7 +194,7 @@ void World::Impl::maybe_close(Index i) {
     }
     inc.drained = kNoIndex;
   }
-  open_.erase(std::find(open_.begin(), open_.end(), i));
+  if (const auto it = std::find(open_.begin(), open_.end(), i); it != open_.end()) open_.erase(it);
 }
 
 // ---------------------------------------------------------------- paging
@@ -290,7 +290,9 @@ void World::Impl::responder_acked(Index r) {
   inc.responder = r;
   resp.acking = false;
   inc.page_active = false;
-  waiting_.erase(std::find(waiting_.begin(), waiting_.end(), i));
+  if (const auto it = std::find(waiting_.begin(), waiting_.end(), i); it != waiting_.end()) {
+    waiting_.erase(it);
+  }
   for (const Index other : inc.notified) {
     if (other != r && responders_[other].incident == i && responders_[other].acking) {
       sim_.cancel(t_responder_ + other);
