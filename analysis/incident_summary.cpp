@@ -129,7 +129,8 @@ IncidentSummary summarize_incidents(const models::CompiledModel& model,
       cause[static_cast<std::size_t>(r.cause)].add(r);
       if (deploy_caused(model, r)) ++s.failed_deploys;
       if ((r.severity == 1 || r.severity == 2) && r.detected != kNever && r.resolved != kNever) {
-        dora.push_back(span(r.detected, r.resolved));
+        // 0 when an alert detected it only after it was resolved.
+        dora.push_back(std::max(0.0, span(r.detected, r.resolved)));
       }
       // A page cancelled because its alerts cleared before anyone acknowledged
       // it (noise) had nobody to answer: it counts neither way.
