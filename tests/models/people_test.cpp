@@ -299,6 +299,107 @@ TEST(People, AutomationAloneRecordsAnIncidentWithoutHumans) {
   EXPECT_EQ(r.teams[0].pages, 0u);
 }
 
+TEST(People, EscalationPolicyLoops) {
+  // Nobody acks for 2 h; one step (secondary after 15 min) looping twice
+  // more: steps at 15, 45 and 75 min (a pass is 15 + 15 min).
+  std::string text = postmortem("2h", 3);
+  text = with(text, "      escalation: [{after: 15m, to: secondary}]",
+              "      escalation: [{after: 15m, to: secondary}]\n      escalationLoops: 2");
+  const CompiledModel m = compile_text(text);
+  World world(m);
+  const TrialResult r = world.run(sim::trial_seed(1, 0));
+  ASSERT_EQ(r.incidents.size(), 1u);
+  EXPECT_EQ(r.incidents[0].escalations, 3);
+  EXPECT_DOUBLE_EQ(seconds(r.incidents[0].acked - r.incidents[0].paged), 7200.0);
+}
+
+TEST(People, SeverityIsReassessedWhenImpactGrows) {
+  // 15 % errors (SEV-2), then a second bad change at 10:25: 1 − 0.85·0.4 =
+  // 66 % (SEV-1). The rollback ends both.
+  std::string text = postmortem();
+  text += "    - {at: \"Mon 10:25\", fault: badDeploy, service: api, errorRate: 60%}\n";
+  const CompiledModel m = compile_text(text);
+  World world(m);
+  const TrialResult r = world.run(sim::trial_seed(1, 0));
+  ASSERT_EQ(r.incidents.size(), 1u);
+  EXPECT_EQ(r.incidents[0].severity, 1);
+  EXPECT_NE(r.incidents[0].mitigated, kNever);
+  EXPECT_EQ(r.deploys, 2u);
+}
+
+/// One service of 2 replicas × 100 requests/s under 150 requests/s; at 02:00
+/// it loses half its capacity (a memory leak): a third of the requests fail.
+std::string exhaustion(const std::string& step) {
+  return R"(
+apiVersion: relsim/v1alpha1
+kind: System
+metadata: {name: leak}
+spec:
+  zones: [a]
+  services:
+    - {name: api, replicas: 2, zones: [a], capacityPerReplica: 100, demand: 150}
+  alerts:
+    - {name: ApiErrors, service: api, condition: {errorRate: {above: 5%}}, for: 1m}
+  teams:
+    - {name: oncall, members: 2, ack: {businessHours: 2m, offHours: 2m}, owns: [api]}
+  runbooks:
+    - for: api
+      diagnose: 5m
+      steps:
+        - {action: rollback, if: deployedWithin 1h, duration: 4m}
+        - )" + step + R"(
+      confirmStable: 10m
+---
+apiVersion: relsim/v1alpha1
+kind: Scenario
+metadata: {name: leak}
+spec:
+  system: leak
+  horizon: 1d
+  trials: 1
+  randomFailures: false
+  randomDeploys: false
+  inject:
+    - {at: "+2h", fault: capacityLoss, service: api, fraction: 50%, duration: untilRecovered}
+)";
+}
+
+TEST(People, RestartClearsExhaustion) {
+  const CompiledModel m = compile_text(exhaustion("{action: restart, duration: 3m}"));
+  World world(m);
+  const TrialResult r = world.run(sim::trial_seed(1, 0));
+  ASSERT_EQ(r.incidents.size(), 1u);
+  const IncidentRow& inc = r.incidents[0];
+  EXPECT_EQ(inc.severity, 2);  // a third of the requests fail
+  EXPECT_DOUBLE_EQ(seconds(inc.mitigated - inc.acked), 8 * 60.0);  // 5 min + 3 min
+  EXPECT_DOUBLE_EQ(seconds(inc.resolved - inc.mitigated), 600.0);
+  EXPECT_TRUE(inc.human_needed);
+  EXPECT_NEAR(inc.requests_failed, 50.0 * seconds(inc.mitigated - inc.start), 1e-6);
+}
+
+TEST(People, ScaleUpAddsCapacity) {
+  const CompiledModel m = compile_text(exhaustion("{action: scaleUp, to: 4, duration: 2m}"));
+  World world(m);
+  const TrialResult r = world.run(sim::trial_seed(1, 0));
+  ASSERT_EQ(r.incidents.size(), 1u);
+  const IncidentRow& inc = r.incidents[0];
+  EXPECT_DOUBLE_EQ(seconds(inc.mitigated - inc.acked), 7 * 60.0);  // 4 × 50 >= 150
+  EXPECT_EQ(inc.steps_tried, 1);
+  EXPECT_TRUE(inc.human_needed);
+}
+
+TEST(People, StepThatNeverWorksLeavesTheIncidentOpen) {
+  const CompiledModel m = compile_text(exhaustion("{action: restart, duration: 3m, success: 0%}"));
+  World world(m);
+  const TrialResult r = world.run(sim::trial_seed(1, 0));
+  ASSERT_EQ(r.incidents.size(), 1u);
+  const IncidentRow& inc = r.incidents[0];
+  EXPECT_EQ(inc.mitigated, kNever);
+  EXPECT_EQ(inc.resolved, kNever);
+  EXPECT_EQ(inc.steps_tried, 3);  // three passes over the one applicable step
+  EXPECT_FALSE(inc.human_needed);
+}
+
 TEST(People, DetectionCostDoesNotGrowWithTheEvaluationInterval) {
   // Burn-rate and threshold rules on a 1-second grid over 30 days would be
   // 2.6 million ticks each; evaluated only where they can change, the
