@@ -19,6 +19,15 @@ constexpr int kRunbookPasses = 3;
 /// Confirm-stable period when the service has no runbook.
 constexpr sim::Duration kDefaultConfirm = sim::Duration::minutes(15);
 
+/// True when two fluid states are the same (so are their ratios).
+bool same_state(const FluidState& a, const FluidState& b) {
+  return a.healthy == b.healthy && a.routed == b.routed && a.zone_up == b.zone_up &&
+         a.serving == b.serving && a.hit_ratio == b.hit_ratio &&
+         a.capacity_factor == b.capacity_factor && a.demand_factor == b.demand_factor &&
+         a.error_rate == b.error_rate && a.added_latency == b.added_latency &&
+         a.edge_pass == b.edge_pass && a.edge_latency == b.edge_latency;
+}
+
 std::uint64_t escalation_payload(Index incident, std::uint16_t gen, int step) {
   return (static_cast<std::uint64_t>(incident) << 32) | (static_cast<std::uint64_t>(gen) << 16) |
          static_cast<std::uint64_t>(step & 0xFFFF);
@@ -108,13 +117,16 @@ void World::Impl::track_impact() {
   // Impact is measured against the nominal system at the same demand: what
   // fails even with everything up (timeouts of a slow dependency, demand
   // beyond the designed capacity) is the system's baseline, not an incident.
-  evaluate_fluid(m_, nominal_state_, demand_now_, slope_now_, nominal_);
+  // In the nominal state itself (most of the time) nothing is impaired and
+  // the second evaluation is skipped.
+  const bool nominal = same_state(fs_, nominal_state_);
+  if (!nominal) evaluate_fluid(m_, nominal_state_, demand_now_, slope_now_, nominal_);
   scratch_.clear();
   for (Index s = 0; s < m_.services.size(); ++s) {
     const Index c = m_.services[s].component;
     const bool now_impaired =
-        (cur_.load[c] > 0.0 && nominal_.success[c] - cur_.success[c] > kImpairment) ||
-        fs_.added_latency[c] > 0.0;
+        !nominal && ((cur_.load[c] > 0.0 && nominal_.success[c] - cur_.success[c] > kImpairment) ||
+                     fs_.added_latency[c] > 0.0);
     if (now_impaired == static_cast<bool>(impaired_[s])) continue;
     impaired_[s] = now_impaired ? 1 : 0;
     if (now_impaired) {
