@@ -449,6 +449,60 @@ spec:
   EXPECT_LT(fine, 4u * 5000u);  // far below 4 trials × 2.6 million ticks
 }
 
+TEST(People, IncidentRowsKeepTheirInvariants) {
+  // Every example scenario with people, many trials: the timeline is ordered
+  // and the flags agree with it.
+  for (const char* file : {"payments/baseline.yaml", "payments/az-outage.yaml",
+                           "payments/az-outage-no-spread.yaml", "guide/zone-outage.yaml"}) {
+    const auto resolved = load_scenario(std::string(RELSIM_SOURCE_DIR) + "/scenarios/" + file);
+    const CompiledModel m = compile(resolved.system, resolved.scenario);
+    World world(m);
+    for (std::uint64_t t = 0; t < 40; ++t) {
+      const TrialResult r = world.run(sim::trial_seed(11, t));
+      std::uint64_t paged = 0;
+      for (std::size_t i = 0; i < r.incidents.size(); ++i) {
+        const IncidentRow& x = r.incidents[i];
+        SCOPED_TRACE(std::string(file) + " trial " + std::to_string(t) + " incident " +
+                     std::to_string(i));
+        EXPECT_EQ(x.id, i);
+        if (i > 0) { EXPECT_LE(r.incidents[i - 1].start, x.start); }
+        EXPECT_LT(x.start, m.horizon);
+        if (x.paged != kNever) {
+          ++paged;
+          EXPECT_NE(x.detected, kNever);
+          EXPECT_LE(x.detected, x.paged);
+        }
+        if (x.acked != kNever) {
+          EXPECT_LE(x.paged, x.acked);
+          EXPECT_NE(x.team, 0xFFFFFFFFu);
+        }
+        if (x.responding != kNever) { EXPECT_LE(x.acked, x.responding); }
+        if (x.mitigated != kNever) { EXPECT_LE(x.start, x.mitigated); }
+        if (x.resolved != kNever) {
+          EXPECT_NE(x.mitigated, kNever);
+          EXPECT_LE(x.mitigated, x.resolved);
+        }
+        if (x.human_needed) { EXPECT_NE(x.acked, kNever); }
+        if (x.steps_tried > 0) { EXPECT_NE(x.acked, kNever); }
+        if (x.escalations > 0) { EXPECT_NE(x.paged, kNever); }
+        EXPECT_GE(x.severity, 1);
+        EXPECT_LE(x.severity, 4);
+        EXPECT_GE(x.requests_failed, 0.0);
+        EXPECT_GE(x.budget_consumed, 0.0);
+      }
+      std::uint64_t pages = 0, noise = 0;
+      for (const TeamTrialResult& team : r.teams) {
+        pages += team.pages;
+        noise += team.noise_pages;
+        EXPECT_LE(team.pages_at_night, team.pages);
+        EXPECT_GT(team.shifts, 0.0);
+      }
+      EXPECT_LE(paged, pages);
+      EXPECT_LE(noise, pages);
+    }
+  }
+}
+
 TEST(People, SameSeedSameIncidents) {
   const auto resolved = load_scenario(std::string(RELSIM_SOURCE_DIR) +
                                       "/scenarios/payments/baseline.yaml");
