@@ -214,6 +214,17 @@ void World::Impl::handle(const sim::Event& e, sim::Simulation& /*s*/) {
     case EventKind::responder_ack:
       responder_acked(e.target - t_responder_);
       return;
+    case EventKind::alert_eval: {
+      // A threshold rule reads the fluid state, which has not changed since
+      // the last event; only burn-rate rules need the requests accounted to now.
+      const Index r = e.target - t_rule_;
+      if (m_.alerts[rule_rows_[r].alert].kind == AlertKind::burn_rate) {
+        // The ratios now: the same state, evaluated at now by account().
+        if (account()) std::swap(cur_, end_);
+      }
+      evaluate_rule(r);
+      return;
+    }
     case EventKind::responder_work: {
       const auto phase = static_cast<Phase>(e.payload);
       if (phase != Phase::step && phase != Phase::confirm) {
@@ -307,14 +318,12 @@ void World::Impl::handle(const sim::Event& e, sim::Simulation& /*s*/) {
     case EventKind::check:
       next_check_ = sim::Duration::max();
       break;
-    case EventKind::alert_eval:
-      evaluate_rule(e.target - t_rule_);
-      break;
     case EventKind::responder_work:
       work_done(e.target - t_responder_, static_cast<Phase>(e.payload));
       break;
     case EventKind::escalate:
     case EventKind::responder_ack:
+    case EventKind::alert_eval:
       break;  // handled above
   }
   changed();
@@ -328,12 +337,12 @@ void World::Impl::evaluate_at(sim::Duration t, FluidResult& out) {
   evaluate_fluid(m_, fs_, demand_now_, slope_now_, out);
 }
 
-void World::Impl::account() {
+bool World::Impl::account() {
   // Simpson's rule over [t0, t1] with the state as it was: the ratios at t0
   // are those `changed()` left in cur_, the others are evaluated here.
   const sim::Duration t0 = accounted_;
   const sim::Duration t1 = now();
-  if (t1 <= t0) return;
+  if (t1 <= t0) return false;
   accounted_ = t1;
   evaluate_at(t0 + sim::Duration::micros((t1 - t0).count_micros() / 2), mid_);
   evaluate_at(t1, end_);
@@ -382,6 +391,7 @@ void World::Impl::account() {
       }
     }
   }
+  return true;
 }
 
 void World::Impl::changed() {

@@ -132,8 +132,9 @@ struct World::Impl {
 
   // ------------------------------------------------------------ accounting (world.cpp)
   /// Integrates requests from the last accounted instant to now, with the
-  /// state as it was (call before every state change).
-  void account();
+  /// state as it was (call before every state change). False when there was
+  /// nothing to integrate; true when it did (and left the ratios at now in end_).
+  bool account();
   /// After a state change: autoscaling intent and the next check.
   void changed();
   void evaluate_at(sim::Duration t, FluidResult& out);
