@@ -137,8 +137,9 @@ IncidentSummary summarize_incidents(const models::CompiledModel& model,
       if (level == 0 || r.paged == kNever) continue;
       if (r.acked == kNever && r.mitigated != kNever) continue;
       // Targets of the first rule of this level.
-      const auto rule = std::find_if(model.severity.begin(), model.severity.end(),
-                                     [&](const models::SeverityRow& x) { return x.level == r.severity; });
+      const auto rule =
+          std::find_if(model.severity.begin(), model.severity.end(),
+                       [&](const models::SeverityRow& x) { return x.level == r.severity; });
       if (rule == model.severity.end()) continue;
       SevCompliance& c = comp[level];
       c.level = static_cast<int>(level);
@@ -192,10 +193,9 @@ IncidentSummary summarize_incidents(const models::CompiledModel& model,
     c.respond = wilson_interval(c.respond_met, c.paged, confidence);
     s.compliance.push_back(c);
   }
-  s.change_failure_rate = s.deploys > 0
-                              ? wilson_interval(std::min(s.failed_deploys, s.deploys), s.deploys,
-                                                confidence)
-                              : Interval{kNaN, kNaN, kNaN};
+  s.change_failure_rate =
+      s.deploys > 0 ? wilson_interval(std::min(s.failed_deploys, s.deploys), s.deploys, confidence)
+                    : Interval{kNaN, kNaN, kNaN};
   s.dora_mttr = stats(dora, confidence);
   for (std::size_t k = 0; k < nt; ++k) {
     TeamPages& tp = s.teams[k];
@@ -236,7 +236,8 @@ std::string percent(const Interval& iv) {
 
 void part(std::string& out, const char* name, const DurationStats& d) {
   char buf[96];
-  std::snprintf(buf, sizeof buf, "    %-12s n=%-7llu ", name, static_cast<unsigned long long>(d.count));
+  std::snprintf(buf, sizeof buf, "    %-12s n=%-7llu ", name,
+                static_cast<unsigned long long>(d.count));
   out += buf;
   if (d.count == 0) {
     out += "-\n";
@@ -263,14 +264,13 @@ void group(std::string& out, const IncidentGroup& g) {
 }  // namespace
 
 std::string format_incidents(const models::CompiledModel& model, const IncidentSummary& s) {
-  std::string out = "\nIncidents: " + std::to_string(s.incidents) + " in " +
-                    std::to_string(s.trials) + " trials, " +
-                    fmt("%.3g", s.incidents_per_trial.estimate) + " per trial " +
-                    fmt("[%.3g, ", s.incidents_per_trial.low) +
-                    fmt("%.3g]", s.incidents_per_trial.high) +
-                    "; MTTR parts: detect = detected − start, acknowledge = acked − paged,\n"
-                    "  mitigate = mitigated − start, resolve = resolved − start "
-                    "(mean [t interval], quantiles, p95 [order-statistic interval])\n";
+  std::string out =
+      "\nIncidents: " + std::to_string(s.incidents) + " in " + std::to_string(s.trials) +
+      " trials, " + fmt("%.3g", s.incidents_per_trial.estimate) + " per trial " +
+      fmt("[%.3g, ", s.incidents_per_trial.low) + fmt("%.3g]", s.incidents_per_trial.high) +
+      "; MTTR parts: detect = detected − start, acknowledge = acked − paged,\n"
+      "  mitigate = mitigated − start, resolve = resolved − start "
+      "(mean [t interval], quantiles, p95 [order-statistic interval])\n";
   if (s.incidents == 0) return out;
   out += "by severity\n";
   for (const auto& g : s.by_severity) group(out, g);
@@ -288,18 +288,18 @@ std::string format_incidents(const models::CompiledModel& model, const IncidentS
          std::to_string(s.failed_deploys) + " of " + std::to_string(s.deploys) +
          " deploys); MTTR (SEV-1/2, detected → resolved) ";
   if (s.dora_mttr.count > 0) {
-    out += human(s.dora_mttr.mean.estimate) + " " + range(s.dora_mttr.mean.low, s.dora_mttr.mean.high) +
-           ", median " + human(s.dora_mttr.median.estimate) + "\n";
+    out += human(s.dora_mttr.mean.estimate) + " " +
+           range(s.dora_mttr.mean.low, s.dora_mttr.mean.high) + ", median " +
+           human(s.dora_mttr.median.estimate) + "\n";
   } else {
     out += "n/a\n";
   }
   for (std::size_t k = 0; k < s.teams.size(); ++k) {
     const TeamPages& t = s.teams[k];
-    out += "team " + model.names.teams[k] + ": " +
-           fmt("%.3g", t.pages_per_shift.estimate) + " pages per shift " +
-           fmt("[%.3g, ", t.pages_per_shift.low) + fmt("%.3g]", t.pages_per_shift.high) +
-           ", at night " + percent(t.night_fraction) + ", noise " + percent(t.noise_fraction) +
-           ", " + std::to_string(t.tickets) + " tickets\n";
+    out += "team " + model.names.teams[k] + ": " + fmt("%.3g", t.pages_per_shift.estimate) +
+           " pages per shift " + fmt("[%.3g, ", t.pages_per_shift.low) +
+           fmt("%.3g]", t.pages_per_shift.high) + ", at night " + percent(t.night_fraction) +
+           ", noise " + percent(t.noise_fraction) + ", " + std::to_string(t.tickets) + " tickets\n";
   }
   return out;
 }

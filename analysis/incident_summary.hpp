@@ -39,7 +39,7 @@ struct DurationStats {
 
 /// MTTR and its parts over a group of incidents.
 struct IncidentGroup {
-  std::string label;             // `all`, `SEV-2`, `bad deploy`, ...
+  std::string label;  // `all`, `SEV-2`, `bad deploy`, ...
   std::uint64_t incidents = 0;
   std::uint64_t human_needed = 0;  // mitigated by a responder's runbook
   std::uint64_t paged = 0;
@@ -52,35 +52,35 @@ struct SevCompliance {
   /// Paged incidents of this (highest) severity that someone had to answer:
   /// acked, or still open at the horizon (noise pages excluded).
   std::uint64_t paged = 0;
-  bool ack_target = false;       // the level has an ack target
-  std::uint64_t ack_met = 0;     // acked within it (never acked: missed)
-  Interval ack;                  // Wilson
-  bool respond_target = false;   // the level has a response target
-  std::uint64_t respond_met = 0; // a responder working within it after the page
-  Interval respond;              // Wilson
+  bool ack_target = false;        // the level has an ack target
+  std::uint64_t ack_met = 0;      // acked within it (never acked: missed)
+  Interval ack;                   // Wilson
+  bool respond_target = false;    // the level has a response target
+  std::uint64_t respond_met = 0;  // a responder working within it after the page
+  Interval respond;               // Wilson
 };
 
 struct TeamPages {
   std::uint64_t pages = 0, night = 0, noise = 0, tickets = 0;
-  double shifts = 0.0;        // over all trials
-  Interval pages_per_shift;   // t over trials
-  Interval night_fraction;    // Wilson over pages
-  Interval noise_fraction;    // Wilson over pages
+  double shifts = 0.0;       // over all trials
+  Interval pages_per_shift;  // t over trials
+  Interval night_fraction;   // Wilson over pages
+  Interval noise_fraction;   // Wilson over pages
 };
 
 struct IncidentSummary {
   double confidence = 0.95;
   std::uint64_t trials = 0;
   std::uint64_t incidents = 0;
-  Interval incidents_per_trial;          // t
+  Interval incidents_per_trial;            // t
   std::vector<IncidentGroup> by_severity;  // `all` first, then SEV-1..4 and `unassessed` that occur
   std::vector<IncidentGroup> by_cause;     // causes that occur, in IncidentCause order
   std::vector<SevCompliance> compliance;   // levels of model.severity that were paged
   std::uint64_t deploys = 0;
-  std::uint64_t failed_deploys = 0;     // incidents caused by a deploy (or a badDeploy fault)
-  Interval change_failure_rate;         // Wilson: failed_deploys / deploys
-  DurationStats dora_mttr;              // detected → resolved, SEV-1 and SEV-2
-  std::vector<TeamPages> teams;         // model.teams order
+  std::uint64_t failed_deploys = 0;  // incidents caused by a deploy (or a badDeploy fault)
+  Interval change_failure_rate;      // Wilson: failed_deploys / deploys
+  DurationStats dora_mttr;           // detected → resolved, SEV-1 and SEV-2
+  std::vector<TeamPages> teams;      // model.teams order
 };
 
 /// `replica crash`, `bad deploy`, ...

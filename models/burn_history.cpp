@@ -88,9 +88,9 @@ std::optional<std::int64_t> BurnHistory::next_change(std::int64_t window, double
                                                      std::int64_t until) const {
   const Point now = pts_.back();
   // One binary search: the first recorded point after the window's start.
-  const auto first = std::upper_bound(pts_.begin() + static_cast<std::ptrdiff_t>(head_), pts_.end(),
-                                      now.t - window,
-                                      [](std::int64_t v, const Point& p) { return v < p.t; });
+  const auto first =
+      std::upper_bound(pts_.begin() + static_cast<std::ptrdiff_t>(head_), pts_.end(),
+                       now.t - window, [](std::int64_t v, const Point& p) { return v < p.t; });
   Point then{now.t - window, 0.0, 0.0};
   if (first == pts_.begin() + static_cast<std::ptrdiff_t>(head_)) {
     if (then.t >= 0) then = {then.t, first->n, first->b};  // pruned up to here: flat

@@ -59,8 +59,8 @@ void World::Impl::setup_detection() {
       burn_slo_rules_.push_back(r);
       for (Index w = alert.burn_windows.begin; w < alert.burn_windows.end; ++w) {
         const BurnWindowRow& bw = m.burn_windows[w];
-        burn_max_window_[k] =
-            std::max({burn_max_window_[k], bw.long_window.count_micros(), bw.short_window.count_micros()});
+        burn_max_window_[k] = std::max(
+            {burn_max_window_[k], bw.long_window.count_micros(), bw.short_window.count_micros()});
         if (bw.route != rule_rows_[r].route) continue;
         rule_min_threshold_[r] =
             std::min(rule_min_threshold_[r], bw.factor * (1.0 - m.slos[k].objective));
@@ -182,8 +182,7 @@ void World::Impl::predict_rule(Index r) {
     const double threshold = bw.factor * budget;
     if (bad < threshold * total && rule.hot_until < now() - bw.short_window) continue;
     for (const sim::Duration win : {bw.long_window, bw.short_window}) {
-      const auto t = h.next_change(win.count_micros(), threshold, total, bad,
-                                   until.count_micros());
+      const auto t = h.next_change(win.count_micros(), threshold, total, bad, until.count_micros());
       if (t) next = std::min(next, *t);
     }
   }

@@ -46,7 +46,8 @@ void World::Impl::setup_people() {
     const TeamRow& team = m.teams[t];
     responder_begin_[t + 1] = responder_begin_[t] + static_cast<Index>(std::max(1, team.members));
     // The first handoff at or after t = 0 anchors the rotation.
-    const int days = (static_cast<int>(team.rotation.handoff_day) - static_cast<int>(weekday) + 7) % 7;
+    const int days =
+        (static_cast<int>(team.rotation.handoff_day) - static_cast<int>(weekday) + 7) % 7;
     sim::Duration h = sim::Duration::days(days) + team.rotation.handoff_time - time_of_day;
     if (h < sim::Duration::zero()) h += sim::Duration::days(7);
     first_handoff_[t] = h;
@@ -347,7 +348,8 @@ void World::Impl::start_confirm(Index r) {
   Responder& resp = responders_[r];
   const Incident& inc = incidents_[resp.incident];
   const Index book = m_.services[m_.components[inc.row.service].row].runbook;
-  const sim::Duration confirm = book != kNoIndex ? m_.runbooks[book].confirm_stable : kDefaultConfirm;
+  const sim::Duration confirm =
+      book != kNoIndex ? m_.runbooks[book].confirm_stable : kDefaultConfirm;
   const sim::Duration end = std::max(now(), inc.row.mitigated + confirm);
   work(r, Phase::confirm, end - now());
 }
@@ -368,7 +370,8 @@ void World::Impl::next_step(Index r) {
       const Index k = rb.steps.begin + resp.step;
       const RunbookStepRow& st = m_.runbook_steps[k];
       if (st.condition.kind == StepCondition::Kind::deployed_within &&
-          !(last_deploy_[s] > -sim::Duration::max() && now() - last_deploy_[s] <= st.condition.within)) {
+          !(last_deploy_[s] > -sim::Duration::max() &&
+            now() - last_deploy_[s] <= st.condition.within)) {
         continue;
       }
       work(r, Phase::step, draw(st.duration, rng(r_step_ + k)));

@@ -204,14 +204,17 @@ TEST(People, BusyResponderTakesTheSecondIncidentWhenFree) {
   // Two services, one responder: the second bad deploy (a minute later)
   // waits until the first incident is resolved, then is acked 2 min later.
   std::string text = postmortem();
-  text = with(text, "    - {name: api, replicas: 2, zones: [a], capacityPerReplica: 1000, demand: 100}",
+  text = with(text,
+              "    - {name: api, replicas: 2, zones: [a], capacityPerReplica: 1000, demand: 100}",
               "    - {name: api, replicas: 2, zones: [a], capacityPerReplica: 1000, demand: 100}\n"
               "    - {name: web, replicas: 2, zones: [a], capacityPerReplica: 1000, demand: 100}");
   text = with(text, "      owns: [api]", "      owns: [api, web]");
-  text = with(text, "    - {name: ApiErrors,",
-              "    - {name: WebErrors, service: web, condition: {errorRate: {above: 5%}}, for: 1m}\n"
-              "    - {name: ApiErrors,");
-  text = with(text, "  runbooks:\n", "  runbooks:\n    - for: web\n      diagnose: 5m\n      steps:\n"
+  text =
+      with(text, "    - {name: ApiErrors,",
+           "    - {name: WebErrors, service: web, condition: {errorRate: {above: 5%}}, for: 1m}\n"
+           "    - {name: ApiErrors,");
+  text = with(text, "  runbooks:\n",
+              "  runbooks:\n    - for: web\n      diagnose: 5m\n      steps:\n"
               "        - {action: rollback, duration: 4m}\n      confirmStable: 13m\n");
   text += "    - {at: \"Mon 10:19\", fault: badDeploy, service: web, errorRate: 15%}\n";
   const CompiledModel m = compile_text(text);
@@ -347,7 +350,8 @@ spec:
       diagnose: 5m
       steps:
         - {action: rollback, if: deployedWithin 1h, duration: 4m}
-        - )" + step + R"(
+        - )" +
+         step + R"(
       confirmStable: 10m
 ---
 apiVersion: relsim/v1alpha1
@@ -370,7 +374,7 @@ TEST(People, RestartClearsExhaustion) {
   const TrialResult r = world.run(sim::trial_seed(1, 0));
   ASSERT_EQ(r.incidents.size(), 1u);
   const IncidentRow& inc = r.incidents[0];
-  EXPECT_EQ(inc.severity, 2);  // a third of the requests fail
+  EXPECT_EQ(inc.severity, 2);                                      // a third of the requests fail
   EXPECT_DOUBLE_EQ(seconds(inc.mitigated - inc.acked), 8 * 60.0);  // 5 min + 3 min
   EXPECT_DOUBLE_EQ(seconds(inc.resolved - inc.mitigated), 600.0);
   EXPECT_TRUE(inc.human_needed);
@@ -465,7 +469,9 @@ TEST(People, IncidentRowsKeepTheirInvariants) {
         SCOPED_TRACE(std::string(file) + " trial " + std::to_string(t) + " incident " +
                      std::to_string(i));
         EXPECT_EQ(x.id, i);
-        if (i > 0) { EXPECT_LE(r.incidents[i - 1].start, x.start); }
+        if (i > 0) {
+          EXPECT_LE(r.incidents[i - 1].start, x.start);
+        }
         EXPECT_LT(x.start, m.horizon);
         if (x.paged != kNever) {
           ++paged;
@@ -476,15 +482,25 @@ TEST(People, IncidentRowsKeepTheirInvariants) {
           EXPECT_LE(x.paged, x.acked);
           EXPECT_NE(x.team, 0xFFFFFFFFu);
         }
-        if (x.responding != kNever) { EXPECT_LE(x.acked, x.responding); }
-        if (x.mitigated != kNever) { EXPECT_LE(x.start, x.mitigated); }
+        if (x.responding != kNever) {
+          EXPECT_LE(x.acked, x.responding);
+        }
+        if (x.mitigated != kNever) {
+          EXPECT_LE(x.start, x.mitigated);
+        }
         if (x.resolved != kNever) {
           EXPECT_NE(x.mitigated, kNever);
           EXPECT_LE(x.mitigated, x.resolved);
         }
-        if (x.human_needed) { EXPECT_NE(x.acked, kNever); }
-        if (x.steps_tried > 0) { EXPECT_NE(x.acked, kNever); }
-        if (x.escalations > 0) { EXPECT_NE(x.paged, kNever); }
+        if (x.human_needed) {
+          EXPECT_NE(x.acked, kNever);
+        }
+        if (x.steps_tried > 0) {
+          EXPECT_NE(x.acked, kNever);
+        }
+        if (x.escalations > 0) {
+          EXPECT_NE(x.paged, kNever);
+        }
         EXPECT_GE(x.severity, 1);
         EXPECT_LE(x.severity, 4);
         EXPECT_GE(x.requests_failed, 0.0);
@@ -504,8 +520,8 @@ TEST(People, IncidentRowsKeepTheirInvariants) {
 }
 
 TEST(People, SameSeedSameIncidents) {
-  const auto resolved = load_scenario(std::string(RELSIM_SOURCE_DIR) +
-                                      "/scenarios/payments/baseline.yaml");
+  const auto resolved =
+      load_scenario(std::string(RELSIM_SOURCE_DIR) + "/scenarios/payments/baseline.yaml");
   const CompiledModel m = compile(resolved.system, resolved.scenario);
   World a(m), b(m);
   for (std::uint64_t t = 0; t < 5; ++t) {

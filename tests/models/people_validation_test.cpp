@@ -51,9 +51,13 @@ std::vector<TrialResult> run(const CompiledModel& m) {
   o.master_seed = m.seed;
   o.trials = static_cast<std::uint64_t>(m.trials);
   o.threads = 2;
-  return sim::run_trials<TrialResult>(o, [&m]() {
-           return [w = World(m)](std::uint64_t, std::uint64_t seed) mutable { return w.run(seed); };
-         })
+  return sim::run_trials<TrialResult>(o,
+                                      [&m]() {
+                                        return [w = World(m)](std::uint64_t,
+                                                              std::uint64_t seed) mutable {
+                                          return w.run(seed);
+                                        };
+                                      })
       .results;
 }
 
@@ -150,8 +154,8 @@ spec:
     ++n;
     if (t.incidents[0].escalations > 0) ++escalated;
   }
-  EXPECT_TRUE(agrees("P(escalate)", std::exp(-1.5),
-                     analysis::wilson_interval(escalated, n, kConfidence)));
+  EXPECT_TRUE(
+      agrees("P(escalate)", std::exp(-1.5), analysis::wilson_interval(escalated, n, kConfidence)));
 }
 
 /// K services deploying bad versions at `per_day` each, one team of
@@ -171,13 +175,14 @@ std::string queue_system(int services, double per_day, int responders, double re
     alerts += "    - {name: " + name + "-errors, service: " + name +
               ", condition: {errorRate: {above: 50%}}, for: 0s, evaluationInterval: 1s}\n";
     owns += (i ? ", " : "") + name;
-    books += "    - {for: " + name + ", diagnose: {exponential: {mean: " +
-             std::to_string(repair_minutes) +
+    books += "    - {for: " + name +
+             ", diagnose: {exponential: {mean: " + std::to_string(repair_minutes) +
              "m}}, steps: [{action: rollback, duration: 0s}], confirmStable: 0s}\n";
   }
   s += alerts;
   s += "  teams:\n    - name: oncall\n      members: " + std::to_string(responders) + "\n";
-  if (responders > 1) s += "      secondary: true\n      escalation: [{after: 1s, to: secondary}]\n";
+  if (responders > 1)
+    s += "      secondary: true\n      escalation: [{after: 1s, to: secondary}]\n";
   s += "      ack: {businessHours: 0s, offHours: 0s}\n      owns: [" + owns + "]\n";
   s += books;
   s += "---\napiVersion: relsim/v1alpha1\nkind: Scenario\nmetadata: {name: v}\nspec:\n"
@@ -258,9 +263,9 @@ TEST(PeopleValidation, PostmortemReplayReproducesTheTimeline) {
     std::printf("%s: postmortem %.0f s, model's central 90 %% [%.0f, %.0f] s\n", name, x, lo, hi);
     return lo <= x && x <= hi;
   };
-  EXPECT_TRUE(central(tta, 120.0, "TTA"));         // ack 10:21
-  EXPECT_TRUE(central(ttm, 14 * 60.0, "TTM"));     // rollback complete 10:32
-  EXPECT_TRUE(central(ttr, 27 * 60.0, "TTR"));     // confirmed stable 10:45
+  EXPECT_TRUE(central(tta, 120.0, "TTA"));      // ack 10:21
+  EXPECT_TRUE(central(ttm, 14 * 60.0, "TTM"));  // rollback complete 10:32
+  EXPECT_TRUE(central(ttr, 27 * 60.0, "TTR"));  // confirmed stable 10:45
   // The ack distribution is lognormal with median 2 min and p90 5 min.
   const double sigma = std::log(2.5) / 1.2815515655446004;
   EXPECT_TRUE(agrees("postmortem mean TTA (s)", 120.0 * std::exp(sigma * sigma / 2.0),
