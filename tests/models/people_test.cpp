@@ -302,6 +302,23 @@ TEST(People, AutomationAloneRecordsAnIncidentWithoutHumans) {
   EXPECT_EQ(r.teams[0].pages, 0u);
 }
 
+TEST(People, AckTimeDependsOnBusinessHours) {
+  // Business hours 09:00-18:00 on weekdays: the same bad deploy at 10:18
+  // gets the business-hours ack (2 min), at 03:18 the off-hours one (10 min),
+  // and that page counts as at night.
+  std::string text = with(postmortem(), "ack: {businessHours: 2m, offHours: 2m}",
+                          "ack: {businessHours: 2m, offHours: 10m}");
+  for (const bool night : {false, true}) {
+    const std::string t = night ? with(text, "Mon 10:18", "Mon 03:18") : text;
+    const CompiledModel m = compile_text(t);
+    World world(m);
+    const TrialResult r = world.run(sim::trial_seed(1, 0));
+    ASSERT_EQ(r.incidents.size(), 1u);
+    EXPECT_DOUBLE_EQ(seconds(r.incidents[0].acked - r.incidents[0].paged), night ? 600.0 : 120.0);
+    EXPECT_EQ(r.teams[0].pages_at_night, night ? 1u : 0u);
+  }
+}
+
 TEST(People, EscalationPolicyLoops) {
   // Nobody acks for 2 h; one step (secondary after 15 min) looping twice
   // more: steps at 15, 45 and 75 min (a pass is 15 + 15 min).
