@@ -83,8 +83,9 @@ struct Responder {
   Index incident = kNoIndex;
   bool acking = false;  // drawing an ack for `incident`; else working on it when set
   Phase phase = Phase::watch;
-  Index step = 0;  // next runbook step (offset in the runbook)
-  int pass = 0;    // passes over the runbook's steps
+  Index step = 0;         // next runbook step (offset in the runbook)
+  int pass = 0;           // passes over the runbook's steps
+  bool diagnosed = false;  // the runbook's diagnosis is done for `incident`
 };
 
 /// Per-trial state of an incident beyond its row.

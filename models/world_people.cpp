@@ -170,7 +170,11 @@ void World::Impl::track_impact() {
       inc.row.human_needed = false;
       if (inc.responder != kNoIndex && responders_[inc.responder].phase == Phase::confirm) {
         sim_.cancel(t_responder_ + inc.responder);
-        next_step(inc.responder);
+        if (responders_[inc.responder].diagnosed) {
+          next_step(inc.responder);
+        } else {
+          work(inc.responder, Phase::respond, sim::Duration::zero());  // diagnose from the start
+        }
       }
     }
   }
@@ -302,6 +306,9 @@ void World::Impl::responder_acked(Index r) {
   inc.row.team = resp.team;
   inc.responder = r;
   resp.acking = false;
+  resp.step = 0;
+  resp.pass = 0;
+  resp.diagnosed = false;
   inc.page_active = false;
   if (const auto it = std::find(waiting_.begin(), waiting_.end(), i); it != waiting_.end()) {
     waiting_.erase(it);
@@ -405,6 +412,7 @@ void World::Impl::work_done(Index r, Phase phase) {
     case Phase::diagnose:
       resp.step = 0;
       resp.pass = 0;
+      resp.diagnosed = true;
       next_step(r);
       return;
     case Phase::step: {

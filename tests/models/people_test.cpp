@@ -319,6 +319,27 @@ TEST(People, AckTimeDependsOnBusinessHours) {
   }
 }
 
+TEST(People, ImpactBackDuringConfirmReopensTheIncident) {
+  // The first bad change ends by itself at 10:21, as the ack comes; the
+  // responder confirms from 10:22. A second one at 10:25 brings the impact
+  // back: the same incident goes on, the responder diagnoses (5 min), tries
+  // the restart (1 min) and rolls back (4 min): mitigated 10:35, resolved
+  // 13 min later.
+  std::string text = with(postmortem(), "errorRate: 15%}", "errorRate: 15%, duration: 3m}");
+  text += "    - {at: \"Mon 10:25\", fault: badDeploy, service: api, errorRate: 15%}\n";
+  const CompiledModel m = compile_text(text);
+  World world(m);
+  const TrialResult r = world.run(sim::trial_seed(1, 0));
+  ASSERT_EQ(r.incidents.size(), 1u);
+  const IncidentRow& inc = r.incidents[0];
+  const double ten = 10 * 3600.0;
+  EXPECT_DOUBLE_EQ(seconds(inc.acked), ten + 21 * 60.0);
+  EXPECT_DOUBLE_EQ(seconds(inc.mitigated), ten + 35 * 60.0);
+  EXPECT_DOUBLE_EQ(seconds(inc.resolved), ten + 48 * 60.0);
+  EXPECT_EQ(inc.steps_tried, 2);
+  EXPECT_TRUE(inc.human_needed);
+}
+
 TEST(People, EscalationPolicyLoops) {
   // Nobody acks for 2 h; one step (secondary after 15 min) looping twice
   // more: steps at 15, 45 and 75 min (a pass is 15 + 15 min).
