@@ -226,7 +226,14 @@ std::string human(double seconds) {
   return fmt("%.2f h", seconds / 3600.0);
 }
 
-std::string range(double low, double high) { return "[" + human(low) + ", " + human(high) + "]"; }
+std::string range(double low, double high) {
+  std::string out(1, '[');  // appended piece by piece (GCC 12 misreads "[" + string: -Wrestrict)
+  out += human(low);
+  out += ", ";
+  out += human(high);
+  out += ']';
+  return out;
+}
 
 std::string percent(const Interval& iv) {
   if (std::isnan(iv.estimate)) return "n/a";
