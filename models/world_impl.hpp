@@ -227,12 +227,13 @@ struct World::Impl {
 
   // Targets: [slots | ghosts | zones | datastore clocks | datastore states |
   //           cache clocks | cache states | deploys | rollbacks | autoscalers |
-  //           faults | check | window].
+  //           faults | check | window | alert rules | people | responders].
   Index t_ghost_ = 0, t_zone_ = 0, t_ds_clock_ = 0, t_ds_state_ = 0, t_cache_clock_ = 0,
         t_cache_state_ = 0, t_deploy_ = 0, t_rollback_ = 0, t_autoscale_ = 0, t_fault_ = 0,
         t_check_ = 0, t_window_ = 0, t_count_ = 0;
   // Random streams: [failure_streams | restart_streams | deploys | datastore failover |
-  //                  cache failover | faults].
+  //                  cache failover | faults | team acks | team responds |
+  //                  runbook diagnoses | runbook steps].
   std::size_t r_restart_ = 0, r_deploy_ = 0, r_ds_ = 0, r_cache_ = 0, r_fault_ = 0;
   std::vector<sim::Rng> rngs_;
 
