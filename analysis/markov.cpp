@@ -303,16 +303,22 @@ std::vector<std::string> notes_of(const CompiledModel& m, const MarkovOptions& o
   } else {
     for (const auto& d : m.deploys) {
       if (d.rate > 0.0 && d.change_failure_rate > 0.0 && !d.bad_deploy.detects_itself) {
-        notes.push_back(m.names.components[m.services[d.service].component] +
+        const Index c = m.services[d.service].component;
+        const bool answered = m.services[d.service].runbook != models::kNoIndex;
+        notes.push_back(m.names.components[c] +
                         ": bad deploys do not roll back by themselves (detectsItself: false); "
-                        "without responders a bad version lasts until the next good deploy");
+                        "here a bad version lasts until the next good deploy" +
+                        (answered ? std::string(", while `relsim run` has a responder's runbook "
+                                                "roll it back: this figure is pessimistic")
+                                  : std::string()));
       }
     }
   }
   if (!m.runbooks.empty() || !m.alerts.empty()) {
     notes.push_back(
-        "responders are not modelled (alerts, pages, runbooks): the figures are what automatic "
-        "recovery alone achieves");
+        "detection and responders are not modelled (alert rules on an evaluation grid, pages, "
+        "acks, escalation and runbooks are not Markovian): the figures are what automatic "
+        "recovery alone achieves; `relsim run` models them and reports incidents and MTTR");
   }
   if (points > 1) {
     notes.push_back("demand follows a daily profile: averaged over " + std::to_string(points) +

@@ -22,6 +22,7 @@
 #include <string>
 #include <vector>
 
+#include "analysis/incident_summary.hpp"
 #include "analysis/run_summary.hpp"
 #include "cli/commands.hpp"
 #include "cli/output_file.hpp"
@@ -401,7 +402,11 @@ void run(RunOptions o) {
                    sim::detail::resolve_threads(ro.threads, results.results.size()),
                    wall,
                    analysis::summarize(model, results.results, o.confidence)};
-  const std::string out = o.format == "json" ? json(report, o.scenario) : text(report, o.scenario);
+  std::string out = o.format == "json" ? json(report, o.scenario) : text(report, o.scenario);
+  if (o.format != "json") {
+    out += analysis::format_incidents(
+        model, analysis::summarize_incidents(model, results.results, o.confidence));
+  }
   if (o.output.empty()) {
     std::cout << out << std::flush;
   } else {

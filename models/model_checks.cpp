@@ -2,6 +2,7 @@
 #include "models/model_checks.hpp"
 
 #include <algorithm>
+#include <cstdio>
 #include <string>
 
 namespace relsim::models {
@@ -89,6 +90,53 @@ void check_owners(const System& system, std::vector<Diagnostic>& out) {
   }
 }
 
+std::string number_text(double v) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%.6g", v);
+  return buf;
+}
+
+/// Alerts that could never do what they say: a page nobody receives, a
+/// burn-rate window whose threshold no error ratio can reach.
+void check_alerts(const System& system, std::vector<Diagnostic>& out) {
+  auto owner_of = [&](const std::string& service) -> const Team* {
+    for (const auto& team : system.teams) {
+      for (const auto& s : team.owns) {
+        if (s.name == service) return &team;
+      }
+    }
+    return nullptr;
+  };
+  for (const auto& alert : system.alerts) {
+    std::string service = alert.service.name;
+    const Slo* slo = nullptr;
+    bool pages = alert.kind == AlertKind::threshold && alert.route == AlertRoute::page;
+    if (alert.kind == AlertKind::burn_rate) {
+      slo = system.find_slo(alert.slo.name);
+      if (slo) service = slo->service.name;
+      const auto windows =
+          alert.burn_windows.empty() ? sre_workbook_burn_windows() : alert.burn_windows;
+      for (const auto& w : windows) {
+        if (w.severity == AlertRoute::page) pages = true;
+        if (slo && w.factor * (1.0 - slo->objective) > 1.0) {
+          out.push_back({w.location.known() ? w.location : alert.location,
+                         "burn-rate window of alert '" + alert.name + "' can never fire: factor " +
+                             number_text(w.factor) + " × the error budget of SLO '" +
+                             slo->name + "' (" + number_text((1.0 - slo->objective) * 100.0) +
+                             " %) needs an error ratio above 100 %"});
+        }
+      }
+    }
+    if (pages && alert.team.empty() && !service.empty() && !system.teams.empty() &&
+        owner_of(service) == nullptr) {
+      out.push_back({alert.location, "alert '" + alert.name + "' pages, but no team owns service '" +
+                                         service + "' and the alert names no team: nobody would "
+                                         "be paged (add '" + service +
+                                         "' to a team's owns, or give the alert a team)"});
+    }
+  }
+}
+
 }  // namespace
 
 std::vector<Diagnostic> system_problems(const System& system, const Topology& topology) {
@@ -97,6 +145,7 @@ std::vector<Diagnostic> system_problems(const System& system, const Topology& to
   check_dependencies(system, out);
   check_runbooks(system, out);
   check_owners(system, out);
+  check_alerts(system, out);
   if (out.size() > kMaxErrors) out.resize(kMaxErrors);
   return out;
 }

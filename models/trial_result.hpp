@@ -71,6 +71,9 @@ struct IncidentRow {
   double requests_failed = 0.0;      // failed requests of the service between start and mitigated
   double budget_consumed = 0.0;      // of the service's first SLO's window budget (fraction)
   bool human_needed = false;         // false: automation alone recovered
+  /// A responder started working on it (ack + the team's respond delay):
+  /// the "response" of the SEV targets. Added for SEV response compliance.
+  sim::Duration responding = kNever;
 };
 
 /// Per team: what its on-call saw in the trial.
@@ -88,6 +91,9 @@ struct TrialResult {
   std::vector<TeamTrialResult> teams;        // model.teams order
   std::vector<IncidentRow> incidents;        // by start
   std::uint64_t events = 0;                  // events the kernel handled
+  /// Deployments in the trial (random deploys, good or bad, and injected
+  /// badDeploy faults): the denominator of DORA's change failure rate.
+  std::uint64_t deploys = 0;
 };
 
 }  // namespace relsim::models

@@ -38,6 +38,11 @@ World::Impl::Impl(const CompiledModel& m) : m_(m), horizon_(m.horizon) {
   t_fault_ = take(m.faults.size());
   t_check_ = take(1);
   t_window_ = take(1);
+  setup_detection();
+  setup_people();
+  t_rule_ = take(rule_rows_.size());
+  t_people_ = take(1);
+  t_responder_ = take(responder_begin_.back());
   t_count_ = next;
 
   r_restart_ = m.failure_streams.size();
@@ -45,7 +50,11 @@ World::Impl::Impl(const CompiledModel& m) : m_(m), horizon_(m.horizon) {
   r_ds_ = r_deploy_ + m.deploys.size();
   r_cache_ = r_ds_ + m.datastores.size();
   r_fault_ = r_cache_ + m.caches.size();
-  rngs_.resize(r_fault_ + m.faults.size(), sim::Rng(0, 0));
+  r_ack_ = r_fault_ + m.faults.size();
+  r_respond_ = r_ack_ + m.teams.size();
+  r_diagnose_ = r_respond_ + m.teams.size();
+  r_step_ = r_diagnose_ + m.runbooks.size();
+  rngs_.resize(r_step_ + m.runbook_steps.size(), sim::Rng(0, 0));
 
   const std::size_t nz = m.zone_count();
   service_zone_placement_.assign(m.services.size() * nz, kNoIndex);
@@ -86,6 +95,16 @@ void World::Impl::reset(std::uint64_t trial_seed) {
   for (std::size_t i = 0; i < m.faults.size(); ++i) {
     rngs_[r_fault_ + i] = sim_.stream(m.faults[i].stream);
   }
+  for (std::size_t i = 0; i < m.teams.size(); ++i) {
+    rngs_[r_ack_ + i] = sim_.stream(m.teams[i].ack_stream);
+    rngs_[r_respond_ + i] = sim_.stream(m.teams[i].respond_stream);
+  }
+  for (std::size_t i = 0; i < m.runbooks.size(); ++i) {
+    rngs_[r_diagnose_ + i] = sim_.stream(m.runbooks[i].diagnose_stream);
+  }
+  for (std::size_t i = 0; i < m.runbook_steps.size(); ++i) {
+    rngs_[r_step_ + i] = sim_.stream(m.runbook_steps[i].stream);
+  }
 
   fs_ = make_fluid_state(m);
   std::fill(fs_.healthy.begin(), fs_.healthy.end(), 0);
@@ -121,6 +140,8 @@ void World::Impl::reset(std::uint64_t trial_seed) {
   slope_now_.assign(m.services.size(), 0.0);
   ledger_.reset(m, horizon_);
   services_.assign(m.services.size(), ServiceTrialResult{});
+  reset_detection();
+  reset_people();
 }
 
 TrialResult World::Impl::run(std::uint64_t trial_seed) {
@@ -132,16 +153,95 @@ TrialResult World::Impl::run(std::uint64_t trial_seed) {
   TrialResult r;
   ledger_.finish(m_, r.slos);
   r.services = services_;
+  finish_people(r);
   r.events = sim_.events_processed();
   return r;
 }
 
+Cause World::Impl::cause_of(const sim::Event& e) const {
+  Cause c;
+  switch (static_cast<EventKind>(e.kind())) {
+    case EventKind::replica_crash: {
+      const Slot& slot = slots_[e.target];
+      c = {IncidentCause::replica_crash, static_cast<Index>(e.payload),
+           m_.services[slot.service].component,
+           slot.placement == kNoIndex ? kNoIndex : m_.placements[slot.placement].zone};
+      break;
+    }
+    case EventKind::zone_outage:
+      c = {IncidentCause::zone_outage, static_cast<Index>(e.payload), kNoIndex, e.target - t_zone_};
+      break;
+    case EventKind::datastore_failure: {
+      const Index d = e.target - t_ds_clock_;
+      c = {IncidentCause::datastore_failure, static_cast<Index>(e.payload),
+           m_.datastores[d].component, ds_primary_[d]};
+      break;
+    }
+    case EventKind::cache_failure: {
+      const Index k = e.target - t_cache_clock_;
+      c = {IncidentCause::cache_failure, static_cast<Index>(e.payload), m_.caches[k].component,
+           cache_zone_[k]};
+      break;
+    }
+    case EventKind::deploy: {
+      const Index d = e.target - t_deploy_;
+      c = {IncidentCause::bad_deploy, d, m_.services[m_.deploys[d].service].component, kNoIndex};
+      break;
+    }
+    case EventKind::fault_start:
+    case EventKind::fault_repeat: {
+      const Index f = e.target - t_fault_;
+      c = {IncidentCause::injected_fault, f, m_.faults[f].component, m_.faults[f].zone};
+      break;
+    }
+    default:
+      break;  // recovery, a check, autoscaling, a runbook step: overload if anything
+  }
+  return c;
+}
+
 void World::Impl::handle(const sim::Event& e, sim::Simulation& /*s*/) {
   const auto kind = static_cast<EventKind>(e.kind());
+  // People events that change nothing in the fluid skip the accounting.
+  switch (kind) {
+    case EventKind::escalate: {
+      const Index i = static_cast<Index>(e.payload >> 32);
+      const auto gen = static_cast<std::uint16_t>((e.payload >> 16) & 0xFFFF);
+      const Incident& inc = incidents_[i];
+      if (inc.page_active && inc.page_gen == gen) escalate(i, static_cast<int>(e.payload & 0xFFFF));
+      return;
+    }
+    case EventKind::responder_ack:
+      responder_acked(e.target - t_responder_);
+      return;
+    case EventKind::alert_eval: {
+      // A threshold rule reads the fluid state, which has not changed since
+      // the last event; only burn-rate rules need the requests accounted to now.
+      const Index r = e.target - t_rule_;
+      if (m_.alerts[rule_rows_[r].alert].kind == AlertKind::burn_rate) {
+        // The ratios now: the same state, evaluated at now by account().
+        if (account()) std::swap(cur_, end_);
+      }
+      evaluate_rule(r);
+      return;
+    }
+    case EventKind::responder_work: {
+      const auto phase = static_cast<Phase>(e.payload);
+      if (phase != Phase::step && phase != Phase::confirm) {
+        work_done(e.target - t_responder_, phase);
+        return;
+      }
+      break;
+    }
+    default:
+      break;
+  }
   if (kind == EventKind::lb_forget) {
     Slot& slot = slots_[e.target - t_ghost_];
     if (slot.ghost != e.payload) return;  // back in that zone meanwhile
   }
+  cause_ = cause_of(e);
+  event_incident_ = kNoIndex;
   account();
   switch (kind) {
     case EventKind::replica_crash:
@@ -218,6 +318,13 @@ void World::Impl::handle(const sim::Event& e, sim::Simulation& /*s*/) {
     case EventKind::check:
       next_check_ = sim::Duration::max();
       break;
+    case EventKind::responder_work:
+      work_done(e.target - t_responder_, static_cast<Phase>(e.payload));
+      break;
+    case EventKind::escalate:
+    case EventKind::responder_ack:
+    case EventKind::alert_eval:
+      break;  // handled above
   }
   changed();
 }
@@ -230,12 +337,12 @@ void World::Impl::evaluate_at(sim::Duration t, FluidResult& out) {
   evaluate_fluid(m_, fs_, demand_now_, slope_now_, out);
 }
 
-void World::Impl::account() {
+bool World::Impl::account() {
   // Simpson's rule over [t0, t1] with the state as it was: the ratios at t0
   // are those `changed()` left in cur_, the others are evaluated here.
   const sim::Duration t0 = accounted_;
   const sim::Duration t1 = now();
-  if (t1 <= t0) return;
+  if (t1 <= t0) return false;
   accounted_ = t1;
   evaluate_at(t0 + sim::Duration::micros((t1 - t0).count_micros() / 2), mid_);
   evaluate_at(t1, end_);
@@ -243,8 +350,16 @@ void World::Impl::account() {
   auto simpson = [&](auto&& f) { return w * (f(cur_) + 4.0 * f(mid_) + f(end_)); };
   for (std::size_t s = 0; s < m_.services.size(); ++s) {
     const Index c = m_.services[s].component;
-    services_[s].total += simpson([c](const FluidResult& r) { return r.load[c]; });
-    services_[s].good += simpson([c](const FluidResult& r) { return r.load[c] * r.success[c]; });
+    const double total = simpson([c](const FluidResult& r) { return r.load[c]; });
+    const double good = simpson([c](const FluidResult& r) { return r.load[c] * r.success[c]; });
+    services_[s].total += total;
+    services_[s].good += good;
+    interval_bad_[s] = std::max(0.0, total - good);
+  }
+  for (const Index i : open_) {
+    Incident& inc = incidents_[i];
+    if (inc.row.mitigated != kNever || inc.impaired == 0) continue;
+    inc.row.requests_failed += interval_bad_[m_.components[inc.row.service].row];
   }
   for (Index k = 0; k < m_.slos.size(); ++k) {
     const SloRow& slo = m_.slos[k];
@@ -260,11 +375,28 @@ void World::Impl::account() {
       good = simpson([c](const FluidResult& r) { return r.load[c] * r.success[c]; });
     }
     ledger_.add(k, t0, t1, total, good);
+    const double bad = std::max(0.0, total - std::min(good, total));
+    if (burn_max_window_[k] > 0) {
+      for (Index j = burn_slo_rules_begin_[k]; j < burn_slo_rules_begin_[k + 1]; ++j) {
+        const Index r = burn_slo_rules_[j];
+        if (total > 0.0 && bad >= rule_min_threshold_[r] * total) rules_[r].hot_until = t1;
+      }
+      burn_[k].add(t0.count_micros(), t1.count_micros(), total, bad);
+      burn_[k].prune(t1.count_micros() - burn_max_window_[k]);
+    }
+    if (bad > 0.0 && t0 >= ledger_.window_start(k)) {
+      for (const Index i : open_) {
+        Incident& inc = incidents_[i];
+        if (inc.slo == k && inc.row.mitigated == kNever && inc.impaired > 0) inc.slo_bad += bad;
+      }
+    }
   }
+  return true;
 }
 
 void World::Impl::changed() {
   evaluate_at(now(), cur_);
+  track_impact();
   for (Index s = 0; s < m_.services.size(); ++s) {
     const ServiceRow& svc = m_.services[s];
     if (!svc.autoscale || autoscale_pending_[s]) continue;
@@ -274,6 +406,8 @@ void World::Impl::changed() {
     }
   }
   schedule_check();
+  // After the check is scheduled: detection predicts no further than it.
+  detection_changed();
 }
 
 void World::Impl::schedule_check() {
@@ -319,10 +453,11 @@ void World::Impl::schedule_check() {
     }
   }
   if (next > horizon_) next = sim::Duration::max();
-  if (next == next_check_) return;
-  sim_.cancel(t_check_);
-  next_check_ = next;
-  if (next != sim::Duration::max()) at(next, EventKind::check, t_check_);
+  if (next != next_check_) {
+    sim_.cancel(t_check_);
+    next_check_ = next;
+    if (next != sim::Duration::max()) at(next, EventKind::check, t_check_);
+  }
 }
 
 }  // namespace relsim::models

@@ -2,7 +2,9 @@
 // ("Dynamics") on the simulation kernel. Failure processes, deployments,
 // injected faults and automatic recovery change the state; between events the
 // fluid view (models/fluid.hpp) gives the ratios, and the SLO ledger
-// integrates good and total requests.
+// integrates good and total requests. Alert rules, on-call responders and
+// their runbooks (docs/model.md, "Detection", "People", "Runbooks") detect,
+// page and act on the same state, and every incident is recorded.
 //
 // Ownership: a World borrows its model (which must outlive it) and owns all
 // per-trial state; `run` resets it, so one World per worker thread runs many

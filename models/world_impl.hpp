@@ -6,6 +6,7 @@
 #include <optional>
 #include <vector>
 
+#include "models/burn_history.hpp"
 #include "models/compiled_model.hpp"
 #include "models/demand.hpp"
 #include "models/fluid.hpp"
@@ -36,6 +37,73 @@ enum class EventKind : std::uint16_t {
   fault_end,         // target: fault
   window_start,      // target: the window target; an SLO window begins
   check,             // target: the check target; a knot, a crossing or an overload step
+  // Detection and people (world_detection.cpp, world_people.cpp).
+  alert_eval,        // target: alert rule; an evaluation tick where the rule may change
+  escalate,          // target: the people target; payload: incident, page generation, step
+  responder_ack,     // target: responder; the responder acknowledges their page
+  responder_work,    // target: responder; payload: the work phase that ends now
+};
+
+/// What the event being handled is, for the incidents it may open.
+struct Cause {
+  IncidentCause kind = IncidentCause::overload;
+  Index index = kNoIndex;      // failure, deploy or fault row
+  Index component = kNoIndex;  // the component it hit first, if one
+  Index zone = kNoIndex;       // the zone it hit, if one
+  bool runbook = false;        // a responder's runbook step
+};
+
+/// One alert rule: an alert, or for burn-rate alerts one per route of its
+/// windows (page windows and ticket windows fire separately).
+struct RuleRow {
+  Index alert = 0;
+  AlertRoute route = AlertRoute::page;
+};
+
+enum class RuleState : std::uint8_t { inactive, pending, firing };
+
+struct Rule {
+  RuleState state = RuleState::inactive;
+  sim::Duration active_at;                   // the tick it became pending
+  sim::Duration last_eval = -sim::Duration::max();
+  sim::Duration scheduled = sim::Duration::max();
+  bool seen = false;                         // threshold: the condition at the last change
+  double pred_total = -1.0, pred_bad = -1.0;  // burn: the rates the prediction assumed
+  sim::Duration pred_until;                   // burn: how far the prediction looked
+  sim::Duration hot_until = sim::Duration::days(-365000);  // burn: end of the last interval at or above its lowest threshold
+  Index incident = kNoIndex;                 // the incident its firing joined
+  bool paged = false;                        // its firing paged `incident`
+};
+
+/// Work phases of a responder, carried as the responder_work payload.
+enum class Phase : std::uint8_t { respond, diagnose, step, decide, confirm, watch };
+
+struct Responder {
+  Index team = 0;
+  Index incident = kNoIndex;
+  bool acking = false;  // drawing an ack for `incident`; else working on it when set
+  Phase phase = Phase::watch;
+  Index step = 0;         // next runbook step (offset in the runbook)
+  int pass = 0;           // passes over the runbook's steps
+  bool diagnosed = false;  // the runbook's diagnosis is done for `incident`
+};
+
+/// Per-trial state of an incident beyond its row.
+struct Incident {
+  IncidentRow row;
+  int impaired = 0;        // its services impaired now
+  int firing = 0;          // alert rules firing on it
+  bool page_active = false;  // paged, neither acked nor cancelled
+  bool closed = false;       // resolved; nothing joins it any more
+  Index page_team = kNoIndex;
+  sim::Duration page_time;
+  std::uint16_t page_gen = 0;
+  std::vector<Index> notified;  // responders paged for the active page
+  Index responder = kNoIndex;   // who works on it
+  Index slo = kNoIndex;         // its service's first SLO (budget)
+  double slo_bad = 0.0;         // bad requests of that SLO in its window while open
+  Index drained = kNoIndex;     // a zone its runbook drained
+  Index zone = kNoIndex;        // the zone of its cause, if one
 };
 
 /// Sub-stepping while some component drops load under changing demand
@@ -61,11 +129,13 @@ struct World::Impl {
   TrialResult run(std::uint64_t trial_seed);
   void reset(std::uint64_t trial_seed);
   void handle(const sim::Event& e, sim::Simulation& s);
+  Cause cause_of(const sim::Event& e) const;
 
   // ------------------------------------------------------------ accounting (world.cpp)
   /// Integrates requests from the last accounted instant to now, with the
-  /// state as it was (call before every state change).
-  void account();
+  /// state as it was (call before every state change). False when there was
+  /// nothing to integrate; true when it did (and left the ratios at now in end_).
+  bool account();
   /// After a state change: autoscaling intent and the next check.
   void changed();
   void evaluate_at(sim::Duration t, FluidResult& out);
@@ -99,6 +169,44 @@ struct World::Impl {
   void apply_fault_effects();
   void set_error_state(Index component);
 
+  // ------------------------------------------------------------ detection (world_detection.cpp)
+  void setup_detection();
+  void reset_detection();
+  /// After a state change: threshold conditions and burn-rate predictions.
+  void detection_changed();
+  void evaluate_rule(Index rule);
+  bool rule_condition(Index rule);
+  void schedule_rule(Index rule, sim::Duration t);
+  void predict_rule(Index rule);
+  sim::Duration tick_at_or_after(Index alert, sim::Duration t) const;
+  void rule_fired(Index rule);
+  void rule_resolved(Index rule);
+  bool condition_holds(const ConditionRow& cond, Index component) const;
+
+  // ------------------------------------------------------------ people (world_people.cpp)
+  void setup_people();
+  void reset_people();
+  /// After a state change: opens, joins, mitigates and re-assesses incidents.
+  void track_impact();
+  Index open_incident(Index service_row);
+  Index incident_for(Index component);
+  void page(Index incident, Index team);
+  void cancel_page(Index incident);
+  void notify(Index incident, Index responder);
+  void start_ack(Index responder, Index incident);
+  void responder_acked(Index responder);
+  void release(Index responder);
+  void work(Index responder, Phase phase, sim::Duration after);
+  void work_done(Index responder, Phase phase);
+  void next_step(Index responder);
+  void apply_step(Index incident, const RunbookStepRow& step);
+  void start_confirm(Index responder);
+  void maybe_close(Index incident);
+  void escalate(Index incident, int step);
+  Index on_call(Index team, bool secondary, sim::Duration t) const;
+  int assess_severity(Index component) const;
+  void finish_people(TrialResult& r);
+
   // ------------------------------------------------------------ helpers
   sim::Duration now() const { return sim_.now().since_start(); }
   sim::Rng& rng(std::size_t index) { return rngs_[index]; }
@@ -119,12 +227,13 @@ struct World::Impl {
 
   // Targets: [slots | ghosts | zones | datastore clocks | datastore states |
   //           cache clocks | cache states | deploys | rollbacks | autoscalers |
-  //           faults | check | window].
+  //           faults | check | window | alert rules | people | responders].
   Index t_ghost_ = 0, t_zone_ = 0, t_ds_clock_ = 0, t_ds_state_ = 0, t_cache_clock_ = 0,
         t_cache_state_ = 0, t_deploy_ = 0, t_rollback_ = 0, t_autoscale_ = 0, t_fault_ = 0,
         t_check_ = 0, t_window_ = 0, t_count_ = 0;
   // Random streams: [failure_streams | restart_streams | deploys | datastore failover |
-  //                  cache failover | faults].
+  //                  cache failover | faults | team acks | team responds |
+  //                  runbook diagnoses | runbook steps].
   std::size_t r_restart_ = 0, r_deploy_ = 0, r_ds_ = 0, r_cache_ = 0, r_fault_ = 0;
   std::vector<sim::Rng> rngs_;
 
@@ -158,6 +267,39 @@ struct World::Impl {
   SloLedger ledger_;
   std::vector<ServiceTrialResult> services_;
   std::vector<Index> scratch_;  // pod-kill and drain candidates
+
+  // Detection.
+  Index t_rule_ = 0, t_people_ = 0, t_responder_ = 0;
+  std::size_t r_ack_ = 0, r_respond_ = 0, r_diagnose_ = 0, r_step_ = 0;
+  std::vector<RuleRow> rule_rows_;
+  std::vector<Rule> rules_;
+  std::vector<Index> burn_slo_rules_begin_;  // CSR per SLO over burn_slo_rules_
+  std::vector<Index> burn_slo_rules_;
+  std::vector<std::int64_t> burn_max_window_;  // per SLO: longest window of its burn alerts (0: none)
+  std::vector<double> rule_min_threshold_;         // per burn rule: lowest factor × budget of its windows
+  std::vector<sim::Duration> rule_max_window_;     // per burn rule: its longest window
+  std::vector<BurnHistory> burn_;              // per SLO
+  std::vector<double> slo_fraction_;           // per SLO: its bad fraction now (cache)
+  std::vector<sim::Duration> slo_fraction_at_;  // when slo_fraction_ was computed
+  std::vector<double> interval_bad_;  // per service row: failed requests of the last accounted interval
+
+  // People and incidents.
+  Cause cause_;
+  FluidState nominal_state_;  // everything up, nothing injected: the baseline of impact
+  FluidResult nominal_;       // its ratios at the current demand
+  Index event_incident_ = kNoIndex;  // the incident opened by the event being handled
+  std::vector<Index> responder_begin_;  // per team, size teams + 1
+  std::vector<sim::Duration> first_handoff_;  // per team
+  std::vector<Responder> responders_;
+  std::vector<Incident> incidents_;
+  std::vector<Index> open_;      // incidents not closed
+  std::vector<Index> waiting_;   // incidents with an active page, in page order
+  std::vector<std::uint8_t> impaired_;  // per service row
+  std::vector<Index> svc_incident_;     // per service row: its latest incident
+  std::vector<Index> first_slo_;        // per service row
+  std::vector<sim::Duration> last_deploy_;  // per service row
+  std::vector<TeamTrialResult> teams_;
+  std::uint64_t deploys_ = 0;
 };
 
 }  // namespace relsim::models

@@ -339,6 +339,8 @@ void World::Impl::deploy_arrival(Index d) {
   const Index c = m_.services[row.service].component;
   const Index rollback_target = t_rollback_ + row.service;
   sim_.cancel(rollback_target);
+  ++deploys_;
+  last_deploy_[row.service] = now();
   if (r.bernoulli(row.change_failure_rate)) {
     deploy_error_[c] = row.bad_deploy.error_rate;
     deploy_latency_[c] = row.bad_deploy.added_latency.to_seconds();
@@ -432,7 +434,13 @@ void World::Impl::fault_start(Index f) {
     case FaultKind::dependency_errors:
     case FaultKind::capacity_loss:
     case FaultKind::load_spike:
+      apply_fault_effects();
+      break;
     case FaultKind::bad_deploy:
+      ++deploys_;
+      if (m_.components[row.component].kind == ComponentKind::service) {
+        last_deploy_[m_.components[row.component].row] = now();
+      }
       apply_fault_effects();
       break;
   }

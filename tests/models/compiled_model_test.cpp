@@ -158,7 +158,7 @@ TEST(CompiledModel, PaymentsReplicaSlotsCoverAutoscaleAndRunbookScaleUp) {
   EXPECT_EQ(api.owner, 0u);
   ASSERT_NE(api.deploys, kNoIndex);
   EXPECT_TRUE(m.deploys[api.deploys].business_hours_only);
-  EXPECT_EQ(m.services[0].runbook, kNoIndex);  // fraud-detection has none
+  EXPECT_EQ(m.services[0].runbook, 1u);  // fraud-detection's, the second
 }
 
 TEST(CompiledModel, StreamIdsNameTheProcess) {
@@ -244,12 +244,16 @@ TEST(CompiledModel, FaultOffsetsFromAMidweekStartAndSortedByStart) {
             sim::Duration::days(6) - sim::Duration::hours(2) - sim::Duration::minutes(30));
 }
 
+int oncall_loops(const CompiledModel& m) { return m.teams.at(0).escalation_loops; }
+
 TEST(CompiledModel, PeopleAndAlertsResolveToIndices) {
   const auto m = az_outage();
   ASSERT_EQ(m.slos.size(), 2u);
   EXPECT_EQ(m.slos[0].component, 3u);
   EXPECT_DOUBLE_EQ(m.slos[0].objective, 0.9999);
-  ASSERT_EQ(m.alerts.size(), 3u);
+  ASSERT_EQ(m.alerts.size(), 5u);
+  EXPECT_EQ(m.alerts[3].component, 1u);  // FraudDetectionErrors
+  EXPECT_EQ(oncall_loops(m), 1);
   EXPECT_EQ(m.alerts[0].slo, 0u);
   EXPECT_EQ(m.alerts[0].component, 3u);
   EXPECT_EQ(m.alerts[0].burn_windows.size(), 4u);  // the SRE workbook's

@@ -142,7 +142,9 @@ TEST(Loader, LoadsTheSketchSystem) {
   EXPECT_EQ(s.budget_policy[2].action, BudgetAction::all_hands);
   EXPECT_FALSE(s.budget_policy[3].remaining_above.has_value());
 
-  ASSERT_EQ(s.alerts.size(), 3u);
+  ASSERT_EQ(s.alerts.size(), 5u);
+  EXPECT_EQ(s.alerts[4].route, AlertRoute::ticket);
+  EXPECT_EQ(s.alerts[4].condition.metric, ConditionMetric::latency);
   EXPECT_EQ(s.alerts[0].kind, AlertKind::burn_rate);
   ASSERT_EQ(s.alerts[0].burn_windows.size(), 4u);
   EXPECT_DOUBLE_EQ(s.alerts[0].burn_windows[0].factor, 14.4);
@@ -168,7 +170,7 @@ TEST(Loader, LoadsTheSketchSystem) {
   EXPECT_EQ(oncall->escalation[1].team.name, "platform-senior");
   EXPECT_EQ(oncall->owns.size(), 2u);
 
-  ASSERT_EQ(s.runbooks.size(), 1u);
+  ASSERT_EQ(s.runbooks.size(), 2u);
   const Runbook& rb = s.runbooks[0];
   EXPECT_EQ(rb.service.name, "payment-api");
   ASSERT_EQ(rb.steps.size(), 4u);

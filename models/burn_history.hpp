@@ -1,0 +1,64 @@
+// The request history of one SLO as burn-rate alerts see it: cumulative
+// total and bad requests N(t), B(t) as piecewise-linear functions of time,
+// from which the error ratio over a window W ending at t is
+// (B(t) − B(t − W)) / (N(t) − N(t − W)). See docs/model.md ("Detection").
+//
+// The trial engine appends every accounted interval (consecutive intervals
+// with the same rates are merged into one segment, so a quiet stretch costs
+// one point) and prunes what no window reaches any more. Before t = 0 there
+// were no requests: a window reaching before the trial's start sees only
+// what the trial has served.
+//
+// `next_change` answers "when does the condition ratio_W(t) >= θ first
+// change?" for t after the last point, assuming the current rates go on:
+// the window's numerator and denominator are linear in t between the
+// instants where t − W crosses a recorded point, so on each such piece the
+// condition is a linear inequality solved exactly. Cost: O(points in the
+// window). Not thread-safe; one per SLO and trial.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <vector>
+
+namespace relsim::models {
+
+class BurnHistory {
+ public:
+  /// Empties the history; N(0) = B(0) = 0.
+  void reset();
+  /// Adds `total` and `bad` requests spread over [t0, t1) (µs); t0 must be
+  /// the last point's time.
+  void add(std::int64_t t0, std::int64_t t1, double total, double bad);
+  /// Forgets points before `t` (keeps one at or before it for interpolation).
+  void prune(std::int64_t t);
+  /// The last point's time (µs).
+  std::int64_t last() const { return pts_.back().t; }
+  /// Error ratio over the window of `window` µs ending at the last point; 0
+  /// without requests.
+  double ratio(std::int64_t window) const;
+  /// True when the ratio over `window` ending at the last point is at least
+  /// `threshold` (with requests in the window).
+  bool holds(std::int64_t window, double threshold) const;
+  /// Bad requests over the window ending at the last point.
+  double bad_in(std::int64_t window) const;
+  /// The first instant t > last() (µs) at which `holds(window, threshold)`
+  /// evaluated at t would differ from its value now, if requests arrive at
+  /// `total_rate` per second of which `bad_rate` are bad from now on;
+  /// nullopt when it never changes before `until`.
+  std::optional<std::int64_t> next_change(std::int64_t window, double threshold, double total_rate,
+                                          double bad_rate, std::int64_t until) const;
+
+ private:
+  struct Point {
+    std::int64_t t;  // µs
+    double n;        // cumulative requests
+    double b;        // cumulative bad requests
+  };
+  /// Cumulative (n, b) at x <= last(), linear between points; 0 before t = 0.
+  Point at(std::int64_t x) const;
+  std::vector<Point> pts_;
+  std::size_t head_ = 0;  // points before head_ are pruned
+};
+
+}  // namespace relsim::models

@@ -1,0 +1,323 @@
+// Detection: alert rules on the evaluation grid (docs/model.md, "Detection").
+//
+// A rule is a state machine sampled at evaluation ticks (multiples of its
+// alert's evaluation interval from t = 0), as Prometheus and vmalert do:
+// inactive → pending at the first tick its condition holds → firing at the
+// first tick at least `for` later (still holding) → inactive at the first
+// tick it does not hold. Ticks are not simulated one by one: a rule is
+// evaluated only at the ticks where its state can change —
+//   threshold rules: the condition is a function of the fluid state, which
+//     only changes at events, so the next tick after an event that changed
+//     it, and the tick at which a pending rule fires;
+//   burn-rate rules: the window ratios move as the windows slide over the
+//     recorded history; BurnHistory::next_change solves for the instant the
+//     condition flips under the current rates, and the rule is evaluated at
+//     the first tick after it (again after every change of those rates).
+// So a trial's cost does not grow with horizon / evaluation interval.
+#include <algorithm>
+#include <cmath>
+#include <limits>
+
+#include "models/world_impl.hpp"
+
+namespace relsim::models {
+namespace {
+
+/// Relative change of an SLO's bad fraction, and of its load, below which a
+/// burn-rate prediction is kept (docs/model.md, "Detection").
+constexpr double kPredictionDrift = 1e-3;
+constexpr double kLoadDrift = 0.05;
+
+}  // namespace
+
+void World::Impl::setup_detection() {
+  const CompiledModel& m = m_;
+  for (Index a = 0; a < m.alerts.size(); ++a) {
+    const AlertRow& alert = m.alerts[a];
+    if (alert.kind == AlertKind::threshold) {
+      rule_rows_.push_back({a, alert.route});
+      continue;
+    }
+    for (const AlertRoute route : {AlertRoute::page, AlertRoute::ticket}) {
+      for (Index w = alert.burn_windows.begin; w < alert.burn_windows.end; ++w) {
+        if (m.burn_windows[w].route == route) {
+          rule_rows_.push_back({a, route});
+          break;
+        }
+      }
+    }
+  }
+  burn_max_window_.assign(m.slos.size(), 0);
+  rule_min_threshold_.assign(rule_rows_.size(), 1.0);
+  rule_max_window_.assign(rule_rows_.size(), sim::Duration::zero());
+  burn_slo_rules_begin_.assign(m.slos.size() + 1, 0);
+  for (Index k = 0; k < m.slos.size(); ++k) {
+    burn_slo_rules_begin_[k] = static_cast<Index>(burn_slo_rules_.size());
+    for (Index r = 0; r < rule_rows_.size(); ++r) {
+      const AlertRow& alert = m.alerts[rule_rows_[r].alert];
+      if (alert.kind != AlertKind::burn_rate || alert.slo != k) continue;
+      burn_slo_rules_.push_back(r);
+      for (Index w = alert.burn_windows.begin; w < alert.burn_windows.end; ++w) {
+        const BurnWindowRow& bw = m.burn_windows[w];
+        burn_max_window_[k] = std::max(
+            {burn_max_window_[k], bw.long_window.count_micros(), bw.short_window.count_micros()});
+        if (bw.route != rule_rows_[r].route) continue;
+        rule_min_threshold_[r] =
+            std::min(rule_min_threshold_[r], bw.factor * (1.0 - m.slos[k].objective));
+        rule_max_window_[r] = std::max({rule_max_window_[r], bw.long_window, bw.short_window});
+      }
+    }
+  }
+  burn_slo_rules_begin_[m.slos.size()] = static_cast<Index>(burn_slo_rules_.size());
+  burn_.resize(m.slos.size());
+}
+
+void World::Impl::reset_detection() {
+  rules_.assign(rule_rows_.size(), Rule{});
+  slo_fraction_.assign(m_.slos.size(), 0.0);
+  slo_fraction_at_.assign(m_.slos.size(), -sim::Duration::max());
+  for (Index k = 0; k < m_.slos.size(); ++k) {
+    if (burn_max_window_[k] > 0) burn_[k].reset();
+  }
+  interval_bad_.assign(m_.services.size(), 0.0);
+}
+
+bool World::Impl::condition_holds(const ConditionRow& cond, Index c) const {
+  if (!(cur_.load[c] > 0.0)) return false;
+  switch (cond.metric) {
+    case ConditionMetric::error_rate:
+    case ConditionMetric::users_affected:
+      return 1.0 - cur_.success[c] > cond.above;
+    case ConditionMetric::latency:
+      // The percentile exceeds `above` when fewer than `percentile` of the
+      // requests are answered within it.
+      return fraction_within(m_, cur_, c, cond.above) < cond.percentile;
+  }
+  return false;
+}
+
+sim::Duration World::Impl::tick_at_or_after(Index alert, sim::Duration t) const {
+  const std::int64_t i = m_.alerts[alert].evaluation_interval.count_micros();
+  const std::int64_t us = t.count_micros();
+  const std::int64_t k = us / i + (us % i != 0 ? 1 : 0);
+  return sim::Duration::micros(k * i);
+}
+
+void World::Impl::schedule_rule(Index r, sim::Duration t) {
+  Rule& rule = rules_[r];
+  const AlertRow& alert = m_.alerts[rule_rows_[r].alert];
+  sim::Duration tick = tick_at_or_after(rule_rows_[r].alert, std::max(t, now()));
+  if (tick <= rule.last_eval) tick = rule.last_eval + alert.evaluation_interval;
+  if (tick >= horizon_ || tick >= rule.scheduled) return;
+  sim_.cancel(t_rule_ + r);
+  rule.scheduled = tick;
+  at(tick, EventKind::alert_eval, t_rule_ + r);
+}
+
+bool World::Impl::rule_condition(Index r) {
+  const RuleRow& row = rule_rows_[r];
+  const AlertRow& alert = m_.alerts[row.alert];
+  if (alert.kind == AlertKind::threshold) return condition_holds(alert.condition, alert.component);
+  const BurnHistory& h = burn_[alert.slo];
+  const double budget = 1.0 - m_.slos[alert.slo].objective;
+  for (Index w = alert.burn_windows.begin; w < alert.burn_windows.end; ++w) {
+    const BurnWindowRow& bw = m_.burn_windows[w];
+    if (bw.route != row.route) continue;
+    const double threshold = bw.factor * budget;
+    if (h.holds(bw.long_window.count_micros(), threshold) &&
+        h.holds(bw.short_window.count_micros(), threshold)) {
+      return true;
+    }
+  }
+  return false;
+}
+
+namespace {
+
+/// Bad fraction of an SLO's requests under the ratios of `r`.
+double bad_fraction(const CompiledModel& m, const FluidState& fs, const FluidResult& r, Index k) {
+  const SloRow& slo = m.slos[k];
+  if (slo.sli == SliKind::latency && slo.threshold) {
+    return 1.0 - latency_good_fraction(m, fs, r, slo.component, slo.threshold->to_seconds());
+  }
+  return 1.0 - r.success[slo.component];
+}
+
+}  // namespace
+
+void World::Impl::predict_rule(Index r) {
+  Rule& rule = rules_[r];
+  const AlertRow& alert = m_.alerts[rule_rows_[r].alert];
+  const Index k = alert.slo;
+  const Index c = m_.slos[k].component;
+  const double total = cur_.load[c];
+  if (slo_fraction_at_[k] != now()) {
+    slo_fraction_[k] = std::clamp(bad_fraction(m_, fs_, cur_, k), 0.0, 1.0);
+    slo_fraction_at_[k] = now();
+  }
+  const double bad = total * slo_fraction_[k];
+  rule.pred_total = total;
+  rule.pred_bad = bad;
+  rule.pred_until = horizon_;  // nothing can change: covered to the end
+  const BurnHistory& h = burn_[k];
+  // A window ratio is an average of the fractions in the window: while the
+  // current fraction and every recorded one still in reach are below the
+  // lowest threshold, an inactive rule cannot change.
+  if (rule.state == RuleState::inactive && bad < rule_min_threshold_[r] * total &&
+      rule.hot_until < now() - rule_max_window_[r]) {
+    return;
+  }
+  // The rates hold until the next demand knot or crossing at most (the
+  // check there re-predicts); look no further than that.
+  const sim::Duration until = std::min(horizon_, next_check_);
+  rule.pred_until = until;
+  const double budget = 1.0 - m_.slos[k].objective;
+  std::int64_t next = std::numeric_limits<std::int64_t>::max();
+  for (Index w = alert.burn_windows.begin; w < alert.burn_windows.end; ++w) {
+    const BurnWindowRow& bw = m_.burn_windows[w];
+    if (bw.route != rule_rows_[r].route) continue;
+    // A pair whose short window holds nothing at or above the rule's lowest
+    // threshold, with the current fraction below its own, is false now and
+    // stays false: the short window only ever averages such fractions.
+    const double threshold = bw.factor * budget;
+    if (bad < threshold * total && rule.hot_until < now() - bw.short_window) continue;
+    for (const sim::Duration win : {bw.long_window, bw.short_window}) {
+      const auto t = h.next_change(win.count_micros(), threshold, total, bad, until.count_micros());
+      if (t) next = std::min(next, *t);
+    }
+  }
+  if (next != std::numeric_limits<std::int64_t>::max()) {
+    schedule_rule(r, sim::Duration::micros(next));
+  }
+}
+
+void World::Impl::detection_changed() {
+  for (Index r = 0; r < rule_rows_.size(); ++r) {
+    Rule& rule = rules_[r];
+    const AlertRow& alert = m_.alerts[rule_rows_[r].alert];
+    if (alert.kind == AlertKind::threshold) {
+      const bool c = condition_holds(alert.condition, alert.component);
+      if (c != rule.seen) {
+        rule.seen = c;
+        schedule_rule(r, now());
+      }
+      continue;
+    }
+    // Predictions assume the rates of the moment: redo them when the bad
+    // fraction or the load has moved (demand drifts between knots, and a
+    // latency SLI's bad fraction with utilisation: small drifts are ignored).
+    const Index k = alert.slo;
+    const Index comp = m_.slos[k].component;
+    const double total = cur_.load[comp];
+    if (slo_fraction_at_[k] != now()) {
+      slo_fraction_[k] = std::clamp(bad_fraction(m_, fs_, cur_, k), 0.0, 1.0);
+      slo_fraction_at_[k] = now();
+    }
+    const double fraction = slo_fraction_[k];
+    const double old_fraction = rule.pred_total > 0.0 ? rule.pred_bad / rule.pred_total : 0.0;
+    const bool moved =
+        (fraction == 0.0) != (old_fraction == 0.0) ||
+        std::abs(fraction - old_fraction) > kPredictionDrift * std::max(fraction, old_fraction) ||
+        std::abs(total - rule.pred_total) > kLoadDrift * std::max(total, rule.pred_total);
+    // A prediction looks as far as the check that was next when it was made;
+    // when the next check is now later, it must look further.
+    if (moved || rule.pred_until < std::min(horizon_, next_check_)) predict_rule(r);
+  }
+}
+
+void World::Impl::evaluate_rule(Index r) {
+  Rule& rule = rules_[r];
+  const AlertRow& alert = m_.alerts[rule_rows_[r].alert];
+  const sim::Duration t = now();
+  rule.scheduled = sim::Duration::max();
+  rule.last_eval = t;
+  const bool holds = rule_condition(r);
+  // `for` counts whole ticks: fire at the first tick at least `for` after activation.
+  const std::int64_t step = alert.evaluation_interval.count_micros();
+  const std::int64_t f = alert.for_duration.count_micros();
+  const sim::Duration hold = sim::Duration::micros((f / step + (f % step != 0 ? 1 : 0)) * step);
+  switch (rule.state) {
+    case RuleState::inactive:
+      if (holds) {
+        rule.state = RuleState::pending;
+        rule.active_at = t;
+      }
+      break;
+    case RuleState::pending:
+      if (!holds) rule.state = RuleState::inactive;
+      break;
+    case RuleState::firing:
+      if (!holds) {
+        rule.state = RuleState::inactive;
+        rule_resolved(r);
+      }
+      break;
+  }
+  if (rule.state == RuleState::pending) {
+    if (t - rule.active_at >= hold) {
+      rule.state = RuleState::firing;
+      rule_fired(r);
+    } else {
+      schedule_rule(r, rule.active_at + hold);
+    }
+  }
+  if (alert.kind == AlertKind::burn_rate) predict_rule(r);
+}
+
+void World::Impl::rule_fired(Index r) {
+  Rule& rule = rules_[r];
+  const AlertRow& alert = m_.alerts[rule_rows_[r].alert];
+  const Index team = alert.team;
+  const Index i = alert.component == kNoIndex ? kNoIndex : incident_for(alert.component);
+  const bool page_route = rule_rows_[r].route == AlertRoute::page;
+  if (!page_route && team != kNoIndex) ++teams_[team].tickets;
+  rule.incident = i;
+  rule.paged = false;
+  if (i == kNoIndex) {
+    // No impact behind it (a burn window still above its threshold long
+    // after the incident): a page nobody can act on is noise.
+    if (page_route && team != kNoIndex) {
+      TeamTrialResult& t = teams_[team];
+      ++t.pages;
+      if (!m_.calendar.in_business_hours(now())) ++t.pages_at_night;
+      ++t.noise_pages;
+    }
+    return;
+  }
+  Incident& inc = incidents_[i];
+  if (inc.row.detected == kNever) inc.row.detected = now();
+  if (inc.closed) {
+    // Fired after the impact ended and the incident closed without a human.
+    if (page_route && team != kNoIndex) {
+      TeamTrialResult& t = teams_[team];
+      ++t.pages;
+      if (!m_.calendar.in_business_hours(now())) ++t.pages_at_night;
+      ++t.noise_pages;
+      if (inc.row.paged == kNever) inc.row.paged = now();
+    }
+    rule.incident = kNoIndex;
+    return;
+  }
+  ++inc.firing;
+  if (page_route && team != kNoIndex && !inc.page_active && inc.responder == kNoIndex &&
+      inc.row.acked == kNever) {
+    rule.paged = true;
+    page(i, team);
+  }
+}
+
+void World::Impl::rule_resolved(Index r) {
+  Rule& rule = rules_[r];
+  const Index i = rule.incident;
+  rule.incident = kNoIndex;
+  rule.paged = false;
+  if (i == kNoIndex) return;
+  Incident& inc = incidents_[i];
+  if (--inc.firing > 0 || !inc.page_active) return;
+  // Every alert behind the page cleared before anyone acknowledged it.
+  ++teams_[inc.page_team].noise_pages;
+  cancel_page(i);
+  maybe_close(i);
+}
+
+}  // namespace relsim::models
