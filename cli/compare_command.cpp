@@ -73,25 +73,43 @@ struct Row {
 struct FigureBlock {
   std::string subject;
   std::string figure;
+  int unit = 0;  // FigureUnit
   std::vector<Row> rows;
 };
 
+bool all_zero(const std::vector<double>& v) {
+  return std::all_of(v.begin(), v.end(), [](double x) { return x == 0.0; });
+}
+
+/// Per figure of the baseline: each variant's mean over its trials with a
+/// value, and its paired comparison over the trials where both have one.
+/// Figures that are 0 in every trial of every variant are left out.
 std::vector<FigureBlock> blocks_of(const std::vector<VariantRun>& runs, double confidence) {
   std::vector<FigureBlock> out;
   const VariantRun& base = runs[0];
   for (const FigureSeries& f : base.figures) {
-    FigureBlock block{f.subject, f.figure, {}};
+    FigureBlock block{f.subject, f.figure, static_cast<int>(f.unit), {}};
+    bool nothing = all_zero(f.values);
     for (const VariantRun& run : runs) {
       const FigureSeries* g = find_figure(run, f.subject, f.figure);
-      if (!g) continue;
+      if (!g || g->values.size() != f.values.size()) continue;
+      nothing = nothing && all_zero(g->values);
       Row row;
       row.run = &run;
-      const auto c = analysis::compare_paired(f.values, g->values, confidence);
-      row.mean = c.variant;
-      if (&run != &base) row.paired = c;
+      analysis::MeanAccumulator own;
+      std::vector<double> a, b;
+      for (std::size_t i = 0; i < f.values.size(); ++i) {
+        if (!std::isnan(g->values[i])) own.add(g->values[i]);
+        if (!std::isnan(f.values[i]) && !std::isnan(g->values[i])) {
+          a.push_back(f.values[i]);
+          b.push_back(g->values[i]);
+        }
+      }
+      row.mean = own.interval(confidence);
+      if (&run != &base && a.size() >= 2) row.paired = analysis::compare_paired(a, b, confidence);
       block.rows.push_back(row);
     }
-    out.push_back(std::move(block));
+    if (!nothing) out.push_back(std::move(block));
   }
   return out;
 }
@@ -120,9 +138,10 @@ std::string text(const CompareOptions& o, const std::vector<Variant>& variants,
   for (const FigureBlock& b : blocks) {
     out += "\n" + b.subject + ": " + figure_label(b.figure) + "\n";
     for (const Row& r : b.rows) {
-      out += format_text("  %-*s %s", w, r.run->name.c_str(), fraction_with_interval(r.mean).c_str());
+      out += format_text("  %-*s %s", w, r.run->name.c_str(),
+                         value_with_interval(r.mean, b.unit).c_str());
       if (r.paired) {
-        out += "   Δ " + points_with_interval(r.paired->difference);
+        out += "   Δ " + difference_with_interval(r.paired->difference, b.unit);
         const double vr = r.paired->variance_reduction;
         if (std::isfinite(vr)) {
           out += format_text("  ×%.3g", vr);
@@ -158,8 +177,10 @@ std::string json(const CompareOptions& o, const std::vector<Variant>& variants,
   out += "\n  ],\n  \"figures\": [";
   for (std::size_t i = 0; i < blocks.size(); ++i) {
     const FigureBlock& b = blocks[i];
+    static const char* const kUnits[] = {"fraction", "count", "minutes"};
     out += std::string(i ? ",\n" : "\n") + "    {\"subject\": " + json_string(b.subject) +
-           ", \"figure\": " + json_string(b.figure) + ", \"variants\": [";
+           ", \"figure\": " + json_string(b.figure) + ", \"unit\": " +
+           json_string(kUnits[b.unit]) + ", \"variants\": [";
     for (std::size_t k = 0; k < b.rows.size(); ++k) {
       const Row& r = b.rows[k];
       out += std::string(k ? ",\n" : "\n") + "      {\"name\": " + json_string(r.run->name) +
@@ -200,36 +221,39 @@ std::string report_html(const CompareOptions& o, const std::vector<Variant>& var
     sec.title = b.subject + ": " + figure_label(b.figure);
     std::vector<std::string> names, dnames;
     std::vector<double> est, lo, hi, dest, dlo, dhi;
+    const double k = b.unit == 0 ? 100.0 : 1.0;
+    const std::string unit = b.unit == 0 ? "%" : b.unit == 2 ? "minutes" : "count";
+    const std::string dunit = b.unit == 0 ? "percentage points" : unit;
     analysis::ReportTable table;
-    table.header = {"variant", "value (%)", "interval", "difference (pp)", "paired interval",
-                    "variance reduction"};
+    table.header = {"variant", "value (" + unit + ")", "interval",
+                    "difference (" + dunit + ")", "paired interval", "variance reduction"};
     for (const Row& row : b.rows) {
       names.push_back(row.run->name);
-      est.push_back(row.mean.estimate * 100.0);
-      lo.push_back(row.mean.low * 100.0);
-      hi.push_back(row.mean.high * 100.0);
-      std::vector<std::string> cells{row.run->name, format_text("%.6g", row.mean.estimate * 100.0),
-                                     format_text("[%.6g, %.6g]", row.mean.low * 100.0,
-                                                 row.mean.high * 100.0)};
+      est.push_back(row.mean.estimate * k);
+      lo.push_back(row.mean.low * k);
+      hi.push_back(row.mean.high * k);
+      std::vector<std::string> cells{row.run->name, format_text("%.6g", row.mean.estimate * k),
+                                     format_text("[%.6g, %.6g]", row.mean.low * k,
+                                                 row.mean.high * k)};
       if (row.paired) {
         const auto& d = row.paired->difference;
         dnames.push_back(row.run->name);
-        dest.push_back(d.estimate * 100.0);
-        dlo.push_back(d.low * 100.0);
-        dhi.push_back(d.high * 100.0);
-        cells.push_back(format_text("%+.6g", d.estimate * 100.0));
-        cells.push_back(format_text("[%.6g, %.6g]", d.low * 100.0, d.high * 100.0));
+        dest.push_back(d.estimate * k);
+        dlo.push_back(d.low * k);
+        dhi.push_back(d.high * k);
+        cells.push_back(format_text("%+.6g", d.estimate * k));
+        cells.push_back(format_text("[%.6g, %.6g]", d.low * k, d.high * k));
         cells.push_back(format_text("%.3g", row.paired->variance_reduction));
       } else {
         cells.insert(cells.end(), {"", "", ""});
       }
       table.rows.push_back(std::move(cells));
     }
-    sec.charts.push_back({"Per variant", " Mean over trials (%) with its interval.",
-                          analysis::interval_chart("%", names, est, lo, hi)});
+    sec.charts.push_back({"Per variant", " Mean over trials (" + unit + ") with its interval.",
+                          analysis::interval_chart(unit, names, est, lo, hi)});
     sec.charts.push_back({"Difference from the baseline",
-                          " Percentage points, with the paired interval.",
-                          analysis::interval_chart("percentage points", dnames, dest, dlo, dhi)});
+                          " In " + dunit + ", with the paired interval.",
+                          analysis::interval_chart(dunit, dnames, dest, dlo, dhi)});
     sec.tables.push_back(std::move(table));
     r.sections.push_back(std::move(sec));
   }

@@ -23,6 +23,13 @@ std::string fraction_with_interval(const analysis::Interval& iv);
 /// A difference of fractions in percentage points, `-0.0235 pp [-0.0236, -0.0234]`.
 std::string points_with_interval(const analysis::Interval& iv);
 
+/// A value in `unit` (0 fraction, 1 count, 2 minutes) with its interval:
+/// fractions as percentages, counts and minutes as they are.
+std::string value_with_interval(const analysis::Interval& iv, int unit);
+
+/// A difference in `unit`: percentage points for fractions, else as values.
+std::string difference_with_interval(const analysis::Interval& iv, int unit);
+
 /// A JSON string literal.
 std::string json_string(const std::string& s);
 /// A JSON number with 15 significant digits; `null` for NaN and infinities.

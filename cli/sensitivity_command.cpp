@@ -107,6 +107,7 @@ void run(SensitivityOptions o) {
 
   std::vector<std::vector<double>> responses;
   std::string scenario, system;
+  int unit = 0;
   for (const Variant& v : points) {
     const VariantRun r = run_variant(v, s);
     if (subject.empty()) {
@@ -126,9 +127,24 @@ void run(SensitivityOptions o) {
                                   o.file + "; these are:" + known);
     }
     responses.push_back(f->values);
+    unit = static_cast<int>(f->unit);
     scenario = r.scenario;
     system = r.system;
   }
+  // Trials where the figure has no value at some point (no incident to
+  // average over) leave the fit, at every point alike.
+  std::vector<std::vector<double>> kept(responses.size());
+  for (std::size_t t = 0; t < responses[0].size(); ++t) {
+    bool all = true;
+    for (const auto& r : responses) all = all && !std::isnan(r[t]);
+    if (!all) continue;
+    for (std::size_t i = 0; i < responses.size(); ++i) kept[i].push_back(responses[i][t]);
+  }
+  if (kept[0].size() < 2) {
+    throw std::invalid_argument("--figure " + figure + ":" + subject +
+                                " has a value in fewer than 2 trials at every point");
+  }
+  responses = std::move(kept);
   const analysis::LocalLinearFit fit =
       analysis::fit_local_linear(design, np, responses, o.confidence);
   for (std::size_t i = 0; i < np; ++i) {
@@ -169,7 +185,7 @@ void run(SensitivityOptions o) {
         scenario.c_str(), system.c_str(), figure_label(figure).c_str(), subject.c_str(),
         points.size(), static_cast<unsigned long long>(s.trials),
         static_cast<unsigned long long>(s.seed), o.step.c_str(), pct);
-    out += "at the baseline: " + fraction_with_interval(fit.coefficients[0]) + "\n\n";
+    out += "at the baseline: " + value_with_interval(fit.coefficients[0], unit) + "\n\n";
     int wp = 9, wv = 5, wt = 12;
     for (const Parameter& p : params) {
       wp = std::max(wp, static_cast<int>(p.path.size()));
@@ -182,7 +198,7 @@ void run(SensitivityOptions o) {
       const Parameter& p = params[order[r]];
       out += format_text("%-4zu  %-*s  %-*s  %-*s  %s\n", r + 1, wp, p.path.c_str(), wv,
                          p.value.c_str(), wt, (p.down + ", " + p.up).c_str(),
-                         points_with_interval(p.effect).c_str());
+                         difference_with_interval(p.effect, unit).c_str());
     }
   }
   emit(o, out);

@@ -3,6 +3,7 @@
 
 #include <chrono>
 #include <cmath>
+#include <limits>
 #include <cstdio>
 #include <iostream>
 #include <regex>
@@ -274,6 +275,47 @@ VariantRun run_variant(const Variant& v, const RunSettings& settings) {
       availability.values.push_back(t.services[s].availability());
     }
     out.figures.push_back(std::move(availability));
+  }
+  // Incidents: how many, and the trial's mean time to resolve and to detect.
+  FigureSeries count{"incidents", "incidents", {}, FigureUnit::count};
+  FigureSeries mttr{"incidents", "mttr", {}, FigureUnit::minutes};
+  FigureSeries ttd{"incidents", "ttd", {}, FigureUnit::minutes};
+  for (const models::TrialResult& t : results.results) {
+    double resolve = 0.0, detect = 0.0;
+    int n_resolved = 0, n_detected = 0;
+    for (const models::IncidentRow& i : t.incidents) {
+      if (i.resolved != models::kNever) {
+        resolve += (i.resolved - i.start).to_seconds();
+        ++n_resolved;
+      }
+      if (i.detected != models::kNever) {
+        detect += (i.detected - i.start).to_seconds();
+        ++n_detected;
+      }
+    }
+    const double nan = std::numeric_limits<double>::quiet_NaN();
+    count.values.push_back(static_cast<double>(t.incidents.size()));
+    mttr.values.push_back(n_resolved > 0 ? resolve / n_resolved / 60.0 : nan);
+    ttd.values.push_back(n_detected > 0 ? detect / n_detected / 60.0 : nan);
+  }
+  out.figures.push_back(std::move(count));
+  out.figures.push_back(std::move(mttr));
+  out.figures.push_back(std::move(ttd));
+  for (std::size_t k = 0; k < model.teams.size(); ++k) {
+    FigureSeries pages{model.names.teams[k], "pages", {}, FigureUnit::count};
+    FigureSeries night{model.names.teams[k], "nightPages", {}, FigureUnit::count};
+    FigureSeries noise{model.names.teams[k], "noisePages", {}, FigureUnit::count};
+    FigureSeries tickets{model.names.teams[k], "tickets", {}, FigureUnit::count};
+    for (const models::TrialResult& t : results.results) {
+      pages.values.push_back(t.teams[k].pages);
+      night.values.push_back(t.teams[k].pages_at_night);
+      noise.values.push_back(t.teams[k].noise_pages);
+      tickets.values.push_back(t.teams[k].tickets);
+    }
+    out.figures.push_back(std::move(pages));
+    out.figures.push_back(std::move(night));
+    out.figures.push_back(std::move(noise));
+    out.figures.push_back(std::move(tickets));
   }
   out.wall_seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();

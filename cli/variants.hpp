@@ -41,11 +41,17 @@ std::string scale_value(const std::string& text, double factor);
 /// a fraction, rates per their unit, durations in seconds).
 double value_number(const std::string& text);
 
-/// One per-trial figure of a run: `values[i]` belongs to trial i.
+/// How a figure's values read: fractions print as percentages (differences
+/// in percentage points), counts as numbers, minutes as minutes.
+enum class FigureUnit : std::uint8_t { fraction, count, minutes };
+
+/// One per-trial figure of a run: `values[i]` belongs to trial i; NaN where
+/// the trial has no value (no incident to take a mean over).
 struct FigureSeries {
-  std::string subject;  // SLO or service name
-  std::string figure;   // attainment, pMet, budgetConsumed, availability
+  std::string subject;  // SLO, service, team name, or `incidents`
+  std::string figure;   // attainment, pMet, budgetConsumed, availability, pages, ...
   std::vector<double> values;
+  FigureUnit unit = FigureUnit::fraction;
 };
 
 struct VariantRun {
@@ -89,7 +95,9 @@ void emit(const VariantRunOptions& o, const std::string& text);
 
 /// Runs `v` (trials and seed from `settings`, else the scenario's) and
 /// extracts its per-trial figures: per SLO attainment, pMet (0/1) and
-/// budgetConsumed; per service availability. Throws models::InputError for
+/// budgetConsumed; per service availability; for `incidents` the count,
+/// mttr and ttd (mean minutes over the trial's incidents that resolved /
+/// were detected); per team pages, nightPages, noisePages and tickets. Throws models::InputError for
 /// bad files or overrides.
 VariantRun run_variant(const Variant& v, const RunSettings& settings);
 

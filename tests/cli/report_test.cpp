@@ -97,8 +97,13 @@ TEST(ReportCommand, FailsBeforeRunningAndLeavesNoFile) {
   std::ifstream in(dir / "r.html");
   std::stringstream text;
   text << in.rdbuf();
-  // Four figures (attainment, P(met), budget of the SLO; availability), two charts each.
-  EXPECT_EQ(count(text.str(), "<canvas data-chart="), 8u);
+  // Two charts per figure: the SLO's three, the service's availability, the
+  // incidents' count and times.
+  const std::size_t charts = count(text.str(), "<canvas data-chart=");
+  EXPECT_EQ(charts % 2, 0u);
+  EXPECT_GE(charts, 12u);
+  EXPECT_NE(text.str().find("web-availability: attainment (mean)"), std::string::npos);
+  EXPECT_NE(text.str().find("incidents: time to resolve"), std::string::npos);
   fs::remove_all(dir);
 }
 
