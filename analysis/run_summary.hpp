@@ -11,9 +11,11 @@
 //
 // `summarize` reads the trial results in the order given (trial order), so
 // the summary is bit-identical for any thread count, and shards concatenated
-// with sim::merge_shards summarise exactly like one run. Pure functions over
-// values; thread-safe. Cost: O(trials × (SLOs × series length + services))
-// time, plus one sort per SLO.
+// with sim::merge_shards summarise exactly like one run. It is the
+// streaming `SummaryAccumulator` (summary_accumulator.hpp) fed with every
+// result, so a run summarised block by block gives the same bits. Pure
+// functions over values; thread-safe. Cost: O(trials × (SLOs × series length
+// + services)) time, plus one sort per SLO.
 #pragma once
 
 #include <cstdint>
@@ -53,6 +55,10 @@ double binomial_cdf(std::uint64_t k, std::uint64_t n, double p);
 
 /// The smallest k in [0, n] with P(B <= k) >= q for B ~ Binomial(n, p), q in (0, 1).
 std::uint64_t binomial_quantile(double q, std::uint64_t n, double p);
+
+/// The empirical p-quantile x_(⌈n·p⌉) (p in (0, 1)) of `values`, which it
+/// reorders (std::nth_element); NaN when empty.
+double empirical_quantile(std::vector<double>& values, double p);
 
 /// The order-statistic interval for the p-quantile (p in (0, 1)) of the values
 /// in `sorted` (ascending) at `confidence` in (0, 1); see QuantileInterval.
@@ -123,7 +129,8 @@ struct RunSummary {
 
 /// Summarises `results` (in trial order) of runs of `model` at `confidence`
 /// in (0, 1). Throws std::invalid_argument when a result does not have the
-/// model's shape (SLO, service or tier counts).
+/// model's shape (SLO, service or tier counts) or its remaining-budget series
+/// are not as long as the first result's.
 RunSummary summarize(const models::CompiledModel& model,
                      const std::vector<models::TrialResult>& results, double confidence);
 

@@ -110,6 +110,36 @@ TrialResults<Result> run_trials(const RunnerOptions& options, MakeWorker&& make_
   return out;
 }
 
+/// Runs the trials of `options` like run_trials, but in consecutive blocks of
+/// `block_size` (>= 1) trials, the last one shorter: each block runs on all
+/// workers (whose per-thread state lives across blocks), then
+/// `on_block(TrialResults<Result>&&)` receives the block's results in trial
+/// order on the calling thread. When it returns false no further block runs.
+/// Memory holds one block, whatever the trial count; a block's results are
+/// exactly those trials' results of run_trials.
+template <class Result, class MakeWorker, class OnBlock>
+void run_trials_in_blocks(const RunnerOptions& options, std::uint64_t block_size,
+                          MakeWorker&& make_worker, OnBlock&& on_block) {
+  if (block_size == 0) throw std::invalid_argument("run_trials_in_blocks: block size 0");
+  const TrialRange range = selected_trials(options);
+  const unsigned threads = detail::resolve_threads(options.threads, range.size());
+  using Worker = decltype(make_worker());
+  std::vector<std::optional<Worker>> workers(threads);
+  for (std::uint64_t begin = range.begin; begin < range.end;) {
+    const TrialRange block{begin, std::min(range.end, begin + block_size)};
+    TrialResults<Result> out{block.begin, options.trials, std::vector<Result>(block.size())};
+    const auto block_threads = static_cast<unsigned>(std::min<std::uint64_t>(block.size(), threads));
+    detail::run_parallel(block, block_threads, options.master_seed,
+                         [&](unsigned w, std::uint64_t trial) {
+                           if (!workers[w]) workers[w].emplace(make_worker());
+                           out.results[trial - block.begin] =
+                               (*workers[w])(trial, trial_seed(options.master_seed, trial));
+                         });
+    begin = block.end;
+    if (!on_block(std::move(out))) return;
+  }
+}
+
 /// Concatenates shard results in trial order; throws std::invalid_argument
 /// when the parts do not cover one run exactly once.
 template <class Result>

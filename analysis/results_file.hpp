@@ -1,0 +1,87 @@
+// The HDF5 results file of a run (layout in docs/export.md): `/meta`
+// (attributes), `/trials` (one compound row per trial), `/budget/<slo>`
+// (every trial's remaining-budget series, trials × samples), `/summary`
+// (one compound row per figure) and `/envelope/<slo>`. HDF5 handles never
+// leave analysis/: these classes hide them.
+//
+// The writer appends blocks of trials as they finish (chunked datasets,
+// deflate-compressed when the library has it), so memory holds one block;
+// the series it stored are read back a few samples at a time for the
+// summary's envelope. The reader serves `relsim merge` and tests.
+// Neither is thread-safe (the HDF5 library of Debian is not built
+// thread-safe): use one object on one thread at a time.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "analysis/run_meta.hpp"
+#include "analysis/run_summary.hpp"
+#include "analysis/trial_row.hpp"
+#include "models/compiled_model.hpp"
+
+namespace relsim::analysis {
+
+/// Trials per chunk of `/trials` and `/budget/<slo>`; writers append blocks
+/// of this many trials so each chunk is compressed once.
+inline constexpr std::uint64_t kResultsChunkTrials = 1024;
+
+class ResultsFileWriter {
+ public:
+  /// Creates (or truncates) `path` with `/meta` and an empty `/trials`.
+  /// Throws std::runtime_error ("cannot write 'PATH': reason").
+  ResultsFileWriter(const std::string& path, const models::CompiledModel& model,
+                    const RunMeta& meta);
+  ~ResultsFileWriter();
+  ResultsFileWriter(const ResultsFileWriter&) = delete;
+  ResultsFileWriter& operator=(const ResultsFileWriter&) = delete;
+
+  /// Appends the next trials (rows in trial order, series per SLO). Throws
+  /// std::runtime_error on a write error or a series of another length.
+  void append(const TrialBlock& block);
+  /// Trials appended so far.
+  std::uint64_t rows() const;
+  /// Samples per trial of SLO `slo`'s series (0 before the first append).
+  std::size_t series_length(std::size_t slo) const;
+  /// Samples [first, first + count) of every stored trial's series of SLO
+  /// `slo`, trial-major (an analysis::SeriesColumnReader).
+  void read_series(std::size_t slo, std::size_t first, std::size_t count,
+                   std::vector<float>& out) const;
+  /// Writes `/summary` and `/envelope/<slo>` and closes the file.
+  void finish(const RunSummary& summary);
+  /// Closes the file (also done by the destructor).
+  void close();
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+class ResultsFileReader {
+ public:
+  /// Opens a results file. Throws std::runtime_error naming `path` when it
+  /// is missing, not HDF5, not a relsim results file, or of another format
+  /// version.
+  explicit ResultsFileReader(const std::string& path);
+  ~ResultsFileReader();
+  ResultsFileReader(const ResultsFileReader&) = delete;
+  ResultsFileReader& operator=(const ResultsFileReader&) = delete;
+
+  const std::string& path() const;
+  const RunMeta& meta() const;
+  const TrialLayout& layout() const;
+  /// Rows in `/trials`.
+  std::uint64_t rows() const;
+  /// Samples per trial of SLO `slo`'s series.
+  std::size_t series_length(std::size_t slo) const;
+  /// Rows [first, first + count) and their series.
+  TrialBlock read_block(std::uint64_t first, std::uint64_t count) const;
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace relsim::analysis
