@@ -43,6 +43,11 @@ CsvResultsWriter::CsvResultsWriter(const std::string& dir, const models::Compile
   trials_.open(dir + "/trials.csv", std::ios::binary | std::ios::trunc);
   trials_ << join_header(layout_.columns());
   check(trials_, "trials.csv");
+  incidents_.open(dir + "/incidents.csv", std::ios::binary | std::ios::trunc);
+  incidents_ << "trial,id,service,service_name,cause,cause_name,cause_index,severity,start_s,"
+                "detected_s,paged_s,acked_s,mitigated_s,resolved_s,escalations,team,team_name,"
+                "steps_tried,requests_failed,budget_consumed,human_needed\n";
+  check(incidents_, "incidents.csv");
   for (std::size_t k = 0; k < layout_.slos.size(); ++k) {
     budget_files_.push_back("budget_" + slo_file_name(k) + ".csv");
     budget_.emplace_back(dir + "/" + budget_files_.back(), std::ios::binary | std::ios::trunc);
@@ -69,7 +74,8 @@ void CsvResultsWriter::check(std::ofstream& out, const std::string& file) {
 void CsvResultsWriter::append(const TrialBlock& block) {
   std::string text;
   for (const auto& r : block.rows) {
-    text += std::to_string(r.trial) + "," + std::to_string(r.events);
+    text += std::to_string(r.trial) + "," + std::to_string(r.events) + "," +
+            std::to_string(r.incidents) + "," + std::to_string(r.pages);
     for (const auto& s : r.slos) {
       text += "," + csv_number(s.good) + "," + csv_number(s.total) + "," +
               csv_number(s.attainment) + "," + (s.met ? "1" : "0") + "," +
@@ -80,10 +86,34 @@ void CsvResultsWriter::append(const TrialBlock& block) {
       text += "," + csv_number(v.good) + "," + csv_number(v.total) + "," +
               csv_number(v.availability);
     }
+    for (const auto& t : r.teams) {
+      text += "," + std::to_string(t.pages) + "," + std::to_string(t.pages_at_night) + "," +
+              std::to_string(t.noise_pages) + "," + std::to_string(t.tickets) + "," +
+              csv_number(t.shifts);
+    }
     text += "\n";
   }
   trials_ << text;
   check(trials_, "trials.csv");
+
+  std::string inc;
+  auto name_of = [](const std::vector<std::string>& names, std::uint32_t i) {
+    return i < names.size() ? csv_field(names[i]) : std::string();
+  };
+  for (const auto& i : block.incidents) {
+    inc += std::to_string(i.trial) + "," + std::to_string(i.id) + "," + std::to_string(i.service) +
+           "," + name_of(model_.names.components, i.service) + "," + std::to_string(i.cause) + "," +
+           incident_cause_name(i.cause) + "," + std::to_string(i.cause_index) + "," +
+           std::to_string(i.severity) + "," + csv_number(i.start_s) + "," +
+           csv_number(i.detected_s) + "," + csv_number(i.paged_s) + "," + csv_number(i.acked_s) +
+           "," + csv_number(i.mitigated_s) + "," + csv_number(i.resolved_s) + "," +
+           std::to_string(i.escalations) + "," + std::to_string(i.team) + "," +
+           name_of(model_.names.teams, i.team) + "," + std::to_string(i.steps_tried) + "," +
+           csv_number(i.requests_failed) + "," + csv_number(i.budget_consumed) + "," +
+           std::to_string(i.human_needed) + "\n";
+  }
+  incidents_ << inc;
+  check(incidents_, "incidents.csv");
 
   const std::uint64_t n = block.rows.size();
   const std::uint64_t keep = rows_ < kCsvBudgetTrials ? std::min(n, kCsvBudgetTrials - rows_) : 0;
@@ -135,6 +165,8 @@ void CsvResultsWriter::finish(const RunSummary& summary, const RunMeta& meta) {
   write("meta.json", meta_json(meta, 0) + "\n");
   trials_.close();
   check(trials_, "trials.csv");
+  incidents_.close();
+  check(incidents_, "incidents.csv");
   for (std::size_t k = 0; k < budget_.size(); ++k) {
     budget_[k].close();
     check(budget_[k], budget_files_[k]);

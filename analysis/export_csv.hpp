@@ -1,5 +1,6 @@
 // The CSV export: a directory of tables with a header row each (columns in
 // docs/export.md): trials.csv (one row per trial, appended block by block),
+// incidents.csv (one row per incident, with service, cause and team names),
 // budget_<slo>.csv (the remaining-budget series of the directory's first
 // kCsvBudgetTrials trials, one row per trial and sample), envelope_<slo>.csv,
 // summary.csv and meta.json. Numbers are shortest round-trip text (NaN is an
@@ -43,6 +44,7 @@ class CsvResultsWriter {
   TrialLayout layout_;
   std::vector<std::string> budget_files_;
   std::ofstream trials_;
+  std::ofstream incidents_;
   std::vector<std::ofstream> budget_;
   std::uint64_t rows_ = 0;
 };

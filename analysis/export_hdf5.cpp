@@ -61,6 +61,9 @@ struct ResultsFileWriter::Impl {
   H5::H5File file;
   H5::CompType row_type;
   H5::DataSet trials;
+  H5::DataSet incidents;
+  H5::CompType incident_type;
+  std::uint64_t incident_rows = 0;
   std::vector<std::optional<H5::DataSet>> budget;  // created at the first append
   std::vector<std::size_t> lengths;
   std::uint64_t rows = 0;
@@ -122,6 +125,15 @@ ResultsFileWriter::ResultsFileWriter(const std::string& path, const models::Comp
     h5::write_strings(d.trials, "tiers", d.layout.tiers);
     h5::write_strings(d.trials, "services", d.layout.services);
     h5::write_u64(d.trials, "first_trial", meta.first_trial);
+    h5::write_strings(d.trials, "teams", d.layout.teams);
+    d.incident_type = h5::incident_type();
+    d.incidents = d.file.createDataSet("incidents", d.incident_type, H5::DataSpace(1, dims, max),
+                                       h5::chunked({kResultsChunkTrials}));
+    h5::write_strings(d.incidents, "components", model.names.components);
+    h5::write_strings(d.incidents, "teams", model.names.teams);
+    std::vector<std::string> causes;
+    for (std::uint8_t c = 0; c < kIncidentCauses; ++c) causes.emplace_back(incident_cause_name(c));
+    h5::write_strings(d.incidents, "causes", causes);
     d.file.createGroup("budget");
     return 0;
   });
@@ -151,6 +163,17 @@ void ResultsFileWriter::append(const TrialBlock& block) {
     file_space.selectHyperslab(H5S_SELECT_SET, count, start);
     d.trials.write(buf.data(), d.row_type, H5::DataSpace(1, count), file_space);
 
+    if (!block.incidents.empty()) {
+      const hsize_t i_start[1] = {d.incident_rows};
+      const hsize_t i_count[1] = {block.incidents.size()};
+      const hsize_t i_extent[1] = {d.incident_rows + block.incidents.size()};
+      d.incidents.extend(i_extent);
+      H5::DataSpace i_space = d.incidents.getSpace();
+      i_space.selectHyperslab(H5S_SELECT_SET, i_count, i_start);
+      d.incidents.write(block.incidents.data(), d.incident_type, H5::DataSpace(1, i_count),
+                        i_space);
+    }
+
     for (std::size_t s = 0; s < d.lengths.size(); ++s) {
       const auto& m = block.series[s];
       if (m.size() % n != 0) d.fail("a series block that is not rows × samples");
@@ -173,6 +196,7 @@ void ResultsFileWriter::append(const TrialBlock& block) {
     return 0;
   });
   d.rows += n;
+  d.incident_rows += block.incidents.size();
 }
 
 std::uint64_t ResultsFileWriter::rows() const { return impl_->rows; }
@@ -196,9 +220,11 @@ void ResultsFileWriter::read_series(std::size_t slo, std::size_t first, std::siz
   });
 }
 
-void ResultsFileWriter::finish(const RunSummary& summary) {
+void ResultsFileWriter::finish(const RunSummary& summary, const RunMeta& meta) {
   auto& d = *impl_;
   d.guarded([&] {
+    H5::Group mg = d.file.openGroup("meta");
+    write_meta(mg, meta);
     const auto figures = summary_figures(d.model, summary);
     std::vector<SummaryRecord> records;
     for (const auto& f : figures) {
@@ -250,6 +276,7 @@ void ResultsFileWriter::close() {
   d.open = false;
   d.guarded([&] {
     for (auto& b : d.budget) b.reset();
+    d.incidents.close();
     d.trials.close();
     d.file.close();
     return 0;

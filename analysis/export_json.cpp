@@ -74,6 +74,46 @@ std::string slo_json(const models::CompiledModel& m, std::size_t k, const SloSum
   return out + "    }";
 }
 
+std::string quantile_json(const QuantileInterval& q) {
+  return "{\"estimate\": " + json_number(q.estimate) + ", \"low\": " + json_number(q.low) +
+         ", \"high\": " + json_number(q.high) + "}";
+}
+
+std::string incidents_json(const RunSummary& s) {
+  std::string out = "  \"incidents\": {";
+  for (std::size_t g = 0; g < kSeverityGroups; ++g) {
+    const auto& x = s.incidents[g];
+    out += std::string(g ? ",\n" : "\n") + "    " + json_string(severity_group_name(g)) +
+           ": {\"count\": " + u64(x.incidents) + ", \"perTrial\": " + interval_json(x.per_trial) +
+           ", \"pHumanNeeded\": " + interval_json(x.p_human_needed);
+    for (std::size_t m = 0; m < kIncidentMetrics; ++m) {
+      const auto& d = x.durations[m];
+      out += ",\n      \"" + std::string(to_string(static_cast<IncidentMetric>(m))) +
+             "Seconds\": {\"n\": " + u64(d.n) + ", \"mean\": " + interval_json(d.mean) +
+             ", \"median\": " + quantile_json(d.median) + ", \"p90\": " + quantile_json(d.p90) +
+             ", \"p95\": " + quantile_json(d.p95) + "}";
+    }
+    out += "}";
+  }
+  return out + "\n  },\n";
+}
+
+std::string teams_json(const models::CompiledModel& m, const RunSummary& s) {
+  std::string out = "  \"pagesPerTrial\": " + interval_json(s.pages_per_trial) + ",\n";
+  out += "  \"teams\": [";
+  for (std::size_t t = 0; t < s.teams.size(); ++t) {
+    const auto& x = s.teams[t];
+    out += std::string(t ? ",\n" : "\n") + "    {\"name\": " +
+           json_string(t < m.names.teams.size() ? m.names.teams[t] : std::to_string(t)) +
+           ", \"pagesPerTrial\": " + interval_json(x.pages_per_trial) +
+           ", \"pagesPerShift\": " + interval_json(x.pages_per_shift) +
+           ", \"nightPagesPerTrial\": " + interval_json(x.night_pages_per_trial) +
+           ", \"noisePagesPerTrial\": " + interval_json(x.noise_pages_per_trial) +
+           ", \"ticketsPerTrial\": " + interval_json(x.tickets_per_trial) + "}";
+  }
+  return out + (s.teams.empty() ? "],\n" : "\n  ],\n");
+}
+
 }  // namespace
 
 std::string meta_json(const RunMeta& r, int indent) {
@@ -130,6 +170,8 @@ std::string summary_json(const models::CompiledModel& m, const RunSummary& s, co
            ", \"availability\": " + interval_json(s.services[v].availability) + "}";
   }
   out += m.services.empty() ? "],\n" : "\n  ],\n";
+  out += teams_json(m, s);
+  out += incidents_json(s);
   if (with_meta) out += "  \"meta\": " + meta_json(r, 2) + ",\n";
   // Last, on one line: the only part that depends on the machine and threads.
   const double per_second =

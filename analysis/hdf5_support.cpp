@@ -1,6 +1,7 @@
 // HDF5 types and attribute helpers of the results layout (see hdf5_support.hpp).
 #include "analysis/hdf5_support.hpp"
 
+#include <cstddef>
 #include <cstring>
 #include <stdexcept>
 
@@ -12,6 +13,7 @@ namespace {
 // TrialLayout::columns().
 constexpr std::size_t kU64 = sizeof(std::uint64_t);
 constexpr std::size_t kF64 = sizeof(double);
+constexpr std::size_t kU32 = sizeof(std::uint32_t);
 constexpr std::size_t kU8 = 1;
 
 template <class T>
@@ -43,9 +45,10 @@ H5::Attribute open(const H5::H5Object& obj, const std::string& name) {
 
 H5::CompType trial_row_type(const TrialLayout& layout) {
   const auto names = layout.columns();
-  std::size_t size = 2 * kU64;
+  std::size_t size = 2 * kU64 + 2 * kU32;
   size += layout.slos.size() * (5 * kF64 + kU8 + layout.tiers.size() * kF64);
   size += layout.services.size() * 3 * kF64;
+  size += layout.teams.size() * (4 * kU32 + kF64);
   H5::CompType type(size);
   std::size_t offset = 0;
   std::size_t i = 0;
@@ -55,6 +58,8 @@ H5::CompType trial_row_type(const TrialLayout& layout) {
   };
   add(H5::PredType::NATIVE_UINT64, kU64);
   add(H5::PredType::NATIVE_UINT64, kU64);
+  add(H5::PredType::NATIVE_UINT32, kU32);
+  add(H5::PredType::NATIVE_UINT32, kU32);
   for (std::size_t s = 0; s < layout.slos.size(); ++s) {
     for (int f = 0; f < 3; ++f) add(H5::PredType::NATIVE_DOUBLE, kF64);
     add(H5::PredType::NATIVE_UINT8, kU8);
@@ -64,12 +69,18 @@ H5::CompType trial_row_type(const TrialLayout& layout) {
   for (std::size_t v = 0; v < layout.services.size(); ++v) {
     for (int f = 0; f < 3; ++f) add(H5::PredType::NATIVE_DOUBLE, kF64);
   }
+  for (std::size_t t = 0; t < layout.teams.size(); ++t) {
+    for (int f = 0; f < 4; ++f) add(H5::PredType::NATIVE_UINT32, kU32);
+    add(H5::PredType::NATIVE_DOUBLE, kF64);
+  }
   return type;
 }
 
 void pack_row(const TrialRow& row, unsigned char* p) {
   put(p, row.trial);
   put(p, row.events);
+  put(p, row.incidents);
+  put(p, row.pages);
   for (const auto& s : row.slos) {
     put(p, s.good);
     put(p, s.total);
@@ -84,12 +95,21 @@ void pack_row(const TrialRow& row, unsigned char* p) {
     put(p, v.total);
     put(p, v.availability);
   }
+  for (const auto& t : row.teams) {
+    put(p, t.pages);
+    put(p, t.pages_at_night);
+    put(p, t.noise_pages);
+    put(p, t.tickets);
+    put(p, t.shifts);
+  }
 }
 
 TrialRow unpack_row(const TrialLayout& layout, const unsigned char* p) {
   TrialRow row;
   row.trial = get<std::uint64_t>(p);
   row.events = get<std::uint64_t>(p);
+  row.incidents = get<std::uint32_t>(p);
+  row.pages = get<std::uint32_t>(p);
   row.slos.resize(layout.slos.size());
   for (auto& s : row.slos) {
     s.good = get<double>(p);
@@ -107,7 +127,46 @@ TrialRow unpack_row(const TrialLayout& layout, const unsigned char* p) {
     v.total = get<double>(p);
     v.availability = get<double>(p);
   }
+  row.teams.resize(layout.teams.size());
+  for (auto& t : row.teams) {
+    t.pages = get<std::uint32_t>(p);
+    t.pages_at_night = get<std::uint32_t>(p);
+    t.noise_pages = get<std::uint32_t>(p);
+    t.tickets = get<std::uint32_t>(p);
+    t.shifts = get<double>(p);
+  }
   return row;
+}
+
+H5::CompType incident_type() {
+  H5::CompType t(sizeof(IncidentRecord));
+  auto u = [&](const char* name, std::size_t offset, const H5::PredType& type) {
+    t.insertMember(name, offset, type);
+  };
+  const auto& u64 = H5::PredType::NATIVE_UINT64;
+  const auto& u32 = H5::PredType::NATIVE_UINT32;
+  const auto& u16 = H5::PredType::NATIVE_UINT16;
+  const auto& u8 = H5::PredType::NATIVE_UINT8;
+  const auto& f64 = H5::PredType::NATIVE_DOUBLE;
+  u("trial", offsetof(IncidentRecord, trial), u64);
+  u("id", offsetof(IncidentRecord, id), u32);
+  u("service", offsetof(IncidentRecord, service), u32);
+  u("cause", offsetof(IncidentRecord, cause), u8);
+  u("cause_index", offsetof(IncidentRecord, cause_index), u32);
+  u("severity", offsetof(IncidentRecord, severity), u8);
+  u("start_s", offsetof(IncidentRecord, start_s), f64);
+  u("detected_s", offsetof(IncidentRecord, detected_s), f64);
+  u("paged_s", offsetof(IncidentRecord, paged_s), f64);
+  u("acked_s", offsetof(IncidentRecord, acked_s), f64);
+  u("mitigated_s", offsetof(IncidentRecord, mitigated_s), f64);
+  u("resolved_s", offsetof(IncidentRecord, resolved_s), f64);
+  u("escalations", offsetof(IncidentRecord, escalations), u16);
+  u("team", offsetof(IncidentRecord, team), u32);
+  u("steps_tried", offsetof(IncidentRecord, steps_tried), u16);
+  u("requests_failed", offsetof(IncidentRecord, requests_failed), f64);
+  u("budget_consumed", offsetof(IncidentRecord, budget_consumed), f64);
+  u("human_needed", offsetof(IncidentRecord, human_needed), u8);
+  return t;
 }
 
 H5::StrType string_type() {

@@ -14,15 +14,20 @@
 namespace relsim::analysis::h5 {
 
 /// The packed compound type of a `/trials` row of `layout`: `trial`,
-/// `events` (uint64), per SLO good/total/attainment (float64), met (uint8),
+/// `events` (uint64), `incidents`, `pages` (uint32), per SLO good/total/attainment (float64), met (uint8),
 /// budget_consumed/budget_minutes and one `<tier>_reached_s` per tier
-/// (float64), per service good/total/availability (float64).
+/// (float64), per service good/total/availability (float64), per team
+/// pages/pages_at_night/noise_pages/tickets (uint32) and shifts (float64).
 H5::CompType trial_row_type(const TrialLayout& layout);
 
 /// Writes `row` into `dst` (trial_row_type(layout).getSize() bytes).
 void pack_row(const TrialRow& row, unsigned char* dst);
 /// Reads a row of `layout` from `src`.
 TrialRow unpack_row(const TrialLayout& layout, const unsigned char* src);
+
+/// The compound type of an `/incidents` row (the fields of IncidentRecord,
+/// in models::IncidentRow order; `cause` as uint8, see its `causes` attribute).
+H5::CompType incident_type();
 
 /// A UTF-8 variable-length string type.
 H5::StrType string_type();

@@ -1,4 +1,5 @@
 // Reading an HDF5 results file back (see results_file.hpp and docs/export.md).
+#include <algorithm>
 #include <filesystem>
 #include <stdexcept>
 
@@ -41,6 +42,13 @@ struct ResultsFileReader::Impl {
   TrialLayout layout;
   H5::CompType row_type;
   H5::DataSet trials;
+  H5::DataSet incidents;
+  H5::CompType incident_type;
+  std::uint64_t incident_rows = 0;
+  // read_block's position in /incidents: the first incident of trial row
+  // `cursor_row` is incident `cursor_incident` (blocks are read in order).
+  std::uint64_t cursor_row = 0;
+  std::uint64_t cursor_incident = 0;
   std::vector<H5::DataSet> budget;
   std::vector<std::size_t> lengths;
   std::uint64_t rows = 0;
@@ -81,6 +89,13 @@ ResultsFileReader::ResultsFileReader(const std::string& path)
     d.layout.slos = h5::read_strings(d.trials, "slos");
     d.layout.tiers = h5::read_strings(d.trials, "tiers");
     d.layout.services = h5::read_strings(d.trials, "services");
+    d.layout.teams = h5::read_strings(d.trials, "teams");
+    if (!d.file.nameExists("incidents")) d.fail("not a relsim results file (no /incidents)");
+    d.incidents = d.file.openDataSet("incidents");
+    d.incident_type = h5::incident_type();
+    hsize_t ni = 0;
+    d.incidents.getSpace().getSimpleExtentDims(&ni);
+    d.incident_rows = ni;
     d.row_type = h5::trial_row_type(d.layout);
     const H5::CompType file_type = d.trials.getCompType();
     const auto columns = d.layout.columns();
@@ -120,7 +135,45 @@ std::size_t ResultsFileReader::series_length(std::size_t slo) const {
   return impl_->lengths.at(slo);
 }
 
+std::uint64_t ResultsFileReader::incident_rows() const { return impl_->incident_rows; }
+
 TrialBlock ResultsFileReader::read_block(std::uint64_t first, std::uint64_t count) const {
+  auto& d = *impl_;
+  if (first != d.cursor_row) {
+    // Not where the last block ended: count the incidents of the rows before.
+    d.cursor_row = 0;
+    d.cursor_incident = 0;
+    while (d.cursor_row < first) {
+      const std::uint64_t n = std::min<std::uint64_t>(kResultsChunkTrials, first - d.cursor_row);
+      const TrialBlock skipped = read_rows(d.cursor_row, n);
+      for (const auto& r : skipped.rows) d.cursor_incident += r.incidents;
+      d.cursor_row += n;
+    }
+  }
+  TrialBlock block = read_rows(first, count);
+  std::uint64_t incidents = 0;
+  for (const auto& r : block.rows) incidents += r.incidents;
+  if (d.cursor_incident + incidents > d.incident_rows) {
+    d.fail("/trials counts more incidents than /incidents holds");
+  }
+  if (incidents > 0) {
+    try {
+      block.incidents.resize(incidents);
+      const hsize_t start[1] = {d.cursor_incident};
+      const hsize_t cnt[1] = {incidents};
+      H5::DataSpace space = d.incidents.getSpace();
+      space.selectHyperslab(H5S_SELECT_SET, cnt, start);
+      d.incidents.read(block.incidents.data(), d.incident_type, H5::DataSpace(1, cnt), space);
+    } catch (const H5::Exception& e) {
+      d.fail(e.getDetailMsg());
+    }
+  }
+  d.cursor_row = first + count;
+  d.cursor_incident += incidents;
+  return block;
+}
+
+TrialBlock ResultsFileReader::read_rows(std::uint64_t first, std::uint64_t count) const {
   auto& d = *impl_;
   if (first + count > d.rows) d.fail("rows beyond the end of /trials");
   TrialBlock block;

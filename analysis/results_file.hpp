@@ -1,5 +1,6 @@
 // The HDF5 results file of a run (layout in docs/export.md): `/meta`
-// (attributes), `/trials` (one compound row per trial), `/budget/<slo>`
+// (attributes), `/trials` (one compound row per trial), `/incidents` (one
+// compound row per incident), `/budget/<slo>`
 // (every trial's remaining-budget series, trials × samples), `/summary`
 // (one compound row per figure) and `/envelope/<slo>`. HDF5 handles never
 // leave analysis/: these classes hide them.
@@ -24,9 +25,6 @@
 
 namespace relsim::analysis {
 
-/// Trials per chunk of `/trials` and `/budget/<slo>`; writers append blocks
-/// of this many trials so each chunk is compressed once.
-inline constexpr std::uint64_t kResultsChunkTrials = 1024;
 
 class ResultsFileWriter {
  public:
@@ -49,8 +47,9 @@ class ResultsFileWriter {
   /// `slo`, trial-major (an analysis::SeriesColumnReader).
   void read_series(std::size_t slo, std::size_t first, std::size_t count,
                    std::vector<float>& out) const;
-  /// Writes `/summary` and `/envelope/<slo>` and closes the file.
-  void finish(const RunSummary& summary);
+  /// Writes `/summary` and `/envelope/<slo>`, rewrites `/meta` from `meta`
+  /// (whose trial counts may have changed) and closes the file.
+  void finish(const RunSummary& summary, const RunMeta& meta);
   /// Closes the file (also done by the destructor).
   void close();
 
@@ -76,10 +75,14 @@ class ResultsFileReader {
   std::uint64_t rows() const;
   /// Samples per trial of SLO `slo`'s series.
   std::size_t series_length(std::size_t slo) const;
-  /// Rows [first, first + count) and their series.
+  /// Rows in `/incidents`.
+  std::uint64_t incident_rows() const;
+  /// Rows [first, first + count), their incidents and their series. Reading
+  /// blocks in increasing order is O(block); jumping back rescans the rows.
   TrialBlock read_block(std::uint64_t first, std::uint64_t count) const;
 
  private:
+  TrialBlock read_rows(std::uint64_t first, std::uint64_t count) const;
   struct Impl;
   std::unique_ptr<Impl> impl_;
 };

@@ -154,12 +154,21 @@ ResultsWriter::~ResultsWriter() {
 
 void ResultsWriter::record(const TrialBlock& block) {
   auto& d = *impl_;
-  for (const auto& row : block.rows) d.acc.add(row);
+  d.acc.add(block);
   d.store->append(block);
   if (d.csv) d.csv->append(block);
 }
 
 std::uint64_t ResultsWriter::trials() const { return impl_->acc.trials(); }
+
+RunSummary ResultsWriter::snapshot() const { return impl_->acc.snapshot(); }
+
+void ResultsWriter::set_trials(std::uint64_t run_trials, std::uint64_t trial_count) {
+  impl_->meta.trials = run_trials;
+  impl_->meta.trial_count = trial_count;
+}
+
+const RunMeta& ResultsWriter::meta() const { return impl_->meta; }
 
 RunSummary ResultsWriter::summarize() {
   auto& d = *impl_;
@@ -183,7 +192,7 @@ void ResultsWriter::commit(const RunSummary& summary, const Timing& timing) {
   }
   switch (d.target->format) {
     case ExportFormat::hdf5:
-      d.store->finish(summary);
+      d.store->finish(summary, d.meta);
       break;
     case ExportFormat::csv:
       d.store->close();

@@ -67,6 +67,15 @@ class ResultsWriter {
   void record(const TrialBlock& block);
   /// Trials recorded so far.
   std::uint64_t trials() const;
+  /// The summary of the trials recorded so far without the remaining-budget
+  /// envelopes (cheap enough to call after every block, for `--until`).
+  RunSummary snapshot() const;
+  /// Corrects the metadata before commit: the run's trial count (a run that
+  /// `--until` stopped early is a run of the trials it did) and the trials
+  /// in this file.
+  void set_trials(std::uint64_t run_trials, std::uint64_t trial_count);
+  /// The metadata as it will be written.
+  const RunMeta& meta() const;
   /// The summary, at `meta.confidence`, of every trial recorded (call once,
   /// after the last block).
   RunSummary summarize();

@@ -118,28 +118,38 @@ SloWindow slo_window(const models::CompiledModel& model, models::Index slo) {
   return {start, horizon - start};
 }
 
+const char* to_string(IncidentMetric m) {
+  switch (m) {
+    case IncidentMetric::mttr:
+      return "mttr";
+    case IncidentMetric::ttd:
+      return "ttd";
+    case IncidentMetric::tta:
+      return "tta";
+    case IncidentMetric::ttm:
+      return "ttm";
+  }
+  return "?";
+}
+
+std::string severity_group_name(std::size_t group) {
+  return group == 0 ? std::string("all") : "sev" + std::to_string(group);
+}
+
 RunSummary summarize(const models::CompiledModel& model,
                      const std::vector<models::TrialResult>& results, double confidence) {
   SummaryAccumulator acc(model, confidence);
-  for (std::size_t i = 0; i < results.size(); ++i) acc.add(to_row(model, results[i], i));
+  const TrialBlock block = to_block(model, results, 0);
+  acc.add(block);
   std::vector<BudgetSeriesSummary> envelopes;
   for (std::size_t s = 0; s < model.slos.size(); ++s) {
     const std::size_t samples = results.empty() ? 0 : results[0].slos[s].remaining_budget.size();
-    for (std::size_t i = 0; i < results.size(); ++i) {
-      if (results[i].slos[s].remaining_budget.size() != samples) {
-        throw std::invalid_argument("summarize: trial result " + std::to_string(i) + " has " +
-                                    std::to_string(results[i].slos[s].remaining_budget.size()) +
-                                    " remaining-budget samples (trial 0 has " +
-                                    std::to_string(samples) + ")");
-      }
-    }
     envelopes.push_back(budget_envelope(
         results.size(), samples, [&](std::size_t first, std::size_t count, std::vector<float>& out) {
           out.resize(results.size() * count);
           for (std::size_t i = 0; i < results.size(); ++i) {
-            const auto& series = results[i].slos[s].remaining_budget;
-            std::copy_n(series.begin() + static_cast<std::ptrdiff_t>(first), count,
-                        out.begin() + static_cast<std::ptrdiff_t>(i * count));
+            std::copy_n(block.series[s].begin() + static_cast<std::ptrdiff_t>(i * samples + first),
+                        count, out.begin() + static_cast<std::ptrdiff_t>(i * count));
           }
         }));
   }

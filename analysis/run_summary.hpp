@@ -18,8 +18,10 @@
 // + services)) time, plus one sort per SLO.
 #pragma once
 
+#include <array>
 #include <cstdint>
 #include <optional>
+#include <string>
 #include <span>
 #include <vector>
 
@@ -118,6 +120,44 @@ struct ServiceSummary {
   Interval availability;  // mean of per-trial successful/total requests, t
 };
 
+/// One incident duration (MTTR or a part) over the incidents of a group:
+/// the mean with its t interval and the median, p90 and p95 with
+/// order-statistic intervals. Incidents missing either end of the duration
+/// (never detected, never acked...) are not counted. The intervals treat the
+/// incidents as independent draws (incidents of one trial are not quite:
+/// see docs/results.md).
+struct DurationSummary {
+  std::uint64_t n = 0;
+  Interval mean;  // seconds
+  QuantileInterval median, p90, p95;
+};
+
+/// Incident figures of one severity group.
+enum class IncidentMetric : std::uint8_t { mttr, ttd, tta, ttm };
+inline constexpr std::size_t kIncidentMetrics = 4;
+/// `mttr`, `ttd`, `tta`, `ttm`.
+const char* to_string(IncidentMetric m);
+
+/// Incidents of all severities (group 0) and of SEV-1..SEV-4 (groups 1..4).
+inline constexpr std::size_t kSeverityGroups = 5;
+/// `all`, `sev1` ... `sev4`.
+std::string severity_group_name(std::size_t group);
+
+struct IncidentGroupSummary {
+  std::uint64_t incidents = 0;
+  Interval per_trial;         // incidents of the group per trial (mean, t)
+  Interval p_human_needed;    // of the group's incidents, Wilson
+  std::array<DurationSummary, kIncidentMetrics> durations;  // IncidentMetric order
+};
+
+struct TeamSummary {
+  Interval pages_per_trial;           // mean, t
+  Interval pages_per_shift;           // mean over trials of pages / shifts, t; NaN without shifts
+  Interval night_pages_per_trial;     // mean, t
+  Interval noise_pages_per_trial;     // mean, t
+  Interval tickets_per_trial;         // mean, t
+};
+
 struct RunSummary {
   double confidence = 0.95;
   std::uint64_t trials = 0;              // trials summarised
@@ -125,6 +165,9 @@ struct RunSummary {
   double events_per_trial = 0.0;         // NaN when trials = 0
   std::vector<SloSummary> slos;          // model.slos order
   std::vector<ServiceSummary> services;  // model.services order
+  std::vector<TeamSummary> teams;        // model.teams order
+  std::array<IncidentGroupSummary, kSeverityGroups> incidents;  // all, sev1..sev4
+  Interval pages_per_trial;              // over all teams, mean, t
 };
 
 /// Summarises `results` (in trial order) of runs of `model` at `confidence`

@@ -2,6 +2,7 @@
 #include "analysis/summary_figures.hpp"
 
 #include <limits>
+#include <utility>
 
 #include "analysis/trial_row.hpp"
 
@@ -44,7 +45,67 @@ std::vector<FigureRow> summary_figures(const models::CompiledModel& m, const Run
     interval("service." + m.names.components[m.services[v].component] + ".availability",
              s.services[v].availability, "t", "fraction", s.trials);
   }
+  interval("pages.per_trial", s.pages_per_trial, "t", "pages", s.trials);
+  for (std::size_t t = 0; t < s.teams.size(); ++t) {
+    const auto& x = s.teams[t];
+    const std::string p =
+        "team." + (t < m.names.teams.size() ? m.names.teams[t] : std::to_string(t)) + ".";
+    interval(p + "pages_per_trial", x.pages_per_trial, "t", "pages", s.trials);
+    interval(p + "pages_per_shift", x.pages_per_shift, "t", "pages", s.trials);
+    interval(p + "night_pages_per_trial", x.night_pages_per_trial, "t", "pages", s.trials);
+    interval(p + "noise_pages_per_trial", x.noise_pages_per_trial, "t", "pages", s.trials);
+    interval(p + "tickets_per_trial", x.tickets_per_trial, "t", "tickets", s.trials);
+  }
+  for (std::size_t g = 0; g < kSeverityGroups; ++g) {
+    const auto& x = s.incidents[g];
+    const std::string p = "incidents." + severity_group_name(g) + ".";
+    exact(p + "count", static_cast<double>(x.incidents), "count", "incidents");
+    interval(p + "per_trial", x.per_trial, "t", "incidents", s.trials);
+    interval(p + "p_human_needed", x.p_human_needed, "wilson", "fraction", x.incidents);
+    for (std::size_t k = 0; k < kIncidentMetrics; ++k) {
+      const auto& d = x.durations[k];
+      const std::string q = p + to_string(static_cast<IncidentMetric>(k)) + ".";
+      interval(q + "mean", d.mean, "t", "seconds", d.n);
+      for (const auto& [name, qi] : {std::pair<const char*, const QuantileInterval*>{"median", &d.median},
+                                     {"p90", &d.p90},
+                                     {"p95", &d.p95}}) {
+        interval(q + name, {qi->estimate, qi->low, qi->high}, "order_statistic", "seconds", d.n);
+      }
+    }
+  }
   return out;
+}
+
+}  // namespace relsim::analysis
+
+namespace relsim::analysis {
+
+const FigureRow* find_figure(const std::vector<FigureRow>& figures, const std::string& name) {
+  auto exact = [&](const std::string& n) -> const FigureRow* {
+    for (const auto& f : figures) {
+      if (f.figure == n) return &f;
+    }
+    return nullptr;
+  };
+  if (const FigureRow* f = exact(name)) return f;
+  for (const char* m : {"mttr", "ttd", "tta", "ttm"}) {
+    if (name == m) return exact(std::string("incidents.all.") + m + ".mean");
+  }
+  if (name == "pages") return exact("pages.per_trial");
+  auto first_with = [&](const std::string& prefix, const std::string& suffix) -> const FigureRow* {
+    for (const auto& f : figures) {
+      if (f.figure.rfind(prefix, 0) == 0 && f.figure.size() > prefix.size() + suffix.size() &&
+          f.figure.compare(f.figure.size() - suffix.size(), suffix.size(), suffix) == 0) {
+        return &f;
+      }
+    }
+    return nullptr;
+  };
+  if (name == "p_slo_met") return first_with("slo.", ".p_met");
+  if (name == "attainment") return first_with("slo.", ".attainment");
+  if (name == "budget_consumed") return first_with("slo.", ".budget_consumed.mean");
+  if (name == "availability") return first_with("service.", ".availability");
+  return nullptr;
 }
 
 }  // namespace relsim::analysis

@@ -20,13 +20,24 @@ struct FigureRow {
   double high = 0.0;
   double confidence = 0.0;
   std::string method;  // `t`, `wilson`, `order_statistic`, `exact`, `count`
-  std::string unit;    // `fraction`, `minutes`, `seconds`, `events`, `trials`
+  std::string unit;    // `fraction`, `minutes`, `seconds`, `events`, `trials`, `pages`, ...
   std::uint64_t n = 0;  // observations behind the estimate
 };
 
 /// Every figure of `summary` in a fixed order: run figures, then per SLO
-/// (model order), then per service.
+/// (model order), per service, pages and per team, then incidents per
+/// severity group (all, sev1..sev4) and duration (mttr, ttd, tta, ttm).
 std::vector<FigureRow> summary_figures(const models::CompiledModel& model,
                                        const RunSummary& summary);
+
+}  // namespace relsim::analysis
+
+namespace relsim::analysis {
+
+/// The figure row named `name` in `figures`, or the one an alias stands for:
+/// `mttr`, `ttd`, `tta`, `ttm` (incidents.all.<x>.mean), `p_slo_met`,
+/// `attainment`, `budget_consumed` (of the first SLO), `availability` (of
+/// the first service), `pages` (pages.per_trial). nullptr when none.
+const FigureRow* find_figure(const std::vector<FigureRow>& figures, const std::string& name);
 
 }  // namespace relsim::analysis

@@ -3,6 +3,7 @@
 #include <iostream>
 
 #include "cli/commands.hpp"
+#include "cli/run_support.hpp"
 #include "models/diagnostics.hpp"
 #include "sim/runner.hpp"
 
@@ -16,7 +17,9 @@ int main(int argc, char** argv) {
   app.require_subcommand(1);
   app.fallthrough();
 
+  relsim::cli::set_command_line(argc, argv);
   relsim::cli::add_run_command(app);
+  relsim::cli::add_merge_command(app);
   relsim::cli::add_analyze_command(app);
   relsim::cli::add_validate_command(app);
   relsim::cli::add_graph_command(app);
@@ -34,6 +37,9 @@ int main(int argc, char** argv) {
     // Already one `file:line:col: error: ...` line per problem.
     std::cerr << e.what() << '\n';
     return relsim::cli::exit_invalid_input;
+  } catch (const relsim::cli::Interrupted& e) {
+    std::cerr << "relsim: " << e.what() << '\n';
+    return relsim::cli::exit_interrupted;
   } catch (const relsim::sim::TrialFailure& e) {
     std::cerr << "relsim: error: " << e.what() << '\n';
     return relsim::cli::exit_trial_failed;
