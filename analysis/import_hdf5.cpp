@@ -1,5 +1,6 @@
 // Reading an HDF5 results file back (see results_file.hpp and docs/export.md).
 #include <algorithm>
+#include <cstddef>
 #include <filesystem>
 #include <stdexcept>
 
@@ -133,6 +134,46 @@ const TrialLayout& ResultsFileReader::layout() const { return impl_->layout; }
 std::uint64_t ResultsFileReader::rows() const { return impl_->rows; }
 std::size_t ResultsFileReader::series_length(std::size_t slo) const {
   return impl_->lengths.at(slo);
+}
+
+std::vector<FigureRow> ResultsFileReader::read_summary() const {
+  auto& d = *impl_;
+  std::vector<FigureRow> out;
+  struct Record {
+    char* figure;
+    double estimate, low, high, confidence;
+    char* method;
+    char* unit;
+    std::uint64_t n;
+  };
+  try {
+    if (!d.file.nameExists("summary")) return out;
+    const auto str = h5::string_type();
+    H5::CompType type(sizeof(Record));
+    type.insertMember("figure", offsetof(Record, figure), str);
+    type.insertMember("estimate", offsetof(Record, estimate), H5::PredType::NATIVE_DOUBLE);
+    type.insertMember("low", offsetof(Record, low), H5::PredType::NATIVE_DOUBLE);
+    type.insertMember("high", offsetof(Record, high), H5::PredType::NATIVE_DOUBLE);
+    type.insertMember("confidence", offsetof(Record, confidence), H5::PredType::NATIVE_DOUBLE);
+    type.insertMember("method", offsetof(Record, method), str);
+    type.insertMember("unit", offsetof(Record, unit), str);
+    type.insertMember("n", offsetof(Record, n), H5::PredType::NATIVE_UINT64);
+    H5::DataSet ds = d.file.openDataSet("summary");
+    const H5::DataSpace space = ds.getSpace();
+    hsize_t n = 0;
+    space.getSimpleExtentDims(&n);
+    std::vector<Record> records(n);
+    if (n == 0) return out;
+    ds.read(records.data(), type);
+    for (const auto& r : records) {
+      out.push_back({r.figure ? r.figure : "", r.estimate, r.low, r.high, r.confidence,
+                     r.method ? r.method : "", r.unit ? r.unit : "", r.n});
+    }
+    H5Dvlen_reclaim(type.getId(), space.getId(), H5P_DEFAULT, records.data());
+  } catch (const H5::Exception& e) {
+    d.fail(e.getDetailMsg());
+  }
+  return out;
 }
 
 std::uint64_t ResultsFileReader::incident_rows() const { return impl_->incident_rows; }

@@ -20,6 +20,7 @@
 
 #include "analysis/run_meta.hpp"
 #include "analysis/run_summary.hpp"
+#include "analysis/summary_figures.hpp"
 #include "analysis/trial_row.hpp"
 #include "models/compiled_model.hpp"
 
@@ -75,6 +76,8 @@ class ResultsFileReader {
   std::uint64_t rows() const;
   /// Samples per trial of SLO `slo`'s series.
   std::size_t series_length(std::size_t slo) const;
+  /// The `/summary` table (empty when the file has none: an unfinished run).
+  std::vector<FigureRow> read_summary() const;
   /// Rows in `/incidents`.
   std::uint64_t incident_rows() const;
   /// Rows [first, first + count), their incidents and their series. Reading

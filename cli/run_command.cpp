@@ -170,7 +170,7 @@ void run(RunOptions o, const std::string& command_line) {
 
   const auto resolved = models::load_scenario(o.scenario, o.overrides);
   const models::CompiledModel model = models::compile(resolved.system, resolved.scenario);
-  if (!rule && resolved.scenario.until && !o.trials) {
+  if (!rule && resolved.scenario.until && !resolved.scenario.until->metric.empty() && !o.trials) {
     const auto& u = *resolved.scenario.until;
     StopRule r;
     r.figure = u.metric;
@@ -257,6 +257,13 @@ void run(RunOptions o, const std::string& command_line) {
                           width_text(*rule, width) + " (target " +
                           width_text(*rule, rule->target) + ")");
         const std::uint64_t done = writer.trials();
+        if (done >= rule->min_trials && f->n == 0) {
+          // E.g. mttr of a model whose trials record no incidents: more
+          // trials would not make an interval appear.
+          stop_note = "stopped at " + std::to_string(done) + " trials: " + rule->figure +
+                      " has no observations (" + rule->text + " cannot be met)";
+          return false;
+        }
         if (done >= rule->min_trials && width <= rule->target) {
           stop_note = "stopped at " + std::to_string(done) + " trials: " + rule->figure +
                       " half-width " + width_text(*rule, width) + " <= " +
