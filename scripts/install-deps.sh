@@ -16,6 +16,9 @@ packages=(
   libgtest-dev
   libgmock-dev
   libbenchmark-dev
+  # docs/export.md's h5py/pandas example runs as a test (skipped without them)
+  python3-h5py
+  python3-pandas
 )
 
 missing=()
