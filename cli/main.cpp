@@ -3,11 +3,13 @@
 #include <iostream>
 
 #include "cli/commands.hpp"
+#include "cli/mpi_support.hpp"
 #include "cli/run_support.hpp"
 #include "models/diagnostics.hpp"
 #include "sim/runner.hpp"
 
 int main(int argc, char** argv) {
+  const relsim::cli::MpiSession mpi(argc, argv);  // no-op unless built with RELSIM_MPI
   CLI::App app{
       "relsim: a discrete-event simulator for reliability engineering and chaos game days.\n"
       "Monte Carlo trials of a system described in YAML: MTTR, SLO attainment, error budgets,\n"

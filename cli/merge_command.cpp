@@ -24,6 +24,7 @@
 #include "analysis/results_writer.hpp"
 #include "analysis/text_format.hpp"
 #include "cli/commands.hpp"
+#include "cli/merge_files.hpp"
 #include "cli/output_file.hpp"
 #include "cli/run_support.hpp"
 #include "cli/summary_text.hpp"
@@ -123,20 +124,13 @@ models::CompiledModel model_of(const analysis::RunMeta& meta) {
   return models::compile(resolved.system, resolved.scenario);
 }
 
-void merge(const MergeOptions& o) {
-  if (o.parts.empty()) refuse("no part files");
-  const analysis::ExportTarget target = export_target(o.out, o.out_format);
-  analysis::check_export_target(target);
-  std::string format = o.format;
-  std::string output = o.output;
-  if (output == "json" || output == "text") {
-    format = output;
-    output.clear();
-  }
-  if (!output.empty()) check_writable(output);
+}  // namespace
 
+MergedRun merge_files(const std::vector<std::string>& part_paths,
+                      const std::optional<analysis::ExportTarget>& target) {
+  if (part_paths.empty()) refuse("no part files");
   std::vector<std::unique_ptr<analysis::ResultsFileReader>> parts;
-  for (const auto& p : o.parts) {
+  for (const auto& p : part_paths) {
     parts.push_back(std::make_unique<analysis::ResultsFileReader>(p));
     const auto& r = *parts.back();
     if (r.rows() != r.meta().trial_count) {
@@ -205,14 +199,32 @@ void merge(const MergeOptions& o) {
   const analysis::Timing timing{wall, 1};
   writer.commit(summary, timing);
 
+  return {model, meta, summary, wall};
+}
+
+namespace {
+
+void merge(const MergeOptions& o) {
+  const analysis::ExportTarget target = export_target(o.out, o.out_format);
+  analysis::check_export_target(target);
+  std::string format = o.format;
+  std::string output = o.output;
+  if (output == "json" || output == "text") {
+    format = output;
+    output.clear();
+  }
+  if (!output.empty()) check_writable(output);
+  const MergedRun run = merge_files(o.parts, target);
   if (o.quiet && output.empty()) return;
+  const analysis::Timing timing{run.wall_seconds, 1};
   const std::string text =
       format == "json"
-          ? analysis::summary_json(model, summary, meta, timing, false)
-          : summary_text(model, summary,
-                         {meta.scenario_file, meta.seed, total, 0, 1, wall,
-                          "merged from " + std::to_string(parts.size()) + " part" +
-                              (parts.size() == 1 ? "" : "s") + " into " + o.out});
+          ? analysis::summary_json(run.model, run.summary, run.meta, timing, false)
+          : summary_text(run.model, run.summary,
+                         {run.meta.scenario_file, run.meta.seed, run.meta.trials, 0, 1,
+                          run.wall_seconds,
+                          "merged from " + std::to_string(o.parts.size()) + " part" +
+                              (o.parts.size() == 1 ? "" : "s") + " into " + o.out});
   if (output.empty()) {
     std::cout << text << std::flush;
   } else {

@@ -9,9 +9,12 @@
 // `--format json`. Output files are written atomically: an error or Ctrl-C
 // leaves none. Figures and intervals: docs/results.md; options: docs/cli.md;
 // files: docs/export.md.
+#include <unistd.h>
+
 #include <csignal>
 #include <chrono>
 #include <cmath>
+#include <filesystem>
 #include <cstdlib>
 #include <fstream>
 #include <iostream>
@@ -28,6 +31,8 @@
 #include "analysis/text_format.hpp"
 #include "analysis/trial_row.hpp"
 #include "cli/commands.hpp"
+#include "cli/merge_files.hpp"
+#include "cli/mpi_support.hpp"
 #include "cli/output_file.hpp"
 #include "cli/progress.hpp"
 #include "cli/run_support.hpp"
@@ -41,6 +46,10 @@
 namespace relsim::cli {
 
 namespace {
+
+/// Whether this rank has made the one collective check of an MPI run (so an
+/// error after it must not make another).
+bool g_collective_done = false;
 
 struct RunOptions {
   std::string scenario;
@@ -183,6 +192,22 @@ void run(RunOptions o, const std::string& command_line) {
     rule = r;
   }
   ro.master_seed = o.seed.value_or(model.seed);
+  // Under mpirun each rank runs shard rank/size into a part file, and rank 0
+  // merges the parts (docs/scaling.md).
+  const int ranks = mpi_size();
+  const int rank = mpi_rank();
+  if (ranks > 1) {
+    if (rule) {
+      throw std::invalid_argument(
+          "--until (or the scenario's until) is not supported across MPI ranks; give --trials");
+    }
+    if (o.shard != "0/1" || o.trial_index) {
+      throw std::invalid_argument("--shard and --trial-index do not go with mpirun (each rank "
+                                  "already runs shard rank/size)");
+    }
+    ro.shard = {static_cast<std::uint32_t>(rank), static_cast<std::uint32_t>(ranks)};
+    if (rank != 0) o.quiet = true;
+  }
   if (rule) {
     if (o.max_trials) rule->max_trials = *o.max_trials;
     if (o.trials) {
@@ -225,8 +250,28 @@ void run(RunOptions o, const std::string& command_line) {
   meta.command_line = command_line;
   meta.start_time = analysis::iso8601_utc_now();
 
+  // With MPI, this rank's trials go to a part file beside the output (or in
+  // the temporary directory), named with rank 0's process id.
+  std::string part;
+  std::vector<std::string> parts;
+  if (ranks > 1) {
+    namespace fs = std::filesystem;
+    const std::uint64_t id = mpi_broadcast(static_cast<std::uint64_t>(::getpid()));
+    const fs::path dir = target ? fs::absolute(fs::path(target->path)).parent_path()
+                                : fs::temp_directory_path();
+    for (int r = 0; r < ranks; ++r) {
+      parts.push_back((dir / ("relsim-mpi-" + std::to_string(id) + "-rank-" + std::to_string(r) +
+                              ".part.h5"))
+                          .string());
+    }
+    part = parts[static_cast<std::size_t>(rank)];
+  }
+  const std::optional<analysis::ExportTarget> own_target =
+      ranks > 1 ? std::optional<analysis::ExportTarget>({part, analysis::ExportFormat::hdf5})
+                : target;
+
   InterruptGuard interrupt;
-  analysis::ResultsWriter writer(model, meta, target);
+  analysis::ResultsWriter writer(model, meta, own_target);
   Progress progress(range.size(), !o.quiet);
   std::string stop_note;
   const auto start = std::chrono::steady_clock::now();
@@ -289,6 +334,41 @@ void run(RunOptions o, const std::string& command_line) {
   const unsigned threads = sim::detail::resolve_threads(ro.threads, range.size());
   const analysis::Timing timing{wall, threads};
   writer.commit(summary, timing);
+
+  if (ranks > 1) {
+    // The part is written; rank 0 merges once every rank has written its own.
+    g_collective_done = true;
+    if (!mpi_all_ok(true)) {
+      std::error_code ec;
+      std::filesystem::remove(part, ec);
+      throw std::runtime_error("another MPI rank failed; no output written");
+    }
+    if (rank != 0) return;
+    struct RemoveParts {
+      const std::vector<std::string>& paths;
+      ~RemoveParts() {
+        std::error_code ec;
+        for (const auto& p : paths) std::filesystem::remove(p, ec);
+      }
+    } remove_parts{parts};
+    const MergedRun merged = merge_files(parts, target);
+    const analysis::Timing all{wall, threads * static_cast<unsigned>(ranks)};
+    std::string text =
+        o.format == "json"
+            ? analysis::summary_json(model, merged.summary, merged.meta, all, false)
+            : summary_text(model, merged.summary,
+                           {o.scenario, ro.master_seed, meta.trials, 0, threads, wall,
+                            std::to_string(ranks) + " MPI ranks × " + std::to_string(threads) +
+                                " thread" + (threads == 1 ? "" : "s") + ", merged in " +
+                                analysis::shortest(std::round(merged.wall_seconds * 100) / 100) +
+                                " s"});
+    if (o.output.empty()) {
+      std::cout << text << std::flush;
+    } else {
+      write_file_atomically(o.output, text);
+    }
+    return;
+  }
 
   std::string text;
   if (o.format == "json") {
@@ -356,7 +436,15 @@ void add_run_command(CLI::App& app) {
                   "Trials per block (the --until check runs after each block)")
       ->capture_default_str();
   cmd->add_flag("-q,--quiet", opts->quiet, "No progress line on standard error");
-  cmd->callback([opts] { run(*opts, app_command_line()); });
+  cmd->callback([opts] {
+    try {
+      run(*opts, app_command_line());
+    } catch (...) {
+      // Under MPI, tell the other ranks (waiting in the collective check).
+      if (mpi_size() > 1 && !g_collective_done) mpi_all_ok(false);
+      throw;
+    }
+  });
 }
 
 }  // namespace relsim::cli
