@@ -66,10 +66,22 @@ struct ResultsFileWriter::Impl {
   std::uint64_t incident_rows = 0;
   std::vector<std::optional<H5::DataSet>> budget;  // created at the first append
   std::vector<std::size_t> lengths;
-  std::uint64_t rows = 0;
+  std::uint64_t rows = 0;  // written to the file
+  TrialBlock pending;      // gathered, not yet written
+  bool compress = true;
+  bool compress_series = false;
   bool open = false;
 
   Impl(const std::string& p, const models::CompiledModel& m) : path(p), model(m) {}
+
+  void write_block(const TrialBlock& block);
+  void flush() {
+    if (pending.rows.empty()) return;
+    write_block(pending);
+    pending.rows.clear();
+    pending.incidents.clear();
+    for (auto& s : pending.series) s.clear();
+  }
 
   [[noreturn]] void fail(const std::string& why) const {
     throw std::runtime_error("cannot write '" + path + "': " + why);
@@ -90,7 +102,8 @@ struct ResultsFileWriter::Impl {
     const hsize_t dims[2] = {0, length};
     const hsize_t max[2] = {H5S_UNLIMITED, length};
     const auto props =
-        h5::chunked({kResultsChunkTrials, std::max<hsize_t>(1, std::min<hsize_t>(kChunkSamples, length))});
+        h5::chunked({kResultsChunkTrials, std::max<hsize_t>(1, std::min<hsize_t>(kChunkSamples, length))},
+                    compress_series);
     budget[s] = g.createDataSet(h5::object_name(layout.slos[s]), H5::PredType::NATIVE_FLOAT,
                                 H5::DataSpace(2, dims, max), props);
     const SloWindow w = slo_window(model, static_cast<models::Index>(s));
@@ -103,10 +116,13 @@ struct ResultsFileWriter::Impl {
 };
 
 ResultsFileWriter::ResultsFileWriter(const std::string& path, const models::CompiledModel& model,
-                                     const RunMeta& meta)
+                                     const RunMeta& meta, bool compress, bool compress_series)
     : impl_(std::make_unique<Impl>(path, model)) {
   H5::Exception::dontPrint();
   auto& d = *impl_;
+  d.compress = compress;
+  d.compress_series = compress && compress_series;
+  d.pending.series.resize(model.slos.size());
   d.first_trial = meta.first_trial;
   d.layout = trial_layout(model);
   d.budget.resize(model.slos.size());
@@ -120,7 +136,7 @@ ResultsFileWriter::ResultsFileWriter(const std::string& path, const models::Comp
     const hsize_t dims[1] = {0};
     const hsize_t max[1] = {H5S_UNLIMITED};
     d.trials = d.file.createDataSet("trials", d.row_type, H5::DataSpace(1, dims, max),
-                                    h5::chunked({kResultsChunkTrials}));
+                                    h5::chunked({kResultsChunkTrials}, d.compress));
     h5::write_strings(d.trials, "slos", d.layout.slos);
     h5::write_strings(d.trials, "tiers", d.layout.tiers);
     h5::write_strings(d.trials, "services", d.layout.services);
@@ -128,7 +144,7 @@ ResultsFileWriter::ResultsFileWriter(const std::string& path, const models::Comp
     h5::write_strings(d.trials, "teams", d.layout.teams);
     d.incident_type = h5::incident_type();
     d.incidents = d.file.createDataSet("incidents", d.incident_type, H5::DataSpace(1, dims, max),
-                                       h5::chunked({kResultsChunkTrials}));
+                                       h5::chunked({kResultsChunkTrials}, d.compress));
     h5::write_strings(d.incidents, "components", model.names.components);
     h5::write_strings(d.incidents, "teams", model.names.teams);
     std::vector<std::string> causes;
@@ -148,6 +164,23 @@ ResultsFileWriter::~ResultsFileWriter() {
 
 void ResultsFileWriter::append(const TrialBlock& block) {
   auto& d = *impl_;
+  if (block.series.size() != d.lengths.size()) d.fail("a block without one series per SLO");
+  if (d.pending.rows.empty() && block.rows.size() >= kResultsChunkTrials) {
+    d.write_block(block);
+    return;
+  }
+  d.pending.rows.insert(d.pending.rows.end(), block.rows.begin(), block.rows.end());
+  d.pending.incidents.insert(d.pending.incidents.end(), block.incidents.begin(),
+                             block.incidents.end());
+  for (std::size_t s = 0; s < block.series.size(); ++s) {
+    d.pending.series[s].insert(d.pending.series[s].end(), block.series[s].begin(),
+                               block.series[s].end());
+  }
+  if (d.pending.rows.size() >= kResultsChunkTrials) d.flush();
+}
+
+void ResultsFileWriter::Impl::write_block(const TrialBlock& block) {
+  auto& d = *this;
   const hsize_t n = block.rows.size();
   if (n == 0) return;
   if (block.series.size() != d.lengths.size()) d.fail("a block without one series per SLO");
@@ -199,15 +232,22 @@ void ResultsFileWriter::append(const TrialBlock& block) {
   d.incident_rows += block.incidents.size();
 }
 
-std::uint64_t ResultsFileWriter::rows() const { return impl_->rows; }
+std::uint64_t ResultsFileWriter::rows() const {
+  return impl_->rows + impl_->pending.rows.size();
+}
 
 std::size_t ResultsFileWriter::series_length(std::size_t slo) const {
-  return impl_->lengths.at(slo);
+  auto& d = *impl_;
+  if (d.lengths.at(slo) == 0 && !d.pending.rows.empty()) {
+    return d.pending.series.at(slo).size() / d.pending.rows.size();
+  }
+  return d.lengths.at(slo);
 }
 
 void ResultsFileWriter::read_series(std::size_t slo, std::size_t first, std::size_t count,
-                                    std::vector<float>& out) const {
+                                    std::vector<float>& out) {
   auto& d = *impl_;
+  d.flush();
   out.resize(d.rows * count);
   if (d.rows == 0 || count == 0) return;
   d.guarded([&] {
@@ -222,6 +262,7 @@ void ResultsFileWriter::read_series(std::size_t slo, std::size_t first, std::siz
 
 void ResultsFileWriter::finish(const RunSummary& summary, const RunMeta& meta) {
   auto& d = *impl_;
+  d.flush();
   d.guarded([&] {
     H5::Group mg = d.file.openGroup("meta");
     write_meta(mg, meta);
@@ -273,6 +314,7 @@ void ResultsFileWriter::finish(const RunSummary& summary, const RunMeta& meta) {
 void ResultsFileWriter::close() {
   auto& d = *impl_;
   if (!d.open) return;
+  d.flush();
   d.open = false;
   d.guarded([&] {
     for (auto& b : d.budget) b.reset();

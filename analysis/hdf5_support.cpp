@@ -232,15 +232,15 @@ double read_f64(const H5::H5Object& obj, const std::string& name) {
   return v;
 }
 
-H5::DSetCreatPropList chunked(const std::vector<hsize_t>& chunk) {
+H5::DSetCreatPropList chunked(const std::vector<hsize_t>& chunk, bool compress) {
   H5::DSetCreatPropList p;
   p.setChunk(static_cast<int>(chunk.size()), chunk.data());
   unsigned config = 0;
-  if (H5Zfilter_avail(H5Z_FILTER_DEFLATE) > 0 &&
+  if (compress && H5Zfilter_avail(H5Z_FILTER_DEFLATE) > 0 &&
       H5Zget_filter_info(H5Z_FILTER_DEFLATE, &config) >= 0 &&
       (config & H5Z_FILTER_CONFIG_ENCODE_ENABLED) != 0) {
     p.setShuffle();
-    p.setDeflate(4);
+    p.setDeflate(1);
   }
   return p;
 }

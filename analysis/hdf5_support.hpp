@@ -44,9 +44,11 @@ std::vector<std::string> read_strings(const H5::H5Object& obj, const std::string
 std::uint64_t read_u64(const H5::H5Object& obj, const std::string& name);
 double read_f64(const H5::H5Object& obj, const std::string& name);
 
-/// Dataset creation properties: chunked with `chunk`, shuffled and
-/// deflate-compressed (level 4) when the library has deflate.
-H5::DSetCreatPropList chunked(const std::vector<hsize_t>& chunk);
+/// Dataset creation properties: chunked with `chunk`; with `compress`,
+/// shuffled and deflate-compressed (level 1: most of the gain of higher
+/// levels on these tables at a fraction of their time) when the library
+/// has deflate.
+H5::DSetCreatPropList chunked(const std::vector<hsize_t>& chunk, bool compress);
 
 /// An HDF5 object name for `name` (`/` becomes `_`; `.` alone becomes `_.`).
 std::string object_name(const std::string& name);

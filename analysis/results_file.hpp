@@ -30,24 +30,31 @@ namespace relsim::analysis {
 class ResultsFileWriter {
  public:
   /// Creates (or truncates) `path` with `/meta` and an empty `/trials`.
+  /// `compress`: deflate `/trials` and `/incidents` (false for a scratch
+  /// store that is read back and deleted); `compress_series`: deflate
+  /// `/budget/<slo>` too — it halves the file but costs ~12 % more CPU per
+  /// trial (bench/bench_export.cpp), so it is off by default.
   /// Throws std::runtime_error ("cannot write 'PATH': reason").
   ResultsFileWriter(const std::string& path, const models::CompiledModel& model,
-                    const RunMeta& meta);
+                    const RunMeta& meta, bool compress = true, bool compress_series = false);
   ~ResultsFileWriter();
   ResultsFileWriter(const ResultsFileWriter&) = delete;
   ResultsFileWriter& operator=(const ResultsFileWriter&) = delete;
 
-  /// Appends the next trials (rows in trial order, series per SLO). Throws
-  /// std::runtime_error on a write error or a series of another length.
+  /// Appends the next trials (rows in trial order, series per SLO). Small
+  /// blocks are gathered until a whole chunk (kResultsChunkTrials trials) can
+  /// be written, so each chunk is compressed once. Throws std::runtime_error
+  /// on a write error or a series of another length.
   void append(const TrialBlock& block);
   /// Trials appended so far.
   std::uint64_t rows() const;
   /// Samples per trial of SLO `slo`'s series (0 before the first append).
   std::size_t series_length(std::size_t slo) const;
   /// Samples [first, first + count) of every stored trial's series of SLO
-  /// `slo`, trial-major (an analysis::SeriesColumnReader).
+  /// `slo`, trial-major (an analysis::SeriesColumnReader). Writes gathered
+  /// trials first.
   void read_series(std::size_t slo, std::size_t first, std::size_t count,
-                   std::vector<float>& out) const;
+                   std::vector<float>& out);
   /// Writes `/summary` and `/envelope/<slo>`, rewrites `/meta` from `meta`
   /// (whose trial counts may have changed) and closes the file.
   void finish(const RunSummary& summary, const RunMeta& meta);

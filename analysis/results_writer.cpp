@@ -124,7 +124,7 @@ ResultsWriter::ResultsWriter(const models::CompiledModel& model, RunMeta meta,
   try {
     if (!d.target) {
       d.scratch = temp_scratch();
-      d.store = std::make_unique<ResultsFileWriter>(d.scratch.string(), model, d.meta);
+      d.store = std::make_unique<ResultsFileWriter>(d.scratch.string(), model, d.meta, false);
       return;
     }
     std::string path = d.target->path;
@@ -134,11 +134,12 @@ ResultsWriter::ResultsWriter(const models::CompiledModel& model, RunMeta meta,
     std::error_code ec;
     fs::remove_all(d.temp, ec);  // a stale temporary of a killed run
     if (d.target->format == ExportFormat::hdf5) {
-      d.store = std::make_unique<ResultsFileWriter>(d.temp.string(), model, d.meta);
+      d.store = std::make_unique<ResultsFileWriter>(d.temp.string(), model, d.meta, true,
+                                                    d.target->compress_series);
       return;
     }
     d.scratch = path + ".series.tmp.h5";
-    d.store = std::make_unique<ResultsFileWriter>(d.scratch.string(), model, d.meta);
+    d.store = std::make_unique<ResultsFileWriter>(d.scratch.string(), model, d.meta, false);
     if (d.target->format == ExportFormat::csv) {
       d.csv = std::make_unique<CsvResultsWriter>(d.temp.string(), model);
     }

@@ -44,6 +44,8 @@ std::optional<ExportFormat> export_format_of(const std::string& path);
 struct ExportTarget {
   std::string path;
   ExportFormat format = ExportFormat::hdf5;
+  /// HDF5: deflate the remaining-budget series too (`--compress-series`).
+  bool compress_series = false;
 };
 
 /// Throws std::runtime_error ("cannot write 'PATH': reason") unless `target`

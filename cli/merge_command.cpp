@@ -44,6 +44,7 @@ struct MergeOptions {
   std::string format = "text";
   std::string output;
   bool quiet = false;
+  bool compress_series = false;
 };
 
 [[noreturn]] void refuse(const std::string& why) {
@@ -205,7 +206,8 @@ MergedRun merge_files(const std::vector<std::string>& part_paths,
 namespace {
 
 void merge(const MergeOptions& o) {
-  const analysis::ExportTarget target = export_target(o.out, o.out_format);
+  analysis::ExportTarget target = export_target(o.out, o.out_format);
+  target.compress_series = o.compress_series;
   analysis::check_export_target(target);
   std::string format = o.format;
   std::string output = o.output;
@@ -252,6 +254,8 @@ void add_merge_command(CLI::App& app) {
   cmd->add_option("-o,--output", opts->output,
                   "Write the summary to this file instead of standard output");
   cmd->add_flag("-q,--quiet", opts->quiet, "Print no summary");
+  cmd->add_flag("--compress-series", opts->compress_series,
+                "HDF5: deflate /budget too (about half the file, more CPU)");
   cmd->callback([opts] { merge(*opts); });
 }
 
