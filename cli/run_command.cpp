@@ -354,12 +354,13 @@ void run(RunOptions o, const std::string& command_line) {
       }
     } remove_parts{parts};
     const MergedRun merged = merge_files(parts, target);
-    const analysis::Timing all{wall, threads * static_cast<unsigned>(ranks)};
+    // Wall time of the whole run: rank 0's trials, then the merge.
+    const analysis::Timing all{wall + merged.wall_seconds, threads * static_cast<unsigned>(ranks)};
     std::string text =
         o.format == "json"
             ? analysis::summary_json(model, merged.summary, merged.meta, all, false)
             : summary_text(model, merged.summary,
-                           {o.scenario, ro.master_seed, meta.trials, 0, threads, wall,
+                           {o.scenario, ro.master_seed, meta.trials, 0, threads, all.wall_seconds,
                             std::to_string(ranks) + " MPI ranks × " + std::to_string(threads) +
                                 " thread" + (threads == 1 ? "" : "s") + ", merged in " +
                                 analysis::shortest(std::round(merged.wall_seconds * 100) / 100) +
