@@ -1,10 +1,14 @@
-// The summary of a scenario run: per SLO, per service and in total, every
-// figure `relsim run` prints, each with its confidence interval (the choice of
-// interval per figure is documented in docs/results.md):
+// The summary of a scenario run: per SLO, per service, per team, per
+// incident severity and in total, every figure `relsim run` prints, each with
+// its confidence interval (the choice of interval per figure is documented in
+// docs/results.md):
 //   means (attainment, budget consumed, budget minutes, availability, time a
-//   budget tier was first reached)      Student-t interval;
-//   proportions (P(SLO met), P(tier reached))   Wilson score interval;
-//   the p95 of budget consumed           distribution-free order-statistic
+//   budget tier was first reached, pages per shift, incidents per trial,
+//   MTTR/TTD/TTA/TTM)                    Student-t interval;
+//   proportions (P(SLO met), P(tier reached), P(humans needed))
+//                                        Wilson score interval;
+//   the p95 of budget consumed, the median/p90/p95 of MTTR and its parts
+//                                        distribution-free order-statistic
 //                                        interval (`quantile_interval`).
 // Plus, for reports, the per-step mean and 5 %/95 % envelope of each SLO's
 // remaining-budget series.

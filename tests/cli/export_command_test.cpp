@@ -174,6 +174,12 @@ TEST(ExportCommand, MergeRefusesPartsOfOtherRunsAndGapsAndOverlaps) {
                 .code,
             0);
   refused(p0 + " " + quote(dir / "size.h5"), "different runs: run size");
+  const fs::path other = kSource / "scenarios" / "payments" / "az-outage.yaml";
+  ASSERT_EQ(relsim("run " + quote(other) + " --trials 240 --seed 7 -q --shard 1/2 --out " +
+                   quote(dir / "other.h5"))
+                .code,
+            0);
+  refused(p0 + " " + quote(dir / "other.h5"), "different runs: scenario");
   // Another relsim version: rewrite the attribute of a copy.
   fs::copy_file(dir / "p1.h5", dir / "version.h5");
   {
