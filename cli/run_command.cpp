@@ -181,7 +181,10 @@ void run(RunOptions o, const std::string& command_line) {
 
   const auto resolved = models::load_scenario(o.scenario, o.overrides);
   const models::CompiledModel model = models::compile(resolved.system, resolved.scenario);
-  if (!rule && resolved.scenario.until && !resolved.scenario.until->metric.empty() && !o.trials) {
+  // The scenario's stopping rule applies to a whole run given no --trials; a
+  // shard, a replayed trial or an MPI rank runs the scenario's trial count.
+  const bool whole_run = !o.trials && !o.trial_index && ro.shard.count == 1 && mpi_size() == 1;
+  if (!rule && whole_run && resolved.scenario.until && !resolved.scenario.until->metric.empty()) {
     const auto& u = *resolved.scenario.until;
     StopRule r;
     r.figure = u.metric;
@@ -278,7 +281,7 @@ void run(RunOptions o, const std::string& command_line) {
   std::string stop_note;
   const auto start = std::chrono::steady_clock::now();
   sim::run_trials_in_blocks<models::TrialResult>(
-      ro, rule ? o.batch : std::max<std::uint64_t>(o.batch, 1),
+      ro, o.batch,
       [&model, &progress]() {
         return [world = models::World(model), &progress](std::uint64_t, std::uint64_t seed) mutable {
           if (interrupted()) return models::TrialResult{};  // the block is thrown away
@@ -294,7 +297,7 @@ void run(RunOptions o, const std::string& command_line) {
         const auto figures = analysis::summary_figures(model, writer.snapshot());
         const analysis::FigureRow* f = analysis::find_figure(figures, rule->figure);
         if (f == nullptr) {
-          throw std::invalid_argument("--until: no figure '" + rule->figure +
+          throw std::invalid_argument(rule->text + ": no figure '" + rule->figure +
                                       "' (use a name from the summary table of docs/export.md, "
                                       "or mttr, ttd, tta, ttm, p_slo_met, attainment, "
                                       "budget_consumed, availability, pages)");
