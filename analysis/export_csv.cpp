@@ -37,8 +37,8 @@ CsvResultsWriter::CsvResultsWriter(const std::string& dir, const models::Compile
     : dir_(dir), model_(model), layout_(trial_layout(model)) {
   std::error_code ec;
   if (!std::filesystem::create_directory(dir, ec) || ec) {
-    throw std::runtime_error("cannot write '" + dir + "': " +
-                             (ec ? ec.message() : std::string("it already exists")));
+    throw std::runtime_error("cannot write '" + dir +
+                             "': " + (ec ? ec.message() : std::string("it already exists")));
   }
   trials_.open(dir + "/trials.csv", std::ios::binary | std::ios::trunc);
   trials_ << join_header(layout_.columns());
@@ -83,8 +83,8 @@ void CsvResultsWriter::append(const TrialBlock& block) {
       for (const double t : s.tier_reached_s) text += "," + csv_number(t);
     }
     for (const auto& v : r.services) {
-      text += "," + csv_number(v.good) + "," + csv_number(v.total) + "," +
-              csv_number(v.availability);
+      text +=
+          "," + csv_number(v.good) + "," + csv_number(v.total) + "," + csv_number(v.availability);
     }
     for (const auto& t : r.teams) {
       text += "," + std::to_string(t.pages) + "," + std::to_string(t.pages_at_night) + "," +
@@ -147,8 +147,8 @@ void CsvResultsWriter::finish(const RunSummary& summary, const RunMeta& meta) {
   std::string s = "figure,estimate,low,high,confidence,method,unit,n\n";
   for (const auto& f : summary_figures(model_, summary)) {
     s += csv_field(f.figure) + "," + csv_number(f.estimate) + "," + csv_number(f.low) + "," +
-         csv_number(f.high) + "," + csv_number(f.confidence) + "," + f.method + "," + f.unit +
-         "," + std::to_string(f.n) + "\n";
+         csv_number(f.high) + "," + csv_number(f.confidence) + "," + f.method + "," + f.unit + "," +
+         std::to_string(f.n) + "\n";
   }
   write("summary.csv", s);
   for (std::size_t k = 0; k < summary.slos.size(); ++k) {
@@ -157,8 +157,8 @@ void CsvResultsWriter::finish(const RunSummary& summary, const RunMeta& meta) {
     std::string e = "sample,time_s,mean,p05,p95\n";
     for (std::size_t j = 0; j < rb.mean.size(); ++j) {
       const auto t = std::min(rb.start + rb.step * static_cast<std::int64_t>(j), end);
-      e += std::to_string(j) + "," + shortest(t.to_seconds()) + "," + csv_number(rb.mean[j]) +
-           "," + csv_number(rb.p05[j]) + "," + csv_number(rb.p95[j]) + "\n";
+      e += std::to_string(j) + "," + shortest(t.to_seconds()) + "," + csv_number(rb.mean[j]) + "," +
+           csv_number(rb.p05[j]) + "," + csv_number(rb.p95[j]) + "\n";
     }
     write("envelope_" + slo_file_name(k) + ".csv", e);
   }

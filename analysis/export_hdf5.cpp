@@ -101,9 +101,9 @@ struct ResultsFileWriter::Impl {
     H5::Group g = file.openGroup("budget");
     const hsize_t dims[2] = {0, length};
     const hsize_t max[2] = {H5S_UNLIMITED, length};
-    const auto props =
-        h5::chunked({kResultsChunkTrials, std::max<hsize_t>(1, std::min<hsize_t>(kChunkSamples, length))},
-                    compress_series);
+    const auto props = h5::chunked(
+        {kResultsChunkTrials, std::max<hsize_t>(1, std::min<hsize_t>(kChunkSamples, length))},
+        compress_series);
     budget[s] = g.createDataSet(h5::object_name(layout.slos[s]), H5::PredType::NATIVE_FLOAT,
                                 H5::DataSpace(2, dims, max), props);
     const SloWindow w = slo_window(model, static_cast<models::Index>(s));
@@ -232,9 +232,7 @@ void ResultsFileWriter::Impl::write_block(const TrialBlock& block) {
   d.incident_rows += block.incidents.size();
 }
 
-std::uint64_t ResultsFileWriter::rows() const {
-  return impl_->rows + impl_->pending.rows.size();
-}
+std::uint64_t ResultsFileWriter::rows() const { return impl_->rows + impl_->pending.rows.size(); }
 
 std::size_t ResultsFileWriter::series_length(std::size_t slo) const {
   auto& d = *impl_;

@@ -165,8 +165,8 @@ std::string summary_json(const models::CompiledModel& m, const RunSummary& s, co
   out += m.slos.empty() ? "],\n" : "\n  ],\n";
   out += "  \"services\": [";
   for (std::size_t v = 0; v < m.services.size(); ++v) {
-    out += std::string(v ? ",\n" : "\n") + "    {\"name\": " +
-           json_string(m.names.components[m.services[v].component]) +
+    out += std::string(v ? ",\n" : "\n") +
+           "    {\"name\": " + json_string(m.names.components[m.services[v].component]) +
            ", \"availability\": " + interval_json(s.services[v].availability) + "}";
   }
   out += m.services.empty() ? "],\n" : "\n  ],\n";

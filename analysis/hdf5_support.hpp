@@ -14,10 +14,10 @@
 namespace relsim::analysis::h5 {
 
 /// The packed compound type of a `/trials` row of `layout`: `trial`,
-/// `events` (uint64), `incidents`, `pages` (uint32), per SLO good/total/attainment (float64), met (uint8),
-/// budget_consumed/budget_minutes and one `<tier>_reached_s` per tier
-/// (float64), per service good/total/availability (float64), per team
-/// pages/pages_at_night/noise_pages/tickets (uint32) and shifts (float64).
+/// `events` (uint64), `incidents`, `pages` (uint32), per SLO good/total/attainment (float64), met
+/// (uint8), budget_consumed/budget_minutes and one `<tier>_reached_s` per tier (float64), per
+/// service good/total/availability (float64), per team pages/pages_at_night/noise_pages/tickets
+/// (uint32) and shifts (float64).
 H5::CompType trial_row_type(const TrialLayout& layout);
 
 /// Writes `row` into `dst` (trial_row_type(layout).getSize() bytes).

@@ -59,8 +59,7 @@ struct ResultsFileReader::Impl {
   }
 };
 
-ResultsFileReader::ResultsFileReader(const std::string& path)
-    : impl_(std::make_unique<Impl>()) {
+ResultsFileReader::ResultsFileReader(const std::string& path) : impl_(std::make_unique<Impl>()) {
   H5::Exception::dontPrint();
   auto& d = *impl_;
   d.path = path;

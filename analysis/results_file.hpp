@@ -26,7 +26,6 @@
 
 namespace relsim::analysis {
 
-
 class ResultsFileWriter {
  public:
   /// Creates (or truncates) `path` with `/meta` and an empty `/trials`.
@@ -53,8 +52,7 @@ class ResultsFileWriter {
   /// Samples [first, first + count) of every stored trial's series of SLO
   /// `slo`, trial-major (an analysis::SeriesColumnReader). Writes gathered
   /// trials first.
-  void read_series(std::size_t slo, std::size_t first, std::size_t count,
-                   std::vector<float>& out);
+  void read_series(std::size_t slo, std::size_t first, std::size_t count, std::vector<float>& out);
   /// Writes `/summary` and `/envelope/<slo>`, rewrites `/meta` from `meta`
   /// (whose trial counts may have changed) and closes the file.
   void finish(const RunSummary& summary, const RunMeta& meta);

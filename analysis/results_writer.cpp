@@ -84,7 +84,8 @@ void check_export_target(const ExportTarget& t) {
   if (::access(dir.c_str(), W_OK) != 0) cannot_write(t.path, std::strerror(errno));
   const bool is_dir = fs::is_directory(p, ec);
   if (t.format == ExportFormat::csv) {
-    if (fs::exists(p, ec) && !is_dir) cannot_write(t.path, "it is a file (CSV output is a directory)");
+    if (fs::exists(p, ec) && !is_dir)
+      cannot_write(t.path, "it is a file (CSV output is a directory)");
     if (is_dir && !fs::is_empty(p, ec) && !is_csv_export(p)) {
       cannot_write(t.path, "it is a directory that does not hold a relsim CSV export");
     }
@@ -175,11 +176,11 @@ RunSummary ResultsWriter::summarize() {
   auto& d = *impl_;
   std::vector<BudgetSeriesSummary> envelopes;
   for (std::size_t s = 0; s < d.model.slos.size(); ++s) {
-    envelopes.push_back(budget_envelope(
-        d.store->rows(), d.store->series_length(s),
-        [&](std::size_t first, std::size_t count, std::vector<float>& out) {
-          d.store->read_series(s, first, count, out);
-        }));
+    envelopes.push_back(
+        budget_envelope(d.store->rows(), d.store->series_length(s),
+                        [&](std::size_t first, std::size_t count, std::vector<float>& out) {
+                          d.store->read_series(s, first, count, out);
+                        }));
   }
   return d.acc.finish(std::move(envelopes));
 }

@@ -33,7 +33,7 @@ struct RunMeta {
   std::uint64_t trial_count = 0;  // trials in this file
   double confidence = 0.95;
   std::string command_line;
-  std::string start_time;  // ISO-8601 UTC, e.g. 2026-03-02T14:00:00Z
+  std::string start_time;                // ISO-8601 UTC, e.g. 2026-03-02T14:00:00Z
   std::vector<std::string> merged_from;  // the part files of `relsim merge`, in trial order
 };
 

@@ -145,7 +145,8 @@ RunSummary summarize(const models::CompiledModel& model,
   for (std::size_t s = 0; s < model.slos.size(); ++s) {
     const std::size_t samples = results.empty() ? 0 : results[0].slos[s].remaining_budget.size();
     envelopes.push_back(budget_envelope(
-        results.size(), samples, [&](std::size_t first, std::size_t count, std::vector<float>& out) {
+        results.size(), samples,
+        [&](std::size_t first, std::size_t count, std::vector<float>& out) {
           out.resize(results.size() * count);
           for (std::size_t i = 0; i < results.size(); ++i) {
             std::copy_n(block.series[s].begin() + static_cast<std::ptrdiff_t>(i * samples + first),

@@ -25,8 +25,8 @@
 #include <array>
 #include <cstdint>
 #include <optional>
-#include <string>
 #include <span>
+#include <string>
 #include <vector>
 
 #include "analysis/estimators.hpp"
@@ -149,29 +149,29 @@ std::string severity_group_name(std::size_t group);
 
 struct IncidentGroupSummary {
   std::uint64_t incidents = 0;
-  Interval per_trial;         // incidents of the group per trial (mean, t)
-  Interval p_human_needed;    // of the group's incidents, Wilson
+  Interval per_trial;       // incidents of the group per trial (mean, t)
+  Interval p_human_needed;  // of the group's incidents, Wilson
   std::array<DurationSummary, kIncidentMetrics> durations;  // IncidentMetric order
 };
 
 struct TeamSummary {
-  Interval pages_per_trial;           // mean, t
-  Interval pages_per_shift;           // mean over trials of pages / shifts, t; NaN without shifts
-  Interval night_pages_per_trial;     // mean, t
-  Interval noise_pages_per_trial;     // mean, t
-  Interval tickets_per_trial;         // mean, t
+  Interval pages_per_trial;        // mean, t
+  Interval pages_per_shift;        // mean over trials of pages / shifts, t; NaN without shifts
+  Interval night_pages_per_trial;  // mean, t
+  Interval noise_pages_per_trial;  // mean, t
+  Interval tickets_per_trial;      // mean, t
 };
 
 struct RunSummary {
   double confidence = 0.95;
-  std::uint64_t trials = 0;              // trials summarised
-  std::uint64_t events = 0;              // kernel events over those trials
-  double events_per_trial = 0.0;         // NaN when trials = 0
-  std::vector<SloSummary> slos;          // model.slos order
-  std::vector<ServiceSummary> services;  // model.services order
-  std::vector<TeamSummary> teams;        // model.teams order
+  std::uint64_t trials = 0;                                     // trials summarised
+  std::uint64_t events = 0;                                     // kernel events over those trials
+  double events_per_trial = 0.0;                                // NaN when trials = 0
+  std::vector<SloSummary> slos;                                 // model.slos order
+  std::vector<ServiceSummary> services;                         // model.services order
+  std::vector<TeamSummary> teams;                               // model.teams order
   std::array<IncidentGroupSummary, kSeverityGroups> incidents;  // all, sev1..sev4
-  Interval pages_per_trial;              // over all teams, mean, t
+  Interval pages_per_trial;                                     // over all teams, mean, t
 };
 
 /// Summarises `results` (in trial order) of runs of `model` at `confidence`

@@ -30,8 +30,8 @@ std::vector<FigureRow> summary_figures(const models::CompiledModel& m, const Run
     interval(p + "p_met", x.p_met, "wilson", "fraction", s.trials);
     interval(p + "budget_consumed.mean", x.budget_consumed, "t", "fraction", s.trials);
     const auto& q = x.budget_consumed_p95;
-    interval(p + "budget_consumed.p95", {q.estimate, q.low, q.high}, "order_statistic",
-             "fraction", s.trials);
+    interval(p + "budget_consumed.p95", {q.estimate, q.low, q.high}, "order_statistic", "fraction",
+             s.trials);
     interval(p + "budget_minutes.mean", x.budget_minutes, "t", "minutes", s.trials);
     exact(p + "budget_minutes.allowed", x.budget_minutes_allowed, "exact", "minutes");
     for (std::size_t k2 = 0; k2 < x.tiers.size(); ++k2) {
@@ -66,9 +66,10 @@ std::vector<FigureRow> summary_figures(const models::CompiledModel& m, const Run
       const auto& d = x.durations[k];
       const std::string q = p + to_string(static_cast<IncidentMetric>(k)) + ".";
       interval(q + "mean", d.mean, "t", "seconds", d.n);
-      for (const auto& [name, qi] : {std::pair<const char*, const QuantileInterval*>{"median", &d.median},
-                                     {"p90", &d.p90},
-                                     {"p95", &d.p95}}) {
+      for (const auto& [name, qi] :
+           {std::pair<const char*, const QuantileInterval*>{"median", &d.median},
+            {"p90", &d.p90},
+            {"p95", &d.p95}}) {
         interval(q + name, {qi->estimate, qi->low, qi->high}, "order_statistic", "seconds", d.n);
       }
     }

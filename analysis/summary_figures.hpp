@@ -16,11 +16,11 @@ namespace relsim::analysis {
 struct FigureRow {
   std::string figure;  // e.g. `slo.payment-availability.budget_consumed.p95`
   double estimate = 0.0;
-  double low = 0.0;   // −∞ / +∞ for an unbounded end, NaN without an interval
+  double low = 0.0;  // −∞ / +∞ for an unbounded end, NaN without an interval
   double high = 0.0;
   double confidence = 0.0;
-  std::string method;  // `t`, `wilson`, `order_statistic`, `exact`, `count`
-  std::string unit;    // `fraction`, `minutes`, `seconds`, `events`, `trials`, `pages`, ...
+  std::string method;   // `t`, `wilson`, `order_statistic`, `exact`, `count`
+  std::string unit;     // `fraction`, `minutes`, `seconds`, `events`, `trials`, `pages`, ...
   std::uint64_t n = 0;  // observations behind the estimate
 };
 

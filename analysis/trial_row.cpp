@@ -13,8 +13,8 @@ void check_shape(const models::CompiledModel& model, const models::TrialResult& 
                  std::uint64_t index) {
   auto bad = [&](const std::string& what) {
     throw std::invalid_argument("trial result " + std::to_string(index) + " has " + what +
-                                " (the model has " + std::to_string(model.slos.size()) +
-                                " SLOs, " + std::to_string(model.services.size()) + " services, " +
+                                " (the model has " + std::to_string(model.slos.size()) + " SLOs, " +
+                                std::to_string(model.services.size()) + " services, " +
                                 std::to_string(model.budget_policy.size()) + " budget tiers)");
   };
   if (r.slos.size() != model.slos.size()) bad(std::to_string(r.slos.size()) + " SLOs");
@@ -146,11 +146,11 @@ TrialBlock to_block(const models::CompiledModel& model,
     for (std::size_t i = 0; i < results.size(); ++i) {
       const auto& series = results[i].slos[s].remaining_budget;
       if (series.size() != length) {
-        throw std::invalid_argument(
-            "trial result " + std::to_string(first_trial + i) + " has " +
-            std::to_string(series.size()) + " remaining-budget samples for SLO " +
-            std::to_string(s) + " (trial " + std::to_string(first_trial) + " has " +
-            std::to_string(length) + ")");
+        throw std::invalid_argument("trial result " + std::to_string(first_trial + i) + " has " +
+                                    std::to_string(series.size()) +
+                                    " remaining-budget samples for SLO " + std::to_string(s) +
+                                    " (trial " + std::to_string(first_trial) + " has " +
+                                    std::to_string(length) + ")");
       }
       m.insert(m.end(), series.begin(), series.end());
     }

@@ -53,10 +53,10 @@ struct TeamTrialRow {
 };
 
 struct TrialRow {
-  std::uint64_t trial = 0;      // index in the run
-  std::uint64_t events = 0;     // kernel events
-  std::uint32_t incidents = 0;  // incident rows of the trial
-  std::uint32_t pages = 0;      // pages over all teams
+  std::uint64_t trial = 0;                // index in the run
+  std::uint64_t events = 0;               // kernel events
+  std::uint32_t incidents = 0;            // incident rows of the trial
+  std::uint32_t pages = 0;                // pages over all teams
   std::vector<SloTrialRow> slos;          // model.slos order
   std::vector<ServiceTrialRow> services;  // model.services order
   std::vector<TeamTrialRow> teams;        // model.teams order
@@ -110,8 +110,9 @@ struct TrialBlock {
 
 /// The names of a model's columns (see docs/export.md, "/trials").
 struct TrialLayout {
-  std::vector<std::string> slos;      // SLO names, model order
-  std::vector<std::string> tiers;     // budget-policy tier labels (the action; `action_k` when repeated)
+  std::vector<std::string> slos;  // SLO names, model order
+  std::vector<std::string>
+      tiers;  // budget-policy tier labels (the action; `action_k` when repeated)
   std::vector<std::string> services;  // service names, model order
   std::vector<std::string> teams;     // team names, model order
 

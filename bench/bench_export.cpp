@@ -76,14 +76,18 @@ void BM_ExportOverhead(benchmark::State& state) {
       meta.trials = o.trials;
       meta.trial_count = o.trials;
       std::optional<analysis::ExportTarget> target;
-      if (mode == 2) target = analysis::ExportTarget{(dir / "x.h5").string(), analysis::ExportFormat::hdf5};
+      if (mode == 2)
+        target = analysis::ExportTarget{(dir / "x.h5").string(), analysis::ExportFormat::hdf5};
       if (mode == 4) {
-        target = analysis::ExportTarget{(dir / "x.h5").string(), analysis::ExportFormat::hdf5, true};
+        target =
+            analysis::ExportTarget{(dir / "x.h5").string(), analysis::ExportFormat::hdf5, true};
       }
-      if (mode == 3) target = analysis::ExportTarget{(dir / "x").string(), analysis::ExportFormat::csv};
+      if (mode == 3)
+        target = analysis::ExportTarget{(dir / "x").string(), analysis::ExportFormat::csv};
       analysis::ResultsWriter writer(model, meta, target);
       sim::run_trials_in_blocks<models::TrialResult>(
-          o, analysis::kResultsChunkTrials, worker, [&](sim::TrialResults<models::TrialResult>&& b) {
+          o, analysis::kResultsChunkTrials, worker,
+          [&](sim::TrialResults<models::TrialResult>&& b) {
             writer.record(analysis::to_block(model, b.results, b.first_trial));
             return true;
           });
@@ -132,7 +136,8 @@ void BM_MergeShards(benchmark::State& state) {
     meta.trials = o.trials;
     meta.trial_count = o.trials;
     analysis::ResultsWriter writer(
-        model, meta, analysis::ExportTarget{(dir / "all.h5").string(), analysis::ExportFormat::hdf5});
+        model, meta,
+        analysis::ExportTarget{(dir / "all.h5").string(), analysis::ExportFormat::hdf5});
     for (const auto& p : parts) {
       const analysis::ResultsFileReader reader(p);
       writer.record(reader.read_block(0, reader.rows()));

@@ -10,8 +10,13 @@
 
 namespace relsim::cli {
 
-enum ExitCode : int { exit_ok = 0, exit_invalid_input = 1, exit_usage = 2, exit_trial_failed = 3,
-                       exit_interrupted = 130 };
+enum ExitCode : int {
+  exit_ok = 0,
+  exit_invalid_input = 1,
+  exit_usage = 2,
+  exit_trial_failed = 3,
+  exit_interrupted = 130
+};
 
 /// `relsim kernel-demo`: the kernel's machine-repair example with its exact answer.
 void add_kernel_demo_command(CLI::App& app);

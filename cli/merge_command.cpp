@@ -47,9 +47,7 @@ struct MergeOptions {
   bool compress_series = false;
 };
 
-[[noreturn]] void refuse(const std::string& why) {
-  throw std::invalid_argument("merge: " + why);
-}
+[[noreturn]] void refuse(const std::string& why) { throw std::invalid_argument("merge: " + why); }
 
 /// Checks that `b` comes from the same run as `a`.
 void check_same_run(const analysis::ResultsFileReader& a, const analysis::ResultsFileReader& b) {
@@ -89,8 +87,7 @@ void check_same_run(const analysis::ResultsFileReader& a, const analysis::Result
 models::CompiledModel model_of(const analysis::RunMeta& meta) {
   const fs::path scenario_file(meta.scenario_file);
   const fs::path system_file(meta.system_file);
-  const fs::path root = fs::temp_directory_path() /
-                        ("relsim-merge-" + std::to_string(::getpid()));
+  const fs::path root = fs::temp_directory_path() / ("relsim-merge-" + std::to_string(::getpid()));
   struct Cleanup {
     fs::path p;
     ~Cleanup() {
@@ -105,8 +102,8 @@ models::CompiledModel model_of(const analysis::RunMeta& meta) {
     const fs::path rel = system_file.lexically_relative(
         scenario_file.parent_path().empty() ? fs::path(".") : scenario_file.parent_path());
     if (rel.empty() || rel.is_absolute()) {
-      refuse("cannot place the stored system text relative to the scenario ('" +
-             meta.system_file + "' from '" + meta.scenario_file + "')");
+      refuse("cannot place the stored system text relative to the scenario ('" + meta.system_file +
+             "' from '" + meta.scenario_file + "')");
     }
     for (const auto& part : rel) {
       if (part == "..") scenario_dir /= "d";
@@ -220,13 +217,12 @@ void merge(const MergeOptions& o) {
   if (o.quiet && output.empty()) return;
   const analysis::Timing timing{run.wall_seconds, 1};
   const std::string text =
-      format == "json"
-          ? analysis::summary_json(run.model, run.summary, run.meta, timing, false)
-          : summary_text(run.model, run.summary,
-                         {run.meta.scenario_file, run.meta.seed, run.meta.trials, 0, 1,
-                          run.wall_seconds,
-                          "merged from " + std::to_string(o.parts.size()) + " part" +
-                              (o.parts.size() == 1 ? "" : "s") + " into " + o.out});
+      format == "json" ? analysis::summary_json(run.model, run.summary, run.meta, timing, false)
+                       : summary_text(run.model, run.summary,
+                                      {run.meta.scenario_file, run.meta.seed, run.meta.trials, 0, 1,
+                                       run.wall_seconds,
+                                       "merged from " + std::to_string(o.parts.size()) + " part" +
+                                           (o.parts.size() == 1 ? "" : "s") + " into " + o.out});
   if (output.empty()) {
     std::cout << text << std::flush;
   } else {

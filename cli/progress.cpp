@@ -57,7 +57,8 @@ void Progress::draw() {
       std::chrono::duration<double>(std::chrono::steady_clock::now() - start_).count();
   const std::uint64_t done = done_.load(std::memory_order_relaxed);
   const double rate = elapsed > 0 ? static_cast<double>(done) / elapsed : 0.0;
-  const double fraction = planned_ > 0 ? static_cast<double>(done) / static_cast<double>(planned_) : 0;
+  const double fraction =
+      planned_ > 0 ? static_cast<double>(done) / static_cast<double>(planned_) : 0;
   constexpr int kWidth = 24;
   const int filled = static_cast<int>(fraction * kWidth);
   std::string bar(static_cast<std::size_t>(filled < kWidth ? filled : kWidth), '#');

@@ -11,11 +11,11 @@
 // files: docs/export.md.
 #include <unistd.h>
 
-#include <csignal>
 #include <chrono>
 #include <cmath>
-#include <filesystem>
+#include <csignal>
 #include <cstdlib>
+#include <filesystem>
 #include <fstream>
 #include <iostream>
 #include <memory>
@@ -207,8 +207,9 @@ void run(RunOptions o, const std::string& command_line) {
           "--until (or the scenario's until) is not supported across MPI ranks; give --trials");
     }
     if (o.shard != "0/1" || o.trial_index) {
-      throw std::invalid_argument("--shard and --trial-index do not go with mpirun (each rank "
-                                  "already runs shard rank/size)");
+      throw std::invalid_argument(
+          "--shard and --trial-index do not go with mpirun (each rank "
+          "already runs shard rank/size)");
     }
     ro.shard = {static_cast<std::uint32_t>(rank), static_cast<std::uint32_t>(ranks)};
     if (rank != 0) o.quiet = true;
@@ -240,10 +241,11 @@ void run(RunOptions o, const std::string& command_line) {
   meta.scenario_name = model.names.scenario;
   meta.system_name = model.names.system;
   meta.scenario_file = o.scenario;
-  meta.system_file = resolved.system.location.file.empty() ? o.scenario
-                                                           : resolved.system.location.file;
+  meta.system_file =
+      resolved.system.location.file.empty() ? o.scenario : resolved.system.location.file;
   meta.scenario_text = read_text(o.scenario);
-  meta.system_text = meta.system_file == o.scenario ? meta.scenario_text : read_text(meta.system_file);
+  meta.system_text =
+      meta.system_file == o.scenario ? meta.scenario_text : read_text(meta.system_file);
   meta.overrides = o.overrides;
   meta.seed = ro.master_seed;
   meta.trials = ro.trials;
@@ -262,12 +264,12 @@ void run(RunOptions o, const std::string& command_line) {
   if (ranks > 1) {
     namespace fs = std::filesystem;
     const std::uint64_t id = mpi_broadcast(static_cast<std::uint64_t>(::getpid()));
-    const fs::path dir = target ? fs::absolute(fs::path(target->path)).parent_path()
-                                : fs::temp_directory_path();
+    const fs::path dir =
+        target ? fs::absolute(fs::path(target->path)).parent_path() : fs::temp_directory_path();
     for (int r = 0; r < ranks; ++r) {
-      parts.push_back((dir / ("relsim-mpi-" + std::to_string(id) + "-rank-" + std::to_string(r) +
-                              ".part.h5"))
-                          .string());
+      parts.push_back(
+          (dir / ("relsim-mpi-" + std::to_string(id) + "-rank-" + std::to_string(r) + ".part.h5"))
+              .string());
     }
     part = parts[static_cast<std::size_t>(rank)];
   }
@@ -283,12 +285,13 @@ void run(RunOptions o, const std::string& command_line) {
   sim::run_trials_in_blocks<models::TrialResult>(
       ro, o.batch,
       [&model, &progress]() {
-        return [world = models::World(model), &progress](std::uint64_t, std::uint64_t seed) mutable {
-          if (interrupted()) return models::TrialResult{};  // the block is thrown away
-          auto r = world.run(seed);
-          progress.trial_done();
-          return r;
-        };
+        return
+            [world = models::World(model), &progress](std::uint64_t, std::uint64_t seed) mutable {
+              if (interrupted()) return models::TrialResult{};  // the block is thrown away
+              auto r = world.run(seed);
+              progress.trial_done();
+              return r;
+            };
       },
       [&](sim::TrialResults<models::TrialResult>&& block) {
         if (interrupted()) return false;
@@ -304,8 +307,8 @@ void run(RunOptions o, const std::string& command_line) {
         }
         const double width = rule_width(*rule, *f);
         progress.set_note((rule->relative ? "rel half-width " : "half-width ") +
-                          width_text(*rule, width) + " (target " +
-                          width_text(*rule, rule->target) + ")");
+                          width_text(*rule, width) + " (target " + width_text(*rule, rule->target) +
+                          ")");
         const std::uint64_t done = writer.trials();
         if (done >= rule->min_trials && f->n == 0) {
           // E.g. mttr of a model whose trials record no incidents: more
@@ -316,13 +319,13 @@ void run(RunOptions o, const std::string& command_line) {
         }
         if (done >= rule->min_trials && width <= rule->target) {
           stop_note = "stopped at " + std::to_string(done) + " trials: " + rule->figure +
-                      " half-width " + width_text(*rule, width) + " <= " +
-                      width_text(*rule, rule->target) + " (" + rule->text + ")";
+                      " half-width " + width_text(*rule, width) +
+                      " <= " + width_text(*rule, rule->target) + " (" + rule->text + ")";
           return false;
         }
         if (done >= rule->max_trials) {
-          stop_note = "stopped at the cap of " + std::to_string(done) + " trials: " +
-                      rule->figure + " half-width " + width_text(*rule, width) + " > " +
+          stop_note = "stopped at the cap of " + std::to_string(done) + " trials: " + rule->figure +
+                      " half-width " + width_text(*rule, width) + " > " +
                       width_text(*rule, rule->target) + " (" + rule->text + ")";
         }
         return true;
@@ -362,12 +365,12 @@ void run(RunOptions o, const std::string& command_line) {
     std::string text =
         o.format == "json"
             ? analysis::summary_json(model, merged.summary, merged.meta, all, false)
-            : summary_text(model, merged.summary,
-                           {o.scenario, ro.master_seed, meta.trials, 0, threads, all.wall_seconds,
-                            std::to_string(ranks) + " MPI ranks × " + std::to_string(threads) +
-                                " thread" + (threads == 1 ? "" : "s") + ", merged in " +
-                                analysis::shortest(std::round(merged.wall_seconds * 100) / 100) +
-                                " s"});
+            : summary_text(
+                  model, merged.summary,
+                  {o.scenario, ro.master_seed, meta.trials, 0, threads, all.wall_seconds,
+                   std::to_string(ranks) + " MPI ranks × " + std::to_string(threads) + " thread" +
+                       (threads == 1 ? "" : "s") + ", merged in " +
+                       analysis::shortest(std::round(merged.wall_seconds * 100) / 100) + " s"});
     if (o.output.empty()) {
       std::cout << text << std::flush;
     } else {
@@ -382,9 +385,9 @@ void run(RunOptions o, const std::string& command_line) {
     m.trial_count = done;
     text = analysis::summary_json(model, summary, m, timing, false);
   } else {
-    text = summary_text(model, summary,
-                        {o.scenario, ro.master_seed, meta.trials, range.begin, threads, wall,
-                         stop_note});
+    text = summary_text(
+        model, summary,
+        {o.scenario, ro.master_seed, meta.trials, range.begin, threads, wall, stop_note});
   }
   if (o.output.empty()) {
     std::cout << text << std::flush;

@@ -179,24 +179,24 @@ std::string summary_text(const models::CompiledModel& m, const analysis::RunSumm
   }
   // Teams only when the engine reports their pages (shifts > 0 somewhere).
   bool teams_reported = false;
-  for (const auto& t : s.teams) teams_reported = teams_reported || !std::isnan(t.pages_per_shift.estimate);
+  for (const auto& t : s.teams)
+    teams_reported = teams_reported || !std::isnan(t.pages_per_shift.estimate);
   if (teams_reported) {
     out += sformat("\n%-24s %-30s %-26s %s\n", "team", "pages per shift (mean)",
                    "pages per trial (mean)", "noise pages per trial");
     for (std::size_t t = 0; t < s.teams.size(); ++t) {
       const auto& x = s.teams[t];
       const std::string name = t < m.names.teams.size() ? m.names.teams[t] : std::to_string(t);
-      auto value = [](const Interval& iv) {
-        return magnitude(iv.estimate, iv, 1.0, "");
-      };
+      auto value = [](const Interval& iv) { return magnitude(iv.estimate, iv, 1.0, ""); };
       out += sformat("  %-22s %-30s %-26s %s\n", name.c_str(), value(x.pages_per_shift).c_str(),
                      value(x.pages_per_trial).c_str(), value(x.noise_pages_per_trial).c_str());
     }
   }
 
   if (s.incidents[0].incidents > 0) {
-    out += "\nincidents: MTTR and its parts (resolve, detect, acknowledge, mitigate); mean, median "
-           "and p95\n";
+    out +=
+        "\nincidents: MTTR and its parts (resolve, detect, acknowledge, mitigate); mean, median "
+        "and p95\n";
     for (std::size_t g = 0; g < analysis::kSeverityGroups; ++g) {
       const auto& x = s.incidents[g];
       if (x.incidents == 0) continue;

@@ -20,8 +20,8 @@
 #include <algorithm>
 #include <cstdint>
 #include <exception>
-#include <iterator>
 #include <functional>
+#include <iterator>
 #include <optional>
 #include <stdexcept>
 #include <string>
@@ -103,12 +103,10 @@ TrialResults<Result> run_trials(const RunnerOptions& options, MakeWorker&& make_
   using Worker = decltype(make_worker());
   std::vector<std::optional<Worker>> workers(threads);
   TrialResults<Result> out{range.begin, options.trials, std::vector<Result>(range.size())};
-  detail::run_parallel(range, threads, options.master_seed,
-                       [&](unsigned w, std::uint64_t trial) {
-                         if (!workers[w]) workers[w].emplace(make_worker());
-                         out.results[trial - range.begin] =
-                             (*workers[w])(trial, trial_seed(options.master_seed, trial));
-                       });
+  detail::run_parallel(range, threads, options.master_seed, [&](unsigned w, std::uint64_t trial) {
+    if (!workers[w]) workers[w].emplace(make_worker());
+    out.results[trial - range.begin] = (*workers[w])(trial, trial_seed(options.master_seed, trial));
+  });
   return out;
 }
 

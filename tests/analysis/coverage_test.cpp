@@ -111,7 +111,8 @@ TEST(Coverage, IncidentDurationsAndProportions) {
   for (int seed = 1; seed <= kSeeds; ++seed) {
     std::vector<models::TrialResult> results;
     for (std::uint64_t t = 0; t < 150; ++t) {
-      sim::Rng rng(sim::trial_seed(static_cast<std::uint64_t>(seed), t), sim::stream_id("coverage"));
+      sim::Rng rng(sim::trial_seed(static_cast<std::uint64_t>(seed), t),
+                   sim::stream_id("coverage"));
       models::TrialResult r;
       models::SloTrialResult s;
       s.met = rng.bernoulli(0.3);

@@ -97,18 +97,21 @@ TrialResult trial(int i) {
   s.tier_reached.assign(4, std::nullopt);
   s.tier_reached[0] = Duration::zero();
   if (i % 4 == 0) s.tier_reached[1] = Duration::from_seconds(3600.0 * i);
-  for (int j = 0; j < 40; ++j) s.remaining_budget.push_back(1.0f - 0.01f * static_cast<float>((i + j) % 13));
+  for (int j = 0; j < 40; ++j)
+    s.remaining_budget.push_back(1.0f - 0.01f * static_cast<float>((i + j) % 13));
   r.slos.push_back(s);
   r.services.push_back({1000.0 - i % 9, 1000.0});
   r.services.push_back({500.0, 500.0 + i % 4});
-  r.teams.push_back({static_cast<std::uint32_t>(i % 5), static_cast<std::uint32_t>(i % 2), 1, 2, 4.0});
+  r.teams.push_back(
+      {static_cast<std::uint32_t>(i % 5), static_cast<std::uint32_t>(i % 2), 1, 2, 4.0});
   r.teams.push_back({static_cast<std::uint32_t>(i % 3), 0, 0, 0, 4.0});
   const double nan = std::nan("");
   for (int k = 0; k < i % 3; ++k) {
     const double t0 = 1000.0 * i + 100.0 * k;
-    r.incidents.push_back(incident(static_cast<std::uint32_t>(k), static_cast<std::uint8_t>(1 + (i + k) % 4),
-                                   t0, t0 + 60 + i % 7, t0 + 90, k == 1 ? nan : t0 + 300 + i,
-                                   t0 + 900 + 10 * i, t0 + 1800 + 10 * i));
+    r.incidents.push_back(incident(static_cast<std::uint32_t>(k),
+                                   static_cast<std::uint8_t>(1 + (i + k) % 4), t0, t0 + 60 + i % 7,
+                                   t0 + 90, k == 1 ? nan : t0 + 300 + i, t0 + 900 + 10 * i,
+                                   t0 + 1800 + 10 * i));
   }
   r.events = 100 + static_cast<std::uint64_t>(i);
   return r;
@@ -139,7 +142,8 @@ void expect_same_figures(const std::vector<analysis::FigureRow>& a,
 
 class TempDir {
  public:
-  TempDir() : path_(fs::temp_directory_path() / ("relsim-export-test-" + std::to_string(getpid()))) {
+  TempDir()
+      : path_(fs::temp_directory_path() / ("relsim-export-test-" + std::to_string(getpid()))) {
     fs::remove_all(path_);
     fs::create_directories(path_);
   }
@@ -172,7 +176,9 @@ std::vector<std::vector<std::string>> csv_rows(const fs::path& p) {
   return out;
 }
 
-double csv_double(const std::string& s) { return s.empty() ? std::nan("") : std::strtod(s.c_str(), nullptr); }
+double csv_double(const std::string& s) {
+  return s.empty() ? std::nan("") : std::strtod(s.c_str(), nullptr);
+}
 
 analysis::RunMeta meta(std::uint64_t trials) {
   analysis::RunMeta m;
@@ -193,8 +199,9 @@ TEST(SummaryAccumulator, BlocksOfAnySizeGiveTheBitsOfOneSummary) {
   for (const std::size_t block : {1u, 7u, 32u, 97u}) {
     analysis::SummaryAccumulator acc(m, 0.95);
     for (std::size_t first = 0; first < all.size(); first += block) {
-      const std::vector<TrialResult> part(all.begin() + static_cast<std::ptrdiff_t>(first),
-                                          all.begin() + static_cast<std::ptrdiff_t>(std::min(all.size(), first + block)));
+      const std::vector<TrialResult> part(
+          all.begin() + static_cast<std::ptrdiff_t>(first),
+          all.begin() + static_cast<std::ptrdiff_t>(std::min(all.size(), first + block)));
       acc.add(analysis::to_block(m, part, first));
     }
     expect_same_figures(whole, analysis::summary_figures(m, acc.snapshot()));
@@ -206,10 +213,11 @@ TEST(SummaryAccumulator, IncidentFiguresByHand) {
   const double nan = std::nan("");
   TrialResult a = trial(1);
   TrialResult b = trial(2);
-  a.incidents = {incident(0, 1, 100, 160, 170, 230, 700, 1000),     // MTTR 900, TTD 60, TTA 60, TTM 600
-                 incident(1, 2, 5000, 5030, 5040, 5100, 5600, 6200)};  // 1200, 30, 60, 600
-  b.incidents = {incident(0, 1, 0, nan, nan, nan, 400, 1100),          // 1100, -, -, 400
-                 incident(1, 0, 10, 20, 25, 45, 70, 110)};              // severity none: 100, 10, 20, 60
+  a.incidents = {
+      incident(0, 1, 100, 160, 170, 230, 700, 1000),           // MTTR 900, TTD 60, TTA 60, TTM 600
+      incident(1, 2, 5000, 5030, 5040, 5100, 5600, 6200)};     // 1200, 30, 60, 600
+  b.incidents = {incident(0, 1, 0, nan, nan, nan, 400, 1100),  // 1100, -, -, 400
+                 incident(1, 0, 10, 20, 25, 45, 70, 110)};     // severity none: 100, 10, 20, 60
   const auto s = analysis::summarize(m, {a, b}, 0.95);
   const auto& all = s.incidents[0];
   EXPECT_EQ(all.incidents, 4u);
@@ -271,8 +279,9 @@ TEST(ResultsFile, Hdf5ReadsBackAndAgreesWithCsvAndJson) {
     r.confidence = 0.9;
     analysis::ResultsWriter w(m, r, analysis::ExportTarget{path.string(), format});
     for (std::size_t first = 0; first < all.size(); first += 1000) {
-      const std::vector<TrialResult> part(all.begin() + static_cast<std::ptrdiff_t>(first),
-                                          all.begin() + static_cast<std::ptrdiff_t>(std::min(all.size(), first + 1000)));
+      const std::vector<TrialResult> part(
+          all.begin() + static_cast<std::ptrdiff_t>(first),
+          all.begin() + static_cast<std::ptrdiff_t>(std::min(all.size(), first + 1000)));
       w.record(analysis::to_block(m, part, first));
     }
     const auto s = w.summarize();

@@ -4,12 +4,11 @@
 // overlapping or missing trials; --until stops at a trial count fixed by the
 // seed and the batch; shards come from JOB_COMPLETION_INDEX or
 // SLURM_ARRAY_TASK_ID; an unwritable path and Ctrl-C leave no file.
+#include <H5Cpp.h>
 #include <gtest/gtest.h>
 #include <signal.h>
 #include <sys/wait.h>
 #include <unistd.h>
-
-#include <H5Cpp.h>
 
 #include <array>
 #include <chrono>
@@ -65,8 +64,7 @@ std::string without_timing(const std::string& text) {
 
 class TempDir {
  public:
-  TempDir()
-      : path_(fs::temp_directory_path() / ("relsim-export-cli-" + std::to_string(getpid()))) {
+  TempDir() : path_(fs::temp_directory_path() / ("relsim-export-cli-" + std::to_string(getpid()))) {
     fs::remove_all(path_);
     fs::create_directories(path_);
   }
@@ -118,9 +116,9 @@ TEST(ExportCommand, Hdf5IsTheSameForAnyThreadCountAndShardSplit) {
     ASSERT_EQ(r.code, 0) << r.out;
   }
   // Parts in any order on the command line.
-  const auto merged = relsim("merge " + quote(dir / "part-2.h5") + " " + quote(dir / "part-0.h5") +
-                             " " + quote(dir / "part-1.h5") + " --format json --out " +
-                             quote(dir / "all.h5"));
+  const auto merged =
+      relsim("merge " + quote(dir / "part-2.h5") + " " + quote(dir / "part-0.h5") + " " +
+             quote(dir / "part-1.h5") + " --format json --out " + quote(dir / "all.h5"));
   ASSERT_EQ(merged.code, 0) << merged.out;
   expect_same_results(dir / "one.h5", dir / "all.h5");
   EXPECT_EQ(without_timing(merged.out), without_timing(two.out));
@@ -187,7 +185,8 @@ TEST(ExportCommand, MergeRefusesPartsOfOtherRunsAndGapsAndOverlaps) {
     H5::Group g = f.openGroup("meta");
     g.removeAttr("relsim_version");
     H5::StrType t(H5::PredType::C_S1, H5T_VARIABLE);
-    g.createAttribute("relsim_version", t, H5::DataSpace(H5S_SCALAR)).write(t, std::string("9.9.9"));
+    g.createAttribute("relsim_version", t, H5::DataSpace(H5S_SCALAR))
+        .write(t, std::string("9.9.9"));
   }
   refused(p0 + " " + quote(dir / "version.h5"), "different runs: relsim version 9.9.9");
   std::ofstream(dir / "junk.h5") << "junk";
@@ -205,8 +204,8 @@ TEST(ExportCommand, UntilStopsAtATrialCountFixedBySeedAndBatch) {
   EXPECT_EQ(without_timing(one.out), without_timing(two.out));
   const auto text = relsim(args);
   EXPECT_TRUE(contains(text.out, "stopped at 200 trials: p_slo_met half-width")) << text.out;
-  const auto capped =
-      relsim("run " + quote(kBaseline) + " --until p_slo_met:abs=0.0001 --batch 100 --max-trials 300 -q");
+  const auto capped = relsim("run " + quote(kBaseline) +
+                             " --until p_slo_met:abs=0.0001 --batch 100 --max-trials 300 -q");
   ASSERT_EQ(capped.code, 0) << capped.out;
   EXPECT_TRUE(contains(capped.out, "stopped at the cap of 300 trials")) << capped.out;
   const auto unknown = relsim("run " + quote(kBaseline) + " --until nonsense:rel=5% -q");
@@ -221,8 +220,8 @@ TEST(ExportCommand, ShardIndexFromTheBatchSystemsEnvironment) {
   const std::string args = "run " + quote(kBaseline) + " --trials 30 -q --format json";
   const auto plain = relsim(args + " --shard 1/3");
   ASSERT_EQ(plain.code, 0) << plain.out;
-  const auto k8s = sh("JOB_COMPLETION_INDEX=1 " + std::string(RELSIM_BINARY) + " " + args +
-                      " --shard auto/3");
+  const auto k8s =
+      sh("JOB_COMPLETION_INDEX=1 " + std::string(RELSIM_BINARY) + " " + args + " --shard auto/3");
   const auto slurm = sh("env -u JOB_COMPLETION_INDEX SLURM_ARRAY_TASK_ID=1 " +
                         std::string(RELSIM_BINARY) + " " + args + " --shard auto/3");
   EXPECT_EQ(without_timing(k8s.out), without_timing(plain.out));
@@ -230,9 +229,10 @@ TEST(ExportCommand, ShardIndexFromTheBatchSystemsEnvironment) {
   const auto none = sh("env -u JOB_COMPLETION_INDEX -u SLURM_ARRAY_TASK_ID " +
                        std::string(RELSIM_BINARY) + " " + args + " --shard auto/3");
   EXPECT_EQ(none.code, 1);
-  EXPECT_TRUE(contains(none.out, "neither JOB_COMPLETION_INDEX nor SLURM_ARRAY_TASK_ID")) << none.out;
-  const auto big = sh("JOB_COMPLETION_INDEX=3 " + std::string(RELSIM_BINARY) + " " + args +
-                      " --shard auto/3");
+  EXPECT_TRUE(contains(none.out, "neither JOB_COMPLETION_INDEX nor SLURM_ARRAY_TASK_ID"))
+      << none.out;
+  const auto big =
+      sh("JOB_COMPLETION_INDEX=3 " + std::string(RELSIM_BINARY) + " " + args + " --shard auto/3");
   EXPECT_EQ(big.code, 1);
   EXPECT_TRUE(contains(big.out, "JOB_COMPLETION_INDEX=3")) << big.out;
 }

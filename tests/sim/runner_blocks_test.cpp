@@ -63,9 +63,10 @@ TEST(RunTrialsInBlocks, ConsumerErrorsAndTrialFailuresPropagate) {
   RunnerOptions o;
   o.trials = 40;
   o.threads = 2;
-  EXPECT_THROW(run_trials_in_blocks<std::uint64_t>(
-                   o, 8, worker,
-                   [](TrialResults<std::uint64_t>&&) -> bool { throw std::runtime_error("disk full"); }),
+  EXPECT_THROW(run_trials_in_blocks<std::uint64_t>(o, 8, worker,
+                                                   [](TrialResults<std::uint64_t>&&) -> bool {
+                                                     throw std::runtime_error("disk full");
+                                                   }),
                std::runtime_error);
   auto failing = []() {
     return [](std::uint64_t trial, std::uint64_t) -> std::uint64_t {
