@@ -186,32 +186,32 @@ std::optional<IncidentFormat> parse_incident_format(std::string_view text) {
   return std::nullopt;
 }
 
-const char* metric_name(IncidentMetric m) {
+const char* metric_name(RecordedTime m) {
   switch (m) {
-    case IncidentMetric::tta:
+    case RecordedTime::tta:
       return "tta";
-    case IncidentMetric::ttm:
+    case RecordedTime::ttm:
       return "ttm";
-    case IncidentMetric::ttr:
+    case RecordedTime::ttr:
       return "ttr";
   }
   return "?";
 }
 
-std::optional<IncidentMetric> parse_metric(std::string_view text) {
-  if (text == "tta") return IncidentMetric::tta;
-  if (text == "ttm") return IncidentMetric::ttm;
-  if (text == "ttr") return IncidentMetric::ttr;
+std::optional<RecordedTime> parse_metric(std::string_view text) {
+  if (text == "tta") return RecordedTime::tta;
+  if (text == "ttm") return RecordedTime::ttm;
+  if (text == "ttr") return RecordedTime::ttr;
   return std::nullopt;
 }
 
-double Incident::seconds(IncidentMetric m) const {
+double Incident::seconds(RecordedTime m) const {
   switch (m) {
-    case IncidentMetric::tta:
+    case RecordedTime::tta:
       return acknowledged - created;
-    case IncidentMetric::ttm:
+    case RecordedTime::ttm:
       return mitigated - created;
-    case IncidentMetric::ttr:
+    case RecordedTime::ttr:
       return resolved - created;
   }
   return kNaN;
@@ -412,7 +412,7 @@ std::string write_incident_csv(const IncidentTable& table) {
   return out;
 }
 
-std::vector<double> metric_values(const IncidentTable& table, IncidentMetric m) {
+std::vector<double> metric_values(const IncidentTable& table, RecordedTime m) {
   std::vector<double> out;
   for (const Incident& i : table.incidents) {
     const double v = i.seconds(m);

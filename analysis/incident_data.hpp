@@ -30,12 +30,12 @@ enum class IncidentFormat { generic, pagerduty, opsgenie };
 std::optional<IncidentFormat> parse_incident_format(std::string_view text);
 
 /// Which duration of an incident: created → acknowledged, → mitigated, → resolved.
-enum class IncidentMetric { tta, ttm, ttr };
+enum class RecordedTime { tta, ttm, ttr };
 
 /// `tta`, `ttm`, `ttr`.
-const char* metric_name(IncidentMetric m);
+const char* metric_name(RecordedTime m);
 /// `tta`, `ttm` or `ttr`; nullopt for anything else.
-std::optional<IncidentMetric> parse_metric(std::string_view text);
+std::optional<RecordedTime> parse_metric(std::string_view text);
 
 struct Incident {
   std::string id;
@@ -48,7 +48,7 @@ struct Incident {
   int line = 0;  // 1-based line of the row in its file
 
   /// Seconds from creation to the metric's instant; NaN when not recorded.
-  double seconds(IncidentMetric m) const;
+  double seconds(RecordedTime m) const;
 };
 
 /// Rows left out for one reason, with the first line it applied to.
@@ -80,6 +80,6 @@ IncidentTable read_incidents(const std::string& path, IncidentFormat format);
 std::string write_incident_csv(const IncidentTable& table);
 
 /// The values of `m` for every incident that recorded it (seconds), in table order.
-std::vector<double> metric_values(const IncidentTable& table, IncidentMetric m);
+std::vector<double> metric_values(const IncidentTable& table, RecordedTime m);
 
 }  // namespace relsim::analysis

@@ -18,8 +18,8 @@ Interval as_interval(const QuantileInterval& q) { return {q.estimate, q.low, q.h
 
 }  // namespace
 
-DurationSummary summarize_durations(std::vector<double> values, double confidence) {
-  DurationSummary s;
+RecordedTimeStats summarize_durations(std::vector<double> values, double confidence) {
+  RecordedTimeStats s;
   s.n = values.size();
   std::sort(values.begin(), values.end());
   MeanAccumulator acc;
@@ -61,7 +61,7 @@ std::vector<SummaryRow> summarize_incidents(const IncidentTable& table,
       hours.push_back(created_in_business_hours(inc, *calendar) ? HoursClass::business
                                                                 : HoursClass::off_hours);
     }
-    for (IncidentMetric m : {IncidentMetric::tta, IncidentMetric::ttm, IncidentMetric::ttr}) {
+    for (RecordedTime m : {RecordedTime::tta, RecordedTime::ttm, RecordedTime::ttr}) {
       const double v = inc.seconds(m);
       if (std::isnan(v)) continue;
       for (HoursClass h : hours) {
@@ -78,7 +78,7 @@ std::vector<SummaryRow> summarize_incidents(const IncidentTable& table,
     SummaryRow r;
     r.service = std::get<0>(key);
     r.severity = std::get<1>(key);
-    r.metric = static_cast<IncidentMetric>(std::get<2>(key));
+    r.metric = static_cast<RecordedTime>(std::get<2>(key));
     r.hours = static_cast<HoursClass>(std::get<3>(key));
     r.summary = summarize_durations(std::move(values), confidence);
     rows.push_back(std::move(r));

@@ -22,7 +22,7 @@
 
 namespace relsim::analysis {
 
-struct DurationSummary {
+struct RecordedTimeStats {
   std::size_t n = 0;
   Interval mean;
   Interval median;
@@ -30,7 +30,7 @@ struct DurationSummary {
 };
 
 /// The summary of `values` (seconds, any order) at `confidence`.
-DurationSummary summarize_durations(std::vector<double> values, double confidence);
+RecordedTimeStats summarize_durations(std::vector<double> values, double confidence);
 
 enum class HoursClass { all, business, off_hours };
 
@@ -40,9 +40,9 @@ const char* hours_name(HoursClass h);
 struct SummaryRow {
   std::string service;   // `*` for all services
   std::string severity;  // `*` for all severities
-  IncidentMetric metric = IncidentMetric::ttr;
+  RecordedTime metric = RecordedTime::ttr;
   HoursClass hours = HoursClass::all;
-  DurationSummary summary;
+  RecordedTimeStats summary;
 };
 
 /// True when the incident was created inside `calendar`'s business hours

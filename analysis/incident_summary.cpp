@@ -270,17 +270,8 @@ void group(std::string& out, const IncidentGroup& g) {
 
 }  // namespace
 
-std::string format_incidents(const models::CompiledModel& model, const IncidentSummary& s) {
-  std::string out =
-      "\nIncidents: " + std::to_string(s.incidents) + " in " + std::to_string(s.trials) +
-      " trials, " + fmt("%.3g", s.incidents_per_trial.estimate) + " per trial " +
-      fmt("[%.3g, ", s.incidents_per_trial.low) + fmt("%.3g]", s.incidents_per_trial.high) +
-      "; MTTR parts: detect = detected − start, acknowledge = acked − paged,\n"
-      "  mitigate = mitigated − start, resolve = resolved − start "
-      "(mean [t interval], quantiles, p95 [order-statistic interval])\n";
-  if (s.incidents == 0) return out;
-  out += "by severity\n";
-  for (const auto& g : s.by_severity) group(out, g);
+/// By cause, SEV compliance and DORA: the lines both formats share.
+void cause_compliance_dora(std::string& out, const IncidentSummary& s) {
   out += "by cause\n";
   for (const auto& g : s.by_cause) group(out, g);
   if (!s.compliance.empty()) {
@@ -301,6 +292,29 @@ std::string format_incidents(const models::CompiledModel& model, const IncidentS
   } else {
     out += "n/a\n";
   }
+}
+
+std::string format_incident_extras(const IncidentSummary& s) {
+  if (s.incidents == 0) return {};
+  std::string out =
+      "\nincidents by cause (resolve, detect, acknowledge, mitigate: mean [t interval], "
+      "quantiles, p95 [order-statistic interval])\n";
+  cause_compliance_dora(out, s);
+  return out;
+}
+
+std::string format_incidents(const models::CompiledModel& model, const IncidentSummary& s) {
+  std::string out =
+      "\nIncidents: " + std::to_string(s.incidents) + " in " + std::to_string(s.trials) +
+      " trials, " + fmt("%.3g", s.incidents_per_trial.estimate) + " per trial " +
+      fmt("[%.3g, ", s.incidents_per_trial.low) + fmt("%.3g]", s.incidents_per_trial.high) +
+      "; MTTR parts: detect = detected − start, acknowledge = acked − paged,\n"
+      "  mitigate = mitigated − start, resolve = resolved − start "
+      "(mean [t interval], quantiles, p95 [order-statistic interval])\n";
+  if (s.incidents == 0) return out;
+  out += "by severity\n";
+  for (const auto& g : s.by_severity) group(out, g);
+  cause_compliance_dora(out, s);
   for (std::size_t k = 0; k < s.teams.size(); ++k) {
     const TeamPages& t = s.teams[k];
     out += "team " + model.names.teams[k] + ": " + fmt("%.3g", t.pages_per_shift.estimate) +

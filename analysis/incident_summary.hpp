@@ -92,7 +92,12 @@ IncidentSummary summarize_incidents(const models::CompiledModel& model,
                                     const std::vector<models::TrialResult>& results,
                                     double confidence);
 
-/// The summary as the text `relsim run` prints (an `Incidents` section).
+/// The summary as text: an `Incidents` section with every group.
 std::string format_incidents(const models::CompiledModel& model, const IncidentSummary& summary);
+
+/// What `relsim run` prints after its summary (which already has MTTR by
+/// severity and the team pages): MTTR and its parts by cause, SEV target
+/// compliance and DORA's change failure rate and MTTR. Empty without incidents.
+std::string format_incident_extras(const IncidentSummary& summary);
 
 }  // namespace relsim::analysis

@@ -448,6 +448,12 @@ JsonNode timeline_chart(const std::string& x_label, const std::vector<std::strin
   scales.set("x", std::move(x));
   JsonNode y;
   y.set("type", "category");
+  JsonNode yticks;
+  yticks.set("autoSkip", false);
+  JsonNode font;
+  font.set("size", 10);
+  yticks.set("font", std::move(font));
+  y.set("ticks", std::move(yticks));
   scales.set("y", std::move(y));
   JsonNode options;
   options.set("indexAxis", "y");

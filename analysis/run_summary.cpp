@@ -7,6 +7,8 @@
 #include <stdexcept>
 #include <string>
 
+#include "analysis/summary_accumulator.hpp"
+#include "analysis/trial_row.hpp"
 #include "models/slo_ledger.hpp"
 
 namespace relsim::analysis {
@@ -51,59 +53,14 @@ std::uint64_t quantile_rank(std::uint64_t n, double p) {
   return std::clamp<std::uint64_t>(rank, 1, n);
 }
 
-/// The empirical p-quantile x_(⌈n·p⌉) of `values` (reordered in place); NaN when empty.
+}  // namespace
+
 double empirical_quantile(std::vector<double>& values, double p) {
   if (values.empty()) return kNaN;
   const auto k = quantile_rank(values.size(), p) - 1;
   std::nth_element(values.begin(), values.begin() + static_cast<std::ptrdiff_t>(k), values.end());
   return values[k];
 }
-
-void check_shape(const models::CompiledModel& model, const models::TrialResult& r,
-                 std::size_t index) {
-  auto bad = [&](const std::string& what) {
-    throw std::invalid_argument("summarize: trial result " + std::to_string(index) + " has " +
-                                what + " (the model has " + std::to_string(model.slos.size()) +
-                                " SLOs, " + std::to_string(model.services.size()) + " services, " +
-                                std::to_string(model.budget_policy.size()) + " budget tiers)");
-  };
-  if (r.slos.size() != model.slos.size()) bad(std::to_string(r.slos.size()) + " SLOs");
-  if (r.services.size() != model.services.size())
-    bad(std::to_string(r.services.size()) + " services");
-  for (const auto& s : r.slos) {
-    if (s.tier_reached.size() != model.budget_policy.size())
-      bad(std::to_string(s.tier_reached.size()) + " budget tiers");
-  }
-}
-
-BudgetSeriesSummary series_summary(const std::vector<models::TrialResult>& results,
-                                   std::size_t slo) {
-  std::size_t length = 0;
-  for (const auto& r : results) length = std::max(length, r.slos[slo].remaining_budget.size());
-  BudgetSeriesSummary out;
-  out.mean.resize(length);
-  out.p05.resize(length);
-  out.p95.resize(length);
-  std::vector<double> column;
-  column.reserve(results.size());
-  for (std::size_t j = 0; j < length; ++j) {
-    column.clear();
-    // Trials whose series is shorter (not expected: the shape is fixed per
-    // model) simply do not contribute to the later samples.
-    for (const auto& r : results) {
-      const auto& series = r.slos[slo].remaining_budget;
-      if (j < series.size()) column.push_back(static_cast<double>(series[j]));
-    }
-    double sum = 0.0;
-    for (const double v : column) sum += v;
-    out.mean[j] = sum / static_cast<double>(column.size());
-    out.p05[j] = empirical_quantile(column, 0.05);
-    out.p95[j] = empirical_quantile(column, 0.95);
-  }
-  return out;
-}
-
-}  // namespace
 
 double binomial_cdf(std::uint64_t k, std::uint64_t n, double p) {
   if (k >= n) return 1.0;
@@ -161,74 +118,43 @@ SloWindow slo_window(const models::CompiledModel& model, models::Index slo) {
   return {start, horizon - start};
 }
 
+const char* to_string(IncidentMetric m) {
+  switch (m) {
+    case IncidentMetric::mttr:
+      return "mttr";
+    case IncidentMetric::ttd:
+      return "ttd";
+    case IncidentMetric::tta:
+      return "tta";
+    case IncidentMetric::ttm:
+      return "ttm";
+  }
+  return "?";
+}
+
+std::string severity_group_name(std::size_t group) {
+  return group == 0 ? std::string("all") : "sev" + std::to_string(group);
+}
+
 RunSummary summarize(const models::CompiledModel& model,
                      const std::vector<models::TrialResult>& results, double confidence) {
-  if (!(confidence > 0.0 && confidence < 1.0))
-    throw std::invalid_argument("summarize: need 0 < confidence < 1");
-  for (std::size_t i = 0; i < results.size(); ++i) check_shape(model, results[i], i);
-
-  RunSummary out;
-  out.confidence = confidence;
-  out.trials = results.size();
-  for (const auto& r : results) out.events += r.events;
-  out.events_per_trial =
-      results.empty() ? kNaN : static_cast<double>(out.events) / static_cast<double>(out.trials);
-
-  for (models::Index s = 0; s < model.slos.size(); ++s) {
-    MeanAccumulator attainment, consumed, minutes;
-    std::vector<double> consumed_sorted;
-    consumed_sorted.reserve(results.size());
-    std::uint64_t met = 0;
-    const std::size_t tiers = model.budget_policy.size();
-    std::vector<std::uint64_t> reached(tiers, 0);
-    std::vector<MeanAccumulator> reached_at(tiers);
-    for (const auto& r : results) {
-      const auto& x = r.slos[s];
-      attainment.add(x.attainment);
-      consumed.add(x.budget_consumed);
-      minutes.add(x.budget_minutes);
-      consumed_sorted.push_back(x.budget_consumed);
-      met += x.met ? 1 : 0;
-      for (std::size_t t = 0; t < tiers; ++t) {
-        if (x.tier_reached[t]) {
-          ++reached[t];
-          reached_at[t].add(x.tier_reached[t]->to_seconds());
-        }
-      }
-    }
-    std::sort(consumed_sorted.begin(), consumed_sorted.end());
-
-    SloSummary slo;
-    slo.window = slo_window(model, s);
-    slo.attainment = attainment.interval(confidence);
-    slo.met = met;
-    slo.p_met = wilson_interval(met, out.trials, confidence);
-    slo.budget_consumed = consumed.interval(confidence);
-    slo.budget_consumed_p95 = quantile_interval(consumed_sorted, 0.95, confidence);
-    slo.budget_minutes = minutes.interval(confidence);
-    slo.budget_minutes_allowed =
-        (1.0 - model.slos[s].objective) * slo.window.length.to_seconds() / 60.0;
-    for (std::size_t t = 0; t < tiers; ++t) {
-      TierSummary tier;
-      tier.action = model.budget_policy[t].action;
-      tier.remaining_above = model.budget_policy[t].remaining_above;
-      tier.reached = reached[t];
-      tier.probability = wilson_interval(reached[t], out.trials, confidence);
-      tier.first_reached_seconds = reached_at[t].interval(confidence);
-      slo.tiers.push_back(tier);
-    }
-    slo.remaining_budget = series_summary(results, s);
-    slo.remaining_budget.start = slo.window.start;
-    slo.remaining_budget.step = models::budget_series_step(slo.window.length);
-    out.slos.push_back(std::move(slo));
+  SummaryAccumulator acc(model, confidence);
+  const TrialBlock block = to_block(model, results, 0);
+  acc.add(block);
+  std::vector<BudgetSeriesSummary> envelopes;
+  for (std::size_t s = 0; s < model.slos.size(); ++s) {
+    const std::size_t samples = results.empty() ? 0 : results[0].slos[s].remaining_budget.size();
+    envelopes.push_back(budget_envelope(
+        results.size(), samples,
+        [&](std::size_t first, std::size_t count, std::vector<float>& out) {
+          out.resize(results.size() * count);
+          for (std::size_t i = 0; i < results.size(); ++i) {
+            std::copy_n(block.series[s].begin() + static_cast<std::ptrdiff_t>(i * samples + first),
+                        count, out.begin() + static_cast<std::ptrdiff_t>(i * count));
+          }
+        }));
   }
-
-  for (std::size_t v = 0; v < model.services.size(); ++v) {
-    MeanAccumulator availability;
-    for (const auto& r : results) availability.add(r.services[v].availability());
-    out.services.push_back({availability.interval(confidence)});
-  }
-  return out;
+  return acc.finish(std::move(envelopes));
 }
 
 }  // namespace relsim::analysis

@@ -1,24 +1,32 @@
-// The summary of a scenario run: per SLO, per service and in total, every
-// figure `relsim run` prints, each with its confidence interval (the choice of
-// interval per figure is documented in docs/results.md):
+// The summary of a scenario run: per SLO, per service, per team, per
+// incident severity and in total, every figure `relsim run` prints, each with
+// its confidence interval (the choice of interval per figure is documented in
+// docs/results.md):
 //   means (attainment, budget consumed, budget minutes, availability, time a
-//   budget tier was first reached)      Student-t interval;
-//   proportions (P(SLO met), P(tier reached))   Wilson score interval;
-//   the p95 of budget consumed           distribution-free order-statistic
+//   budget tier was first reached, pages per shift, incidents per trial,
+//   MTTR/TTD/TTA/TTM)                    Student-t interval;
+//   proportions (P(SLO met), P(tier reached), P(humans needed))
+//                                        Wilson score interval;
+//   the p95 of budget consumed, the median/p90/p95 of MTTR and its parts
+//                                        distribution-free order-statistic
 //                                        interval (`quantile_interval`).
 // Plus, for reports, the per-step mean and 5 %/95 % envelope of each SLO's
 // remaining-budget series.
 //
 // `summarize` reads the trial results in the order given (trial order), so
 // the summary is bit-identical for any thread count, and shards concatenated
-// with sim::merge_shards summarise exactly like one run. Pure functions over
-// values; thread-safe. Cost: O(trials × (SLOs × series length + services))
-// time, plus one sort per SLO.
+// with sim::merge_shards summarise exactly like one run. It is the
+// streaming `SummaryAccumulator` (summary_accumulator.hpp) fed with every
+// result, so a run summarised block by block gives the same bits. Pure
+// functions over values; thread-safe. Cost: O(trials × (SLOs × series length
+// + services)) time, plus one sort per SLO.
 #pragma once
 
+#include <array>
 #include <cstdint>
 #include <optional>
 #include <span>
+#include <string>
 #include <vector>
 
 #include "analysis/estimators.hpp"
@@ -53,6 +61,10 @@ double binomial_cdf(std::uint64_t k, std::uint64_t n, double p);
 
 /// The smallest k in [0, n] with P(B <= k) >= q for B ~ Binomial(n, p), q in (0, 1).
 std::uint64_t binomial_quantile(double q, std::uint64_t n, double p);
+
+/// The empirical p-quantile x_(⌈n·p⌉) (p in (0, 1)) of `values`, which it
+/// reorders (std::nth_element); NaN when empty.
+double empirical_quantile(std::vector<double>& values, double p);
 
 /// The order-statistic interval for the p-quantile (p in (0, 1)) of the values
 /// in `sorted` (ascending) at `confidence` in (0, 1); see QuantileInterval.
@@ -112,18 +124,60 @@ struct ServiceSummary {
   Interval availability;  // mean of per-trial successful/total requests, t
 };
 
+/// One incident duration (MTTR or a part) over the incidents of a group:
+/// the mean with its t interval and the median, p90 and p95 with
+/// order-statistic intervals. Incidents missing either end of the duration
+/// (never detected, never acked...) are not counted. The intervals treat the
+/// incidents as independent draws (incidents of one trial are not quite:
+/// see docs/results.md).
+struct DurationSummary {
+  std::uint64_t n = 0;
+  Interval mean;  // seconds
+  QuantileInterval median, p90, p95;
+};
+
+/// Incident figures of one severity group.
+enum class IncidentMetric : std::uint8_t { mttr, ttd, tta, ttm };
+inline constexpr std::size_t kIncidentMetrics = 4;
+/// `mttr`, `ttd`, `tta`, `ttm`.
+const char* to_string(IncidentMetric m);
+
+/// Incidents of all severities (group 0) and of SEV-1..SEV-4 (groups 1..4).
+inline constexpr std::size_t kSeverityGroups = 5;
+/// `all`, `sev1` ... `sev4`.
+std::string severity_group_name(std::size_t group);
+
+struct IncidentGroupSummary {
+  std::uint64_t incidents = 0;
+  Interval per_trial;       // incidents of the group per trial (mean, t)
+  Interval p_human_needed;  // of the group's incidents, Wilson
+  std::array<DurationSummary, kIncidentMetrics> durations;  // IncidentMetric order
+};
+
+struct TeamSummary {
+  Interval pages_per_trial;        // mean, t
+  Interval pages_per_shift;        // mean over trials of pages / shifts, t; NaN without shifts
+  Interval night_pages_per_trial;  // mean, t
+  Interval noise_pages_per_trial;  // mean, t
+  Interval tickets_per_trial;      // mean, t
+};
+
 struct RunSummary {
   double confidence = 0.95;
-  std::uint64_t trials = 0;              // trials summarised
-  std::uint64_t events = 0;              // kernel events over those trials
-  double events_per_trial = 0.0;         // NaN when trials = 0
-  std::vector<SloSummary> slos;          // model.slos order
-  std::vector<ServiceSummary> services;  // model.services order
+  std::uint64_t trials = 0;                                     // trials summarised
+  std::uint64_t events = 0;                                     // kernel events over those trials
+  double events_per_trial = 0.0;                                // NaN when trials = 0
+  std::vector<SloSummary> slos;                                 // model.slos order
+  std::vector<ServiceSummary> services;                         // model.services order
+  std::vector<TeamSummary> teams;                               // model.teams order
+  std::array<IncidentGroupSummary, kSeverityGroups> incidents;  // all, sev1..sev4
+  Interval pages_per_trial;                                     // over all teams, mean, t
 };
 
 /// Summarises `results` (in trial order) of runs of `model` at `confidence`
 /// in (0, 1). Throws std::invalid_argument when a result does not have the
-/// model's shape (SLO, service or tier counts).
+/// model's shape (SLO, service or tier counts) or its remaining-budget series
+/// are not as long as the first result's.
 RunSummary summarize(const models::CompiledModel& model,
                      const std::vector<models::TrialResult>& results, double confidence);
 

@@ -2,14 +2,21 @@
 // subcommand on the root CLI11 app; its callback throws on error and `main`
 // turns the exception into a message and an exit code:
 //   0 ok, 1 invalid input (bad file, bad value, unwritable output),
-//   2 usage error (unknown flag, missing argument), 3 a trial failed.
+//   2 usage error (unknown flag, missing argument), 3 a trial failed,
+//   130 interrupted (SIGINT/SIGTERM; no output left behind).
 #pragma once
 
 #include <CLI/CLI.hpp>
 
 namespace relsim::cli {
 
-enum ExitCode : int { exit_ok = 0, exit_invalid_input = 1, exit_usage = 2, exit_trial_failed = 3 };
+enum ExitCode : int {
+  exit_ok = 0,
+  exit_invalid_input = 1,
+  exit_usage = 2,
+  exit_trial_failed = 3,
+  exit_interrupted = 130
+};
 
 /// `relsim kernel-demo`: the kernel's machine-repair example with its exact answer.
 void add_kernel_demo_command(CLI::App& app);
@@ -21,6 +28,8 @@ void add_graph_command(CLI::App& app);
 void add_schema_command(CLI::App& app);
 /// `relsim run SCENARIO`: the Monte Carlo of a scenario, summarised with intervals.
 void add_run_command(CLI::App& app);
+/// `relsim merge PART... --out FILE`: shard result files into the one-run file.
+void add_merge_command(CLI::App& app);
 /// `relsim analyze SYSTEM`: exact long-run availability of the Markovian parts (CTMC).
 void add_analyze_command(CLI::App& app);
 /// `relsim compare SCENARIO...`: variants on common random numbers, paired differences.

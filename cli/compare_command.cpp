@@ -20,6 +20,7 @@
 #include "cli/commands.hpp"
 #include "cli/output_file.hpp"
 #include "cli/report_format.hpp"
+#include "cli/run_support.hpp"
 #include "cli/variants.hpp"
 
 namespace relsim::cli {

@@ -25,6 +25,7 @@
 #include "cli/commands.hpp"
 #include "cli/output_file.hpp"
 #include "cli/report_format.hpp"
+#include "cli/run_support.hpp"
 #include "models/loader.hpp"
 #include "sim/time.hpp"
 
@@ -41,7 +42,7 @@ analysis::IncidentFormat format_of(const std::string& text) {
   return *f;
 }
 
-analysis::IncidentMetric metric_of(const std::string& text) {
+analysis::RecordedTime metric_of(const std::string& text) {
   const auto m = analysis::parse_metric(text);
   if (!m)
     throw std::invalid_argument("unknown --column '" + text + "' (expected 'tta', 'ttm' or 'ttr')");
@@ -202,7 +203,7 @@ struct FitOptions {
 };
 
 /// The durations to fit and how many zeros were left out.
-std::vector<double> durations_of(const analysis::IncidentTable& table, analysis::IncidentMetric m,
+std::vector<double> durations_of(const analysis::IncidentTable& table, analysis::RecordedTime m,
                                  const std::string& service, const std::string& severity,
                                  const models::Calendar* calendar, analysis::HoursClass hours,
                                  std::size_t& zeros) {
@@ -227,13 +228,13 @@ std::vector<double> durations_of(const analysis::IncidentTable& table, analysis:
   return x;
 }
 
-std::string snippet_key(analysis::IncidentMetric m) {
+std::string snippet_key(analysis::RecordedTime m) {
   switch (m) {
-    case analysis::IncidentMetric::tta:
+    case analysis::RecordedTime::tta:
       return "ack";
-    case analysis::IncidentMetric::ttm:
+    case analysis::RecordedTime::ttm:
       return "diagnose";
-    case analysis::IncidentMetric::ttr:
+    case analysis::RecordedTime::ttr:
       return "duration";
   }
   return "duration";
@@ -279,7 +280,7 @@ void run_fit(const FitOptions& o) {
   // With a calendar, time to acknowledge is also fitted per hours class: a
   // team's `ack` takes one distribution for business hours and one for off hours.
   std::string by_hours;
-  if (calendar && hours == analysis::HoursClass::all && metric == analysis::IncidentMetric::tta) {
+  if (calendar && hours == analysis::HoursClass::all && metric == analysis::RecordedTime::tta) {
     std::size_t z = 0;
     const auto xb = durations_of(table, metric, o.service, o.severity, calendar,
                                  analysis::HoursClass::business, z);
@@ -318,9 +319,9 @@ void run_fit(const FitOptions& o) {
     const std::string key = snippet_key(metric);
     out += "# relsim incidents fit " + o.file + " --column " + o.column + ": " +
            std::to_string(r.n) + " incidents, maximum likelihood, ranked by AIC\n";
-    if (metric == analysis::IncidentMetric::tta) {
+    if (metric == analysis::RecordedTime::tta) {
       out += "# paste under a team (System.spec.teams[].ack)\n";
-    } else if (metric == analysis::IncidentMetric::ttm) {
+    } else if (metric == analysis::RecordedTime::ttm) {
       out += "# time to mitigate: paste as a runbook's diagnose (plus its steps' durations)\n";
     } else {
       out += "# time to resolve: paste at any distribution-valued key\n";

@@ -3,10 +3,13 @@
 #include <iostream>
 
 #include "cli/commands.hpp"
+#include "cli/mpi_support.hpp"
+#include "cli/run_support.hpp"
 #include "models/diagnostics.hpp"
 #include "sim/runner.hpp"
 
 int main(int argc, char** argv) {
+  const relsim::cli::MpiSession mpi(argc, argv);  // no-op unless built with RELSIM_MPI
   CLI::App app{
       "relsim: a discrete-event simulator for reliability engineering and chaos game days.\n"
       "Monte Carlo trials of a system described in YAML: MTTR, SLO attainment, error budgets,\n"
@@ -16,7 +19,9 @@ int main(int argc, char** argv) {
   app.require_subcommand(1);
   app.fallthrough();
 
+  relsim::cli::set_command_line(argc, argv);
   relsim::cli::add_run_command(app);
+  relsim::cli::add_merge_command(app);
   relsim::cli::add_analyze_command(app);
   relsim::cli::add_compare_command(app);
   relsim::cli::add_sensitivity_command(app);
@@ -37,6 +42,9 @@ int main(int argc, char** argv) {
     // Already one `file:line:col: error: ...` line per problem.
     std::cerr << e.what() << '\n';
     return relsim::cli::exit_invalid_input;
+  } catch (const relsim::cli::Interrupted& e) {
+    std::cerr << "relsim: " << e.what() << '\n';
+    return relsim::cli::exit_interrupted;
   } catch (const relsim::sim::TrialFailure& e) {
     std::cerr << "relsim: error: " << e.what() << '\n';
     return relsim::cli::exit_trial_failed;

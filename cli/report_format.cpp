@@ -1,14 +1,9 @@
 #include "cli/report_format.hpp"
 
-#include <unistd.h>
-
 #include <algorithm>
-#include <cerrno>
 #include <cmath>
 #include <cstdarg>
 #include <cstdio>
-#include <cstring>
-#include <filesystem>
 #include <stdexcept>
 #include <vector>
 
@@ -111,19 +106,6 @@ void check_confidence(double confidence) {
     throw std::invalid_argument("--confidence must be in (0, 1) (got " + json_number(confidence) +
                                 ")");
   }
-}
-
-void check_writable(const std::string& path) {
-  namespace fs = std::filesystem;
-  const fs::path p(path);
-  const fs::path dir = p.parent_path().empty() ? fs::path(".") : p.parent_path();
-  std::error_code ec;
-  auto fail = [&](const std::string& why) {
-    throw std::runtime_error("cannot write '" + path + "': " + why);
-  };
-  if (!fs::is_directory(dir, ec)) fail("no directory '" + dir.string() + "'");
-  if (fs::is_directory(p, ec)) fail("it is a directory");
-  if (::access(dir.c_str(), W_OK) != 0) fail(std::strerror(errno));
 }
 
 }  // namespace relsim::cli

@@ -1,7 +1,7 @@
 // Small formatting and checking helpers shared by the commands that print
 // figures with intervals (compare, sensitivity): printf into a string,
 // percentages with as many decimals as their interval needs, JSON scalars,
-// and the early checks of --confidence and --output.
+// and the early check of --confidence (--output: run_support.hpp).
 #pragma once
 
 #include <string>
@@ -39,9 +39,5 @@ std::string json_interval(const analysis::Interval& iv);
 
 /// Throws std::invalid_argument unless 0 < confidence < 1.
 void check_confidence(double confidence);
-
-/// Throws std::runtime_error (`cannot write 'PATH': why`) when `path` cannot
-/// be written: no such directory, not writable, or a directory itself.
-void check_writable(const std::string& path);
 
 }  // namespace relsim::cli

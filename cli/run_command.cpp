@@ -1,31 +1,45 @@
 // `relsim run SCENARIO`: loads a Scenario (with `--set` overrides and
-// `--horizon`), compiles it, runs its Monte Carlo trials on a pool of threads
-// (one models::World per worker), summarises them (analysis/run_summary.hpp)
-// and prints a table, or JSON with `--format json`. Output is built whole
-// before anything is written, and `--output` writes atomically, so an error
-// leaves no half-written output. Every figure and interval is explained in
-// docs/results.md; options in docs/cli.md.
+// `--horizon`), compiles it and runs its Monte Carlo trials on a pool of
+// threads (one models::World per worker) in blocks: each block's results go,
+// in trial order, to the streaming summary and to the export (`--out`: HDF5,
+// a CSV directory or JSON; analysis/results_writer.hpp), so memory holds one
+// block whatever the trial count. With `--until` (or the scenario's `until`)
+// the run stops after the first block at which the named figure's interval is
+// narrow enough. Then it prints the summary as a table, or JSON with
+// `--format json`. Output files are written atomically: an error or Ctrl-C
+// leaves none. Figures and intervals: docs/results.md; options: docs/cli.md;
+// files: docs/export.md.
 #include <unistd.h>
 
-#include <algorithm>
-#include <cerrno>
 #include <chrono>
 #include <cmath>
-#include <cstdarg>
-#include <cstdio>
-#include <cstring>
+#include <csignal>
+#include <cstdlib>
 #include <filesystem>
+#include <fstream>
 #include <iostream>
 #include <memory>
 #include <optional>
+#include <sstream>
 #include <stdexcept>
 #include <string>
 #include <vector>
 
+#include "analysis/export_json.hpp"
 #include "analysis/incident_summary.hpp"
-#include "analysis/run_summary.hpp"
+#include "analysis/report_html.hpp"
+#include "analysis/run_report.hpp"
+#include "analysis/results_writer.hpp"
+#include "analysis/summary_figures.hpp"
+#include "analysis/text_format.hpp"
+#include "analysis/trial_row.hpp"
 #include "cli/commands.hpp"
+#include "cli/merge_files.hpp"
+#include "cli/mpi_support.hpp"
 #include "cli/output_file.hpp"
+#include "cli/progress.hpp"
+#include "cli/run_support.hpp"
+#include "cli/summary_text.hpp"
 #include "models/compiled_model.hpp"
 #include "models/loader.hpp"
 #include "models/world.hpp"
@@ -36,7 +50,9 @@ namespace relsim::cli {
 
 namespace {
 
-using analysis::Interval;
+/// Whether this rank has made the one collective check of an MPI run (so an
+/// error after it must not make another).
+bool g_collective_done = false;
 
 struct RunOptions {
   std::string scenario;
@@ -50,314 +66,99 @@ struct RunOptions {
   double confidence = 0.95;
   std::string format = "text";
   std::string output;
+  std::string out;
+  std::string out_format;
+  std::string report;  // HTML report path
+  std::string until;
+  std::optional<std::uint64_t> max_trials;
+  std::uint64_t batch = analysis::kResultsChunkTrials;
+  bool quiet = false;
+  bool compress_series = false;
 };
 
-/// Everything the writers need: the model, the run and its summary.
-struct RunReport {
-  const models::CompiledModel& model;
-  std::uint64_t seed = 0;
-  std::uint64_t total_trials = 0;
-  std::uint64_t first_trial = 0;
-  unsigned threads = 1;
-  double wall_seconds = 0.0;
-  analysis::RunSummary summary;
+/// A stopping rule: the figure, which half-width, and the trials bounds.
+struct StopRule {
+  std::string figure;
+  bool relative = true;
+  double target = 0.0;
+  std::uint64_t min_trials = 100;
+  std::uint64_t max_trials = 1'000'000;
+  std::string text;  // as given, for messages
 };
 
-std::string sformat(const char* fmt, ...) __attribute__((format(printf, 1, 2)));
-std::string sformat(const char* fmt, ...) {
-  char buf[256];
-  va_list args;
-  va_start(args, fmt);
-  std::vsnprintf(buf, sizeof buf, fmt, args);
-  va_end(args);
-  return buf;
-}
-
-/// `30d` rather than format_duration's `4w2d`: horizons are written in days.
-std::string horizon_text(sim::Duration d) {
-  const auto day = sim::Duration::days(1).count_micros();
-  if (d.count_micros() > 0 && d.count_micros() % day == 0) {
-    return std::to_string(d.count_micros() / day) + "d";
-  }
-  return sim::format_duration(d);
-}
-
-const std::string& service_name(const models::CompiledModel& m, std::size_t service) {
-  return m.names.components[m.services[service].component];
-}
-
-std::string tier_label(models::BudgetAction a) {
-  switch (a) {
-    case models::BudgetAction::ship:
-      return "ship";
-    case models::BudgetAction::freeze:
-      return "freeze";
-    case models::BudgetAction::all_hands:
-      return "all hands";
-    case models::BudgetAction::leadership_review:
-      return "leadership review";
-  }
-  return "?";
-}
-
-// ---------------------------------------------------------------- text
-
-/// `[low, high]` with `decimals` after the point, scaled by `scale`; `[n/a]`
-/// when the interval is unbounded on both sides (fewer than two trials).
-std::string bounds(const Interval& iv, int decimals, double scale) {
-  if (!std::isfinite(iv.low) && !std::isfinite(iv.high)) return "[n/a]";
-  auto end = [&](double v) {
-    if (std::isinf(v)) return std::string(v > 0 ? "inf" : "-inf");
-    return sformat("%.*f", decimals, v * scale);
+/// Parses `figure:rel=5%` / `figure:abs=0.01` (`rel=0.05` too).
+StopRule parse_until(const std::string& spec) {
+  auto bad = [&](const std::string& why) {
+    return std::invalid_argument("--until '" + spec + "': " + why +
+                                 " (expected FIGURE:rel=5% or FIGURE:abs=0.01)");
   };
-  return "[" + end(iv.low) + ", " + end(iv.high) + (std::isinf(iv.high) ? ")" : "]");
-}
-
-/// Decimals that resolve an interval: at least `decimals`, more while its
-/// ends print alike (a narrow interval around 99.99 %), at most `max`.
-int resolving_decimals(const Interval& iv, int decimals, double scale, int max) {
-  while (decimals < max && std::isfinite(iv.low) && std::isfinite(iv.high) && iv.low != iv.high &&
-         sformat("%.*f", decimals, iv.low * scale) == sformat("%.*f", decimals, iv.high * scale)) {
-    ++decimals;
+  const auto colon = spec.rfind(':');
+  if (colon == std::string::npos || colon == 0) throw bad("no ':'");
+  StopRule r;
+  r.figure = spec.substr(0, colon);
+  r.text = spec;
+  std::string kind = spec.substr(colon + 1);
+  const auto eq = kind.find('=');
+  if (eq == std::string::npos) throw bad("no '='");
+  const std::string what = kind.substr(0, eq);
+  std::string value = kind.substr(eq + 1);
+  if (what == "rel") {
+    r.relative = true;
+  } else if (what == "abs") {
+    r.relative = false;
+  } else {
+    throw bad("'" + what + "' is neither rel nor abs");
   }
-  return decimals;
-}
-
-/// A fraction near 1 as a percentage with enough digits to show its nines:
-/// 0.999871 → `99.9871 %` (two decimals more than the nines after the point).
-std::string nines(const Interval& iv) {
-  if (std::isnan(iv.estimate)) return "n/a";
-  const double unavailable = 1.0 - iv.estimate;
-  int d = unavailable > 0.0 ? static_cast<int>(std::ceil(-std::log10(unavailable))) : 4;
-  d = resolving_decimals(iv, std::clamp(d, 2, 7), 100.0, 8);
-  return sformat("%-*s", 12, sformat("%.*f %%", d, iv.estimate * 100.0).c_str()) + " " +
-         bounds(iv, d, 100.0);
-}
-
-/// A probability as a percentage: one decimal, two near (not at) 0 or 1.
-std::string probability(const Interval& iv) {
-  if (std::isnan(iv.estimate)) return "n/a";
-  const bool near_end =
-      (iv.estimate > 0.0 && iv.estimate < 0.01) || (iv.estimate > 0.99 && iv.estimate < 1.0);
-  int d = near_end ? 2 : 1;
-  d = resolving_decimals(iv, d, 100.0, 4);
-  return sformat("%-*s", 12, sformat("%.*f %%", d, iv.estimate * 100.0).c_str()) + " " +
-         bounds(iv, d, 100.0);
-}
-
-/// Decimals for about three significant digits of `x` (0.123, 25.8, 1234).
-int significant_decimals(double x) {
-  if (!std::isfinite(x) || x == 0.0) return 1;
-  return std::clamp(2 - static_cast<int>(std::floor(std::log10(std::fabs(x)))), 0, 6);
-}
-
-/// A value with ~3 significant digits and its interval, times `scale`, with `unit`.
-std::string magnitude(double estimate, const Interval& iv, double scale, const char* unit) {
-  if (std::isnan(estimate)) return "n/a";
-  const int d = significant_decimals(estimate * scale);
-  return sformat("%-*s", 12, sformat("%.*f%s", d, estimate * scale, unit).c_str()) + " " +
-         bounds(iv, d, scale);
-}
-
-std::string text(const RunReport& r, const std::string& scenario_file) {
-  const auto& m = r.model;
-  const auto& s = r.summary;
-  const double per_second = r.wall_seconds > 0 ? static_cast<double>(s.trials) / r.wall_seconds : 0;
-  std::string out = sformat(
-      "relsim run: %s on %s: %llu trial%s, seed %llu, horizon %s; %.2f s wall, %.1f trials/s\n",
-      m.names.scenario.c_str(), m.names.system.c_str(), static_cast<unsigned long long>(s.trials),
-      s.trials == 1 ? "" : "s", static_cast<unsigned long long>(r.seed),
-      horizon_text(m.horizon).c_str(), r.wall_seconds, per_second);
-  const int pct = static_cast<int>(std::lround(s.confidence * 100));
-  out += "  " + scenario_file +
-         sformat("; trials %llu..%llu of %llu on %u thread%s; %.4g events per trial\n",
-                 static_cast<unsigned long long>(r.first_trial),
-                 static_cast<unsigned long long>(r.first_trial + s.trials - (s.trials > 0 ? 1 : 0)),
-                 static_cast<unsigned long long>(r.total_trials), r.threads,
-                 r.threads == 1 ? "" : "s", s.events_per_trial);
-  out += sformat(
-      "  %d %% intervals: t for means, Wilson for probabilities, order statistics for p95\n", pct);
-
-  for (std::size_t k = 0; k < m.slos.size(); ++k) {
-    const auto& row = m.slos[k];
-    const auto& x = s.slos[k];
-    const bool rolling = row.window_kind == models::SloWindowKind::rolling;
-    out += "\nSLO " + m.names.slos[k] + ": " + m.names.components[row.component] + " " +
-           models::to_string(row.sli) + " >= " + sformat("%.6g %%", row.objective * 100.0) +
-           " over " +
-           (rolling ? horizon_text(row.window) + " (rolling)" : std::string("the calendar month")) +
-           "; window in trial: " + horizon_text(x.window.length) + "\n";
-    auto line = [&](const std::string& label, const std::string& value) {
-      out += sformat("  %-22s %s\n", label.c_str(), value.c_str());
-    };
-    line("attainment (mean)", nines(x.attainment));
-    line("P(met)", probability(x.p_met));
-    line("budget consumed mean",
-         magnitude(x.budget_consumed.estimate, x.budget_consumed, 100.0, " %"));
-    const auto& p95 = x.budget_consumed_p95;
-    line("budget consumed p95",
-         magnitude(p95.estimate, {p95.estimate, p95.low, p95.high}, 100.0, " %"));
-    const int md = significant_decimals(x.budget_minutes.estimate);
-    line("budget minutes (mean)", std::isnan(x.budget_minutes.estimate)
-                                      ? "n/a"
-                                      : sformat("%.*f of %.4g min", md, x.budget_minutes.estimate,
-                                                x.budget_minutes_allowed) +
-                                            " " + bounds(x.budget_minutes, md, 1.0));
-    for (std::size_t t = 1; t < x.tiers.size(); ++t) {  // tier 0 (ship) holds from the start
-      const auto& tier = x.tiers[t];
-      std::string value = probability(tier.probability);
-      if (tier.reached > 0) {
-        value += sformat("   first reached on day %.1f (mean)",
-                         tier.first_reached_seconds.estimate / 86400.0);
-      }
-      line("P(" + tier_label(tier.action) + ")", value);
-    }
+  bool percent = false;
+  if (!value.empty() && value.back() == '%') {
+    percent = true;
+    value.pop_back();
   }
-
-  if (!m.services.empty()) {
-    out += sformat("\n%-24s %s\n", "service", "availability (mean)");
-    for (std::size_t v = 0; v < m.services.size(); ++v) {
-      out += sformat("  %-22s %s\n", service_name(m, v).c_str(),
-                     nines(s.services[v].availability).c_str());
-    }
+  char* end = nullptr;
+  const double v = std::strtod(value.c_str(), &end);
+  if (value.empty() || end != value.c_str() + value.size() || !(v > 0.0) || !std::isfinite(v)) {
+    throw bad("the width must be a positive number");
   }
-  return out;
+  r.target = percent ? v / 100.0 : v;
+  return r;
 }
 
-// ---------------------------------------------------------------- JSON
-
-std::string quoted(const std::string& s) {
-  std::string out = "\"";
-  for (const char c : s) {
-    if (c == '"' || c == '\\') {
-      out += '\\';
-      out += c;
-    } else if (static_cast<unsigned char>(c) < 0x20) {
-      out += sformat("\\u%04x", static_cast<unsigned>(c));
-    } else {
-      out += c;
-    }
-  }
-  return out + "\"";
+/// The half-width the rule reads from `f` (relative to |estimate| for rel);
+/// +inf when the interval is unbounded or the estimate undefined.
+double rule_width(const StopRule& rule, const analysis::FigureRow& f) {
+  const double inf = std::numeric_limits<double>::infinity();
+  if (!std::isfinite(f.low) || !std::isfinite(f.high) || !std::isfinite(f.estimate)) return inf;
+  const double half = (f.high - f.low) / 2.0;
+  if (!rule.relative) return half;
+  return f.estimate != 0.0 ? half / std::fabs(f.estimate) : (half == 0.0 ? 0.0 : inf);
 }
 
-/// A JSON number with 15 significant digits; `null` for NaN and infinities.
-std::string number(double v) { return std::isfinite(v) ? sformat("%.15g", v) : "null"; }
-
-std::string interval_json(const Interval& iv) {
-  return "{\"estimate\": " + number(iv.estimate) + ", \"low\": " + number(iv.low) +
-         ", \"high\": " + number(iv.high) + "}";
+std::string width_text(const StopRule& rule, double width) {
+  if (!std::isfinite(width)) return "n/a";
+  return rule.relative ? analysis::shortest(std::round(width * 1e4) / 1e2) + " %"
+                       : analysis::shortest(width);
 }
 
-std::string series_json(const std::vector<double>& values) {
-  std::string out = "[";
-  for (std::size_t i = 0; i < values.size(); ++i) {
-    out += (i ? ", " : "") + (std::isfinite(values[i]) ? sformat("%.7g", values[i]) : "null");
-  }
-  return out + "]";
+std::string read_text(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::stringstream s;
+  s << in.rdbuf();
+  return s.str();
 }
 
-std::string json(const RunReport& r, const std::string& scenario_file) {
-  const auto& m = r.model;
-  const auto& s = r.summary;
-  auto u64 = [](std::uint64_t v) { return std::to_string(v); };
-  std::string out = "{\n";
-  out += "  \"scenario\": " + quoted(m.names.scenario) + ",\n";
-  out += "  \"scenarioFile\": " + quoted(scenario_file) + ",\n";
-  out += "  \"system\": " + quoted(m.names.system) + ",\n";
-  out += "  \"seed\": " + u64(r.seed) + ",\n";
-  out += "  \"trials\": " + u64(r.total_trials) + ",\n";
-  out += "  \"firstTrial\": " + u64(r.first_trial) + ",\n";
-  out += "  \"trialsSummarised\": " + u64(s.trials) + ",\n";
-  out += "  \"horizon\": " + quoted(horizon_text(m.horizon)) + ",\n";
-  out += "  \"horizonSeconds\": " + number(m.horizon.to_seconds()) + ",\n";
-  out += "  \"confidence\": " + number(s.confidence) + ",\n";
-  out += "  \"events\": " + u64(s.events) + ",\n";
-  out += "  \"eventsPerTrial\": " + number(s.events_per_trial) + ",\n";
-  out += "  \"slos\": [";
-  for (std::size_t k = 0; k < m.slos.size(); ++k) {
-    const auto& row = m.slos[k];
-    const auto& x = s.slos[k];
-    const auto& p95 = x.budget_consumed_p95;
-    out += k ? ",\n" : "\n";
-    out += "    {\n";
-    out += "      \"name\": " + quoted(m.names.slos[k]) + ",\n";
-    out += "      \"service\": " + quoted(m.names.components[row.component]) + ",\n";
-    out += "      \"sli\": " + quoted(models::to_string(row.sli)) + ",\n";
-    out += "      \"objective\": " + number(row.objective) + ",\n";
-    out +=
-        std::string("      \"window\": {\"kind\": ") +
-        (row.window_kind == models::SloWindowKind::rolling ? "\"rolling\"" : "\"calendarMonth\"") +
-        ", \"startSeconds\": " + number(x.window.start.to_seconds()) +
-        ", \"lengthSeconds\": " + number(x.window.length.to_seconds()) + "},\n";
-    out += "      \"attainment\": " + interval_json(x.attainment) + ",\n";
-    out += "      \"met\": {\"trials\": " + u64(x.met) +
-           ", \"probability\": " + interval_json(x.p_met) + "},\n";
-    out += "      \"budgetConsumed\": {\"mean\": " + interval_json(x.budget_consumed) +
-           ", \"p95\": {\"estimate\": " + number(p95.estimate) + ", \"low\": " + number(p95.low) +
-           ", \"high\": " + number(p95.high) + ", \"lowerRank\": " + u64(p95.lower_rank) +
-           ", \"upperRank\": " + u64(p95.upper_rank) + ", \"coverage\": " + number(p95.coverage) +
-           "}},\n";
-    out += "      \"budgetMinutes\": {\"mean\": " + interval_json(x.budget_minutes) +
-           ", \"allowed\": " + number(x.budget_minutes_allowed) + "},\n";
-    out += "      \"tiers\": [";
-    for (std::size_t t = 0; t < x.tiers.size(); ++t) {
-      const auto& tier = x.tiers[t];
-      out += std::string(t ? ",\n" : "\n") +
-             "        {\"action\": " + quoted(models::to_string(tier.action)) +
-             ", \"remainingAbove\": " +
-             (tier.remaining_above ? number(*tier.remaining_above) : "null") +
-             ", \"trials\": " + u64(tier.reached) +
-             ", \"probability\": " + interval_json(tier.probability) +
-             ", \"firstReachedSeconds\": " + interval_json(tier.first_reached_seconds) + "}";
-    }
-    out += "\n      ],\n";
-    const auto& rb = x.remaining_budget;
-    out += "      \"remainingBudget\": {\"startSeconds\": " + number(rb.start.to_seconds()) +
-           ", \"stepSeconds\": " + number(rb.step.to_seconds()) + ",\n";
-    out += "        \"mean\": " + series_json(rb.mean) + ",\n";
-    out += "        \"p05\": " + series_json(rb.p05) + ",\n";
-    out += "        \"p95\": " + series_json(rb.p95) + "}\n";
-    out += "    }";
-  }
-  out += m.slos.empty() ? "],\n" : "\n  ],\n";
-  out += "  \"services\": [";
-  for (std::size_t v = 0; v < m.services.size(); ++v) {
-    out += std::string(v ? ",\n" : "\n") + "    {\"name\": " + quoted(service_name(m, v)) +
-           ", \"availability\": " + interval_json(s.services[v].availability) + "}";
-  }
-  out += m.services.empty() ? "],\n" : "\n  ],\n";
-  // Last, on one line: the only part that depends on the machine and threads.
-  out += "  \"timing\": {\"wallSeconds\": " + number(r.wall_seconds) + ", \"trialsPerSecond\": " +
-         number(r.wall_seconds > 0 ? static_cast<double>(s.trials) / r.wall_seconds : 0.0) +
-         ", \"threads\": " + std::to_string(r.threads) + "}\n";
-  return out + "}\n";
-}
-
-// ---------------------------------------------------------------- the command
-
-/// Fails early (before running trials) when `path` cannot be written: its
-/// directory is missing or not writable, or it is a directory.
-void check_writable(const std::string& path) {
-  namespace fs = std::filesystem;
-  const fs::path p(path);
-  const fs::path dir = p.parent_path().empty() ? fs::path(".") : p.parent_path();
-  std::error_code ec;
-  auto fail = [&](const std::string& why) {
-    throw std::runtime_error("cannot write '" + path + "': " + why);
-  };
-  if (!fs::is_directory(dir, ec)) fail("no directory '" + dir.string() + "'");
-  if (fs::is_directory(p, ec)) fail("it is a directory");
-  if (::access(dir.c_str(), W_OK) != 0) fail(std::strerror(errno));
-}
-
-void run(RunOptions o) {
+void run(RunOptions o, const std::string& command_line) {
   if (!(o.confidence > 0.0 && o.confidence < 1.0)) {
-    throw std::invalid_argument("--confidence must be in (0, 1) (got " + number(o.confidence) +
-                                ")");
+    throw std::invalid_argument("--confidence must be in (0, 1) (got " +
+                                analysis::shortest(o.confidence) + ")");
   }
+  // `--output json|text` is a shorthand for --format (a file is never called that).
+  if (o.output == "json" || o.output == "text") {
+    o.format = o.output;
+    o.output.clear();
+  }
+  if (o.batch == 0) throw std::invalid_argument("--batch must be at least 1");
   sim::RunnerOptions ro;
-  ro.shard = sim::parse_shard(o.shard);
+  ro.shard = resolve_shard(o.shard);
   ro.threads = o.threads;
   ro.only_trial = o.trial_index;
   if (o.horizon) {
@@ -374,43 +175,263 @@ void run(RunOptions o) {
     // see it; it comes last and so wins over a --set scenario.horizon.
     o.overrides.push_back("scenario.horizon=" + *o.horizon);
   }
+  std::optional<StopRule> rule;
+  if (!o.until.empty()) rule = parse_until(o.until);
+  std::optional<analysis::ExportTarget> target;
+  if (!o.out.empty()) target = export_target(o.out, o.out_format);
+  if (target) target->compress_series = o.compress_series;
+  if (target) analysis::check_export_target(*target);
   if (!o.output.empty()) check_writable(o.output);
 
   const auto resolved = models::load_scenario(o.scenario, o.overrides);
   const models::CompiledModel model = models::compile(resolved.system, resolved.scenario);
+  // The scenario's stopping rule applies to a whole run given no --trials; a
+  // shard, a replayed trial or an MPI rank runs the scenario's trial count.
+  const bool whole_run = !o.trials && !o.trial_index && ro.shard.count == 1 && mpi_size() == 1;
+  if (!rule && whole_run && resolved.scenario.until && !resolved.scenario.until->metric.empty()) {
+    const auto& u = *resolved.scenario.until;
+    StopRule r;
+    r.figure = u.metric;
+    r.relative = u.relative_half_width.has_value();
+    r.target = u.relative_half_width ? *u.relative_half_width : u.absolute_half_width.value_or(0.0);
+    r.min_trials = static_cast<std::uint64_t>(u.min_trials);
+    r.max_trials = static_cast<std::uint64_t>(u.max_trials);
+    r.text = u.metric + (r.relative ? ":rel=" : ":abs=") + analysis::shortest(r.target) +
+             " (the scenario's until)";
+    rule = r;
+  }
   ro.master_seed = o.seed.value_or(model.seed);
-  ro.trials = o.trials.value_or(static_cast<std::uint64_t>(model.trials));
+  // Under mpirun each rank runs shard rank/size into a part file, and rank 0
+  // merges the parts (docs/scaling.md).
+  const int ranks = mpi_size();
+  const int rank = mpi_rank();
+  if (ranks > 1) {
+    if (rule) {
+      throw std::invalid_argument(
+          "--until (or the scenario's until) is not supported across MPI ranks; give --trials");
+    }
+    if (o.shard != "0/1" || o.trial_index) {
+      throw std::invalid_argument(
+          "--shard and --trial-index do not go with mpirun (each rank "
+          "already runs shard rank/size)");
+    }
+    ro.shard = {static_cast<std::uint32_t>(rank), static_cast<std::uint32_t>(ranks)};
+    if (rank != 0) o.quiet = true;
+  }
+  if (rule) {
+    if (o.max_trials) rule->max_trials = *o.max_trials;
+    if (o.trials) {
+      throw std::invalid_argument("--trials and --until do not go together (use --max-trials)");
+    }
+    if (ro.shard.count != 1 || o.trial_index) {
+      throw std::invalid_argument(
+          "--until stops a whole run; it cannot be combined with --shard or --trial-index");
+    }
+    if (rule->max_trials == 0) throw std::invalid_argument("--max-trials must be at least 1");
+    ro.trials = rule->max_trials;
+  } else {
+    ro.trials = o.trials.value_or(static_cast<std::uint64_t>(model.trials));
+  }
   if (ro.trials == 0) throw std::invalid_argument("--trials must be at least 1");
+  const sim::TrialRange range = sim::selected_trials(ro);
+  if (range.size() == 0) {
+    throw std::invalid_argument("shard " + std::to_string(ro.shard.index) + "/" +
+                                std::to_string(ro.shard.count) + " of " +
+                                std::to_string(ro.trials) + " trials holds no trials");
+  }
 
+  analysis::RunMeta meta;
+  meta.relsim_version = RELSIM_VERSION;
+  meta.scenario_name = model.names.scenario;
+  meta.system_name = model.names.system;
+  meta.scenario_file = o.scenario;
+  meta.system_file =
+      resolved.system.location.file.empty() ? o.scenario : resolved.system.location.file;
+  meta.scenario_text = read_text(o.scenario);
+  meta.system_text =
+      meta.system_file == o.scenario ? meta.scenario_text : read_text(meta.system_file);
+  meta.overrides = o.overrides;
+  meta.seed = ro.master_seed;
+  meta.trials = ro.trials;
+  meta.shard_index = o.trial_index ? 0 : ro.shard.index;
+  meta.shard_count = o.trial_index ? 1 : ro.shard.count;
+  meta.first_trial = range.begin;
+  meta.trial_count = range.size();
+  meta.confidence = o.confidence;
+  meta.command_line = command_line;
+  meta.start_time = analysis::iso8601_utc_now();
+
+  // With MPI, this rank's trials go to a part file beside the output (or in
+  // the temporary directory), named with rank 0's process id.
+  std::string part;
+  std::vector<std::string> parts;
+  if (ranks > 1) {
+    namespace fs = std::filesystem;
+    const std::uint64_t id = mpi_broadcast(static_cast<std::uint64_t>(::getpid()));
+    const fs::path dir =
+        target ? fs::absolute(fs::path(target->path)).parent_path() : fs::temp_directory_path();
+    for (int r = 0; r < ranks; ++r) {
+      parts.push_back(
+          (dir / ("relsim-mpi-" + std::to_string(id) + "-rank-" + std::to_string(r) + ".part.h5"))
+              .string());
+    }
+    part = parts[static_cast<std::size_t>(rank)];
+  }
+  const std::optional<analysis::ExportTarget> own_target =
+      ranks > 1 ? std::optional<analysis::ExportTarget>({part, analysis::ExportFormat::hdf5})
+                : target;
+
+  std::string chart_js;
+  if (!o.report.empty()) {
+    check_writable(o.report);
+    chart_js = analysis::read_chart_js();
+  }
+  std::vector<models::TrialResult> incident_trials;  // incidents, teams, deploys per trial
+  InterruptGuard interrupt;
+  analysis::ResultsWriter writer(model, meta, own_target);
+  Progress progress(range.size(), !o.quiet);
+  std::string stop_note;
   const auto start = std::chrono::steady_clock::now();
-  auto results = sim::run_trials<models::TrialResult>(ro, [&model]() {
-    return [world = models::World(model)](std::uint64_t, std::uint64_t seed) mutable {
-      return world.run(seed);
-    };
-  });
+  sim::run_trials_in_blocks<models::TrialResult>(
+      ro, o.batch,
+      [&model, &progress]() {
+        return
+            [world = models::World(model), &progress](std::uint64_t, std::uint64_t seed) mutable {
+              if (interrupted()) return models::TrialResult{};  // the block is thrown away
+              auto r = world.run(seed);
+              progress.trial_done();
+              return r;
+            };
+      },
+      [&](sim::TrialResults<models::TrialResult>&& block) {
+        if (interrupted()) return false;
+        writer.record(analysis::to_block(model, block.results, block.first_trial));
+        // What the incident extras and the report need: incidents, pages, deploys.
+        for (const models::TrialResult& t : block.results) {
+          models::TrialResult thin;
+          thin.incidents = t.incidents;
+          thin.teams = t.teams;
+          thin.deploys = t.deploys;
+          incident_trials.push_back(std::move(thin));
+        }
+        if (!rule) return true;
+        const auto figures = analysis::summary_figures(model, writer.snapshot());
+        const analysis::FigureRow* f = analysis::find_figure(figures, rule->figure);
+        if (f == nullptr) {
+          throw std::invalid_argument(rule->text + ": no figure '" + rule->figure +
+                                      "' (use a name from the summary table of docs/export.md, "
+                                      "or mttr, ttd, tta, ttm, p_slo_met, attainment, "
+                                      "budget_consumed, availability, pages)");
+        }
+        const double width = rule_width(*rule, *f);
+        progress.set_note((rule->relative ? "rel half-width " : "half-width ") +
+                          width_text(*rule, width) + " (target " + width_text(*rule, rule->target) +
+                          ")");
+        const std::uint64_t done = writer.trials();
+        if (done >= rule->min_trials && f->n == 0) {
+          // E.g. mttr of a model whose trials record no incidents: more
+          // trials would not make an interval appear.
+          stop_note = "stopped at " + std::to_string(done) + " trials: " + rule->figure +
+                      " has no observations (" + rule->text + " cannot be met)";
+          return false;
+        }
+        if (done >= rule->min_trials && width <= rule->target) {
+          stop_note = "stopped at " + std::to_string(done) + " trials: " + rule->figure +
+                      " half-width " + width_text(*rule, width) +
+                      " <= " + width_text(*rule, rule->target) + " (" + rule->text + ")";
+          return false;
+        }
+        if (done >= rule->max_trials) {
+          stop_note = "stopped at the cap of " + std::to_string(done) + " trials: " + rule->figure +
+                      " half-width " + width_text(*rule, width) + " > " +
+                      width_text(*rule, rule->target) + " (" + rule->text + ")";
+        }
+        return true;
+      });
+  progress.finish();
+  if (interrupted()) throw Interrupted();
   const double wall =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-  if (results.results.empty()) {
-    throw std::invalid_argument("shard " + o.shard + " of " + std::to_string(ro.trials) +
-                                " trials holds no trials");
+
+  const std::uint64_t done = writer.trials();
+  if (rule) meta.trials = done;  // a stopped run is a run of this many trials
+  writer.set_trials(meta.trials, done);
+  const analysis::RunSummary summary = writer.summarize();
+  const unsigned threads = sim::detail::resolve_threads(ro.threads, range.size());
+  const analysis::Timing timing{wall, threads};
+  writer.commit(summary, timing);
+
+  if (ranks > 1) {
+    // The part is written; rank 0 merges once every rank has written its own.
+    g_collective_done = true;
+    if (!mpi_all_ok(true)) {
+      std::error_code ec;
+      std::filesystem::remove(part, ec);
+      throw std::runtime_error("another MPI rank failed; no output written");
+    }
+    if (rank != 0) return;
+    struct RemoveParts {
+      const std::vector<std::string>& paths;
+      ~RemoveParts() {
+        std::error_code ec;
+        for (const auto& p : paths) std::filesystem::remove(p, ec);
+      }
+    } remove_parts{parts};
+    const MergedRun merged = merge_files(parts, target);
+    // Wall time of the whole run: rank 0's trials, then the merge.
+    const analysis::Timing all{wall + merged.wall_seconds, threads * static_cast<unsigned>(ranks)};
+    std::string text =
+        o.format == "json"
+            ? analysis::summary_json(model, merged.summary, merged.meta, all, false)
+            : summary_text(
+                  model, merged.summary,
+                  {o.scenario, ro.master_seed, meta.trials, 0, threads, all.wall_seconds,
+                   std::to_string(ranks) + " MPI ranks × " + std::to_string(threads) + " thread" +
+                       (threads == 1 ? "" : "s") + ", merged in " +
+                       analysis::shortest(std::round(merged.wall_seconds * 100) / 100) + " s"});
+    if (o.output.empty()) {
+      std::cout << text << std::flush;
+    } else {
+      write_file_atomically(o.output, text);
+    }
+    return;
   }
 
-  RunReport report{model,
-                   ro.master_seed,
-                   ro.trials,
-                   results.first_trial,
-                   sim::detail::resolve_threads(ro.threads, results.results.size()),
-                   wall,
-                   analysis::summarize(model, results.results, o.confidence)};
-  std::string out = o.format == "json" ? json(report, o.scenario) : text(report, o.scenario);
-  if (o.format != "json") {
-    out += analysis::format_incidents(
-        model, analysis::summarize_incidents(model, results.results, o.confidence));
+  std::string text;
+  if (o.format == "json") {
+    auto m = meta;
+    m.trial_count = done;
+    text = analysis::summary_json(model, summary, m, timing, false);
+  } else {
+    text = summary_text(
+        model, summary,
+        {o.scenario, ro.master_seed, meta.trials, range.begin, threads, wall, stop_note});
+    text += analysis::format_incident_extras(
+        analysis::summarize_incidents(model, incident_trials, o.confidence));
+  }
+  if (!o.report.empty()) {
+    analysis::RunReportInput in;
+    in.model = &model;
+    in.summary = &summary;
+    in.scenario_file = o.scenario;
+    in.seed = ro.master_seed;
+    in.trials = done;
+    for (const models::TrialResult& t : incident_trials) {
+      for (const models::IncidentRow& i : t.incidents) {
+        if (i.resolved != models::kNever) in.resolve_minutes.push_back((i.resolved - i.start).to_seconds() / 60.0);
+      }
+    }
+    if (!incident_trials.empty()) {
+      in.sample_incidents = incident_trials.front().incidents;
+      in.sample_trial = range.begin;
+    }
+    write_file_atomically(o.report,
+                          analysis::render_html(analysis::build_run_report(in), chart_js));
   }
   if (o.output.empty()) {
-    std::cout << out << std::flush;
+    std::cout << text << std::flush;
   } else {
-    write_file_atomically(o.output, out);
+    write_file_atomically(o.output, text);
   }
 }
 
@@ -422,7 +443,8 @@ void add_run_command(CLI::App& app) {
       "run",
       "Run the Monte Carlo trials of a Scenario and summarise them with confidence intervals:\n"
       "per SLO attainment, P(met), budget consumed (mean, p95), budget minutes and the\n"
-      "budget-policy tiers reached; per service availability. See docs/results.md.");
+      "budget-policy tiers reached; per service availability; pages per team; MTTR and its\n"
+      "parts by severity. See docs/results.md; files written with --out: docs/export.md.");
   cmd->add_option("scenario", opts->scenario, "Scenario file (YAML)")->required();
   cmd->add_option("--trials", opts->trials, "Number of trials (default: the scenario's)");
   cmd->add_option("--seed", opts->seed, "Master seed (default: the scenario's)");
@@ -434,7 +456,13 @@ void add_run_command(CLI::App& app) {
                   "Override a value, e.g. services.payment-api.replicas=8 or "
                   "scenario.horizon=7d (repeatable)")
       ->allow_extra_args(false);
-  cmd->add_option("--shard", opts->shard, "Run only shard i of n (i/n)")->capture_default_str();
+  cmd->add_option("--report", opts->report,
+                  "Also write a self-contained HTML report with charts to this file "
+                  "(docs/report.md)");
+  cmd->add_option("--shard", opts->shard,
+                  "Run only shard i of n (i/n); auto/n takes i from JOB_COMPLETION_INDEX "
+                  "(Kubernetes) or SLURM_ARRAY_TASK_ID (Slurm)")
+      ->capture_default_str();
   cmd->add_option("--trial-index", opts->trial_index,
                   "Replay one trial alone (as printed by a failed run)");
   cmd->add_option("--confidence", opts->confidence, "Confidence level of intervals")
@@ -443,8 +471,33 @@ void add_run_command(CLI::App& app) {
       ->check(CLI::IsMember({"text", "json"}))
       ->capture_default_str();
   cmd->add_option("-o,--output", opts->output,
-                  "Write to this file (atomically) instead of standard output");
-  cmd->callback([opts] { run(*opts); });
+                  "Write the summary to this file (atomically) instead of standard output; "
+                  "`--output json` is short for --format json");
+  cmd->add_option("--out", opts->out,
+                  "Export every trial, incident and figure: PATH.h5 (HDF5), PATH.json, or a "
+                  "directory of CSV files (see docs/export.md)");
+  cmd->add_option("--out-format", opts->out_format, "Format of --out when its name does not say")
+      ->check(CLI::IsMember({"hdf5", "csv", "json"}));
+  cmd->add_option("--until", opts->until,
+                  "Run batches until the interval of FIGURE is narrow enough: FIGURE:rel=5% or "
+                  "FIGURE:abs=0.01 (FIGURE: mttr, p_slo_met, ... or a summary figure name)");
+  cmd->add_option("--max-trials", opts->max_trials,
+                  "With --until: stop after this many trials at most (default 1000000)");
+  cmd->add_option("--batch", opts->batch,
+                  "Trials per block (the --until check runs after each block)")
+      ->capture_default_str();
+  cmd->add_flag("-q,--quiet", opts->quiet, "No progress line on standard error");
+  cmd->add_flag("--compress-series", opts->compress_series,
+                "HDF5: deflate /budget too (about half the file, ~12 % more CPU per trial)");
+  cmd->callback([opts] {
+    try {
+      run(*opts, app_command_line());
+    } catch (...) {
+      // Under MPI, tell the other ranks (waiting in the collective check).
+      if (mpi_size() > 1 && !g_collective_done) mpi_all_ok(false);
+      throw;
+    }
+  });
 }
 
 }  // namespace relsim::cli

@@ -11,6 +11,7 @@
 
 #include "cli/output_file.hpp"
 #include "cli/report_format.hpp"
+#include "cli/run_support.hpp"
 #include "models/compiled_model.hpp"
 #include "models/loader.hpp"
 #include "models/world.hpp"

@@ -26,6 +26,9 @@ packages=(
   libgmock-dev
   libbenchmark-dev
   libjs-chart.js
+  # docs/export.md's h5py/pandas example runs as a test (skipped without them)
+  python3-h5py
+  python3-pandas
 )
 if [ "$browser" -eq 1 ]; then
   packages+=(chromium)

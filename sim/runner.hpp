@@ -19,11 +19,13 @@
 
 #include <algorithm>
 #include <cstdint>
-#include <iterator>
+#include <exception>
 #include <functional>
+#include <iterator>
 #include <optional>
 #include <stdexcept>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "sim/random.hpp"
@@ -101,13 +103,75 @@ TrialResults<Result> run_trials(const RunnerOptions& options, MakeWorker&& make_
   using Worker = decltype(make_worker());
   std::vector<std::optional<Worker>> workers(threads);
   TrialResults<Result> out{range.begin, options.trials, std::vector<Result>(range.size())};
-  detail::run_parallel(range, threads, options.master_seed,
-                       [&](unsigned w, std::uint64_t trial) {
-                         if (!workers[w]) workers[w].emplace(make_worker());
-                         out.results[trial - range.begin] =
-                             (*workers[w])(trial, trial_seed(options.master_seed, trial));
-                       });
+  detail::run_parallel(range, threads, options.master_seed, [&](unsigned w, std::uint64_t trial) {
+    if (!workers[w]) workers[w].emplace(make_worker());
+    out.results[trial - range.begin] = (*workers[w])(trial, trial_seed(options.master_seed, trial));
+  });
   return out;
+}
+
+/// Runs the trials of `options` like run_trials, but in consecutive blocks of
+/// `block_size` (>= 1) trials, the last one shorter: each block runs on all
+/// workers (whose per-thread state lives across blocks), then
+/// `on_block(TrialResults<Result>&&)` receives the block's results in trial
+/// order on the calling thread. When it returns false no further block is
+/// handed over. Memory holds two blocks, whatever the trial count; a block's
+/// results are exactly those trials' results of run_trials.
+///
+/// Pipelined: while `on_block` digests block k (writing it to a file, say),
+/// the workers already run block k + 1 on a helper thread, so the consumer's
+/// time hides behind the trials' instead of adding to it. A block computed
+/// ahead of an `on_block` that returns false (or throws) is discarded; a
+/// trial failure in it is reported only if its block would have been used.
+template <class Result, class MakeWorker, class OnBlock>
+void run_trials_in_blocks(const RunnerOptions& options, std::uint64_t block_size,
+                          MakeWorker&& make_worker, OnBlock&& on_block) {
+  if (block_size == 0) throw std::invalid_argument("run_trials_in_blocks: block size 0");
+  const TrialRange range = selected_trials(options);
+  if (range.size() == 0) return;
+  const unsigned threads = detail::resolve_threads(options.threads, range.size());
+  using Worker = decltype(make_worker());
+  std::vector<std::optional<Worker>> workers(threads);
+  auto compute = [&](std::uint64_t begin) {
+    const TrialRange block{begin, std::min(range.end, begin + block_size)};
+    TrialResults<Result> out{block.begin, options.trials, std::vector<Result>(block.size())};
+    const auto block_threads =
+        static_cast<unsigned>(std::min<std::uint64_t>(block.size(), threads));
+    detail::run_parallel(block, block_threads, options.master_seed,
+                         [&](unsigned w, std::uint64_t trial) {
+                           if (!workers[w]) workers[w].emplace(make_worker());
+                           out.results[trial - block.begin] =
+                               (*workers[w])(trial, trial_seed(options.master_seed, trial));
+                         });
+    return out;
+  };
+  TrialResults<Result> current = compute(range.begin);
+  for (;;) {
+    const std::uint64_t next = current.first_trial + current.results.size();
+    std::optional<TrialResults<Result>> ahead;
+    std::exception_ptr error;
+    std::thread helper;
+    if (next < range.end) {
+      helper = std::thread([&] {
+        try {
+          ahead.emplace(compute(next));
+        } catch (...) {
+          error = std::current_exception();
+        }
+      });
+    }
+    bool more = false;
+    try {
+      more = on_block(std::move(current));
+    } catch (...) {
+      if (helper.joinable()) helper.join();
+      throw;
+    }
+    if (helper.joinable()) helper.join();
+    if (!more || next >= range.end) return;
+    if (error) std::rethrow_exception(error);
+    current = std::move(*ahead);
+  }
 }
 
 /// Concatenates shard results in trial order; throws std::invalid_argument

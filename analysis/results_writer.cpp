@@ -1,0 +1,230 @@
+// Writing a run's results block by block (see results_writer.hpp).
+#include "analysis/results_writer.hpp"
+
+#include <unistd.h>
+
+#include <atomic>
+#include <cerrno>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <stdexcept>
+
+#include "analysis/export_csv.hpp"
+#include "analysis/results_file.hpp"
+#include "analysis/summary_accumulator.hpp"
+
+namespace relsim::analysis {
+
+namespace fs = std::filesystem;
+
+namespace {
+
+[[noreturn]] void cannot_write(const std::string& path, const std::string& why) {
+  throw std::runtime_error("cannot write '" + path + "': " + why);
+}
+
+void rename_or_throw(const fs::path& from, const fs::path& to) {
+  std::error_code ec;
+  fs::rename(from, to, ec);
+  if (ec) cannot_write(to.string(), ec.message());
+}
+
+/// A scratch file name in the system's temporary directory, unique in this process.
+std::string temp_scratch() {
+  static std::atomic<unsigned> counter{0};
+  return (fs::temp_directory_path() / ("relsim-" + std::to_string(::getpid()) + "-" +
+                                       std::to_string(counter++) + ".series.tmp.h5"))
+      .string();
+}
+
+/// A directory `relsim run --out-format csv` wrote (so commit may replace it).
+bool is_csv_export(const fs::path& dir) {
+  std::error_code ec;
+  return fs::is_regular_file(dir / "meta.json", ec) && fs::is_regular_file(dir / "trials.csv", ec);
+}
+
+}  // namespace
+
+const char* to_string(ExportFormat f) {
+  switch (f) {
+    case ExportFormat::hdf5:
+      return "hdf5";
+    case ExportFormat::csv:
+      return "csv";
+    case ExportFormat::json:
+      return "json";
+  }
+  return "?";
+}
+
+std::optional<ExportFormat> parse_export_format(const std::string& name) {
+  for (const auto f : {ExportFormat::hdf5, ExportFormat::csv, ExportFormat::json}) {
+    if (name == to_string(f)) return f;
+  }
+  return std::nullopt;
+}
+
+std::optional<ExportFormat> export_format_of(const std::string& path) {
+  if (!path.empty() && path.back() == '/') return ExportFormat::csv;
+  const std::string ext = fs::path(path).extension().string();
+  if (ext == ".h5" || ext == ".hdf5") return ExportFormat::hdf5;
+  if (ext == ".json") return ExportFormat::json;
+  if (ext == ".csv" || ext.empty()) return ExportFormat::csv;
+  return std::nullopt;
+}
+
+void check_export_target(const ExportTarget& t) {
+  fs::path p(t.path);
+  if (!t.path.empty() && t.path.back() == '/') p = fs::path(t.path.substr(0, t.path.size() - 1));
+  if (p.empty()) cannot_write(t.path, "empty path");
+  const fs::path dir = p.parent_path().empty() ? fs::path(".") : p.parent_path();
+  std::error_code ec;
+  if (!fs::is_directory(dir, ec)) cannot_write(t.path, "no directory '" + dir.string() + "'");
+  if (::access(dir.c_str(), W_OK) != 0) cannot_write(t.path, std::strerror(errno));
+  const bool is_dir = fs::is_directory(p, ec);
+  if (t.format == ExportFormat::csv) {
+    if (fs::exists(p, ec) && !is_dir)
+      cannot_write(t.path, "it is a file (CSV output is a directory)");
+    if (is_dir && !fs::is_empty(p, ec) && !is_csv_export(p)) {
+      cannot_write(t.path, "it is a directory that does not hold a relsim CSV export");
+    }
+  } else if (is_dir) {
+    cannot_write(t.path, "it is a directory");
+  }
+}
+
+struct ResultsWriter::Impl {
+  const models::CompiledModel& model;
+  RunMeta meta;
+  std::optional<ExportTarget> target;
+  fs::path final_path;  // the target without a trailing '/'
+  fs::path temp;        // PATH.tmp (file or directory); empty without a target
+  fs::path scratch;     // the series store when it is not the output
+  std::unique_ptr<ResultsFileWriter> store;
+  std::unique_ptr<CsvResultsWriter> csv;
+  SummaryAccumulator acc;
+  bool committed = false;
+
+  Impl(const models::CompiledModel& m, RunMeta r, std::optional<ExportTarget> t)
+      : model(m), meta(std::move(r)), target(std::move(t)), acc(m, meta.confidence) {}
+
+  void remove_temporaries() noexcept {
+    store.reset();
+    csv.reset();
+    std::error_code ec;
+    if (!temp.empty()) fs::remove_all(temp, ec);
+    if (!scratch.empty()) fs::remove(scratch, ec);
+  }
+};
+
+ResultsWriter::ResultsWriter(const models::CompiledModel& model, RunMeta meta,
+                             std::optional<ExportTarget> target)
+    : impl_(std::make_unique<Impl>(model, std::move(meta), std::move(target))) {
+  auto& d = *impl_;
+  try {
+    if (!d.target) {
+      d.scratch = temp_scratch();
+      d.store = std::make_unique<ResultsFileWriter>(d.scratch.string(), model, d.meta, false);
+      return;
+    }
+    std::string path = d.target->path;
+    if (path.size() > 1 && path.back() == '/') path.pop_back();
+    d.final_path = path;
+    d.temp = path + ".tmp";
+    std::error_code ec;
+    fs::remove_all(d.temp, ec);  // a stale temporary of a killed run
+    if (d.target->format == ExportFormat::hdf5) {
+      d.store = std::make_unique<ResultsFileWriter>(d.temp.string(), model, d.meta, true,
+                                                    d.target->compress_series);
+      return;
+    }
+    d.scratch = path + ".series.tmp.h5";
+    d.store = std::make_unique<ResultsFileWriter>(d.scratch.string(), model, d.meta, false);
+    if (d.target->format == ExportFormat::csv) {
+      d.csv = std::make_unique<CsvResultsWriter>(d.temp.string(), model);
+    }
+  } catch (...) {
+    d.remove_temporaries();
+    throw;
+  }
+}
+
+ResultsWriter::~ResultsWriter() {
+  if (!impl_->committed) impl_->remove_temporaries();
+}
+
+void ResultsWriter::record(const TrialBlock& block) {
+  auto& d = *impl_;
+  d.acc.add(block);
+  d.store->append(block);
+  if (d.csv) d.csv->append(block);
+}
+
+std::uint64_t ResultsWriter::trials() const { return impl_->acc.trials(); }
+
+RunSummary ResultsWriter::snapshot() const { return impl_->acc.snapshot(); }
+
+void ResultsWriter::set_trials(std::uint64_t run_trials, std::uint64_t trial_count) {
+  impl_->meta.trials = run_trials;
+  impl_->meta.trial_count = trial_count;
+}
+
+const RunMeta& ResultsWriter::meta() const { return impl_->meta; }
+
+RunSummary ResultsWriter::summarize() {
+  auto& d = *impl_;
+  std::vector<BudgetSeriesSummary> envelopes;
+  for (std::size_t s = 0; s < d.model.slos.size(); ++s) {
+    envelopes.push_back(
+        budget_envelope(d.store->rows(), d.store->series_length(s),
+                        [&](std::size_t first, std::size_t count, std::vector<float>& out) {
+                          d.store->read_series(s, first, count, out);
+                        }));
+  }
+  return d.acc.finish(std::move(envelopes));
+}
+
+void ResultsWriter::commit(const RunSummary& summary, const Timing& timing) {
+  auto& d = *impl_;
+  if (!d.target) {
+    d.remove_temporaries();
+    d.committed = true;
+    return;
+  }
+  switch (d.target->format) {
+    case ExportFormat::hdf5:
+      d.store->finish(summary, d.meta);
+      break;
+    case ExportFormat::csv:
+      d.store->close();
+      d.csv->finish(summary, d.meta);
+      break;
+    case ExportFormat::json: {
+      d.store->close();
+      std::ofstream out(d.temp, std::ios::binary | std::ios::trunc);
+      out << summary_json(d.model, summary, d.meta, timing, true);
+      out.flush();
+      if (!out) cannot_write(d.temp.string(), std::strerror(errno));
+      break;
+    }
+  }
+  std::error_code ec;
+  if (!d.scratch.empty()) fs::remove(d.scratch, ec);
+  if (d.target->format == ExportFormat::csv && fs::exists(d.final_path, ec)) {
+    // rename(2) does not replace a non-empty directory: move the old export
+    // aside first (check_export_target made sure it is one).
+    const fs::path old = d.final_path.string() + ".old.tmp";
+    fs::remove_all(old, ec);
+    rename_or_throw(d.final_path, old);
+    rename_or_throw(d.temp, d.final_path);
+    fs::remove_all(old, ec);
+  } else {
+    rename_or_throw(d.temp, d.final_path);
+  }
+  d.committed = true;
+  d.store.reset();
+  d.csv.reset();
+}
+
+}  // namespace relsim::analysis

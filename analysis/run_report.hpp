@@ -1,0 +1,37 @@
+// The HTML report of one run (`relsim run --report PATH`): per SLO the
+// remaining error budget over the window (mean and the 5–95 % band across
+// trials, the budget-policy tiers as dashed lines) with its figures; per
+// service availability; MTTR and its parts by severity; the distribution of
+// incident durations; a sample trial's incidents as a timeline with the
+// injected faults; pages per on-call shift. Built from the run's summary plus
+// what the run kept for it (every incident's time to resolve, and the
+// incidents of its first trial). Pure function over values.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "analysis/report_html.hpp"
+#include "analysis/run_summary.hpp"
+#include "models/compiled_model.hpp"
+#include "models/trial_result.hpp"
+
+namespace relsim::analysis {
+
+struct RunReportInput {
+  const models::CompiledModel* model = nullptr;
+  const RunSummary* summary = nullptr;
+  std::string scenario_file;
+  std::uint64_t seed = 0;
+  std::uint64_t trials = 0;
+  /// Time to resolve of every resolved incident of the run, in minutes.
+  std::vector<double> resolve_minutes;
+  /// The incidents of one trial (`sample_trial`), for the timeline.
+  std::vector<models::IncidentRow> sample_incidents;
+  std::uint64_t sample_trial = 0;
+};
+
+Report build_run_report(const RunReportInput& in);
+
+}  // namespace relsim::analysis

@@ -1,0 +1,161 @@
+// Trial rows (see trial_row.hpp).
+#include "analysis/trial_row.hpp"
+
+#include <algorithm>
+#include <limits>
+#include <stdexcept>
+
+namespace relsim::analysis {
+
+namespace {
+
+void check_shape(const models::CompiledModel& model, const models::TrialResult& r,
+                 std::uint64_t index) {
+  auto bad = [&](const std::string& what) {
+    throw std::invalid_argument("trial result " + std::to_string(index) + " has " + what +
+                                " (the model has " + std::to_string(model.slos.size()) + " SLOs, " +
+                                std::to_string(model.services.size()) + " services, " +
+                                std::to_string(model.budget_policy.size()) + " budget tiers)");
+  };
+  if (r.slos.size() != model.slos.size()) bad(std::to_string(r.slos.size()) + " SLOs");
+  if (r.services.size() != model.services.size())
+    bad(std::to_string(r.services.size()) + " services");
+  if (!r.teams.empty() && r.teams.size() != model.teams.size())
+    bad(std::to_string(r.teams.size()) + " teams");
+  for (const auto& s : r.slos) {
+    if (s.tier_reached.size() != model.budget_policy.size())
+      bad(std::to_string(s.tier_reached.size()) + " budget tiers");
+  }
+}
+
+double seconds_or_nan(sim::Duration d) {
+  return d == models::kNever ? std::numeric_limits<double>::quiet_NaN() : d.to_seconds();
+}
+
+}  // namespace
+
+const char* incident_cause_name(std::uint8_t cause) {
+  static constexpr const char* kNames[kIncidentCauses] = {
+      "replica_crash", "zone_outage",    "datastore_failure", "cache_failure",
+      "bad_deploy",    "injected_fault", "overload"};
+  return cause < kIncidentCauses ? kNames[cause] : "unknown";
+}
+
+void append_incidents(const models::TrialResult& r, std::uint64_t trial,
+                      std::vector<IncidentRecord>& out) {
+  for (const auto& i : r.incidents) {
+    IncidentRecord x;
+    x.trial = trial;
+    x.id = i.id;
+    x.service = i.service;
+    x.cause_index = i.cause_index;
+    x.team = i.team;
+    x.cause = static_cast<std::uint8_t>(i.cause);
+    x.severity = i.severity;
+    x.human_needed = i.human_needed ? 1 : 0;
+    x.escalations = i.escalations;
+    x.steps_tried = i.steps_tried;
+    x.start_s = seconds_or_nan(i.start);
+    x.detected_s = seconds_or_nan(i.detected);
+    x.paged_s = seconds_or_nan(i.paged);
+    x.acked_s = seconds_or_nan(i.acked);
+    x.mitigated_s = seconds_or_nan(i.mitigated);
+    x.resolved_s = seconds_or_nan(i.resolved);
+    x.requests_failed = i.requests_failed;
+    x.budget_consumed = i.budget_consumed;
+    out.push_back(x);
+  }
+}
+
+std::vector<std::string> TrialLayout::columns() const {
+  std::vector<std::string> out = {"trial", "events", "incidents", "pages"};
+  for (const auto& s : slos) {
+    for (const char* f :
+         {"good", "total", "attainment", "met", "budget_consumed", "budget_minutes"}) {
+      out.push_back("slo." + s + "." + f);
+    }
+    for (const auto& t : tiers) out.push_back("slo." + s + "." + t + "_reached_s");
+  }
+  for (const auto& v : services) {
+    for (const char* f : {"good", "total", "availability"}) out.push_back("service." + v + "." + f);
+  }
+  for (const auto& t : teams) {
+    for (const char* f : {"pages", "pages_at_night", "noise_pages", "tickets", "shifts"}) {
+      out.push_back("team." + t + "." + f);
+    }
+  }
+  return out;
+}
+
+TrialLayout trial_layout(const models::CompiledModel& model) {
+  TrialLayout out;
+  out.slos = model.names.slos;
+  for (std::size_t t = 0; t < model.budget_policy.size(); ++t) {
+    const std::string action = models::to_string(model.budget_policy[t].action);
+    const auto repeated = std::count_if(
+        model.budget_policy.begin(), model.budget_policy.end(),
+        [&](const models::BudgetTierRow& row) { return models::to_string(row.action) == action; });
+    out.tiers.push_back(repeated > 1 ? action + "_" + std::to_string(t) : action);
+  }
+  for (const auto& s : model.services) out.services.push_back(model.names.components[s.component]);
+  out.teams = model.names.teams;
+  return out;
+}
+
+TrialRow to_row(const models::CompiledModel& model, const models::TrialResult& r,
+                std::uint64_t trial) {
+  check_shape(model, r, trial);
+  TrialRow row;
+  row.trial = trial;
+  row.events = r.events;
+  row.incidents = static_cast<std::uint32_t>(r.incidents.size());
+  row.slos.reserve(r.slos.size());
+  for (const auto& x : r.slos) {
+    SloTrialRow s{x.good, x.total, x.attainment, x.met, x.budget_consumed, x.budget_minutes, {}};
+    s.tier_reached_s.reserve(x.tier_reached.size());
+    for (const auto& t : x.tier_reached) {
+      s.tier_reached_s.push_back(t ? t->to_seconds() : std::numeric_limits<double>::quiet_NaN());
+    }
+    row.slos.push_back(std::move(s));
+  }
+  row.services.reserve(r.services.size());
+  for (const auto& v : r.services) row.services.push_back({v.good, v.total, v.availability()});
+  row.teams.resize(model.teams.size());
+  for (std::size_t t = 0; t < r.teams.size(); ++t) {
+    const auto& x = r.teams[t];
+    row.teams[t] = {x.pages, x.pages_at_night, x.noise_pages, x.tickets, x.shifts};
+    row.pages += x.pages;
+  }
+  return row;
+}
+
+TrialBlock to_block(const models::CompiledModel& model,
+                    const std::vector<models::TrialResult>& results, std::uint64_t first_trial) {
+  TrialBlock block;
+  block.rows.reserve(results.size());
+  for (std::size_t i = 0; i < results.size(); ++i) {
+    block.rows.push_back(to_row(model, results[i], first_trial + i));
+    append_incidents(results[i], first_trial + i, block.incidents);
+  }
+  block.series.resize(model.slos.size());
+  for (std::size_t s = 0; s < model.slos.size(); ++s) {
+    if (results.empty()) break;
+    const std::size_t length = results.front().slos[s].remaining_budget.size();
+    auto& m = block.series[s];
+    m.reserve(results.size() * length);
+    for (std::size_t i = 0; i < results.size(); ++i) {
+      const auto& series = results[i].slos[s].remaining_budget;
+      if (series.size() != length) {
+        throw std::invalid_argument("trial result " + std::to_string(first_trial + i) + " has " +
+                                    std::to_string(series.size()) +
+                                    " remaining-budget samples for SLO " + std::to_string(s) +
+                                    " (trial " + std::to_string(first_trial) + " has " +
+                                    std::to_string(length) + ")");
+      }
+      m.insert(m.end(), series.begin(), series.end());
+    }
+  }
+  return block;
+}
+
+}  // namespace relsim::analysis

@@ -1,0 +1,101 @@
+// Shared pieces of run and merge (see run_support.hpp).
+#include "cli/run_support.hpp"
+
+#include <unistd.h>
+
+#include <atomic>
+#include <cerrno>
+#include <csignal>
+#include <cstdlib>
+#include <cstring>
+#include <filesystem>
+
+#include "analysis/run_meta.hpp"
+
+namespace relsim::cli {
+
+namespace {
+
+std::string g_command_line;
+volatile std::sig_atomic_t g_interrupted = 0;
+struct sigaction g_old_int {};
+struct sigaction g_old_term {};
+
+extern "C" void on_signal(int sig) {
+  if (g_interrupted != 0) {  // the second one: give up at once
+    std::signal(sig, SIG_DFL);
+    std::raise(sig);
+    return;
+  }
+  g_interrupted = 1;
+}
+
+}  // namespace
+
+sim::Shard resolve_shard(const std::string& text) {
+  if (text.rfind("auto/", 0) != 0) return sim::parse_shard(text);
+  const char* var = "JOB_COMPLETION_INDEX";
+  const char* value = std::getenv(var);
+  if (value == nullptr || *value == '\0') {
+    var = "SLURM_ARRAY_TASK_ID";
+    value = std::getenv(var);
+  }
+  if (value == nullptr || *value == '\0') {
+    throw std::invalid_argument("--shard " + text +
+                                ": neither JOB_COMPLETION_INDEX nor SLURM_ARRAY_TASK_ID is set");
+  }
+  try {
+    return sim::parse_shard(std::string(value) + text.substr(4));
+  } catch (const std::invalid_argument&) {
+    throw std::invalid_argument("--shard " + text + ": " + var + "=" + value +
+                                " is not a shard index below " + text.substr(5));
+  }
+}
+
+analysis::ExportTarget export_target(const std::string& path, const std::string& format) {
+  if (!format.empty()) {
+    if (auto f = analysis::parse_export_format(format)) return {path, *f};
+    throw std::invalid_argument("--out-format '" + format + "': expected hdf5, csv or json");
+  }
+  if (auto f = analysis::export_format_of(path)) return {path, *f};
+  throw std::invalid_argument("--out '" + path +
+                              "': the extension names no format (use .h5, .json, a directory "
+                              "for CSV, or --out-format)");
+}
+
+void check_writable(const std::string& path) {
+  namespace fs = std::filesystem;
+  const fs::path p(path);
+  const fs::path dir = p.parent_path().empty() ? fs::path(".") : p.parent_path();
+  std::error_code ec;
+  auto fail = [&](const std::string& why) {
+    throw std::runtime_error("cannot write '" + path + "': " + why);
+  };
+  if (!fs::is_directory(dir, ec)) fail("no directory '" + dir.string() + "'");
+  if (fs::is_directory(p, ec)) fail("it is a directory");
+  if (::access(dir.c_str(), W_OK) != 0) fail(std::strerror(errno));
+}
+
+void set_command_line(int argc, const char* const* argv) {
+  g_command_line = analysis::command_line_text(argc, argv);
+}
+
+const std::string& app_command_line() { return g_command_line; }
+
+InterruptGuard::InterruptGuard() {
+  g_interrupted = 0;
+  struct sigaction sa {};
+  sa.sa_handler = on_signal;
+  sigemptyset(&sa.sa_mask);
+  sigaction(SIGINT, &sa, &g_old_int);
+  sigaction(SIGTERM, &sa, &g_old_term);
+}
+
+InterruptGuard::~InterruptGuard() {
+  sigaction(SIGINT, &g_old_int, nullptr);
+  sigaction(SIGTERM, &g_old_term, nullptr);
+}
+
+bool interrupted() { return g_interrupted != 0; }
+
+}  // namespace relsim::cli
