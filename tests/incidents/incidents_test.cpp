@@ -86,12 +86,12 @@ TEST(IncidentImport, ReadsGenericRowsAndCountsSkips) {
   EXPECT_EQ(t.rows, 4u);
   ASSERT_EQ(t.incidents.size(), 2u);
   EXPECT_EQ(t.incidents[0].id, "A");
-  EXPECT_DOUBLE_EQ(t.incidents[0].seconds(IncidentMetric::tta), 120.0);
-  EXPECT_DOUBLE_EQ(t.incidents[0].seconds(IncidentMetric::ttm), 1200.0);
-  EXPECT_DOUBLE_EQ(t.incidents[0].seconds(IncidentMetric::ttr), 1800.0);
+  EXPECT_DOUBLE_EQ(t.incidents[0].seconds(RecordedTime::tta), 120.0);
+  EXPECT_DOUBLE_EQ(t.incidents[0].seconds(RecordedTime::ttm), 1200.0);
+  EXPECT_DOUBLE_EQ(t.incidents[0].seconds(RecordedTime::ttr), 1800.0);
   EXPECT_EQ(t.incidents[1].service, "db, primary");
-  EXPECT_TRUE(std::isnan(t.incidents[1].seconds(IncidentMetric::ttm)));
-  EXPECT_DOUBLE_EQ(t.incidents[1].seconds(IncidentMetric::ttr), 3600.0);
+  EXPECT_TRUE(std::isnan(t.incidents[1].seconds(RecordedTime::ttm)));
+  EXPECT_DOUBLE_EQ(t.incidents[1].seconds(RecordedTime::ttr), 3600.0);
   ASSERT_EQ(t.skipped.size(), 2u);
   EXPECT_EQ(t.skipped[0].count, 1u);
   EXPECT_EQ(t.skipped[0].first_line, 3);
@@ -137,10 +137,10 @@ TEST(IncidentImport, ReadsPagerDutyRelativeSeconds) {
   EXPECT_EQ(t.incidents[0].severity, "high");  // no priority: urgency
   EXPECT_EQ(t.incidents[1].severity, "P3");
   EXPECT_DOUBLE_EQ(t.incidents[0].created, utc(2026, 3, 2, 14, 0, 0));
-  EXPECT_DOUBLE_EQ(t.incidents[0].seconds(IncidentMetric::tta), 90.0);
-  EXPECT_DOUBLE_EQ(t.incidents[0].seconds(IncidentMetric::ttr), 3600.0);
-  EXPECT_DOUBLE_EQ(t.incidents[1].seconds(IncidentMetric::ttr), 1800.0);
-  EXPECT_TRUE(std::isnan(t.incidents[1].seconds(IncidentMetric::tta)));
+  EXPECT_DOUBLE_EQ(t.incidents[0].seconds(RecordedTime::tta), 90.0);
+  EXPECT_DOUBLE_EQ(t.incidents[0].seconds(RecordedTime::ttr), 3600.0);
+  EXPECT_DOUBLE_EQ(t.incidents[1].seconds(RecordedTime::ttr), 1800.0);
+  EXPECT_TRUE(std::isnan(t.incidents[1].seconds(RecordedTime::tta)));
 }
 
 TEST(IncidentImport, ReadsOpsgenieMilliseconds) {
@@ -152,8 +152,8 @@ TEST(IncidentImport, ReadsOpsgenieMilliseconds) {
   EXPECT_EQ(t.incidents[0].service, "payments-db");
   EXPECT_EQ(t.incidents[0].severity, "P2");
   EXPECT_DOUBLE_EQ(t.incidents[0].created, 1767606049.0);
-  EXPECT_DOUBLE_EQ(t.incidents[0].seconds(IncidentMetric::tta), 452.0);
-  EXPECT_DOUBLE_EQ(t.incidents[0].seconds(IncidentMetric::ttr), 2738.0);
+  EXPECT_DOUBLE_EQ(t.incidents[0].seconds(RecordedTime::tta), 452.0);
+  EXPECT_DOUBLE_EQ(t.incidents[0].seconds(RecordedTime::ttr), 2738.0);
 }
 
 TEST(IncidentImport, LocatesBadRowsLikeACompiler) {
@@ -200,7 +200,7 @@ TEST(IncidentSummary, OrderStatisticIntervalOfTheMedian) {
   const Interval p90 = summarize_durations(x, 0.95).p90;
   EXPECT_TRUE(std::isinf(p90.high));
   EXPECT_DOUBLE_EQ(p90.estimate, 9.0);
-  const DurationSummary s = summarize_durations(x, 0.95);
+  const RecordedTimeStats s = summarize_durations(x, 0.95);
   EXPECT_DOUBLE_EQ(s.mean.estimate, 5.5);
   // t(0.975, 9) = 2.262157; sd = √(55/6).
   EXPECT_NEAR(s.mean.half_width(), 2.2621571627982 * std::sqrt(55.0 / 6.0) / std::sqrt(10.0), 1e-9);
