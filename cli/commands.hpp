@@ -23,5 +23,7 @@ void add_schema_command(CLI::App& app);
 void add_run_command(CLI::App& app);
 /// `relsim analyze SYSTEM`: exact long-run availability of the Markovian parts (CTMC).
 void add_analyze_command(CLI::App& app);
+/// `relsim plan GAMEDAY`: the game-day planner (docs/gamedays.md).
+void add_plan_command(CLI::App& app);
 
 }  // namespace relsim::cli

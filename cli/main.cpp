@@ -18,6 +18,7 @@ int main(int argc, char** argv) {
 
   relsim::cli::add_run_command(app);
   relsim::cli::add_analyze_command(app);
+  relsim::cli::add_plan_command(app);
   relsim::cli::add_validate_command(app);
   relsim::cli::add_graph_command(app);
   relsim::cli::add_schema_command(app);

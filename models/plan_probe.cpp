@@ -1,0 +1,447 @@
+// The game-day planner's per-trial measurements. See models/plan_probe.hpp.
+#include "models/plan_probe.hpp"
+
+#include <algorithm>
+#include <cmath>
+
+#include "models/diagnostics.hpp"
+
+namespace relsim::models {
+
+namespace {
+
+constexpr double kInf = std::numeric_limits<double>::infinity();
+/// Latency grid: 120 thresholds, log-spaced from 0.1 ms to 10 min.
+constexpr int kGrid = 120;
+constexpr double kGridLow = -4.0, kGridHigh = 2.7781513;  // log10 seconds
+
+bool contains(const std::vector<Index>& v, Index x) {
+  return std::find(v.begin(), v.end(), x) != v.end();
+}
+
+void push_unique(std::vector<Index>& v, Index x) {
+  if (!contains(v, x)) v.push_back(x);
+}
+
+std::size_t metric_index(GameDayMetric m) { return static_cast<std::size_t>(m); }
+
+}  // namespace
+
+GameDayTargets game_day_targets(const CompiledModel& m, const GameDay& game_day) {
+  GameDayTargets t;
+  const FaultRow& f = m.faults.at(0);
+  auto hit_component = [&](Index c) {
+    if (c != kNoIndex) push_unique(t.hit, c);
+  };
+  auto hit_zone = [&](Index z) {
+    if (z == kNoIndex) return;
+    for (const Index p : m.placements_in(z)) {
+      const Placement& pl = m.placements[p];
+      // A zone takes down the replicas in it, a datastore's primary and a cache's nodes.
+      if (pl.role != ZoneRole::datastore_replica) hit_component(pl.component);
+    }
+  };
+  switch (f.kind) {
+    case FaultKind::zone_outage:
+      hit_zone(f.zone);
+      break;
+    case FaultKind::node_drain:
+      hit_component(f.component);
+      if (f.component == kNoIndex) hit_zone(f.zone);
+      break;
+    case FaultKind::network_latency:
+    case FaultKind::network_loss:
+    case FaultKind::network_partition:
+      hit_component(f.from);
+      break;
+    case FaultKind::dependency_errors:
+      if (f.from != kNoIndex) {
+        hit_component(f.from);
+      } else {
+        for (const Index e : m.callers_of(f.component)) hit_component(m.edges[e].source);
+      }
+      break;
+    default:
+      hit_component(f.component);
+      break;
+  }
+  // Blast radius: everything that calls a hit component, transitively.
+  t.affected = t.hit;
+  t.hard_path.assign(t.affected.size(), 1);
+  for (std::size_t i = 0; i < t.affected.size(); ++i) {
+    for (const Index e : m.callers_of(t.affected[i])) {
+      const EdgeRow& edge = m.edges[e];
+      const bool hard = t.hard_path[i] && (edge.type == EdgeType::hard ||
+                                           edge.type == EdgeType::backing);
+      auto it = std::find(t.affected.begin(), t.affected.end(), edge.source);
+      if (it == t.affected.end()) {
+        t.affected.push_back(edge.source);
+        t.hard_path.push_back(hard ? 1 : 0);
+      } else if (hard) {
+        t.hard_path[static_cast<std::size_t>(it - t.affected.begin())] = 1;
+      }
+    }
+  }
+  for (const Index c : t.hit) {
+    const ComponentRow& row = m.components[c];
+    if (row.kind == ComponentKind::service) {
+      t.capacity_services.push_back(row.row);
+    } else if (f.kind == FaultKind::zone_outage || f.kind == FaultKind::datastore_failover ||
+               f.kind == FaultKind::cache_failover || f.kind == FaultKind::node_drain) {
+      t.stores.push_back(c);
+    }
+  }
+  if (!game_day.budget.slos.empty()) {
+    std::vector<Diagnostic> problems;
+    for (const NameRef& name : game_day.budget.slos) {
+      const auto it = std::find(m.names.slos.begin(), m.names.slos.end(), name.name);
+      if (it == m.names.slos.end()) {
+        problems.push_back({name.location, "unknown SLO '" + name.name + "' in budget.slos"});
+      } else {
+        push_unique(t.budget_slos, static_cast<Index>(it - m.names.slos.begin()));
+      }
+    }
+    if (!problems.empty()) throw InputError(std::move(problems));
+  } else {
+    for (Index k = 0; k < m.slos.size(); ++k) {
+      if (contains(t.affected, m.slos[k].component)) t.budget_slos.push_back(k);
+    }
+  }
+  for (const Index k : t.budget_slos) push_unique(t.watched, m.components[m.slos[k].component].row);
+  if (t.watched.empty()) {
+    for (const Index c : t.affected) {
+      if (m.components[c].kind == ComponentKind::service && m.callers_of(c).empty()) {
+        t.watched.push_back(m.components[c].row);
+      }
+    }
+  }
+  if (t.watched.empty()) {
+    for (Index s = 0; s < m.services.size(); ++s) {
+      if (m.callers_of(m.services[s].component).empty()) t.watched.push_back(s);
+    }
+  }
+  return t;
+}
+
+double metric_value(const GameDayTrial& trial, const MetricCheck& check,
+                    const std::vector<double>& percentiles) {
+  if (check.metric == GameDayMetric::latency_p99 ||
+      check.metric == GameDayMetric::latency_percentile) {
+    const double p = check.metric == GameDayMetric::latency_p99 ? 0.99 : check.percentile;
+    for (std::size_t i = 0; i < percentiles.size(); ++i) {
+      if (percentiles[i] == p) return trial.latency[i];
+    }
+    return std::numeric_limits<double>::quiet_NaN();
+  }
+  return trial.metric[metric_index(check.metric)];
+}
+
+bool check_holds(const MetricCheck& check, double value) {
+  if (std::isnan(value)) return false;
+  if (check.below && !(value <= *check.below)) return false;
+  if (check.above && !(value >= *check.above)) return false;
+  return true;
+}
+
+GameDayProbe::GameDayProbe(const CompiledModel& model, const GameDayTargets& targets,
+                           std::vector<double> percentiles)
+    : m_(model), targets_(targets), percentiles_(std::move(percentiles)) {
+  if (!percentiles_.empty()) {
+    for (int g = 0; g < kGrid; ++g) {
+      grid_.push_back(std::pow(10.0, kGridLow + (kGridHigh - kGridLow) * g / (kGrid - 1)));
+    }
+  }
+  for (const Index s : targets_.watched) {
+    double threshold = 0.0;
+    for (const SloRow& slo : m_.slos) {
+      if (slo.component == m_.services[s].component && slo.sli == SliKind::latency &&
+          slo.threshold) {
+        threshold = slo.threshold->to_seconds();
+        break;
+      }
+    }
+    slow_threshold_.push_back(threshold);
+  }
+}
+
+void GameDayProbe::Recovery::update(bool now_impaired, double t) {
+  if (now_impaired && !impaired) ever = true;
+  if (!now_impaired && impaired) last_end = t;
+  impaired = now_impaired;
+}
+
+double GameDayProbe::Recovery::value() const {
+  if (impaired) return kInf;
+  return ever ? last_end : 0.0;
+}
+
+void GameDayProbe::begin(sim::Duration start, sim::Duration observe) {
+  start_ = start;
+  end_ = start + observe;
+  const auto buckets = static_cast<std::size_t>(
+      (observe.count_micros() + kPlanBucket.count_micros() - 1) / kPlanBucket.count_micros());
+  bucket_bad_.assign(buckets, 0.0);
+  bucket_total_.assign(buckets, 0.0);
+  bucket_slo_bad_.assign(targets_.budget_slos.size(), std::vector<double>(buckets, 0.0));
+  bad_ = total_ = slow_ = 0.0;
+  within_.assign(grid_.size(), 0.0);
+  slo_bad_.assign(targets_.budget_slos.size(), 0.0);
+  slo_load_all_.assign(targets_.budget_slos.size(), 0.0);
+  svc_bad_.assign(m_.services.size(), 0.0);
+  svc_total_.assign(m_.services.size(), 0.0);
+  comp_bad_.assign(m_.components.size(), 0.0);
+  comp_total_.assign(m_.components.size(), 0.0);
+  baseline_capacity_ = last_capacity_ = 0.0;
+  started_ = false;
+  capacity_ = shift_ = failover_ = Recovery{};
+}
+
+double GameDayProbe::capacity(const FluidState& state) const {
+  double cap = 0.0;
+  for (const Index s : targets_.capacity_services) {
+    const ServiceRow& svc = m_.services[s];
+    const Index c = svc.component;
+    for (const Placement& pl : m_.placements_of(c)) {
+      const auto p = static_cast<std::size_t>(&pl - m_.placements.data());
+      if (pl.role != ZoneRole::service_replicas || !state.zone_up[pl.zone]) continue;
+      cap += state.healthy[p] * svc.capacity_per_replica * state.capacity_factor[c];
+    }
+  }
+  return cap;
+}
+
+void GameDayProbe::on_change(sim::Duration t, const FluidState& state, const FluidResult&) {
+  const double cap = capacity(state);
+  if (t < start_) {
+    last_capacity_ = cap;
+    return;
+  }
+  if (!started_) {
+    started_ = true;
+    baseline_capacity_ = last_capacity_;
+  }
+  last_capacity_ = cap;
+  if (t >= end_) return;
+  const double at = (t - start_).to_seconds();
+  capacity_.update(cap < baseline_capacity_ * (1.0 - 1e-9), at);
+  int ghosts = 0;
+  for (const Index s : targets_.capacity_services) {
+    for (const Placement& pl : m_.placements_of(m_.services[s].component)) {
+      const auto p = static_cast<std::size_t>(&pl - m_.placements.data());
+      if (pl.role == ZoneRole::service_replicas) ghosts += state.routed[p] - state.healthy[p];
+    }
+  }
+  shift_.update(ghosts > 0, at);
+  bool down = false;
+  for (const Index c : targets_.stores) down = down || !state.serving[c];
+  failover_.update(down, at);
+}
+
+void GameDayProbe::on_interval(sim::Duration t0, sim::Duration t1, const FluidState& state,
+                               const FluidResult& a, const FluidResult& mid,
+                               const FluidResult& b) {
+  const double w = (t1 - t0).to_seconds() / 6.0;
+  auto simpson = [&](auto&& f) { return w * (f(a) + 4.0 * f(mid) + f(b)); };
+  // Requests of the budget SLOs over the whole trial: the month's volume.
+  for (std::size_t i = 0; i < targets_.budget_slos.size(); ++i) {
+    const Index c = m_.slos[targets_.budget_slos[i]].component;
+    slo_load_all_[i] += simpson([c](const FluidResult& r) { return r.load[c]; });
+  }
+  const sim::Duration lo = std::max(t0, start_);
+  const sim::Duration hi = std::min(t1, end_);
+  if (hi <= lo) return;
+  const double share = (hi - lo).to_seconds() / (t1 - t0).to_seconds();
+
+  double bad = 0.0, total = 0.0;
+  for (std::size_t i = 0; i < targets_.watched.size(); ++i) {
+    const Index c = m_.services[targets_.watched[i]].component;
+    const double tot = simpson([c](const FluidResult& r) { return r.load[c]; });
+    const double good = simpson([c](const FluidResult& r) { return r.load[c] * r.success[c]; });
+    bad += std::max(0.0, tot - good);
+    total += tot;
+    if (slow_threshold_[i] > 0.0) {
+      const double thr = slow_threshold_[i];
+      const double well = simpson([&](const FluidResult& r) {
+        return r.load[c] * latency_good_fraction(m_, state, r, c, thr);
+      });
+      slow_ += share * std::max(0.0, good - well);
+    }
+    for (std::size_t g = 0; g < grid_.size(); ++g) {
+      const double x = grid_[g];
+      within_[g] += share * simpson([&](const FluidResult& r) {
+        return r.load[c] * fraction_within(m_, r, c, x);
+      });
+    }
+  }
+  bad *= share;
+  total *= share;
+  bad_ += bad;
+  total_ += total;
+  for (Index c = 0; c < m_.components.size(); ++c) {
+    const double tot = simpson([c](const FluidResult& r) { return r.load[c]; });
+    const double good = simpson([c](const FluidResult& r) { return r.load[c] * r.success[c]; });
+    comp_total_[c] += share * tot;
+    comp_bad_[c] += share * std::max(0.0, tot - good);
+  }
+  std::vector<double> slo_bad(targets_.budget_slos.size(), 0.0);
+  for (std::size_t i = 0; i < targets_.budget_slos.size(); ++i) {
+    const SloRow& slo = m_.slos[targets_.budget_slos[i]];
+    const Index c = slo.component;
+    const double tot = simpson([c](const FluidResult& r) { return r.load[c]; });
+    double good = 0.0;
+    if (slo.sli == SliKind::latency && slo.threshold) {
+      const double thr = slo.threshold->to_seconds();
+      good = simpson([&](const FluidResult& r) {
+        return r.load[c] * latency_good_fraction(m_, state, r, c, thr);
+      });
+    } else {
+      good = simpson([c](const FluidResult& r) { return r.load[c] * r.success[c]; });
+    }
+    slo_bad[i] = share * std::max(0.0, tot - good);
+    slo_bad_[i] += slo_bad[i];
+  }
+  // Spread over the 10 s buckets pro rata of time.
+  const std::int64_t bw = kPlanBucket.count_micros();
+  const std::int64_t from = (lo - start_).count_micros(), to = (hi - start_).count_micros();
+  const double span = static_cast<double>(to - from);
+  for (std::int64_t k = from / bw; k * bw < to && k < static_cast<std::int64_t>(bucket_bad_.size());
+       ++k) {
+    const double part =
+        static_cast<double>(std::min(to, (k + 1) * bw) - std::max(from, k * bw)) / span;
+    const auto i = static_cast<std::size_t>(k);
+    bucket_bad_[i] += part * bad;
+    bucket_total_[i] += part * total;
+    for (std::size_t j = 0; j < slo_bad.size(); ++j) bucket_slo_bad_[j][i] += part * slo_bad[j];
+  }
+}
+
+GameDayTrial GameDayProbe::finish(const TrialResult& result) const {
+  GameDayTrial out;
+  auto set = [&](GameDayMetric m, double v) { out.metric[metric_index(m)] = v; };
+  set(GameDayMetric::capacity_restored, capacity_.value());
+  set(GameDayMetric::traffic_shift, shift_.value());
+  set(GameDayMetric::failover_time, failover_.value());
+  double peak = 0.0;
+  for (std::size_t i = 0; i < bucket_bad_.size(); ++i) {
+    if (bucket_total_[i] > 0.0) peak = std::max(peak, bucket_bad_[i] / bucket_total_[i]);
+  }
+  set(GameDayMetric::error_rate, peak);
+  set(GameDayMetric::peak_error_rate, peak);
+  set(GameDayMetric::mean_error_rate, total_ > 0.0 ? bad_ / total_ : 0.0);
+  set(GameDayMetric::requests_failed, bad_);
+  set(GameDayMetric::users_affected, total_ > 0.0 ? (bad_ + slow_) / total_ : 0.0);
+  // Pages: the first page at or after the start, within the window.
+  double first_page = kInf, ack = kInf;
+  for (const IncidentRow& row : result.incidents) {
+    if (row.paged == kNever || row.paged < start_ || row.paged >= end_) continue;
+    const double at = (row.paged - start_).to_seconds();
+    if (at < first_page) {
+      first_page = at;
+      ack = row.acked == kNever ? kInf : (row.acked - row.paged).to_seconds();
+    }
+  }
+  set(GameDayMetric::first_page, first_page);
+  set(GameDayMetric::ack_time, ack);
+  double budget = 0.0;
+  for (std::size_t i = 0; i < targets_.budget_slos.size(); ++i) {
+    const SloRow& slo = m_.slos[targets_.budget_slos[i]];
+    const double horizon = end_.to_seconds();
+    const double month = horizon > 0.0 ? slo_load_all_[i] / horizon * slo.window.to_seconds() : 0.0;
+    const double allowed = (1.0 - slo.objective) * month;
+    const double used = allowed > 0.0 ? slo_bad_[i] / allowed : (slo_bad_[i] > 0.0 ? kInf : 0.0);
+    out.slo_budget.push_back(used);
+    budget = std::max(budget, used);
+  }
+  set(GameDayMetric::budget_consumed, budget);
+  // Latency percentiles of the watched services' requests over the window.
+  for (const double p : percentiles_) {
+    double v = kInf;
+    if (total_ > 0.0 && !grid_.empty()) {
+      for (std::size_t g = 0; g < grid_.size(); ++g) {
+        const double f = within_[g] / total_;
+        if (f >= p) {
+          if (g == 0) {
+            v = grid_[0];
+          } else {
+            const double f0 = within_[g - 1] / total_;
+            const double x = f > f0 ? (p - f0) / (f - f0) : 1.0;
+            v = std::exp(std::log(grid_[g - 1]) + x * (std::log(grid_[g]) - std::log(grid_[g - 1])));
+          }
+          break;
+        }
+      }
+    } else if (total_ <= 0.0) {
+      v = 0.0;
+    }
+    out.latency.push_back(v);
+  }
+  set(GameDayMetric::latency_p99, std::numeric_limits<double>::quiet_NaN());
+  set(GameDayMetric::latency_percentile, std::numeric_limits<double>::quiet_NaN());
+  for (std::size_t s = 0; s < m_.services.size(); ++s) {
+    out.service_error.push_back(svc_total_[s] > 0.0 ? svc_bad_[s] / svc_total_[s] : 0.0);
+  }
+  for (const Index c : targets_.affected) {
+    out.component_error.push_back(comp_total_[c] > 0.0 ? comp_bad_[c] / comp_total_[c] : 0.0);
+  }
+  return out;
+}
+
+std::optional<std::pair<double, int>> GameDayProbe::first_abort(
+    const std::vector<StopCondition>& conditions) const {
+  std::optional<std::pair<double, int>> best;
+  const double bw = kPlanBucket.to_seconds();
+  for (std::size_t k = 0; k < conditions.size(); ++k) {
+    const StopCondition& sc = conditions[k];
+    double cum_bad = 0.0, cum_total = 0.0;
+    std::vector<double> cum_slo(targets_.budget_slos.size(), 0.0);
+    double run_start = -1.0;  // seconds from the start: the condition holds since
+    for (std::size_t i = 0; i < bucket_bad_.size(); ++i) {
+      cum_bad += bucket_bad_[i];
+      cum_total += bucket_total_[i];
+      double v = 0.0;
+      switch (sc.check.metric) {
+        case GameDayMetric::error_rate:
+        case GameDayMetric::peak_error_rate:
+          v = bucket_total_[i] > 0.0 ? bucket_bad_[i] / bucket_total_[i] : 0.0;
+          break;
+        case GameDayMetric::mean_error_rate:
+        case GameDayMetric::users_affected:
+          v = cum_total > 0.0 ? cum_bad / cum_total : 0.0;
+          break;
+        case GameDayMetric::requests_failed:
+          v = cum_bad;
+          break;
+        case GameDayMetric::budget_consumed:
+          for (std::size_t j = 0; j < cum_slo.size(); ++j) {
+            cum_slo[j] += bucket_slo_bad_[j][i];
+            const SloRow& slo = m_.slos[targets_.budget_slos[j]];
+            const double month = end_.to_seconds() > 0.0 ? slo_load_all_[j] / end_.to_seconds() *
+                                                                slo.window.to_seconds()
+                                                          : 0.0;
+            const double allowed = (1.0 - slo.objective) * month;
+            if (allowed > 0.0) v = std::max(v, cum_slo[j] / allowed);
+          }
+          break;
+        default:
+          return best;  // rejected by plan_problems before any trial runs
+      }
+      const bool fires = (sc.check.above && v > *sc.check.above) ||
+                         (sc.check.below && v < *sc.check.below);
+      const double bucket_start = static_cast<double>(i) * bw;
+      if (!fires) {
+        run_start = -1.0;
+        continue;
+      }
+      if (run_start < 0.0) run_start = bucket_start;
+      // Known at the end of the bucket; and it must have held for `for`.
+      const double at = std::max(run_start + sc.for_duration.to_seconds(), bucket_start + bw);
+      if (at <= bucket_start + bw) {
+        if (!best || at < best->first) best = std::make_pair(at, static_cast<int>(k));
+        break;
+      }
+    }
+  }
+  return best;
+}
+
+}  // namespace relsim::models
