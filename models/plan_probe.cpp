@@ -4,7 +4,9 @@
 #include <algorithm>
 #include <cmath>
 
+#include "models/demand.hpp"
 #include "models/diagnostics.hpp"
+#include "models/fluid.hpp"
 
 namespace relsim::models {
 
@@ -107,6 +109,32 @@ GameDayTargets game_day_targets(const CompiledModel& m, const GameDay& game_day)
       if (contains(t.affected, m.slos[k].component)) t.budget_slos.push_back(k);
     }
   }
+  // Nominal load over one local week, every 5 minutes (trapezoids; the
+  // demand profile's knots fall on whole minutes of the day).
+  if (!t.budget_slos.empty()) {
+    const FluidState nominal = make_fluid_state(m);
+    std::vector<DemandCurve> curves;
+    for (const ServiceRow& svc : m.services) curves.emplace_back(svc.demand, m.calendar);
+    std::vector<double> demand(m.services.size()), slope(m.services.size(), 0.0);
+    std::vector<double> sum(t.budget_slos.size(), 0.0);
+    FluidResult r;
+    const sim::Duration step = sim::Duration::minutes(5);
+    const std::int64_t steps = sim::Duration::days(7).count_micros() / step.count_micros();
+    for (std::int64_t i = 0; i <= steps; ++i) {
+      const sim::Duration at = step * i;
+      for (std::size_t s = 0; s < curves.size(); ++s) demand[s] = curves[s].rate(at);
+      evaluate_fluid(m, nominal, demand, slope, r);
+      const double w = (i == 0 || i == steps) ? 0.5 : 1.0;
+      for (std::size_t k = 0; k < t.budget_slos.size(); ++k) {
+        sum[k] += w * r.load[m.slos[t.budget_slos[k]].component];
+      }
+    }
+    for (std::size_t k = 0; k < t.budget_slos.size(); ++k) {
+      const SloRow& slo = m.slos[t.budget_slos[k]];
+      t.month_budget.push_back((1.0 - slo.objective) * sum[k] / static_cast<double>(steps) *
+                               slo.window.to_seconds());
+    }
+  }
   for (const Index k : t.budget_slos) push_unique(t.watched, m.components[m.slos[k].component].row);
   if (t.watched.empty()) {
     for (const Index c : t.affected) {
@@ -186,7 +214,6 @@ void GameDayProbe::begin(sim::Duration start, sim::Duration observe) {
   bad_ = total_ = slow_ = 0.0;
   within_.assign(grid_.size(), 0.0);
   slo_bad_.assign(targets_.budget_slos.size(), 0.0);
-  slo_load_all_.assign(targets_.budget_slos.size(), 0.0);
   svc_bad_.assign(m_.services.size(), 0.0);
   svc_total_.assign(m_.services.size(), 0.0);
   comp_bad_.assign(m_.components.size(), 0.0);
@@ -242,11 +269,6 @@ void GameDayProbe::on_interval(sim::Duration t0, sim::Duration t1, const FluidSt
                                const FluidResult& b) {
   const double w = (t1 - t0).to_seconds() / 6.0;
   auto simpson = [&](auto&& f) { return w * (f(a) + 4.0 * f(mid) + f(b)); };
-  // Requests of the budget SLOs over the whole trial: the month's volume.
-  for (std::size_t i = 0; i < targets_.budget_slos.size(); ++i) {
-    const Index c = m_.slos[targets_.budget_slos[i]].component;
-    slo_load_all_[i] += simpson([c](const FluidResult& r) { return r.load[c]; });
-  }
   const sim::Duration lo = std::max(t0, start_);
   const sim::Duration hi = std::min(t1, end_);
   if (hi <= lo) return;
@@ -344,10 +366,7 @@ GameDayTrial GameDayProbe::finish(const TrialResult& result) const {
   set(GameDayMetric::ack_time, ack);
   double budget = 0.0;
   for (std::size_t i = 0; i < targets_.budget_slos.size(); ++i) {
-    const SloRow& slo = m_.slos[targets_.budget_slos[i]];
-    const double horizon = end_.to_seconds();
-    const double month = horizon > 0.0 ? slo_load_all_[i] / horizon * slo.window.to_seconds() : 0.0;
-    const double allowed = (1.0 - slo.objective) * month;
+    const double allowed = targets_.month_budget[i];
     const double used = allowed > 0.0 ? slo_bad_[i] / allowed : (slo_bad_[i] > 0.0 ? kInf : 0.0);
     out.slo_budget.push_back(used);
     budget = std::max(budget, used);
@@ -414,11 +433,7 @@ std::optional<std::pair<double, int>> GameDayProbe::first_abort(
         case GameDayMetric::budget_consumed:
           for (std::size_t j = 0; j < cum_slo.size(); ++j) {
             cum_slo[j] += bucket_slo_bad_[j][i];
-            const SloRow& slo = m_.slos[targets_.budget_slos[j]];
-            const double month = end_.to_seconds() > 0.0 ? slo_load_all_[j] / end_.to_seconds() *
-                                                                slo.window.to_seconds()
-                                                          : 0.0;
-            const double allowed = (1.0 - slo.objective) * month;
+            const double allowed = targets_.month_budget[j];
             if (allowed > 0.0) v = std::max(v, cum_slo[j] / allowed);
           }
           break;

@@ -39,13 +39,17 @@ struct GameDayTargets {
   std::vector<Index> capacity_services;  // service rows whose replicas/capacity the fault removes
   std::vector<Index> stores;             // components (datastores, caches) it may fail over
   std::vector<Index> budget_slos;        // SLO indices whose budget counts
+  std::vector<double> month_budget;      // per budget SLO: (1 − objective) × nominal requests in its window
   std::vector<Index> watched;            // service rows: error rate, requests failed, latency
 };
 
 /// Resolves the targets of `game_day` on `model` (compiled from it). Budget
 /// SLOs: `budget.slos`, else the SLOs of the affected services. Watched
 /// services: the services of the budget SLOs, else the affected services no
-/// other service calls. Throws InputError for an unknown SLO name.
+/// other service calls. The month's budget of an SLO is (1 − objective) ×
+/// its service's nominal load (nothing failed) averaged over one local week
+/// × the SLO window, so it does not depend on the start time. Throws
+/// InputError for an unknown SLO name.
 GameDayTargets game_day_targets(const CompiledModel& model, const GameDay& game_day);
 
 /// The measured outcome of one trial. Durations in seconds from the start
@@ -112,7 +116,6 @@ class GameDayProbe final : public TrialObserver {
   double bad_ = 0.0, total_ = 0.0, slow_ = 0.0;
   std::vector<double> within_;                     // per grid threshold: requests within it
   std::vector<double> slo_bad_;                    // per budget SLO, in the window
-  std::vector<double> slo_load_all_;               // per budget SLO: requests over the whole trial
   std::vector<double> svc_bad_, svc_total_;        // per service row, in the window
   std::vector<double> comp_bad_, comp_total_;      // per component, in the window
   std::vector<double> slow_threshold_;             // per watched service: latency SLO threshold (0: none)
