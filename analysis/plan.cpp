@@ -320,6 +320,17 @@ PlanSummary summarize_plan(const models::CompiledModel& model, const models::Gam
     }
   }
   out.verdict = no_go ? Verdict::no_go : caution ? Verdict::caution : Verdict::go;
+  for (const auto& h : game_day.hypotheses) {
+    if (!h.alert.empty()) {
+      out.notes.push_back("hypothesis '" + h.name + "' names alert '" + h.alert.name +
+                          "': the first page of any alert is counted (incident rows do not "
+                          "record which alert paged)");
+    }
+  }
+  if (!game_day.steady_state.empty()) {
+    out.notes.push_back("steadyState is not checked by the planner: trials start from whatever "
+                        "state the system is in at the candidate start");
+  }
   return out;
 }
 

@@ -99,6 +99,7 @@ struct PlanSummary {
   std::vector<std::size_t> ranking;          // best first
   Verdict verdict = Verdict::go;
   std::vector<std::string> reasons;  // why, for the best start
+  std::vector<std::string> notes;    // what the plan did not evaluate
   double confidence = 0.95;
   std::size_t tier_before = 0;  // budget-policy tier at remainingThisMonth (index)
 };

@@ -62,6 +62,7 @@ std::string fmt(const char* f, ...) {
 std::string seconds_text(double s) {
   if (std::isnan(s)) return "n/a";
   if (std::isinf(s)) return "never";
+  if (s < 1.0) return fmt("%.0fms", s * 1000.0);
   if (s < 10.0) return fmt("%.1fs", s);
   if (s < 60.0) return fmt("%.0fs", s);
   const auto whole = static_cast<long long>(std::lround(s));
@@ -73,7 +74,7 @@ std::string pct(double x) {
   if (std::isnan(x)) return "n/a";
   if (std::isinf(x)) return "inf";
   const double v = x * 100.0;
-  if (v == 0.0) return "0 %";
+  if (std::fabs(v) < 1e-9) return "0 %";  // rounding noise of paired differences
   if (std::fabs(v) >= 10.0) return fmt("%.1f %%", v);
   if (std::fabs(v) >= 0.1) return fmt("%.2f %%", v);
   return fmt("%.3g %%", v);
@@ -199,13 +200,18 @@ std::string text(const Report& r) {
          fmt(" (rank 1 of %zu); figures below are for it\n", p.candidates.size());
 
   if (!g.hypotheses.empty()) {
-    out += fmt("\n%-32s %-28s %-24s %-10s %-10s %s\n", "hypothesis", "check", "P(holds)",
-               "median", "p90", "p99");
+    int nw = 30, cw = 26;
+    for (const auto& hy : g.hypotheses) {
+      nw = std::max(nw, static_cast<int>(hy.name.size()));
+      cw = std::max(cw, static_cast<int>(check_text(hy.check).size()));
+    }
+    out += fmt("\n%-*s %-*s %-26s %-10s %-10s %s\n", nw + 2, "hypothesis", cw, "check",
+               "P(holds)", "median", "p90", "p99");
     for (std::size_t h = 0; h < g.hypotheses.size(); ++h) {
       const auto& hy = g.hypotheses[h];
       const auto& hs = b.hypotheses[h];
       const auto unit = unit_of(hy.check.metric);
-      out += fmt("  %-30s %-28s %-24s %-10s %-10s %s\n", hy.name.c_str(),
+      out += fmt("  %-*s %-*s %-26s %-10s %-10s %s\n", nw, hy.name.c_str(), cw,
                  check_text(hy.check).c_str(), pct_interval(hs.p_holds).c_str(),
                  metric_text(unit, hs.value.p50.estimate).c_str(),
                  metric_text(unit, hs.value.p90.estimate).c_str(),
@@ -277,6 +283,7 @@ std::string text(const Report& r) {
   for (auto& ch : verdict) ch = static_cast<char>(std::toupper(static_cast<unsigned char>(ch)));
   out += "\nverdict: " + verdict + " at " + start_text(m, b.start) + "\n";
   for (const auto& reason : p.reasons) out += "  - " + reason + "\n";
+  for (const auto& note : p.notes) out += "note: " + note + "\n";
   return out;
 }
 
@@ -403,7 +410,9 @@ std::string json(const Report& r) {
   for (std::size_t i = 0; i < p.reasons.size(); ++i) {
     out += (i ? ", " : "") + quoted(p.reasons[i]);
   }
-  out += "]},\n";
+  out += "]},\n  \"notes\": [";
+  for (std::size_t i = 0; i < p.notes.size(); ++i) out += (i ? ", " : "") + quoted(p.notes[i]);
+  out += "],\n";
   out += "  \"timing\": {\"wallSeconds\": " + num(r.wall) +
          ", \"threads\": " + std::to_string(r.threads) + "}\n";
   return out + "}\n";
