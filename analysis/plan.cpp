@@ -120,7 +120,7 @@ GameDayRuns run_game_day(const models::CompiledModel& model, const models::GameD
               probe = std::make_unique<models::GameDayProbe>(at, targets, percentiles)](
                  std::uint64_t, std::uint64_t seed) mutable {
         world.set_observer(probe.get());
-        probe->begin(start, observe);
+        probe->begin(start, observe, at.faults[0].duration);
         const models::TrialResult r = world.run(seed);
         Pair out;
         out.without_stop = probe->finish(r);
@@ -140,7 +140,7 @@ GameDayRuns run_game_day(const models::CompiledModel& model, const models::GameD
         models::World again(aborted);
         models::GameDayProbe probe2(aborted, targets, percentiles);
         again.set_observer(&probe2);
-        probe2.begin(start, observe);
+        probe2.begin(start, observe, at.faults[0].duration);
         out.with_stop = probe2.finish(again.run(seed));
         out.with_stop.abort_at = abort->first;
         out.with_stop.abort_condition = abort->second;
@@ -278,10 +278,13 @@ PlanSummary summarize_plan(const models::CompiledModel& model, const models::Gam
   if (worst_budget > remaining) {
     no_go = true;
     reason("the worst case (p" + std::to_string(worst_pct) + ") consumes " + percent(worst_budget) +
-           " of the month's budget, more than the " + percent(remaining) + " left");
+           " of the month's budget (interval " + percent(b.with_stop.budget_worst.low) + " to " +
+           percent(b.with_stop.budget_worst.high) + "), more than the " + percent(remaining) +
+           " left");
   } else {
     reason("the worst case (p" + std::to_string(worst_pct) + ") consumes " + percent(worst_budget) +
-           " of the month's budget; " + percent(remaining) + " is left");
+           " of the month's budget (interval " + percent(b.with_stop.budget_worst.low) + " to " +
+           percent(b.with_stop.budget_worst.high) + "); " + percent(remaining) + " is left");
   }
   if (!model.budget_policy.empty()) {
     if (b.p_tier_pushed.estimate > 1.0 - worst) {

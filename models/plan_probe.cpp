@@ -192,8 +192,11 @@ GameDayProbe::GameDayProbe(const CompiledModel& model, const GameDayTargets& tar
   }
 }
 
-void GameDayProbe::Recovery::update(bool now_impaired, double t) {
-  if (now_impaired && !impaired) ever = true;
+void GameDayProbe::Recovery::update(bool now_impaired, double t, bool may_begin) {
+  if (now_impaired && !impaired) {
+    if (!may_begin) return;
+    ever = true;
+  }
   if (!now_impaired && impaired) last_end = t;
   impaired = now_impaired;
 }
@@ -203,9 +206,11 @@ double GameDayProbe::Recovery::value() const {
   return ever ? last_end : 0.0;
 }
 
-void GameDayProbe::begin(sim::Duration start, sim::Duration observe) {
+void GameDayProbe::begin(sim::Duration start, sim::Duration observe,
+                         std::optional<sim::Duration> duration) {
   start_ = start;
   end_ = start + observe;
+  fault_end_ = start + duration.value_or(sim::Duration::zero());
   const auto buckets = static_cast<std::size_t>(
       (observe.count_micros() + kPlanBucket.count_micros() - 1) / kPlanBucket.count_micros());
   bucket_bad_.assign(buckets, 0.0);
@@ -250,7 +255,8 @@ void GameDayProbe::on_change(sim::Duration t, const FluidState& state, const Flu
   last_capacity_ = cap;
   if (t >= end_) return;
   const double at = (t - start_).to_seconds();
-  capacity_.update(cap < baseline_capacity_ * (1.0 - 1e-9), at);
+  const bool may_begin = t <= fault_end_;
+  capacity_.update(cap < baseline_capacity_ * (1.0 - 1e-9), at, may_begin);
   int ghosts = 0;
   for (const Index s : targets_.capacity_services) {
     for (const Placement& pl : m_.placements_of(m_.services[s].component)) {
@@ -258,10 +264,10 @@ void GameDayProbe::on_change(sim::Duration t, const FluidState& state, const Flu
       if (pl.role == ZoneRole::service_replicas) ghosts += state.routed[p] - state.healthy[p];
     }
   }
-  shift_.update(ghosts > 0, at);
+  shift_.update(ghosts > 0, at, may_begin);
   bool down = false;
   for (const Index c : targets_.stores) down = down || !state.serving[c];
-  failover_.update(down, at);
+  failover_.update(down, at, may_begin);
 }
 
 void GameDayProbe::on_interval(sim::Duration t0, sim::Duration t1, const FluidState& state,

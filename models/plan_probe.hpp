@@ -76,9 +76,13 @@ class GameDayProbe final : public TrialObserver {
   GameDayProbe(const CompiledModel& model, const GameDayTargets& targets,
                std::vector<double> percentiles);
 
-  /// Starts a trial whose experiment starts at `start` and is watched until
-  /// start + observe (the model's horizon should not end earlier).
-  void begin(sim::Duration start, sim::Duration observe);
+  /// Starts a trial whose experiment starts at `start`, lasts `duration`
+  /// (nullopt: an instant, as a pod kill until recovered) and is watched
+  /// until start + observe (the model's horizon should not end earlier).
+  /// Recovery metrics count only impairments that begin before the fault
+  /// ends, so a random crash later in the window does not count.
+  void begin(sim::Duration start, sim::Duration observe,
+             std::optional<sim::Duration> duration = std::nullopt);
   /// The metrics of the trial just run.
   GameDayTrial finish(const TrialResult& result) const;
   /// The first instant (seconds from the start) at which a stop condition
@@ -100,7 +104,7 @@ class GameDayProbe final : public TrialObserver {
     bool impaired = false;
     bool ever = false;
     double last_end = 0.0;  // seconds from the start
-    void update(bool now_impaired, double t);
+    void update(bool now_impaired, double t, bool may_begin);
     double value() const;
   };
   double capacity(const FluidState& state) const;
@@ -110,7 +114,7 @@ class GameDayProbe final : public TrialObserver {
   std::vector<double> percentiles_;
   std::vector<double> grid_;  // latency thresholds, seconds
 
-  sim::Duration start_, end_;
+  sim::Duration start_, end_, fault_end_;
   std::vector<double> bucket_bad_, bucket_total_;
   std::vector<std::vector<double>> bucket_slo_bad_;  // per budget SLO
   double bad_ = 0.0, total_ = 0.0, slow_ = 0.0;
