@@ -23,6 +23,7 @@
 #include <string>
 #include <vector>
 
+#include "analysis/chaos_export.hpp"
 #include "analysis/plan.hpp"
 #include "cli/commands.hpp"
 #include "cli/output_file.hpp"
@@ -46,6 +47,7 @@ struct PlanCliOptions {
   double confidence = 0.95;
   std::string format = "text";
   std::string output;
+  std::string export_tool;  // chaos-mesh, litmus, fis: write the manifest, run nothing
 };
 
 std::string fmt(const char* f, ...) __attribute__((format(printf, 1, 2)));
@@ -441,6 +443,18 @@ void plan(const PlanCliOptions& o) {
   if (!o.output.empty()) check_writable(o.output);
   const auto resolved = models::load_game_day(o.game_day, o.overrides);
   const models::CompiledModel model = models::compile(resolved.system, resolved.game_day);
+  if (!o.export_tool.empty()) {
+    const auto tool = o.export_tool == "fis"      ? analysis::ChaosTool::fis
+                      : o.export_tool == "litmus" ? analysis::ChaosTool::litmus
+                                                  : analysis::ChaosTool::chaos_mesh;
+    const std::string manifest = analysis::export_experiment(model, resolved.game_day, tool);
+    if (o.output.empty()) {
+      std::cout << manifest << std::flush;
+    } else {
+      write_file_atomically(o.output, manifest);
+    }
+    return;
+  }
   analysis::PlanOptions po;
   po.trials = o.trials.value_or(static_cast<std::uint64_t>(model.trials));
   if (po.trials == 0) throw std::invalid_argument("trials must be at least 1");
@@ -485,6 +499,9 @@ void add_plan_command(CLI::App& app) {
       ->capture_default_str();
   cmd->add_option("-o,--output", opts->output,
                   "Write to this file (atomically) instead of standard output");
+  cmd->add_option("--export", opts->export_tool,
+                  "Write the experiment as a manifest for the chaos tool (no trials run)")
+      ->check(CLI::IsMember({"chaos-mesh", "litmus", "fis"}));
   cmd->callback([opts] { plan(*opts); });
 }
 

@@ -151,6 +151,23 @@ TEST(PlanCommand, AzFailureIsCheapestAtNineAndANoGo) {
   fs::remove_all(dir);
 }
 
+TEST(PlanCommand, ExportWritesTheManifestOrNothing) {
+  const fs::path dir = temp_dir();
+  const fs::path fis = dir / "az.json", mesh = dir / "db.yaml";
+  auto r = relsim("plan " + quote(kGameDays / "month2-az-failure.yaml") + " --export fis -o " +
+                  quote(fis));
+  EXPECT_EQ(r.code, 0) << r.out;
+  EXPECT_TRUE(contains(read(fis), "\"aws:ec2:stop-instances\""));
+  r = relsim("plan " + quote(kGameDays / "week2-database-failover.yaml") +
+             " --export chaos-mesh -o " + quote(mesh));
+  EXPECT_EQ(r.code, 1) << r.out;
+  EXPECT_TRUE(contains(r.out, "week2-database-failover.yaml:")) << r.out;
+  EXPECT_FALSE(fs::exists(mesh));
+  r = relsim("plan " + quote(kGameDays / "month2-az-failure.yaml") + " --export gremlin");
+  EXPECT_EQ(r.code, 2) << r.out;
+  fs::remove_all(dir);
+}
+
 TEST(PlanCommand, JsonIsIdenticalForOneAndTwoThreads) {
   const fs::path dir = temp_dir();
   const fs::path a = dir / "a.json", b = dir / "b.json";
