@@ -200,6 +200,22 @@ TEST(Planner, RanksTheDemandTroughFirst) {
             5.0 * best.with_stop.budget_consumed.estimate);
 }
 
+TEST(Planner, LatencyPercentilesOfAnUnloadedServiceAreItsOwn) {
+  // Latency lognormal with median 40 ms and p99 300 ms, utilisation far below
+  // the knee before and after the kill: the window's p50 and p99 are those.
+  std::string text = kPodKill;
+  text.replace(text.find("      restart: {fixed: 90s}"), 0,
+               "      latency: {lognormal: {median: 40ms, p99: 300ms}}\n");
+  text.replace(text.find("    - {name: back within 2m"), 0,
+               "    - {name: p99 under 301ms, metric: latencyP99, within: 301ms}\n"
+               "    - {name: median, metric: latencyPercentile, percentile: 50%, within: 1s}\n");
+  const Planned p = plan_text(text, 3);
+  const auto& c = p.plan.candidates[0];
+  EXPECT_NEAR(c.hypotheses[0].value.p50.estimate, 0.300, 0.300 * 0.01);
+  EXPECT_NEAR(c.hypotheses[1].value.p50.estimate, 0.040, 0.040 * 0.01);
+  EXPECT_EQ(c.hypotheses[0].holds, 3u);
+}
+
 TEST(Planner, SameResultForOneAndTwoThreads) {
   const Planned a = plan_text(kPodKill, 10, 1);
   const Planned b = plan_text(kPodKill, 10, 2);
