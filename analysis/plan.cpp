@@ -33,6 +33,12 @@ bool timeline_metric(GameDayMetric m) {
 
 std::size_t metric_index(GameDayMetric m) { return static_cast<std::size_t>(m); }
 
+/// Steady-state checks the planner measures before the start.
+bool steady_measured(const models::MetricCheck& c) {
+  return (timeline_metric(c.metric) && c.metric != GameDayMetric::budget_consumed) ||
+         c.metric == GameDayMetric::latency_p99 || c.metric == GameDayMetric::latency_percentile;
+}
+
 Distribution3 distribution(std::vector<double> values, double confidence) {
   std::sort(values.begin(), values.end());
   return {quantile_interval(values, 0.5, confidence), quantile_interval(values, 0.9, confidence),
@@ -100,6 +106,7 @@ GameDayRuns run_game_day(const models::CompiledModel& model, const models::GameD
     }
   };
   for (const auto& h : game_day.hypotheses) want(h.check);
+  for (const auto& c : game_day.steady_state) want(c);
 
   sim::RunnerOptions ro;
   ro.master_seed = options.seed;
@@ -189,6 +196,34 @@ PlanSummary summarize_plan(const models::CompiledModel& model, const models::Gam
     CandidateSummary s;
     s.start = c.start;
     const std::uint64_t n = c.with_stop.size();
+    bool any_steady = false;
+    for (const auto& check : game_day.steady_state) any_steady = any_steady || steady_measured(check);
+    if (any_steady) {
+      for (const auto& t : c.with_stop) {
+        bool holds = true;
+        for (const auto& check : game_day.steady_state) {
+          if (steady_measured(check)) {
+            holds = holds && models::check_holds(check, models::steady_value(t, check, runs.percentiles));
+          }
+        }
+        if (holds) ++s.steady;
+      }
+      s.p_steady = wilson_interval(s.steady, n, confidence);
+      for (const auto& check : game_day.steady_state) {
+        HypothesisSummary hs;
+        std::vector<double> values;
+        for (const auto& t : c.with_stop) {
+          const double v = models::steady_value(t, check, runs.percentiles);
+          values.push_back(std::isnan(v) ? std::numeric_limits<double>::infinity() : v);
+          if (models::check_holds(check, v)) ++hs.holds;
+        }
+        hs.p_holds = wilson_interval(hs.holds, n, confidence);
+        hs.value = distribution(std::move(values), confidence);
+        s.steady_checks.push_back(hs);
+      }
+    } else {
+      s.p_steady = {kNaN, kNaN, kNaN};
+    }
     for (const auto& h : game_day.hypotheses) {
       HypothesisSummary hs;
       std::vector<double> values;
@@ -330,9 +365,19 @@ PlanSummary summarize_plan(const models::CompiledModel& model, const models::Gam
                           "record which alert paged)");
     }
   }
-  if (!game_day.steady_state.empty()) {
-    out.notes.push_back("steadyState is not checked by the planner: trials start from whatever "
-                        "state the system is in at the candidate start");
+  for (const auto& check : game_day.steady_state) {
+    if (!steady_measured(check)) {
+      out.notes.push_back("steadyState '" + check.metric_name +
+                          "' is not measured before the start (only error rates, users affected, "
+                          "requests failed and latency are)");
+    }
+  }
+  if (!game_day.steady_state.empty() && !std::isnan(b.p_steady.estimate) &&
+      b.p_steady.estimate < 0.9) {
+    caution = true;
+    reason("the steady state holds over the 10 minutes before the start in only " +
+           percent(b.p_steady.estimate) + " of trials: the drill would often have to wait");
+    out.verdict = no_go ? Verdict::no_go : Verdict::caution;
   }
   return out;
 }

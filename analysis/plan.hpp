@@ -78,6 +78,9 @@ struct ImpactSummary {
 
 struct CandidateSummary {
   sim::Duration start;
+  std::uint64_t steady = 0;  // trials whose steady state held over the 10 min before the start
+  Interval p_steady;         // NaN when the game day has no steady state the planner measures
+  std::vector<HypothesisSummary> steady_checks;  // per steadyState check (NaN values: not measured)
   std::vector<HypothesisSummary> hypotheses;  // game_day.hypotheses order
   std::vector<StopSummary> stops;             // game_day.stop_conditions order
   std::uint64_t aborts = 0;

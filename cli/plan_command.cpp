@@ -229,6 +229,18 @@ std::string text(const Report& r) {
     }
     out += fmt("  %-54s %s\n", "any (P(abort))", pct_interval(b.p_abort).c_str());
   }
+  if (!std::isnan(b.p_steady.estimate)) {
+    out += fmt("\n%-32s %-26s %-26s %s\n", "steady state (10 min before)", "check", "P(holds)",
+               "median");
+    for (std::size_t k = 0; k < g.steady_state.size() && k < b.steady_checks.size(); ++k) {
+      const auto& check = g.steady_state[k];
+      const auto& hs = b.steady_checks[k];
+      out += fmt("  %-30s %-26s %-26s %s\n", "", check_text(check).c_str(),
+                 pct_interval(hs.p_holds).c_str(),
+                 metric_text(unit_of(check.metric), hs.value.p50.estimate).c_str());
+    }
+    out += fmt("  %-30s %-26s %s\n", "all", "", pct_interval(b.p_steady).c_str());
+  }
   const int worst = static_cast<int>(std::lround(g.worst_case_percentile * 100));
   out += fmt("\n%-32s %-30s %s\n", "impact", "with stop conditions", "without");
   auto row = [&](const char* label, const std::string& a, const std::string& c) {

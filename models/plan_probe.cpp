@@ -27,6 +27,21 @@ void push_unique(std::vector<Index>& v, Index x) {
 
 std::size_t metric_index(GameDayMetric m) { return static_cast<std::size_t>(m); }
 
+/// The p-quantile of latency from requests within each grid threshold.
+double percentile_from(const std::vector<double>& grid, const std::vector<double>& within,
+                       double total, double p) {
+  if (total <= 0.0) return 0.0;
+  for (std::size_t g = 0; g < grid.size(); ++g) {
+    const double f = within[g] / total;
+    if (f < p) continue;
+    if (g == 0) return grid[0];
+    const double f0 = within[g - 1] / total;
+    const double x = f > f0 ? (p - f0) / (f - f0) : 1.0;
+    return std::exp(std::log(grid[g - 1]) + x * (std::log(grid[g]) - std::log(grid[g - 1])));
+  }
+  return kInf;
+}
+
 }  // namespace
 
 GameDayTargets game_day_targets(const CompiledModel& m, const GameDay& game_day) {
@@ -164,6 +179,19 @@ double metric_value(const GameDayTrial& trial, const MetricCheck& check,
   return trial.metric[metric_index(check.metric)];
 }
 
+double steady_value(const GameDayTrial& trial, const MetricCheck& check,
+                    const std::vector<double>& percentiles) {
+  if (check.metric == GameDayMetric::latency_p99 ||
+      check.metric == GameDayMetric::latency_percentile) {
+    const double p = check.metric == GameDayMetric::latency_p99 ? 0.99 : check.percentile;
+    for (std::size_t i = 0; i < percentiles.size(); ++i) {
+      if (percentiles[i] == p) return trial.latency_before[i];
+    }
+    return std::numeric_limits<double>::quiet_NaN();
+  }
+  return trial.before[metric_index(check.metric)];
+}
+
 bool check_holds(const MetricCheck& check, double value) {
   if (std::isnan(value)) return false;
   if (check.below && !(value <= *check.below)) return false;
@@ -218,6 +246,12 @@ void GameDayProbe::begin(sim::Duration start, sim::Duration observe,
   bucket_slo_bad_.assign(targets_.budget_slos.size(), std::vector<double>(buckets, 0.0));
   bad_ = total_ = slow_ = 0.0;
   within_.assign(grid_.size(), 0.0);
+  pre_bad_ = pre_total_ = pre_slow_ = 0.0;
+  const auto pre_buckets =
+      static_cast<std::size_t>(kSteadyWindow.count_micros() / kPlanBucket.count_micros());
+  pre_bucket_bad_.assign(pre_buckets, 0.0);
+  pre_bucket_total_.assign(pre_buckets, 0.0);
+  pre_within_.assign(grid_.size(), 0.0);
   slo_bad_.assign(targets_.budget_slos.size(), 0.0);
   svc_bad_.assign(m_.services.size(), 0.0);
   svc_total_.assign(m_.services.size(), 0.0);
@@ -270,11 +304,56 @@ void GameDayProbe::on_change(sim::Duration t, const FluidState& state, const Flu
   failover_.update(down, at, may_begin);
 }
 
+template <class Simpson>
+void GameDayProbe::steady_interval(sim::Duration t0, sim::Duration t1, const FluidState& state,
+                                   const Simpson& simpson) {
+  const sim::Duration from = start_ - kSteadyWindow;
+  const sim::Duration lo = std::max(t0, from);
+  const sim::Duration hi = std::min(t1, start_);
+  if (hi <= lo) return;
+  const double share = (hi - lo).to_seconds() / (t1 - t0).to_seconds();
+  double bad = 0.0, total = 0.0;
+  for (std::size_t i = 0; i < targets_.watched.size(); ++i) {
+    const Index c = m_.services[targets_.watched[i]].component;
+    const double tot = simpson([c](const FluidResult& r) { return r.load[c]; });
+    const double good = simpson([c](const FluidResult& r) { return r.load[c] * r.success[c]; });
+    bad += std::max(0.0, tot - good);
+    total += tot;
+    if (slow_threshold_[i] > 0.0) {
+      const double thr = slow_threshold_[i];
+      const double well = simpson([&](const FluidResult& r) {
+        return r.load[c] * latency_good_fraction(m_, state, r, c, thr);
+      });
+      pre_slow_ += share * std::max(0.0, good - well);
+    }
+    for (std::size_t g = 0; g < grid_.size(); ++g) {
+      const double x = grid_[g];
+      pre_within_[g] += share * simpson([&](const FluidResult& r) {
+        return r.load[c] * fraction_within(m_, r, c, x);
+      });
+    }
+  }
+  bad *= share;
+  total *= share;
+  pre_bad_ += bad;
+  pre_total_ += total;
+  const std::int64_t bw = kPlanBucket.count_micros();
+  const std::int64_t f0 = (lo - from).count_micros(), f1 = (hi - from).count_micros();
+  const double span = static_cast<double>(f1 - f0);
+  for (std::int64_t k = f0 / bw;
+       k * bw < f1 && k < static_cast<std::int64_t>(pre_bucket_bad_.size()); ++k) {
+    const double part = static_cast<double>(std::min(f1, (k + 1) * bw) - std::max(f0, k * bw)) / span;
+    pre_bucket_bad_[static_cast<std::size_t>(k)] += part * bad;
+    pre_bucket_total_[static_cast<std::size_t>(k)] += part * total;
+  }
+}
+
 void GameDayProbe::on_interval(sim::Duration t0, sim::Duration t1, const FluidState& state,
                                const FluidResult& a, const FluidResult& mid,
                                const FluidResult& b) {
   const double w = (t1 - t0).to_seconds() / 6.0;
   auto simpson = [&](auto&& f) { return w * (f(a) + 4.0 * f(mid) + f(b)); };
+  steady_interval(t0, t1, state, simpson);
   const sim::Duration lo = std::max(t0, start_);
   const sim::Duration hi = std::min(t1, end_);
   if (hi <= lo) return;
@@ -380,26 +459,21 @@ GameDayTrial GameDayProbe::finish(const TrialResult& result) const {
   set(GameDayMetric::budget_consumed, budget);
   // Latency percentiles of the watched services' requests over the window.
   for (const double p : percentiles_) {
-    double v = kInf;
-    if (total_ > 0.0 && !grid_.empty()) {
-      for (std::size_t g = 0; g < grid_.size(); ++g) {
-        const double f = within_[g] / total_;
-        if (f >= p) {
-          if (g == 0) {
-            v = grid_[0];
-          } else {
-            const double f0 = within_[g - 1] / total_;
-            const double x = f > f0 ? (p - f0) / (f - f0) : 1.0;
-            v = std::exp(std::log(grid_[g - 1]) + x * (std::log(grid_[g]) - std::log(grid_[g - 1])));
-          }
-          break;
-        }
-      }
-    } else if (total_ <= 0.0) {
-      v = 0.0;
-    }
-    out.latency.push_back(v);
+    out.latency.push_back(percentile_from(grid_, within_, total_, p));
+    out.latency_before.push_back(percentile_from(grid_, pre_within_, pre_total_, p));
   }
+  out.before.fill(std::numeric_limits<double>::quiet_NaN());
+  double pre_peak = 0.0;
+  for (std::size_t i = 0; i < pre_bucket_bad_.size(); ++i) {
+    if (pre_bucket_total_[i] > 0.0) pre_peak = std::max(pre_peak, pre_bucket_bad_[i] / pre_bucket_total_[i]);
+  }
+  out.before[metric_index(GameDayMetric::error_rate)] = pre_peak;
+  out.before[metric_index(GameDayMetric::peak_error_rate)] = pre_peak;
+  out.before[metric_index(GameDayMetric::mean_error_rate)] =
+      pre_total_ > 0.0 ? pre_bad_ / pre_total_ : 0.0;
+  out.before[metric_index(GameDayMetric::users_affected)] =
+      pre_total_ > 0.0 ? (pre_bad_ + pre_slow_) / pre_total_ : 0.0;
+  out.before[metric_index(GameDayMetric::requests_failed)] = pre_bad_;
   set(GameDayMetric::latency_p99, std::numeric_limits<double>::quiet_NaN());
   set(GameDayMetric::latency_percentile, std::numeric_limits<double>::quiet_NaN());
   for (std::size_t s = 0; s < m_.services.size(); ++s) {

@@ -28,6 +28,9 @@ namespace relsim::models {
 /// stop conditions are evaluated on it).
 inline constexpr sim::Duration kPlanBucket = sim::Duration::seconds(10);
 
+/// The steady state is checked over this window before the start.
+inline constexpr sim::Duration kSteadyWindow = sim::Duration::minutes(10);
+
 /// Number of GameDayMetric values.
 inline constexpr std::size_t kGameDayMetricCount = 13;
 
@@ -60,12 +63,20 @@ struct GameDayTrial {
   std::vector<double> slo_budget;     // per budget SLO: fraction of the month's budget
   std::vector<double> service_error;  // per service row: failed / arrived in the window
   std::vector<double> component_error;  // per affected component (targets.affected order)
+  /// The metrics of the steady-state window [start − kSteadyWindow, start):
+  /// errorRate/peakErrorRate (10 s buckets), meanErrorRate, usersAffected,
+  /// requestsFailed; the others NaN. Latency per requested percentile.
+  std::array<double, kGameDayMetricCount> before{};
+  std::vector<double> latency_before;
   double abort_at = std::numeric_limits<double>::infinity();  // stop condition fired (s from start)
   int abort_condition = -1;  // the stop condition that fired first (index), -1: none
 };
 
 /// The value a check reads from a trial.
 double metric_value(const GameDayTrial& trial, const MetricCheck& check,
+                    const std::vector<double>& percentiles);
+/// The steady-state value a check reads from a trial (NaN: not measured before the start).
+double steady_value(const GameDayTrial& trial, const MetricCheck& check,
                     const std::vector<double>& percentiles);
 /// True when `value` satisfies the check's bounds (NaN never does).
 bool check_holds(const MetricCheck& check, double value);
@@ -108,6 +119,10 @@ class GameDayProbe final : public TrialObserver {
     double value() const;
   };
   double capacity(const FluidState& state) const;
+  /// Adds the part of [t0, t1) inside the steady-state window.
+  template <class Simpson>
+  void steady_interval(sim::Duration t0, sim::Duration t1, const FluidState& state,
+                       const Simpson& simpson);
 
   const CompiledModel& m_;
   const GameDayTargets& targets_;
@@ -118,6 +133,9 @@ class GameDayProbe final : public TrialObserver {
   std::vector<double> bucket_bad_, bucket_total_;
   std::vector<std::vector<double>> bucket_slo_bad_;  // per budget SLO
   double bad_ = 0.0, total_ = 0.0, slow_ = 0.0;
+  // The steady-state window before the start.
+  double pre_bad_ = 0.0, pre_total_ = 0.0, pre_slow_ = 0.0;
+  std::vector<double> pre_bucket_bad_, pre_bucket_total_, pre_within_;
   std::vector<double> within_;                     // per grid threshold: requests within it
   std::vector<double> slo_bad_;                    // per budget SLO, in the window
   std::vector<double> svc_bad_, svc_total_;        // per service row, in the window

@@ -200,7 +200,7 @@ TEST(Planner, RanksTheDemandTroughFirst) {
             5.0 * best.with_stop.budget_consumed.estimate);
 }
 
-TEST(Planner, LatencyPercentilesOfAnUnloadedServiceAreItsOwn) {
+TEST(Planner, LatencyPercentilesOfAnUnloadedServiceAreItsOwnBeforeAndAfterTheStart) {
   // Latency lognormal with median 40 ms and p99 300 ms, utilisation far below
   // the knee before and after the kill: the window's p50 and p99 are those.
   std::string text = kPodKill;
@@ -209,8 +209,17 @@ TEST(Planner, LatencyPercentilesOfAnUnloadedServiceAreItsOwn) {
   text.replace(text.find("    - {name: back within 2m"), 0,
                "    - {name: p99 under 301ms, metric: latencyP99, within: 301ms}\n"
                "    - {name: median, metric: latencyPercentile, percentile: 50%, within: 1s}\n");
+  text.replace(text.find("  stopConditions:"), 0,
+               "  steadyState: {errorRate: {below: 0.1%}, latencyP99: {below: 200ms}}\n");
   const Planned p = plan_text(text, 3);
   const auto& c = p.plan.candidates[0];
+  // Before the start: no errors (holds), p99 300 ms (never under 200 ms).
+  ASSERT_EQ(c.steady_checks.size(), 2u);
+  EXPECT_EQ(c.steady_checks[0].holds, 3u);
+  EXPECT_EQ(c.steady_checks[1].holds, 0u);
+  EXPECT_NEAR(c.steady_checks[1].value.p50.estimate, 0.300, 0.300 * 0.01);
+  EXPECT_EQ(c.steady, 0u);
+  EXPECT_EQ(p.plan.verdict, Verdict::caution);
   EXPECT_NEAR(c.hypotheses[0].value.p50.estimate, 0.300, 0.300 * 0.01);
   EXPECT_NEAR(c.hypotheses[1].value.p50.estimate, 0.040, 0.040 * 0.01);
   EXPECT_EQ(c.hypotheses[0].holds, 3u);
