@@ -390,7 +390,8 @@ void GameDayProbe::on_interval(sim::Duration t0, sim::Duration t1, const FluidSt
     comp_total_[c] += share * tot;
     comp_bad_[c] += share * std::max(0.0, tot - good);
   }
-  std::vector<double> slo_bad(targets_.budget_slos.size(), 0.0);
+  std::vector<double>& slo_bad = scratch_slo_bad_;
+  slo_bad.assign(targets_.budget_slos.size(), 0.0);
   for (std::size_t i = 0; i < targets_.budget_slos.size(); ++i) {
     const SloRow& slo = m_.slos[targets_.budget_slos[i]];
     const Index c = slo.component;

@@ -140,6 +140,7 @@ class GameDayProbe final : public TrialObserver {
   std::vector<double> slo_bad_;                    // per budget SLO, in the window
   std::vector<double> svc_bad_, svc_total_;        // per service row, in the window
   std::vector<double> comp_bad_, comp_total_;      // per component, in the window
+  std::vector<double> scratch_slo_bad_;            // per budget SLO: this interval's bad requests
   std::vector<double> slow_threshold_;             // per watched service: latency SLO threshold (0: none)
   double baseline_capacity_ = 0.0, last_capacity_ = 0.0;
   bool started_ = false;
