@@ -71,6 +71,7 @@ ImpactSummary impact(const std::vector<models::GameDayTrial>& trials, double wor
 }
 
 std::string percent(double x) {
+  if (std::isinf(x)) return "unbounded (too few trials)";
   char buf[64];
   std::snprintf(buf, sizeof buf, "%.3g %%", x * 100.0);
   return buf;
