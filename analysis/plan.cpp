@@ -228,8 +228,12 @@ PlanSummary summarize_plan(const models::CompiledModel& model, const models::Gam
     for (const auto& h : game_day.hypotheses) {
       HypothesisSummary hs;
       std::vector<double> values;
+      models::Index alert = models::kNoIndex;
+      for (models::Index a = 0; a < model.names.alerts.size(); ++a) {
+        if (!h.alert.empty() && model.names.alerts[a] == h.alert.name) alert = a;
+      }
       for (const auto& t : c.with_stop) {
-        const double v = models::metric_value(t, h.check, runs.percentiles);
+        const double v = models::hypothesis_value(t, h, alert, runs.percentiles);
         values.push_back(std::isnan(v) ? std::numeric_limits<double>::infinity() : v);
         if (models::check_holds(h.check, v)) ++hs.holds;
       }
@@ -360,10 +364,9 @@ PlanSummary summarize_plan(const models::CompiledModel& model, const models::Gam
   }
   out.verdict = no_go ? Verdict::no_go : caution ? Verdict::caution : Verdict::go;
   for (const auto& h : game_day.hypotheses) {
-    if (!h.alert.empty()) {
+    if (!h.alert.empty() && h.check.metric == GameDayMetric::ack_time) {
       out.notes.push_back("hypothesis '" + h.name + "' names alert '" + h.alert.name +
-                          "': the first page of any alert is counted (incident rows do not "
-                          "record which alert paged)");
+                          "': ackTime is the acknowledgement of the first page of any alert");
     }
   }
   for (const auto& check : game_day.steady_state) {

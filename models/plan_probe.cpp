@@ -179,6 +179,15 @@ double metric_value(const GameDayTrial& trial, const MetricCheck& check,
   return trial.metric[metric_index(check.metric)];
 }
 
+double hypothesis_value(const GameDayTrial& trial, const Hypothesis& h, Index alert,
+                        const std::vector<double>& percentiles) {
+  if (alert != kNoIndex && h.check.metric == GameDayMetric::first_page &&
+      alert < trial.alert_page.size()) {
+    return trial.alert_page[alert];
+  }
+  return metric_value(trial, h.check, percentiles);
+}
+
 double steady_value(const GameDayTrial& trial, const MetricCheck& check,
                     const std::vector<double>& percentiles) {
   if (check.metric == GameDayMetric::latency_p99 ||
@@ -260,6 +269,7 @@ void GameDayProbe::begin(sim::Duration start, sim::Duration observe,
   baseline_capacity_ = last_capacity_ = 0.0;
   started_ = false;
   capacity_ = shift_ = failover_ = Recovery{};
+  alert_page_.assign(m_.alerts.size(), kInf);
 }
 
 double GameDayProbe::capacity(const FluidState& state) const {
@@ -274,6 +284,11 @@ double GameDayProbe::capacity(const FluidState& state) const {
     }
   }
   return cap;
+}
+
+void GameDayProbe::on_alert(sim::Duration t, Index alert, bool page) {
+  if (!page || t < start_ || t >= end_ || alert >= alert_page_.size()) return;
+  alert_page_[alert] = std::min(alert_page_[alert], (t - start_).to_seconds());
 }
 
 void GameDayProbe::on_change(sim::Duration t, const FluidState& state, const FluidResult&) {
@@ -449,6 +464,7 @@ GameDayTrial GameDayProbe::finish(const TrialResult& result) const {
     }
   }
   set(GameDayMetric::first_page, first_page);
+  out.alert_page = alert_page_;
   set(GameDayMetric::ack_time, ack);
   double budget = 0.0;
   for (std::size_t i = 0; i < targets_.budget_slos.size(); ++i) {

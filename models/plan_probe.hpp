@@ -68,6 +68,7 @@ struct GameDayTrial {
   /// requestsFailed; the others NaN. Latency per requested percentile.
   std::array<double, kGameDayMetricCount> before{};
   std::vector<double> latency_before;
+  std::vector<double> alert_page;  // per model alert: first page-route firing in the window (s from start)
   double abort_at = std::numeric_limits<double>::infinity();  // stop condition fired (s from start)
   int abort_condition = -1;  // the stop condition that fired first (index), -1: none
 };
@@ -75,6 +76,11 @@ struct GameDayTrial {
 /// The value a check reads from a trial.
 double metric_value(const GameDayTrial& trial, const MetricCheck& check,
                     const std::vector<double>& percentiles);
+/// The value a hypothesis reads: as metric_value, but firstPage of a named
+/// alert (model.alerts index `alert`, kNoIndex: any) is that alert's first
+/// page-route firing in the window.
+double hypothesis_value(const GameDayTrial& trial, const Hypothesis& h, Index alert,
+                        const std::vector<double>& percentiles);
 /// The steady-state value a check reads from a trial (NaN: not measured before the start).
 double steady_value(const GameDayTrial& trial, const MetricCheck& check,
                     const std::vector<double>& percentiles);
@@ -105,6 +111,7 @@ class GameDayProbe final : public TrialObserver {
                    const FluidResult& at_t0, const FluidResult& at_mid,
                    const FluidResult& at_t1) override;
   void on_change(sim::Duration t, const FluidState& state, const FluidResult& ratios) override;
+  void on_alert(sim::Duration t, Index alert, bool page) override;
 
   const std::vector<double>& percentiles() const { return percentiles_; }
 
@@ -140,6 +147,7 @@ class GameDayProbe final : public TrialObserver {
   std::vector<double> slo_bad_;                    // per budget SLO, in the window
   std::vector<double> svc_bad_, svc_total_;        // per service row, in the window
   std::vector<double> comp_bad_, comp_total_;      // per component, in the window
+  std::vector<double> alert_page_;                 // per alert: first page-route firing, s from start
   std::vector<double> scratch_slo_bad_;            // per budget SLO: this interval's bad requests
   std::vector<double> slow_threshold_;             // per watched service: latency SLO threshold (0: none)
   double baseline_capacity_ = 0.0, last_capacity_ = 0.0;

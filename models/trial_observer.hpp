@@ -6,7 +6,7 @@
 // nothing because of it: after integrating every accounting interval
 // [t0, t1) (with the state as it was and the ratios at t0, the midpoint and
 // t1, the three Simpson nodes the engine itself uses) and after every state
-// change (with the new state and its ratios). The references are valid only
+// change (with the new state and its ratios), and when an alert fires. The references are valid only
 // during the call. Observers are per World, hence per thread; the cost of a
 // null observer is one branch per event.
 #pragma once
@@ -26,6 +26,8 @@ class TrialObserver {
                            const FluidResult& at_t1) = 0;
   /// The state changed at `t` (also once at t = 0 with the initial state).
   virtual void on_change(sim::Duration t, const FluidState& state, const FluidResult& ratios) = 0;
+  /// Alert `alert` (model.alerts index) fired at `t`, on its page route or not.
+  virtual void on_alert(sim::Duration /*t*/, Index /*alert*/, bool /*page*/) {}
 };
 
 }  // namespace relsim::models

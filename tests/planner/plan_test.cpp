@@ -9,6 +9,8 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <cmath>
 #include <string>
 
 #include "models/compiled_model.hpp"
@@ -223,6 +225,54 @@ TEST(Planner, LatencyPercentilesOfAnUnloadedServiceAreItsOwnBeforeAndAfterTheSta
   EXPECT_NEAR(c.hypotheses[0].value.p50.estimate, 0.300, 0.300 * 0.01);
   EXPECT_NEAR(c.hypotheses[1].value.p50.estimate, 0.040, 0.040 * 0.01);
   EXPECT_EQ(c.hypotheses[0].holds, 3u);
+}
+
+TEST(Planner, FirstPageOfANamedAlert) {
+  // payments-db fails over: payment-api's threshold alert pages (error rate
+  // above 5 % for 1 min); fraud-detection's alert watches a service the
+  // failover does not touch, so its first page never comes.
+  const auto r = models::load_game_day(std::string(RELSIM_SOURCE_DIR) +
+                                       "/scenarios/gamedays/week2-database-failover.yaml");
+  models::GameDay g = r.game_day;
+  g.hypotheses.resize(1);
+  g.hypotheses[0].name = "api alert";
+  g.hypotheses[0].check.metric = GameDayMetric::first_page;
+  g.hypotheses[0].check.below = 120.0;
+  g.hypotheses[0].check.above.reset();
+  models::Hypothesis fraud = g.hypotheses[0];
+  fraud.name = "fraud alert";
+  fraud.alert.name = "FraudDetectionErrors";
+  g.hypotheses[0].alert.name = "PaymentAPIHighErrorRate";
+  models::Hypothesis any = g.hypotheses[0];
+  any.name = "any alert";
+  any.alert.name.clear();
+  g.hypotheses.push_back(fraud);
+  g.hypotheses.push_back(any);
+  g.candidate_starts.window.reset();
+  g.candidate_starts.at.resize(1);
+  g.candidate_starts.at[0].kind = models::TimeSpec::Kind::weekday_time;
+  g.candidate_starts.at[0].weekday = models::Weekday::wed;
+  g.candidate_starts.at[0].time_of_day = sim::Duration::hours(11);
+  g.candidate_starts.at[0].text = "Wed 11:00";
+  const models::CompiledModel m = models::compile(r.system, g);
+  PlanOptions o;
+  o.trials = 30;
+  o.threads = 2;
+  const GameDayRuns runs = run_game_day(m, g, o);
+  const PlanSummary plan = summarize_plan(m, g, runs, 0.95);
+  const auto& c = plan.candidates[0];
+  EXPECT_GT(c.hypotheses[0].holds, 20u);
+  EXPECT_EQ(c.hypotheses[1].holds, 0u);
+  EXPECT_TRUE(std::isinf(c.hypotheses[1].value.p50.estimate));
+  // The API alert's page is never earlier than the first page of any alert.
+  const auto api = static_cast<models::Index>(
+      std::find(m.names.alerts.begin(), m.names.alerts.end(), "PaymentAPIHighErrorRate") -
+      m.names.alerts.begin());
+  ASSERT_LT(api, m.names.alerts.size());
+  for (const auto& t : runs.candidates[0].with_stop) {
+    const double named = models::hypothesis_value(t, g.hypotheses[0], api, runs.percentiles);
+    EXPECT_GE(named, models::hypothesis_value(t, g.hypotheses[2], models::kNoIndex, runs.percentiles));
+  }
 }
 
 TEST(Planner, SameResultForOneAndTwoThreads) {
