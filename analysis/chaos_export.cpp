@@ -44,7 +44,7 @@ std::string stop_line(const models::StopCondition& s) {
 }
 
 std::string header_comments(const models::CompiledModel& m, const models::GameDay& g,
-                             ChaosTool tool) {
+                            ChaosTool tool) {
   std::string out = "# Exported by `relsim plan --export " + std::string(to_string(tool)) +
                     "` from game day '" + g.name + "' on system '" + m.names.system + "'.\n";
   out += "# Pods are selected by the label app=<name> in namespace '" + m.names.system +
@@ -92,8 +92,8 @@ std::string chaos_mesh(const models::CompiledModel& m, const models::GameDay& g)
   const FaultRow& f = m.faults[0];
   const std::string ns = m.names.system;
   auto selector = [&](models::Index c) {
-    return "  selector:\n    namespaces: [" + ns + "]\n    labelSelectors:\n      app: " + app(m, c) +
-           "\n";
+    return "  selector:\n    namespaces: [" + ns +
+           "]\n    labelSelectors:\n      app: " + app(m, c) + "\n";
   };
   auto duration = [&]() {
     return f.duration ? "  duration: \"" + seconds(*f.duration) + "s\"\n" : std::string();
@@ -106,7 +106,8 @@ std::string chaos_mesh(const models::CompiledModel& m, const models::GameDay& g)
   std::string out = header_comments(m, g, ChaosTool::chaos_mesh);
   switch (f.kind) {
     case FaultKind::pod_kill: {
-      const std::string spec = "  action: pod-kill\n" + chaos_mesh_mode(f.mode) + selector(f.component);
+      const std::string spec =
+          "  action: pod-kill\n" + chaos_mesh_mode(f.mode) + selector(f.component);
       if (f.interval && f.duration) {
         out += "# Repeats every " + seconds(*f.interval) + "s; delete the Schedule after " +
                seconds(*f.duration) + "s (the game day's duration).\n";
@@ -122,9 +123,10 @@ std::string chaos_mesh(const models::CompiledModel& m, const models::GameDay& g)
     case FaultKind::zone_outage:
       if (!f.duration) unsupported(g, ChaosTool::chaos_mesh, "a zone outage needs a duration");
       out += "# Every pod on nodes in the zone fails (pod-failure) for the duration.\n";
-      out += resource("PodChaos", "  action: pod-failure\n  mode: all\n  selector:\n    namespaces: [" +
-                                      ns + "]\n    nodeSelectors:\n      topology.kubernetes.io/zone: " +
-                                      m.names.zones[f.zone] + "\n" + duration());
+      out += resource("PodChaos",
+                      "  action: pod-failure\n  mode: all\n  selector:\n    namespaces: [" + ns +
+                          "]\n    nodeSelectors:\n      topology.kubernetes.io/zone: " +
+                          m.names.zones[f.zone] + "\n" + duration());
       return out;
     case FaultKind::network_latency:
     case FaultKind::network_loss:
@@ -196,10 +198,9 @@ std::string litmus(const models::CompiledModel& m, const models::GameDay& g) {
     }
     case FaultKind::node_drain:
       experiment = "node-drain";
-      env = {{"TOTAL_CHAOS_DURATION", total}, {"TARGET_NODE", "NODE-IN-" +
-                                                                  (f.zone != models::kNoIndex
-                                                                       ? m.names.zones[f.zone]
-                                                                       : std::string("ZONE"))}};
+      env = {{"TOTAL_CHAOS_DURATION", total},
+             {"TARGET_NODE", "NODE-IN-" + (f.zone != models::kNoIndex ? m.names.zones[f.zone]
+                                                                      : std::string("ZONE"))}};
       break;
     case FaultKind::network_latency:
       experiment = "pod-network-latency";
@@ -232,8 +233,9 @@ std::string litmus(const models::CompiledModel& m, const models::GameDay& g) {
   std::string out = header_comments(m, g, ChaosTool::litmus);
   out += "apiVersion: litmuschaos.io/v1alpha1\nkind: ChaosEngine\nmetadata:\n  name: " + g.name +
          "\n  namespace: " + ns + "\n  annotations:\n    relsim.io/game-day: " + g.name +
-         "\nspec:\n  engineState: active\n  appinfo:\n    appns: " + ns + "\n    applabel: app=" +
-         app(m, target) + "\n    appkind: deployment\n  chaosServiceAccount: litmus-admin\n" +
+         "\nspec:\n  engineState: active\n  appinfo:\n    appns: " + ns +
+         "\n    applabel: app=" + app(m, target) +
+         "\n    appkind: deployment\n  chaosServiceAccount: litmus-admin\n" +
          "  experiments:\n    - name: " + experiment + "\n      spec:\n        components:\n" +
          "          env:\n";
   for (const auto& [name, value] : env) {
@@ -262,9 +264,9 @@ std::string fis(const models::CompiledModel& m, const models::GameDay& g) {
       const std::string& zone = m.names.zones[f.zone];
       target_name = "instances-" + zone;
       target = "{\"resourceType\": \"aws:ec2:instance\", \"resourceTags\": {\"relsim/system\": " +
-               json_string(m.names.system) + "}, \"filters\": [{\"path\": " +
-               "\"Placement.AvailabilityZone\", \"values\": [" + json_string(zone) +
-               "]}, {\"path\": \"State.Name\", \"values\": [\"running\"]}], " +
+               json_string(m.names.system) +
+               "}, \"filters\": [{\"path\": " + "\"Placement.AvailabilityZone\", \"values\": [" +
+               json_string(zone) + "]}, {\"path\": \"State.Name\", \"values\": [\"running\"]}], " +
                "\"selectionMode\": \"ALL\"}";
       action_name = "stop-instances-" + zone;
       action = "{\"actionId\": \"aws:ec2:stop-instances\", \"description\": " +
@@ -282,14 +284,16 @@ std::string fis(const models::CompiledModel& m, const models::GameDay& g) {
       action_name = "failover-" + name;
       action = "{\"actionId\": \"aws:rds:failover-db-cluster\", \"description\": " +
                json_string("Fail over " + name + " to a replica") +
-               ", \"parameters\": {}, \"targets\": {\"Clusters\": " + json_string(target_name) + "}}";
+               ", \"parameters\": {}, \"targets\": {\"Clusters\": " + json_string(target_name) +
+               "}}";
       break;
     }
     default:
       unsupported(g, ChaosTool::fis,
                   std::string("the export writes FIS templates for zoneOutage and "
                               "datastoreFailover only (got ") +
-                      models::to_string(f.kind) + "; chaos-mesh or litmus export pod and network faults)");
+                      models::to_string(f.kind) +
+                      "; chaos-mesh or litmus export pod and network faults)");
   }
   std::string description = "relsim game day '" + g.name + "' on " + m.names.system;
   for (const auto& s : g.stop_conditions) description += "; stop: " + stop_line(s);
@@ -301,8 +305,7 @@ std::string fis(const models::CompiledModel& m, const models::GameDay& g) {
     out += "{\"source\": \"none\"}";
   } else {
     for (std::size_t i = 0; i < g.stop_conditions.size(); ++i) {
-      out += std::string(i ? ", " : "") +
-             "{\"source\": \"aws:cloudwatch:alarm\", \"value\": " +
+      out += std::string(i ? ", " : "") + "{\"source\": \"aws:cloudwatch:alarm\", \"value\": " +
              json_string("arn:aws:cloudwatch:REGION:ACCOUNT:alarm:relsim-" + g.name + "-stop-" +
                          std::to_string(i + 1)) +
              "}";

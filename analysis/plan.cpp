@@ -85,10 +85,11 @@ GameDayRuns run_game_day(const models::CompiledModel& model, const models::GameD
     std::vector<models::Diagnostic> problems;
     for (const auto& sc : game_day.stop_conditions) {
       if (!timeline_metric(sc.check.metric)) {
-        problems.push_back(
-            {sc.location, "relsim plan evaluates stop conditions on errorRate, peakErrorRate, "
-                          "meanErrorRate, usersAffected, requestsFailed and budgetConsumed only "
-                          "(got '" + sc.check.metric_name + "')"});
+        problems.push_back({sc.location,
+                            "relsim plan evaluates stop conditions on errorRate, peakErrorRate, "
+                            "meanErrorRate, usersAffected, requestsFailed and budgetConsumed only "
+                            "(got '" +
+                                sc.check.metric_name + "')"});
       }
     }
     if (!problems.empty()) throw models::InputError(std::move(problems));
@@ -101,8 +102,8 @@ GameDayRuns run_game_day(const models::CompiledModel& model, const models::GameD
     double p = 0.0;
     if (c.metric == GameDayMetric::latency_p99) p = 0.99;
     if (c.metric == GameDayMetric::latency_percentile) p = c.percentile;
-    if (p > 0.0 && std::find(runs.percentiles.begin(), runs.percentiles.end(), p) ==
-                       runs.percentiles.end()) {
+    if (p > 0.0 &&
+        std::find(runs.percentiles.begin(), runs.percentiles.end(), p) == runs.percentiles.end()) {
       runs.percentiles.push_back(p);
     }
   };
@@ -198,13 +199,15 @@ PlanSummary summarize_plan(const models::CompiledModel& model, const models::Gam
     s.start = c.start;
     const std::uint64_t n = c.with_stop.size();
     bool any_steady = false;
-    for (const auto& check : game_day.steady_state) any_steady = any_steady || steady_measured(check);
+    for (const auto& check : game_day.steady_state)
+      any_steady = any_steady || steady_measured(check);
     if (any_steady) {
       for (const auto& t : c.with_stop) {
         bool holds = true;
         for (const auto& check : game_day.steady_state) {
           if (steady_measured(check)) {
-            holds = holds && models::check_holds(check, models::steady_value(t, check, runs.percentiles));
+            holds = holds &&
+                    models::check_holds(check, models::steady_value(t, check, runs.percentiles));
           }
         }
         if (holds) ++s.steady;
@@ -262,9 +265,9 @@ PlanSummary summarize_plan(const models::CompiledModel& model, const models::Gam
     std::vector<double> of_remaining;
     for (const auto& t : c.with_stop) {
       const double used = t.metric[metric_index(GameDayMetric::budget_consumed)];
-      of_remaining.push_back(remaining > 0.0 ? used / remaining
-                                             : (used > 0.0 ? std::numeric_limits<double>::infinity()
-                                                           : 0.0));
+      of_remaining.push_back(remaining > 0.0
+                                 ? used / remaining
+                                 : (used > 0.0 ? std::numeric_limits<double>::infinity() : 0.0));
       if (!model.budget_policy.empty() && budget_tier(model, remaining - used) > out.tier_before) {
         ++s.pushed;
       }
@@ -303,7 +306,8 @@ PlanSummary summarize_plan(const models::CompiledModel& model, const models::Gam
     for (std::size_t t = 0; t < ct.size(); ++t) {
       budget.add(ct[t].metric[metric_index(GameDayMetric::budget_consumed)] -
                  bt[t].metric[metric_index(GameDayMetric::budget_consumed)]);
-      abort.add((ct[t].abort_condition >= 0 ? 1.0 : 0.0) - (bt[t].abort_condition >= 0 ? 1.0 : 0.0));
+      abort.add((ct[t].abort_condition >= 0 ? 1.0 : 0.0) -
+                (bt[t].abort_condition >= 0 ? 1.0 : 0.0));
     }
     out.candidates[i].budget_vs_best = budget.interval(confidence);
     out.candidates[i].abort_vs_best = abort.interval(confidence);

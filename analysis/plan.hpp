@@ -69,7 +69,7 @@ struct StopSummary {
 };
 
 struct ImpactSummary {
-  Interval budget_consumed;  // mean, fraction of the month's budget (largest over budget SLOs)
+  Interval budget_consumed;       // mean, fraction of the month's budget (largest over budget SLOs)
   QuantileInterval budget_worst;  // at worstCasePercentile
   Interval requests_failed;       // mean
   Interval peak_error_rate;       // mean
@@ -81,14 +81,14 @@ struct CandidateSummary {
   std::uint64_t steady = 0;  // trials whose steady state held over the 10 min before the start
   Interval p_steady;         // NaN when the game day has no steady state the planner measures
   std::vector<HypothesisSummary> steady_checks;  // per steadyState check (NaN values: not measured)
-  std::vector<HypothesisSummary> hypotheses;  // game_day.hypotheses order
-  std::vector<StopSummary> stops;             // game_day.stop_conditions order
+  std::vector<HypothesisSummary> hypotheses;     // game_day.hypotheses order
+  std::vector<StopSummary> stops;                // game_day.stop_conditions order
   std::uint64_t aborts = 0;
   Interval p_abort;
   ImpactSummary with_stop, without_stop;
   Interval of_remaining;  // mean consumed / remainingThisMonth
   std::uint64_t pushed = 0;
-  Interval p_tier_pushed;  // the drill moves the budget into a stricter tier
+  Interval p_tier_pushed;                 // the drill moves the budget into a stricter tier
   std::vector<Interval> slo_budget;       // per budget SLO (targets.budget_slos): mean consumed
   std::vector<Interval> component_error;  // per affected component: mean failed fraction
   Interval budget_vs_best;  // paired: mean (this − the best start) of budget consumed

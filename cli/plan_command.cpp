@@ -184,9 +184,10 @@ std::string text(const Report& r) {
       static_cast<unsigned long long>(r.runs.seed), sim::format_duration(g.observe).c_str(), r.wall,
       r.threads, r.threads == 1 ? "" : "s");
   out += "  " + r.file + "; experiment: " + experiment_text(m, g) + "\n";
-  out += fmt("  %d %% intervals: Wilson for probabilities, t for means, order statistics for "
-             "quantiles\n",
-             static_cast<int>(std::lround(p.confidence * 100)));
+  out +=
+      fmt("  %d %% intervals: Wilson for probabilities, t for means, order statistics for "
+          "quantiles\n",
+          static_cast<int>(std::lround(p.confidence * 100)));
   std::string slos, watched;
   for (const auto k : t.budget_slos) slos += (slos.empty() ? "" : ", ") + m.names.slos[k];
   for (const auto s : t.watched) {
@@ -207,8 +208,8 @@ std::string text(const Report& r) {
       nw = std::max(nw, static_cast<int>(hy.name.size()));
       cw = std::max(cw, static_cast<int>(check_text(hy.check).size()));
     }
-    out += fmt("\n%-*s %-*s %-26s %-10s %-10s %s\n", nw + 2, "hypothesis", cw, "check",
-               "P(holds)", "median", "p90", "p99");
+    out += fmt("\n%-*s %-*s %-26s %-10s %-10s %s\n", nw + 2, "hypothesis", cw, "check", "P(holds)",
+               "median", "p90", "p99");
     for (std::size_t h = 0; h < g.hypotheses.size(); ++h) {
       const auto& hy = g.hypotheses[h];
       const auto& hs = b.hypotheses[h];
@@ -224,8 +225,9 @@ std::string text(const Report& r) {
     out += fmt("\n%-56s %-24s %s\n", "stop condition", "P(fires)", "mean time to fire");
     for (std::size_t k = 0; k < g.stop_conditions.size(); ++k) {
       const auto& ss = b.stops[k];
-      out += fmt("  %-54s %-24s %s\n", stop_text(g.stop_conditions[k]).c_str(),
-                 pct_interval(ss.p_fires).c_str(), seconds_text(ss.seconds_to_fire.estimate).c_str());
+      out +=
+          fmt("  %-54s %-24s %s\n", stop_text(g.stop_conditions[k]).c_str(),
+              pct_interval(ss.p_fires).c_str(), seconds_text(ss.seconds_to_fire.estimate).c_str());
     }
     out += fmt("  %-54s %s\n", "any (P(abort))", pct_interval(b.p_abort).c_str());
   }
@@ -284,13 +286,15 @@ std::string text(const Report& r) {
     }
     out += fmt("%-4zu %-18s %-24s %-28s %-10s %s\n", i + 1, start_text(m, c.start).c_str(),
                pct(c.with_stop.budget_consumed.estimate).c_str(),
-               i == 0 ? "-" : ("+" + pct(c.budget_vs_best.estimate) + " [" +
-                               pct(c.budget_vs_best.low) + ", " + pct(c.budget_vs_best.high) + "]")
-                                  .c_str(),
+               i == 0 ? "-"
+                      : ("+" + pct(c.budget_vs_best.estimate) + " [" + pct(c.budget_vs_best.low) +
+                         ", " + pct(c.budget_vs_best.high) + "]")
+                            .c_str(),
                pct(c.p_abort.estimate).c_str(),
-               i == 0 ? "-" : (pct(c.abort_vs_best.estimate) + " [" + pct(c.abort_vs_best.low) +
-                               ", " + pct(c.abort_vs_best.high) + "]")
-                                  .c_str());
+               i == 0 ? "-"
+                      : (pct(c.abort_vs_best.estimate) + " [" + pct(c.abort_vs_best.low) + ", " +
+                         pct(c.abort_vs_best.high) + "]")
+                            .c_str());
   }
 
   std::string verdict = analysis::to_string(p.verdict);
@@ -327,15 +331,16 @@ std::string iv(const Interval& i) {
 
 std::string qv(const QuantileInterval& q) {
   return "{\"estimate\": " + num(q.estimate) + ", \"low\": " + num(q.low) +
-         ", \"high\": " + num(q.high) + ", \"never\": " +
-         (std::isinf(q.estimate) ? "true" : "false") + "}";
+         ", \"high\": " + num(q.high) +
+         ", \"never\": " + (std::isinf(q.estimate) ? "true" : "false") + "}";
 }
 
 std::string impact_json(const analysis::ImpactSummary& x) {
-  return "{\"budgetConsumed\": " + iv(x.budget_consumed) + ", \"budgetWorstCase\": " +
-         qv(x.budget_worst) + ", \"requestsFailed\": " + iv(x.requests_failed) +
-         ", \"peakErrorRate\": " + iv(x.peak_error_rate) + ", \"usersAffected\": " +
-         iv(x.users_affected) + "}";
+  return "{\"budgetConsumed\": " + iv(x.budget_consumed) +
+         ", \"budgetWorstCase\": " + qv(x.budget_worst) +
+         ", \"requestsFailed\": " + iv(x.requests_failed) +
+         ", \"peakErrorRate\": " + iv(x.peak_error_rate) +
+         ", \"usersAffected\": " + iv(x.users_affected) + "}";
 }
 
 std::string json(const Report& r) {
@@ -365,15 +370,16 @@ std::string json(const Report& r) {
   out += "],\n  \"blastRadius\": [";
   for (std::size_t k = 0; k < t.affected.size(); ++k) {
     const bool hit = std::find(t.hit.begin(), t.hit.end(), t.affected[k]) != t.hit.end();
-    out += std::string(k ? ", " : "") + "{\"component\": " +
-           quoted(m.names.components[t.affected[k]]) + ", \"path\": " +
-           quoted(hit ? "hit" : (t.hard_path[k] ? "hard" : "soft")) + "}";
+    out += std::string(k ? ", " : "") +
+           "{\"component\": " + quoted(m.names.components[t.affected[k]]) +
+           ", \"path\": " + quoted(hit ? "hit" : (t.hard_path[k] ? "hard" : "soft")) + "}";
   }
   out += "],\n  \"candidates\": [";
   for (std::size_t i = 0; i < p.candidates.size(); ++i) {
     const auto& c = p.candidates[i];
-    const auto rank = static_cast<std::size_t>(
-        std::find(p.ranking.begin(), p.ranking.end(), i) - p.ranking.begin()) + 1;
+    const auto rank = static_cast<std::size_t>(std::find(p.ranking.begin(), p.ranking.end(), i) -
+                                               p.ranking.begin()) +
+                      1;
     out += i ? ",\n" : "\n";
     out += "    {\"start\": " + quoted(start_text(m, c.start)) +
            ", \"startSeconds\": " + num(c.start.to_seconds()) +
@@ -391,8 +397,8 @@ std::string json(const Report& r) {
     for (std::size_t k = 0; k < c.stops.size(); ++k) {
       const auto& ss = c.stops[k];
       out += std::string(k ? ", " : "") + "{\"fires\": " + std::to_string(ss.fires) +
-             ", \"pFires\": " + iv(ss.p_fires) +
-             ", \"secondsToFire\": " + iv(ss.seconds_to_fire) + "}";
+             ", \"pFires\": " + iv(ss.p_fires) + ", \"secondsToFire\": " + iv(ss.seconds_to_fire) +
+             "}";
     }
     out += "],\n     \"pAbort\": " + iv(c.p_abort) + ",\n";
     out += "     \"withStop\": " + impact_json(c.with_stop) + ",\n";
@@ -477,7 +483,12 @@ void plan(const PlanCliOptions& o) {
   const auto runs = analysis::run_game_day(model, resolved.game_day, po);
   const auto plan = analysis::summarize_plan(model, resolved.game_day, runs, o.confidence);
   const double wall = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-  const Report report{model,  resolved.game_day, runs, plan, o.game_day, wall,
+  const Report report{model,
+                      resolved.game_day,
+                      runs,
+                      plan,
+                      o.game_day,
+                      wall,
                       sim::detail::resolve_threads(o.threads, po.trials)};
   const std::string out = o.format == "json" ? json(report) : text(report);
   if (o.output.empty()) {

@@ -88,8 +88,8 @@ GameDayTargets game_day_targets(const CompiledModel& m, const GameDay& game_day)
   for (std::size_t i = 0; i < t.affected.size(); ++i) {
     for (const Index e : m.callers_of(t.affected[i])) {
       const EdgeRow& edge = m.edges[e];
-      const bool hard = t.hard_path[i] && (edge.type == EdgeType::hard ||
-                                           edge.type == EdgeType::backing);
+      const bool hard =
+          t.hard_path[i] && (edge.type == EdgeType::hard || edge.type == EdgeType::backing);
       auto it = std::find(t.affected.begin(), t.affected.end(), edge.source);
       if (it == t.affected.end()) {
         t.affected.push_back(edge.source);
@@ -344,8 +344,8 @@ void GameDayProbe::steady_interval(sim::Duration t0, sim::Duration t1, const Flu
     for (std::size_t g = 0; g < grid_.size(); ++g) {
       const double x = grid_[g];
       pre_within_[g] += share * simpson([&](const FluidResult& r) {
-        return r.load[c] * fraction_within(m_, r, c, x);
-      });
+                          return r.load[c] * fraction_within(m_, r, c, x);
+                        });
     }
   }
   bad *= share;
@@ -357,15 +357,15 @@ void GameDayProbe::steady_interval(sim::Duration t0, sim::Duration t1, const Flu
   const double span = static_cast<double>(f1 - f0);
   for (std::int64_t k = f0 / bw;
        k * bw < f1 && k < static_cast<std::int64_t>(pre_bucket_bad_.size()); ++k) {
-    const double part = static_cast<double>(std::min(f1, (k + 1) * bw) - std::max(f0, k * bw)) / span;
+    const double part =
+        static_cast<double>(std::min(f1, (k + 1) * bw) - std::max(f0, k * bw)) / span;
     pre_bucket_bad_[static_cast<std::size_t>(k)] += part * bad;
     pre_bucket_total_[static_cast<std::size_t>(k)] += part * total;
   }
 }
 
 void GameDayProbe::on_interval(sim::Duration t0, sim::Duration t1, const FluidState& state,
-                               const FluidResult& a, const FluidResult& mid,
-                               const FluidResult& b) {
+                               const FluidResult& a, const FluidResult& mid, const FluidResult& b) {
   const double w = (t1 - t0).to_seconds() / 6.0;
   auto simpson = [&](auto&& f) { return w * (f(a) + 4.0 * f(mid) + f(b)); };
   steady_interval(t0, t1, state, simpson);
@@ -391,8 +391,8 @@ void GameDayProbe::on_interval(sim::Duration t0, sim::Duration t1, const FluidSt
     for (std::size_t g = 0; g < grid_.size(); ++g) {
       const double x = grid_[g];
       within_[g] += share * simpson([&](const FluidResult& r) {
-        return r.load[c] * fraction_within(m_, r, c, x);
-      });
+                      return r.load[c] * fraction_within(m_, r, c, x);
+                    });
     }
   }
   bad *= share;
@@ -482,7 +482,8 @@ GameDayTrial GameDayProbe::finish(const TrialResult& result) const {
   out.before.fill(std::numeric_limits<double>::quiet_NaN());
   double pre_peak = 0.0;
   for (std::size_t i = 0; i < pre_bucket_bad_.size(); ++i) {
-    if (pre_bucket_total_[i] > 0.0) pre_peak = std::max(pre_peak, pre_bucket_bad_[i] / pre_bucket_total_[i]);
+    if (pre_bucket_total_[i] > 0.0)
+      pre_peak = std::max(pre_peak, pre_bucket_bad_[i] / pre_bucket_total_[i]);
   }
   out.before[metric_index(GameDayMetric::error_rate)] = pre_peak;
   out.before[metric_index(GameDayMetric::peak_error_rate)] = pre_peak;
@@ -537,8 +538,8 @@ std::optional<std::pair<double, int>> GameDayProbe::first_abort(
         default:
           return best;  // rejected by plan_problems before any trial runs
       }
-      const bool fires = (sc.check.above && v > *sc.check.above) ||
-                         (sc.check.below && v < *sc.check.below);
+      const bool fires =
+          (sc.check.above && v > *sc.check.above) || (sc.check.below && v < *sc.check.below);
       const double bucket_start = static_cast<double>(i) * bw;
       if (!fires) {
         run_start = -1.0;

@@ -10,10 +10,10 @@
 #pragma once
 
 #include <array>
-#include <limits>
-#include <utility>
 #include <cstdint>
+#include <limits>
 #include <optional>
+#include <utility>
 #include <vector>
 
 #include "models/compiled_model.hpp"
@@ -36,14 +36,15 @@ inline constexpr std::size_t kGameDayMetricCount = 13;
 
 /// The parts of the system a game day's experiment (model.faults[0]) touches.
 struct GameDayTargets {
-  std::vector<Index> hit;               // components the fault hits directly
-  std::vector<Index> affected;          // `hit` and everything depending on them (blast radius)
-  std::vector<std::uint8_t> hard_path;  // per `affected`: some all-hard path from a hit component
+  std::vector<Index> hit;                // components the fault hits directly
+  std::vector<Index> affected;           // `hit` and everything depending on them (blast radius)
+  std::vector<std::uint8_t> hard_path;   // per `affected`: some all-hard path from a hit component
   std::vector<Index> capacity_services;  // service rows whose replicas/capacity the fault removes
   std::vector<Index> stores;             // components (datastores, caches) it may fail over
   std::vector<Index> budget_slos;        // SLO indices whose budget counts
-  std::vector<double> month_budget;      // per budget SLO: (1 − objective) × nominal requests in its window
-  std::vector<Index> watched;            // service rows: error rate, requests failed, latency
+  std::vector<double>
+      month_budget;  // per budget SLO: (1 − objective) × nominal requests in its window
+  std::vector<Index> watched;  // service rows: error rate, requests failed, latency
 };
 
 /// Resolves the targets of `game_day` on `model` (compiled from it). Budget
@@ -59,16 +60,17 @@ GameDayTargets game_day_targets(const CompiledModel& model, const GameDay& game_
 /// of the experiment; +infinity: not within the window.
 struct GameDayTrial {
   std::array<double, kGameDayMetricCount> metric{};  // by GameDayMetric
-  std::vector<double> latency;        // per requested percentile (GameDayProbe::percentiles)
-  std::vector<double> slo_budget;     // per budget SLO: fraction of the month's budget
-  std::vector<double> service_error;  // per service row: failed / arrived in the window
+  std::vector<double> latency;          // per requested percentile (GameDayProbe::percentiles)
+  std::vector<double> slo_budget;       // per budget SLO: fraction of the month's budget
+  std::vector<double> service_error;    // per service row: failed / arrived in the window
   std::vector<double> component_error;  // per affected component (targets.affected order)
   /// The metrics of the steady-state window [start − kSteadyWindow, start):
   /// errorRate/peakErrorRate (10 s buckets), meanErrorRate, usersAffected,
   /// requestsFailed; the others NaN. Latency per requested percentile.
   std::array<double, kGameDayMetricCount> before{};
   std::vector<double> latency_before;
-  std::vector<double> alert_page;  // per model alert: first page-route firing in the window (s from start)
+  std::vector<double>
+      alert_page;  // per model alert: first page-route firing in the window (s from start)
   double abort_at = std::numeric_limits<double>::infinity();  // stop condition fired (s from start)
   int abort_condition = -1;  // the stop condition that fired first (index), -1: none
 };
@@ -143,13 +145,13 @@ class GameDayProbe final : public TrialObserver {
   // The steady-state window before the start.
   double pre_bad_ = 0.0, pre_total_ = 0.0, pre_slow_ = 0.0;
   std::vector<double> pre_bucket_bad_, pre_bucket_total_, pre_within_;
-  std::vector<double> within_;                     // per grid threshold: requests within it
-  std::vector<double> slo_bad_;                    // per budget SLO, in the window
-  std::vector<double> svc_bad_, svc_total_;        // per service row, in the window
-  std::vector<double> comp_bad_, comp_total_;      // per component, in the window
-  std::vector<double> alert_page_;                 // per alert: first page-route firing, s from start
-  std::vector<double> scratch_slo_bad_;            // per budget SLO: this interval's bad requests
-  std::vector<double> slow_threshold_;             // per watched service: latency SLO threshold (0: none)
+  std::vector<double> within_;                 // per grid threshold: requests within it
+  std::vector<double> slo_bad_;                // per budget SLO, in the window
+  std::vector<double> svc_bad_, svc_total_;    // per service row, in the window
+  std::vector<double> comp_bad_, comp_total_;  // per component, in the window
+  std::vector<double> alert_page_;             // per alert: first page-route firing, s from start
+  std::vector<double> scratch_slo_bad_;        // per budget SLO: this interval's bad requests
+  std::vector<double> slow_threshold_;  // per watched service: latency SLO threshold (0: none)
   double baseline_capacity_ = 0.0, last_capacity_ = 0.0;
   bool started_ = false;
   Recovery capacity_, shift_, failover_;

@@ -6,9 +6,9 @@
 // nothing because of it: after integrating every accounting interval
 // [t0, t1) (with the state as it was and the ratios at t0, the midpoint and
 // t1, the three Simpson nodes the engine itself uses) and after every state
-// change (with the new state and its ratios), and when an alert fires. The references are valid only
-// during the call. Observers are per World, hence per thread; the cost of a
-// null observer is one branch per event.
+// change (with the new state and its ratios), and when an alert fires. The references are valid
+// only during the call. Observers are per World, hence per thread; the cost of a null observer is
+// one branch per event.
 #pragma once
 
 #include "models/fluid.hpp"

@@ -54,10 +54,11 @@ bool is_go_duration(const std::string& s) {
 const std::set<std::string> kModes = {"one", "all", "fixed", "fixed-percent", "random-max-percent"};
 
 void check_selector(const YAML::Node& sel, const std::string& where) {
-  expect_only_keys(sel, {"namespaces", "labelSelectors", "nodeSelectors", "fieldSelectors",
-                         "annotationSelectors", "podPhaseSelectors", "nodes", "pods",
-                         "expressionSelectors"},
-                   where);
+  expect_only_keys(
+      sel,
+      {"namespaces", "labelSelectors", "nodeSelectors", "fieldSelectors", "annotationSelectors",
+       "podPhaseSelectors", "nodes", "pods", "expressionSelectors"},
+      where);
   EXPECT_TRUE(sel["namespaces"].IsSequence()) << where;
   EXPECT_TRUE(sel["labelSelectors"] || sel["nodeSelectors"]) << where;
 }
@@ -80,8 +81,9 @@ void check_chaos_mesh(const std::string& text) {
                                std::regex("[a-z0-9]([-a-z0-9]*[a-z0-9])?")));
   YAML::Node spec = doc["spec"];
   if (kind == "Schedule") {
-    expect_only_keys(spec, {"schedule", "historyLimit", "concurrencyPolicy", "startingDeadlineSeconds",
-                            "type", "podChaos", "networkChaos", "stressChaos"},
+    expect_only_keys(spec,
+                     {"schedule", "historyLimit", "concurrencyPolicy", "startingDeadlineSeconds",
+                      "type", "podChaos", "networkChaos", "stressChaos"},
                      "Schedule.spec");
     EXPECT_TRUE(std::regex_match(spec["schedule"].as<std::string>(), std::regex("@every [0-9]+s")));
     EXPECT_EQ(spec["type"].as<std::string>(), "PodChaos");
@@ -91,22 +93,23 @@ void check_chaos_mesh(const std::string& text) {
     ASSERT_TRUE(spec) << text;
   }
   if (kind == "PodChaos" || kind == "Schedule") {
-    expect_only_keys(spec, {"action", "mode", "value", "selector", "duration", "containerNames",
-                            "gracePeriod"},
-                     "PodChaos.spec");
+    expect_only_keys(
+        spec, {"action", "mode", "value", "selector", "duration", "containerNames", "gracePeriod"},
+        "PodChaos.spec");
     EXPECT_TRUE(std::set<std::string>({"pod-kill", "pod-failure", "container-kill"})
                     .count(spec["action"].as<std::string>()));
   } else if (kind == "NetworkChaos") {
-    expect_only_keys(spec, {"action", "mode", "value", "selector", "duration", "direction",
-                            "target", "delay", "loss", "duplicate", "corrupt", "bandwidth",
-                            "externalTargets", "device"},
-                     "NetworkChaos.spec");
+    expect_only_keys(
+        spec,
+        {"action", "mode", "value", "selector", "duration", "direction", "target", "delay", "loss",
+         "duplicate", "corrupt", "bandwidth", "externalTargets", "device"},
+        "NetworkChaos.spec");
     const auto action = spec["action"].as<std::string>();
     EXPECT_TRUE(std::set<std::string>(
                     {"netem", "delay", "loss", "duplicate", "corrupt", "partition", "bandwidth"})
                     .count(action));
-    EXPECT_TRUE(std::set<std::string>({"to", "from", "both"})
-                    .count(spec["direction"].as<std::string>()));
+    EXPECT_TRUE(
+        std::set<std::string>({"to", "from", "both"}).count(spec["direction"].as<std::string>()));
     expect_only_keys(spec["target"], {"mode", "value", "selector"}, "NetworkChaos.spec.target");
     check_mode(spec["target"], "target");
     check_selector(spec["target"]["selector"], "target.selector");
@@ -118,8 +121,9 @@ void check_chaos_mesh(const std::string& text) {
       expect_only_keys(spec["loss"], {"loss", "correlation"}, "loss");
     }
   } else if (kind == "StressChaos") {
-    expect_only_keys(spec, {"mode", "value", "selector", "duration", "stressors", "stressngStressors",
-                            "containerNames"},
+    expect_only_keys(spec,
+                     {"mode", "value", "selector", "duration", "stressors", "stressngStressors",
+                      "containerNames"},
                      "StressChaos.spec");
     const int load = spec["stressors"]["cpu"]["load"].as<int>();
     EXPECT_GE(load, 0);
@@ -157,14 +161,16 @@ void check_litmus(const std::string& text) {
   EXPECT_EQ(doc["apiVersion"].as<std::string>(), "litmuschaos.io/v1alpha1");
   EXPECT_EQ(doc["kind"].as<std::string>(), "ChaosEngine");
   const YAML::Node spec = doc["spec"];
-  expect_only_keys(spec, {"engineState", "appinfo", "chaosServiceAccount", "experiments",
-                          "annotationCheck", "jobCleanUpPolicy", "components", "terminationGracePeriodSeconds"},
-                   "ChaosEngine.spec");
+  expect_only_keys(
+      spec,
+      {"engineState", "appinfo", "chaosServiceAccount", "experiments", "annotationCheck",
+       "jobCleanUpPolicy", "components", "terminationGracePeriodSeconds"},
+      "ChaosEngine.spec");
   EXPECT_TRUE(spec["engineState"].as<std::string>() == "active" ||
               spec["engineState"].as<std::string>() == "stop");
   expect_only_keys(spec["appinfo"], {"appns", "applabel", "appkind"}, "appinfo");
-  EXPECT_TRUE(std::set<std::string>({"deployment", "statefulset", "daemonset", "deploymentconfig",
-                                     "rollout"})
+  EXPECT_TRUE(std::set<std::string>(
+                  {"deployment", "statefulset", "daemonset", "deploymentconfig", "rollout"})
                   .count(spec["appinfo"]["appkind"].as<std::string>()));
   EXPECT_TRUE(std::regex_match(spec["appinfo"]["applabel"].as<std::string>(),
                                std::regex("[a-z0-9.-/]+=[a-z0-9.-]+")));
@@ -186,14 +192,16 @@ void check_litmus(const std::string& text) {
 
 void check_fis(const std::string& text) {
   const YAML::Node doc = YAML::Load(text);  // JSON is YAML
-  expect_only_keys(doc, {"clientToken", "description", "stopConditions", "targets", "actions",
-                         "roleArn", "tags", "logConfiguration", "experimentOptions"},
+  expect_only_keys(doc,
+                   {"clientToken", "description", "stopConditions", "targets", "actions", "roleArn",
+                    "tags", "logConfiguration", "experimentOptions"},
                    "CreateExperimentTemplate");
   for (const char* required : {"description", "stopConditions", "actions", "roleArn"}) {
     EXPECT_TRUE(doc[required]) << required;
   }
   EXPECT_LE(doc["description"].as<std::string>().size(), 512u);
-  EXPECT_TRUE(std::regex_match(doc["roleArn"].as<std::string>(), std::regex("arn:aws:iam::.+:role/.+")));
+  EXPECT_TRUE(
+      std::regex_match(doc["roleArn"].as<std::string>(), std::regex("arn:aws:iam::.+:role/.+")));
   for (const auto& sc : doc["stopConditions"]) {
     expect_only_keys(sc, {"source", "value"}, "stopCondition");
     const auto source = sc["source"].as<std::string>();
@@ -207,9 +215,10 @@ void check_fis(const std::string& text) {
   for (const auto& kv : doc["targets"]) {
     target_names.insert(kv.first.as<std::string>());
     const YAML::Node t = kv.second;
-    expect_only_keys(t, {"resourceType", "resourceArns", "resourceTags", "filters", "selectionMode",
-                         "parameters"},
-                     "target");
+    expect_only_keys(
+        t,
+        {"resourceType", "resourceArns", "resourceTags", "filters", "selectionMode", "parameters"},
+        "target");
     EXPECT_TRUE(t["resourceType"]);
     EXPECT_TRUE(std::regex_match(t["selectionMode"].as<std::string>(),
                                  std::regex("ALL|COUNT\\([0-9]+\\)|PERCENT\\([0-9]+\\)")));
@@ -223,7 +232,8 @@ void check_fis(const std::string& text) {
   };
   for (const auto& kv : doc["actions"]) {
     const YAML::Node a = kv.second;
-    expect_only_keys(a, {"actionId", "description", "parameters", "targets", "startAfter"}, "action");
+    expect_only_keys(a, {"actionId", "description", "parameters", "targets", "startAfter"},
+                     "action");
     const auto id = a["actionId"].as<std::string>();
     ASSERT_TRUE(actions.count(id)) << id;
     ASSERT_EQ(a["targets"].size(), 1u);
@@ -259,8 +269,8 @@ TEST(ChaosExport, PodKillWithAnIntervalIsAScheduleOfPodChaos) {
 }
 
 TEST(ChaosExport, LitmusManifestsMatchTheChaosEngineSchema) {
-  for (const char* f : {"week1-pod-kill.yaml", "week3-fraud-latency.yaml",
-                        "week4-redis-partition.yaml"}) {
+  for (const char* f :
+       {"week1-pod-kill.yaml", "week3-fraud-latency.yaml", "week4-redis-partition.yaml"}) {
     SCOPED_TRACE(f);
     check_litmus(exported(f, ChaosTool::litmus));
   }

@@ -66,7 +66,8 @@ fs::path temp_dir() {
 
 /// Writes a GameDay on the payments system into `dir` with `spec_tail`
 /// appended to its spec.
-fs::path write_game_day(const fs::path& dir, const std::string& name, const std::string& spec_tail) {
+fs::path write_game_day(const fs::path& dir, const std::string& name,
+                        const std::string& spec_tail) {
   const fs::path p = dir / name;
   std::ofstream out(p);
   out << "apiVersion: relsim/v1alpha1\nkind: GameDay\nmetadata: {name: t}\nspec:\n"
@@ -85,8 +86,8 @@ TEST(PlanCommand, MissingFileIsExitOne) {
 
 TEST(PlanCommand, UnsupportedStopConditionIsALocatedError) {
   const fs::path dir = temp_dir();
-  const fs::path p = write_game_day(
-      dir, "stop.yaml", "  stopConditions:\n    - {metric: firstPage, above: 5m}\n");
+  const fs::path p =
+      write_game_day(dir, "stop.yaml", "  stopConditions:\n    - {metric: firstPage, above: 5m}\n");
   const fs::path out = dir / "plan.json";
   const auto r = relsim("plan " + quote(p) + " --trials 2 -o " + quote(out));
   EXPECT_EQ(r.code, 1) << r.out;
@@ -122,9 +123,9 @@ TEST(PlanCommand, ZeroTrialsIsExitOne) {
 }
 
 TEST(PlanCommand, EveryGameDayOfTheProgrammePlans) {
-  for (const char* name : {"week1-pod-kill.yaml", "week2-database-failover.yaml",
-                           "week3-fraud-latency.yaml", "week4-redis-partition.yaml",
-                           "month2-az-failure.yaml"}) {
+  for (const char* name :
+       {"week1-pod-kill.yaml", "week2-database-failover.yaml", "week3-fraud-latency.yaml",
+        "week4-redis-partition.yaml", "month2-az-failure.yaml"}) {
     const auto r = relsim("plan " + quote(kGameDays / name) + " --trials 20 --threads 2");
     EXPECT_EQ(r.code, 0) << name << "\n" << r.out;
     for (const char* part : {"Recommended start:", "hypothesis", "stop condition", "impact",

@@ -168,8 +168,9 @@ TEST(Planner, FullOutageOfFiveMinutesCostsFiveOver43Point2OfTheBudget) {
 TEST(Planner, StopConditionRevertsTheFaultAfterItsAbortLatency) {
   // Fires after 1 min above 50 %, reverted 30 s later: 90 s of outage, not 300 s.
   std::string text = kOutage;
-  text.replace(text.find("  budget:"), 0,
-               "  stopConditions:\n    - {metric: errorRate, above: 50%, for: 1m, abortLatency: 30s}\n");
+  text.replace(
+      text.find("  budget:"), 0,
+      "  stopConditions:\n    - {metric: errorRate, above: 50%, for: 1m, abortLatency: 30s}\n");
   const Planned p = plan_text(text, 5);
   const auto& c = p.plan.candidates[0];
   EXPECT_EQ(c.aborts, 5u);
@@ -271,7 +272,8 @@ TEST(Planner, FirstPageOfANamedAlert) {
   ASSERT_LT(api, m.names.alerts.size());
   for (const auto& t : runs.candidates[0].with_stop) {
     const double named = models::hypothesis_value(t, g.hypotheses[0], api, runs.percentiles);
-    EXPECT_GE(named, models::hypothesis_value(t, g.hypotheses[2], models::kNoIndex, runs.percentiles));
+    EXPECT_GE(named,
+              models::hypothesis_value(t, g.hypotheses[2], models::kNoIndex, runs.percentiles));
   }
 }
 
