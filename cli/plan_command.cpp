@@ -393,6 +393,13 @@ std::string json(const Report& r) {
              ", \"median\": " + qv(hs.value.p50) + ", \"p90\": " + qv(hs.value.p90) +
              ", \"p99\": " + qv(hs.value.p99) + "}";
     }
+    out += "],\n     \"steadyState\": [";
+    for (std::size_t k = 0; k < c.steady_checks.size() && k < g.steady_state.size(); ++k) {
+      const auto& hs = c.steady_checks[k];
+      out += std::string(k ? ", " : "") + "{\"metric\": " + quoted(g.steady_state[k].metric_name) +
+             ", \"holds\": " + std::to_string(hs.holds) + ", \"pHolds\": " + iv(hs.p_holds) +
+             ", \"median\": " + qv(hs.value.p50) + "}";
+    }
     out += "],\n     \"stopConditions\": [";
     for (std::size_t k = 0; k < c.stops.size(); ++k) {
       const auto& ss = c.stops[k];
@@ -400,7 +407,8 @@ std::string json(const Report& r) {
              ", \"pFires\": " + iv(ss.p_fires) + ", \"secondsToFire\": " + iv(ss.seconds_to_fire) +
              "}";
     }
-    out += "],\n     \"pAbort\": " + iv(c.p_abort) + ",\n";
+    out +=
+        "],\n     \"pAbort\": " + iv(c.p_abort) + ", \"pSteadyState\": " + iv(c.p_steady) + ",\n";
     out += "     \"withStop\": " + impact_json(c.with_stop) + ",\n";
     out += "     \"withoutStop\": " + impact_json(c.without_stop) + ",\n";
     out += "     \"budgetOfRemaining\": " + iv(c.of_remaining) +
