@@ -17,6 +17,7 @@ World::World(World&&) noexcept = default;
 World& World::operator=(World&&) noexcept = default;
 
 TrialResult World::run(std::uint64_t trial_seed) { return impl_->run(trial_seed); }
+void World::set_observer(TrialObserver* observer) { impl_->observer_ = observer; }
 
 World::Impl::Impl(const CompiledModel& m) : m_(m), horizon_(m.horizon) {
   Index next = 0;
@@ -346,6 +347,7 @@ bool World::Impl::account() {
   accounted_ = t1;
   evaluate_at(t0 + sim::Duration::micros((t1 - t0).count_micros() / 2), mid_);
   evaluate_at(t1, end_);
+  if (observer_) observer_->on_interval(t0, t1, fs_, cur_, mid_, end_);
   const double w = (t1 - t0).to_seconds() / 6.0;
   auto simpson = [&](auto&& f) { return w * (f(cur_) + 4.0 * f(mid_) + f(end_)); };
   for (std::size_t s = 0; s < m_.services.size(); ++s) {
@@ -396,6 +398,7 @@ bool World::Impl::account() {
 
 void World::Impl::changed() {
   evaluate_at(now(), cur_);
+  if (observer_) observer_->on_change(now(), fs_, cur_);
   track_impact();
   for (Index s = 0; s < m_.services.size(); ++s) {
     const ServiceRow& svc = m_.services[s];

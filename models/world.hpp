@@ -19,6 +19,8 @@
 
 namespace relsim::models {
 
+class TrialObserver;
+
 class World {
  public:
   explicit World(const CompiledModel& model);
@@ -31,6 +33,9 @@ class World {
   /// Runs one trial over the model's horizon with the random streams of
   /// `trial_seed` (sim::trial_seed(master, index)) and returns its result.
   TrialResult run(std::uint64_t trial_seed);
+  /// Reports later trials to `observer` (borrowed, may be null; see
+  /// models/trial_observer.hpp). The results do not change.
+  void set_observer(TrialObserver* observer);
 
  private:
   struct Impl;

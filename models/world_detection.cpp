@@ -265,6 +265,9 @@ void World::Impl::evaluate_rule(Index r) {
 }
 
 void World::Impl::rule_fired(Index r) {
+  if (observer_) {
+    observer_->on_alert(now(), rule_rows_[r].alert, rule_rows_[r].route == AlertRoute::page);
+  }
   Rule& rule = rules_[r];
   const AlertRow& alert = m_.alerts[rule_rows_[r].alert];
   const Index team = alert.team;

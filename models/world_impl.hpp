@@ -11,6 +11,7 @@
 #include "models/demand.hpp"
 #include "models/fluid.hpp"
 #include "models/slo_ledger.hpp"
+#include "models/trial_observer.hpp"
 #include "models/trial_result.hpp"
 #include "models/world.hpp"
 #include "sim/random.hpp"
@@ -300,6 +301,8 @@ struct World::Impl {
   std::vector<sim::Duration> last_deploy_;  // per service row
   std::vector<TeamTrialResult> teams_;
   std::uint64_t deploys_ = 0;
+
+  TrialObserver* observer_ = nullptr;  // set_observer; see models/trial_observer.hpp
 };
 
 }  // namespace relsim::models

@@ -1,0 +1,411 @@
+// The report of `relsim plan`. See cli/plan_report.hpp.
+#include "cli/plan_report.hpp"
+
+#include <algorithm>
+#include <cctype>
+#include <cmath>
+#include <cstdarg>
+#include <cstdio>
+#include <string>
+#include <vector>
+
+namespace relsim::cli {
+
+namespace {
+
+using analysis::Interval;
+using analysis::QuantileInterval;
+
+std::string fmt(const char* f, ...) __attribute__((format(printf, 1, 2)));
+std::string fmt(const char* f, ...) {
+  char buf[512];
+  va_list args;
+  va_start(args, f);
+  std::vsnprintf(buf, sizeof buf, f, args);
+  va_end(args);
+  return buf;
+}
+
+/// Seconds as `45s`, `2m03s`, `1h05m`; `never` for +infinity.
+std::string seconds_text(double s) {
+  if (std::isnan(s)) return "n/a";
+  if (std::isinf(s)) return "never";
+  if (s < 1.0) return fmt("%.0fms", s * 1000.0);
+  if (s < 10.0) return fmt("%.1fs", s);
+  if (s < 60.0) return fmt("%.0fs", s);
+  const auto whole = static_cast<long long>(std::lround(s));
+  if (whole < 3600) return fmt("%lldm%02llds", whole / 60, whole % 60);
+  return fmt("%lldh%02lldm", whole / 3600, (whole % 3600) / 60);
+}
+
+std::string pct(double x) {
+  if (std::isnan(x)) return "n/a";
+  if (std::isinf(x)) return "inf";
+  const double v = x * 100.0;
+  if (std::fabs(v) < 1e-9) return "0 %";  // rounding noise of paired differences
+  if (std::fabs(v) >= 10.0) return fmt("%.1f %%", v);
+  if (std::fabs(v) >= 0.1) return fmt("%.2f %%", v);
+  return fmt("%.3g %%", v);
+}
+
+std::string pct_interval(const Interval& iv) {
+  return pct(iv.estimate) + " [" + pct(iv.low) + ", " + pct(iv.high) + "]";
+}
+
+std::string count_text(double x) {
+  if (std::isnan(x)) return "n/a";
+  if (std::fabs(x) >= 1e6) return fmt("%.3g", x);
+  return fmt("%.0f", x);
+}
+
+/// A metric value in its unit.
+std::string metric_text(models::MetricUnit unit, double v) {
+  switch (unit) {
+    case models::MetricUnit::duration:
+      return seconds_text(v);
+    case models::MetricUnit::fraction:
+      return pct(v);
+    case models::MetricUnit::count:
+      return count_text(v);
+  }
+  return "?";
+}
+
+models::MetricUnit unit_of(models::GameDayMetric m) {
+  for (const auto& info : models::game_day_metrics()) {
+    if (info.metric == m) return info.unit;
+  }
+  return models::MetricUnit::fraction;
+}
+
+std::string start_text(const models::CompiledModel& m, sim::Duration t) {
+  const auto [day, tod] = m.calendar.local_at(t);
+  const auto minutes = tod.count_micros() / 60'000'000;
+  const auto days = t.count_micros() / sim::Duration::days(1).count_micros();
+  std::string out = fmt("%s %02lld:%02lld", models::weekday_name(day),
+                        static_cast<long long>(minutes / 60), static_cast<long long>(minutes % 60));
+  if (days >= 7) out += fmt(" (day %lld)", static_cast<long long>(days));
+  return out;
+}
+
+std::string check_text(const models::MetricCheck& c) {
+  const auto unit = unit_of(c.metric);
+  std::string out = c.metric_name;
+  if (c.metric == models::GameDayMetric::latency_percentile) {
+    out += fmt("(p%g)", c.percentile * 100.0);
+  }
+  if (c.below) out += " <= " + metric_text(unit, *c.below);
+  if (c.above) out += " >= " + metric_text(unit, *c.above);
+  return out;
+}
+
+std::string stop_text(const models::StopCondition& s) {
+  const auto unit = unit_of(s.check.metric);
+  std::string out = s.check.metric_name;
+  if (s.check.above) out += " > " + metric_text(unit, *s.check.above);
+  if (s.check.below) out += " < " + metric_text(unit, *s.check.below);
+  if (s.for_duration > sim::Duration::zero()) out += " for " + sim::format_duration(s.for_duration);
+  out += ", abort latency " + sim::format_duration(s.abort_latency);
+  return out;
+}
+
+std::string experiment_text(const models::CompiledModel& m, const models::GameDay& g) {
+  const models::FaultRow& f = m.faults[0];
+  std::string out = models::to_string(f.kind);
+  auto name = [&](models::Index c) { return m.names.components[c]; };
+  if (f.component != models::kNoIndex) out += " on " + name(f.component);
+  if (f.zone != models::kNoIndex) out += " in " + m.names.zones[f.zone];
+  if (f.from != models::kNoIndex) out += " from " + name(f.from);
+  if (f.to != models::kNoIndex) out += " to " + name(f.to);
+  out += f.duration ? " for " + sim::format_duration(*f.duration) : " until recovered";
+  (void)g;
+  return out;
+}
+
+std::string tier_name(const models::CompiledModel& m, std::size_t tier) {
+  if (m.budget_policy.empty()) return "none";
+  return models::to_string(m.budget_policy[tier].action);
+}
+
+}  // namespace
+
+std::string plan_text(const PlanReport& r) {
+  const auto& m = r.model;
+  const auto& g = r.game_day;
+  const auto& p = r.plan;
+  const auto& t = r.runs.targets;
+  std::string out = fmt(
+      "relsim plan: %s on %s: %zu candidate start%s x %llu trials (common random numbers), seed "
+      "%llu; observe %s; %.2f s wall on %u thread%s\n",
+      m.names.scenario.c_str(), m.names.system.c_str(), p.candidates.size(),
+      p.candidates.size() == 1 ? "" : "s", static_cast<unsigned long long>(r.runs.trials),
+      static_cast<unsigned long long>(r.runs.seed), sim::format_duration(g.observe).c_str(), r.wall,
+      r.threads, r.threads == 1 ? "" : "s");
+  out += "  " + r.file + "; experiment: " + experiment_text(m, g) + "\n";
+  out +=
+      fmt("  %d %% intervals: Wilson for probabilities, t for means, order statistics for "
+          "quantiles\n",
+          static_cast<int>(std::lround(p.confidence * 100)));
+  std::string slos, watched;
+  for (const auto k : t.budget_slos) slos += (slos.empty() ? "" : ", ") + m.names.slos[k];
+  for (const auto s : t.watched) {
+    watched += (watched.empty() ? "" : ", ") + m.names.components[m.services[s].component];
+  }
+  out += "  budget: " + pct(g.budget.remaining_this_month) + " of the month's budget left (tier " +
+         tier_name(m, p.tier_before) + "); SLOs: " + (slos.empty() ? "none" : slos) +
+         "; error rate of: " + watched + "\n";
+  if (p.ranking.empty()) return out;
+  const std::size_t best = p.ranking.front();
+  const auto& b = p.candidates[best];
+  out += "\nRecommended start: " + start_text(m, b.start) +
+         fmt(" (rank 1 of %zu); figures below are for it\n", p.candidates.size());
+
+  if (!g.hypotheses.empty()) {
+    int nw = 30, cw = 26;
+    for (const auto& hy : g.hypotheses) {
+      nw = std::max(nw, static_cast<int>(hy.name.size()));
+      cw = std::max(cw, static_cast<int>(check_text(hy.check).size()));
+    }
+    out += fmt("\n%-*s %-*s %-26s %-10s %-10s %s\n", nw + 2, "hypothesis", cw, "check", "P(holds)",
+               "median", "p90", "p99");
+    for (std::size_t h = 0; h < g.hypotheses.size(); ++h) {
+      const auto& hy = g.hypotheses[h];
+      const auto& hs = b.hypotheses[h];
+      const auto unit = unit_of(hy.check.metric);
+      out += fmt("  %-*s %-*s %-26s %-10s %-10s %s\n", nw, hy.name.c_str(), cw,
+                 check_text(hy.check).c_str(), pct_interval(hs.p_holds).c_str(),
+                 metric_text(unit, hs.value.p50.estimate).c_str(),
+                 metric_text(unit, hs.value.p90.estimate).c_str(),
+                 metric_text(unit, hs.value.p99.estimate).c_str());
+    }
+  }
+  if (!g.stop_conditions.empty()) {
+    out += fmt("\n%-56s %-24s %s\n", "stop condition", "P(fires)", "mean time to fire");
+    for (std::size_t k = 0; k < g.stop_conditions.size(); ++k) {
+      const auto& ss = b.stops[k];
+      out +=
+          fmt("  %-54s %-24s %s\n", stop_text(g.stop_conditions[k]).c_str(),
+              pct_interval(ss.p_fires).c_str(), seconds_text(ss.seconds_to_fire.estimate).c_str());
+    }
+    out += fmt("  %-54s %s\n", "any (P(abort))", pct_interval(b.p_abort).c_str());
+  }
+  if (!std::isnan(b.p_steady.estimate)) {
+    out += fmt("\n%-32s %-26s %-26s %s\n", "steady state (10 min before)", "check", "P(holds)",
+               "median");
+    for (std::size_t k = 0; k < g.steady_state.size() && k < b.steady_checks.size(); ++k) {
+      const auto& check = g.steady_state[k];
+      const auto& hs = b.steady_checks[k];
+      out += fmt("  %-30s %-26s %-26s %s\n", "", check_text(check).c_str(),
+                 pct_interval(hs.p_holds).c_str(),
+                 metric_text(unit_of(check.metric), hs.value.p50.estimate).c_str());
+    }
+    out += fmt("  %-30s %-26s %s\n", "all", "", pct_interval(b.p_steady).c_str());
+  }
+  const int worst = static_cast<int>(std::lround(g.worst_case_percentile * 100));
+  out += fmt("\n%-32s %-30s %s\n", "impact", "with stop conditions", "without");
+  auto row = [&](const char* label, const std::string& a, const std::string& c) {
+    out += fmt("  %-30s %-30s %s\n", label, a.c_str(), c.c_str());
+  };
+  row("budget consumed (mean)", pct_interval(b.with_stop.budget_consumed),
+      pct_interval(b.without_stop.budget_consumed));
+  row(fmt("budget consumed (p%d)", worst).c_str(), pct(b.with_stop.budget_worst.estimate),
+      pct(b.without_stop.budget_worst.estimate));
+  row("requests failed (mean)", count_text(b.with_stop.requests_failed.estimate),
+      count_text(b.without_stop.requests_failed.estimate));
+  row("peak error rate (mean)", pct(b.with_stop.peak_error_rate.estimate),
+      pct(b.without_stop.peak_error_rate.estimate));
+  row("users affected (mean)", pct(b.with_stop.users_affected.estimate),
+      pct(b.without_stop.users_affected.estimate));
+
+  out += "\nbudget\n";
+  out += fmt("  %-30s %s\n", "of what is left (mean)", pct_interval(b.of_remaining).c_str());
+  out += fmt("  %-30s %s\n", "P(stricter policy tier)", pct_interval(b.p_tier_pushed).c_str());
+  for (std::size_t k = 0; k < t.budget_slos.size(); ++k) {
+    out += fmt("  %-30s %s\n", ("SLO " + m.names.slos[t.budget_slos[k]]).c_str(),
+               pct_interval(b.slo_budget[k]).c_str());
+  }
+
+  out += fmt("\n%-32s %-6s %s\n", "blast radius", "path", "failed requests (mean fraction)");
+  for (std::size_t k = 0; k < t.affected.size(); ++k) {
+    const bool hit = std::find(t.hit.begin(), t.hit.end(), t.affected[k]) != t.hit.end();
+    out += fmt("  %-30s %-6s %s\n", m.names.components[t.affected[k]].c_str(),
+               hit ? "hit" : (t.hard_path[k] ? "hard" : "soft"),
+               pct_interval(b.component_error[k]).c_str());
+  }
+
+  out += fmt("\n%-4s %-18s %-24s %-28s %-10s %s\n", "rank", "start", "budget consumed (mean)",
+             "vs best (paired)", "P(abort)", "vs best (paired)");
+  constexpr std::size_t kShown = 10;  // then only the worst start
+  for (std::size_t i = 0; i < p.ranking.size(); ++i) {
+    const auto& c = p.candidates[p.ranking[i]];
+    if (i >= kShown && i + 1 != p.ranking.size()) {
+      if (i == kShown) out += fmt("  ... %zu more\n", p.ranking.size() - kShown - 1);
+      continue;
+    }
+    out += fmt("%-4zu %-18s %-24s %-28s %-10s %s\n", i + 1, start_text(m, c.start).c_str(),
+               pct(c.with_stop.budget_consumed.estimate).c_str(),
+               i == 0 ? "-"
+                      : ("+" + pct(c.budget_vs_best.estimate) + " [" + pct(c.budget_vs_best.low) +
+                         ", " + pct(c.budget_vs_best.high) + "]")
+                            .c_str(),
+               pct(c.p_abort.estimate).c_str(),
+               i == 0 ? "-"
+                      : (pct(c.abort_vs_best.estimate) + " [" + pct(c.abort_vs_best.low) + ", " +
+                         pct(c.abort_vs_best.high) + "]")
+                            .c_str());
+  }
+
+  std::string verdict = analysis::to_string(p.verdict);
+  for (auto& ch : verdict) ch = static_cast<char>(std::toupper(static_cast<unsigned char>(ch)));
+  out += "\nverdict: " + verdict + " at " + start_text(m, b.start) + "\n";
+  for (const auto& reason : p.reasons) out += "  - " + reason + "\n";
+  for (const auto& note : p.notes) out += "note: " + note + "\n";
+  return out;
+}
+
+// ---------------------------------------------------------------- JSON
+
+namespace {
+
+std::string quoted(const std::string& s) {
+  std::string out = "\"";
+  for (const char c : s) {
+    if (c == '"' || c == '\\') {
+      out += '\\';
+      out += c;
+    } else if (static_cast<unsigned char>(c) < 0x20) {
+      out += fmt("\\u%04x", static_cast<unsigned>(c));
+    } else {
+      out += c;
+    }
+  }
+  return out + "\"";
+}
+
+std::string num(double v) { return std::isfinite(v) ? fmt("%.10g", v) : "null"; }
+
+std::string iv(const Interval& i) {
+  return "{\"estimate\": " + num(i.estimate) + ", \"low\": " + num(i.low) +
+         ", \"high\": " + num(i.high) + "}";
+}
+
+std::string qv(const QuantileInterval& q) {
+  return "{\"estimate\": " + num(q.estimate) + ", \"low\": " + num(q.low) +
+         ", \"high\": " + num(q.high) +
+         ", \"never\": " + (std::isinf(q.estimate) ? "true" : "false") + "}";
+}
+
+std::string impact_json(const analysis::ImpactSummary& x) {
+  return "{\"budgetConsumed\": " + iv(x.budget_consumed) +
+         ", \"budgetWorstCase\": " + qv(x.budget_worst) +
+         ", \"requestsFailed\": " + iv(x.requests_failed) +
+         ", \"peakErrorRate\": " + iv(x.peak_error_rate) +
+         ", \"usersAffected\": " + iv(x.users_affected) + "}";
+}
+
+}  // namespace
+
+std::string plan_json(const PlanReport& r) {
+  const auto& m = r.model;
+  const auto& g = r.game_day;
+  const auto& p = r.plan;
+  const auto& t = r.runs.targets;
+  std::string out = "{\n";
+  out += "  \"gameDay\": " + quoted(m.names.scenario) + ",\n";
+  out += "  \"file\": " + quoted(r.file) + ",\n";
+  out += "  \"system\": " + quoted(m.names.system) + ",\n";
+  out += "  \"experiment\": " + quoted(experiment_text(m, g)) + ",\n";
+  out += "  \"seed\": " + std::to_string(r.runs.seed) + ",\n";
+  out += "  \"trials\": " + std::to_string(r.runs.trials) + ",\n";
+  out += "  \"observeSeconds\": " + num(g.observe.to_seconds()) + ",\n";
+  out += "  \"confidence\": " + num(p.confidence) + ",\n";
+  out += "  \"worstCasePercentile\": " + num(g.worst_case_percentile) + ",\n";
+  out += "  \"budget\": {\"remainingThisMonth\": " + num(g.budget.remaining_this_month) +
+         ", \"tier\": " + quoted(tier_name(m, p.tier_before)) + ", \"slos\": [";
+  for (std::size_t k = 0; k < t.budget_slos.size(); ++k) {
+    out += (k ? ", " : "") + quoted(m.names.slos[t.budget_slos[k]]);
+  }
+  out += "]},\n  \"watched\": [";
+  for (std::size_t k = 0; k < t.watched.size(); ++k) {
+    out += (k ? ", " : "") + quoted(m.names.components[m.services[t.watched[k]].component]);
+  }
+  out += "],\n  \"blastRadius\": [";
+  for (std::size_t k = 0; k < t.affected.size(); ++k) {
+    const bool hit = std::find(t.hit.begin(), t.hit.end(), t.affected[k]) != t.hit.end();
+    out += std::string(k ? ", " : "") +
+           "{\"component\": " + quoted(m.names.components[t.affected[k]]) +
+           ", \"path\": " + quoted(hit ? "hit" : (t.hard_path[k] ? "hard" : "soft")) + "}";
+  }
+  out += "],\n  \"candidates\": [";
+  for (std::size_t i = 0; i < p.candidates.size(); ++i) {
+    const auto& c = p.candidates[i];
+    const auto rank = static_cast<std::size_t>(std::find(p.ranking.begin(), p.ranking.end(), i) -
+                                               p.ranking.begin()) +
+                      1;
+    out += i ? ",\n" : "\n";
+    out += "    {\"start\": " + quoted(start_text(m, c.start)) +
+           ", \"startSeconds\": " + num(c.start.to_seconds()) +
+           ", \"rank\": " + std::to_string(rank) + ",\n";
+    out += "     \"hypotheses\": [";
+    for (std::size_t h = 0; h < c.hypotheses.size(); ++h) {
+      const auto& hs = c.hypotheses[h];
+      out += std::string(h ? ", " : "") + "{\"name\": " + quoted(g.hypotheses[h].name) +
+             ", \"metric\": " + quoted(g.hypotheses[h].check.metric_name) +
+             ", \"holds\": " + std::to_string(hs.holds) + ", \"pHolds\": " + iv(hs.p_holds) +
+             ", \"median\": " + qv(hs.value.p50) + ", \"p90\": " + qv(hs.value.p90) +
+             ", \"p99\": " + qv(hs.value.p99) + "}";
+    }
+    out += "],\n     \"steadyState\": [";
+    for (std::size_t k = 0; k < c.steady_checks.size() && k < g.steady_state.size(); ++k) {
+      const auto& hs = c.steady_checks[k];
+      out += std::string(k ? ", " : "") + "{\"metric\": " + quoted(g.steady_state[k].metric_name) +
+             ", \"holds\": " + std::to_string(hs.holds) + ", \"pHolds\": " + iv(hs.p_holds) +
+             ", \"median\": " + qv(hs.value.p50) + "}";
+    }
+    out += "],\n     \"stopConditions\": [";
+    for (std::size_t k = 0; k < c.stops.size(); ++k) {
+      const auto& ss = c.stops[k];
+      out += std::string(k ? ", " : "") + "{\"fires\": " + std::to_string(ss.fires) +
+             ", \"pFires\": " + iv(ss.p_fires) + ", \"secondsToFire\": " + iv(ss.seconds_to_fire) +
+             "}";
+    }
+    out +=
+        "],\n     \"pAbort\": " + iv(c.p_abort) + ", \"pSteadyState\": " + iv(c.p_steady) + ",\n";
+    out += "     \"withStop\": " + impact_json(c.with_stop) + ",\n";
+    out += "     \"withoutStop\": " + impact_json(c.without_stop) + ",\n";
+    out += "     \"budgetOfRemaining\": " + iv(c.of_remaining) +
+           ", \"pStricterTier\": " + iv(c.p_tier_pushed) + ",\n";
+    out += "     \"sloBudget\": [";
+    for (std::size_t k = 0; k < c.slo_budget.size(); ++k) {
+      out += std::string(k ? ", " : "") + iv(c.slo_budget[k]);
+    }
+    out += "], \"componentErrorRate\": [";
+    for (std::size_t k = 0; k < c.component_error.size(); ++k) {
+      out += std::string(k ? ", " : "") + iv(c.component_error[k]);
+    }
+    out += "],\n     \"budgetVsBest\": " + iv(c.budget_vs_best) +
+           ", \"abortVsBest\": " + iv(c.abort_vs_best) + "}";
+  }
+  out += "\n  ],\n";
+  out += "  \"ranking\": [";
+  for (std::size_t i = 0; i < p.ranking.size(); ++i) {
+    out += (i ? ", " : "") + quoted(start_text(m, p.candidates[p.ranking[i]].start));
+  }
+  out += "],\n";
+  out += "  \"verdict\": {\"decision\": " + quoted(analysis::to_string(p.verdict)) +
+         ", \"start\": " +
+         (p.ranking.empty() ? std::string("null")
+                            : quoted(start_text(m, p.candidates[p.ranking.front()].start))) +
+         ", \"reasons\": [";
+  for (std::size_t i = 0; i < p.reasons.size(); ++i) {
+    out += (i ? ", " : "") + quoted(p.reasons[i]);
+  }
+  out += "]},\n  \"notes\": [";
+  for (std::size_t i = 0; i < p.notes.size(); ++i) out += (i ? ", " : "") + quoted(p.notes[i]);
+  out += "],\n";
+  out += "  \"timing\": {\"wallSeconds\": " + num(r.wall) +
+         ", \"threads\": " + std::to_string(r.threads) + "}\n";
+  return out + "}\n";
+}
+
+}  // namespace relsim::cli
