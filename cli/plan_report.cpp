@@ -1,6 +1,9 @@
 // The report of `relsim plan`. See cli/plan_report.hpp.
 #include "cli/plan_report.hpp"
 
+#include "analysis/text_format.hpp"
+#include "cli/report_format.hpp"
+
 #include <algorithm>
 #include <cctype>
 #include <cmath>
@@ -267,27 +270,11 @@ std::string plan_text(const PlanReport& r) {
 
 namespace {
 
-std::string quoted(const std::string& s) {
-  std::string out = "\"";
-  for (const char c : s) {
-    if (c == '"' || c == '\\') {
-      out += '\\';
-      out += c;
-    } else if (static_cast<unsigned char>(c) < 0x20) {
-      out += fmt("\\u%04x", static_cast<unsigned>(c));
-    } else {
-      out += c;
-    }
-  }
-  return out + "\"";
-}
+using analysis::json_number;
 
-std::string num(double v) { return std::isfinite(v) ? fmt("%.10g", v) : "null"; }
-
-std::string iv(const Interval& i) {
-  return "{\"estimate\": " + num(i.estimate) + ", \"low\": " + num(i.low) +
-         ", \"high\": " + num(i.high) + "}";
-}
+std::string quoted(const std::string& s) { return analysis::json_string(s); }
+std::string num(double v) { return json_number(v); }
+std::string iv(const Interval& i) { return json_interval(i); }
 
 std::string qv(const QuantileInterval& q) {
   return "{\"estimate\": " + num(q.estimate) + ", \"low\": " + num(q.low) +

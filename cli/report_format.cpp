@@ -79,23 +79,6 @@ std::string points_with_interval(const analysis::Interval& iv) {
   return with_interval(iv, " pp", true);
 }
 
-std::string json_string(const std::string& s) {
-  std::string out = "\"";
-  for (const char c : s) {
-    if (c == '"' || c == '\\') {
-      out += '\\';
-      out += c;
-    } else if (static_cast<unsigned char>(c) < 0x20) {
-      out += format_text("\\u%04x", static_cast<unsigned>(c));
-    } else {
-      out += c;
-    }
-  }
-  return out + "\"";
-}
-
-std::string json_number(double v) { return std::isfinite(v) ? format_text("%.15g", v) : "null"; }
-
 std::string json_interval(const analysis::Interval& iv) {
   return "{\"estimate\": " + json_number(iv.estimate) + ", \"low\": " + json_number(iv.low) +
          ", \"high\": " + json_number(iv.high) + "}";

@@ -7,6 +7,7 @@
 #include <string>
 
 #include "analysis/estimators.hpp"
+#include "analysis/text_format.hpp"
 
 namespace relsim::cli {
 
@@ -30,10 +31,8 @@ std::string value_with_interval(const analysis::Interval& iv, int unit);
 /// A difference in `unit`: percentage points for fractions, else as values.
 std::string difference_with_interval(const analysis::Interval& iv, int unit);
 
-/// A JSON string literal.
-std::string json_string(const std::string& s);
-/// A JSON number with 15 significant digits; `null` for NaN and infinities.
-std::string json_number(double v);
+using analysis::json_number;  // shortest round-trip text; null for NaN and infinities
+using analysis::json_string;
 /// `{"estimate": x, "low": l, "high": h}`.
 std::string json_interval(const analysis::Interval& iv);
 

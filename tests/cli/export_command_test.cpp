@@ -6,6 +6,8 @@
 // SLURM_ARRAY_TASK_ID; an unwritable path and Ctrl-C leave no file.
 #include <H5Cpp.h>
 #include <gtest/gtest.h>
+
+#include "tests/support/run_relsim.hpp"
 #include <signal.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -31,21 +33,9 @@ using relsim::analysis::ResultsFileReader;
 const fs::path kSource = RELSIM_SOURCE_DIR;
 const fs::path kBaseline = kSource / "scenarios" / "payments" / "baseline.yaml";
 
-struct Outcome {
-  int code;
-  std::string out;
-};
-
-Outcome sh(const std::string& cmd) {
-  FILE* pipe = popen((cmd + " 2>&1").c_str(), "r");
-  std::string out;
-  std::array<char, 4096> buf{};
-  while (std::fgets(buf.data(), buf.size(), pipe) != nullptr) out += buf.data();
-  const int status = pclose(pipe);
-  return {WIFEXITED(status) ? WEXITSTATUS(status) : -1, out};
-}
-
-Outcome relsim(const std::string& args) { return sh(std::string(RELSIM_BINARY) + " " + args); }
+using relsim::test::Outcome;
+using relsim::test::relsim;
+const auto& sh = relsim::test::shell;
 
 std::string quote(const fs::path& p) { return "'" + p.string() + "'"; }
 

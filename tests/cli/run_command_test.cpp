@@ -3,6 +3,8 @@
 // --output), and the output of real runs of the payments example: the table's
 // rows, JSON written whole, and JSON identical for one and two threads.
 #include <gtest/gtest.h>
+
+#include "tests/support/run_relsim.hpp"
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -20,21 +22,8 @@ namespace fs = std::filesystem;
 const fs::path kSource = RELSIM_SOURCE_DIR;
 const fs::path kBaseline = kSource / "scenarios" / "payments" / "baseline.yaml";
 
-struct Outcome {
-  int code;
-  std::string out;
-};
-
-// Runs `relsim <args>` with stderr merged into stdout.
-Outcome relsim(const std::string& args) {
-  const std::string cmd = std::string(RELSIM_BINARY) + " " + args + " 2>&1";
-  FILE* pipe = popen(cmd.c_str(), "r");
-  std::string out;
-  std::array<char, 4096> buf{};
-  while (std::fgets(buf.data(), buf.size(), pipe) != nullptr) out += buf.data();
-  const int status = pclose(pipe);
-  return {WIFEXITED(status) ? WEXITSTATUS(status) : -1, out};
-}
+using relsim::test::Outcome;
+using relsim::test::relsim;
 
 std::string quote(const fs::path& p) { return "'" + p.string() + "'"; }
 

@@ -3,6 +3,8 @@
 // compliance, DORA and the team's pages per shift; identical for one and two
 // threads.
 #include <gtest/gtest.h>
+
+#include "tests/support/run_relsim.hpp"
 #include <sys/wait.h>
 
 #include <array>
@@ -17,20 +19,8 @@ namespace fs = std::filesystem;
 const fs::path kPostmortem =
     fs::path(RELSIM_SOURCE_DIR) / "scenarios" / "payments" / "postmortem-bad-deploy.yaml";
 
-struct Outcome {
-  int code;
-  std::string out;
-};
-
-Outcome relsim(const std::string& args) {
-  const std::string cmd = std::string(RELSIM_BINARY) + " " + args + " 2>&1";
-  FILE* pipe = popen(cmd.c_str(), "r");
-  std::string out;
-  std::array<char, 4096> buf{};
-  while (std::fgets(buf.data(), buf.size(), pipe) != nullptr) out += buf.data();
-  const int status = pclose(pipe);
-  return {WIFEXITED(status) ? WEXITSTATUS(status) : -1, out};
-}
+using relsim::test::Outcome;
+using relsim::test::relsim;
 
 bool has(const std::string& text, const std::string& part) {
   return text.find(part) != std::string::npos;
