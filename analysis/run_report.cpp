@@ -19,8 +19,8 @@ std::string fmt(const char* f, double v) {
 
 std::string pct_interval(const Interval& iv) {
   if (std::isnan(iv.estimate)) return "n/a";
-  return fmt("%.4g %%", iv.estimate * 100.0) + "  [" + fmt("%.4g", iv.low * 100.0) + ", " +
-         fmt("%.4g", iv.high * 100.0) + "]";
+  return fmt("%.6g %%", iv.estimate * 100.0) + "  [" + fmt("%.6g", iv.low * 100.0) + ", " +
+         fmt("%.6g", iv.high * 100.0) + "]";
 }
 
 std::string minutes_interval(const Interval& iv) {
