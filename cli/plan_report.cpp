@@ -397,6 +397,26 @@ std::string plan_json(const PlanReport& r) {
 
 // ---------------------------------------------------------------- HTML
 
+namespace {
+
+/// Probabilities or fractions with their intervals, as percent, for an
+/// interval chart.
+struct PercentIntervals {
+  std::vector<std::string> names;
+  std::vector<double> estimate, low, high;
+  void add(std::string name, const Interval& iv) {
+    names.push_back(std::move(name));
+    estimate.push_back(iv.estimate * 100.0);
+    low.push_back(iv.low * 100.0);
+    high.push_back(iv.high * 100.0);
+  }
+  models::JsonNode chart(const std::string& x_label) const {
+    return analysis::interval_chart(x_label, names, estimate, low, high);
+  }
+};
+
+}  // namespace
+
 analysis::Report plan_html(const PlanReport& r) {
   const auto& m = r.model;
   const auto& g = r.game_day;
@@ -418,12 +438,6 @@ analysis::Report plan_html(const PlanReport& r) {
   if (p.ranking.empty()) return rep;
   const auto& b = p.candidates[p.ranking.front()];
   const std::string best_start = start_text(m, b.start);
-  auto scaled = [](const Interval& iv, std::vector<double>& e, std::vector<double>& lo,
-                   std::vector<double>& hi) {
-    e.push_back(iv.estimate * 100.0);
-    lo.push_back(iv.low * 100.0);
-    hi.push_back(iv.high * 100.0);
-  };
 
   {
     std::string verdict = analysis::to_string(p.verdict);
@@ -446,16 +460,14 @@ analysis::Report plan_html(const PlanReport& r) {
     sec.title = "Hypotheses";
     sec.text = "The probability that each hypothesis holds when the drill starts at " +
                best_start + ", and the distribution of what it measures.";
-    std::vector<std::string> names;
-    std::vector<double> e, lo, hi;
+    PercentIntervals holds;
     analysis::ReportTable table{
         "Hypotheses at " + best_start, {"hypothesis", "check", "P(holds)", "median", "p90", "p99"}, {}};
     for (std::size_t h = 0; h < g.hypotheses.size(); ++h) {
       const auto& hy = g.hypotheses[h];
       const auto& hs = b.hypotheses[h];
       const auto unit = unit_of(hy.check.metric);
-      names.push_back(hy.name);
-      scaled(hs.p_holds, e, lo, hi);
+      holds.add(hy.name, hs.p_holds);
       table.rows.push_back({hy.name, check_text(hy.check), pct_interval(hs.p_holds),
                             metric_text(unit, hs.value.p50.estimate),
                             metric_text(unit, hs.value.p90.estimate),
@@ -463,7 +475,7 @@ analysis::Report plan_html(const PlanReport& r) {
     }
     sec.charts.push_back({"P(hypothesis holds)",
                           " Percent of trials, the point at the estimate and the bar its interval.",
-                          analysis::interval_chart("P(holds), %", names, e, lo, hi)});
+                          holds.chart("P(holds), %")});
     sec.tables.push_back(std::move(table));
     if (!std::isnan(b.p_steady.estimate)) {
       analysis::ReportTable steady{"Steady state over the 10 min before the start",
@@ -486,23 +498,20 @@ analysis::Report plan_html(const PlanReport& r) {
     sec.title = "Stop conditions";
     sec.text = "How often each stop condition aborts the drill (the first to fire reverts the "
                "fault after its abort latency), and how soon.";
-    std::vector<std::string> names;
-    std::vector<double> e, lo, hi;
+    PercentIntervals fires;
     analysis::ReportTable table{"Stop conditions at " + best_start,
                                 {"stop condition", "P(fires first)", "mean time to fire"},
                                 {}};
     for (std::size_t k = 0; k < g.stop_conditions.size(); ++k) {
       const auto& ss = b.stops[k];
-      names.push_back(stop_text(g.stop_conditions[k]));
-      scaled(ss.p_fires, e, lo, hi);
-      table.rows.push_back({names.back(), pct_interval(ss.p_fires),
+      fires.add(stop_text(g.stop_conditions[k]), ss.p_fires);
+      table.rows.push_back({fires.names.back(), pct_interval(ss.p_fires),
                             seconds_text(ss.seconds_to_fire.estimate)});
     }
-    names.push_back("any (P(abort))");
-    scaled(b.p_abort, e, lo, hi);
-    table.rows.push_back({names.back(), pct_interval(b.p_abort), ""});
+    fires.add("any (P(abort))", b.p_abort);
+    table.rows.push_back({fires.names.back(), pct_interval(b.p_abort), ""});
     sec.charts.push_back({"P(the drill is aborted)", " Percent of trials, with intervals.",
-                          analysis::interval_chart("P(fires), %", names, e, lo, hi)});
+                          fires.chart("P(fires), %")});
     sec.tables.push_back(std::move(table));
     rep.sections.push_back(std::move(sec));
   }
@@ -559,20 +568,18 @@ analysis::Report plan_html(const PlanReport& r) {
     sec.text = "Every component the fault reaches through the dependency graph (hit: the fault's "
                "target; hard or soft: the kind of dependency path), with the mean share of its "
                "requests that fail during the observation.";
-    std::vector<std::string> names;
-    std::vector<double> e, lo, hi;
+    PercentIntervals failed;
     analysis::ReportTable table{"Blast radius at " + best_start,
                                 {"component", "path", "failed requests (mean fraction)"},
                                 {}};
     for (std::size_t k = 0; k < t.affected.size(); ++k) {
       const bool hit = std::find(t.hit.begin(), t.hit.end(), t.affected[k]) != t.hit.end();
-      names.push_back(m.names.components[t.affected[k]]);
-      scaled(b.component_error[k], e, lo, hi);
-      table.rows.push_back({names.back(), hit ? "hit" : (t.hard_path[k] ? "hard" : "soft"),
+      failed.add(m.names.components[t.affected[k]], b.component_error[k]);
+      table.rows.push_back({failed.names.back(), hit ? "hit" : (t.hard_path[k] ? "hard" : "soft"),
                             pct_interval(b.component_error[k])});
     }
     sec.charts.push_back({"Failed requests per component", " Mean percent, with intervals.",
-                          analysis::interval_chart("failed requests, %", names, e, lo, hi)});
+                          failed.chart("failed requests, %")});
     sec.tables.push_back(std::move(table));
     rep.sections.push_back(std::move(sec));
   }
