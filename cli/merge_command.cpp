@@ -24,6 +24,7 @@
 #include "analysis/results_writer.hpp"
 #include "analysis/text_format.hpp"
 #include "cli/commands.hpp"
+#include "cli/data_files.hpp"
 #include "cli/merge_files.hpp"
 #include "cli/output_file.hpp"
 #include "cli/run_support.hpp"
@@ -118,7 +119,21 @@ models::CompiledModel model_of(const analysis::RunMeta& meta) {
     fs::create_directories(system_copy.parent_path());
     std::ofstream(system_copy, std::ios::binary) << meta.system_text;
   }
-  const auto resolved = models::load_scenario(scenario_copy.string(), meta.overrides);
+  // Data files that distributions name stay where they were: a path under the
+  // scratch copy is read from the same place beside the original scenario.
+  struct Rebased final : models::DataReader {
+    fs::path from, to;
+    std::vector<double> read_column(const std::string& path,
+                                    const std::string& column) const override {
+      const fs::path rel = fs::path(path).lexically_relative(from);
+      const bool inside = !rel.empty() && *rel.begin() != "..";
+      return data_files()->read_column(inside ? (to / rel).lexically_normal().string() : path,
+                                       column);
+    }
+  } data;
+  data.from = scenario_dir;
+  data.to = scenario_file.parent_path().empty() ? fs::path(".") : scenario_file.parent_path();
+  const auto resolved = models::load_scenario(scenario_copy.string(), meta.overrides, &data);
   return models::compile(resolved.system, resolved.scenario);
 }
 

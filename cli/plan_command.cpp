@@ -21,6 +21,7 @@
 #include "analysis/chaos_export.hpp"
 #include "analysis/plan.hpp"
 #include "cli/commands.hpp"
+#include "cli/data_files.hpp"
 #include "cli/output_file.hpp"
 #include "cli/plan_report.hpp"
 #include "models/compiled_model.hpp"
@@ -65,7 +66,7 @@ void plan(const PlanCliOptions& o) {
   }
   if (o.trials && *o.trials == 0) throw std::invalid_argument("--trials must be at least 1");
   if (!o.output.empty()) check_writable(o.output);
-  const auto resolved = models::load_game_day(o.game_day, o.overrides);
+  const auto resolved = models::load_game_day(o.game_day, o.overrides, data_files());
   const models::CompiledModel model = models::compile(resolved.system, resolved.game_day);
   if (!o.export_tool.empty()) {
     const auto tool = o.export_tool == "fis"      ? analysis::ChaosTool::fis
