@@ -119,18 +119,20 @@ models::CompiledModel model_of(const analysis::RunMeta& meta) {
     fs::create_directories(system_copy.parent_path());
     std::ofstream(system_copy, std::ios::binary) << meta.system_text;
   }
-  // Data files that distributions name stay where they were: a path under the
-  // scratch copy is read from the same place beside the original scenario.
+  // Data files that distributions name stay where they were: a path inside
+  // the scratch copy is read from the same place relative to the original
+  // scenario (the scratch scenario directory stands for the original one).
   struct Rebased final : models::DataReader {
-    fs::path from, to;
+    fs::path root, from, to;
     std::vector<double> read_column(const std::string& path,
                                     const std::string& column) const override {
-      const fs::path rel = fs::path(path).lexically_relative(from);
-      const bool inside = !rel.empty() && *rel.begin() != "..";
-      return data_files()->read_column(inside ? (to / rel).lexically_normal().string() : path,
-                                       column);
+      const fs::path under_root = fs::path(path).lexically_relative(root);
+      const bool inside = !under_root.empty() && *under_root.begin() != "..";
+      const fs::path mapped = (to / fs::path(path).lexically_relative(from)).lexically_normal();
+      return data_files()->read_column(inside ? mapped.string() : path, column);
     }
   } data;
+  data.root = root;
   data.from = scenario_dir;
   data.to = scenario_file.parent_path().empty() ? fs::path(".") : scenario_file.parent_path();
   const auto resolved = models::load_scenario(scenario_copy.string(), meta.overrides, &data);

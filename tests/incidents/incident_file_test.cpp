@@ -373,6 +373,42 @@ TEST(IncidentsCommand, ImportWritesBothTablesOrNothing) {
   fs::remove_all(dir);
 }
 
+std::string file_text(const fs::path& p) {
+  std::ifstream in(p);
+  return std::string((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+}
+
+TEST(EmpiricalFile, ShardsOfARunThatReadsADataFileMerge) {
+  // `relsim merge` reloads the scenario from the text stored in the parts, in
+  // a scratch directory; the data file is still read from beside the
+  // original scenario.
+  const fs::path dir = scratch_dir("empirical-merge");
+  fs::create_directories(dir / "data");
+  fs::create_directories(dir / "systems");
+  fs::create_directories(dir / "scen");
+  write_incident_hdf5((dir / "data" / "incidents.h5").string(), imported(), {});
+  std::string system = file_text(kPayments);
+  const std::string ack =
+      "      ack:\n        businessHours: {lognormal: {median: 2m, p90: 5m}}\n"
+      "        offHours: {lognormal: {median: 6m, p90: 15m}}\n";
+  ASSERT_NE(system.find(ack), std::string::npos);
+  system.replace(system.find(ack), ack.size(),
+                 "      ack: {empirical: {file: ../data/incidents.h5, column: tta}}\n");
+  std::ofstream(dir / "systems" / "payments.yaml") << system;
+  fs::copy_file(kSource / "scenarios/payments/baseline.yaml", dir / "scen" / "baseline.yaml");
+  const std::string scen = (dir / "scen" / "baseline.yaml").string();
+  for (const char* shard : {"0/2", "1/2"}) {
+    const auto r = test::relsim("run " + scen + " --trials 6 --quiet --shard " + shard + " --out " +
+                                (dir / (std::string("p") + shard[0] + ".h5")).string());
+    ASSERT_EQ(r.code, 0) << r.out;
+  }
+  const auto m = test::relsim("merge " + (dir / "p0.h5").string() + " " + (dir / "p1.h5").string() +
+                              " --out " + (dir / "all.h5").string());
+  EXPECT_EQ(m.code, 0) << m.out;
+  EXPECT_TRUE(fs::exists(dir / "all.h5"));
+  fs::remove_all(dir);
+}
+
 TEST(IncidentsCommand, PowerTakesAnyDistributionOfTheScenarioLanguage) {
   // The same normal as --normal gives the same figures (the same draws).
   const std::string common = " --improvement 10% --incidents 50 --repeats 400";
