@@ -156,7 +156,7 @@ std::string chaos_mesh(const models::CompiledModel& m, const models::GameDay& g)
     default:
       unsupported(g, ChaosTool::chaos_mesh,
                   std::string("Chaos Mesh has no resource for ") + models::to_string(f.kind) +
-                      " (fis exports zone outages and datastore failovers)");
+                      " (docs/gamedays.md lists what each tool can express)");
   }
 }
 
@@ -228,14 +228,19 @@ std::string litmus(const models::CompiledModel& m, const models::GameDay& g) {
     default:
       unsupported(g, ChaosTool::litmus,
                   std::string("Litmus has no hub experiment for ") + models::to_string(f.kind) +
-                      " (fis exports zone outages and datastore failovers)");
+                      " (docs/gamedays.md lists what each tool can express)");
   }
   std::string out = header_comments(m, g, ChaosTool::litmus);
   out += "apiVersion: litmuschaos.io/v1alpha1\nkind: ChaosEngine\nmetadata:\n  name: " + g.name +
          "\n  namespace: " + ns + "\n  annotations:\n    relsim.io/game-day: " + g.name +
-         "\nspec:\n  engineState: active\n  appinfo:\n    appns: " + ns +
-         "\n    applabel: app=" + app(m, target) +
-         "\n    appkind: deployment\n  chaosServiceAccount: litmus-admin\n" +
+         "\nspec:\n  engineState: active\n" +
+         // A node drain of a whole zone names no application: appinfo is
+         // optional in the ChaosEngine and left out.
+         (target == models::kNoIndex
+              ? std::string()
+              : "  appinfo:\n    appns: " + ns + "\n    applabel: app=" + app(m, target) +
+                    "\n    appkind: deployment\n") +
+         "  chaosServiceAccount: litmus-admin\n" +
          "  experiments:\n    - name: " + experiment + "\n      spec:\n        components:\n" +
          "          env:\n";
   for (const auto& [name, value] : env) {
@@ -253,6 +258,54 @@ std::string json_string(const std::string& s) {
     out += c;
   }
   return out + "\"";
+}
+
+/// The Kubernetes service account FIS's pod actions run as (a placeholder
+/// the user replaces, like ACCOUNT and REGION).
+constexpr const char* kFisAccount = "fis-service-account";
+
+/// A FIS `selectionMode` for a kill mode: ALL, COUNT(n) or PERCENT(n).
+std::string fis_selection(const KillMode& mode) {
+  switch (mode.kind) {
+    case KillMode::Kind::one:
+      return "COUNT(1)";
+    case KillMode::Kind::all:
+      return "ALL";
+    case KillMode::Kind::fixed:
+      return "COUNT(" + number(mode.value) + ")";
+    case KillMode::Kind::fixed_percent:
+    case KillMode::Kind::random_max_percent:
+      return "PERCENT(" + percent_value(mode.value) + ")";
+  }
+  return "COUNT(1)";
+}
+
+std::string fis_selection_text(const KillMode& mode) {
+  switch (mode.kind) {
+    case KillMode::Kind::one:
+      return "one";
+    case KillMode::Kind::all:
+      return "all";
+    case KillMode::Kind::fixed:
+      return number(mode.value);
+    case KillMode::Kind::fixed_percent:
+    case KillMode::Kind::random_max_percent:
+      return percent_value(mode.value) + " %";
+  }
+  return "one";
+}
+
+/// An `aws:eks:pod` target: the pods labelled app=<service> in the system's
+/// namespace of cluster CLUSTER (FIS identifies pods by these parameters,
+/// not by ARNs or tags).
+std::string eks_pod_target(const models::CompiledModel& m, models::Index service,
+                           const std::string& selection) {
+  return "{\"resourceType\": \"aws:eks:pod\", \"parameters\": {\"clusterIdentifier\": "
+         "\"arn:aws:eks:REGION:ACCOUNT:cluster/CLUSTER\", \"namespace\": " +
+         json_string(m.names.system) +
+         ", \"selectorType\": \"labelSelector\", \"selectorValue\": " +
+         json_string("app=" + app(m, service)) + "}, \"selectionMode\": " + json_string(selection) +
+         "}";
 }
 
 std::string fis(const models::CompiledModel& m, const models::GameDay& g) {
@@ -288,12 +341,70 @@ std::string fis(const models::CompiledModel& m, const models::GameDay& g) {
                "}}";
       break;
     }
+    case FaultKind::pod_kill: {
+      // aws:eks:pod-delete deletes the selected pods once; the selection
+      // mode carries the kill mode.
+      if (f.interval) {
+        unsupported(g, ChaosTool::fis,
+                    "aws:eks:pod-delete deletes the selected pods once; a repeated kill "
+                    "(interval) has no FIS equivalent (export it to litmus or chaos-mesh)");
+      }
+      const std::string name = app(m, f.component);
+      target_name = "pods-" + name;
+      target = eks_pod_target(m, f.component, fis_selection(f.mode));
+      action_name = "delete-pods-" + name;
+      std::string what = "Delete " + fis_selection_text(f.mode) + " of " + name + "'s pods";
+      if (f.mode.kind == KillMode::Kind::random_max_percent) {
+        what += " (FIS selects exactly that percentage; it has no random-max-percent)";
+      }
+      action = "{\"actionId\": \"aws:eks:pod-delete\", \"description\": " + json_string(what) +
+               ", \"parameters\": {\"kubernetesServiceAccount\": " + json_string(kFisAccount) +
+               "}, \"targets\": {\"Pods\": " + json_string(target_name) + "}}";
+      break;
+    }
+    case FaultKind::network_latency:
+    case FaultKind::network_loss:
+    case FaultKind::network_partition: {
+      if (!f.duration) unsupported(g, ChaosTool::fis, "a network fault needs a duration");
+      const std::string from = app(m, f.from), to = app(m, f.to);
+      target_name = "pods-" + from;
+      target = eks_pod_target(m, f.from, "ALL");
+      std::string id, params;
+      const std::string common =
+          "\"duration\": \"PT" + seconds(*f.duration) +
+          "S\", \"kubernetesServiceAccount\": " + json_string(kFisAccount) +
+          ", \"sources\": " + json_string(to + "." + m.names.system + ".svc.cluster.local");
+      if (f.kind == FaultKind::network_latency) {
+        id = "aws:eks:pod-network-latency";
+        action_name = "delay-" + from + "-to-" + to;
+        params =
+            common + ", \"delayMilliseconds\": \"" +
+            std::to_string(static_cast<long long>(std::llround(f.latency.to_seconds() * 1000))) +
+            "\", \"jitterMilliseconds\": \"0\"";
+      } else {
+        id = "aws:eks:pod-network-packet-loss";
+        action_name =
+            (f.kind == FaultKind::network_loss ? "loss-" : "partition-") + from + "-to-" + to;
+        params =
+            common + ", \"lossPercent\": \"" +
+            (f.kind == FaultKind::network_partition ? std::string("100") : percent_value(f.loss)) +
+            "\"";
+      }
+      const std::string what = f.kind == FaultKind::network_latency
+                                   ? "Delay traffic between " + from + "'s pods and " + to
+                               : f.kind == FaultKind::network_loss
+                                   ? "Drop packets between " + from + "'s pods and " + to
+                                   : "Partition " + from + " from " + to + " (100 % packet loss)";
+      action = "{\"actionId\": \"" + id + "\", \"description\": " + json_string(what) +
+               ", \"parameters\": {" + params +
+               "}, \"targets\": {\"Pods\": " + json_string(target_name) + "}}";
+      break;
+    }
     default:
       unsupported(g, ChaosTool::fis,
-                  std::string("the export writes FIS templates for zoneOutage and "
-                              "datastoreFailover only (got ") +
-                      models::to_string(f.kind) +
-                      "; chaos-mesh or litmus export pod and network faults)");
+                  std::string("FIS has no action here for ") + models::to_string(f.kind) +
+                      " (the export writes zoneOutage, datastoreFailover, podKill and network "
+                      "latency, loss and partition)");
   }
   std::string description = "relsim game day '" + g.name + "' on " + m.names.system;
   for (const auto& s : g.stop_conditions) description += "; stop: " + stop_line(s);

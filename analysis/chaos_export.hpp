@@ -8,10 +8,14 @@
 //               of the hub's experiments (pod-delete, node-drain,
 //               pod-network-latency, pod-network-loss, pod-cpu-hog);
 //   fis         an AWS FIS experiment template (JSON for
-//               `aws fis create-experiment-template --cli-input-json`).
+//               `aws fis create-experiment-template --cli-input-json`):
+//               aws:ec2:stop-instances (zone outage), aws:rds:failover-db-
+//               cluster, aws:eks:pod-delete (pod kill, the kill mode as the
+//               selection mode), aws:eks:pod-network-latency and
+//               aws:eks:pod-network-packet-loss (network faults).
 // Kubernetes pods are selected by the label `app=<component>` in the
 // namespace named after the system; AWS resources by placeholders
-// (REGION, ACCOUNT) the team fills in. Stop conditions become FIS stop
+// (REGION, ACCOUNT, CLUSTER, the FIS pods' service account) the team fills in. Stop conditions become FIS stop
 // conditions on CloudWatch alarms (placeholders) and comments in the
 // Kubernetes manifests, which have no stop conditions of their own. A fault
 // the tool cannot express is an InputError located at the experiment.

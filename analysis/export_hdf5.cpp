@@ -16,28 +16,6 @@ namespace {
 /// Samples per chunk of `/budget/<slo>` (the envelope reads this many at once).
 constexpr hsize_t kChunkSamples = 16;
 
-void write_meta(H5::Group& g, const RunMeta& m) {
-  h5::write_u64(g, "format_version", kResultsFormatVersion);
-  h5::write_string(g, "relsim_version", m.relsim_version);
-  h5::write_string(g, "scenario", m.scenario_name);
-  h5::write_string(g, "system", m.system_name);
-  h5::write_string(g, "scenario_file", m.scenario_file);
-  h5::write_string(g, "system_file", m.system_file);
-  h5::write_string(g, "scenario_text", m.scenario_text);
-  h5::write_string(g, "system_text", m.system_text);
-  h5::write_strings(g, "overrides", m.overrides);
-  h5::write_u64(g, "seed", m.seed);
-  h5::write_u64(g, "trials", m.trials);
-  h5::write_u64(g, "shard_index", m.shard_index);
-  h5::write_u64(g, "shard_count", m.shard_count);
-  h5::write_u64(g, "first_trial", m.first_trial);
-  h5::write_u64(g, "trial_count", m.trial_count);
-  h5::write_f64(g, "confidence", m.confidence);
-  h5::write_string(g, "command_line", m.command_line);
-  h5::write_string(g, "start_time", m.start_time);
-  h5::write_strings(g, "merged_from", m.merged_from);
-}
-
 struct SummaryRecord {
   const char* figure;
   double estimate, low, high, confidence;
@@ -131,7 +109,7 @@ ResultsFileWriter::ResultsFileWriter(const std::string& path, const models::Comp
     d.file = H5::H5File(path, H5F_ACC_TRUNC);
     d.open = true;
     H5::Group g = d.file.createGroup("meta");
-    write_meta(g, meta);
+    h5::write_run_meta(g, meta);
     d.row_type = h5::trial_row_type(d.layout);
     const hsize_t dims[1] = {0};
     const hsize_t max[1] = {H5S_UNLIMITED};
@@ -263,7 +241,7 @@ void ResultsFileWriter::finish(const RunSummary& summary, const RunMeta& meta) {
   d.flush();
   d.guarded([&] {
     H5::Group mg = d.file.openGroup("meta");
-    write_meta(mg, meta);
+    h5::write_run_meta(mg, meta);
     const auto figures = summary_figures(d.model, summary);
     std::vector<SummaryRecord> records;
     for (const auto& f : figures) {

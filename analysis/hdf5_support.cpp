@@ -232,6 +232,28 @@ double read_f64(const H5::H5Object& obj, const std::string& name) {
   return v;
 }
 
+void write_run_meta(H5::Group& g, const RunMeta& m) {
+  write_u64(g, "format_version", kResultsFormatVersion);
+  write_string(g, "relsim_version", m.relsim_version);
+  write_string(g, "scenario", m.scenario_name);
+  write_string(g, "system", m.system_name);
+  write_string(g, "scenario_file", m.scenario_file);
+  write_string(g, "system_file", m.system_file);
+  write_string(g, "scenario_text", m.scenario_text);
+  write_string(g, "system_text", m.system_text);
+  write_strings(g, "overrides", m.overrides);
+  write_u64(g, "seed", m.seed);
+  write_u64(g, "trials", m.trials);
+  write_u64(g, "shard_index", m.shard_index);
+  write_u64(g, "shard_count", m.shard_count);
+  write_u64(g, "first_trial", m.first_trial);
+  write_u64(g, "trial_count", m.trial_count);
+  write_f64(g, "confidence", m.confidence);
+  write_string(g, "command_line", m.command_line);
+  write_string(g, "start_time", m.start_time);
+  write_strings(g, "merged_from", m.merged_from);
+}
+
 H5::DSetCreatPropList chunked(const std::vector<hsize_t>& chunk, bool compress) {
   H5::DSetCreatPropList p;
   p.setChunk(static_cast<int>(chunk.size()), chunk.data());

@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "analysis/run_meta.hpp"
 #include "analysis/trial_row.hpp"
 
 namespace relsim::analysis::h5 {
@@ -43,6 +44,10 @@ std::string read_string(const H5::H5Object& obj, const std::string& name);
 std::vector<std::string> read_strings(const H5::H5Object& obj, const std::string& name);
 std::uint64_t read_u64(const H5::H5Object& obj, const std::string& name);
 double read_f64(const H5::H5Object& obj, const std::string& name);
+
+/// Writes the `/meta` attributes of `m` (docs/export.md) into `g`, with
+/// `format_version` kResultsFormatVersion.
+void write_run_meta(H5::Group& g, const RunMeta& m);
 
 /// Dataset creation properties: chunked with `chunk`; with `compress`,
 /// shuffled and deflate-compressed (level 1: most of the gain of higher

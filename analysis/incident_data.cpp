@@ -8,6 +8,7 @@
 #include <sstream>
 
 #include "models/diagnostics.hpp"
+#include "sim/time.hpp"
 
 namespace relsim::analysis {
 
@@ -409,6 +410,52 @@ std::string write_incident_csv(const IncidentTable& table) {
            time(i.created) + "," + time(i.acknowledged) + "," + time(i.mitigated) + "," +
            time(i.resolved) + "\n";
   }
+  return out;
+}
+
+std::optional<std::vector<double>> csv_duration_column(const std::string& text,
+                                                       const std::string& file_name,
+                                                       const std::string& column) {
+  const std::vector<Record> records = parse_csv(text);
+  if (records.empty()) return std::nullopt;
+  const Record& header = records[0];
+  const std::string key = header_key(column);
+  std::size_t col = header.fields.size();
+  for (std::size_t c = 0; c < header.fields.size(); ++c) {
+    if (header_key(header.fields[c].text) == key) {
+      col = c;
+      break;
+    }
+  }
+  if (col == header.fields.size() || key.empty()) return std::nullopt;
+  std::vector<double> out;
+  std::vector<models::Diagnostic> errors;
+  for (std::size_t r = 1; r < records.size() && errors.size() < models::kMaxErrors; ++r) {
+    const Record& rec = records[r];
+    if (col >= rec.fields.size()) {
+      const Field& at = rec.fields.back();
+      errors.push_back({models::SourceLocation{file_name, at.line, at.column},
+                        "expected " + std::to_string(header.fields.size()) +
+                            " fields as in the header, found " +
+                            std::to_string(rec.fields.size())});
+      continue;
+    }
+    const Field& f = rec.fields[col];
+    const std::string v = trim(f.text);
+    if (v.empty()) continue;  // not recorded
+    if (const auto n = parse_decimal(v)) {
+      out.push_back(*n);
+      continue;
+    }
+    try {
+      out.push_back(sim::parse_duration(v).to_seconds());
+    } catch (const std::exception&) {
+      errors.push_back({models::SourceLocation{file_name, f.line, f.column},
+                        "expected a duration (seconds like 90 or 1.5, or 4m30s) in column '" +
+                            header.fields[col].text + "', found '" + v + "'"});
+    }
+  }
+  if (!errors.empty()) throw models::InputError(std::move(errors));
   return out;
 }
 

@@ -79,6 +79,15 @@ IncidentTable read_incidents(const std::string& path, IncidentFormat format);
 /// parse_incidents reads back with IncidentFormat::generic.
 std::string write_incident_csv(const IncidentTable& table);
 
+/// The column of `text` (CSV, header row first) whose header is `column`
+/// (compared as header names are: lower case, letters and digits only), as
+/// seconds: a number is seconds, else relsim duration syntax (`4m30s`);
+/// empty fields are left out. Nullopt when there is no such column. Throws
+/// models::InputError locating every value that is neither.
+std::optional<std::vector<double>> csv_duration_column(const std::string& text,
+                                                       const std::string& file_name,
+                                                       const std::string& column);
+
 /// The values of `m` for every incident that recorded it (seconds), in table order.
 std::vector<double> metric_values(const IncidentTable& table, RecordedTime m);
 

@@ -367,12 +367,6 @@ PlanSummary summarize_plan(const models::CompiledModel& model, const models::Gam
     }
   }
   out.verdict = no_go ? Verdict::no_go : caution ? Verdict::caution : Verdict::go;
-  for (const auto& h : game_day.hypotheses) {
-    if (!h.alert.empty() && h.check.metric == GameDayMetric::ack_time) {
-      out.notes.push_back("hypothesis '" + h.name + "' names alert '" + h.alert.name +
-                          "': ackTime is the acknowledgement of the first page of any alert");
-    }
-  }
   for (const auto& check : game_day.steady_state) {
     if (!steady_measured(check)) {
       out.notes.push_back("steadyState '" + check.metric_name +

@@ -15,6 +15,7 @@
 
 #include "analysis/markov.hpp"
 #include "cli/commands.hpp"
+#include "cli/data_files.hpp"
 #include "cli/output_file.hpp"
 #include "models/compiled_model.hpp"
 #include "models/json_node.hpp"
@@ -46,9 +47,9 @@ struct Loaded {
 };
 
 Loaded load(const AnalyzeOptions& o) {
-  const models::Documents docs = models::load_files({o.file}, o.overrides);
+  const models::Documents docs = models::load_files({o.file}, o.overrides, data_files());
   if (!docs.scenarios.empty()) {
-    auto r = models::load_scenario(o.file, o.overrides);
+    auto r = models::load_scenario(o.file, o.overrides, data_files());
     return {std::move(r.system), std::move(r.scenario)};
   }
   if (docs.systems.empty()) {

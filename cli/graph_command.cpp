@@ -16,6 +16,7 @@
 #include <vector>
 
 #include "cli/commands.hpp"
+#include "cli/data_files.hpp"
 #include "cli/output_file.hpp"
 #include "models/compiled_model.hpp"
 #include "models/loader.hpp"
@@ -267,10 +268,12 @@ std::string json(const System& s, const Topology& t) {
 /// The system of FILE: its first System document, else the system its first
 /// Scenario or GameDay names (with that document's overrides).
 System system_of(const GraphOptions& o) {
-  const auto docs = models::load_files({o.file}, o.overrides);
+  const auto docs = models::load_files({o.file}, o.overrides, data_files());
   if (!docs.systems.empty()) return docs.systems.front();
-  if (!docs.scenarios.empty()) return models::load_scenario(o.file, o.overrides).system;
-  if (!docs.game_days.empty()) return models::load_game_day(o.file, o.overrides).system;
+  if (!docs.scenarios.empty())
+    return models::load_scenario(o.file, o.overrides, data_files()).system;
+  if (!docs.game_days.empty())
+    return models::load_game_day(o.file, o.overrides, data_files()).system;
   throw models::InputError({o.file, 0, 0}, "no System, Scenario or GameDay document in file");
 }
 

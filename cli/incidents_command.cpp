@@ -1,14 +1,16 @@
 // `relsim incidents import|fit|power` (docs/incident-data.md): learning from
 // real incident history. `import` reads a PagerDuty, Opsgenie or generic CSV
-// export into a normalised incident table (CSV) and summarises time to
+// export into a normalised incident table and summarises time to
 // acknowledge, mitigate and resolve per service and severity, split by the
-// business hours of a System's calendar; `fit` fits lognormal, gamma,
+// business hours of a System's calendar, and writes the table as HDF5
+// (analysis/incident_file.hpp) or CSV; `fit` fits lognormal, gamma,
 // Weibull and exponential distributions to one duration and prints them as
 // scenario snippets; `power` shows by resampling how little an MTTR change
 // can tell. Output is built whole, then written (atomically with -o).
 #include <algorithm>
 #include <cmath>
 #include <cstdlib>
+#include <filesystem>
 #include <iostream>
 #include <memory>
 #include <optional>
@@ -17,12 +19,15 @@
 #include <vector>
 
 #include "analysis/incident_data.hpp"
+#include "analysis/incident_file.hpp"
 #include "analysis/incident_fit.hpp"
 #include "analysis/incident_power.hpp"
 #include "analysis/incident_report.hpp"
 #include "analysis/incident_stats.hpp"
 #include "analysis/report_html.hpp"
+#include "analysis/run_meta.hpp"
 #include "cli/commands.hpp"
+#include "cli/data_files.hpp"
 #include "cli/output_file.hpp"
 #include "cli/report_format.hpp"
 #include "cli/run_support.hpp"
@@ -104,9 +109,14 @@ struct ImportOptions {
   std::string file;
   std::string format = "generic";
   std::string system;
-  std::string output;
+  std::vector<std::string> outputs;  // .h5/.hdf5: HDF5 incident table; else CSV; -: stdout
   double confidence = 0.95;
 };
+
+bool is_hdf5_path(const std::string& path) {
+  const std::string ext = std::filesystem::path(path).extension().string();
+  return ext == ".h5" || ext == ".hdf5";
+}
 
 std::string describe_calendar(const models::Calendar& c) {
   static const char* kDays[] = {"Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"};
@@ -128,15 +138,23 @@ std::string describe_calendar(const models::Calendar& c) {
 /// The System of a System file, or of the first Scenario of a scenario file.
 std::optional<models::System> system_of_file(const std::string& path) {
   if (path.empty()) return std::nullopt;
-  models::Documents docs = models::load_files({path});
+  models::Documents docs = models::load_files({path}, {}, data_files());
   if (!docs.systems.empty()) return docs.systems.front();
-  if (!docs.scenarios.empty()) return models::load_scenario(path).system;
+  if (!docs.scenarios.empty()) return models::load_scenario(path, {}, data_files()).system;
   throw std::invalid_argument(path + " holds no System (nor a Scenario naming one)");
 }
 
 void run_import(const ImportOptions& o) {
   check_confidence(o.confidence);
-  if (!o.output.empty() && o.output != "-") check_writable(o.output);
+  bool to_stdout = false;
+  for (const auto& out : o.outputs) {
+    if (out == "-") {
+      if (to_stdout) throw std::invalid_argument("-o - given twice");
+      to_stdout = true;
+    } else {
+      check_writable(out);
+    }
+  }
   const auto format = format_of(o.format);
   const std::optional<models::System> system = system_of_file(o.system);
   const analysis::IncidentTable table = analysis::read_incidents(o.file, format);
@@ -179,10 +197,27 @@ void run_import(const ImportOptions& o) {
         analysis::hours_name(r.hours), r.summary.n, interval_minutes(r.summary.mean).c_str(),
         interval_minutes(r.summary.median).c_str(), interval_minutes(r.summary.p90).c_str());
   }
-  if (!o.output.empty()) {
-    write_or_print(o.output, analysis::write_incident_csv(table));
-    if (o.output == "-") return;  // the table is the output
-    out += "\nwrote " + std::to_string(table.incidents.size()) + " incidents to " + o.output + "\n";
+  // Every file is written whole to PATH.tmp and renamed; a failure leaves none behind.
+  for (const auto& path : o.outputs) {
+    if (path == "-") continue;
+    if (is_hdf5_path(path)) {
+      analysis::IncidentFileMeta meta;
+      meta.relsim_version = RELSIM_VERSION;
+      meta.source_format = o.format;
+      meta.command_line = app_command_line();
+      meta.created = analysis::iso8601_utc_now();
+      meta.calendar = system ? &system->calendar : nullptr;
+      meta.calendar_of = system ? system->name : "";
+      analysis::write_incident_hdf5(path, table, meta);
+    } else {
+      write_file_atomically(path, analysis::write_incident_csv(table));
+    }
+    out += "\nwrote " + std::to_string(table.incidents.size()) + " incidents to " + path +
+           (is_hdf5_path(path) ? " (HDF5 incident table)" : " (CSV)") + "\n";
+  }
+  if (to_stdout) {
+    std::cout << analysis::write_incident_csv(table);  // the table is the output
+    return;
   }
   std::cout << out;
 }
@@ -266,7 +301,7 @@ void run_fit(const FitOptions& o) {
   }
   const std::optional<models::System> system = system_of_file(o.system);
   const models::Calendar* calendar = system ? &system->calendar : nullptr;
-  const auto table = analysis::read_incidents(o.file, format_of(o.format));
+  const auto table = analysis::read_incident_file(o.file, format_of(o.format));
   std::size_t zeros = 0;
   const std::vector<double> x =
       durations_of(table, metric, o.service, o.severity, calendar, hours, zeros);
@@ -338,6 +373,15 @@ void run_fit(const FitOptions& o) {
     }
     out += "# the data itself (each draw one of the observed durations):\n";
     out += "# " + key + ": " + analysis::empirical_yaml(x) + "\n";
+    // The same, read from the file when the scenario is loaded (the loader
+    // reads HDF5 incident tables and generic CSV; the path is relative to the
+    // file it is pasted into). Filters are not applied there: only offered
+    // for the whole table.
+    const bool readable = analysis::is_hdf5_file(o.file) || o.format == "generic";
+    if (readable && o.service.empty() && o.severity.empty() && hours == analysis::HoursClass::all) {
+      out += "# or read from the file when the scenario loads (path relative to that file):\n";
+      out += "# " + key + ": {empirical: {file: " + o.file + ", column: " + o.column + "}}\n";
+    }
   } else {
     out += format_text("relsim incidents fit: %s, %s: %zu incidents", o.file.c_str(),
                        subject.c_str(), r.n);
@@ -382,6 +426,7 @@ struct PowerOptions {
   std::string column = "ttr";
   std::string lognormal;  // MU,SIGMA of ln(seconds)
   std::string normal;     // MEAN,SD as durations
+  std::string distribution;  // any distribution in the scenario language
   std::string improvement = "10%";
   std::size_t incidents = 100;
   std::string threshold = "5m";
@@ -411,11 +456,12 @@ double number_of(const std::string& text, const char* option) {
 }
 
 void run_power(const PowerOptions& o) {
-  const int given =
-      (o.file.empty() ? 0 : 1) + (o.lognormal.empty() ? 0 : 1) + (o.normal.empty() ? 0 : 1);
+  const int given = (o.file.empty() ? 0 : 1) + (o.lognormal.empty() ? 0 : 1) +
+                    (o.normal.empty() ? 0 : 1) + (o.distribution.empty() ? 0 : 1);
   if (given != 1) {
     throw std::invalid_argument(
-        "give exactly one of FILE, --lognormal MU,SIGMA or --normal MEAN,SD");
+        "give exactly one of FILE, --lognormal MU,SIGMA, --normal MEAN,SD or --distribution "
+        "SPEC");
   }
   if (!o.output.empty()) check_writable(o.output);
   std::string chart_js;
@@ -433,7 +479,7 @@ void run_power(const PowerOptions& o) {
   std::optional<sim::Distribution> d;
   std::string source;
   if (!o.file.empty()) {
-    const auto table = analysis::read_incidents(o.file, format_of(o.format));
+    const auto table = analysis::read_incident_file(o.file, format_of(o.format));
     std::vector<double> x = analysis::metric_values(table, metric_of(o.column));
     if (x.size() < 2)
       throw std::invalid_argument(o.file + ": fewer than two " + o.column + " values");
@@ -442,6 +488,9 @@ void run_power(const PowerOptions& o) {
   } else if (!o.lognormal.empty()) {
     const auto [mu, sigma] = split_pair(o.lognormal, "--lognormal");
     d = sim::Distribution::lognormal(number_of(mu, "--lognormal"), number_of(sigma, "--lognormal"));
+    source = d->describe() + " of seconds";
+  } else if (!o.distribution.empty()) {
+    d = models::parse_distribution(o.distribution, "--distribution", data_files());
     source = d->describe() + " of seconds";
   } else {
     const auto [mean, sd] = split_pair(o.normal, "--normal");
@@ -513,8 +562,10 @@ void add_incidents_command(CLI::App& app) {
   i->add_option(
       "--system", imp->system,
       "A System (or Scenario) file whose calendar splits business hours from nights and weekends");
-  i->add_option("-o,--output", imp->output,
-                "Write the normalised incident table (CSV) here; - for stdout");
+  i->add_option("-o,--output", imp->outputs,
+                "Write the normalised incident table here: HDF5 for .h5/.hdf5, else CSV; - for "
+                "stdout (repeatable)")
+      ->allow_extra_args(false);
   i->add_option("--confidence", imp->confidence,
                 "Confidence level of the intervals (default 0.95)");
   i->callback([imp] { run_import(*imp); });
@@ -524,7 +575,9 @@ void add_incidents_command(CLI::App& app) {
       "fit",
       "Maximum-likelihood fits (lognormal, gamma, Weibull, exponential) of one duration,\n"
       "ranked by AIC, with KS distance; --emit yaml prints scenario snippets.");
-  f->add_option("file", fit->file, "An incident CSV (a normalised table or an export)")->required();
+  f->add_option("file", fit->file,
+                "An incident table (.h5 from import, or CSV: a normalised table or an export)")
+      ->required();
   f->add_option("--format", fit->format, "pagerduty, opsgenie or generic (default)");
   f->add_option("--column", fit->column, "tta, ttm or ttr (default)");
   f->add_option("--service", fit->service, "Only this service's incidents");
@@ -543,11 +596,14 @@ void add_incidents_command(CLI::App& app) {
       "power",
       "Davidovič's resampling: how often a real improvement of MTTR is invisible, how often\n"
       "no change looks like one, and how many incidents it takes to tell.");
-  p->add_option("file", pow->file, "An incident CSV whose durations are resampled");
+  p->add_option("file", pow->file, "An incident table (.h5 or CSV) whose durations are resampled");
   p->add_option("--format", pow->format, "pagerduty, opsgenie or generic (default)");
   p->add_option("--column", pow->column, "tta, ttm or ttr (default)");
   p->add_option("--lognormal", pow->lognormal, "MU,SIGMA of ln(seconds) instead of a file");
   p->add_option("--normal", pow->normal, "MEAN,SD as durations (60m,20m) instead of a file");
+  p->add_option("--distribution", pow->distribution,
+                "Any distribution in the scenario language instead of a file, e.g. "
+                "'{gamma: {shape: 1.2, scale: 40m}}'");
   p->add_option("--improvement", pow->improvement, "X: the real improvement (default 10%)");
   p->add_option("--incidents", pow->incidents, "N: incidents per period (default 100)");
   p->add_option("--threshold", pow->threshold,

@@ -24,6 +24,7 @@
 #include "analysis/results_writer.hpp"
 #include "analysis/text_format.hpp"
 #include "cli/commands.hpp"
+#include "cli/data_files.hpp"
 #include "cli/merge_files.hpp"
 #include "cli/output_file.hpp"
 #include "cli/run_support.hpp"
@@ -118,7 +119,23 @@ models::CompiledModel model_of(const analysis::RunMeta& meta) {
     fs::create_directories(system_copy.parent_path());
     std::ofstream(system_copy, std::ios::binary) << meta.system_text;
   }
-  const auto resolved = models::load_scenario(scenario_copy.string(), meta.overrides);
+  // Data files that distributions name stay where they were: a path inside
+  // the scratch copy is read from the same place relative to the original
+  // scenario (the scratch scenario directory stands for the original one).
+  struct Rebased final : models::DataReader {
+    fs::path root, from, to;
+    std::vector<double> read_column(const std::string& path,
+                                    const std::string& column) const override {
+      const fs::path under_root = fs::path(path).lexically_relative(root);
+      const bool inside = !under_root.empty() && *under_root.begin() != "..";
+      const fs::path mapped = (to / fs::path(path).lexically_relative(from)).lexically_normal();
+      return data_files()->read_column(inside ? mapped.string() : path, column);
+    }
+  } data;
+  data.root = root;
+  data.from = scenario_dir;
+  data.to = scenario_file.parent_path().empty() ? fs::path(".") : scenario_file.parent_path();
+  const auto resolved = models::load_scenario(scenario_copy.string(), meta.overrides, &data);
   return models::compile(resolved.system, resolved.scenario);
 }
 

@@ -2,20 +2,28 @@
 // it, runs its experiment from every candidate start with the same trial
 // seeds (analysis/plan.hpp), and prints the plan: hypotheses, stop
 // conditions, impact, budget, blast radius, ranked start times and the
-// verdict; or JSON with `--format json`. Output is built whole before
-// anything is written, and `--output` writes atomically. See docs/gamedays.md
-// and docs/cli.md.
+// verdict; or JSON with `--format json`; `--out plan.h5` also writes the
+// results as HDF5 (analysis/plan_file.hpp) or JSON, `--report` as an HTML
+// page (cli/plan_report.hpp). Output is built whole
+// before anything is written, and `--output` and `--out` write atomically.
+// See docs/gamedays.md and docs/cli.md.
 #include <chrono>
+#include <filesystem>
+#include <fstream>
 #include <iostream>
 #include <memory>
 #include <optional>
+#include <sstream>
 #include <stdexcept>
 #include <string>
 #include <vector>
 
 #include "analysis/chaos_export.hpp"
 #include "analysis/plan.hpp"
+#include "analysis/plan_file.hpp"
+#include "analysis/run_meta.hpp"
 #include "cli/commands.hpp"
+#include "cli/data_files.hpp"
 #include "cli/output_file.hpp"
 #include "cli/plan_report.hpp"
 #include "cli/run_support.hpp"
@@ -37,8 +45,31 @@ struct PlanCliOptions {
   std::string format = "text";
   std::string output;
   std::string export_tool;  // chaos-mesh, litmus, fis: write the manifest, run nothing
-  std::string report;       // HTML report path
+  std::string out;          // --out: the plan as HDF5 (.h5, .hdf5) or JSON (.json)
+  std::string out_format;   // --out-format: hdf5 or json, overriding the extension
+  std::string report;       // --report: the plan as an HTML page
 };
+
+enum class PlanOut { hdf5, json };
+
+/// The format of `--out PATH`: `--out-format` when given, else the extension.
+PlanOut plan_out_format(const std::string& path, const std::string& format) {
+  if (format == "hdf5") return PlanOut::hdf5;
+  if (format == "json") return PlanOut::json;
+  const std::string ext = std::filesystem::path(path).extension().string();
+  if (ext == ".h5" || ext == ".hdf5") return PlanOut::hdf5;
+  if (ext == ".json") return PlanOut::json;
+  throw std::invalid_argument("--out '" + path +
+                              "': cannot tell the format from the extension (use .h5, .hdf5 or "
+                              ".json, or --out-format hdf5|json)");
+}
+
+std::string file_text(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::ostringstream s;
+  s << in.rdbuf();
+  return s.str();
+}
 
 // ---------------------------------------------------------------- the command
 
@@ -50,7 +81,17 @@ void plan(const PlanCliOptions& o) {
   if (o.trials && *o.trials == 0) throw std::invalid_argument("--trials must be at least 1");
   if (!o.output.empty()) check_writable(o.output);
   if (!o.report.empty()) check_writable(o.report);
-  const auto resolved = models::load_game_day(o.game_day, o.overrides);
+  std::optional<PlanOut> out_format;
+  if (!o.out.empty()) {
+    if (!o.export_tool.empty()) {
+      throw std::invalid_argument("--out writes the plan's results; --export runs no trials");
+    }
+    out_format = plan_out_format(o.out, o.out_format);
+    check_writable(o.out);
+  } else if (!o.out_format.empty()) {
+    throw std::invalid_argument("--out-format needs --out");
+  }
+  const auto resolved = models::load_game_day(o.game_day, o.overrides, data_files());
   const models::CompiledModel model = models::compile(resolved.system, resolved.game_day);
   if (!o.export_tool.empty()) {
     const auto tool = o.export_tool == "fis"      ? analysis::ChaosTool::fis
@@ -86,6 +127,28 @@ void plan(const PlanCliOptions& o) {
   if (!o.report.empty()) {
     write_file_atomically(o.report, analysis::render_html(plan_html(report), chart_js));
   }
+  if (out_format == PlanOut::json) {
+    write_file_atomically(o.out, o.format == "json" ? out : plan_json(report));
+  } else if (out_format == PlanOut::hdf5) {
+    analysis::RunMeta meta;
+    meta.relsim_version = RELSIM_VERSION;
+    meta.scenario_name = model.names.scenario;
+    meta.system_name = model.names.system;
+    meta.scenario_file = o.game_day;
+    meta.system_file =
+        resolved.system.location.file.empty() ? o.game_day : resolved.system.location.file;
+    meta.scenario_text = file_text(o.game_day);
+    meta.system_text =
+        meta.system_file == o.game_day ? meta.scenario_text : file_text(meta.system_file);
+    meta.overrides = o.overrides;
+    meta.seed = po.seed;
+    meta.trials = po.trials;
+    meta.trial_count = po.trials;
+    meta.confidence = o.confidence;
+    meta.command_line = app_command_line();
+    meta.start_time = analysis::iso8601_utc_now();
+    analysis::write_plan_hdf5(o.out, model, resolved.game_day, runs, plan, meta);
+  }
   if (o.output.empty()) {
     std::cout << out << std::flush;
   } else {
@@ -117,6 +180,11 @@ void add_plan_command(CLI::App& app) {
       ->capture_default_str();
   cmd->add_option("-o,--output", opts->output,
                   "Write to this file (atomically) instead of standard output");
+  cmd->add_option("--out", opts->out,
+                  "Also write the plan's results to this file: HDF5 (.h5, .hdf5; a /gameday "
+                  "group, docs/export.md) or JSON (.json)");
+  cmd->add_option("--out-format", opts->out_format, "Format of --out, overriding its extension")
+      ->check(CLI::IsMember({"hdf5", "json"}));
   CLI::Option* export_opt =
       cmd->add_option("--export", opts->export_tool,
                       "Write the experiment as a manifest for the chaos tool (no trials run)")

@@ -28,12 +28,13 @@
 #include "analysis/export_json.hpp"
 #include "analysis/incident_summary.hpp"
 #include "analysis/report_html.hpp"
-#include "analysis/run_report.hpp"
 #include "analysis/results_writer.hpp"
+#include "analysis/run_report.hpp"
 #include "analysis/summary_figures.hpp"
 #include "analysis/text_format.hpp"
 #include "analysis/trial_row.hpp"
 #include "cli/commands.hpp"
+#include "cli/data_files.hpp"
 #include "cli/merge_files.hpp"
 #include "cli/mpi_support.hpp"
 #include "cli/output_file.hpp"
@@ -183,7 +184,7 @@ void run(RunOptions o, const std::string& command_line) {
   if (target) analysis::check_export_target(*target);
   if (!o.output.empty()) check_writable(o.output);
 
-  const auto resolved = models::load_scenario(o.scenario, o.overrides);
+  const auto resolved = models::load_scenario(o.scenario, o.overrides, data_files());
   const models::CompiledModel model = models::compile(resolved.system, resolved.scenario);
   // The scenario's stopping rule applies to a whole run given no --trials; a
   // shard, a replayed trial or an MPI rank runs the scenario's trial count.

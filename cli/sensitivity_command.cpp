@@ -14,6 +14,7 @@
 
 #include "analysis/compare.hpp"
 #include "cli/commands.hpp"
+#include "cli/data_files.hpp"
 #include "cli/output_file.hpp"
 #include "cli/report_format.hpp"
 #include "cli/variants.hpp"
@@ -65,7 +66,7 @@ void run(SensitivityOptions o) {
     }
     Parameter p;
     p.path = path;
-    p.value = models::value_at(o.file, path, o.overrides);
+    p.value = models::value_at(o.file, path, o.overrides, data_files());
     const double x = value_number(p.value);
     if (x == 0.0) {
       throw std::invalid_argument("--param " + path + " is 0: a relative perturbation of 0 is 0");

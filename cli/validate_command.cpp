@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "cli/commands.hpp"
+#include "cli/data_files.hpp"
 #include "models/compiled_model.hpp"
 #include "models/loader.hpp"
 #include "models/model_checks.hpp"
@@ -51,7 +52,7 @@ class Validator {
   explicit Validator(const ValidateOptions& o) : o_(o) {}
 
   void run() {
-    const models::Documents docs = models::load_files(o_.files, o_.overrides);
+    const models::Documents docs = models::load_files(o_.files, o_.overrides, data_files());
     for (const auto& s : docs.systems) guard([&] { system(s); });
     for (const auto& s : docs.scenarios) guard([&] { scenario(s); });
     for (const auto& g : docs.game_days) guard([&] { game_day(g); });
@@ -97,10 +98,11 @@ class Validator {
                               const models::SourceLocation& owner) {
     if (is_path) {
       const auto dir = std::filesystem::path(owner.file).parent_path();
-      return models::load_files({(dir / ref.name).lexically_normal().string()}, o_.overrides)
+      return models::load_files({(dir / ref.name).lexically_normal().string()}, o_.overrides,
+                                data_files())
           .systems.at(0);
     }
-    const auto docs = models::load_files({owner.file}, o_.overrides);
+    const auto docs = models::load_files({owner.file}, o_.overrides, data_files());
     for (const auto& s : docs.systems) {
       if (s.name == ref.name) return s;
     }
@@ -120,7 +122,7 @@ class Validator {
     models::CompiledModel m;
     std::string system_name;
     if (first_of_file(file, "Scenario")) {
-      const auto r = models::load_scenario(file, o_.overrides);
+      const auto r = models::load_scenario(file, o_.overrides, data_files());
       m = models::compile(r.system, r.scenario);
       system_name = r.system.name;
     } else {
@@ -138,7 +140,7 @@ class Validator {
     models::CompiledModel m;
     std::string system_name;
     if (first_of_file(file, "GameDay")) {
-      const auto r = models::load_game_day(file, o_.overrides);
+      const auto r = models::load_game_day(file, o_.overrides, data_files());
       m = models::compile(r.system, r.game_day);
       system_name = r.system.name;
     } else {

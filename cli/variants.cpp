@@ -3,12 +3,13 @@
 
 #include <chrono>
 #include <cmath>
-#include <limits>
 #include <cstdio>
 #include <iostream>
+#include <limits>
 #include <regex>
 #include <stdexcept>
 
+#include "cli/data_files.hpp"
 #include "cli/output_file.hpp"
 #include "cli/report_format.hpp"
 #include "cli/run_support.hpp"
@@ -172,7 +173,7 @@ std::string scale_value(const std::string& text, double factor) {
 
 void resolve_trials_and_seed(const std::string& file, RunSettings& settings) {
   if (settings.trials > 0 && settings.has_seed) return;
-  const auto r = models::load_scenario(file, settings.overrides);
+  const auto r = models::load_scenario(file, settings.overrides, data_files());
   const models::CompiledModel m = models::compile(r.system, r.scenario);
   if (settings.trials == 0) settings.trials = static_cast<std::uint64_t>(m.trials);
   if (!settings.has_seed) {
@@ -184,7 +185,7 @@ void resolve_trials_and_seed(const std::string& file, RunSettings& settings) {
 std::string system_of(const Variant& v, const RunSettings& settings) {
   std::vector<std::string> overrides = settings.overrides;
   overrides.insert(overrides.end(), v.overrides.begin(), v.overrides.end());
-  const auto resolved = models::load_scenario(v.file, overrides);
+  const auto resolved = models::load_scenario(v.file, overrides, data_files());
   return models::compile(resolved.system, resolved.scenario).names.system;
 }
 
@@ -233,7 +234,7 @@ void emit(const VariantRunOptions& o, const std::string& text) {
 VariantRun run_variant(const Variant& v, const RunSettings& settings) {
   std::vector<std::string> overrides = settings.overrides;
   overrides.insert(overrides.end(), v.overrides.begin(), v.overrides.end());
-  const auto resolved = models::load_scenario(v.file, overrides);
+  const auto resolved = models::load_scenario(v.file, overrides, data_files());
   const models::CompiledModel model = models::compile(resolved.system, resolved.scenario);
 
   sim::RunnerOptions ro;

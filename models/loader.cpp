@@ -255,8 +255,8 @@ const ParsedDoc* first_of(const std::vector<ParsedDoc>& docs, const std::string&
 }  // namespace
 
 Documents load_files(const std::vector<std::string>& paths,
-                     const std::vector<std::string>& overrides) {
-  Sink sink;
+                     const std::vector<std::string>& overrides, const DataReader* data) {
+  Sink sink(data);
   const auto parsed = parse_overrides(overrides, sink);
   std::vector<ParsedDoc> docs;
   for (const auto& p : paths) {
@@ -267,14 +267,15 @@ Documents load_files(const std::vector<std::string>& paths,
 }
 
 Documents load_string(const std::string& text, const std::string& file_name,
-                      const std::vector<std::string>& overrides) {
-  Sink sink;
+                      const std::vector<std::string>& overrides, const DataReader* data) {
+  Sink sink(data);
   const auto parsed = parse_overrides(overrides, sink);
   return load_all(parse_text(text, file_name, sink), parsed, sink);
 }
 
-ResolvedScenario load_scenario(const std::string& path, const std::vector<std::string>& overrides) {
-  Sink sink;
+ResolvedScenario load_scenario(const std::string& path, const std::vector<std::string>& overrides,
+                               const DataReader* data) {
+  Sink sink(data);
   const auto parsed = parse_overrides(overrides, sink);
   const auto docs = parse_file(path, sink);
   const ParsedDoc* doc = docs.empty() ? nullptr : first_of(docs, "Scenario", path, sink);
@@ -294,8 +295,9 @@ ResolvedScenario load_scenario(const std::string& path, const std::vector<std::s
   return ResolvedScenario{std::move(*sys), std::move(sc)};
 }
 
-ResolvedGameDay load_game_day(const std::string& path, const std::vector<std::string>& overrides) {
-  Sink sink;
+ResolvedGameDay load_game_day(const std::string& path, const std::vector<std::string>& overrides,
+                              const DataReader* data) {
+  Sink sink(data);
   const auto parsed = parse_overrides(overrides, sink);
   const auto docs = parse_file(path, sink);
   const ParsedDoc* doc = docs.empty() ? nullptr : first_of(docs, "GameDay", path, sink);
@@ -315,9 +317,25 @@ ResolvedGameDay load_game_day(const std::string& path, const std::vector<std::st
   return ResolvedGameDay{std::move(*sys), std::move(g)};
 }
 
+sim::Distribution parse_distribution(const std::string& text, const std::string& label,
+                                     const DataReader* data) {
+  Sink sink(data);
+  YAML::Node node;
+  try {
+    node = YAML::Load(text);
+  } catch (const YAML::Exception& e) {
+    throw InputError(detail::location_of(label, e.mark), "malformed YAML: " + e.msg);
+  }
+  Reader r(sink, label);
+  auto d = detail::read_distribution(r, node, "distribution");
+  sink.throw_if_any();
+  if (!d) throw InputError({label, 0, 0}, "not a distribution: '" + text + "'");
+  return *d;
+}
+
 std::string value_at(const std::string& path, const std::string& key,
-                     const std::vector<std::string>& overrides) {
-  Sink sink;
+                     const std::vector<std::string>& overrides, const DataReader* data) {
+  Sink sink(data);
   const auto parsed = parse_overrides(overrides, sink);
   auto probe = detail::parse_set_option(key + "=0", sink);
   if (probe) probe->label = "'" + key + "'";

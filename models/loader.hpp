@@ -22,6 +22,7 @@
 #include <string>
 #include <vector>
 
+#include "models/data_reader.hpp"
 #include "models/diagnostics.hpp"
 #include "models/game_day.hpp"
 #include "models/scenario.hpp"
@@ -53,29 +54,45 @@ struct ResolvedGameDay {
 /// Loads every document of every file (for `validate` and `graph`); systems
 /// referenced by path are checked to exist but not added. `overrides` are
 /// `path=value` strings applied to every System (or prefixed Scenario/GameDay).
+/// `data` reads the data files that distributions name (`{empirical: {file,
+/// column}}`; models/data_reader.hpp); without one, such a distribution is a
+/// located error. The same holds for every function below.
 /// Throws InputError with all problems found.
 Documents load_files(const std::vector<std::string>& paths,
-                     const std::vector<std::string>& overrides = {});
+                     const std::vector<std::string>& overrides = {},
+                     const DataReader* data = nullptr);
 
 /// Loads the first Scenario of `path` and its system. Throws InputError
 /// (also when the file holds no Scenario).
 ResolvedScenario load_scenario(const std::string& path,
-                               const std::vector<std::string>& overrides = {});
+                               const std::vector<std::string>& overrides = {},
+                               const DataReader* data = nullptr);
 
 /// Loads the first GameDay of `path` and its system. Throws InputError.
 ResolvedGameDay load_game_day(const std::string& path,
-                              const std::vector<std::string>& overrides = {});
+                              const std::vector<std::string>& overrides = {},
+                              const DataReader* data = nullptr);
 
 /// The text of the single value at `key` (a `--set` path: `services.api.replicas`,
 /// `scenario.horizon`) of the first Scenario in `path` or of its system, after
 /// `overrides` and the scenario's spec.overrides. Throws InputError when the
 /// path leads nowhere or to a mapping or list.
 std::string value_at(const std::string& path, const std::string& key,
-                     const std::vector<std::string>& overrides = {});
+                     const std::vector<std::string>& overrides = {},
+                     const DataReader* data = nullptr);
+
+/// A distribution of durations written in the scenario language
+/// (`{gamma: {shape: 1.2, scale: 30m}}`, `45s`, `{empirical: {file: f.h5,
+/// column: ttr}}`), for command-line options; `label` names it in messages
+/// (`<command line>:1:2: error: ...`) and its directory is the base of a
+/// relative data file (none: the working directory). Throws InputError.
+sim::Distribution parse_distribution(const std::string& text, const std::string& label,
+                                     const DataReader* data = nullptr);
 
 /// Loads documents from YAML text (tests, stdin); `file_name` labels diagnostics
 /// and is the base for relative system paths.
 Documents load_string(const std::string& text, const std::string& file_name,
-                      const std::vector<std::string>& overrides = {});
+                      const std::vector<std::string>& overrides = {},
+                      const DataReader* data = nullptr);
 
 }  // namespace relsim::models

@@ -53,6 +53,10 @@ double hypothesis_value(const GameDayTrial& trial, const Hypothesis& h, Index al
       alert < trial.alert_page.size()) {
     return trial.alert_page[alert];
   }
+  if (alert != kNoIndex && h.check.metric == GameDayMetric::ack_time &&
+      alert < trial.alert_ack.size()) {
+    return trial.alert_ack[alert];
+  }
   return metric_value(trial, h.check, percentiles);
 }
 
@@ -323,12 +327,19 @@ GameDayTrial GameDayProbe::finish(const TrialResult& result) const {
   set(GameDayMetric::users_affected, total_ > 0.0 ? (bad_ + slow_) / total_ : 0.0);
   // Pages: the first page at or after the start, within the window.
   double first_page = kInf, ack = kInf;
+  out.alert_ack.assign(m_.alerts.size(), kInf);
+  std::vector<double> alert_first(m_.alerts.size(), kInf);  // per alert: its first page
   for (const IncidentRow& row : result.incidents) {
     if (row.paged == kNever || row.paged < start_ || row.paged >= end_) continue;
     const double at = (row.paged - start_).to_seconds();
+    const double acked = row.acked == kNever ? kInf : (row.acked - row.paged).to_seconds();
     if (at < first_page) {
       first_page = at;
-      ack = row.acked == kNever ? kInf : (row.acked - row.paged).to_seconds();
+      ack = acked;
+    }
+    if (row.paged_alert < alert_first.size() && at < alert_first[row.paged_alert]) {
+      alert_first[row.paged_alert] = at;
+      out.alert_ack[row.paged_alert] = acked;
     }
   }
   set(GameDayMetric::first_page, first_page);

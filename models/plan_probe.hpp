@@ -71,6 +71,10 @@ struct GameDayTrial {
   std::vector<double> latency_before;
   std::vector<double>
       alert_page;  // per model alert: first page-route firing in the window (s from start)
+  /// Per model alert: from the first page that alert sent in the window
+  /// (IncidentRow::paged_alert) to its acknowledgement, seconds; +infinity
+  /// when it sent none or nobody acknowledged it.
+  std::vector<double> alert_ack;
   double abort_at = std::numeric_limits<double>::infinity();  // stop condition fired (s from start)
   int abort_condition = -1;  // the stop condition that fired first (index), -1: none
 };
@@ -78,9 +82,10 @@ struct GameDayTrial {
 /// The value a check reads from a trial.
 double metric_value(const GameDayTrial& trial, const MetricCheck& check,
                     const std::vector<double>& percentiles);
-/// The value a hypothesis reads: as metric_value, but firstPage of a named
-/// alert (model.alerts index `alert`, kNoIndex: any) is that alert's first
-/// page-route firing in the window.
+/// The value a hypothesis reads: as metric_value, but for a named alert
+/// (model.alerts index `alert`, kNoIndex: any) firstPage is that alert's
+/// first page-route firing in the window and ackTime the acknowledgement of
+/// the first page that alert sent.
 double hypothesis_value(const GameDayTrial& trial, const Hypothesis& h, Index alert,
                         const std::vector<double>& percentiles);
 /// The steady-state value a check reads from a trial (NaN: not measured before the start).

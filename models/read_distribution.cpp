@@ -1,8 +1,13 @@
 // Reading a distribution of durations: a bare duration (fixed) or a one-key
 // mapping `{lognormal: {median: 45s, p99: 3m}}`. Parameters that are durations
 // become seconds; impossible parameters are reported with the message of
-// sim::DistributionError, located at the distribution.
+// sim::DistributionError, located at the distribution. An empirical
+// distribution may read its values from a data file (`{file, column}`)
+// through the load's DataReader.
+#include <cmath>
+#include <filesystem>
 #include <optional>
+#include <string>
 #include <vector>
 
 #include "models/yaml_reader.hpp"
@@ -75,6 +80,66 @@ std::optional<sim::Distribution> read_lognormal(Reader& r, const YAML::Node& n,
               [&] { return sim::Distribution::lognormal_from_quantile(*median, p, *q); });
 }
 
+/// `{file: F, column: C}`: the values of column C of data file F, whose path
+/// is relative to the directory of the file being read. The DataReader of
+/// the load reads it (models/data_reader.hpp); its errors are located at the
+/// `file` or `column` key, or at the distribution for unusable data.
+std::optional<sim::Distribution> read_empirical_file(Reader& r, const MapReader& m,
+                                                     const YAML::Node& n, const std::string& path,
+                                                     bool interpolate) {
+  std::string file, column;
+  if (!m.string("file", file)) return std::nullopt;
+  if (!m.has("column")) {
+    m.error(path + ": empirical with a file needs a column (e.g. column: tta)");
+    return std::nullopt;
+  }
+  if (!m.string("column", column)) return std::nullopt;
+  namespace fs = std::filesystem;
+  const fs::path base = fs::path(r.file()).parent_path();
+  const std::string resolved =
+      fs::path(file).is_absolute() ? file : (base / file).lexically_normal().string();
+  const DataReader* reader = r.sink().data_reader();
+  if (!reader) {
+    m.error("file", m.path("file") + ": this command cannot read data files");
+    return std::nullopt;
+  }
+  std::vector<double> values;
+  try {
+    values = reader->read_column(resolved, column);
+  } catch (const DataReadError& e) {
+    const char* key = e.part() == DataReadError::Part::file     ? "file"
+                      : e.part() == DataReadError::Part::column ? "column"
+                                                                : nullptr;
+    const std::string message = path + ": " + e.what();
+    if (key) {
+      m.error(key, message);
+    } else {
+      r.error(n, path, message);
+    }
+    return std::nullopt;
+  }
+  const std::string what = "column '" + column + "' of '" + file + "'";
+  if (values.empty()) {
+    r.error(n, path, path + ": " + what + " holds no values");
+    return std::nullopt;
+  }
+  bool positive = false;
+  for (std::size_t i = 0; i < values.size(); ++i) {
+    if (!(values[i] >= 0.0) || !std::isfinite(values[i])) {
+      r.error(n, path,
+              path + ": " + what + " holds a value that is not a duration (value " +
+                  std::to_string(i + 1) + ": " + std::to_string(values[i]) + " s)");
+      return std::nullopt;
+    }
+    positive = positive || values[i] > 0.0;
+  }
+  if (!positive) {
+    r.error(n, path, path + ": " + what + " holds only zero durations");
+    return std::nullopt;
+  }
+  return make(r, n, path, [&] { return sim::Distribution::empirical(values, interpolate); });
+}
+
 std::optional<sim::Distribution> read_empirical(Reader& r, const YAML::Node& n,
                                                 const std::string& path) {
   YAML::Node values = n;
@@ -82,8 +147,17 @@ std::optional<sim::Distribution> read_empirical(Reader& r, const YAML::Node& n,
   bool interpolate = false;
   if (n.IsMap()) {
     MapReader m(r, n, path, "Empirical");
-    if (!m.ok() || !m.has("values")) return std::nullopt;
+    if (!m.ok()) return std::nullopt;
     m.boolean("interpolate", interpolate);
+    if (m.has("values") == m.has("file")) {
+      m.error(path + ": empirical takes either values: [...] or file: and column:");
+      return std::nullopt;
+    }
+    if (m.has("file")) return read_empirical_file(r, m, n, path, interpolate);
+    if (m.has("column")) {
+      m.error("column", m.path("column") + ": column goes with file:, not with values:");
+      return std::nullopt;
+    }
     values = m.get("values");
     values_path = m.path("values");
   }

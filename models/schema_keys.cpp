@@ -83,7 +83,8 @@ const std::vector<ObjectSpec> kObjects = {
     {"Gamma", "Distribution.gamma", "gamma"},
     {"Normal", "Distribution.normal", "normal"},
     {"Erlang", "Distribution.erlang", "Erlang: sum of k exponentials"},
-    {"Empirical", "Distribution.empirical", "observed values (a bare list = values)"},
+    {"Empirical", "Distribution.empirical",
+     "observed values (a bare list = values), or a column of a data file"},
 };
 
 std::vector<KeySpec> make_keys() {
@@ -404,7 +405,14 @@ std::vector<KeySpec> make_keys() {
       {"Normal", "sd", "duration", true, "", "standard deviation (>= 0)"},
       {"Erlang", "k", "integer", true, "", "number of phases (>= 1)"},
       {"Erlang", "mean", "duration", true, "", "total mean (> 0)"},
-      {"Empirical", "values", "[duration]", true, "", "observations (at least one)"},
+      {"Empirical", "values", "[duration]", false, "",
+       "observations (at least one); or `file` and `column`"},
+      {"Empirical", "file", "string", false, "",
+       "a data file whose column holds the observations: a relsim incident table (.h5, from "
+       "`relsim incidents import`) or a CSV; relative to this file's directory"},
+      {"Empirical", "column", "string", false, "",
+       "the column of `file`: `tta`, `ttm` or `ttr` of an incident table, or a CSV column of "
+       "durations (seconds or `4m30s`)"},
       {"Empirical", "interpolate", "boolean", false, "false",
        "true: piecewise-linear CDF; false: resample the values"},
   };

@@ -74,6 +74,12 @@ struct IncidentRow {
   /// A responder started working on it (ack + the team's respond delay):
   /// the "response" of the SEV targets. Added for SEV response compliance.
   sim::Duration responding = kNever;
+  /// The alert (model.alerts index) whose firing detected it, and the one
+  /// whose firing sent its first page; 0xFFFFFFFF: none. They differ when a
+  /// ticket-routed alert fired before a paging one. The planner's `ackTime`
+  /// of a named alert reads `paged_alert`.
+  std::uint32_t detected_alert = 0xFFFFFFFF;
+  std::uint32_t paged_alert = 0xFFFFFFFF;
 };
 
 /// Per team: what its on-call saw in the trial.

@@ -288,7 +288,10 @@ void World::Impl::rule_fired(Index r) {
     return;
   }
   Incident& inc = incidents_[i];
-  if (inc.row.detected == kNever) inc.row.detected = now();
+  if (inc.row.detected == kNever) {
+    inc.row.detected = now();
+    inc.row.detected_alert = rule_rows_[r].alert;
+  }
   if (inc.closed) {
     // Fired after the impact ended and the incident closed without a human.
     if (page_route && team != kNoIndex) {
@@ -296,7 +299,10 @@ void World::Impl::rule_fired(Index r) {
       ++t.pages;
       if (!m_.calendar.in_business_hours(now())) ++t.pages_at_night;
       ++t.noise_pages;
-      if (inc.row.paged == kNever) inc.row.paged = now();
+      if (inc.row.paged == kNever) {
+        inc.row.paged = now();
+        inc.row.paged_alert = rule_rows_[r].alert;
+      }
     }
     rule.incident = kNoIndex;
     return;
@@ -305,6 +311,7 @@ void World::Impl::rule_fired(Index r) {
   if (page_route && team != kNoIndex && !inc.page_active && inc.responder == kNoIndex &&
       inc.row.acked == kNever) {
     rule.paged = true;
+    if (inc.row.paged == kNever) inc.row.paged_alert = rule_rows_[r].alert;
     page(i, team);
   }
 }

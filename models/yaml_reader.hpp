@@ -22,6 +22,7 @@
 #include <vector>
 
 #include "models/calendar.hpp"
+#include "models/data_reader.hpp"
 #include "models/diagnostics.hpp"
 #include "models/source_location.hpp"
 #include "sim/distribution.hpp"
@@ -31,14 +32,19 @@ namespace relsim::models::detail {
 
 class Sink {
  public:
+  /// `data`: reads the data files that distributions name (nullptr: such a
+  /// distribution is an error); borrowed for the load.
+  explicit Sink(const DataReader* data = nullptr) : data_(data) {}
   /// Adds one diagnostic (duplicates dropped); throws InputError at the cap.
   void add(SourceLocation location, std::string message);
+  const DataReader* data_reader() const { return data_; }
   std::size_t size() const { return diagnostics_.size(); }
   /// Throws InputError with everything collected, if anything was.
   void throw_if_any() const;
 
  private:
   std::vector<Diagnostic> diagnostics_;
+  const DataReader* data_ = nullptr;
 };
 
 /// Where an override replaced part of a document, for attributing errors.

@@ -141,6 +141,9 @@ TEST(People, PostmortemTimelineWithFixedTimes) {
   EXPECT_DOUBLE_EQ(seconds(inc.start), start);
   EXPECT_DOUBLE_EQ(seconds(inc.detected), start + 60);  // pending 10:18, firing 10:19
   EXPECT_DOUBLE_EQ(seconds(inc.paged), start + 60);
+  ASSERT_EQ(m.names.alerts.size(), 1u);
+  EXPECT_EQ(inc.detected_alert, 0u);  // the system's one alert detected and paged
+  EXPECT_EQ(inc.paged_alert, 0u);
   EXPECT_DOUBLE_EQ(seconds(inc.acked), start + 180);       // 2 min ack
   EXPECT_DOUBLE_EQ(seconds(inc.responding), start + 240);  // 1 min respond
   // Diagnose 5 min, restart 1 min (does nothing to a bad version), rollback 4 min.
@@ -283,6 +286,24 @@ spec:
               1.0 - seconds(inc.mitigated - inc.start) / 86400.0, 1e-9);
 }
 
+TEST(People, IncidentRecordsWhichAlertDetectedItAndWhichPaged) {
+  // A ticket-routed alert on errors above 1 % fires at the first evaluation;
+  // the paging alert needs its condition for 2 minutes.
+  std::string text = with(postmortem("2m", 1, "2m"), "  alerts:\n",
+                          "  alerts:\n    - {name: ApiErrorsTicket, service: api, condition: "
+                          "{errorRate: {above: 1%}}, route: ticket}\n");
+  const CompiledModel m = compile_text(text);
+  ASSERT_EQ(m.names.alerts.at(0), "ApiErrorsTicket");
+  World world(m);
+  const TrialResult r = world.run(sim::trial_seed(1, 0));
+  ASSERT_EQ(r.incidents.size(), 1u);
+  const IncidentRow& inc = r.incidents[0];
+  EXPECT_EQ(inc.detected_alert, 0u);
+  EXPECT_EQ(inc.paged_alert, 1u);
+  EXPECT_LT(inc.detected, inc.paged);
+  EXPECT_DOUBLE_EQ(seconds(inc.acked - inc.paged), 120.0);
+}
+
 TEST(People, AutomationAloneRecordsAnIncidentWithoutHumans) {
   // A pod kill of one of two replicas: the load balancer sends half the
   // traffic to the dead pod for the 30 s health-check delay; no alert fires.
@@ -296,6 +317,8 @@ TEST(People, AutomationAloneRecordsAnIncidentWithoutHumans) {
   const IncidentRow& inc = r.incidents[0];
   EXPECT_FALSE(inc.human_needed);
   EXPECT_EQ(inc.paged, kNever);
+  EXPECT_EQ(inc.detected_alert, 0xFFFFFFFFu);
+  EXPECT_EQ(inc.paged_alert, 0xFFFFFFFFu);
   EXPECT_DOUBLE_EQ(seconds(inc.mitigated - inc.start), 30.0);
   EXPECT_EQ(inc.resolved, inc.mitigated);
   EXPECT_EQ(inc.severity, 2);  // half the requests fail: not above SEV-1's 50 %
@@ -515,6 +538,13 @@ TEST(People, IncidentRowsKeepTheirInvariants) {
           ++paged;
           EXPECT_NE(x.detected, kNever);
           EXPECT_LE(x.detected, x.paged);
+          EXPECT_LT(x.paged_alert, m.alerts.size());
+        } else {
+          EXPECT_EQ(x.paged_alert, 0xFFFFFFFFu);
+        }
+        EXPECT_EQ(x.detected == kNever, x.detected_alert == 0xFFFFFFFFu);
+        if (x.detected != kNever) {
+          EXPECT_LT(x.detected_alert, m.alerts.size());
         }
         if (x.acked != kNever) {
           EXPECT_LE(x.paged, x.acked);

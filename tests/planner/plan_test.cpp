@@ -277,6 +277,73 @@ TEST(Planner, FirstPageOfANamedAlert) {
   }
 }
 
+// A bad deploy fails every request of web for 10 minutes. A ticket-routed
+// alert (errors above 1 %) fires first; the paging alert needs the errors
+// for 2 minutes; the one responder acknowledges exactly 3 minutes after
+// the page.
+constexpr const char* kTwoAlerts = R"(
+apiVersion: relsim/v1alpha1
+kind: System
+metadata: {name: one}
+spec:
+  calendar: {start: 2026-03-02T00:00, businessHours: {days: Mon-Fri, from: "09:00", to: "18:00"}}
+  zones: [a]
+  services:
+    - {name: web, replicas: 2, zones: [a], capacityPerReplica: 100, demand: 100}
+  slos:
+    - {name: web-availability, service: web, objective: 99.9%, window: 30d}
+  alerts:
+    - {name: WebErrorsTicket, service: web, condition: {errorRate: {above: 1%}}, route: ticket}
+    - {name: WebErrorsPage, service: web, condition: {errorRate: {above: 50%}}, for: 2m, route: page}
+  teams:
+    - name: oncall
+      members: 1
+      ack: {businessHours: 3m, offHours: 3m}
+      respond: 1m
+      owns: [web]
+---
+apiVersion: relsim/v1alpha1
+kind: GameDay
+metadata: {name: outage}
+spec:
+  system: one
+  experiment: {fault: badDeploy, target: {service: web}, errorRate: 100%, duration: 10m}
+  candidateStarts: ["Tue 10:00"]
+  hypotheses:
+    - {name: page acked within 4m, metric: ackTime, alert: WebErrorsPage, within: 4m}
+    - {name: ticket acked within 4m, metric: ackTime, alert: WebErrorsTicket, within: 4m}
+    - {name: any page acked within 4m, metric: ackTime, within: 4m}
+    - {name: page within 4m, metric: firstPage, alert: WebErrorsPage, within: 4m}
+  budget: {remainingThisMonth: 80%}
+  observe: 30m
+)";
+
+TEST(Planner, AckTimeOfANamedAlert) {
+  // The page comes from WebErrorsPage (the ticket alert sends none), so its
+  // ackTime is the responder's fixed 3 minutes, and the ticket alert's is
+  // never. (Before IncidentRow recorded the paging alert, a named ackTime
+  // measured the first page of any alert.)
+  const Planned p = plan_text(kTwoAlerts, 10);
+  const auto& c = p.plan.candidates.at(0);
+  ASSERT_EQ(c.hypotheses.size(), 4u);
+  EXPECT_EQ(c.hypotheses[0].holds, 10u);
+  EXPECT_NEAR(c.hypotheses[0].value.p50.estimate, 180.0, 1e-6);
+  EXPECT_NEAR(c.hypotheses[0].value.p99.estimate, 180.0, 1e-6);
+  EXPECT_EQ(c.hypotheses[1].holds, 0u);
+  EXPECT_TRUE(std::isinf(c.hypotheses[1].value.p50.estimate));
+  EXPECT_EQ(c.hypotheses[2].holds, 10u);
+  EXPECT_NEAR(c.hypotheses[2].value.p50.estimate, 180.0, 1e-6);
+  EXPECT_EQ(c.hypotheses[3].holds, 10u);
+  for (const auto& note : p.plan.notes) EXPECT_EQ(note.find("ackTime"), std::string::npos) << note;
+  for (const auto& t : p.runs.candidates[0].with_stop) {
+    ASSERT_EQ(t.alert_ack.size(), 2u);
+    EXPECT_TRUE(std::isinf(t.alert_ack[0]));
+    EXPECT_NEAR(t.alert_ack[1], 180.0, 1e-6);
+    // The ticket alert fired before the page: it is not the one that paged.
+    EXPECT_LT(t.alert_page[1], metric(t, GameDayMetric::first_page) + 1e-9);
+  }
+}
+
 TEST(Planner, SameResultForOneAndTwoThreads) {
   const Planned a = plan_text(kPodKill, 10, 1);
   const Planned b = plan_text(kPodKill, 10, 2);
