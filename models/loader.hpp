@@ -62,6 +62,23 @@ Documents load_files(const std::vector<std::string>& paths,
 ResolvedScenario load_scenario(const std::string& path,
                                const std::vector<std::string>& overrides = {});
 
+/// A `kind: AlertRules` document: a named list of alerts in the System's
+/// `alerts` schema, for `relsim alerts --rules` (docs/alerting.md).
+struct AlertRules {
+  std::string name;
+  std::string description;
+  std::vector<Alert> alerts;
+  SourceLocation location;
+};
+
+/// Loads the first AlertRules document of `path` (shape and values checked;
+/// names are resolved by apply_alert_rules). Throws InputError.
+AlertRules load_alert_rules(const std::string& path);
+
+/// Replaces `system`'s alerts with `alerts` and checks their references
+/// (SLO, service, team) with the locations of the alerts. Throws InputError.
+void apply_alert_rules(System& system, const std::vector<Alert>& alerts);
+
 /// Loads the first GameDay of `path` and its system. Throws InputError.
 ResolvedGameDay load_game_day(const std::string& path,
                               const std::vector<std::string>& overrides = {});

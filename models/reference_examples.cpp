@@ -112,6 +112,22 @@ spec:
   hypotheses:
     - {name: capacity back within 2m, metric: capacityRestored, within: 2m}
 )"},
+      {"AlertRulesDocument", "", R"(apiVersion: relsim/v1alpha1
+kind: AlertRules
+metadata:
+  name: fast-burn-only
+  description: One page, the workbook's 2 % of the budget in an hour.
+spec:
+  alerts:
+    - name: FastBurn
+      slo: web-availability
+      burnRate: [{severity: page, factor: 14.4, longWindow: 1h, shortWindow: 5m}]
+)"},
+      {"AlertRulesSpec", "spec", R"(spec:
+  alerts:
+    - {name: ErrorRatio36h, slo: web-availability, burnRate: [{severity: page, factor: 1, longWindow: 36h}]}
+    - {name: ErrorRatioFor1h, slo: web-availability, for: 1h, burnRate: [{severity: page, factor: 1, longWindow: 1m}]}
+)"},
       {"Metadata", "metadata", R"(metadata:
   name: payments
   description: The payments platform in us-east-1.

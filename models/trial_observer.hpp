@@ -28,6 +28,8 @@ class TrialObserver {
   virtual void on_change(sim::Duration t, const FluidState& state, const FluidResult& ratios) = 0;
   /// Alert `alert` (model.alerts index) fired at `t`, on its page route or not.
   virtual void on_alert(sim::Duration /*t*/, Index /*alert*/, bool /*page*/) {}
+  /// The same rule stopped firing at `t` (its condition failed at a tick).
+  virtual void on_alert_resolved(sim::Duration /*t*/, Index /*alert*/, bool /*page*/) {}
 };
 
 }  // namespace relsim::models
