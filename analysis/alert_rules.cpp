@@ -147,8 +147,10 @@ FireTiming fire_timing(const std::vector<RulePair>& pairs, double error, double 
     if (held_by_baseline) {
       condition = 0.0;
       q = 0.0;
-    } else if (error >= threshold) {
-      q = (threshold - baseline) / (error - baseline);
+    } else if (error >= threshold * (1.0 - 1e-12)) {
+      // (1 − 0.999 is 0.0010000000000000009 in doubles: a ratio written as
+      // the threshold reaches it.)
+      q = std::min(1.0, (threshold - baseline) / (error - baseline));
       condition = std::max(p.long_window, p.short_window).to_seconds() * q;
     } else {
       if (reason.empty()) {

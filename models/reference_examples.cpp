@@ -57,6 +57,13 @@ simulates the experiment from every candidate start so the team can pick the saf
 see which hypotheses are likely to fail. The metric names are listed under
 [SteadyState](#steadystate).
 )"},
+      {"alert-rules.md", "AlertRules",
+       R"(A `kind: AlertRules` document is a named set of alert rules for the alert design lab:
+`relsim alerts SCENARIO --rules FILE` runs the scenario once per rule set, each replacing the
+system's alerts, and judges the sets side by side (docs/alerting.md). The alerts are written
+as in a System's [alerts](system.md#alert); a burn-rate window without `shortWindow` watches a
+single window, and `for` delays a burn-rate alert as it delays a threshold alert.
+)"},
       {"#distributions", "",
        R"(Every key of type `distribution` takes a random duration. Write a bare duration for a
 fixed value (`restart: 90s`), or a one-key mapping that names the distribution and its
