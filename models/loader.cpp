@@ -248,7 +248,7 @@ Documents load_all(const std::vector<ParsedDoc>& docs, const std::vector<ParsedO
     } else if (d.kind == "AlertRules") {
       // Read for its shape; its names resolve against a system only in
       // `relsim alerts --rules` (apply_alert_rules).
-      read_alert_rules_doc(r, copy);
+      out.alert_rules.push_back(read_alert_rules_doc(r, copy));
     } else {
       apply_all(r, copy, overrides, OverrideTarget::game_day);
       GameDay g = detail::read_game_day(r, copy);

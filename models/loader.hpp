@@ -32,10 +32,20 @@ namespace relsim::models {
 /// The accepted `apiVersion`.
 inline constexpr const char* kApiVersion = "relsim/v1alpha1";
 
+/// A `kind: AlertRules` document: a named list of alerts in the System's
+/// `alerts` schema, for `relsim alerts --rules` (docs/alerting.md).
+struct AlertRules {
+  std::string name;
+  std::string description;
+  std::vector<Alert> alerts;
+  SourceLocation location;
+};
+
 struct Documents {
   std::vector<System> systems;
   std::vector<Scenario> scenarios;
   std::vector<GameDay> game_days;
+  std::vector<AlertRules> alert_rules;
 };
 
 /// A scenario with its system resolved, overrides applied: ready to compile.
@@ -61,15 +71,6 @@ Documents load_files(const std::vector<std::string>& paths,
 /// (also when the file holds no Scenario).
 ResolvedScenario load_scenario(const std::string& path,
                                const std::vector<std::string>& overrides = {});
-
-/// A `kind: AlertRules` document: a named list of alerts in the System's
-/// `alerts` schema, for `relsim alerts --rules` (docs/alerting.md).
-struct AlertRules {
-  std::string name;
-  std::string description;
-  std::vector<Alert> alerts;
-  SourceLocation location;
-};
 
 /// Loads the first AlertRules document of `path` (shape and values checked;
 /// names are resolved by apply_alert_rules). Throws InputError.
