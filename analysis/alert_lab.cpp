@@ -240,7 +240,7 @@ std::vector<models::Alert> firing_alerts(const RuleSet& set, const models::Slo& 
   for (models::Alert a : set.alerts) {
     std::vector<models::BurnWindow> kept;
     for (const models::BurnWindow& w : a.burn_windows) {
-      const RulePair p{w.factor, w.long_window, w.short_window, a.for_duration,
+      const RulePair p{std::nullopt, w.factor, w.long_window, w.short_window, a.for_duration,
                        a.evaluation_interval, a.name};
       if (auto why = never_fires(p, slo.objective)) {
         notes.push_back(a.name + ": " + *why + "; left out");

@@ -94,7 +94,12 @@ std::string timing_cell(const FireTiming& t) {
 
 bool any_ticket(const std::vector<RuleSet>& sets) {
   for (const RuleSet& s : sets) {
-    if (!pairs_of(s, models::AlertRoute::ticket).empty()) return true;
+    for (const models::Alert& a : s.alerts) {
+      if (a.kind == models::AlertKind::threshold && a.route == models::AlertRoute::ticket) return true;
+      for (const models::BurnWindow& w : a.burn_windows) {
+        if (w.severity == models::AlertRoute::ticket) return true;
+      }
+    }
   }
   return false;
 }
@@ -118,16 +123,18 @@ std::string seconds_text(double s) {
 }
 
 std::vector<WhenRow> when_table(const std::vector<RuleSet>& sets, const std::vector<double>& errors,
-                                double baseline, double objective, sim::Duration period) {
+                                double baseline, double objective, sim::Duration period,
+                                const std::string& service) {
   std::vector<WhenRow> out;
   for (double e : errors) {
     WhenRow row;
     row.error = e;
     for (const RuleSet& s : sets) {
       row.page.push_back(
-          fire_timing(pairs_of(s, models::AlertRoute::page), e, baseline, objective, period));
+          fire_timing(pairs_of(s, models::AlertRoute::page, service), e, baseline, objective, period));
       row.ticket.push_back(
-          fire_timing(pairs_of(s, models::AlertRoute::ticket), e, baseline, objective, period));
+          fire_timing(pairs_of(s, models::AlertRoute::ticket, service), e, baseline, objective,
+                      period));
     }
     out.push_back(std::move(row));
   }

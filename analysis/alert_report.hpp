@@ -24,9 +24,11 @@ struct WhenRow {
   std::vector<FireTiming> ticket;  // per rule set
 };
 
-/// The closed forms for every rule set at every error ratio of `errors`.
+/// The closed forms for every rule set at every error ratio of `errors`
+/// (threshold alerts count when they watch `service`, the SLO's).
 std::vector<WhenRow> when_table(const std::vector<RuleSet>& sets, const std::vector<double>& errors,
-                                double baseline, double objective, sim::Duration period);
+                                double baseline, double objective, sim::Duration period,
+                                const std::string& service = "");
 
 /// The default error ratios of the table: burn rates 1, 2, 6, 10, 14.4, 35,
 /// 36, 100 and 1000 of the budget, and 100 %, each at most 100 %, ascending.

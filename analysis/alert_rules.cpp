@@ -104,13 +104,21 @@ std::vector<RuleSet> workbook_presets(const std::string& slo, Duration period, D
   return out;
 }
 
-std::vector<RulePair> pairs_of(const RuleSet& set, AlertRoute route) {
+std::vector<RulePair> pairs_of(const RuleSet& set, AlertRoute route, const std::string& service) {
   std::vector<RulePair> out;
   for (const Alert& a : set.alerts) {
-    if (a.kind != AlertKind::burn_rate) continue;
+    if (a.kind == AlertKind::threshold) {
+      if (service.empty() || a.service.name != service || a.route != route ||
+          a.condition.metric == models::ConditionMetric::latency) {
+        continue;
+      }
+      out.push_back({a.condition.above, 1.0, Duration::zero(), Duration::zero(), a.for_duration,
+                     a.evaluation_interval, a.name});
+      continue;
+    }
     for (const BurnWindow& w : a.burn_windows) {
       if (w.severity != route) continue;
-      out.push_back({w.factor, w.long_window, w.short_window, a.for_duration,
+      out.push_back({std::nullopt, w.factor, w.long_window, w.short_window, a.for_duration,
                      a.evaluation_interval, a.name});
     }
   }
@@ -118,6 +126,7 @@ std::vector<RulePair> pairs_of(const RuleSet& set, AlertRoute route) {
 }
 
 std::optional<std::string> never_fires(const RulePair& pair, double objective) {
+  if (pair.threshold) return std::nullopt;
   const double threshold = pair.factor * (1.0 - objective);
   if (threshold <= 1.0) return std::nullopt;
   std::ostringstream s;
@@ -136,6 +145,27 @@ FireTiming fire_timing(const std::vector<RulePair>& pairs, double error, double 
   double reset = 0.0;
   std::string reason;
   for (const RulePair& p : pairs) {
+    if (p.threshold) {
+      // The instantaneous ratio: above it from the first tick of the errors.
+      const bool held = baseline > *p.threshold;
+      if (!held && !(error > *p.threshold)) {
+        if (reason.empty()) {
+          std::ostringstream s;
+          s << "error ratio " << error * 100.0 << " % is not above " << *p.threshold * 100.0
+            << " % (" << p.alert << ")";
+          reason = s.str();
+        }
+        continue;
+      }
+      const double step = p.evaluation_interval.to_seconds();
+      const double fire = ceil_to(p.for_duration.to_seconds(), step);
+      if (fire < best_fire) {
+        best_fire = fire;
+        best_condition = 0.0;
+      }
+      if (held) reset = std::numeric_limits<double>::infinity();
+      continue;
+    }
     const double threshold = p.factor * budget;
     if (auto why = never_fires(p, objective)) {
       if (reason.empty()) reason = *why;

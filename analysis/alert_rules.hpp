@@ -46,8 +46,11 @@ std::vector<RuleSet> workbook_presets(const std::string& slo, sim::Duration peri
                                       sim::Duration evaluation_interval);
 
 /// The rules of one route of a rule set, flattened: every window pair with
-/// its alert's `for` and evaluation interval.
+/// its alert's `for` and evaluation interval; and threshold alerts on the
+/// error ratio (`errorRate`, `usersAffected`) of `service` when it is given,
+/// as a pair with `threshold` set (instantaneous: no window).
 struct RulePair {
+  std::optional<double> threshold;  // threshold alerts: fires while the ratio is above it
   double factor = 1.0;
   sim::Duration long_window;
   sim::Duration short_window;
@@ -55,11 +58,15 @@ struct RulePair {
   sim::Duration evaluation_interval;
   std::string alert;
 };
-std::vector<RulePair> pairs_of(const RuleSet& set, models::AlertRoute route);
+std::vector<RulePair> pairs_of(const RuleSet& set, models::AlertRoute route,
+                               const std::string& service = "");
 
 /// Closed form of a route of a rule set under a constant error ratio `error`
 /// that starts at a tick after a history of ratio `baseline` at least as long
-/// as the longest window, on an SLO with `objective` over `period`.
+/// as the longest window, on an SLO with `objective` over `period`. A
+/// threshold pair sees the errors at the tick they start (the engine's
+/// faults are seen by the tick at their instant) and clears at the tick
+/// they stop (reset 0).
 struct FireTiming {
   bool fires = false;
   std::string reason;            // why it never fires (empty when it fires)

@@ -246,7 +246,8 @@ void run(const AlertsOptions& o) {
   analysis::AlertLabReport rep;
   rep.sets = sets;
   rep.lab = analysis::run_alert_lab(sc, sets, cfg);
-  rep.when = analysis::when_table(sets, errors, rep.lab.baseline_error, slo.objective, slo.window);
+  rep.when = analysis::when_table(sets, errors, rep.lab.baseline_error, slo.objective, slo.window,
+                                  slo.service.name);
   const bool forced = !o.low_traffic.empty();
   if (forced || rep.lab.requests_per_second < below) {
     rep.low.present = true;

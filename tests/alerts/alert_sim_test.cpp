@@ -95,8 +95,18 @@ TEST(AlertSim, EnginesFiringAndClearingMatchTheClosedForm) {
                   "duration: 12h}\n",
                   e);
     const auto base = resolve(system_yaml() + scenario_yaml("7d", inject));
-    for (const RuleSet& set : workbook_presets("api-availability", Duration::days(30),
-                                               Duration::minutes(1))) {
+    std::vector<RuleSet> sets =
+        workbook_presets("api-availability", Duration::days(30), Duration::minutes(1));
+    // A threshold alert on the instantaneous ratio, with `for: 5m`.
+    models::Alert threshold;
+    threshold.name = "ApiErrors";
+    threshold.kind = models::AlertKind::threshold;
+    threshold.service.name = "api";
+    threshold.condition.above = 0.01;
+    threshold.for_duration = Duration::minutes(5);
+    sets.push_back({"threshold", "1 % for 5 min", {threshold}});
+    for (const RuleSet& set : sets) {
+      const bool is_threshold = set.name == "threshold";
       models::System sys = base.system;
       models::apply_alert_rules(sys, set.alerts);
       const models::CompiledModel m = models::compile(sys, base.scenario);
@@ -106,7 +116,7 @@ TEST(AlertSim, EnginesFiringAndClearingMatchTheClosedForm) {
       (void)world.run(sim::trial_seed(7, 0));
       for (const AlertRoute route : {AlertRoute::page, AlertRoute::ticket}) {
         const bool page = route == AlertRoute::page;
-        const auto pairs = pairs_of(set, route);
+        const auto pairs = pairs_of(set, route, "api");
         if (pairs.empty()) continue;
         const FireTiming want = fire_timing(pairs, e, 0.0, 0.999, Duration::days(30));
         const Recorder::Event* fired = nullptr;
@@ -127,14 +137,16 @@ TEST(AlertSim, EnginesFiringAndClearingMatchTheClosedForm) {
         const double clear_by = stop + want.reset_seconds;
         if (clear_by >= Duration::days(7).to_seconds()) continue;
         ASSERT_NE(cleared, nullptr) << what;
-        // The first tick strictly after the condition fails.
-        const double tick = (std::floor(clear_by / 60.0 + 1e-9) + 1.0) * 60.0;
+        // The first tick strictly after the condition fails (a threshold
+        // alert: the tick at the stop, which its event precedes).
+        const double tick =
+            is_threshold ? stop : (std::floor(clear_by / 60.0 + 1e-9) + 1.0) * 60.0;
         EXPECT_NEAR(cleared->t.to_seconds(), tick, 1e-6) << what << " reset " << want.reset_seconds;
         ++checked;
       }
     }
   }
-  EXPECT_GE(checked, 20);
+  EXPECT_GE(checked, 23);
 }
 
 TEST(AlertSim, ForDelayAtRandomPhasesIsTauPlusHalfAnIntervalPlusTheHold) {
