@@ -41,6 +41,7 @@ struct AlertsOptions : VariantRunOptions {
   std::string low_traffic;                // a rate: run the counted model at it
   std::string low_traffic_below = "1/s";  // run it when the SLO sees fewer requests
   std::uint64_t min_requests = 0;
+  std::string low_traffic_baseline;  // default: the SLO's ratio at t = 0
   std::string incident_error = "10%";
   std::string incident_duration = "30m";
   double incidents_per_week = 1.0;
@@ -255,6 +256,13 @@ void run(const AlertsOptions& o) {
                          : "the SLO sees fewer than " + o.low_traffic_below + " requests";
     if (!forced) low.requests_per_second = rep.lab.requests_per_second;
     low.baseline_error = rep.lab.baseline_error;
+    if (!o.low_traffic_baseline.empty()) {
+      low.baseline_error = fraction("--low-traffic-baseline", o.low_traffic_baseline);
+      if (!(low.baseline_error >= 0.0 && low.baseline_error < 1.0)) {
+        throw std::invalid_argument("--low-traffic-baseline: an error ratio in [0, 100 %), got '" +
+                                    o.low_traffic_baseline + "'");
+      }
+    }
     low.objective = slo.objective;
     low.period = slo.window;
     low.horizon = rep.lab.horizon;
@@ -311,6 +319,8 @@ void add_alerts_command(CLI::App& app) {
   cmd->add_option("--min-requests", opts->min_requests,
                   "Low traffic: also judge with a gate, the long window holding at least N requests")
       ->capture_default_str();
+  cmd->add_option("--low-traffic-baseline", opts->low_traffic_baseline,
+                  "Low traffic: the error ratio with nothing wrong (default: the SLO's at t = 0)");
   cmd->add_option("--incident-error", opts->incident_error,
                   "Low traffic: the error ratio of an incident")
       ->capture_default_str();

@@ -36,6 +36,16 @@ fs::path temp_dir() {
   return dir;
 }
 
+/// Removes the temporary directory when the tests end.
+class TempDirCleanup : public ::testing::Environment {
+ public:
+  void TearDown() override {
+    std::error_code ec;
+    fs::remove_all(temp_dir(), ec);
+  }
+};
+const auto* const kCleanup = ::testing::AddGlobalTestEnvironment(new TempDirCleanup);
+
 fs::path write(const fs::path& path, const std::string& text) {
   std::ofstream(path) << text;
   return path;
