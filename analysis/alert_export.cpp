@@ -29,7 +29,8 @@ std::string selector_of(const AlertExportTarget& t) {
 std::pair<std::string, std::string> queries(const AlertExportTarget& t, const std::string& window) {
   const std::string sel = selector_of(t);
   if (t.sli == models::SliKind::latency) {
-    const std::string count = "sum(rate(http_request_duration_seconds_count{" + sel + "}[" + window + "]))";
+    const std::string count =
+        "sum(rate(http_request_duration_seconds_count{" + sel + "}[" + window + "]))";
     return {count + " - sum(rate(http_request_duration_seconds_bucket{" + sel + ",le=\"" +
                 num(t.latency_threshold_seconds) + "\"}[" + window + "]))",
             count};
@@ -73,8 +74,8 @@ std::string prometheus_rules(const RuleSet& set, const AlertExportTarget& t) {
     const auto [err, total] = queries(t, w);
     o << "      - record: " << record_name(w) << "\n";
     o << "        expr: |-\n          (" << err << ")\n          /\n          (" << total << ")\n";
-    o << "        labels:\n          slo: " << quoted(t.slo) << "\n          service: "
-      << quoted(t.service) << "\n";
+    o << "        labels:\n          slo: " << quoted(t.slo)
+      << "\n          service: " << quoted(t.service) << "\n";
   }
   o << "  - name: relsim-" << t.slo << "-alerts\n    rules:\n";
   for (const models::Alert& a : set.alerts) {
@@ -86,8 +87,8 @@ std::string prometheus_rules(const RuleSet& set, const AlertExportTarget& t) {
         const std::string sel = "{slo=" + quoted(t.slo) + "}";
         std::string term = record_name(window_text(w.long_window)) + sel + " >= " + threshold;
         if (w.short_window != w.long_window) {
-          term = "(" + term + " and " + record_name(window_text(w.short_window)) + sel + " >= " +
-                 threshold + ")";
+          term = "(" + term + " and " + record_name(window_text(w.short_window)) + sel +
+                 " >= " + threshold + ")";
         }
         terms.push_back(term);
       }
@@ -97,9 +98,11 @@ std::string prometheus_rules(const RuleSet& set, const AlertExportTarget& t) {
       for (std::size_t k = 0; k < terms.size(); ++k) {
         o << "          " << (k ? "or " : "") << terms[k] << "\n";
       }
-      if (a.for_duration.count_micros() > 0) o << "        for: " << window_text(a.for_duration) << "\n";
-      o << "        labels:\n          severity: " << route_name(route) << "\n          slo: "
-        << quoted(t.slo) << "\n          service: " << quoted(t.service) << "\n";
+      if (a.for_duration.count_micros() > 0)
+        o << "        for: " << window_text(a.for_duration) << "\n";
+      o << "        labels:\n          severity: " << route_name(route)
+        << "\n          slo: " << quoted(t.slo) << "\n          service: " << quoted(t.service)
+        << "\n";
       o << "        annotations:\n          summary: "
         << quoted(std::string(route == AlertRoute::page ? "High" : "Sustained") +
                   " error budget burn on SLO " + t.slo)
@@ -118,25 +121,26 @@ std::string sloth_spec(const RuleSet& set, const AlertExportTarget& t) {
   std::string name = set.alerts.empty() ? set.name : set.alerts.front().name;
   for (const models::Alert& a : set.alerts) {
     if (a.for_duration.count_micros() > 0) {
-      throw std::invalid_argument("--export sloth: alert '" + a.name +
-                                  "' has a `for:`; Sloth's alerts have none (use --export prometheus)");
+      throw std::invalid_argument(
+          "--export sloth: alert '" + a.name +
+          "' has a `for:`; Sloth's alerts have none (use --export prometheus)");
     }
     for (const models::BurnWindow& w : a.burn_windows) {
-      W x{share_of_factor(w.factor, w.long_window, t.period) * 100.0, w.short_window, w.long_window};
+      W x{share_of_factor(w.factor, w.long_window, t.period) * 100.0, w.short_window,
+          w.long_window};
       (w.severity == AlertRoute::page ? page : ticket).push_back(x);
     }
   }
   const auto shape_ok = [](const std::vector<W>& v) {
-    return v.size() == 2 && std::all_of(v.begin(), v.end(), [](const W& w) {
-             return w.short_window < w.long_window;
-           });
+    return v.size() == 2 && std::all_of(v.begin(), v.end(),
+                                        [](const W& w) { return w.short_window < w.long_window; });
   };
   if (!shape_ok(page) || !shape_ok(ticket)) {
     throw std::invalid_argument(
         "--export sloth: rule set '" + set.name +
         "' is not what Sloth generates (multiwindow multi-burn-rate: two page and two ticket "
-        "window pairs, each with a short window); it has " + std::to_string(page.size()) +
-        " page and " + std::to_string(ticket.size()) +
+        "window pairs, each with a short window); it has " +
+        std::to_string(page.size()) + " page and " + std::to_string(ticket.size()) +
         " ticket windows (use --export prometheus, or the multiwindow preset)");
   }
   const auto by_long = [](const W& a, const W& b) { return a.long_window < b.long_window; };
@@ -159,7 +163,8 @@ std::string sloth_spec(const RuleSet& set, const AlertExportTarget& t) {
     << "\n        total_query: " << quoted(total) << "\n";
   o << "    alerting:\n      name: " << quoted(name) << "\n";
   o << "      labels:\n        slo: " << quoted(t.slo) << "\n";
-  o << "      annotations:\n        summary: " << quoted("Error budget burn on SLO " + t.slo) << "\n";
+  o << "      annotations:\n        summary: " << quoted("Error budget burn on SLO " + t.slo)
+    << "\n";
   o << "      page_alert:\n        labels:\n          severity: \"page\"\n";
   o << "      ticket_alert:\n        labels:\n          severity: \"ticket\"\n";
   o << "---\n# The windows of the rules, for `--slo-period-windows-path`.\n";

@@ -17,8 +17,8 @@
 namespace relsim::analysis {
 
 struct AlertExportTarget {
-  std::string slo;        // SLO name
-  std::string service;    // its service
+  std::string slo;      // SLO name
+  std::string service;  // its service
   models::SliKind sli = models::SliKind::availability;
   double latency_threshold_seconds = 0.0;  // latency SLIs
   double objective = 0.999;

@@ -19,8 +19,8 @@ namespace relsim::analysis {
 
 namespace {
 
-using models::Index;
 using models::IncidentRow;
+using models::Index;
 using models::kNever;
 using sim::Duration;
 
@@ -89,7 +89,8 @@ class LabObserver final : public models::TrialObserver {
     if (it == points_.begin()) return {0.0, 0.0};
     const Point& hi = *it;
     const Point& lo = *(it - 1);
-    const double w = hi.t == lo.t ? 1.0 : static_cast<double>(x - lo.t) / static_cast<double>(hi.t - lo.t);
+    const double w =
+        hi.t == lo.t ? 1.0 : static_cast<double>(x - lo.t) / static_cast<double>(hi.t - lo.t);
     return {lo.n + w * (hi.n - lo.n), lo.b + w * (hi.b - lo.b)};
   }
   const std::vector<Episode>& episodes() const { return episodes_; }
@@ -186,7 +187,8 @@ LabTrial summarize(const models::CompiledModel& m, Index k, Index paged_team,
       li.ttd_minutes = (inc.detected - inc.start).to_seconds() / 60.0;
       li.budget_before_detection = spent(inc.start, std::min(inc.detected, end)).first / budget;
     }
-    li.paged_in_time = inc.paged != kNever && (inc.mitigated == kNever || inc.paged <= inc.mitigated);
+    li.paged_in_time =
+        inc.paged != kNever && (inc.mitigated == kNever || inc.paged <= inc.mitigated);
     if (li.significant) {
       out.significant += 1;
       if (li.paged_in_time) out.recalled += 1;
@@ -240,8 +242,9 @@ std::vector<models::Alert> firing_alerts(const RuleSet& set, const models::Slo& 
   for (models::Alert a : set.alerts) {
     std::vector<models::BurnWindow> kept;
     for (const models::BurnWindow& w : a.burn_windows) {
-      const RulePair p{std::nullopt, w.factor, w.long_window, w.short_window, a.for_duration,
-                       a.evaluation_interval, a.name};
+      const RulePair p{std::nullopt,   w.factor,       w.long_window,
+                       w.short_window, a.for_duration, a.evaluation_interval,
+                       a.name};
       if (auto why = never_fires(p, slo.objective)) {
         notes.push_back(a.name + ": " + *why + "; left out");
       } else {
@@ -317,8 +320,8 @@ std::size_t target_slo(const models::System& system, const std::string& slo) {
   throw std::invalid_argument("--slo: unknown SLO '" + slo + "'; SLOs: " + names);
 }
 
-AlertLabResult run_alert_lab(const models::ResolvedScenario& base,
-                             const std::vector<RuleSet>& sets, const AlertLabConfig& config) {
+AlertLabResult run_alert_lab(const models::ResolvedScenario& base, const std::vector<RuleSet>& sets,
+                             const AlertLabConfig& config) {
   if (!(config.significant_share > 0.0 && config.significant_share <= 1.0)) {
     throw std::invalid_argument("--significant must be a budget share in (0, 100 %]");
   }
@@ -354,8 +357,13 @@ AlertLabResult run_alert_lab(const models::ResolvedScenario& base,
     ro.trials = out.trials;
     ro.threads = config.threads;
     const auto results = sim::run_trials<LabTrial>(ro, [&]() {
-      LabWorker w{std::make_unique<models::World>(m), std::make_unique<LabObserver>(m, k), &m, k,
-                  owner, exhausted, config.significant_share};
+      LabWorker w{std::make_unique<models::World>(m),
+                  std::make_unique<LabObserver>(m, k),
+                  &m,
+                  k,
+                  owner,
+                  exhausted,
+                  config.significant_share};
       w.world->set_observer(w.observer.get());
       return w;
     });
@@ -363,7 +371,8 @@ AlertLabResult run_alert_lab(const models::ResolvedScenario& base,
     std::vector<double> prec_num, prec_den, rec_num, rec_den;
     std::vector<std::pair<std::string, MeanAccumulator>> by_cause, by_sev;
     std::vector<std::pair<std::string, std::uint64_t>> cause_n, sev_n;
-    const auto group = [](auto& groups, auto& counts, const std::string& label, const LabIncident& i) {
+    const auto group = [](auto& groups, auto& counts, const std::string& label,
+                          const LabIncident& i) {
       auto it = std::find_if(groups.begin(), groups.end(),
                              [&](const auto& g) { return g.first == label; });
       if (it == groups.end()) {
@@ -416,16 +425,16 @@ AlertLabResult run_alert_lab(const models::ResolvedScenario& base,
       res.detected.n = res.incidents;
     }
     for (std::size_t g = 0; g < by_cause.size(); ++g) {
-      res.ttd_by_cause.push_back({by_cause[g].first, mean_figure(by_cause[g].second, c),
-                                  cause_n[g].second});
+      res.ttd_by_cause.push_back(
+          {by_cause[g].first, mean_figure(by_cause[g].second, c), cause_n[g].second});
     }
     std::sort(by_sev.begin(), by_sev.end(),
               [](const auto& a, const auto& b) { return a.first < b.first; });
     std::sort(sev_n.begin(), sev_n.end(),
               [](const auto& a, const auto& b) { return a.first < b.first; });
     for (std::size_t g = 0; g < by_sev.size(); ++g) {
-      res.ttd_by_severity.push_back({by_sev[g].first, mean_figure(by_sev[g].second, c),
-                                     sev_n[g].second});
+      res.ttd_by_severity.push_back(
+          {by_sev[g].first, mean_figure(by_sev[g].second, c), sev_n[g].second});
     }
     res.reset_minutes = mean_figure(reset, c);
     res.precision = ratio_figure(prec_num, prec_den, c);

@@ -26,10 +26,10 @@
 namespace relsim::analysis {
 
 struct AlertLabConfig {
-  std::string slo;                 // target SLO; empty: the system's first
+  std::string slo;                  // target SLO; empty: the system's first
   double significant_share = 0.02;  // of the SLO window's budget
-  std::uint64_t trials = 0;        // 0: the scenario's
-  std::uint64_t seed = 0;          // used when has_seed
+  std::uint64_t trials = 0;         // 0: the scenario's
+  std::uint64_t seed = 0;           // used when has_seed
   bool has_seed = false;
   unsigned threads = 0;
   double confidence = 0.95;
@@ -56,16 +56,16 @@ struct RuleSetResult {
   LabFigure detected;              // share of incidents of the SLO detected (page or ticket)
   std::vector<LabGroup> ttd_by_cause;
   std::vector<LabGroup> ttd_by_severity;
-  LabFigure reset_minutes;         // page firings: clear − the incident's mitigation (>= 0)
-  LabFigure precision;             // page firings on significant incidents / page firings
-  LabFigure recall;                // significant incidents paged before they ended
-  LabFigure pages_per_shift;       // pages / on-call shifts of the paged team (per trial)
+  LabFigure reset_minutes;    // page firings: clear − the incident's mitigation (>= 0)
+  LabFigure precision;        // page firings on significant incidents / page firings
+  LabFigure recall;           // significant incidents paged before they ended
+  LabFigure pages_per_shift;  // pages / on-call shifts of the paged team (per trial)
   LabFigure tickets_per_shift;
   LabFigure night_pages_per_night;  // pages outside business hours / nights in the horizon
   LabFigure noise_pages_per_shift;
   LabFigure budget_before_detection;  // share of the budget spent before detection
   LabFigure budget_consumed;          // the SLO's whole window (per trial)
-  std::uint64_t incidents = 0;             // of the SLO, over all trials
+  std::uint64_t incidents = 0;        // of the SLO, over all trials
   std::uint64_t significant_incidents = 0;
   std::uint64_t page_firings = 0;
   /// Detection times (minutes) of the incidents of the SLO, ascending;
@@ -101,8 +101,8 @@ std::size_t target_slo(const models::System& system, const std::string& slo);
 /// that can never fire are left out and noted). Throws models::InputError
 /// when a rule set's references do not resolve, std::invalid_argument for a
 /// bad configuration.
-AlertLabResult run_alert_lab(const models::ResolvedScenario& base,
-                             const std::vector<RuleSet>& sets, const AlertLabConfig& config);
+AlertLabResult run_alert_lab(const models::ResolvedScenario& base, const std::vector<RuleSet>& sets,
+                             const AlertLabConfig& config);
 
 /// Ratio estimate Σnum / Σden over trials with its delta-method Student-t
 /// interval (trials are the independent units), clipped to [0, 1].

@@ -69,7 +69,8 @@ LowTrafficResult run_low_traffic(const RuleSet& set, const LowTrafficConfig& con
   if (!pairs.empty()) step = pairs.front().evaluation_interval;
   const double dt = step.to_seconds();
   const auto steps_of = [&](sim::Duration d) {
-    return std::max<std::int64_t>(1, (d.count_micros() + step.count_micros() - 1) / step.count_micros());
+    return std::max<std::int64_t>(
+        1, (d.count_micros() + step.count_micros() - 1) / step.count_micros());
   };
   std::vector<PairSteps> rules;
   std::int64_t longest = 1;
@@ -80,7 +81,8 @@ LowTrafficResult run_low_traffic(const RuleSet& set, const LowTrafficConfig& con
                      p.for_duration.count_micros() > 0 ? steps_of(p.for_duration) : 0});
     longest = std::max({longest, rules.back().long_steps, rules.back().short_steps});
   }
-  const std::int64_t k_max = std::max<std::int64_t>(1, config.horizon.count_micros() / step.count_micros());
+  const std::int64_t k_max =
+      std::max<std::int64_t>(1, config.horizon.count_micros() / step.count_micros());
   const double budget =
       (1.0 - config.objective) * config.requests_per_second * config.period.to_seconds();
   const std::int64_t inc_steps = steps_of(config.incident_duration);
@@ -92,7 +94,8 @@ LowTrafficResult run_low_traffic(const RuleSet& set, const LowTrafficConfig& con
   const auto results = sim::run_trials<TrialFigures>(ro, [&]() {
     return [&](std::uint64_t, std::uint64_t seed) {
       TrialFigures out;
-      sim::Rng inc_rng(seed, kIncidentStream), good_rng(seed, kGoodStream), bad_rng(seed, kBadStream);
+      sim::Rng inc_rng(seed, kIncidentStream), good_rng(seed, kGoodStream),
+          bad_rng(seed, kBadStream);
       std::vector<Incident> incidents;
       const double rate = config.incidents_per_day / 86'400.0;
       double t = rate > 0.0 ? -std::log(inc_rng.uniform_open0()) / rate : 1e300;
@@ -117,7 +120,8 @@ LowTrafficResult run_low_traffic(const RuleSet& set, const LowTrafficConfig& con
         b[static_cast<std::size_t>(k + 1)] = b[static_cast<std::size_t>(k)] + bad;
       }
       const auto sum = [&](const std::vector<double>& c, std::int64_t k, std::int64_t w) {
-        return c[static_cast<std::size_t>(k)] - c[static_cast<std::size_t>(std::max<std::int64_t>(0, k - w))];
+        return c[static_cast<std::size_t>(k)] -
+               c[static_cast<std::size_t>(std::max<std::int64_t>(0, k - w))];
       };
       std::vector<char> significant(incidents.size(), 0), recalled(incidents.size(), 0);
       for (std::size_t i = 0; i < incidents.size(); ++i) {

@@ -74,8 +74,8 @@ std::vector<std::pair<const char*, const LabFigure*>> named_figures(const RuleSe
 }
 
 std::string json_figure(const LabFigure& f) {
-  return "{\"estimate\": " + json_number(f.value.estimate) + ", \"low\": " +
-         json_number(f.value.low) + ", \"high\": " + json_number(f.value.high) +
+  return "{\"estimate\": " + json_number(f.value.estimate) +
+         ", \"low\": " + json_number(f.value.low) + ", \"high\": " + json_number(f.value.high) +
          ", \"n\": " + std::to_string(f.n) + "}";
 }
 
@@ -95,7 +95,8 @@ std::string timing_cell(const FireTiming& t) {
 bool any_ticket(const std::vector<RuleSet>& sets) {
   for (const RuleSet& s : sets) {
     for (const models::Alert& a : s.alerts) {
-      if (a.kind == models::AlertKind::threshold && a.route == models::AlertRoute::ticket) return true;
+      if (a.kind == models::AlertKind::threshold && a.route == models::AlertRoute::ticket)
+        return true;
       for (const models::BurnWindow& w : a.burn_windows) {
         if (w.severity == models::AlertRoute::ticket) return true;
       }
@@ -130,11 +131,10 @@ std::vector<WhenRow> when_table(const std::vector<RuleSet>& sets, const std::vec
     WhenRow row;
     row.error = e;
     for (const RuleSet& s : sets) {
-      row.page.push_back(
-          fire_timing(pairs_of(s, models::AlertRoute::page, service), e, baseline, objective, period));
-      row.ticket.push_back(
-          fire_timing(pairs_of(s, models::AlertRoute::ticket, service), e, baseline, objective,
-                      period));
+      row.page.push_back(fire_timing(pairs_of(s, models::AlertRoute::page, service), e, baseline,
+                                     objective, period));
+      row.ticket.push_back(fire_timing(pairs_of(s, models::AlertRoute::ticket, service), e,
+                                       baseline, objective, period));
     }
     out.push_back(std::move(row));
   }
@@ -184,9 +184,8 @@ std::string alert_lab_text(const AlertLabReport& r) {
     << ", common random numbers)\n";
   o << "  significant: an incident spending >= " << shortest(lab.significant_share * 100.0)
     << " % of the budget or exhausting it; " << shortest(lab.confidence * 100.0)
-    << " % intervals (± half width); the SLO sees "
-    << fmt("%.4g", lab.requests_per_second) << " requests/s, baseline error ratio "
-    << fmt("%.3g", lab.baseline_error) << "\n\n";
+    << " % intervals (± half width); the SLO sees " << fmt("%.4g", lab.requests_per_second)
+    << " requests/s, baseline error ratio " << fmt("%.3g", lab.baseline_error) << "\n\n";
   o << pad("rule set", 18);
   for (const Column& c : columns()) o << pad(c.title, 18);
   o << "\n";
@@ -229,9 +228,10 @@ std::string alert_lab_text(const AlertLabReport& r) {
     for (const RuleSet& s : r.sets) o << pad(s.name, 20);
     o << "\n";
     for (const WhenRow& w : r.when) {
-      o << "  " << pad(fmt("%.4g %%", w.error * 100.0) + " (" +
-                           fmt("%.4g", w.error / (1.0 - lab.objective)) + "x)",
-                       22);
+      o << "  "
+        << pad(fmt("%.4g %%", w.error * 100.0) + " (" +
+                   fmt("%.4g", w.error / (1.0 - lab.objective)) + "x)",
+               22);
       const auto& v = route == 0 ? w.page : w.ticket;
       for (const FireTiming& t : v) o << pad(timing_cell(t), 20);
       o << "\n";
@@ -267,9 +267,9 @@ std::string alert_lab_text(const AlertLabReport& r) {
   if (r.low.present) {
     const LowTrafficConfig& c = r.low.config;
     o << "\nLow traffic (" << r.low.why << "): requests counted per evaluation interval "
-      << "(Poisson), " << fmt("%.4g", c.requests_per_second * 3600.0)
-      << " requests/h, baseline " << fmt("%.3g", c.baseline_error * 100.0)
-      << " %; incidents " << fmt("%.3g", c.incidents_per_day * 7.0) << "/week of "
+      << "(Poisson), " << fmt("%.4g", c.requests_per_second * 3600.0) << " requests/h, baseline "
+      << fmt("%.3g", c.baseline_error * 100.0) << " %; incidents "
+      << fmt("%.3g", c.incidents_per_day * 7.0) << "/week of "
       << fmt("%.3g", c.incident_error * 100.0) << " % errors for "
       << window_text(c.incident_duration) << "; " << c.trials << " trials of "
       << window_text(c.horizon) << "\n";
@@ -293,8 +293,9 @@ std::string alert_lab_text(const AlertLabReport& r) {
 std::string alert_lab_json(const AlertLabReport& r) {
   const AlertLabResult& lab = r.lab;
   std::ostringstream o;
-  o << "{\n  \"system\": " << json_string(lab.system) << ",\n  \"scenario\": "
-    << json_string(lab.scenario) << ",\n  \"slo\": " << json_string(lab.slo)
+  o << "{\n  \"system\": " << json_string(lab.system)
+    << ",\n  \"scenario\": " << json_string(lab.scenario)
+    << ",\n  \"slo\": " << json_string(lab.slo)
     << ",\n  \"objective\": " << json_number(lab.objective)
     << ",\n  \"sloWindowSeconds\": " << json_number(lab.slo_window.to_seconds())
     << ",\n  \"horizonSeconds\": " << json_number(lab.horizon.to_seconds())
@@ -307,10 +308,11 @@ std::string alert_lab_json(const AlertLabReport& r) {
     const RuleSetResult& s = lab.sets[k];
     o << (k ? "," : "") << "\n    {\"name\": " << json_string(s.name)
       << ", \"description\": " << json_string(s.description) << ", \"notes\": [";
-    for (std::size_t n = 0; n < s.notes.size(); ++n) o << (n ? ", " : "") << json_string(s.notes[n]);
-    o << "], \"incidents\": " << s.incidents << ", \"significantIncidents\": "
-      << s.significant_incidents << ", \"pageFirings\": " << s.page_firings
-      << ",\n     \"figures\": {";
+    for (std::size_t n = 0; n < s.notes.size(); ++n)
+      o << (n ? ", " : "") << json_string(s.notes[n]);
+    o << "], \"incidents\": " << s.incidents
+      << ", \"significantIncidents\": " << s.significant_incidents
+      << ", \"pageFirings\": " << s.page_firings << ",\n     \"figures\": {";
     const auto figs = named_figures(s);
     for (std::size_t f = 0; f < figs.size(); ++f) {
       o << (f ? ", " : "") << "\n       " << json_string(figs[f].first) << ": "
@@ -334,11 +336,12 @@ std::string alert_lab_json(const AlertLabReport& r) {
   for (std::size_t w = 0; w < r.when.size(); ++w) {
     const WhenRow& row = r.when[w];
     o << (w ? "," : "") << "\n    {\"errorRatio\": " << json_number(row.error)
-      << ", \"burnRate\": " << json_number(row.error / (1.0 - lab.objective)) << ", \"ruleSets\": [";
+      << ", \"burnRate\": " << json_number(row.error / (1.0 - lab.objective))
+      << ", \"ruleSets\": [";
     for (std::size_t k = 0; k < r.sets.size(); ++k) {
       o << (k ? ", " : "") << "\n      {\"name\": " << json_string(r.sets[k].name)
-        << ", \"page\": " << json_timing(row.page[k]) << ", \"ticket\": "
-        << json_timing(row.ticket[k]) << "}";
+        << ", \"page\": " << json_timing(row.page[k])
+        << ", \"ticket\": " << json_timing(row.ticket[k]) << "}";
     }
     o << "]}";
   }
@@ -352,17 +355,18 @@ std::string alert_lab_json(const AlertLabReport& r) {
     const LowTrafficConfig& c = r.low.config;
     o << "{\"why\": " << json_string(r.low.why)
       << ", \"requestsPerSecond\": " << json_number(c.requests_per_second)
-      << ", \"minRequests\": " << c.min_requests << ", \"incidentsPerDay\": "
-      << json_number(c.incidents_per_day) << ", \"incidentError\": "
-      << json_number(c.incident_error) << ", \"incidentSeconds\": "
-      << json_number(c.incident_duration.to_seconds()) << ", \"trials\": " << c.trials
-      << ", \"ruleSets\": [";
+      << ", \"minRequests\": " << c.min_requests
+      << ", \"incidentsPerDay\": " << json_number(c.incidents_per_day)
+      << ", \"incidentError\": " << json_number(c.incident_error)
+      << ", \"incidentSeconds\": " << json_number(c.incident_duration.to_seconds())
+      << ", \"trials\": " << c.trials << ", \"ruleSets\": [";
     for (std::size_t k = 0; k < r.sets.size(); ++k) {
       const auto one = [&](const LowTrafficResult& x) {
         return "{\"pagesPerWeek\": " + json_figure(x.pages_per_week) +
                ", \"noisePagesPerWeek\": " + json_figure(x.noise_pages_per_week) +
-               ", \"precision\": " + json_figure(x.precision) + ", \"recall\": " +
-               json_figure(x.recall) + ", \"ttdMinutes\": " + json_figure(x.ttd_minutes) + "}";
+               ", \"precision\": " + json_figure(x.precision) +
+               ", \"recall\": " + json_figure(x.recall) +
+               ", \"ttdMinutes\": " + json_figure(x.ttd_minutes) + "}";
       };
       o << (k ? ", " : "") << "\n    {\"name\": " << json_string(r.sets[k].name)
         << ", \"ungated\": " << one(r.low.plain[k])
@@ -381,12 +385,13 @@ Report alert_lab_html(const AlertLabReport& r) {
   rep.title = "Alert design lab: " + lab.slo;
   rep.subtitle = lab.scenario + " on " + lab.system + ", " + std::to_string(lab.sets.size()) +
                  " rule sets on the same trials";
-  rep.facts = {{"SLO", lab.slo + " (" + shortest(lab.objective * 100.0) + " % over " +
-                           window_text(lab.slo_window) + ")"},
-               {"trials", std::to_string(lab.trials)},
-               {"seed", std::to_string(lab.seed)},
-               {"significant", ">= " + shortest(lab.significant_share * 100.0) + " % of the budget"},
-               {"confidence", shortest(lab.confidence * 100.0) + " %"}};
+  rep.facts = {
+      {"SLO", lab.slo + " (" + shortest(lab.objective * 100.0) + " % over " +
+                  window_text(lab.slo_window) + ")"},
+      {"trials", std::to_string(lab.trials)},
+      {"seed", std::to_string(lab.seed)},
+      {"significant", ">= " + shortest(lab.significant_share * 100.0) + " % of the budget"},
+      {"confidence", shortest(lab.confidence * 100.0) + " %"}};
   // Detection-time CDFs.
   {
     models::JsonNode::Array datasets;
@@ -396,7 +401,7 @@ Report alert_lab_html(const AlertLabReport& r) {
       for (std::size_t i = 0; i < s.ttd_sorted.size(); ++i) {
         if (i + 1 < s.ttd_sorted.size() && s.ttd_sorted[i + 1] == s.ttd_sorted[i]) continue;
         models::JsonNode p;
-        p.set("x", s.ttd_sorted[i]);
+        p.set("x", std::max(s.ttd_sorted[i], 0.01));  // a log axis: 0 is drawn at 0.01
         p.set("y", static_cast<double>(i + 1) / n);
         points.push_back(std::move(p));
       }
@@ -412,7 +417,7 @@ Report alert_lab_html(const AlertLabReport& r) {
     data.set("datasets", std::move(datasets));
     models::JsonNode xs, ys, xt, yt, scales, options, config;
     xt.set("display", true);
-    xt.set("text", "time to detect (minutes, log scale)");
+    xt.set("text", "time to detect (minutes, log scale; 0 at 0.01)");
     xs.set("type", "logarithmic");
     xs.set("title", std::move(xt));
     yt.set("display", true);
@@ -428,8 +433,9 @@ Report alert_lab_html(const AlertLabReport& r) {
     config.set("options", std::move(options));
     ReportSection sec;
     sec.title = "Detection time";
-    sec.text = "For each rule set, the share of the incidents of the SLO detected within a given "
-               "time; a curve that tops out below 1 leaves the rest undetected.";
+    sec.text =
+        "For each rule set, the share of the incidents of the SLO detected within a given "
+        "time; a curve that tops out below 1 leaves the rest undetected.";
     sec.charts.push_back({"Detection-time CDF per rule set",
                           " Higher and further left is faster detection.", std::move(config)});
     rep.sections.push_back(std::move(sec));
@@ -468,8 +474,9 @@ Report alert_lab_html(const AlertLabReport& r) {
     config.set("options", std::move(options));
     ReportSection sec;
     sec.title = "Precision and recall";
-    sec.text = "Precision: the share of page firings that belong to a significant incident. "
-               "Recall: the share of significant incidents paged before their impact ended.";
+    sec.text =
+        "Precision: the share of page firings that belong to a significant incident. "
+        "Recall: the share of significant incidents paged before their impact ended.";
     sec.charts.push_back({"Precision vs recall", " Top right is best.", std::move(config)});
     rep.sections.push_back(std::move(sec));
   }
@@ -550,7 +557,8 @@ void write_alert_lab_hdf5(const std::string& path, const AlertLabReport& r) {
         put("trial_page_firings", s.trial_firings);
         put("trial_significant_firings", s.trial_precision_num);
       }
-      // The closed forms: when[error][set] = (page fire s, page budget, ticket fire s, ticket budget); NaN: never.
+      // The closed forms: when[error][set] = (page fire s, page budget, ticket fire s, ticket
+      // budget); NaN: never.
       std::vector<double> errors, when;
       const double nan = std::nan("");
       for (const WhenRow& w : r.when) {

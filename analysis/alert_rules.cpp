@@ -60,9 +60,9 @@ double share_of_factor(double factor, Duration window, Duration period) {
 }
 
 const std::vector<std::string>& preset_names() {
-  static const std::vector<std::string> names = {"errorRatio10m", "errorRatioLong",
+  static const std::vector<std::string> names = {"errorRatio10m",   "errorRatioLong",
                                                  "errorRatioFor1h", "burnRate1h",
-                                                 "multiBurnRate", "multiwindow"};
+                                                 "multiBurnRate",   "multiwindow"};
   return names;
 }
 
@@ -74,7 +74,8 @@ std::vector<RuleSet> workbook_presets(const std::string& slo, Duration period, D
   // Approach 2: the window over which the SLO's own ratio spends 5 % of the budget.
   const Duration long_window = whole_seconds(0.05 * period.to_seconds());
   std::vector<RuleSet> out;
-  out.push_back({"errorRatio10m", "1: error ratio over 10 min >= the SLO's (workbook approach 1)",
+  out.push_back({"errorRatio10m",
+                 "1: error ratio over 10 min >= the SLO's (workbook approach 1)",
                  {burn_alert("ErrorRatio10m", slo, interval,
                              {window(page, 1.0, Duration::minutes(10), Duration::minutes(10))})}});
   out.push_back({"errorRatioLong",
@@ -82,25 +83,26 @@ std::vector<RuleSet> workbook_presets(const std::string& slo, Duration period, D
                      " (5 % of the budget) >= the SLO's (approach 2)",
                  {burn_alert("ErrorRatio" + window_text(long_window), slo, interval,
                              {window(page, 1.0, long_window, long_window)})}});
-  out.push_back({"errorRatioFor1h", "3: error ratio over 1 min >= the SLO's for 1 h (approach 3)",
-                 {burn_alert("ErrorRatioFor1h", slo, interval,
-                             {window(page, 1.0, Duration::minutes(1), Duration::minutes(1))},
-                             h1)}});
-  out.push_back({"burnRate1h", "4: burn rate over 1 h, 5 % of the budget (approach 4)",
+  out.push_back(
+      {"errorRatioFor1h",
+       "3: error ratio over 1 min >= the SLO's for 1 h (approach 3)",
+       {burn_alert("ErrorRatioFor1h", slo, interval,
+                   {window(page, 1.0, Duration::minutes(1), Duration::minutes(1))}, h1)}});
+  out.push_back({"burnRate1h",
+                 "4: burn rate over 1 h, 5 % of the budget (approach 4)",
                  {burn_alert("BurnRate1h", slo, interval, {window(page, f(0.05, h1), h1, h1)})}});
   out.push_back({"multiBurnRate",
                  "5: page 2 % in 1 h or 5 % in 6 h; ticket 10 % in 3 d (approach 5)",
                  {burn_alert("MultiBurnRate", slo, interval,
                              {window(page, f(0.02, h1), h1, h1), window(page, f(0.05, h6), h6, h6),
                               window(ticket, f(0.10, d3), d3, d3)})}});
-  out.push_back(
-      {"multiwindow",
-       "6: multiwindow multi-burn-rate, short window = long / 12 (approach 6)",
-       {burn_alert("Multiwindow", slo, interval,
-                   {window(page, f(0.02, h1), h1, Duration::minutes(5)),
-                    window(page, f(0.05, h6), h6, Duration::minutes(30)),
-                    window(ticket, f(0.10, d1), d1, Duration::hours(2)),
-                    window(ticket, f(0.10, d3), d3, h6)})}});
+  out.push_back({"multiwindow",
+                 "6: multiwindow multi-burn-rate, short window = long / 12 (approach 6)",
+                 {burn_alert("Multiwindow", slo, interval,
+                             {window(page, f(0.02, h1), h1, Duration::minutes(5)),
+                              window(page, f(0.05, h6), h6, Duration::minutes(30)),
+                              window(ticket, f(0.10, d1), d1, Duration::hours(2)),
+                              window(ticket, f(0.10, d3), d3, h6)})}});
   return out;
 }
 

@@ -62,8 +62,8 @@ double fraction(const std::string& option, const std::string& text) {
     if (used != body.size()) throw std::invalid_argument("");
     return percent ? v / 100.0 : v;
   } catch (const std::exception&) {
-    throw std::invalid_argument(option + ": expected a fraction such as 2% or 0.02, got '" +
-                                text + "'");
+    throw std::invalid_argument(option + ": expected a fraction such as 2% or 0.02, got '" + text +
+                                "'");
   }
 }
 
@@ -83,8 +83,8 @@ double rate(const std::string& option, const std::string& text) {
     if (used != number.size() || per == 0.0 || !(v > 0.0)) throw std::invalid_argument("");
     return v / per;
   } catch (const std::exception&) {
-    throw std::invalid_argument(option + ": expected a positive rate such as 10/h, 0.5/s or 2/min, got '" +
-                                text + "'");
+    throw std::invalid_argument(
+        option + ": expected a positive rate such as 10/h, 0.5/s or 2/min, got '" + text + "'");
   }
 }
 
@@ -105,11 +105,12 @@ std::vector<double> error_ratios(const std::string& text, double objective) {
   std::size_t start = 0;
   while (start <= text.size()) {
     const std::size_t comma = text.find(',', start);
-    const std::string item = text.substr(start, comma == std::string::npos ? std::string::npos
-                                                                            : comma - start);
+    const std::string item =
+        text.substr(start, comma == std::string::npos ? std::string::npos : comma - start);
     const double v = fraction("--error-rates", item);
     if (!(v > 0.0 && v <= 1.0)) {
-      throw std::invalid_argument("--error-rates: '" + item + "' is not an error ratio in (0, 100 %]");
+      throw std::invalid_argument("--error-rates: '" + item +
+                                  "' is not an error ratio in (0, 100 %]");
     }
     out.push_back(v);
     if (comma == std::string::npos) break;
@@ -143,8 +144,8 @@ std::vector<analysis::RuleSet> rule_sets(const AlertsOptions& o, const models::S
   }
   for (const std::string& file : o.rules) {
     models::AlertRules r = models::load_alert_rules(file);
-    out.push_back({r.name, r.description.empty() ? "rules of " + file : r.description,
-                   std::move(r.alerts)});
+    out.push_back(
+        {r.name, r.description.empty() ? "rules of " + file : r.description, std::move(r.alerts)});
   }
   for (std::size_t i = 0; i < out.size(); ++i) {
     for (std::size_t j = 0; j < i; ++j) {
@@ -316,8 +317,9 @@ void add_alerts_command(CLI::App& app) {
   cmd->add_option("--low-traffic-below", opts->low_traffic_below,
                   "Judge on counted traffic when the SLO sees fewer requests than this")
       ->capture_default_str();
-  cmd->add_option("--min-requests", opts->min_requests,
-                  "Low traffic: also judge with a gate, the long window holding at least N requests")
+  cmd->add_option(
+         "--min-requests", opts->min_requests,
+         "Low traffic: also judge with a gate, the long window holding at least N requests")
       ->capture_default_str();
   cmd->add_option("--low-traffic-baseline", opts->low_traffic_baseline,
                   "Low traffic: the error ratio with nothing wrong (default: the SLO's at t = 0)");

@@ -3,6 +3,8 @@
 // alerting-on-slos; quoted next to each check), the window scaling, and the
 // exported Prometheus and Sloth YAML against the documented structure of
 // each (parsed back with yaml-cpp).
+#include "analysis/alert_rules.hpp"
+
 #include <gtest/gtest.h>
 #include <yaml-cpp/yaml.h>
 
@@ -12,7 +14,6 @@
 
 #include "analysis/alert_export.hpp"
 #include "analysis/alert_report.hpp"
-#include "analysis/alert_rules.hpp"
 
 namespace relsim::analysis {
 namespace {
@@ -83,7 +84,7 @@ TEST(AlertRules, Approach2DetectsIn2Min10sAndKeepsFiring36Hours) {
   // fire for the next 36 hours."
   const FireTiming t = page("errorRatioLong", 1.0);
   ASSERT_TRUE(t.fires);
-  EXPECT_NEAR(t.condition_seconds, 129.6, 1e-9);  // 2 min 9.6 s
+  EXPECT_NEAR(t.condition_seconds, 129.6, 1e-9);                    // 2 min 9.6 s
   EXPECT_NEAR(t.reset_seconds, 36 * 3600.0 * (1.0 - 0.001), 1e-6);  // 35.96 h
 }
 

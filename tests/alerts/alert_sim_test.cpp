@@ -56,7 +56,8 @@ kind: Scenario
 metadata: {name: lab-run}
 spec:
   system: lab
-  horizon: )" + horizon + R"(
+  horizon: )" +
+         horizon + R"(
   trials: 1
   seed: 7
   randomFailures: false
@@ -79,7 +80,9 @@ struct Recorder final : models::TrialObserver {
   void on_interval(Duration, Duration, const models::FluidState&, const models::FluidResult&,
                    const models::FluidResult&, const models::FluidResult&) override {}
   void on_change(Duration, const models::FluidState&, const models::FluidResult&) override {}
-  void on_alert(Duration t, models::Index, bool page) override { events.push_back({t, page, true}); }
+  void on_alert(Duration t, models::Index, bool page) override {
+    events.push_back({t, page, true});
+  }
   void on_alert_resolved(Duration t, models::Index, bool page) override {
     events.push_back({t, page, false});
   }
@@ -126,7 +129,8 @@ TEST(AlertSim, EnginesFiringAndClearingMatchTheClosedForm) {
           if (ev.fired && !fired) fired = &ev;
           if (!ev.fired && fired && !cleared) cleared = &ev;
         }
-        const std::string what = set.name + (page ? " page" : " ticket") + " at " + std::to_string(e);
+        const std::string what =
+            set.name + (page ? " page" : " ticket") + " at " + std::to_string(e);
         if (!want.fires || want.fire_seconds > length.to_seconds()) {
           EXPECT_EQ(fired, nullptr) << what;
           continue;
@@ -139,8 +143,7 @@ TEST(AlertSim, EnginesFiringAndClearingMatchTheClosedForm) {
         ASSERT_NE(cleared, nullptr) << what;
         // The first tick strictly after the condition fails (a threshold
         // alert: the tick at the stop, which its event precedes).
-        const double tick =
-            is_threshold ? stop : (std::floor(clear_by / 60.0 + 1e-9) + 1.0) * 60.0;
+        const double tick = is_threshold ? stop : (std::floor(clear_by / 60.0 + 1e-9) + 1.0) * 60.0;
         EXPECT_NEAR(cleared->t.to_seconds(), tick, 1e-6) << what << " reset " << want.reset_seconds;
         ++checked;
       }
@@ -188,7 +191,8 @@ spec:
   o.trials = static_cast<std::uint64_t>(m.trials);
   o.threads = 2;
   const auto results = sim::run_trials<models::TrialResult>(o, [&m]() {
-    return [w = models::World(m)](std::uint64_t, std::uint64_t seed) mutable { return w.run(seed); };
+    return
+        [w = models::World(m)](std::uint64_t, std::uint64_t seed) mutable { return w.run(seed); };
   });
   MeanAccumulator acc;
   for (const models::TrialResult& t : results.results) {
@@ -225,8 +229,8 @@ TEST(AlertSim, LabFiguresOnADesignedMonth) {
                                           "    - {at: \"+5d\", fault: badDeploy, service: api, "
                                           "errorRate: 5%, duration: 5m}\n"));
   std::vector<RuleSet> sets;
-  for (const RuleSet& s : workbook_presets("api-availability", Duration::days(30),
-                                           Duration::minutes(1))) {
+  for (const RuleSet& s :
+       workbook_presets("api-availability", Duration::days(30), Duration::minutes(1))) {
     if (s.name == "errorRatio10m" || s.name == "burnRate1h") sets.push_back(s);
   }
   AlertLabConfig cfg;
@@ -306,6 +310,40 @@ TEST(AlertSim, LowTrafficRecallAndTheGatesPrice) {
   const LowTrafficResult gated = run_low_traffic(a4, c);
   EXPECT_DOUBLE_EQ(gated.pages_per_week.value.estimate, 0.0);
   EXPECT_DOUBLE_EQ(gated.recall.value.estimate, 0.0);
+}
+
+TEST(AlertSim, TheAlertFatigueWeeksTradePagesForDetectionTime) {
+  // docs/alerting.md: the reference text's weeks as rule sets on the
+  // payments month. Week 2 (thresholds with for: 5m) pages less and more
+  // precisely than week 1 (symptom thresholds) but detects later and spends
+  // more budget before detection; week 3 (one 14.4x page) detects faster
+  // than week 2 with fewer noise pages than week 1. Each claim holds with
+  // the intervals apart.
+  const std::string dir = std::string(RELSIM_SOURCE_DIR) + "/scenarios/alerting/";
+  const auto base = models::load_scenario(dir + "burn-rate-alerts.yaml");
+  std::vector<RuleSet> sets;
+  for (const char* f : {"symptom-thresholds", "thresholds-for-5m", "slo-burn-14x"}) {
+    models::AlertRules r = models::load_alert_rules(dir + "rules/" + f + ".yaml");
+    sets.push_back({r.name, r.description, r.alerts});
+  }
+  AlertLabConfig cfg;
+  cfg.trials = 200;
+  cfg.threads = 2;
+  cfg.confidence = kConfidence;
+  const AlertLabResult r = run_alert_lab(base, sets, cfg);
+  const RuleSetResult &w1 = r.sets[0], &w2 = r.sets[1], &w3 = r.sets[2];
+  const auto below = [](const LabFigure& a, const LabFigure& b) {
+    return a.value.high < b.value.low;
+  };
+  EXPECT_TRUE(below(w2.pages_per_shift, w1.pages_per_shift));
+  EXPECT_TRUE(below(w2.noise_pages_per_shift, w3.noise_pages_per_shift));
+  EXPECT_TRUE(below(w3.noise_pages_per_shift, w1.noise_pages_per_shift));
+  EXPECT_TRUE(below(w1.precision, w3.precision));
+  EXPECT_TRUE(below(w3.precision, w2.precision));
+  EXPECT_TRUE(below(w1.ttd_minutes, w3.ttd_minutes));
+  EXPECT_TRUE(below(w3.ttd_minutes, w2.ttd_minutes));
+  EXPECT_TRUE(below(w2.recall, w1.recall));
+  EXPECT_TRUE(below(w3.budget_before_detection, w2.budget_before_detection));
 }
 
 TEST(AlertSim, LabIsBitIdenticalForOneAndTwoThreads) {

@@ -21,7 +21,8 @@ namespace {
 namespace fs = std::filesystem;
 
 const fs::path kSource = RELSIM_SOURCE_DIR;
-const std::string kBurn = "'" + (kSource / "scenarios/alerting/burn-rate-alerts.yaml").string() + "'";
+const std::string kBurn =
+    "'" + (kSource / "scenarios/alerting/burn-rate-alerts.yaml").string() + "'";
 
 using relsim::test::relsim;
 
@@ -165,15 +166,15 @@ TEST(AlertsCommand, ExportsParseAsTheirToolsRead) {
   const auto docs = YAML::LoadAll(r.out);
   ASSERT_EQ(docs.size(), 2U);
   EXPECT_DOUBLE_EQ(docs[0]["slos"][0]["objective"].as<double>(), 99.99);
-  EXPECT_NE(docs[0]["slos"][0]["sli"]["events"]["total_query"].as<std::string>().find(
-                "job=\"payments\""),
-            std::string::npos);
+  EXPECT_NE(
+      docs[0]["slos"][0]["sli"]["events"]["total_query"].as<std::string>().find("job=\"payments\""),
+      std::string::npos);
 }
 
 TEST(AlertsCommand, RuleFilesRunBesidePresets) {
-  const auto r = relsim("alerts " + kBurn + " --trials 3 --preset multiwindow --rules '" +
-                        (kSource / "scenarios/alerting/rules/symptom-thresholds.yaml").string() +
-                        "'");
+  const auto r =
+      relsim("alerts " + kBurn + " --trials 3 --preset multiwindow --rules '" +
+             (kSource / "scenarios/alerting/rules/symptom-thresholds.yaml").string() + "'");
   ASSERT_EQ(r.code, 0) << r.out;
   EXPECT_TRUE(contains(r.out, "symptom-thresholds")) << r.out;
 }
