@@ -129,6 +129,14 @@ constexpr const char* kScript = R"JS(
     Chart.defaults.animation = false;
     Chart.defaults.maintainAspectRatio = false;
     Chart.defaults.responsive = true;
+    // A timeline marker's tooltip names it (e.g. "bad deploy payment-api").
+    var baseLabel = Chart.defaults.plugins.tooltip.callbacks.label;
+    Chart.defaults.plugins.tooltip.callbacks.label = function (item) {
+      if (item.raw && typeof item.raw === 'object' && item.raw.name) {
+        return item.raw.name + ' at ' + Number(item.raw.x).toPrecision(4);
+      }
+      return baseLabel.call(this, item);
+    };
     var canvases = document.querySelectorAll('canvas[data-chart]');
     for (var i = 0; i < canvases.length; ++i) {
       var config = data.charts[Number(canvases[i].getAttribute('data-chart'))];
@@ -399,10 +407,15 @@ JsonNode histogram_chart(const std::string& x_label, const std::vector<double>& 
 JsonNode timeline_chart(const std::string& x_label, const std::vector<std::string>& rows,
                         const std::vector<std::string>& phase_names,
                         const std::vector<std::vector<TimelinePhase>>& phases,
-                        const std::vector<std::pair<std::string, double>>& markers) {
+                        const std::vector<TimelineMarker>& markers) {
   std::vector<std::string> labels = rows;
-  const bool marker_row = !markers.empty();
-  if (marker_row) labels.emplace_back("faults");
+  std::vector<std::string> marker_rows;
+  for (const auto& mk : markers) {
+    if (std::find(marker_rows.begin(), marker_rows.end(), mk.row) == marker_rows.end()) {
+      marker_rows.push_back(mk.row);
+    }
+  }
+  labels.insert(labels.end(), marker_rows.begin(), marker_rows.end());
   JsonNode::Array datasets;
   for (std::size_t k = 0; k < phase_names.size(); ++k) {
     JsonNode::Array data;
@@ -421,22 +434,25 @@ JsonNode timeline_chart(const std::string& x_label, const std::vector<std::strin
     d.set("grouped", false);
     datasets.push_back(std::move(d));
   }
-  if (marker_row) {
+  static constexpr const char* kMarkerStyles[] = {"triangle", "rectRot", "crossRot", "star"};
+  for (std::size_t k = 0; k < marker_rows.size(); ++k) {
     JsonNode::Array points;
-    for (const auto& [name, at] : markers) {
+    for (const auto& mk : markers) {
+      if (mk.row != marker_rows[k]) continue;
       JsonNode p;
-      p.set("x", std::isfinite(at) ? at : 0.0);
-      p.set("y", "faults");
-      p.set("name", name);
+      p.set("x", std::isfinite(mk.at) ? mk.at : 0.0);
+      p.set("y", mk.row);
+      p.set("name", mk.name);
       points.push_back(std::move(p));
     }
     JsonNode d;
     d.set("type", "scatter");
-    d.set("label", "injected faults");
+    d.set("label", marker_rows[k]);
     d.set("data", std::move(points));
-    d.set("pointStyle", "triangle");
-    d.set("pointRadius", 7);
-    d.set("backgroundColor", "#000000");
+    d.set("pointStyle", kMarkerStyles[k % 4]);
+    d.set("pointRadius", 6);
+    d.set("backgroundColor", k == 0 ? "#000000" : kPalette[(k + 2) % 6]);
+    d.set("borderColor", k == 0 ? "#000000" : kPalette[(k + 2) % 6]);
     datasets.push_back(std::move(d));
   }
   JsonNode data;

@@ -71,7 +71,8 @@ models::JsonNode bar_chart(const std::string& x_label, const std::string& y_labe
                            const std::vector<std::string>& labels,
                            const std::vector<double>& values);
 
-/// Grouped vertical bars: one group per label, one bar per series.
+/// Grouped vertical bars: one group per label, one bar per series;
+/// `values[series][label]`.
 models::JsonNode grouped_bar_chart(const std::string& x_label, const std::string& y_label,
                                    const std::vector<std::string>& labels,
                                    const std::vector<std::string>& series,
@@ -89,13 +90,21 @@ struct TimelinePhase {
   double to = 0.0;
 };
 
+/// A point event on a timeline: drawn on the row `row` (one row per distinct
+/// name, below the phase rows, in order of first appearance), shown as
+/// `name` in its tooltip.
+struct TimelineMarker {
+  std::string row;  // e.g. "deploys", "faults"
+  std::string name;
+  double at = 0.0;
+};
+
 /// A timeline: one row per label, each row's phases drawn as floating bars
 /// of the phase's colour (phase_names[k] names phase k of every row; a phase
-/// with to <= from is not drawn), plus marker points (name, at) on a row of
-/// their own.
+/// with to <= from is not drawn), plus the markers, one row per kind.
 models::JsonNode timeline_chart(const std::string& x_label, const std::vector<std::string>& rows,
                                 const std::vector<std::string>& phase_names,
                                 const std::vector<std::vector<TimelinePhase>>& phases,
-                                const std::vector<std::pair<std::string, double>>& markers);
+                                const std::vector<TimelineMarker>& markers);
 
 }  // namespace relsim::analysis

@@ -6,6 +6,9 @@
 #include <string>
 
 #include "analysis/trial_row.hpp"
+#include "models/trial_observer.hpp"
+#include "models/world.hpp"
+#include "sim/random.hpp"
 
 namespace relsim::analysis {
 
@@ -51,6 +54,42 @@ const char* tier_name(models::BudgetAction a) {
 
 
 }  // namespace
+
+void add_resolve_times(RunReportInput& in, const std::vector<models::IncidentRow>& incidents) {
+  for (const models::IncidentRow& i : incidents) {
+    if (i.resolved != models::kNever) {
+      in.resolve_minutes.push_back((i.resolved - i.start).to_seconds() / 60.0);
+    }
+  }
+}
+
+namespace {
+
+class DeployLog final : public models::TrialObserver {
+ public:
+  explicit DeployLog(std::vector<SampleDeploy>& out) : out_(out) {}
+  void on_interval(sim::Duration, sim::Duration, const models::FluidState&,
+                   const models::FluidResult&, const models::FluidResult&,
+                   const models::FluidResult&) override {}
+  void on_change(sim::Duration, const models::FluidState&, const models::FluidResult&) override {}
+  void on_deploy(sim::Duration t, models::Index service, bool bad) override {
+    out_.push_back({t, service, bad});
+  }
+
+ private:
+  std::vector<SampleDeploy>& out_;
+};
+
+}  // namespace
+
+void record_sample_trial(RunReportInput& in, std::uint64_t master_seed, std::uint64_t trial) {
+  models::World world(*in.model);
+  in.sample_deploys.clear();
+  DeployLog log(in.sample_deploys);
+  world.set_observer(&log);
+  in.sample_incidents = world.run(sim::trial_seed(master_seed, trial)).incidents;
+  in.sample_trial = trial;
+}
 
 Report build_run_report(const RunReportInput& in) {
   const models::CompiledModel& m = *in.model;
@@ -225,6 +264,43 @@ Report build_run_report(const RunReportInput& in) {
            "mitigated, until resolved." + faults + (faults.empty() ? "" : "."),
            timeline_chart("minutes from the incident's start", rows,
                           {"detect", "acknowledge", "mitigate", "resolve"}, phases, {})});
+    }
+    if (!in.sample_incidents.empty() || !in.sample_deploys.empty() || !m.faults.empty()) {
+      // The same trial over its whole horizon, in days: when incidents
+      // happened relative to the deploys and the injected faults.
+      std::vector<std::string> rows;
+      std::vector<std::vector<TimelinePhase>> phases;
+      auto days = [](sim::Duration d) { return d.to_seconds() / 86400.0; };
+      const double min_width = days(m.horizon) / 200.0;
+      for (const models::IncidentRow& i : in.sample_incidents) {
+        if (rows.size() >= 16) break;
+        rows.push_back("#" + std::to_string(i.id) + " " + m.names.components[i.service] + " " +
+                       incident_cause_name(static_cast<std::uint8_t>(i.cause)));
+        const sim::Duration end = i.resolved != models::kNever    ? i.resolved
+                                  : i.mitigated != models::kNever ? i.mitigated
+                                                                  : m.horizon;
+        // Incidents of minutes would be invisible on a month: each bar is at
+        // least 1/200 of the horizon wide (the caption says so).
+        phases.push_back({{days(i.start), std::max(days(end), days(i.start) + min_width)}});
+      }
+      std::vector<TimelineMarker> markers;
+      for (const SampleDeploy& d : in.sample_deploys) {
+        const std::string& service = m.names.components[m.services[d.service].component];
+        markers.push_back({d.bad ? "bad deploys" : "deploys",
+                           (d.bad ? "bad deploy " : "deploy ") + service, days(d.at)});
+      }
+      for (std::size_t f = 0; f < m.faults.size(); ++f) {
+        markers.push_back({"faults", m.names.faults[f], days(m.faults[f].start)});
+      }
+      std::size_t bad = 0;
+      for (const SampleDeploy& d : in.sample_deploys) bad += d.bad ? 1 : 0;
+      sec.charts.push_back(
+          {"Trial " + std::to_string(in.sample_trial) + " over the horizon",
+           " Days from the trial's start: each incident from its start to resolved (drawn at "
+           "least " + fmt("%.3g", min_width * 24.0) + " h wide), the " +
+               std::to_string(in.sample_deploys.size()) + " deploys (" + std::to_string(bad) +
+               " bad) and the injected faults.",
+           timeline_chart("days from the trial's start", rows, {"incident"}, phases, markers)});
     }
     sec.tables.push_back(std::move(t));
     r.sections.push_back(std::move(sec));

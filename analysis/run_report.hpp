@@ -19,6 +19,12 @@
 
 namespace relsim::analysis {
 
+struct SampleDeploy {
+  sim::Duration at;
+  models::Index service = 0;  // model.services index
+  bool bad = false;
+};
+
 struct RunReportInput {
   const models::CompiledModel* model = nullptr;
   const RunSummary* summary = nullptr;
@@ -27,10 +33,20 @@ struct RunReportInput {
   std::uint64_t trials = 0;
   /// Time to resolve of every resolved incident of the run, in minutes.
   std::vector<double> resolve_minutes;
-  /// The incidents of one trial (`sample_trial`), for the timeline.
+  /// One trial of the run (`sample_trial`), for the timelines: its
+  /// incidents and its random deploys (record_sample_trial fills both).
   std::vector<models::IncidentRow> sample_incidents;
+  std::vector<SampleDeploy> sample_deploys;
   std::uint64_t sample_trial = 0;
 };
+
+/// Adds the times to resolve of one trial's incidents to `in`.
+void add_resolve_times(RunReportInput& in, const std::vector<models::IncidentRow>& incidents);
+
+/// Runs trial `trial` of the run with master seed `master_seed` again (the
+/// same trial, bit for bit: its random streams derive from the pair) on
+/// `*in.model` and keeps its incidents and deploys as the sample trial.
+void record_sample_trial(RunReportInput& in, std::uint64_t master_seed, std::uint64_t trial);
 
 Report build_run_report(const RunReportInput& in);
 

@@ -2,6 +2,7 @@
 #include "analysis/trial_row.hpp"
 
 #include <algorithm>
+#include <cmath>
 #include <limits>
 #include <stdexcept>
 
@@ -65,6 +66,38 @@ void append_incidents(const models::TrialResult& r, std::uint64_t trial,
     x.budget_consumed = i.budget_consumed;
     out.push_back(x);
   }
+}
+
+namespace {
+
+sim::Duration duration_or_never(double seconds) {
+  if (std::isnan(seconds)) return models::kNever;
+  // Seconds were written as µs / 1e6; rounding recovers the microseconds.
+  return sim::Duration::micros(std::llround(seconds * 1e6));
+}
+
+}  // namespace
+
+models::IncidentRow incident_row_of(const IncidentRecord& r) {
+  models::IncidentRow i;
+  i.id = r.id;
+  i.service = r.service;
+  i.cause = static_cast<models::IncidentCause>(r.cause);
+  i.cause_index = r.cause_index;
+  i.severity = r.severity;
+  i.start = duration_or_never(r.start_s);
+  i.detected = duration_or_never(r.detected_s);
+  i.paged = duration_or_never(r.paged_s);
+  i.acked = duration_or_never(r.acked_s);
+  i.mitigated = duration_or_never(r.mitigated_s);
+  i.resolved = duration_or_never(r.resolved_s);
+  i.escalations = r.escalations;
+  i.team = r.team;
+  i.steps_tried = r.steps_tried;
+  i.requests_failed = r.requests_failed;
+  i.budget_consumed = r.budget_consumed;
+  i.human_needed = r.human_needed != 0;
+  return i;
 }
 
 std::vector<std::string> TrialLayout::columns() const {

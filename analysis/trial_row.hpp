@@ -96,6 +96,11 @@ struct IncidentRecord {
 
 /// `replica_crash`, `zone_outage`, ... (the models::IncidentCause names).
 const char* incident_cause_name(std::uint8_t cause);
+/// The models::IncidentRow an IncidentRecord was made from (times back to
+/// whole microseconds, NaN back to models::kNever); `responding` is not
+/// stored in the record and comes back as kNever.
+models::IncidentRow incident_row_of(const IncidentRecord& r);
+
 /// Number of models::IncidentCause values.
 inline constexpr std::uint8_t kIncidentCauses = 7;
 

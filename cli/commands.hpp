@@ -38,6 +38,8 @@ void add_compare_command(CLI::App& app);
 void add_sensitivity_command(CLI::App& app);
 /// `relsim incidents import|fit|power`: learning from real incident data (issue 12).
 void add_incidents_command(CLI::App& app);
+/// `relsim report RUN.h5`: the HTML report of a run's results file.
+void add_report_command(CLI::App& app);
 /// `relsim plan GAMEDAY`: the game-day planner (docs/gamedays.md).
 void add_plan_command(CLI::App& app);
 /// `relsim alerts SCENARIO`: the alert design lab (docs/alerting.md).

@@ -22,6 +22,7 @@ int main(int argc, char** argv) {
   relsim::cli::set_command_line(argc, argv);
   relsim::cli::add_run_command(app);
   relsim::cli::add_merge_command(app);
+  relsim::cli::add_report_command(app);
   relsim::cli::add_analyze_command(app);
   relsim::cli::add_compare_command(app);
   relsim::cli::add_sensitivity_command(app);

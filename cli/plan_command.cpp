@@ -5,12 +5,7 @@
 // verdict; or JSON with `--format json`. Output is built whole before
 // anything is written, and `--output` writes atomically. See docs/gamedays.md
 // and docs/cli.md.
-#include <unistd.h>
-
-#include <cerrno>
 #include <chrono>
-#include <cstring>
-#include <filesystem>
 #include <iostream>
 #include <memory>
 #include <optional>
@@ -23,6 +18,7 @@
 #include "cli/commands.hpp"
 #include "cli/output_file.hpp"
 #include "cli/plan_report.hpp"
+#include "cli/run_support.hpp"
 #include "models/compiled_model.hpp"
 #include "models/loader.hpp"
 #include "sim/runner.hpp"
@@ -41,22 +37,10 @@ struct PlanCliOptions {
   std::string format = "text";
   std::string output;
   std::string export_tool;  // chaos-mesh, litmus, fis: write the manifest, run nothing
+  std::string report;       // HTML report path
 };
 
 // ---------------------------------------------------------------- the command
-
-void check_writable(const std::string& path) {
-  namespace fs = std::filesystem;
-  const fs::path p(path);
-  const fs::path dir = p.parent_path().empty() ? fs::path(".") : p.parent_path();
-  std::error_code ec;
-  auto fail = [&](const std::string& why) {
-    throw std::runtime_error("cannot write '" + path + "': " + why);
-  };
-  if (!fs::is_directory(dir, ec)) fail("no directory '" + dir.string() + "'");
-  if (fs::is_directory(p, ec)) fail("it is a directory");
-  if (::access(dir.c_str(), W_OK) != 0) fail(std::strerror(errno));
-}
 
 void plan(const PlanCliOptions& o) {
   if (!(o.confidence > 0.0 && o.confidence < 1.0)) {
@@ -65,6 +49,7 @@ void plan(const PlanCliOptions& o) {
   }
   if (o.trials && *o.trials == 0) throw std::invalid_argument("--trials must be at least 1");
   if (!o.output.empty()) check_writable(o.output);
+  if (!o.report.empty()) check_writable(o.report);
   const auto resolved = models::load_game_day(o.game_day, o.overrides);
   const models::CompiledModel model = models::compile(resolved.system, resolved.game_day);
   if (!o.export_tool.empty()) {
@@ -85,6 +70,7 @@ void plan(const PlanCliOptions& o) {
   po.seed = o.seed.value_or(model.seed);
   po.threads = o.threads;
   po.confidence = o.confidence;
+  const std::string chart_js = o.report.empty() ? std::string() : analysis::read_chart_js();
   const auto t0 = std::chrono::steady_clock::now();
   const auto runs = analysis::run_game_day(model, resolved.game_day, po);
   const auto plan = analysis::summarize_plan(model, resolved.game_day, runs, o.confidence);
@@ -97,6 +83,9 @@ void plan(const PlanCliOptions& o) {
                           wall,
                           sim::detail::resolve_threads(o.threads, po.trials)};
   const std::string out = o.format == "json" ? plan_json(report) : plan_text(report);
+  if (!o.report.empty()) {
+    write_file_atomically(o.report, analysis::render_html(plan_html(report), chart_js));
+  }
   if (o.output.empty()) {
     std::cout << out << std::flush;
   } else {
@@ -128,9 +117,14 @@ void add_plan_command(CLI::App& app) {
       ->capture_default_str();
   cmd->add_option("-o,--output", opts->output,
                   "Write to this file (atomically) instead of standard output");
-  cmd->add_option("--export", opts->export_tool,
-                  "Write the experiment as a manifest for the chaos tool (no trials run)")
-      ->check(CLI::IsMember({"chaos-mesh", "litmus", "fis"}));
+  CLI::Option* export_opt =
+      cmd->add_option("--export", opts->export_tool,
+                      "Write the experiment as a manifest for the chaos tool (no trials run)")
+          ->check(CLI::IsMember({"chaos-mesh", "litmus", "fis"}));
+  cmd->add_option("--report", opts->report,
+                  "Also write a self-contained HTML report of the plan with charts to this file "
+                  "(docs/report.md)")
+      ->excludes(export_opt);
   cmd->callback([opts] { plan(*opts); });
 }
 

@@ -395,4 +395,227 @@ std::string plan_json(const PlanReport& r) {
   return out + "}\n";
 }
 
+// ---------------------------------------------------------------- HTML
+
+namespace {
+
+/// Probabilities or fractions with their intervals, as percent, for an
+/// interval chart.
+struct PercentIntervals {
+  std::vector<std::string> names;
+  std::vector<double> estimate, low, high;
+  void add(std::string name, const Interval& iv) {
+    names.push_back(std::move(name));
+    estimate.push_back(iv.estimate * 100.0);
+    low.push_back(iv.low * 100.0);
+    high.push_back(iv.high * 100.0);
+  }
+  models::JsonNode chart(const std::string& x_label) const {
+    return analysis::interval_chart(x_label, names, estimate, low, high);
+  }
+};
+
+}  // namespace
+
+analysis::Report plan_html(const PlanReport& r) {
+  const auto& m = r.model;
+  const auto& g = r.game_day;
+  const auto& p = r.plan;
+  const auto& t = r.runs.targets;
+  analysis::Report rep;
+  rep.title = "Game-day plan: " + m.names.scenario + " on " + m.names.system;
+  rep.subtitle = fmt("%zu candidate start%s x %llu trials with common random numbers; every "
+                     "figure with its %d %% confidence interval.",
+                     p.candidates.size(), p.candidates.size() == 1 ? "" : "s",
+                     static_cast<unsigned long long>(r.runs.trials),
+                     static_cast<int>(std::lround(p.confidence * 100)));
+  rep.facts = {{"game-day file", r.file},
+               {"experiment", experiment_text(m, g)},
+               {"observe", sim::format_duration(g.observe)},
+               {"seed", std::to_string(r.runs.seed)},
+               {"budget left this month", pct(g.budget.remaining_this_month) + " (tier " +
+                                              tier_name(m, p.tier_before) + ")"}};
+  if (p.ranking.empty()) return rep;
+  const auto& b = p.candidates[p.ranking.front()];
+  const std::string best_start = start_text(m, b.start);
+
+  {
+    std::string verdict = analysis::to_string(p.verdict);
+    for (auto& ch : verdict) ch = static_cast<char>(std::toupper(static_cast<unsigned char>(ch)));
+    analysis::ReportSection sec;
+    sec.title = "Verdict: " + verdict + " at " + best_start;
+    sec.text = "The plan's go / no-go line for the recommended start (rank 1), given the "
+               "hypotheses, the stop conditions and the error budget left this month. The "
+               "sections below are for that start; the last one ranks every candidate.";
+    analysis::ReportTable reasons{"Why", {"reason"}, {}};
+    for (const auto& reason : p.reasons) reasons.rows.push_back({reason});
+    for (const auto& note : p.notes) reasons.rows.push_back({"note: " + note});
+    if (!reasons.rows.empty()) sec.tables.push_back(std::move(reasons));
+    rep.facts.emplace_back("verdict", verdict + " at " + best_start);
+    rep.sections.push_back(std::move(sec));
+  }
+
+  if (!g.hypotheses.empty()) {
+    analysis::ReportSection sec;
+    sec.title = "Hypotheses";
+    sec.text = "The probability that each hypothesis holds when the drill starts at " +
+               best_start + ", and the distribution of what it measures.";
+    PercentIntervals holds;
+    analysis::ReportTable table{
+        "Hypotheses at " + best_start, {"hypothesis", "check", "P(holds)", "median", "p90", "p99"}, {}};
+    for (std::size_t h = 0; h < g.hypotheses.size(); ++h) {
+      const auto& hy = g.hypotheses[h];
+      const auto& hs = b.hypotheses[h];
+      const auto unit = unit_of(hy.check.metric);
+      holds.add(hy.name, hs.p_holds);
+      table.rows.push_back({hy.name, check_text(hy.check), pct_interval(hs.p_holds),
+                            metric_text(unit, hs.value.p50.estimate),
+                            metric_text(unit, hs.value.p90.estimate),
+                            metric_text(unit, hs.value.p99.estimate)});
+    }
+    sec.charts.push_back({"P(hypothesis holds)",
+                          " Percent of trials, the point at the estimate and the bar its interval.",
+                          holds.chart("P(holds), %")});
+    sec.tables.push_back(std::move(table));
+    if (!std::isnan(b.p_steady.estimate)) {
+      analysis::ReportTable steady{"Steady state over the 10 min before the start",
+                                   {"check", "P(holds)", "median"},
+                                   {}};
+      for (std::size_t k = 0; k < g.steady_state.size() && k < b.steady_checks.size(); ++k) {
+        const auto& hs = b.steady_checks[k];
+        steady.rows.push_back({check_text(g.steady_state[k]), pct_interval(hs.p_holds),
+                               metric_text(unit_of(g.steady_state[k].metric),
+                                           hs.value.p50.estimate)});
+      }
+      steady.rows.push_back({"all", pct_interval(b.p_steady), ""});
+      sec.tables.push_back(std::move(steady));
+    }
+    rep.sections.push_back(std::move(sec));
+  }
+
+  if (!g.stop_conditions.empty()) {
+    analysis::ReportSection sec;
+    sec.title = "Stop conditions";
+    sec.text = "How often each stop condition aborts the drill (the first to fire reverts the "
+               "fault after its abort latency), and how soon.";
+    PercentIntervals fires;
+    analysis::ReportTable table{"Stop conditions at " + best_start,
+                                {"stop condition", "P(fires first)", "mean time to fire"},
+                                {}};
+    for (std::size_t k = 0; k < g.stop_conditions.size(); ++k) {
+      const auto& ss = b.stops[k];
+      fires.add(stop_text(g.stop_conditions[k]), ss.p_fires);
+      table.rows.push_back({fires.names.back(), pct_interval(ss.p_fires),
+                            seconds_text(ss.seconds_to_fire.estimate)});
+    }
+    fires.add("any (P(abort))", b.p_abort);
+    table.rows.push_back({fires.names.back(), pct_interval(b.p_abort), ""});
+    sec.charts.push_back({"P(the drill is aborted)", " Percent of trials, with intervals.",
+                          fires.chart("P(fires), %")});
+    sec.tables.push_back(std::move(table));
+    rep.sections.push_back(std::move(sec));
+  }
+
+  {
+    const int worst = static_cast<int>(std::lround(g.worst_case_percentile * 100));
+    analysis::ReportSection sec;
+    sec.title = "Impact and error budget";
+    sec.text = "What the drill costs with the stop conditions (as it will be run) and without "
+               "them, and what it does to this month's error budget.";
+    const std::vector<std::string> labels = {"budget consumed (mean)",
+                                             fmt("budget consumed (p%d)", worst),
+                                             "peak error rate (mean)", "users affected (mean)"};
+    auto column = [&](const analysis::ImpactSummary& x) {
+      return std::vector<double>{x.budget_consumed.estimate * 100.0,
+                                 x.budget_worst.estimate * 100.0, x.peak_error_rate.estimate * 100.0,
+                                 x.users_affected.estimate * 100.0};
+    };
+    const auto with = column(b.with_stop);
+    const auto without = column(b.without_stop);
+    const std::vector<std::vector<double>> values = {with, without};  // [series][label]
+    sec.charts.push_back({"Impact with and without the stop conditions",
+                          " Percent: of the month's budget, of requests, of demand.",
+                          analysis::grouped_bar_chart("", "%", labels,
+                                                      {"with stop conditions", "without"}, values)});
+    analysis::ReportTable impact{"Impact at " + best_start,
+                                 {"figure", "with stop conditions", "without"},
+                                 {}};
+    impact.rows.push_back({labels[0], pct_interval(b.with_stop.budget_consumed),
+                           pct_interval(b.without_stop.budget_consumed)});
+    impact.rows.push_back({labels[1], pct(b.with_stop.budget_worst.estimate),
+                           pct(b.without_stop.budget_worst.estimate)});
+    impact.rows.push_back({"requests failed (mean)", count_text(b.with_stop.requests_failed.estimate),
+                           count_text(b.without_stop.requests_failed.estimate)});
+    impact.rows.push_back({labels[2], pct(b.with_stop.peak_error_rate.estimate),
+                           pct(b.without_stop.peak_error_rate.estimate)});
+    impact.rows.push_back({labels[3], pct(b.with_stop.users_affected.estimate),
+                           pct(b.without_stop.users_affected.estimate)});
+    sec.tables.push_back(std::move(impact));
+    analysis::ReportTable budget{"Error budget", {"figure", "estimate"}, {}};
+    budget.rows.push_back({"of what is left this month (mean)", pct_interval(b.of_remaining)});
+    budget.rows.push_back({"P(stricter budget-policy tier)", pct_interval(b.p_tier_pushed)});
+    for (std::size_t k = 0; k < t.budget_slos.size(); ++k) {
+      budget.rows.push_back({"SLO " + m.names.slos[t.budget_slos[k]] + " (mean consumed)",
+                             pct_interval(b.slo_budget[k])});
+    }
+    sec.tables.push_back(std::move(budget));
+    rep.sections.push_back(std::move(sec));
+  }
+
+  if (!t.affected.empty()) {
+    analysis::ReportSection sec;
+    sec.title = "Blast radius";
+    sec.text = "Every component the fault reaches through the dependency graph (hit: the fault's "
+               "target; hard or soft: the kind of dependency path), with the mean share of its "
+               "requests that fail during the observation.";
+    PercentIntervals failed;
+    analysis::ReportTable table{"Blast radius at " + best_start,
+                                {"component", "path", "failed requests (mean fraction)"},
+                                {}};
+    for (std::size_t k = 0; k < t.affected.size(); ++k) {
+      const bool hit = std::find(t.hit.begin(), t.hit.end(), t.affected[k]) != t.hit.end();
+      failed.add(m.names.components[t.affected[k]], b.component_error[k]);
+      table.rows.push_back({failed.names.back(), hit ? "hit" : (t.hard_path[k] ? "hard" : "soft"),
+                            pct_interval(b.component_error[k])});
+    }
+    sec.charts.push_back({"Failed requests per component", " Mean percent, with intervals.",
+                          failed.chart("failed requests, %")});
+    sec.tables.push_back(std::move(table));
+    rep.sections.push_back(std::move(sec));
+  }
+
+  {
+    analysis::ReportSection sec;
+    sec.title = "Candidate starts";
+    sec.text = "Every candidate start in time order: the drill's mean budget cost and P(abort). "
+               "All starts ran on the same trial seeds, so the paired differences from the best "
+               "start in the table are tight even where the intervals of the starts overlap.";
+    std::vector<std::string> labels;
+    std::vector<std::vector<double>> values(2);  // [series][label]
+    for (const auto& c : p.candidates) {
+      labels.push_back(start_text(m, c.start));
+      values[0].push_back(c.with_stop.budget_consumed.estimate * 100.0);
+      values[1].push_back(c.p_abort.estimate * 100.0);
+    }
+    sec.charts.push_back({"Budget cost and P(abort) by start", " Percent, means over the trials.",
+                          analysis::grouped_bar_chart("start", "%", labels,
+                                                      {"budget consumed (mean)", "P(abort)"},
+                                                      values)});
+    analysis::ReportTable table{"Ranked starts (best first)",
+                                {"rank", "start", "budget consumed (mean)", "vs best (paired)",
+                                 "P(abort)", "vs best (paired)"},
+                                {}};
+    for (std::size_t i = 0; i < p.ranking.size(); ++i) {
+      const auto& c = p.candidates[p.ranking[i]];
+      table.rows.push_back(
+          {std::to_string(i + 1), start_text(m, c.start), pct_interval(c.with_stop.budget_consumed),
+           i == 0 ? "-" : pct_interval(c.budget_vs_best), pct_interval(c.p_abort),
+           i == 0 ? "-" : pct_interval(c.abort_vs_best)});
+    }
+    sec.tables.push_back(std::move(table));
+    rep.sections.push_back(std::move(sec));
+  }
+  return rep;
+}
+
 }  // namespace relsim::cli

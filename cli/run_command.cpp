@@ -417,14 +417,9 @@ void run(RunOptions o, const std::string& command_line) {
     in.seed = ro.master_seed;
     in.trials = done;
     for (const models::TrialResult& t : incident_trials) {
-      for (const models::IncidentRow& i : t.incidents) {
-        if (i.resolved != models::kNever) in.resolve_minutes.push_back((i.resolved - i.start).to_seconds() / 60.0);
-      }
+      analysis::add_resolve_times(in, t.incidents);
     }
-    if (!incident_trials.empty()) {
-      in.sample_incidents = incident_trials.front().incidents;
-      in.sample_trial = range.begin;
-    }
+    analysis::record_sample_trial(in, ro.master_seed, range.begin);
     write_file_atomically(o.report,
                           analysis::render_html(analysis::build_run_report(in), chart_js));
   }

@@ -2,13 +2,14 @@
 // result does not carry (the game-day planner's timelines: error rate per
 // interval, capacity, load-balancer routing, store failovers).
 //
-// The World calls an observer, when one is set, at two points and changes
-// nothing because of it: after integrating every accounting interval
-// [t0, t1) (with the state as it was and the ratios at t0, the midpoint and
-// t1, the three Simpson nodes the engine itself uses) and after every state
-// change (with the new state and its ratios), and when an alert fires. The references are valid
-// only during the call. Observers are per World, hence per thread; the cost of a null observer is
-// one branch per event.
+// The World calls an observer, when one is set, and changes nothing because
+// of it: after integrating every accounting interval [t0, t1) (with the
+// state as it was and the ratios at t0, the midpoint and t1, the three
+// Simpson nodes the engine itself uses), after every state change (with the
+// new state and its ratios), when an alert fires or clears, and at every random
+// deploy. The references are valid only during the call. Observers are per
+// World, hence per thread; the cost of a null observer is one branch per
+// event.
 #pragma once
 
 #include "models/fluid.hpp"
@@ -30,6 +31,10 @@ class TrialObserver {
   virtual void on_alert(sim::Duration /*t*/, Index /*alert*/, bool /*page*/) {}
   /// The same rule stopped firing at `t` (its condition failed at a tick).
   virtual void on_alert_resolved(sim::Duration /*t*/, Index /*alert*/, bool /*page*/) {}
+  /// A random deploy of service `service` (model.services index) at `t`;
+  /// `bad`: the new version is a bad one. Injected badDeploy faults are
+  /// faults, not reported here.
+  virtual void on_deploy(sim::Duration /*t*/, Index /*service*/, bool /*bad*/) {}
 };
 
 }  // namespace relsim::models

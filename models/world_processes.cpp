@@ -341,7 +341,8 @@ void World::Impl::deploy_arrival(Index d) {
   sim_.cancel(rollback_target);
   ++deploys_;
   last_deploy_[row.service] = now();
-  if (r.bernoulli(row.change_failure_rate)) {
+  const bool bad = r.bernoulli(row.change_failure_rate);
+  if (bad) {
     deploy_error_[c] = row.bad_deploy.error_rate;
     deploy_latency_[c] = row.bad_deploy.added_latency.to_seconds();
     if (row.bad_deploy.detects_itself) {
@@ -351,6 +352,7 @@ void World::Impl::deploy_arrival(Index d) {
     deploy_error_[c] = 0.0;  // a good version replaces a bad one
     deploy_latency_[c] = 0.0;
   }
+  if (observer_) observer_->on_deploy(now(), row.service, bad);
   set_error_state(c);
   schedule_deploy(d);
 }

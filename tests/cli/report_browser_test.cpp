@@ -62,7 +62,9 @@ TEST(ReportInBrowser, EveryKindOfChartIsDrawn) {
   s.charts.push_back({"timeline", "",
                       timeline_chart("hours", {"#0 api", "#1 db"}, {"detect", "mitigate"},
                                      {{{1, 1.1}, {1.1, 1.5}}, {{5, 5.2}, {5.2, 6}}},
-                                     {{"zoneOutage", 4.9}})});
+                                     {{"faults", "zoneOutage", 4.9},
+                                      {"deploys", "deploy api", 2.5},
+                                      {"bad deploys", "bad deploy api", 4.0}})});
   r.sections.push_back(s);
   const fs::path dir = fs::temp_directory_path() / ("relsim-charts-" + std::to_string(getpid()));
   fs::create_directories(dir);
@@ -98,6 +100,34 @@ TEST(ReportInBrowser, EveryChartIsDrawnWithoutScriptErrors) {
   EXPECT_EQ(count(dom, "data-drawn=\"true\""), canvases);
   EXPECT_NE(dom.find("data-rendered=\"true\""), std::string::npos);
   EXPECT_EQ(dom.find("data-errors=\"true\""), std::string::npos) << dom.substr(0, 2000);
+  fs::remove_all(dir);
+}
+
+// The plan's page (`relsim plan --report`) and a run's page rebuilt from its
+// results file (`relsim report RUN.h5`).
+TEST(ReportInBrowser, PlanAndResultsFilePagesAreDrawn) {
+  if (!fs::exists(kChromium)) {
+    GTEST_SKIP() << "Chromium is not installed; run scripts/install-deps.sh --browser";
+  }
+  const fs::path dir = fs::temp_directory_path() / ("relsim-browser2-" + std::to_string(getpid()));
+  fs::create_directories(dir);
+  auto made = relsim::test::relsim(
+      "plan '" + (kSource / "scenarios/gamedays/month2-az-failure.yaml").string() +
+      "' --trials 30 --report '" + (dir / "plan.html").string() + "' -o /dev/null");
+  ASSERT_EQ(made.code, 0) << made.out;
+  made = relsim::test::relsim("run '" + (kSource / "scenarios/payments/baseline.yaml").string() +
+                              "' --trials 30 --quiet --out '" + (dir / "run.h5").string() +
+                              "' -o /dev/null");
+  ASSERT_EQ(made.code, 0) << made.out;
+  made = relsim::test::relsim("report -q '" + (dir / "run.h5").string() + "'");
+  ASSERT_EQ(made.code, 0) << made.out;
+  for (const char* page : {"plan.html", "run.html"}) {
+    const std::string dom = dom_of(dir / page);
+    const std::size_t canvases = count(dom, "<canvas data-chart=");
+    EXPECT_GE(canvases, 5u) << page;
+    EXPECT_EQ(count(dom, "data-drawn=\"true\""), canvases) << page;
+    EXPECT_EQ(dom.find("data-errors=\"true\""), std::string::npos) << page << dom.substr(0, 2000);
+  }
   fs::remove_all(dir);
 }
 
