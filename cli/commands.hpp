@@ -42,5 +42,7 @@ void add_incidents_command(CLI::App& app);
 void add_report_command(CLI::App& app);
 /// `relsim plan GAMEDAY`: the game-day planner (docs/gamedays.md).
 void add_plan_command(CLI::App& app);
+/// `relsim alerts SCENARIO`: the alert design lab (docs/alerting.md).
+void add_alerts_command(CLI::App& app);
 
 }  // namespace relsim::cli

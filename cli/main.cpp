@@ -28,6 +28,7 @@ int main(int argc, char** argv) {
   relsim::cli::add_sensitivity_command(app);
   relsim::cli::add_incidents_command(app);
   relsim::cli::add_plan_command(app);
+  relsim::cli::add_alerts_command(app);
   relsim::cli::add_validate_command(app);
   relsim::cli::add_graph_command(app);
   relsim::cli::add_schema_command(app);

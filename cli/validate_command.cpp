@@ -56,6 +56,11 @@ class Validator {
     for (const auto& s : docs.systems) guard([&] { system(s); });
     for (const auto& s : docs.scenarios) guard([&] { scenario(s); });
     for (const auto& g : docs.game_days) guard([&] { game_day(g); });
+    // Rule sets name their SLOs and services: they resolve against a
+    // scenario's system in `relsim alerts --rules`; here, their shape.
+    for (const auto& a : docs.alert_rules) {
+      ok(a.location, a.name + " (AlertRules: " + count(a.alerts.size(), "alert") + ")");
+    }
     std::stable_sort(lines_.begin(), lines_.end(), [](const Line& a, const Line& b) {
       return a.file != b.file ? a.file < b.file : a.line < b.line;
     });
@@ -166,7 +171,7 @@ void add_validate_command(CLI::App& app) {
   auto opts = std::make_shared<ValidateOptions>();
   CLI::App* cmd = app.add_subcommand(
       "validate",
-      "Check System, Scenario and GameDay files: syntax, keys, values, references, dependency\n"
+      "Check System, Scenario, GameDay and AlertRules files: syntax, keys, values, references, dependency\n"
       "cycles and the checks that need the whole system; compile every Scenario and GameDay.\n"
       "Prints one `ok:` line per valid document; errors as `file:line:col: error: ...`.");
   cmd->add_option("files", opts->files, "Scenario files (YAML)")->required()->expected(1, -1);

@@ -19,7 +19,7 @@ using detail::ParsedOverride;
 using detail::Reader;
 using detail::Sink;
 
-const std::vector<std::string> kKinds = {"System", "Scenario", "GameDay"};
+const std::vector<std::string> kKinds = {"System", "Scenario", "GameDay", "AlertRules"};
 
 struct ParsedDoc {
   std::string file;
@@ -208,6 +208,23 @@ std::optional<System> system_for(const ParsedDoc& owner, const NameRef& ref, boo
   return convert_system(found->first, found->second, sink);
 }
 
+AlertRules read_alert_rules_doc(Reader& r, const YAML::Node& doc) {
+  AlertRules out;
+  const YAML::Node spec =
+      detail::read_envelope(r, doc, "AlertRulesDocument", out.name, out.description, out.location);
+  if (!spec.IsDefined()) {
+    r.error(out.location, "missing required key 'spec' in the AlertRules document");
+    return out;
+  }
+  detail::MapReader m(r, spec, "spec", "AlertRulesSpec");
+  if (!m.ok()) return out;
+  if (!m.has("alerts")) m.error("missing required key 'alerts' in spec");
+  System holder;
+  detail::read_alerts(m, holder);
+  out.alerts = std::move(holder.alerts);
+  return out;
+}
+
 Documents load_all(const std::vector<ParsedDoc>& docs, const std::vector<ParsedOverride>& overrides,
                    Sink& sink) {
   Documents out;
@@ -228,6 +245,10 @@ Documents load_all(const std::vector<ParsedDoc>& docs, const std::vector<ParsedO
         detail::resolve_scenario(*sys, sc, sink);
       }
       out.scenarios.push_back(std::move(sc));
+    } else if (d.kind == "AlertRules") {
+      // Read for its shape; its names resolve against a system only in
+      // `relsim alerts --rules` (apply_alert_rules).
+      out.alert_rules.push_back(read_alert_rules_doc(r, copy));
     } else {
       apply_all(r, copy, overrides, OverrideTarget::game_day);
       GameDay g = detail::read_game_day(r, copy);
@@ -293,6 +314,27 @@ ResolvedScenario load_scenario(const std::string& path, const std::vector<std::s
   sink.throw_if_any();
   if (!sys) throw InputError(sc.location, "Scenario names no system");
   return ResolvedScenario{std::move(*sys), std::move(sc)};
+}
+
+AlertRules load_alert_rules(const std::string& path) {
+  Sink sink;
+  const auto docs = parse_file(path, sink);
+  const ParsedDoc* doc = docs.empty() ? nullptr : first_of(docs, "AlertRules", path, sink);
+  if (!doc) {
+    sink.throw_if_any();
+    throw InputError({path, 0, 0}, "no AlertRules document in file");
+  }
+  Reader r(sink, doc->file);
+  AlertRules out = read_alert_rules_doc(r, fresh(*doc));
+  sink.throw_if_any();
+  return out;
+}
+
+void apply_alert_rules(System& system, const std::vector<Alert>& alerts) {
+  system.alerts = alerts;
+  Sink sink;
+  detail::resolve_system(system, sink);
+  sink.throw_if_any();
 }
 
 ResolvedGameDay load_game_day(const std::string& path, const std::vector<std::string>& overrides,

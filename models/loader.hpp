@@ -33,10 +33,20 @@ namespace relsim::models {
 /// The accepted `apiVersion`.
 inline constexpr const char* kApiVersion = "relsim/v1alpha1";
 
+/// A `kind: AlertRules` document: a named list of alerts in the System's
+/// `alerts` schema, for `relsim alerts --rules` (docs/alerting.md).
+struct AlertRules {
+  std::string name;
+  std::string description;
+  std::vector<Alert> alerts;
+  SourceLocation location;
+};
+
 struct Documents {
   std::vector<System> systems;
   std::vector<Scenario> scenarios;
   std::vector<GameDay> game_days;
+  std::vector<AlertRules> alert_rules;
 };
 
 /// A scenario with its system resolved, overrides applied: ready to compile.
@@ -67,6 +77,14 @@ Documents load_files(const std::vector<std::string>& paths,
 ResolvedScenario load_scenario(const std::string& path,
                                const std::vector<std::string>& overrides = {},
                                const DataReader* data = nullptr);
+
+/// Loads the first AlertRules document of `path` (shape and values checked;
+/// names are resolved by apply_alert_rules). Throws InputError.
+AlertRules load_alert_rules(const std::string& path);
+
+/// Replaces `system`'s alerts with `alerts` and checks their references
+/// (SLO, service, team) with the locations of the alerts. Throws InputError.
+void apply_alert_rules(System& system, const std::vector<Alert>& alerts);
 
 /// Loads the first GameDay of `path` and its system. Throws InputError.
 ResolvedGameDay load_game_day(const std::string& path,

@@ -35,6 +35,7 @@ std::vector<FailureProcess> read_failures(const MapReader& owner, FailureType ty
                                           std::string_view owner_kind);
 void read_topology(const MapReader& spec, System& out);    // zones, services, datastores, caches
 void read_operations(const MapReader& spec, System& out);  // slos ... severity
+void read_alerts(const MapReader& spec, System& out);      // spec.alerts (also AlertRules)
 Condition read_condition(Reader& r, const YAML::Node& n, const std::string& path);
 /// A Fault or game-day Experiment (`object` is "Fault" or "Experiment").
 Fault read_fault(Reader& r, const YAML::Node& n, const std::string& path, std::string_view object);

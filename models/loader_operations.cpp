@@ -114,16 +114,24 @@ std::vector<BurnWindow> read_burn_windows(const MapReader& alert) {
     }
     m.number("factor", w.factor, 0.0, true);
     m.duration("longWindow", w.long_window, Sign::positive);
-    m.duration("shortWindow", w.short_window, Sign::positive);
+    // Without a short window the rule watches one window (the workbook's
+    // approaches 1 to 5): both windows of the pair are the long one.
+    if (m.has("shortWindow")) {
+      m.duration("shortWindow", w.short_window, Sign::positive);
+    } else {
+      w.short_window = w.long_window;
+    }
     if (m.has("longWindow") && m.has("shortWindow") && w.short_window >= w.long_window) {
       m.error("shortWindow", m.path("shortWindow") +
                                  ": the short window must be shorter than "
-                                 "the long window");
+                                 "the long window (leave it out for a single window)");
     }
     out.push_back(w);
   }
   return out;
 }
+
+}  // namespace
 
 void read_alerts(const MapReader& spec, System& out) {
   Reader& r = spec.reader();
@@ -153,8 +161,10 @@ void read_alerts(const MapReader& spec, System& out) {
       a.kind = AlertKind::burn_rate;
       m.name_ref("slo", a.slo);
       a.burn_windows = read_burn_windows(m);
-      for (const char* key : {"for", "route"}) {
-        if (m.has(key)) m.error(key, m.path(key) + ": '" + key + "' applies to threshold alerts");
+      m.duration("for", a.for_duration);
+      if (m.has("route")) {
+        m.error("route", m.path("route") +
+                             ": 'route' applies to threshold alerts (burn windows have a severity)");
       }
     } else if (threshold) {
       a.kind = AlertKind::threshold;
@@ -176,6 +186,8 @@ void read_alerts(const MapReader& spec, System& out) {
     out.alerts.push_back(std::move(a));
   }
 }
+
+namespace {
 
 std::optional<ByHours> read_by_hours(const MapReader& team, std::string_view key) {
   Reader& r = team.reader();

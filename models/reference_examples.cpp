@@ -57,6 +57,13 @@ simulates the experiment from every candidate start so the team can pick the saf
 see which hypotheses are likely to fail. The metric names are listed under
 [SteadyState](#steadystate).
 )"},
+      {"alert-rules.md", "AlertRules",
+       R"(A `kind: AlertRules` document is a named set of alert rules for the alert design lab:
+`relsim alerts SCENARIO --rules FILE` runs the scenario once per rule set, each replacing the
+system's alerts, and judges the sets side by side (docs/alerting.md). The alerts are written
+as in a System's [alerts](system.md#alert); a burn-rate window without `shortWindow` watches a
+single window, and `for` delays a burn-rate alert as it delays a threshold alert.
+)"},
       {"#distributions", "",
        R"(Every key of type `distribution` takes a random duration. Write a bare duration for a
 fixed value (`restart: 90s`), or a one-key mapping that names the distribution and its
@@ -111,6 +118,22 @@ spec:
   candidateStarts: {from: "Tue 10:00", to: "Thu 16:00", every: 2h}
   hypotheses:
     - {name: capacity back within 2m, metric: capacityRestored, within: 2m}
+)"},
+      {"AlertRulesDocument", "", R"(apiVersion: relsim/v1alpha1
+kind: AlertRules
+metadata:
+  name: fast-burn-only
+  description: One page, the workbook's 2 % of the budget in an hour.
+spec:
+  alerts:
+    - name: FastBurn
+      slo: web-availability
+      burnRate: [{severity: page, factor: 14.4, longWindow: 1h, shortWindow: 5m}]
+)"},
+      {"AlertRulesSpec", "spec", R"(spec:
+  alerts:
+    - {name: ErrorRatio36h, slo: web-availability, burnRate: [{severity: page, factor: 1, longWindow: 36h}]}
+    - {name: ErrorRatioFor1h, slo: web-availability, for: 1h, burnRate: [{severity: page, factor: 1, longWindow: 1m}]}
 )"},
       {"Metadata", "metadata", R"(metadata:
   name: payments

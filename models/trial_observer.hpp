@@ -6,7 +6,7 @@
 // of it: after integrating every accounting interval [t0, t1) (with the
 // state as it was and the ratios at t0, the midpoint and t1, the three
 // Simpson nodes the engine itself uses), after every state change (with the
-// new state and its ratios), when an alert fires, and at every random
+// new state and its ratios), when an alert fires or clears, and at every random
 // deploy. The references are valid only during the call. Observers are per
 // World, hence per thread; the cost of a null observer is one branch per
 // event.
@@ -29,6 +29,8 @@ class TrialObserver {
   virtual void on_change(sim::Duration t, const FluidState& state, const FluidResult& ratios) = 0;
   /// Alert `alert` (model.alerts index) fired at `t`, on its page route or not.
   virtual void on_alert(sim::Duration /*t*/, Index /*alert*/, bool /*page*/) {}
+  /// The same rule stopped firing at `t` (its condition failed at a tick).
+  virtual void on_alert_resolved(sim::Duration /*t*/, Index /*alert*/, bool /*page*/) {}
   /// A random deploy of service `service` (model.services index) at `t`;
   /// `bad`: the new version is a bad one. Injected badDeploy faults are
   /// faults, not reported here.

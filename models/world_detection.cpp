@@ -249,6 +249,9 @@ void World::Impl::evaluate_rule(Index r) {
     case RuleState::firing:
       if (!holds) {
         rule.state = RuleState::inactive;
+        if (observer_) {
+          observer_->on_alert_resolved(t, rule_rows_[r].alert, rule_rows_[r].route == AlertRoute::page);
+        }
         rule_resolved(r);
       }
       break;

@@ -54,7 +54,8 @@ TEST(JsonSchema, IsStrictJsonOfDraft07WithOneBranchPerKind) {
   for (const JsonValue& k : kinds->array) refs.push_back(k.find("$ref")->string);
   EXPECT_EQ(refs, (std::vector<std::string>{"#/definitions/SystemDocument",
                                             "#/definitions/ScenarioDocument",
-                                            "#/definitions/GameDayDocument"}));
+                                            "#/definitions/GameDayDocument",
+                                            "#/definitions/AlertRulesDocument"}));
   EXPECT_EQ(relsim::models::json_schema(), relsim::models::json_schema()) << "not deterministic";
 }
 
