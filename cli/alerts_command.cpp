@@ -20,6 +20,7 @@
 #include "analysis/alert_rules.hpp"
 #include "analysis/report_html.hpp"
 #include "cli/commands.hpp"
+#include "cli/data_files.hpp"
 #include "cli/output_file.hpp"
 #include "cli/report_format.hpp"
 #include "cli/run_support.hpp"
@@ -207,7 +208,7 @@ void run(const AlertsOptions& o) {
                                 o.significant + "'");
   }
   const sim::Duration interval = duration("--evaluation-interval", o.evaluation_interval);
-  const models::ResolvedScenario sc = models::load_scenario(o.file, o.overrides);
+  const models::ResolvedScenario sc = models::load_scenario(o.file, o.overrides, data_files());
   const std::size_t k = analysis::target_slo(sc.system, o.slo);
   const models::Slo& slo = sc.system.slos[k];
   const std::vector<analysis::RuleSet> sets = rule_sets(o, slo, interval);
