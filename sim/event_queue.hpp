@@ -1,35 +1,65 @@
-// The pending-event set: a 4-ary min-heap of small event records in one
-// vector, built for the hold pattern of a discrete-event loop (pop the
-// earliest, push one or two later).
+// The pending-event set: a two-tier ladder queue (a calendar of time buckets
+// in front of an unsorted overflow), built for the hold pattern of a
+// discrete-event loop (pop the earliest, push one or two later).
 //
 // Ordering: events are totally ordered by (time, sequence). The sequence is
 // assigned at push time from a per-queue counter, so events at the same
 // instant pop in the order they were scheduled. This makes every run
-// deterministic.
+// deterministic, and the order is exactly that of a heap on (time, sequence):
+// the structure changes the speed, never the order.
 //
-// Why a 4-ary heap with a deferred pop: measured with bench/ (BM_Hold) against
-// std::priority_queue of the same records, a 4-ary heap halves the depth of a
-// binary heap and keeps the four children of a node in one or two cache lines.
-// `pop()` does not restore the heap at once: it leaves a hole at the root, and
-// the next `push()` fills the hole and sifts down once (a "replace-top"),
-// which saves a full sift-up + sift-down for the common pop-then-push pattern.
-// Measured with `make bench` on the 2-core machine (2026-11-30, quiet, median
-// of 3): 7.7 M events/s at 1e4 pending and 4.7 M at 1e5, against 8.7 M and
-// 5.0 M for std::priority_queue of the same records in the same binary: this
-// heap is 7-11 % slower, so the claim above does not hold here, and a faster
-// structure (or a cheaper hold benchmark) is still to be found.
+// Structure, earliest first (every event of a tier is due before every event
+// of the next one):
+//  - `bottom_`: the events up to `bottom_last_`, sorted by (time, sequence);
+//    pops take its front (an index moves, nothing is shifted).
+//  - the window: `nb_` buckets of 2^`shift_` µs each from `base_`, covering
+//    (bottom_last_, window_last_]; a bucket is an unsorted singly linked list
+//    over one node pool. When `bottom_` runs dry, the next non-empty bucket
+//    is copied into it and sorted.
+//  - `far_`: the events after `window_last_`, unsorted. When the window runs
+//    dry it is rebuilt from the overflow: the bucket width (a power of two)
+//    is chosen from the density near the front of the overflow (a sample of
+//    64 times) so a bucket holds ~kPerBucket events, and the window holds at
+//    most ~kCoverage * n events; the rest stays in `far_`.
+// A push lands in the tier its time belongs to: an append, or, for an event
+// due before the current bucket ends, a sorted insert into `bottom_`. Few
+// pending events (<= kSmall at a rebuild) make `bottom_` a plain sorted array.
+// (After Tang, Goh and Thng, "Ladder queue", ACM TOMACS 15(3), 2005, with
+// one rung and a sampled width.)
 //
-// Complexity: push O(log4 n), pop O(log4 n) amortised, top O(1) (amortised
-// over the deferred removal). Cancellation is not done here: the Simulation
-// stamps events with a generation counter and discards stale ones at pop
-// (O(1) cancel, no search).
+// Why: in the hold loop a heap pays a sift-down through log n levels of
+// dependent cache misses per pop; this queue pays a bucket append per push
+// and, amortised, part of a small sort and about 0.3 moves out of the
+// overflow. BM_Hold (bench/bench_event_queue.cpp), std::priority_queue of the
+// same records as the baseline in the same binary, one core of the 2-core
+// machine (2026-11-30, median of 3, other builds running), events/s at
+// 1e3/1e4/1e5/1e6 pending, one Exp(1) draw per event: 32.6/30.2/13.3/2.3 M
+// against 12.0/8.6/4.7/1.5 M (x2.7/3.5/2.8/1.5); increments drawn in advance:
+// 46.8/40.2/22.2/2.7 M against 13.4/9.3/4.5/1.0 M (x3.5/4.3/4.9/2.7). With a
+// few pending events (the machine-repair example, ~11) it is slower than the
+// old 4-ary heap (itself 7-11 % slower than std::priority_queue): BM_Runner
+// takes ~19 % more CPU per trial, likely the few-events mode's sorted inserts.
+//
+// Complexity: push O(1) (an append, or an insert into the current bucket's
+// few events); pop O(1) amortised (a share of one bucket's sort, O(k log k)
+// for k events, and of a rebuild, O(n) about once every n pops in the hold
+// pattern). Worst case: many events of distinct times crowded into one
+// bucket's span make its sort and inserts O(k); equal times stay cheap (an
+// insert at the latest time is an append).
+// Cancellation is not done here: the Simulation stamps events with a
+// generation counter and discards stale ones at pop (O(1) cancel, no search).
+// Memory: 36 bytes per event in the window, 32 in the overflow, 4 per bucket
+// (at most n); nothing shrinks and `clear()` keeps the capacity, so a trial
+// loop reaches a steady state with no allocation per event.
 // Not thread-safe; one queue per trial.
 #pragma once
 
+#include <algorithm>
+#include <bit>
 #include <cassert>
 #include <cstddef>
 #include <cstdint>
-#include <new>
+#include <limits>
 #include <type_traits>
 #include <vector>
 
@@ -67,126 +97,255 @@ inline bool runs_before(const Event& a, const Event& b) {
   return key(a) < key(b);
 }
 
-/// Allocator that aligns the heap's storage to a cache line.
-template <class T>
-struct CacheLineAllocator {
-  using value_type = T;
-  static constexpr std::align_val_t kAlign{64};
-  CacheLineAllocator() = default;
-  template <class U>
-  CacheLineAllocator(const CacheLineAllocator<U>&) {}  // NOLINT(google-explicit-constructor)
-  T* allocate(std::size_t n) { return static_cast<T*>(::operator new(n * sizeof(T), kAlign)); }
-  void deallocate(T* p, std::size_t) { ::operator delete(p, kAlign); }
-  template <class U>
-  bool operator==(const CacheLineAllocator<U>&) const { return true; }
-};
-
 class EventQueue {
  public:
-  EventQueue() { storage_.resize(kOffset); }
+  EventQueue() = default;
 
   /// Schedules an event; returns its sequence number. The sequence fixes the
-  /// order among events at the same time.
+  /// order among events at the same time. Any time is accepted (also one
+  /// before the last popped event), though the loop only pushes times >= now.
   std::uint64_t push(Time time, std::uint16_t kind, std::uint32_t target,
                      std::uint32_t generation = 0, std::uint64_t payload = 0) {
     const std::uint64_t seq = next_sequence_++;
     const Event e{time, (seq << 16) | kind, target, generation, payload};
-    if (hole_at_root_) {
-      hole_at_root_ = false;
-      sift_down(0, e);
+    const std::int64_t t = time.count_micros();
+    ++size_;
+    if (t > window_last_) {
+      far_.push_back(e);
+      far_min_ = std::min(far_min_, t);
+      far_max_ = std::max(far_max_, t);
+    } else if (t > bottom_last_) {
+      link(bucket_of(t), e);
     } else {
-      storage_.push_back(e);
-      sift_up(count() - 1, e);
+      insert_bottom(e);
     }
     return seq;
   }
 
   /// Removes and returns the earliest event. Precondition: !empty().
   Event pop() {
-    settle();
-    assert(count() > 0);
-    hole_at_root_ = true;
-    return at(0);
+    if (head_ == bottom_.size()) refill();
+    --size_;
+    return bottom_[head_++];
   }
 
-  /// The earliest event without removing it. Precondition: !empty().
+  /// The earliest event without removing it; valid until the next push or
+  /// pop. Precondition: !empty().
   const Event& top() {
-    settle();
-    return at(0);
+    if (head_ == bottom_.size()) refill();
+    return bottom_[head_];
   }
 
-  bool empty() const { return size() == 0; }
-  std::size_t size() const { return count() - (hole_at_root_ ? 1 : 0); }
+  bool empty() const { return size_ == 0; }
+  std::size_t size() const { return size_; }
 
   /// Removes every event and restarts the sequence counter; keeps capacity.
   void clear() {
-    storage_.resize(kOffset);
-    hole_at_root_ = false;
+    for (std::size_t b = cur_; b < nb_; ++b) head_of_[b] = kNil;
+    nodes_.clear();
+    next_.clear();
+    free_ = kNil;
+    bottom_.clear();
+    far_.clear();
+    head_ = 0;
+    size_ = 0;
     next_sequence_ = 0;
+    nb_ = 0;
+    cur_ = 0;
+    bottom_last_ = kMinTime;
+    window_last_ = kMinTime;
+    far_min_ = kMaxTime;
+    far_max_ = kMinTime;
   }
-  void reserve(std::size_t n) { storage_.reserve(n + kOffset); }
+  /// Room for `n` pending events without reallocation.
+  void reserve(std::size_t n) {
+    far_.reserve(n);
+    nodes_.reserve(n);
+    next_.reserve(n);
+  }
 
  private:
-  static constexpr std::size_t kArity = 4;
-  // Logical node i lives at storage_[i + kOffset]: with 32-byte events and
-  // 64-byte-aligned storage, the four children of every node (logical
-  // 4i+1..4i+4, physical 4(i+1)..4(i+1)+3) then fill exactly two cache lines.
-  static constexpr std::size_t kOffset = 3;
+  static constexpr std::int64_t kMinTime = std::numeric_limits<std::int64_t>::min();
+  static constexpr std::int64_t kMaxTime = std::numeric_limits<std::int64_t>::max();
+  static constexpr std::uint32_t kNil = std::numeric_limits<std::uint32_t>::max();
+  // Average events per bucket after a rebuild (the width is a power of two,
+  // so the real figure lies between kPerBucket / 2 and kPerBucket).
+  static constexpr std::uint64_t kPerBucket = 4;
+  // An overflow this small is sorted straight into `bottom_`, no window.
+  static constexpr std::size_t kSmall = 16;
+  // Overflow times sampled to estimate the density near the front.
+  static constexpr std::size_t kSample = 64;
+  // At most kCoverage * n / kPerBucket buckets (and at least kMinBuckets):
+  // at the front density the window then holds about kCoverage * n events.
+  static constexpr std::size_t kCoverage = 4;
+  static constexpr std::size_t kMinBuckets = 64;
 
-  std::size_t count() const { return storage_.size() - kOffset; }
-  Event& at(std::size_t i) { return storage_[i + kOffset]; }
-
-  // Fills a pending hole at the root with the last element.
-  void settle() {
-    if (!hole_at_root_) return;
-    hole_at_root_ = false;
-    const Event last = storage_.back();
-    storage_.pop_back();
-    if (count() > 0) sift_down(0, last);
+  std::size_t bucket_of(std::int64_t t) const {
+    return static_cast<std::size_t>(
+        (static_cast<std::uint64_t>(t) - static_cast<std::uint64_t>(base_)) >> shift_);
   }
 
-  void sift_up(std::size_t i, const Event e) {
-    while (i > 0) {
-      const std::size_t parent = (i - 1) / kArity;
-      if (!runs_before(e, at(parent))) break;
-      at(i) = at(parent);
-      i = parent;
+  // The last instant of the first `b` buckets of the window: base_ +
+  // b * 2^shift_ - 1, clamped to kMaxTime (the window may reach past it).
+  std::int64_t bucket_end(std::size_t b) const {
+    __extension__ using Wide = __int128;
+    const Wide last = static_cast<Wide>(base_) + (static_cast<Wide>(b) << shift_) - 1;
+    return last > kMaxTime ? kMaxTime : static_cast<std::int64_t>(last);
+  }
+
+  // Inserts after every event of `bottom_` with time <= e.time: `e` has the
+  // largest sequence so far, so this is its (time, sequence) place.
+  void insert_bottom(const Event& e) {
+    const std::int64_t t = e.time.count_micros();
+    auto pos = bottom_.end();
+    while (pos != bottom_.begin() + static_cast<std::ptrdiff_t>(head_) &&
+           (pos - 1)->time.count_micros() > t)
+      --pos;
+    bottom_.insert(pos, e);
+  }
+
+  // Prepends `e` to bucket `b`, taking the most recently freed node (warm in
+  // the cache).
+  void link(std::size_t b, const Event& e) {
+    std::uint32_t i = free_;
+    if (i != kNil) {
+      free_ = next_[i];
+      nodes_[i] = e;
+    } else {
+      i = static_cast<std::uint32_t>(nodes_.size());
+      nodes_.push_back(e);
+      next_.push_back(kNil);
     }
-    at(i) = e;
+    next_[i] = head_of_[b];
+    head_of_[b] = i;
   }
 
-  // Floyd's bottom-up sift: move the hole at `i` down along the smallest
-  // children to a leaf (three comparisons per level, none against `e`), then
-  // sift `e` up from there. In the hold pattern the new event belongs near the
-  // bottom, so this does about half the comparisons of a top-down sift.
-  void sift_down(std::size_t i, const Event e) {
-    const std::size_t n = count();
+  // Moves the bucket that starts at node `first` into `bottom_` and returns
+  // its nodes to the free list.
+  void unlink_into_bottom(std::uint32_t first) {
+    std::uint32_t i = first;
+    std::uint32_t last = first;
+    do {
+      bottom_.push_back(nodes_[i]);
+      last = i;
+      i = next_[i];
+    } while (i != kNil);
+    next_[last] = free_;
+    free_ = first;
+  }
+
+  static void sort_events(std::vector<Event>& v) {
+    if (v.size() <= 16) {  // insertion sort: buckets are small
+      for (std::size_t i = 1; i < v.size(); ++i) {
+        const Event e = v[i];
+        std::size_t j = i;
+        for (; j > 0 && runs_before(e, v[j - 1]); --j) v[j] = v[j - 1];
+        v[j] = e;
+      }
+    } else {
+      std::sort(v.begin(), v.end(), runs_before);
+    }
+  }
+
+  // Loads the next non-empty bucket into `bottom_` (rebuilding the window
+  // from the overflow when it runs dry). Precondition: `bottom_` consumed,
+  // size_ > 0.
+  void refill() {
+    assert(size_ > 0);
+    bottom_.clear();
+    head_ = 0;
     for (;;) {
-      const std::size_t first = i * kArity + 1;
-      if (first + kArity <= n) {
-        // A full family: a small tournament keeps the comparisons independent.
-        const std::size_t a = runs_before(at(first + 1), at(first)) ? first + 1 : first;
-        const std::size_t b = runs_before(at(first + 3), at(first + 2)) ? first + 3 : first + 2;
-        const std::size_t best = runs_before(at(b), at(a)) ? b : a;
-        at(i) = at(best);
-        i = best;
-        continue;
+      while (cur_ < nb_) {
+        const std::uint32_t first = head_of_[cur_];
+        head_of_[cur_++] = kNil;
+        if (first == kNil) continue;
+        unlink_into_bottom(first);
+        bottom_last_ = bucket_end(cur_);
+        sort_events(bottom_);
+        return;
       }
-      if (first < n) {
-        std::size_t best = first;
-        for (std::size_t c = first + 1; c < n; ++c) {
-          if (runs_before(at(c), at(best))) best = c;
-        }
-        at(i) = at(best);
-        i = best;
-      }
-      break;
+      if (rebuild()) return;
     }
-    sift_up(i, e);
   }
 
-  std::vector<Event, CacheLineAllocator<Event>> storage_;
-  bool hole_at_root_ = false;
+  // Spreads the overflow over a new window. Returns true when the overflow
+  // was small enough to go straight into `bottom_`. Precondition: the window
+  // and `bottom_` are empty, `far_` is not.
+  bool rebuild() {
+    assert(!far_.empty());
+    const std::int64_t lo = far_min_;
+    const std::int64_t hi = far_max_;
+    const std::size_t n = far_.size();
+    nb_ = 0;
+    cur_ = 0;
+    const std::uint64_t span = static_cast<std::uint64_t>(hi) - static_cast<std::uint64_t>(lo);
+    if (n <= kSmall || span == 0) {
+      bottom_.swap(far_);
+      far_.clear();
+      far_min_ = kMaxTime;
+      far_max_ = kMinTime;
+      sort_events(bottom_);
+      bottom_last_ = hi;
+      window_last_ = hi;
+      return true;
+    }
+    // The width comes from the density near the front (the overflow of a
+    // hold loop is much denser there than on average): the time by which an
+    // eighth of a sample of the overflow is due, spread over kPerBucket
+    // events per bucket.
+    std::int64_t sample[kSample];
+    const std::size_t m = std::min(n, kSample);
+    for (std::size_t i = 0; i < m; ++i) sample[i] = far_[i * (n / m)].time.count_micros();
+    std::nth_element(sample, sample + m / 8, sample + m);
+    const std::uint64_t front = static_cast<std::uint64_t>(sample[m / 8]) - static_cast<std::uint64_t>(lo);
+    __extension__ using Wide = unsigned __int128;
+    const auto width = static_cast<std::uint64_t>(
+        std::max<Wide>(1, static_cast<Wide>(front) * (8 * kPerBucket) / n));
+    shift_ = static_cast<unsigned>(std::bit_width(width) - 1);
+    const std::size_t cap = std::max<std::size_t>(kMinBuckets, n * kCoverage / kPerBucket);
+    const std::size_t nb = static_cast<std::size_t>(std::min<std::uint64_t>(span >> shift_, cap - 1)) + 1;
+    if (head_of_.size() < nb) head_of_.resize(nb, kNil);
+    nb_ = nb;
+    base_ = lo;
+    bottom_last_ = lo - 1;  // lo > the old window_last_ >= kMinTime
+    window_last_ = bucket_end(nb);
+    // Distribute what the window covers; keep the rest, compacted, in far_.
+    far_min_ = kMaxTime;
+    far_max_ = kMinTime;
+    std::size_t kept = 0;
+    for (const Event& e : far_) {
+      const std::int64_t t = e.time.count_micros();
+      if (t <= window_last_) {
+        link(bucket_of(t), e);
+      } else {
+        far_[kept++] = e;
+        far_min_ = std::min(far_min_, t);
+        far_max_ = std::max(far_max_, t);
+      }
+    }
+    far_.resize(kept);
+    return false;
+  }
+
+  std::vector<Event> bottom_;  // sorted; bottom_[head_..] are pending
+  std::size_t head_ = 0;
+  // The window: bucket b is a singly linked list from head_of_[b] through
+  // next_ over the node pool nodes_ (free nodes chained from free_), so a
+  // bucket costs 4 bytes and a push no allocation once the pool has grown.
+  std::vector<std::uint32_t> head_of_;  // [cur_, nb_) pending
+  std::vector<Event> nodes_;
+  std::vector<std::uint32_t> next_;
+  std::uint32_t free_ = kNil;
+  std::size_t nb_ = 0;
+  std::size_t cur_ = 0;
+  std::int64_t base_ = 0;
+  unsigned shift_ = 0;
+  std::vector<Event> far_;
+  std::int64_t bottom_last_ = kMinTime;  // the last instant `bottom_` covers
+  std::int64_t window_last_ = kMinTime;  // the last instant the window covers
+  std::int64_t far_min_ = kMaxTime;
+  std::int64_t far_max_ = kMinTime;
+  std::size_t size_ = 0;
   std::uint64_t next_sequence_ = 0;
 };
 
