@@ -66,7 +66,8 @@ std::string offset_text(sim::Duration d) {
   return out.empty() ? human(d) : out;
 }
 
-/// A distribution of seconds in words: `3 min`, `median 45 s, p90 2.1 min`, `mean 30 d (exponential)`.
+/// A distribution of seconds in words: `3 min`, `median 45 s, p90 2.1 min`, `mean 30 d
+/// (exponential)`.
 std::string dist(const sim::Distribution& d) {
   using K = sim::DistributionKind;
   switch (d.kind()) {
@@ -286,8 +287,8 @@ class Explainer {
     const auto& c = s.calendar;
     char start[64];
     std::snprintf(start, sizeof start, "%s %04d-%02d-%02d %02d:%02d",
-                  models::weekday_name(c.start_weekday()), c.start.year, c.start.month,
-                  c.start.day, c.start.hour, c.start.minute);
+                  models::weekday_name(c.start_weekday()), c.start.year, c.start.month, c.start.day,
+                  c.start.hour, c.start.minute);
     const auto off_min = c.utc_offset.count_micros() / 60'000'000;
     char offset[32];
     std::snprintf(offset, sizeof offset, "UTC%c%02lld:%02lld", off_min < 0 ? '-' : '+',
@@ -344,9 +345,9 @@ class Explainer {
       }
       if (svc.latency) out_ << "    answers in " << dist(*svc.latency) << " when healthy.\n";
       for (const auto& f : svc.failures) {
-        out_ << "    each replica crashes every " << every(f.every) << "; a replacement is ready after "
-             << dist(svc.restart) << "; the load balancer notices after "
-             << human(svc.health_check_delay) << ".\n";
+        out_ << "    each replica crashes every " << every(f.every)
+             << "; a replacement is ready after " << dist(svc.restart)
+             << "; the load balancer notices after " << human(svc.health_check_delay) << ".\n";
       }
       out_ << "    topology spread is " << (svc.topology_spread ? "on" : "off")
            << (svc.topology_spread ? ": replacements go to the zone with the fewest replicas"
@@ -360,8 +361,9 @@ class Explainer {
       if (svc.deploys) {
         const auto& dp = *svc.deploys;
         const double per_day = dp.rate * 86400.0;
-        out_ << "    deploys " << (per_day >= 0.5 ? num(per_day) + (per_day == 1.0 ? " time a day" : " times a day")
-                                                  : "every " + human(1.0 / dp.rate))
+        out_ << "    deploys "
+             << (per_day >= 0.5 ? num(per_day) + (per_day == 1.0 ? " time a day" : " times a day")
+                                : "every " + human(1.0 / dp.rate))
              << (dp.during == models::DeployWindow::business_hours ? " in business hours" : "")
              << "; " << pct(dp.change_failure_rate) << " are bad";
         if (dp.change_failure_rate > 0.0) {
@@ -507,8 +509,8 @@ class Explainer {
         for (std::size_t i = 0; i < a.burn_windows.size(); ++i) {
           const auto& w = a.burn_windows[i];
           out_ << (i ? ";" : "") << " "
-               << (w.severity == models::AlertRoute::page ? "pages" : "opens a ticket")
-               << " at " << num(w.factor) << "x burn over " << human(w.long_window) << " and "
+               << (w.severity == models::AlertRoute::page ? "pages" : "opens a ticket") << " at "
+               << num(w.factor) << "x burn over " << human(w.long_window) << " and "
                << human(w.short_window);
         }
         out_ << ". Pages go to " << paged(s, a, service) << ".\n";
@@ -529,11 +531,9 @@ class Explainer {
     for (const auto& t : s.teams) {
       out_ << "  " << t.name << ": " << t.members << (t.members == 1 ? " person" : " people")
            << ", " << human(t.rotation.length) << " shifts handed over "
-           << models::weekday_name(t.rotation.handoff_day) << " "
-           << hhmm(t.rotation.handoff_time) << ", "
-           << (t.secondary ? "with a secondary" : "no secondary") << "; owns "
-           << (t.owns.empty() ? std::string("nothing (reached by escalation only)")
-                              : list(t.owns))
+           << models::weekday_name(t.rotation.handoff_day) << " " << hhmm(t.rotation.handoff_time)
+           << ", " << (t.secondary ? "with a secondary" : "no secondary") << "; owns "
+           << (t.owns.empty() ? std::string("nothing (reached by escalation only)") : list(t.owns))
            << ".\n";
       out_ << "    acks a page in " << dist(t.ack.business_hours) << " in business hours, "
            << dist(t.ack.off_hours) << " off hours";
@@ -590,7 +590,8 @@ class Explainer {
       out_ << "  SEV-" << r.level << ": "
            << (r.when ? condition_text(*r.when) : std::string("anything else")) << "; ack "
            << (r.ack_next_business_day ? std::string("by the next business day")
-                                       : r.ack ? "within " + human(*r.ack) : "no target");
+               : r.ack                 ? "within " + human(*r.ack)
+                                       : "no target");
       if (r.respond) out_ << ", respond within " << human(*r.respond);
       out_ << ".\n";
     }

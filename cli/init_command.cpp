@@ -49,8 +49,8 @@ std::string renamed(std::string_view text, std::string_view template_name,
   std::string out(text);
   const std::string key = "metadata:\n  name: ";
   const auto at = out.find(key);
-  if (at == std::string::npos || out.compare(at + key.size(), template_name.size(),
-                                             template_name) != 0) {
+  if (at == std::string::npos ||
+      out.compare(at + key.size(), template_name.size(), template_name) != 0) {
     throw std::logic_error("init template '" + std::string(template_name) +
                            "' has no metadata.name starting with its own name");
   }

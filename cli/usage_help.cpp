@@ -170,8 +170,7 @@ std::string usage_hint(const CLI::App& app, int argc, const char* const* argv) {
       if (o == nullptr) {
         std::string where = current == &app ? "relsim" : "relsim " + path_of(*current);
         return "relsim: error: unknown option '" + flag + "' for '" + where + "'" +
-               did_you_mean(nearest(flag, flags_of(current))) + " (see '" + where +
-               " --help')";
+               did_you_mean(nearest(flag, flags_of(current))) + " (see '" + where + " --help')";
       }
       // Skip the option's value when it is the next argument.
       if (flag.size() == arg.size() && o->get_type_size_max() > 0 && o->get_expected_max() > 0 &&

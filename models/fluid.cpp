@@ -262,8 +262,8 @@ void load_pass(const CompiledModel& model, const FluidState& state,
     for (Index e = model.edge_begin[c]; e < model.edge_begin[c + 1]; ++e) {
       const EdgeRow& edge = model.edges[e];
       // Every failed try is tried again, up to retry_attempts tries in all.
-      const double calls = edge.call_fraction *
-                           attempts_per_call(out.edge_failure[e], edge.retry_attempts);
+      const double calls =
+          edge.call_fraction * attempts_per_call(out.edge_failure[e], edge.retry_attempts);
       out.load[edge.target] += calls * admitted;
       out.load_slope[edge.target] += calls * admitted_slope;
     }

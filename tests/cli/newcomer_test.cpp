@@ -91,7 +91,8 @@ TEST(Init, TheTemplatesInTheRepositoryAreTheOnesItWrites) {
   for (const std::string tpl : {"web-service", "payments", "platform"}) {
     const fs::path dir = tmp.path() / tpl;  // NAME = the template's own name: no renaming
     ASSERT_EQ(relsim("init -t " + tpl + " " + q(dir)).code, 0);
-    EXPECT_EQ(read(dir / "system.yaml"), read(kSource / "scenarios/templates" / tpl / "system.yaml"));
+    EXPECT_EQ(read(dir / "system.yaml"),
+              read(kSource / "scenarios/templates" / tpl / "system.yaml"));
     EXPECT_EQ(read(dir / "scenario.yaml"),
               read(kSource / "scenarios/templates" / tpl / "scenario.yaml"));
   }
@@ -184,11 +185,12 @@ TEST(Explain, SaysWhatItUnderstoodOfThePaymentsSystem) {
   for (const auto& line : lines) {
     EXPECT_TRUE(contains(r.out, line + "\n")) << "missing line:\n" << line << "\nin:\n" << r.out;
   }
-  EXPECT_TRUE(contains(r.out, "  PaymentAvailabilityBurn: on SLO payment-availability, every 1 "
-                              "min: pages at 14.4x burn over 1 h and 5 min; pages at 6x burn "
-                              "over 6 h and 30 min; opens a ticket at 3x burn over 24 h and 2 "
-                              "h; opens a ticket at 1x burn over 3 d and 6 h. Pages go to "
-                              "payments-oncall (owner of payment-api).\n"))
+  EXPECT_TRUE(contains(r.out,
+                       "  PaymentAvailabilityBurn: on SLO payment-availability, every 1 "
+                       "min: pages at 14.4x burn over 1 h and 5 min; pages at 6x burn "
+                       "over 6 h and 30 min; opens a ticket at 3x burn over 24 h and 2 "
+                       "h; opens a ticket at 1x burn over 3 d and 6 h. Pages go to "
+                       "payments-oncall (owner of payment-api).\n"))
       << r.out;
 }
 
@@ -196,26 +198,31 @@ TEST(Explain, SaysWhatAScenarioInjectsAndWhen) {
   const auto r = relsim("explain " + q(kSource / "scenarios/datastore/failover-90s.yaml"));
   ASSERT_EQ(r.code, 0) << r.out;
   EXPECT_TRUE(contains(r.out, "Scenario payments-db-failover-90s on system payments: ")) << r.out;
-  EXPECT_TRUE(contains(r.out, "  each trial simulates 30 d from the calendar start; 2000 trials, "
-                              "seed 11.\n"))
+  EXPECT_TRUE(contains(r.out,
+                       "  each trial simulates 30 d from the calendar start; 2000 trials, "
+                       "seed 11.\n"))
       << r.out;
   EXPECT_TRUE(contains(r.out, "  random failures are on, random deploys are off.\n")) << r.out;
   EXPECT_TRUE(contains(r.out, "  override: datastores.payments-db.failover.duration = 90s\n"))
       << r.out;
-  EXPECT_TRUE(contains(r.out, "    at Tue 14:00 (1 d 14 h after the start): fail over datastore "
-                              "payments-db (forced: no detection delay; its failover duration, "
-                              "then its connection errors)\n"))
+  EXPECT_TRUE(contains(r.out,
+                       "    at Tue 14:00 (1 d 14 h after the start): fail over datastore "
+                       "payments-db (forced: no detection delay; its failover duration, "
+                       "then its connection errors)\n"))
       << r.out;
   // The override is applied to what follows.
-  EXPECT_TRUE(contains(r.out, "automatic failover: noticed after 30 s, takes 90 s, then 12 s of "
-                              "connection errors"))
+  EXPECT_TRUE(contains(r.out,
+                       "automatic failover: noticed after 30 s, takes 90 s, then 12 s of "
+                       "connection errors"))
       << r.out;
   // Client retry and partial connection errors.
-  const auto retry = relsim("explain " + q(kSource / "scenarios/datastore/connection-errors-retry.yaml"));
+  const auto retry =
+      relsim("explain " + q(kSource / "scenarios/datastore/connection-errors-retry.yaml"));
   ASSERT_EQ(retry.code, 0) << retry.out;
-  EXPECT_TRUE(contains(retry.out, "    depends on datastore payments-db (hard): when it fails, "
-                                  "payment-api's requests fail; a failed call is tried again, 3 "
-                                  "tries in all, 200 ms apart.\n"))
+  EXPECT_TRUE(contains(retry.out,
+                       "    depends on datastore payments-db (hard): when it fails, "
+                       "payment-api's requests fail; a failed call is tried again, 3 "
+                       "tries in all, 200 ms apart.\n"))
       << retry.out;
   EXPECT_TRUE(contains(retry.out, "then 12 s of connection errors on 60 % of calls;")) << retry.out;
 }
@@ -224,8 +231,9 @@ TEST(Explain, AppliesSetAndReportsBadFilesLikeValidate) {
   const auto set = relsim("explain " + q(kSource / "scenarios/guide/first-system.yaml") +
                           " --set services.web.replicas=3");
   ASSERT_EQ(set.code, 0) << set.out;
-  EXPECT_TRUE(contains(set.out, "  web: 3 replicas (3 in zone-a), 100 req/s each (300 req/s in "
-                                "all).\n"))
+  EXPECT_TRUE(contains(set.out,
+                       "  web: 3 replicas (3 in zone-a), 100 req/s each (300 req/s in "
+                       "all).\n"))
       << set.out;
   EXPECT_TRUE(contains(set.out, "  none: nobody is paged, incidents are never detected.\n"))
       << set.out;
@@ -267,17 +275,18 @@ TEST(Help, EverySubcommandHasAnExample) {
   for (const auto& n : names) {
     const auto r = relsim(n + " --help");
     EXPECT_EQ(r.code, 0) << n;
-    EXPECT_TRUE(contains(r.out, "Example:\n  relsim ")) << "`relsim " << n
-                                                        << " --help` has no example:\n"
-                                                        << r.out;
+    EXPECT_TRUE(contains(r.out, "Example:\n  relsim "))
+        << "`relsim " << n << " --help` has no example:\n"
+        << r.out;
   }
 }
 
 TEST(Help, UnknownSubcommandSuggestsTheNearest) {
   const auto r = relsim("runn scenarios/payments/baseline.yaml");
   EXPECT_EQ(r.code, 2);
-  EXPECT_EQ(r.out, "relsim: error: unknown subcommand 'runn'; did you mean 'run'? (see 'relsim "
-                   "--help')\n");
+  EXPECT_EQ(r.out,
+            "relsim: error: unknown subcommand 'runn'; did you mean 'run'? (see 'relsim "
+            "--help')\n");
   EXPECT_TRUE(contains(relsim("valdiate x.yaml").out, "did you mean 'validate'?"));
   EXPECT_TRUE(contains(relsim("expalin x.yaml").out, "did you mean 'explain'?"));
   EXPECT_TRUE(contains(relsim("incidents fitt x.csv").out,
@@ -290,17 +299,20 @@ TEST(Help, UnknownSubcommandSuggestsTheNearest) {
 TEST(Help, UnknownFlagSuggestsTheNearest) {
   const auto r = relsim("run " + q(kSource / "scenarios/payments/baseline.yaml") + " --trails 10");
   EXPECT_EQ(r.code, 2);
-  EXPECT_EQ(r.out, "relsim: error: unknown option '--trails' for 'relsim run'; did you mean "
-                   "'--trials'? (see 'relsim run --help')\n");
+  EXPECT_EQ(r.out,
+            "relsim: error: unknown option '--trails' for 'relsim run'; did you mean "
+            "'--trials'? (see 'relsim run --help')\n");
   const auto eq = relsim("validate x.yaml --sett=a=1");
   EXPECT_EQ(eq.code, 2);
-  EXPECT_TRUE(contains(eq.out, "unknown option '--sett' for 'relsim validate'; did you mean "
-                               "'--set'?"))
+  EXPECT_TRUE(contains(eq.out,
+                       "unknown option '--sett' for 'relsim validate'; did you mean "
+                       "'--set'?"))
       << eq.out;
   const auto far = relsim("kernel-demo --no-such-flag");
   EXPECT_EQ(far.code, 2);
-  EXPECT_EQ(far.out, "relsim: error: unknown option '--no-such-flag' for 'relsim kernel-demo' "
-                     "(see 'relsim kernel-demo --help')\n");
+  EXPECT_EQ(far.out,
+            "relsim: error: unknown option '--no-such-flag' for 'relsim kernel-demo' "
+            "(see 'relsim kernel-demo --help')\n");
   // Values that look like options are not flagged; CLI11's own errors still show.
   const auto missing = relsim("run");
   EXPECT_EQ(missing.code, 2);
