@@ -7,6 +7,8 @@
 #pragma once
 
 #include <CLI/CLI.hpp>
+#include <cstddef>
+#include <string>
 
 namespace relsim::cli {
 
@@ -44,5 +46,18 @@ void add_report_command(CLI::App& app);
 void add_plan_command(CLI::App& app);
 /// `relsim alerts SCENARIO`: the alert design lab (docs/alerting.md).
 void add_alerts_command(CLI::App& app);
+
+/// `relsim init --template T NAME`: a commented starting System and Scenario in NAME/.
+void add_init_command(CLI::App& app);
+/// `relsim explain FILE`: what the model will do with a file, in plain words.
+void add_explain_command(CLI::App& app);
+
+/// Puts an example under every subcommand's --help (call after adding them all).
+void add_help_examples(CLI::App& app);
+/// For a command line CLI11 rejected: "unknown subcommand 'runn'; did you mean
+/// 'run'?" or the same for a flag; empty when no subcommand or flag is unknown.
+std::string usage_hint(const CLI::App& app, int argc, const char* const* argv);
+/// Optimal-string-alignment edit distance (adjacent transpositions cost 1).
+std::size_t edit_distance(const std::string& a, const std::string& b);
 
 }  // namespace relsim::cli

@@ -33,13 +33,20 @@ int main(int argc, char** argv) {
   relsim::cli::add_graph_command(app);
   relsim::cli::add_schema_command(app);
   relsim::cli::add_kernel_demo_command(app);
+  relsim::cli::add_init_command(app);
+  relsim::cli::add_explain_command(app);
+  relsim::cli::add_help_examples(app);  // after every add_*_command
 
   try {
     app.parse(argc, argv);
   } catch (const CLI::Success& e) {
     return app.exit(e);
   } catch (const CLI::ParseError& e) {
-    app.exit(e);
+    if (const auto hint = relsim::cli::usage_hint(app, argc, argv); !hint.empty()) {
+      std::cerr << hint << '\n';
+    } else {
+      app.exit(e);
+    }
     return relsim::cli::exit_usage;
   } catch (const relsim::models::InputError& e) {
     // Already one `file:line:col: error: ...` line per problem.

@@ -101,10 +101,6 @@ void add_report_command(CLI::App& app) {
       ->required();
   cmd->add_option("--out", opts->out, "The HTML file to write (default: RUN.html beside RUN.h5)");
   cmd->add_flag("-q,--quiet", opts->quiet, "Print nothing on success");
-  cmd->footer(
-      "Example:\n"
-      "  relsim run scenarios/payments/az-outage.yaml --trials 2000 --out az.h5\n"
-      "  relsim report az.h5 --out az.html");
   cmd->callback([opts] { report(*opts); });
 }
 

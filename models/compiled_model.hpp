@@ -66,6 +66,8 @@ struct EdgeRow {
   double call_fraction = 1.0;            // of the source's requests; backing: the miss ratio
   double fallback_success = 0.0;         // soft: fraction the fallback serves
   std::optional<sim::Duration> timeout;  // soft: calls give up after this
+  int retry_attempts = 1;                // tries per call (1: no retry); hard and soft only
+  double retry_backoff = 0.0;            // seconds waited before each retry
 };
 
 /// Where a component sits: one row per (component, zone, role).
@@ -115,6 +117,7 @@ struct DatastoreRow {
   sim::Distribution failover_duration = sim::Distribution::fixed(60.0);
   sim::Duration connection_errors = sim::Duration::zero();
   std::uint64_t failover_stream = 0;
+  double connection_error_rate = 1.0;  // fraction of calls failing during connection_errors
 };
 
 struct CacheRow {
@@ -273,6 +276,7 @@ struct CompiledModel {
   std::vector<ComponentRow> components;     // topological order
   std::vector<Index> edge_begin;            // CSR over edges, size components + 1
   std::vector<EdgeRow> edges;               // grouped by source
+  bool has_retry = false;                   // some edge has retry_attempts > 1
   std::vector<Index> caller_begin;          // CSR over callers, size components + 1
   std::vector<Index> callers;               // edge indices, grouped by target
   std::vector<Index> placement_begin;       // CSR over placements, size components + 1

@@ -100,11 +100,32 @@ FluidState make_fluid_state(const CompiledModel& model) {
   return s;
 }
 
+namespace {
+
+/// Calls per request on edge `e` with `attempts` tries and a per-try failure
+/// share `q`: 1 + q + ... + q^(attempts-1).
+double attempts_per_call(double q, int attempts) {
+  double sum = 1.0;
+  double term = 1.0;
+  for (int k = 1; k < attempts; ++k) {
+    term *= q;
+    sum += term;
+  }
+  return sum;
+}
+
+void load_pass(const CompiledModel& model, const FluidState& state,
+               const std::vector<double>& demand, const std::vector<double>& demand_slope,
+               FluidResult& out);
+void success_pass(const CompiledModel& model, const FluidState& state, FluidResult& out);
+
+}  // namespace
+
 void evaluate_fluid(const CompiledModel& model, const FluidState& state,
                     const std::vector<double>& demand, const std::vector<double>& demand_slope,
                     FluidResult& out) {
   const std::size_t nc = model.components.size();
-  if (out.load.size() != nc) {
+  if (out.load.size() != nc || out.edge_failure.size() != model.edges.size()) {
     out.load.assign(nc, 0.0);
     out.load_slope.assign(nc, 0.0);
     out.admitted.assign(nc, 0.0);
@@ -119,7 +140,32 @@ void evaluate_fluid(const CompiledModel& model, const FluidState& state,
     }
     out.zone_admitted.assign(model.placements.size(), 0.0);
     out.zone_rho.assign(model.placements.size(), 0.0);
+    out.edge_failure.assign(model.edges.size(), 0.0);
   }
+  std::fill(out.edge_failure.begin(), out.edge_failure.end(), 0.0);
+  if (!model.has_retry) {
+    load_pass(model, state, demand, demand_slope, out);
+    success_pass(model, state, out);
+    return;
+  }
+  for (int pass = 0; pass < kMaxRetryPasses; ++pass) {
+    load_pass(model, state, demand, demand_slope, out);
+    out.retry_scratch = out.edge_failure;  // no allocation after the first evaluation
+    success_pass(model, state, out);
+    double moved = 0.0;
+    for (Index e = 0; e < model.edges.size(); ++e) {
+      moved = std::max(moved, std::abs(out.edge_failure[e] - out.retry_scratch[e]));
+    }
+    if (moved < 1e-12) break;
+  }
+}
+
+namespace {
+
+void load_pass(const CompiledModel& model, const FluidState& state,
+               const std::vector<double>& demand, const std::vector<double>& demand_slope,
+               FluidResult& out) {
+  const std::size_t nc = model.components.size();
   std::fill(out.load.begin(), out.load.end(), 0.0);
   std::fill(out.load_slope.begin(), out.load_slope.end(), 0.0);
 
@@ -215,12 +261,18 @@ void evaluate_fluid(const CompiledModel& model, const FluidState& state,
     if (row.kind == ComponentKind::cache) continue;
     for (Index e = model.edge_begin[c]; e < model.edge_begin[c + 1]; ++e) {
       const EdgeRow& edge = model.edges[e];
-      out.load[edge.target] += edge.call_fraction * admitted;
-      out.load_slope[edge.target] += edge.call_fraction * admitted_slope;
+      // Every failed try is tried again, up to retry_attempts tries in all.
+      const double calls =
+          edge.call_fraction * attempts_per_call(out.edge_failure[e], edge.retry_attempts);
+      out.load[edge.target] += calls * admitted;
+      out.load_slope[edge.target] += calls * admitted_slope;
     }
   }
+}
 
-  // Success and delay: callees first.
+/// Success and delay: callees first. Records each edge's per-try failure share.
+void success_pass(const CompiledModel& model, const FluidState& state, FluidResult& out) {
+  const std::size_t nc = model.components.size();
   for (Index c = 0; c < nc; ++c) {
     const ComponentRow& row = model.components[c];
     const double load = out.load[c];
@@ -272,28 +324,39 @@ void evaluate_fluid(const CompiledModel& model, const FluidState& state,
       double sigma = out.success[d] * state.edge_pass[e];
       double call_delay =
           state.edge_latency[e] + out.delay[d] + (out.stretch[d] - 1.0) * out.median[d];
+      if (edge.type == EdgeType::soft && edge.timeout) {
+        const double tau = edge.timeout->to_seconds();
+        sigma *= fraction_within(model, out, d, tau - state.edge_latency[e]);
+        call_delay = std::min(call_delay, tau);
+      }
+      // Client retry: with a per-try failure share q, q^attempts of the calls
+      // fail after every try; the expected tries are 1 + q + ... and each
+      // retry waits the backoff first (docs/model.md, "Client retry").
+      const double q = 1.0 - sigma;
+      out.edge_failure[e] = q;
+      double tries = 1.0;
+      if (edge.retry_attempts > 1) {
+        tries = attempts_per_call(q, edge.retry_attempts);
+        sigma = 1.0 - std::pow(q, edge.retry_attempts);
+      }
       switch (edge.type) {
         case EdgeType::hard:
         case EdgeType::cache:
         case EdgeType::backing:
           deps *= 1.0 - f + f * sigma;
           break;
-        case EdgeType::soft: {
-          if (edge.timeout) {
-            const double tau = edge.timeout->to_seconds();
-            sigma *= fraction_within(model, out, d, tau - state.edge_latency[e]);
-            call_delay = std::min(call_delay, tau);
-          }
+        case EdgeType::soft:
           deps *= 1.0 - f + f * (sigma + (1.0 - sigma) * edge.fallback_success);
           break;
-        }
       }
-      delay += f * call_delay;
+      delay += f * (tries * call_delay + (tries - 1.0) * edge.retry_backoff);
     }
     out.success[c] = own * deps * (1.0 - state.error_rate[c]);
     out.delay[c] = delay;
   }
 }
+
+}  // namespace
 
 double fraction_within(const CompiledModel& model, const FluidResult& result, Index c,
                        double seconds) {

@@ -60,18 +60,28 @@ struct FluidResult {
   // Per placement (model.placements; service_replicas rows, else 0):
   std::vector<double> zone_admitted;  // requests/s the zone's replicas serve
   std::vector<double> zone_rho;       // their utilisation
+  // Per edge (model.edges index):
+  std::vector<double> edge_failure;  // share of one attempt's calls that fail (before retry)
+  std::vector<double> retry_scratch;  // the previous pass's edge_failure (client retry only)
 };
 
 /// Utilisation above which latency stretches (docs/model.md, "Latency").
 inline constexpr double kLatencyKnee = 0.7;
 /// Utilisation cap of the stretch: at most 0.3 / 0.01 = 30×.
 inline constexpr double kUtilisationCap = 0.99;
+/// The most load/success pass pairs an evaluation with client retry makes.
+inline constexpr int kMaxRetryPasses = 200;
 /// The latency stretch at utilisation `rho`.
 double latency_stretch(double rho);
 
 /// Evaluates the fluid. `demand[s]` and `demand_slope[s]` are the external
 /// demand (requests/s, before demand_factor) and its time derivative per
-/// service row. Resizes `out` on first use.
+/// service row. Resizes `out` on first use. With client retry on some edge
+/// (docs/model.md, "Client retry") the load a callee sees depends on the
+/// share of calls that fail, which depends on its load: the two passes are
+/// repeated from "nothing fails" until the failure shares move by less than
+/// 1e-12 (at most kMaxRetryPasses times); they only grow, so this finds the
+/// least fixed point.
 void evaluate_fluid(const CompiledModel& model, const FluidState& state,
                     const std::vector<double>& demand, const std::vector<double>& demand_slope,
                     FluidResult& out);

@@ -275,6 +275,23 @@ Dependency read_dependency(Reader& r, const YAML::Node& item, const std::string&
   m.string("fallback", d.fallback);
   m.fraction("fallbackSuccess", d.fallback_success);
   m.fraction("callFraction", d.call_fraction);
+  if (const YAML::Node rt = m.get("retry"); rt.IsDefined()) {
+    if (d.type == DependencyType::cache) {
+      m.error("retry", m.path("retry") +
+                           ": 'retry' applies to hard and soft dependencies (a cache's misses "
+                           "already go to its backing store)");
+    } else {
+      MapReader rm(r, rt, m.path("retry"), "Retry");
+      if (rm.ok()) {
+        d.retry_backoff = sim::Duration::millis(100);
+        if (rm.integer("attempts", d.retry_attempts, 1) && d.retry_attempts > 10) {
+          rm.error("attempts", rm.path("attempts") + ": at most 10 attempts (got " +
+                                   std::to_string(d.retry_attempts) + ")");
+        }
+        rm.duration("backoff", d.retry_backoff);
+      }
+    }
+  }
   if (d.type != DependencyType::soft) {
     for (const char* key : {"fallback", "fallbackSuccess"}) {
       if (m.has(key)) {
@@ -382,6 +399,7 @@ void read_datastores(const MapReader& spec, System& out) {
       fm.duration("detect", d.failover.detect);
       fm.distribution("duration", d.failover.duration);
       fm.duration("connectionErrors", d.failover.connection_errors);
+      fm.fraction("connectionErrorRate", d.failover.connection_error_rate);
     }
     d.failures = read_failures(m, FailureType::primary_failure, "datastore");
     out.datastores.push_back(std::move(d));

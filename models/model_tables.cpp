@@ -98,13 +98,21 @@ class Compiler {
       for (const EdgeId e : topo_.out_edges(order[c])) {
         const TopologyEdge& te = topo_.edges()[e];
         std::optional<sim::Duration> timeout;
-        if (te.dependency)
-          timeout = sys_.services[topo_.vertex(te.from).index].depends_on[*te.dependency].timeout;
+        int attempts = 1;
+        double backoff = 0.0;
+        if (te.dependency) {
+          const Dependency& d =
+              sys_.services[topo_.vertex(te.from).index].depends_on[*te.dependency];
+          timeout = d.timeout;
+          attempts = d.retry_attempts;
+          backoff = d.retry_backoff.to_seconds();
+        }
         const Index target = comp_of_[te.to];
         if (target >= c) throw std::logic_error("compile: edge target not before its source");
         callers[target].push_back(to_index(m_.edges.size()));
-        m_.edges.push_back(
-            {to_index(c), target, te.type, te.call_fraction, te.fallback_success, timeout});
+        m_.edges.push_back({to_index(c), target, te.type, te.call_fraction, te.fallback_success,
+                            timeout, attempts, backoff});
+        if (attempts > 1) m_.has_retry = true;
       }
       m_.edge_begin.push_back(to_index(m_.edges.size()));
     }
@@ -223,7 +231,8 @@ class Compiler {
                                                d.failover.detect,
                                                d.failover.duration,
                                                d.failover.connection_errors,
-                                               stream(stream_names::failover(d.name))};
+                                               stream(stream_names::failover(d.name)),
+                                               d.failover.connection_error_rate};
       } else if (vx.kind == ComponentKind::cache) {
         const Cache& k = sys_.caches[vx.index];
         m_.caches[m_.components[c].row] = {c,

@@ -222,9 +222,13 @@ spec:
 )"},
       {"Dependency", "dependsOn[]", R"(dependsOn:
   - {datastore: payments-db}                   # hard by default
-  - {service: ledger, type: hard, callFraction: 30%}
+  - {service: ledger, type: hard, callFraction: 30%, retry: {attempts: 3, backoff: 200ms}}
   - {service: fraud-detection, type: soft, timeout: 2s, fallback: rules-based-scoring, fallbackSuccess: 99%}
   - {cache: payments-redis}
+)"},
+      {"Retry", "retry", R"(retry:
+  attempts: 3                     # a failed call is tried twice more: 20 % errors -> 0.8 %
+  backoff: 200ms                  # waited before each retry
 )"},
       {"Datastore", "datastores[]", R"(datastores:
   - name: payments-db
@@ -241,6 +245,7 @@ spec:
   detect: 30s
   duration: {lognormal: {median: 60s, p90: 90s}}
   connectionErrors: 12s
+  connectionErrorRate: 60%        # stale pooled connections; retries take fresh ones
 )"},
       {"Cache", "caches[]", R"(caches:
   - name: payments-redis

@@ -107,6 +107,8 @@ struct Dependency {
   std::string fallback;                  // soft: what the fallback is (free text)
   double fallback_success = 0.0;         // soft: fraction of requests the fallback serves
   double call_fraction = 1.0;            // fraction of the caller's requests that call it
+  int retry_attempts = 1;                // hard/soft: tries per call, the first included (1: no retry)
+  sim::Duration retry_backoff = sim::Duration::zero();  // wait before each retry
   SourceLocation location;
 };
 
@@ -140,6 +142,7 @@ struct DatastoreFailover {
   sim::Duration detect = sim::Duration::seconds(30);
   sim::Distribution duration = sim::Distribution::fixed(60.0);
   sim::Duration connection_errors = sim::Duration::zero();  // errors after promotion
+  double connection_error_rate = 1.0;  // fraction of calls failing during connection_errors
 };
 
 struct Datastore {

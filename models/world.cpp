@@ -132,6 +132,7 @@ void World::Impl::reset(std::uint64_t trial_seed) {
   deploy_latency_.assign(nc, 0.0);
   fault_error_.assign(nc, 0.0);
   fault_latency_.assign(nc, 0.0);
+  connection_error_.assign(nc, 0.0);
   fault_active_.assign(m.faults.size(), 0);
 
   accounted_ = sim::Duration::zero();

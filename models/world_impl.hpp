@@ -257,6 +257,7 @@ struct World::Impl {
   std::vector<int> cache_warm_step_;      // warm-up steps done (kWarmUpSteps = warm)
   std::vector<double> deploy_error_, deploy_latency_;  // per component: the bad version running
   std::vector<double> fault_error_, fault_latency_;    // per component: injected bad deploys
+  std::vector<double> connection_error_;  // per component: datastores in partial connection errors
   std::vector<std::uint8_t> fault_active_;
 
   // Accounting.

@@ -200,8 +200,14 @@ void World::Impl::schedule_datastore_clocks(Index d) {
 }
 
 void World::Impl::datastore_fail(Index d, bool forced, std::optional<sim::Duration> repair) {
-  if (ds_state_[d] != StoreState::serving) return;
   const DatastoreRow& ds = m_.datastores[d];
+  // Partial connection errors serve (fs_.serving): the primary can fail again.
+  const bool partial = ds_state_[d] == StoreState::connection_errors && fs_.serving[ds.component];
+  if (ds_state_[d] != StoreState::serving && !partial) return;
+  if (partial) {
+    connection_error_[ds.component] = 0.0;
+    set_error_state(ds.component);
+  }
   sim_.cancel(t_ds_clock_ + d);
   sim_.cancel(t_ds_state_ + d);
   fs_.serving[ds.component] = 0;
@@ -240,11 +246,22 @@ void World::Impl::datastore_step(Index d) {
       if (ds.connection_errors > sim::Duration::zero()) {
         ds_state_[d] = StoreState::connection_errors;
         in(ds.connection_errors, EventKind::datastore_step, t_ds_state_ + d);
+        if (ds.connection_error_rate < 1.0) {
+          // Only stale pooled connections fail: the store serves the rest.
+          fs_.serving[ds.component] = 1;
+          connection_error_[ds.component] = ds.connection_error_rate;
+          set_error_state(ds.component);
+        }
         return;
       }
       break;
     }
     case StoreState::connection_errors:
+      if (connection_error_[ds.component] != 0.0) {
+        connection_error_[ds.component] = 0.0;
+        set_error_state(ds.component);
+      }
+      break;
     case StoreState::down:
       break;
     case StoreState::serving:
@@ -358,7 +375,8 @@ void World::Impl::deploy_arrival(Index d) {
 }
 
 void World::Impl::set_error_state(Index c) {
-  fs_.error_rate[c] = 1.0 - (1.0 - deploy_error_[c]) * (1.0 - fault_error_[c]);
+  fs_.error_rate[c] =
+      1.0 - (1.0 - deploy_error_[c]) * (1.0 - fault_error_[c]) * (1.0 - connection_error_[c]);
   fs_.added_latency[c] = deploy_latency_[c] + fault_latency_[c];
 }
 

@@ -103,7 +103,12 @@ std::string describe(const YAML::Node& node) {
   if (!node.IsDefined() || node.IsNull()) return "nothing";
   if (node.IsMap()) return "a mapping";
   if (node.IsSequence()) return "a list";
-  return "'" + node.Scalar() + "'";
+  // A CSV or a text file read as YAML is one huge scalar: quote its start only.
+  constexpr std::size_t kShown = 60;
+  const std::string& text = node.Scalar();
+  if (text.size() > kShown)
+    return "'" + text.substr(0, kShown) + "...' (" + std::to_string(text.size()) + " characters)";
+  return "'" + text + "'";
 }
 
 // ------------------------------------------------------------------ MapReader

@@ -297,6 +297,63 @@ TEST(Fluid, DatastoreNotServingFailsItsHardCallersAndCacheMisses) {
   EXPECT_NEAR(f.out.success[f.c("web")], 0.5 * 0.9, kTol);
 }
 
+// web (3 × 1000 req/s, 300 req/s of demand) calls db on a hard edge that
+// retries: `attempts` tries in all, 100 ms of backoff before each retry.
+std::string retry_system(int attempts, double db_capacity) {
+  return "  services:\n"
+         "    - {name: web, replicas: 3, zones: [a, b, c], capacityPerReplica: 1000, demand: 300,\n"
+         "       dependsOn: [{datastore: db, retry: {attempts: " +
+         std::to_string(attempts) + ", backoff: 100ms}}]}\n" +
+         "  datastores:\n    - {name: db, primaryZone: a, capacity: " +
+         std::to_string(db_capacity) + "}\n";
+}
+
+TEST(Fluid, ClientRetryTurnsATransientErrorShareEIntoEToTheAttempts) {
+  // 20 % of the calls fail (injected): after 3 tries 0.2³ = 0.8 % fail, the
+  // store sees 300 × (1 + 0.2 + 0.04) = 372 req/s, and the expected backoff
+  // is (0.2 + 0.04) × 100 ms = 24 ms (db has no latency of its own).
+  Fluid f(retry_system(3, 0));
+  f.state.edge_pass[f.edge("web", "db")] = 0.8;
+  f.evaluate();
+  EXPECT_NEAR(f.out.edge_failure[f.edge("web", "db")], 0.2, kTol);
+  EXPECT_NEAR(f.out.success[f.c("web")], 1.0 - 0.008, kTol);
+  EXPECT_NEAR(f.out.load[f.c("db")], 372.0, 1e-9);
+  EXPECT_NEAR(f.out.delay[f.c("web")], 0.024, kTol);
+
+  // One attempt is no retry: the plain hard edge, 80 %, 300 req/s, no delay.
+  Fluid once(retry_system(1, 0));
+  once.state.edge_pass[once.edge("web", "db")] = 0.8;
+  once.evaluate();
+  EXPECT_DOUBLE_EQ(once.out.success[once.c("web")], 0.8);
+  EXPECT_DOUBLE_EQ(once.out.load[once.c("db")], 300.0);
+  EXPECT_DOUBLE_EQ(once.out.delay[once.c("web")], 0.0);
+}
+
+TEST(Fluid, ClientRetryCannotRideOutATotalOutageAndMultipliesItsLoad) {
+  Fluid f(retry_system(3, 0));
+  f.state.serving[f.c("db")] = 0;
+  f.evaluate();
+  EXPECT_DOUBLE_EQ(f.out.success[f.c("web")], 0.0);
+  EXPECT_NEAR(f.out.load[f.c("db")], 900.0, 1e-9);
+}
+
+TEST(Fluid, ClientRetryOnASaturatedStoreReachesItsFixedPoint) {
+  // db admits 200 of the L = 300 req/s. With 2 tries the per-try failure
+  // share q solves q = 1 − C / (L (1 + q)), i.e. q² = 1/3: the store sees
+  // 300 (1 + 1/√3) ≈ 473 req/s and web still gets 1 − q² = 2/3 = C / L, as
+  // without retry: retrying into a saturated store only adds load.
+  Fluid f(retry_system(2, 200));
+  f.evaluate();
+  const double q = 1.0 / std::sqrt(3.0);
+  EXPECT_NEAR(f.out.edge_failure[f.edge("web", "db")], q, 1e-9);
+  EXPECT_NEAR(f.out.load[f.c("db")], 300.0 * (1.0 + q), 1e-6);
+  EXPECT_NEAR(f.out.success[f.c("web")], 2.0 / 3.0, 1e-9);
+  Fluid plain(retry_system(1, 200));
+  plain.evaluate();
+  EXPECT_NEAR(plain.out.success[plain.c("web")], 2.0 / 3.0, kTol);
+  EXPECT_DOUBLE_EQ(plain.out.load[plain.c("db")], 300.0);
+}
+
 TEST(Fluid, SoftDependencyFallsBackWithItsFallbackSuccess) {
   Fluid f(kChain);
   for (Index z = 0; z < 3; ++z) f.set_replicas("recs", z, 0, 0);
