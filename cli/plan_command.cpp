@@ -9,11 +9,9 @@
 // See docs/gamedays.md and docs/cli.md.
 #include <chrono>
 #include <filesystem>
-#include <fstream>
 #include <iostream>
 #include <memory>
 #include <optional>
-#include <sstream>
 #include <stdexcept>
 #include <string>
 #include <vector>
@@ -62,13 +60,6 @@ PlanOut plan_out_format(const std::string& path, const std::string& format) {
   throw std::invalid_argument("--out '" + path +
                               "': cannot tell the format from the extension (use .h5, .hdf5 or "
                               ".json, or --out-format hdf5|json)");
-}
-
-std::string file_text(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::ostringstream s;
-  s << in.rdbuf();
-  return s.str();
 }
 
 // ---------------------------------------------------------------- the command
@@ -130,23 +121,10 @@ void plan(const PlanCliOptions& o) {
   if (out_format == PlanOut::json) {
     write_file_atomically(o.out, o.format == "json" ? out : plan_json(report));
   } else if (out_format == PlanOut::hdf5) {
-    analysis::RunMeta meta;
+    analysis::RunMeta meta =
+        run_meta_for(o.game_day, resolved.system.location.file, model, o.overrides, po.seed,
+                     po.trials, o.confidence);
     meta.relsim_version = RELSIM_VERSION;
-    meta.scenario_name = model.names.scenario;
-    meta.system_name = model.names.system;
-    meta.scenario_file = o.game_day;
-    meta.system_file =
-        resolved.system.location.file.empty() ? o.game_day : resolved.system.location.file;
-    meta.scenario_text = file_text(o.game_day);
-    meta.system_text =
-        meta.system_file == o.game_day ? meta.scenario_text : file_text(meta.system_file);
-    meta.overrides = o.overrides;
-    meta.seed = po.seed;
-    meta.trials = po.trials;
-    meta.trial_count = po.trials;
-    meta.confidence = o.confidence;
-    meta.command_line = app_command_line();
-    meta.start_time = analysis::iso8601_utc_now();
     analysis::write_plan_hdf5(o.out, model, resolved.game_day, runs, plan, meta);
   }
   if (o.output.empty()) {

@@ -1,6 +1,7 @@
 // The report of `relsim plan`. See cli/plan_report.hpp.
 #include "cli/plan_report.hpp"
 
+#include "analysis/plan_file.hpp"
 #include "analysis/text_format.hpp"
 #include "cli/report_format.hpp"
 
@@ -81,16 +82,6 @@ models::MetricUnit unit_of(models::GameDayMetric m) {
   return models::MetricUnit::fraction;
 }
 
-std::string start_text(const models::CompiledModel& m, sim::Duration t) {
-  const auto [day, tod] = m.calendar.local_at(t);
-  const auto minutes = tod.count_micros() / 60'000'000;
-  const auto days = t.count_micros() / sim::Duration::days(1).count_micros();
-  std::string out = fmt("%s %02lld:%02lld", models::weekday_name(day),
-                        static_cast<long long>(minutes / 60), static_cast<long long>(minutes % 60));
-  if (days >= 7) out += fmt(" (day %lld)", static_cast<long long>(days));
-  return out;
-}
-
 std::string check_text(const models::MetricCheck& c) {
   const auto unit = unit_of(c.metric);
   std::string out = c.metric_name;
@@ -109,19 +100,6 @@ std::string stop_text(const models::StopCondition& s) {
   if (s.check.below) out += " < " + metric_text(unit, *s.check.below);
   if (s.for_duration > sim::Duration::zero()) out += " for " + sim::format_duration(s.for_duration);
   out += ", abort latency " + sim::format_duration(s.abort_latency);
-  return out;
-}
-
-std::string experiment_text(const models::CompiledModel& m, const models::GameDay& g) {
-  const models::FaultRow& f = m.faults[0];
-  std::string out = models::to_string(f.kind);
-  auto name = [&](models::Index c) { return m.names.components[c]; };
-  if (f.component != models::kNoIndex) out += " on " + name(f.component);
-  if (f.zone != models::kNoIndex) out += " in " + m.names.zones[f.zone];
-  if (f.from != models::kNoIndex) out += " from " + name(f.from);
-  if (f.to != models::kNoIndex) out += " to " + name(f.to);
-  out += f.duration ? " for " + sim::format_duration(*f.duration) : " until recovered";
-  (void)g;
   return out;
 }
 
@@ -144,7 +122,7 @@ std::string plan_text(const PlanReport& r) {
       p.candidates.size() == 1 ? "" : "s", static_cast<unsigned long long>(r.runs.trials),
       static_cast<unsigned long long>(r.runs.seed), sim::format_duration(g.observe).c_str(), r.wall,
       r.threads, r.threads == 1 ? "" : "s");
-  out += "  " + r.file + "; experiment: " + experiment_text(m, g) + "\n";
+  out += "  " + r.file + "; experiment: " + analysis::experiment_label(m) + "\n";
   out +=
       fmt("  %d %% intervals: Wilson for probabilities, t for means, order statistics for "
           "quantiles\n",
@@ -160,7 +138,7 @@ std::string plan_text(const PlanReport& r) {
   if (p.ranking.empty()) return out;
   const std::size_t best = p.ranking.front();
   const auto& b = p.candidates[best];
-  out += "\nRecommended start: " + start_text(m, b.start) +
+  out += "\nRecommended start: " + analysis::start_label(m, b.start) +
          fmt(" (rank 1 of %zu); figures below are for it\n", p.candidates.size());
 
   if (!g.hypotheses.empty()) {
@@ -245,7 +223,7 @@ std::string plan_text(const PlanReport& r) {
       if (i == kShown) out += fmt("  ... %zu more\n", p.ranking.size() - kShown - 1);
       continue;
     }
-    out += fmt("%-4zu %-18s %-24s %-28s %-10s %s\n", i + 1, start_text(m, c.start).c_str(),
+    out += fmt("%-4zu %-18s %-24s %-28s %-10s %s\n", i + 1, analysis::start_label(m, c.start).c_str(),
                pct(c.with_stop.budget_consumed.estimate).c_str(),
                i == 0 ? "-"
                       : ("+" + pct(c.budget_vs_best.estimate) + " [" + pct(c.budget_vs_best.low) +
@@ -260,7 +238,7 @@ std::string plan_text(const PlanReport& r) {
 
   std::string verdict = analysis::to_string(p.verdict);
   for (auto& ch : verdict) ch = static_cast<char>(std::toupper(static_cast<unsigned char>(ch)));
-  out += "\nverdict: " + verdict + " at " + start_text(m, b.start) + "\n";
+  out += "\nverdict: " + verdict + " at " + analysis::start_label(m, b.start) + "\n";
   for (const auto& reason : p.reasons) out += "  - " + reason + "\n";
   for (const auto& note : p.notes) out += "note: " + note + "\n";
   return out;
@@ -301,7 +279,7 @@ std::string plan_json(const PlanReport& r) {
   out += "  \"gameDay\": " + quoted(m.names.scenario) + ",\n";
   out += "  \"file\": " + quoted(r.file) + ",\n";
   out += "  \"system\": " + quoted(m.names.system) + ",\n";
-  out += "  \"experiment\": " + quoted(experiment_text(m, g)) + ",\n";
+  out += "  \"experiment\": " + quoted(analysis::experiment_label(m)) + ",\n";
   out += "  \"seed\": " + std::to_string(r.runs.seed) + ",\n";
   out += "  \"trials\": " + std::to_string(r.runs.trials) + ",\n";
   out += "  \"observeSeconds\": " + num(g.observe.to_seconds()) + ",\n";
@@ -330,7 +308,7 @@ std::string plan_json(const PlanReport& r) {
                                                p.ranking.begin()) +
                       1;
     out += i ? ",\n" : "\n";
-    out += "    {\"start\": " + quoted(start_text(m, c.start)) +
+    out += "    {\"start\": " + quoted(analysis::start_label(m, c.start)) +
            ", \"startSeconds\": " + num(c.start.to_seconds()) +
            ", \"rank\": " + std::to_string(rank) + ",\n";
     out += "     \"hypotheses\": [";
@@ -376,13 +354,13 @@ std::string plan_json(const PlanReport& r) {
   out += "\n  ],\n";
   out += "  \"ranking\": [";
   for (std::size_t i = 0; i < p.ranking.size(); ++i) {
-    out += (i ? ", " : "") + quoted(start_text(m, p.candidates[p.ranking[i]].start));
+    out += (i ? ", " : "") + quoted(analysis::start_label(m, p.candidates[p.ranking[i]].start));
   }
   out += "],\n";
   out += "  \"verdict\": {\"decision\": " + quoted(analysis::to_string(p.verdict)) +
          ", \"start\": " +
          (p.ranking.empty() ? std::string("null")
-                            : quoted(start_text(m, p.candidates[p.ranking.front()].start))) +
+                            : quoted(analysis::start_label(m, p.candidates[p.ranking.front()].start))) +
          ", \"reasons\": [";
   for (std::size_t i = 0; i < p.reasons.size(); ++i) {
     out += (i ? ", " : "") + quoted(p.reasons[i]);
@@ -430,14 +408,14 @@ analysis::Report plan_html(const PlanReport& r) {
                      static_cast<unsigned long long>(r.runs.trials),
                      static_cast<int>(std::lround(p.confidence * 100)));
   rep.facts = {{"game-day file", r.file},
-               {"experiment", experiment_text(m, g)},
+               {"experiment", analysis::experiment_label(m)},
                {"observe", sim::format_duration(g.observe)},
                {"seed", std::to_string(r.runs.seed)},
                {"budget left this month", pct(g.budget.remaining_this_month) + " (tier " +
                                               tier_name(m, p.tier_before) + ")"}};
   if (p.ranking.empty()) return rep;
   const auto& b = p.candidates[p.ranking.front()];
-  const std::string best_start = start_text(m, b.start);
+  const std::string best_start = analysis::start_label(m, b.start);
 
   {
     std::string verdict = analysis::to_string(p.verdict);
@@ -593,7 +571,7 @@ analysis::Report plan_html(const PlanReport& r) {
     std::vector<std::string> labels;
     std::vector<std::vector<double>> values(2);  // [series][label]
     for (const auto& c : p.candidates) {
-      labels.push_back(start_text(m, c.start));
+      labels.push_back(analysis::start_label(m, c.start));
       values[0].push_back(c.with_stop.budget_consumed.estimate * 100.0);
       values[1].push_back(c.p_abort.estimate * 100.0);
     }
@@ -608,7 +586,7 @@ analysis::Report plan_html(const PlanReport& r) {
     for (std::size_t i = 0; i < p.ranking.size(); ++i) {
       const auto& c = p.candidates[p.ranking[i]];
       table.rows.push_back(
-          {std::to_string(i + 1), start_text(m, c.start), pct_interval(c.with_stop.budget_consumed),
+          {std::to_string(i + 1), analysis::start_label(m, c.start), pct_interval(c.with_stop.budget_consumed),
            i == 0 ? "-" : pct_interval(c.budget_vs_best), pct_interval(c.p_abort),
            i == 0 ? "-" : pct_interval(c.abort_vs_best)});
     }

@@ -16,11 +16,9 @@
 #include <csignal>
 #include <cstdlib>
 #include <filesystem>
-#include <fstream>
 #include <iostream>
 #include <memory>
 #include <optional>
-#include <sstream>
 #include <stdexcept>
 #include <string>
 #include <vector>
@@ -140,13 +138,6 @@ std::string width_text(const StopRule& rule, double width) {
                        : analysis::shortest(width);
 }
 
-std::string read_text(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::stringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
-
 void run(RunOptions o, const std::string& command_line) {
   if (!(o.confidence > 0.0 && o.confidence < 1.0)) {
     throw std::invalid_argument("--confidence must be in (0, 1) (got " +
@@ -241,26 +232,15 @@ void run(RunOptions o, const std::string& command_line) {
                                 std::to_string(ro.trials) + " trials holds no trials");
   }
 
-  analysis::RunMeta meta;
+  analysis::RunMeta meta =
+      run_meta_for(o.scenario, resolved.system.location.file, model, o.overrides, ro.master_seed,
+                   ro.trials, o.confidence);
   meta.relsim_version = RELSIM_VERSION;
-  meta.scenario_name = model.names.scenario;
-  meta.system_name = model.names.system;
-  meta.scenario_file = o.scenario;
-  meta.system_file =
-      resolved.system.location.file.empty() ? o.scenario : resolved.system.location.file;
-  meta.scenario_text = read_text(o.scenario);
-  meta.system_text =
-      meta.system_file == o.scenario ? meta.scenario_text : read_text(meta.system_file);
-  meta.overrides = o.overrides;
-  meta.seed = ro.master_seed;
-  meta.trials = ro.trials;
   meta.shard_index = o.trial_index ? 0 : ro.shard.index;
   meta.shard_count = o.trial_index ? 1 : ro.shard.count;
   meta.first_trial = range.begin;
   meta.trial_count = range.size();
-  meta.confidence = o.confidence;
   meta.command_line = command_line;
-  meta.start_time = analysis::iso8601_utc_now();
 
   // With MPI, this rank's trials go to a part file beside the output (or in
   // the temporary directory), named with rank 0's process id.

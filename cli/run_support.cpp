@@ -9,6 +9,8 @@
 #include <cstdlib>
 #include <cstring>
 #include <filesystem>
+#include <fstream>
+#include <sstream>
 
 #include "analysis/run_meta.hpp"
 
@@ -97,5 +99,37 @@ InterruptGuard::~InterruptGuard() {
 }
 
 bool interrupted() { return g_interrupted != 0; }
+
+namespace {
+
+std::string file_text(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::stringstream s;
+  s << in.rdbuf();
+  return s.str();
+}
+
+}  // namespace
+
+analysis::RunMeta run_meta_for(const std::string& file, const std::string& system_file,
+                               const models::CompiledModel& model,
+                               const std::vector<std::string>& overrides, std::uint64_t seed,
+                               std::uint64_t trials, double confidence) {
+  analysis::RunMeta meta;
+  meta.scenario_name = model.names.scenario;
+  meta.system_name = model.names.system;
+  meta.scenario_file = file;
+  meta.system_file = system_file.empty() ? file : system_file;
+  meta.scenario_text = file_text(file);
+  meta.system_text = meta.system_file == file ? meta.scenario_text : file_text(meta.system_file);
+  meta.overrides = overrides;
+  meta.seed = seed;
+  meta.trials = trials;
+  meta.trial_count = trials;
+  meta.confidence = confidence;
+  meta.command_line = app_command_line();
+  meta.start_time = analysis::iso8601_utc_now();
+  return meta;
+}
 
 }  // namespace relsim::cli

@@ -8,8 +8,11 @@
 
 #include <stdexcept>
 #include <string>
+#include <vector>
 
 #include "analysis/results_writer.hpp"
+#include "analysis/run_meta.hpp"
+#include "models/compiled_model.hpp"
 #include "sim/runner.hpp"
 
 namespace relsim::cli {
@@ -27,6 +30,17 @@ analysis::ExportTarget export_target(const std::string& path, const std::string&
 /// Throws std::runtime_error (`cannot write 'PATH': reason`) before any
 /// work when `path` cannot be written: no directory, not writable, a directory.
 void check_writable(const std::string& path);
+
+/// The metadata a results file of a run of `file` (a Scenario or GameDay,
+/// whose system is `system_file`, or `file` itself when that is empty) with
+/// `overrides` starts from: the names, both files and their text verbatim,
+/// the overrides, seed, trials (all of them in this file), confidence, the
+/// program's command line and the start time. The caller sets the version
+/// and, for a shard, the shard fields.
+analysis::RunMeta run_meta_for(const std::string& file, const std::string& system_file,
+                               const models::CompiledModel& model,
+                               const std::vector<std::string>& overrides, std::uint64_t seed,
+                               std::uint64_t trials, double confidence);
 
 /// Records the program's arguments (called by main).
 void set_command_line(int argc, const char* const* argv);
