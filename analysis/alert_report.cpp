@@ -105,6 +105,29 @@ bool any_ticket(const std::vector<RuleSet>& sets) {
   return false;
 }
 
+/// A Chart.js scatter configuration of `datasets`; `x` and `y` carry the
+/// axes' own settings (type, min, max), to which the titles are added.
+models::JsonNode scatter_config(models::JsonNode::Array datasets, models::JsonNode x,
+                                const std::string& x_title, models::JsonNode y,
+                                const std::string& y_title) {
+  auto titled = [](models::JsonNode axis, const std::string& text) {
+    models::JsonNode title;
+    title.set("display", true);
+    title.set("text", text);
+    axis.set("title", std::move(title));
+    return axis;
+  };
+  models::JsonNode data, scales, options, config;
+  data.set("datasets", std::move(datasets));
+  scales.set("x", titled(std::move(x), x_title));
+  scales.set("y", titled(std::move(y), y_title));
+  options.set("scales", std::move(scales));
+  config.set("type", "scatter");
+  config.set("data", std::move(data));
+  config.set("options", std::move(options));
+  return config;
+}
+
 }  // namespace
 
 std::string seconds_text(double s) {
@@ -413,24 +436,14 @@ Report alert_lab_html(const AlertLabReport& r) {
       ds.set("showLine", true);
       datasets.push_back(std::move(ds));
     }
-    models::JsonNode data;
-    data.set("datasets", std::move(datasets));
-    models::JsonNode xs, ys, xt, yt, scales, options, config;
-    xt.set("display", true);
-    xt.set("text", "time to detect (minutes, log scale; 0 at 0.01)");
+    models::JsonNode xs, ys;
     xs.set("type", "logarithmic");
-    xs.set("title", std::move(xt));
-    yt.set("display", true);
-    yt.set("text", "share of incidents of the SLO detected");
     ys.set("min", 0);
     ys.set("max", 1);
-    ys.set("title", std::move(yt));
-    scales.set("x", std::move(xs));
-    scales.set("y", std::move(ys));
-    options.set("scales", std::move(scales));
-    config.set("type", "scatter");
-    config.set("data", std::move(data));
-    config.set("options", std::move(options));
+    models::JsonNode config =
+        scatter_config(std::move(datasets), std::move(xs),
+                       "time to detect (minutes, log scale; 0 at 0.01)", std::move(ys),
+                       "share of incidents of the SLO detected");
     ReportSection sec;
     sec.title = "Detection time";
     sec.text =
@@ -453,25 +466,13 @@ Report alert_lab_html(const AlertLabReport& r) {
       ds.set("pointRadius", 6);
       datasets.push_back(std::move(ds));
     }
-    models::JsonNode data;
-    data.set("datasets", std::move(datasets));
-    models::JsonNode xs, ys, xt, yt, scales, options, config;
-    xt.set("display", true);
-    xt.set("text", "recall (%)");
+    models::JsonNode xs, ys;
     xs.set("min", 0);
     xs.set("max", 100);
-    xs.set("title", std::move(xt));
-    yt.set("display", true);
-    yt.set("text", "precision (%)");
     ys.set("min", 0);
     ys.set("max", 100);
-    ys.set("title", std::move(yt));
-    scales.set("x", std::move(xs));
-    scales.set("y", std::move(ys));
-    options.set("scales", std::move(scales));
-    config.set("type", "scatter");
-    config.set("data", std::move(data));
-    config.set("options", std::move(options));
+    models::JsonNode config = scatter_config(std::move(datasets), std::move(xs), "recall (%)",
+                                             std::move(ys), "precision (%)");
     ReportSection sec;
     sec.title = "Precision and recall";
     sec.text =
