@@ -1,0 +1,159 @@
+// relsim import: what the readers of other tools' files found, before it is
+// joined into one System. Each reader (one file per format: Sloth, Pyrra,
+// OpenSLO, Prometheus rules, Kubernetes, PagerDuty, Opsgenie, Backstage,
+// Chaos Mesh, Litmus) appends to one `ImportModel`; `join_import` merges the
+// entities that name the same service and `emit_import` writes relsim's YAML,
+// every value with a comment naming where it came from, every value no file
+// gave marked `# assumed:`. Plain values; not thread-safe; no yaml-cpp types.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace relsim::analysis::import {
+
+/// Where a value was read: file, 1-based line and column (0: unknown), and
+/// the field's path inside that file ("spec.replicas").
+struct Origin {
+  std::string file;
+  int line = 0;
+  int column = 0;
+  std::string field;
+  /// "k8s/checkout.yaml:14 spec.replicas" (the form written in comments).
+  std::string text() const;
+};
+
+/// A value and where it came from. An unset optional<Sourced<T>> means no
+/// file gave it; the emitter then assumes a documented default.
+template <class T>
+struct Sourced {
+  T value{};
+  Origin origin;
+};
+
+/// A message about the input: skipped, took which value, or not understood.
+struct ImportNote {
+  enum class Level { note, warning, error } level = Level::warning;
+  Origin origin;
+  std::string text;  // what was expected and what the importer did
+};
+
+/// One burn-rate window pair as an SLO tool writes it.
+struct ImportedBurnWindow {
+  std::string severity = "page";  // page | ticket
+  double factor = 0.0;            // burn-rate multiple
+  double long_window_s = 0.0;
+  double short_window_s = 0.0;    // 0: a single window
+  double for_s = 0.0;             // `for:` delay (Pyrra, Prometheus)
+};
+
+struct ImportedAlert {
+  std::string name;
+  Origin origin;
+  std::string slo;      // burn-rate alert: the SLO's name
+  std::vector<ImportedBurnWindow> windows;
+  // Threshold alert (a Prometheus rule that is not a burn rate).
+  std::string service;
+  std::optional<double> error_rate_above;
+  std::optional<double> latency_above_s;
+  double latency_percentile = 0.99;
+  double for_s = 0.0;
+  std::string route = "page";  // page | ticket
+  std::string team;
+};
+
+struct ImportedSlo {
+  std::string name;
+  std::string service;
+  Origin origin;
+  std::string sli = "availability";  // availability | latency
+  std::optional<Sourced<double>> objective;  // fraction, 0.999
+  std::optional<Sourced<double>> threshold_s;  // latency SLIs
+  std::optional<Sourced<double>> window_s;     // rolling window; calendar month: see below
+  bool calendar_month = false;
+  std::string source_format;  // "sloth", "pyrra", "openslo", ...
+};
+
+struct ImportedDependency {
+  std::string target;  // a service, datastore or cache, by name
+  std::string type = "hard";  // hard | soft | cache
+  Origin origin;
+};
+
+struct ImportedService {
+  std::string name;
+  Origin origin;
+  std::vector<std::string> aliases;  // k8s app labels, Backstage ids, PagerDuty service ids
+  std::optional<Sourced<int>> replicas;
+  std::optional<Sourced<std::vector<std::string>>> zones;
+  std::optional<Sourced<bool>> topology_spread;
+  std::optional<Sourced<double>> reschedule_s;         // tolerationSeconds for unreachable
+  std::optional<Sourced<double>> health_check_s;       // probes: period × threshold + timeout
+  std::optional<Sourced<double>> min_ready_s;
+  std::optional<Sourced<int>> max_unavailable;         // rollingUpdate / PDB
+  std::optional<Sourced<int>> pdb_min_available;
+  std::optional<Sourced<int>> hpa_min, hpa_max;
+  std::optional<Sourced<double>> hpa_target_utilization;  // fraction
+  std::optional<Sourced<double>> hpa_reaction_s;
+  std::optional<Sourced<std::string>> owner;           // team name
+  std::optional<Sourced<std::string>> lifecycle;
+  std::vector<ImportedDependency> depends_on;
+};
+
+/// A Backstage Resource (or other source) that is a datastore or a cache.
+struct ImportedStore {
+  std::string name;
+  Origin origin;
+  bool cache = false;
+  std::optional<Sourced<std::string>> owner;
+  std::vector<std::string> aliases;
+};
+
+struct ImportedEscalationStep {
+  double after_s = 0.0;
+  std::string to;  // "secondary" or a team name
+  Origin origin;
+};
+
+struct ImportedTeam {
+  std::string name;
+  Origin origin;
+  std::vector<std::string> aliases;  // PagerDuty/Opsgenie ids and names
+  std::optional<Sourced<int>> members;
+  std::optional<Sourced<double>> shift_s;           // rotation length
+  std::optional<Sourced<std::string>> handoff;      // weekTime "Mon 10:00"
+  std::optional<Sourced<std::string>> utc_offset;   // "+01:00" from the time zone
+  std::optional<Sourced<bool>> secondary;
+  std::vector<ImportedEscalationStep> escalation;
+  std::optional<Sourced<int>> escalation_loops;
+  std::vector<std::string> owns;  // services
+};
+
+/// A chaos experiment (Chaos Mesh, Litmus) as a GameDay experiment: the
+/// keys of relsim's `Experiment` (docs/reference/game-day.md).
+struct ImportedExperiment {
+  std::string name;
+  Origin origin;
+  std::string source_format;  // "chaos-mesh", "litmus"
+  std::string fault;          // podKill, networkLatency, ...
+  std::string service, zone, datastore, cache, from, to;
+  std::string mode;           // one | all | {fraction: ..} written as relsim YAML text
+  std::optional<double> duration_s, interval_s, latency_s, loss, error_rate, fraction, factor;
+  std::vector<std::string> candidate_starts;  // timeSpec text (Schedule cron -> starts)
+};
+
+/// Everything read from every file.
+struct ImportModel {
+  std::vector<ImportedService> services;
+  std::vector<ImportedStore> stores;
+  std::vector<ImportedSlo> slos;
+  std::vector<ImportedAlert> alerts;
+  std::vector<ImportedTeam> teams;
+  std::vector<ImportedExperiment> experiments;
+  std::vector<std::string> zones;  // from node labels, affinity, nodeSelector
+  std::vector<ImportNote> notes;
+  std::vector<std::string> files_read;
+};
+
+}  // namespace relsim::analysis::import
