@@ -52,6 +52,9 @@ void add_init_command(CLI::App& app);
 /// `relsim explain FILE`: what the model will do with a file, in plain words.
 void add_explain_command(CLI::App& app);
 
+/// `relsim import FILE_OR_DIR...`: other tools' files -> relsim YAML (docs/import.md).
+void add_import_command(CLI::App& app);
+
 /// Puts an example under every subcommand's --help (call after adding them all).
 void add_help_examples(CLI::App& app);
 /// For a command line CLI11 rejected: "unknown subcommand 'runn'; did you mean

@@ -8,6 +8,7 @@
 // file that explains is a file that runs. Layout in docs/cli.md ("explain").
 #include <cmath>
 #include <cstdio>
+#include <fstream>
 #include <iostream>
 #include <memory>
 #include <string>
@@ -611,6 +612,26 @@ void out_game_day(const models::ResolvedGameDay& r, const models::CompiledModel&
             << " stop conditions: `relsim plan` estimates how likely each is.\n\n";
 }
 
+/// The values `relsim import` assumed: its `# assumed:` comments, one line
+/// each with the line number and the key (docs/import.md).
+void out_assumed(const std::string& file) {
+  std::ifstream in(file);
+  std::vector<std::string> found;
+  std::string line;
+  for (int n = 1; std::getline(in, line); ++n) {
+    const std::size_t at = line.find("# assumed: ");
+    if (at == std::string::npos) continue;
+    std::string value = line.substr(0, at);
+    value.erase(0, value.find_first_not_of(" -"));
+    value.erase(value.find_last_not_of(' ') + 1);
+    found.push_back("  line " + std::to_string(n) + ": " + value + " (" + line.substr(at + 11) + ")");
+  }
+  if (found.empty()) return;
+  std::cout << "\nAssumed by relsim import (" << found.size()
+            << " values no source file gave; replace them with your own)\n";
+  for (const std::string& f : found) std::cout << f << "\n";
+}
+
 void run_explain(const ExplainOptions& o) {
   const auto docs = models::load_files({o.file}, o.overrides);
   Explainer e(std::cout);
@@ -629,6 +650,7 @@ void run_explain(const ExplainOptions& o) {
   } else {
     throw models::InputError({o.file, 0, 0}, "no System, Scenario or GameDay document in file");
   }
+  out_assumed(o.file);
   std::cout.flush();
 }
 

@@ -35,6 +35,7 @@ int main(int argc, char** argv) {
   relsim::cli::add_kernel_demo_command(app);
   relsim::cli::add_init_command(app);
   relsim::cli::add_explain_command(app);
+  relsim::cli::add_import_command(app);  // relsim import (issue 21)
   relsim::cli::add_help_examples(app);  // after every add_*_command
 
   try {

@@ -66,6 +66,9 @@ const std::map<std::string, std::string>& examples() {
        "  relsim alerts scenarios/alerting/burn-rate-alerts.yaml --trials 500\n"
        "  relsim alerts scenarios/alerting/burn-rate-alerts.yaml --preset multiwindow "
        "--export prometheus -o rules.yaml"},
+      {"import",
+       "  relsim import tests/import/fixtures/team -o system.yaml\n"
+       "  relsim explain system.yaml && relsim run system.yaml --trials 200"},
   };
   return table;
 }

@@ -9,6 +9,7 @@
 
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace relsim::analysis::import {
@@ -44,14 +45,22 @@ struct ImportedBurnWindow {
   std::string severity = "page";  // page | ticket
   double factor = 0.0;            // burn-rate multiple
   double long_window_s = 0.0;
-  double short_window_s = 0.0;    // 0: a single window
-  double for_s = 0.0;             // `for:` delay (Pyrra, Prometheus)
+  double short_window_s = 0.0;  // 0: a single window
+  double for_s = 0.0;           // `for:` delay (Pyrra, Prometheus)
+  double budget_percent = 0.0;  // Sloth AlertWindows: errorBudgetPercent (0: not given)
+};
+
+/// A Sloth `AlertWindows` document: the window pairs of one SLO period.
+struct ImportedAlertWindows {
+  Origin origin;
+  double period_s = 0.0;                    // spec.sloPeriod
+  std::vector<ImportedBurnWindow> windows;  // page quick, page slow, ticket quick, ticket slow
 };
 
 struct ImportedAlert {
   std::string name;
   Origin origin;
-  std::string slo;      // burn-rate alert: the SLO's name
+  std::string slo;  // burn-rate alert: the SLO's name
   std::vector<ImportedBurnWindow> windows;
   // Threshold alert (a Prometheus rule that is not a burn rate).
   std::string service;
@@ -61,22 +70,47 @@ struct ImportedAlert {
   double for_s = 0.0;
   std::string route = "page";  // page | ticket
   std::string team;
+  /// "sloth": a Sloth alert whose windows come from the SLO period once every
+  /// file is read (an AlertWindows document, or Sloth's defaults); empty:
+  /// `windows` is complete.
+  std::string deferred_windows;
+  bool page_enabled = true;    // Sloth page_alert.disable: false
+  bool ticket_enabled = true;  // Sloth ticket_alert.disable: false
 };
 
 struct ImportedSlo {
   std::string name;
   std::string service;
   Origin origin;
-  std::string sli = "availability";  // availability | latency
-  std::optional<Sourced<double>> objective;  // fraction, 0.999
+  std::string sli = "availability";            // availability | latency
+  std::optional<Sourced<double>> objective;    // fraction, 0.999
   std::optional<Sourced<double>> threshold_s;  // latency SLIs
   std::optional<Sourced<double>> window_s;     // rolling window; calendar month: see below
   bool calendar_month = false;
   std::string source_format;  // "sloth", "pyrra", "openslo", ...
+  /// OpenSLO `alertPolicies`: AlertPolicy names (inline ones get a generated
+  /// name), resolved once every file is read; a name with no policy is noted.
+  std::vector<std::pair<std::string, Origin>> alert_policy_refs;
+};
+
+/// An OpenSLO AlertCondition (a burn-rate condition) by name.
+struct ImportedAlertCondition {
+  std::string name;
+  Origin origin;
+  std::optional<ImportedBurnWindow> window;  // unset: not a burn-rate condition
+};
+
+/// An OpenSLO AlertPolicy: inline burn-rate conditions and references to
+/// AlertCondition documents.
+struct ImportedAlertPolicy {
+  std::string name;
+  Origin origin;
+  std::vector<ImportedBurnWindow> windows;
+  std::vector<std::pair<std::string, Origin>> condition_refs;
 };
 
 struct ImportedDependency {
-  std::string target;  // a service, datastore or cache, by name
+  std::string target;         // a service, datastore or cache, by name
   std::string type = "hard";  // hard | soft | cache
   Origin origin;
 };
@@ -88,15 +122,15 @@ struct ImportedService {
   std::optional<Sourced<int>> replicas;
   std::optional<Sourced<std::vector<std::string>>> zones;
   std::optional<Sourced<bool>> topology_spread;
-  std::optional<Sourced<double>> reschedule_s;         // tolerationSeconds for unreachable
-  std::optional<Sourced<double>> health_check_s;       // probes: period × threshold + timeout
+  std::optional<Sourced<double>> reschedule_s;    // tolerationSeconds for unreachable
+  std::optional<Sourced<double>> health_check_s;  // probes: period × threshold + timeout
   std::optional<Sourced<double>> min_ready_s;
-  std::optional<Sourced<int>> max_unavailable;         // rollingUpdate / PDB
+  std::optional<Sourced<int>> max_unavailable;  // rollingUpdate / PDB
   std::optional<Sourced<int>> pdb_min_available;
   std::optional<Sourced<int>> hpa_min, hpa_max;
   std::optional<Sourced<double>> hpa_target_utilization;  // fraction
   std::optional<Sourced<double>> hpa_reaction_s;
-  std::optional<Sourced<std::string>> owner;           // team name
+  std::optional<Sourced<std::string>> owner;  // team name
   std::optional<Sourced<std::string>> lifecycle;
   std::vector<ImportedDependency> depends_on;
 };
@@ -121,9 +155,9 @@ struct ImportedTeam {
   Origin origin;
   std::vector<std::string> aliases;  // PagerDuty/Opsgenie ids and names
   std::optional<Sourced<int>> members;
-  std::optional<Sourced<double>> shift_s;           // rotation length
-  std::optional<Sourced<std::string>> handoff;      // weekTime "Mon 10:00"
-  std::optional<Sourced<std::string>> utc_offset;   // "+01:00" from the time zone
+  std::optional<Sourced<double>> shift_s;          // rotation length
+  std::optional<Sourced<std::string>> handoff;     // weekTime "Mon 10:00"
+  std::optional<Sourced<std::string>> utc_offset;  // "+01:00" from the time zone
   std::optional<Sourced<bool>> secondary;
   std::vector<ImportedEscalationStep> escalation;
   std::optional<Sourced<int>> escalation_loops;
@@ -138,7 +172,7 @@ struct ImportedExperiment {
   std::string source_format;  // "chaos-mesh", "litmus"
   std::string fault;          // podKill, networkLatency, ...
   std::string service, zone, datastore, cache, from, to;
-  std::string mode;           // one | all | {fraction: ..} written as relsim YAML text
+  std::string mode;  // one | all | {fraction: ..} written as relsim YAML text
   std::optional<double> duration_s, interval_s, latency_s, loss, error_rate, fraction, factor;
   std::vector<std::string> candidate_starts;  // timeSpec text (Schedule cron -> starts)
 };
@@ -154,6 +188,10 @@ struct ImportModel {
   std::vector<std::string> zones;  // from node labels, affinity, nodeSelector
   std::vector<ImportNote> notes;
   std::vector<std::string> files_read;
+  std::vector<ImportedAlertWindows> alert_windows;       // Sloth AlertWindows documents
+  int documents_used = 0;                                // documents a reader took something from
+  std::vector<ImportedAlertPolicy> alert_policies;       // OpenSLO
+  std::vector<ImportedAlertCondition> alert_conditions;  // OpenSLO
 };
 
 }  // namespace relsim::analysis::import
