@@ -60,18 +60,20 @@ std::optional<double> unit_seconds(const std::string& unit) {
 
 void read_policy(const SourceDocument& doc, const YAML::Node& node, const std::string& path,
                  const std::string& name, ImportModel& out) {
+  const std::string pre = path == "AlertPolicy" ? std::string() : path + ".";
   ImportedAlertPolicy p;
   p.name = name;
   p.origin = origin_of(doc, node, path);
+  if (path == "AlertPolicy") p.origin = origin_of(doc, child(child(node, "metadata"), "name"), "metadata.name");
   const YAML::Node spec = child(node, "spec");
   const YAML::Node conditions = child(spec, "conditions");
   if (!conditions.IsSequence()) {
-    add_note(out, Level::warning, doc, spec.IsDefined() ? spec : node, path + ".spec.conditions",
+    add_note(out, Level::warning, doc, spec.IsDefined() ? spec : node, pre + "spec.conditions",
              "expected a list at spec.conditions; AlertPolicy '" + name + "' has no conditions");
   }
   for (std::size_t i = 0; conditions.IsSequence() && i < conditions.size(); ++i) {
     const YAML::Node c = conditions[i];
-    const std::string cpath = path + ".spec.conditions[" + std::to_string(i) + "]";
+    const std::string cpath = pre + "spec.conditions[" + std::to_string(i) + "]";
     if (const auto ref =
             scalar_at(doc, c, "conditionRef", cpath + ".conditionRef", "a name", out)) {
       p.condition_refs.push_back(
@@ -235,7 +237,7 @@ void read_openslo(const SourceDocument& doc, ImportModel& out) {
     s.origin = origin_of(doc, doc.root["metadata"]["name"], "metadata.name");
     out.services.push_back(s);
   } else if (kind == "AlertPolicy") {
-    read_policy(doc, doc.root, "", *name, out);
+    read_policy(doc, doc.root, "AlertPolicy", *name, out);
   } else if (kind == "AlertCondition") {
     ImportedAlertCondition c;
     c.name = *name;

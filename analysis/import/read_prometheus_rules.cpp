@@ -118,20 +118,26 @@ struct Comparison {
   std::string lhs, rhs;
 };
 
+/// `s` without aggregation wrappers that enclose all of it:
+/// `max(X) without (l)`, `sum by (l) (X)`, `sum(X)` -> `X`.
+std::string unwrap(std::string s) {
+  static const std::regex head(R"(^(max|min|sum|avg)\s*((by|without)\s*\([^)]*\)\s*)?\()");
+  static const std::regex tail(R"(^\s*((by|without)\s*\([^)]*\))?\s*$)");
+  for (int k = 0; k < 8; ++k) {
+    s = strip_outer(s);
+    std::smatch m;
+    if (!std::regex_search(s, m, head)) break;
+    const std::size_t open = static_cast<std::size_t>(m.length(0)) - 1;
+    const std::size_t close = closing(s, open);
+    if (close == std::string::npos || !std::regex_match(s.substr(close + 1), tail)) break;
+    s = s.substr(open + 1, close - open - 1);
+  }
+  return strip_outer(s);
+}
+
 /// `lhs > rhs` or `lhs >= rhs` at depth 0, aggregation wrappers removed.
 std::optional<Comparison> comparison(std::string s) {
-  s = strip_outer(s);
-  static const std::regex wrapper(
-      R"(^(max|min|sum|avg)\s*((by|without)\s*\([^)]*\))?\s*\(([\s\S]*)\)\s*((by|without)\s*\([^)]*\))?$)");
-  for (int k = 0; k < 4; ++k) {
-    std::smatch m;
-    if (!std::regex_match(s, m, wrapper)) break;
-    const std::string inner = m[4].str();
-    // Only a wrapper when its parentheses enclose the whole comparison.
-    const std::size_t open = s.find('(', static_cast<std::size_t>(m.position(4)) - 1);
-    if (closing(s, open) == std::string::npos) break;
-    s = strip_outer(inner);
-  }
+  s = unwrap(s);
   int depth = 0;
   bool quote = false;
   for (std::size_t i = 0; i < s.size(); ++i) {
@@ -170,7 +176,8 @@ std::optional<BurnTerm> burn_term(const std::string& text) {
   if (!cmp) return std::nullopt;
   static const std::regex metric(R"(^([a-zA-Z_:][a-zA-Z0-9_:]*)\s*(\{[^}]*\})?$)");
   std::smatch m;
-  if (!std::regex_match(cmp->lhs, m, metric)) return std::nullopt;
+  const std::string lhs = unwrap(cmp->lhs);
+  if (!std::regex_match(lhs, m, metric)) return std::nullopt;
   BurnTerm t;
   t.metric = m[1].str();
   t.selector = m[2].str();
@@ -231,10 +238,9 @@ bool read_burn_rule(const SourceDocument& doc, const YAML::Node& rule, const std
       if (slo.empty())
         slo = label_in(t.selector, "sloth_slo").empty() ? label_in(t.selector, "slo")
                                                         : label_in(t.selector, "sloth_slo");
-      if (service.empty())
-        service = label_in(t.selector, "sloth_service").empty()
-                      ? label_in(t.selector, "service")
-                      : label_in(t.selector, "sloth_service");
+      for (const char* key : {"sloth_service", "service", "job"}) {
+        if (service.empty()) service = label_in(t.selector, key);
+      }
       if (prefix.empty()) prefix = t.metric.substr(0, t.metric.find(':'));
     }
     ImportedBurnWindow w;

@@ -133,7 +133,8 @@ void read_pyrra(const SourceDocument& doc, ImportModel& out) {
                    .value_or("ErrorBudgetBurn");
   alert.slo = *name;
   alert.service = slo.service;
-  alert.origin = origin_of(doc, alerting.IsDefined() ? alerting : spec, "spec.window");
+  alert.origin = origin_of(doc, child(spec, "window"), "spec.window");
+  alert.deferred_windows = "pyrra-derived";  // complete; the emitter's comment says how
   const double scale = *window / (28.0 * 86400.0);
   struct W {
     const char* severity;

@@ -62,11 +62,13 @@ void read_sloth(const SourceDocument& doc, ImportModel& out) {
                "expected " + path + ".name; the SLO was skipped");
       continue;
     }
-    const auto objective = number_at(doc, s, "objective", path + ".objective", out);
+    const YAML::Node obj = child(s, "objective");
+    const std::optional<double> objective =
+        obj.IsScalar() ? parse_number_text(obj.Scalar()) : std::nullopt;
     if (!objective || !(*objective > 0.0 && *objective < 100.0)) {
-      add_note(out, Level::warning, doc,
-               child(s, "objective").IsDefined() ? child(s, "objective") : s, path + ".objective",
-               "expected " + path + ".objective, a percentage in (0, 100) like 99.9; SLO '" +
+      add_note(out, Level::warning, doc, obj.IsDefined() ? obj : s, path + ".objective",
+               "expected " + path + ".objective, a percentage in (0, 100) like 99.9" +
+                   (obj.IsScalar() ? ", got '" + obj.Scalar() + "'" : std::string()) + "; SLO '" +
                    *name + "' was skipped");
       continue;
     }

@@ -1,0 +1,470 @@
+// relsim import (issue 21): the SLO and alert readers, joining, the emitter
+// and the round trips, called as a library on the fixtures of
+// tests/import/fixtures/ (written for these tests).
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <string>
+
+#include "analysis/alert_export.hpp"
+#include "analysis/import/import.hpp"
+#include "models/loader.hpp"
+
+namespace imp = relsim::analysis::import;
+using relsim::models::AlertRoute;
+
+namespace {
+
+const std::string kFixtures = std::string(RELSIM_SOURCE_DIR) + "/tests/import/fixtures/";
+
+imp::ImportModel import_files(const std::vector<std::string>& names, imp::ImportOptions o = {}) {
+  std::vector<std::string> paths;
+  for (const std::string& n : names) paths.push_back(kFixtures + n);
+  imp::ImportModel m = imp::read_inputs(paths, o);
+  imp::join_import(m, o);
+  return m;
+}
+
+const imp::ImportedSlo& slo(const imp::ImportModel& m, const std::string& name) {
+  const auto it = std::find_if(m.slos.begin(), m.slos.end(),
+                               [&](const imp::ImportedSlo& s) { return s.name == name; });
+  if (it == m.slos.end()) throw std::runtime_error("no SLO " + name);
+  return *it;
+}
+
+const imp::ImportedAlert& alert(const imp::ImportModel& m, const std::string& name) {
+  const auto it = std::find_if(m.alerts.begin(), m.alerts.end(),
+                               [&](const imp::ImportedAlert& a) { return a.name == name; });
+  if (it == m.alerts.end()) throw std::runtime_error("no alert " + name);
+  return *it;
+}
+
+/// The notes as text, one per line.
+std::string notes(const imp::ImportModel& m) {
+  std::string s;
+  for (const imp::ImportNote& n : m.notes) s += imp::note_text(n) + "\n";
+  return s;
+}
+
+struct W {
+  const char* severity;
+  double factor, long_s, short_s, for_s;
+};
+
+void expect_windows(const imp::ImportedAlert& a, const std::vector<W>& want) {
+  ASSERT_EQ(a.windows.size(), want.size()) << a.name;
+  for (std::size_t i = 0; i < want.size(); ++i) {
+    EXPECT_EQ(a.windows[i].severity, want[i].severity) << a.name << " window " << i;
+    EXPECT_NEAR(a.windows[i].factor, want[i].factor, 1e-9) << a.name << " window " << i;
+    EXPECT_NEAR(a.windows[i].long_window_s, want[i].long_s, 1e-6) << a.name << " window " << i;
+    EXPECT_NEAR(a.windows[i].short_window_s, want[i].short_s, 1e-6) << a.name << " window " << i;
+    EXPECT_NEAR(a.windows[i].for_s, want[i].for_s, 1e-6) << a.name << " window " << i;
+  }
+}
+
+const std::vector<W> kSloth30d = {{"page", 14.4, 3600, 300, 0},
+                                  {"page", 6, 21600, 1800, 0},
+                                  {"ticket", 3, 86400, 7200, 0},
+                                  {"ticket", 1, 259200, 21600, 0}};
+
+}  // namespace
+
+TEST(ImportSloth, DefaultWindowsOfAThirtyDayPeriod) {
+  const auto m = import_files({"sloth-roundtrip.yaml"});
+  ASSERT_EQ(m.slos.size(), 1u);
+  const auto& s = slo(m, "orders-availability");
+  EXPECT_EQ(s.service, "orders");
+  EXPECT_NEAR(s.objective->value, 0.9995, 1e-12);
+  EXPECT_EQ(s.objective->origin.text(), kFixtures + "sloth-roundtrip.yaml:6 slos[0].objective");
+  EXPECT_FALSE(s.window_s);  // no period given: the emitter assumes 30d
+  expect_windows(alert(m, "OrdersBurn"), kSloth30d);
+  EXPECT_EQ(m.documents_used, 1);
+}
+
+TEST(ImportSloth, KubernetesFormAndAlertWindowsOf28Days) {
+  const auto m = import_files({"sloth-k8s.yaml"});
+  const auto& s = slo(m, "inventory-availability");
+  EXPECT_EQ(s.service, "inventory");
+  EXPECT_NEAR(s.objective->value, 0.999, 1e-12);
+  ASSERT_TRUE(s.window_s);
+  EXPECT_DOUBLE_EQ(s.window_s->value, 28 * 86400.0);
+  EXPECT_EQ(s.window_s->origin.field, "spec.sloPeriod");
+  EXPECT_EQ(s.window_s->origin.line, 27);
+  // factor = errorBudgetPercent/100 x period/longWindow.
+  expect_windows(alert(m, "InventoryBurn"), {{"page", 13.44, 3600, 300, 0},
+                                             {"page", 5.6, 21600, 1800, 0},
+                                             {"ticket", 2.8, 86400, 7200, 0},
+                                             {"ticket", 0.1 * 28 / 3, 259200, 21600, 0}});
+}
+
+TEST(ImportSloth, SloPeriodScalesTheDefaultShares) {
+  imp::ImportOptions o;
+  o.slo_period_s = 7 * 86400.0;
+  o.slo_period_given = true;
+  const auto m = import_files({"sloth-roundtrip.yaml"}, o);
+  const auto& s = slo(m, "orders-availability");
+  ASSERT_TRUE(s.window_s);
+  EXPECT_DOUBLE_EQ(s.window_s->value, 7 * 86400.0);
+  EXPECT_EQ(s.window_s->origin.text(), "<command line> --slo-period 7d");
+  expect_windows(alert(m, "OrdersBurn"), {{"page", 0.02 * 168, 3600, 300, 0},
+                                          {"page", 0.05 * 28, 21600, 1800, 0},
+                                          {"ticket", 0.1 * 7, 86400, 7200, 0},
+                                          {"ticket", 0.1 * 7 / 3, 259200, 21600, 0}});
+  EXPECT_NE(notes(m).find("default windows for 28d and 30d only"), std::string::npos);
+}
+
+TEST(ImportSloth, LatencySliFromTheBucketAndDisabledTicket) {
+  const auto m = import_files({"team/slo/checkout-sloth.yaml"});
+  const auto& lat = slo(m, "requests-latency");
+  EXPECT_EQ(lat.sli, "latency");
+  ASSERT_TRUE(lat.threshold_s);
+  EXPECT_DOUBLE_EQ(lat.threshold_s->value, 0.5);
+  EXPECT_EQ(slo(m, "requests-availability").sli, "availability");
+  expect_windows(alert(m, "CheckoutLatency"), {kSloth30d[0], kSloth30d[1]});
+}
+
+TEST(ImportPyrra, WindowsDerivedFromThe28DayWindow) {
+  const auto m = import_files({"team/slo/payments-pyrra.yaml"});
+  const auto& s = slo(m, "payments-errors");
+  EXPECT_EQ(s.service, "payments");  // the job label of the total metric
+  EXPECT_NEAR(s.objective->value, 0.995, 1e-12);
+  EXPECT_DOUBLE_EQ(s.window_s->value, 28 * 86400.0);
+  expect_windows(alert(m, "payments-errors-ErrorBudgetBurn"),
+                 {{"page", 14, 3600, 300, 120},
+                  {"page", 7, 21600, 1800, 900},
+                  {"ticket", 2, 86400, 7200, 3600},
+                  {"ticket", 1, 4 * 86400, 21600, 3 * 3600}});
+}
+
+TEST(ImportPyrra, DurationsScaleLinearlyWithTheWindow) {
+  imp::ImportModel m;
+  imp::read_text(
+      "apiVersion: pyrra.dev/v1alpha1\nkind: ServiceLevelObjective\nmetadata: {name: api}\n"
+      "spec:\n  target: '99'\n  window: 7d\n  indicator:\n    latency:\n      success: {metric: "
+      "'h_bucket{job=\"api\",le=\"0.3\"}'}\n      total: {metric: 'h_count{job=\"api\"}'}\n",
+      "pyrra.yaml", {}, m);
+  imp::join_import(m, {});
+  EXPECT_EQ(slo(m, "api").sli, "latency");
+  EXPECT_DOUBLE_EQ(slo(m, "api").threshold_s->value, 0.3);
+  expect_windows(alert(m, "api-ErrorBudgetBurn"),
+                 {{"page", 14, 900, 75, 30},
+                  {"page", 7, 5400, 450, 225},
+                  {"ticket", 2, 21600, 1800, 900},
+                  {"ticket", 1, 86400, 5400, 2700}});
+}
+
+TEST(ImportOpenSlo, PolicyByReferenceAndNoConnectionDetails) {
+  const auto m = import_files({"team/slo/search-openslo.yaml"});
+  const auto& s = slo(m, "search-availability");
+  EXPECT_EQ(s.service, "search");
+  EXPECT_NEAR(s.objective->value, 0.995, 1e-12);
+  EXPECT_DOUBLE_EQ(s.window_s->value, 28 * 86400.0);
+  const auto& a = alert(m, "search-fast-burn");
+  EXPECT_EQ(a.slo, "search-availability");
+  expect_windows(a, {{"page", 13.44, 3600, 0, 300}});
+  const std::string yaml = imp::emit_import(m, {}).yaml;
+  EXPECT_EQ(yaml.find("not-a-real-token"), std::string::npos);
+  EXPECT_EQ(yaml.find("prometheus.example"), std::string::npos);
+  EXPECT_EQ(notes(m).find("not-a-real-token"), std::string::npos);
+  EXPECT_NE(notes(m).find("connectionDetails were not read"), std::string::npos);
+}
+
+TEST(ImportOpenSlo, AlphaTopLevelListAndCalendarMonth) {
+  const auto m = import_files({"openslo-v1alpha-list.yaml"});
+  ASSERT_EQ(m.slos.size(), 2u);
+  const auto& a = slo(m, "profile-availability");
+  EXPECT_DOUBLE_EQ(a.window_s->value, 7 * 86400.0);
+  EXPECT_NEAR(a.objective->value, 0.999, 1e-12);
+  const auto& l = slo(m, "profile-latency");
+  EXPECT_TRUE(l.calendar_month);
+  EXPECT_EQ(l.sli, "latency");
+  EXPECT_FALSE(l.threshold_s);  // the metric's unit is unknown: assumed
+  const auto r = imp::emit_import(m, {});
+  EXPECT_NE(r.yaml.find("window: calendarMonth"), std::string::npos);
+  EXPECT_TRUE(std::any_of(r.assumed.begin(), r.assumed.end(), [](const imp::AssumedValue& v) {
+    return v.path == "slos.profile-latency.threshold";
+  }));
+}
+
+TEST(ImportPrometheusRules, BurnRatesAsSlothTheMixinAndPyrraWriteThem) {
+  const auto m = import_files({"prometheus-burn.yaml"});
+  // Sloth: the page and ticket rules of one alert gather into four pairs.
+  const auto& cart = slo(m, "cart-availability");
+  EXPECT_EQ(cart.service, "cart");
+  EXPECT_NEAR(cart.objective->value, 0.999, 1e-12);
+  expect_windows(alert(m, "CartAvailability"), kSloth30d);
+  // kubernetes-mixin: windows from the metric suffixes, E = 0.01.
+  EXPECT_NEAR(slo(m, "apiserver_request").objective->value, 0.99, 1e-12);
+  expect_windows(alert(m, "KubeAPIErrorBudgetBurn"),
+                 {{"page", 14.4, 3600, 300, 120}, {"ticket", 1, 259200, 21600, 10800}});
+  // Pyrra: (14 * (1-0.99)), the slo label, `for:` per tier.
+  EXPECT_NEAR(slo(m, "search-errors").objective->value, 0.99, 1e-12);
+  EXPECT_EQ(slo(m, "search-errors").service, "search");  // the job label
+  expect_windows(alert(m, "ErrorBudgetBurn"),
+                 {{"page", 14, 3600, 300, 120}, {"page", 7, 21600, 1800, 900}});
+  // Not a burn rate nor a threshold: named, left out.
+  EXPECT_NE(notes(m).find("prometheus-burn.yaml:83:17: warning: alert 'SLOMetricAbsent'"),
+            std::string::npos)
+      << notes(m);
+  EXPECT_EQ(std::count_if(m.alerts.begin(), m.alerts.end(),
+                          [](const imp::ImportedAlert& a) { return a.name == "SLOMetricAbsent"; }),
+            0);
+}
+
+TEST(ImportPrometheusRules, ThresholdRulesWithFor) {
+  const auto m = import_files({"team/alerts/checkout-rules.yaml"});
+  const auto& errors = alert(m, "CheckoutHighErrorRate");
+  EXPECT_EQ(errors.service, "checkout");
+  EXPECT_DOUBLE_EQ(*errors.error_rate_above, 0.05);
+  EXPECT_DOUBLE_EQ(errors.for_s, 300);
+  EXPECT_EQ(errors.route, "page");
+  const auto& slow = alert(m, "CheckoutSlow");
+  EXPECT_DOUBLE_EQ(*slow.latency_above_s, 1.5);
+  EXPECT_DOUBLE_EQ(slow.latency_percentile, 0.99);
+  EXPECT_DOUBLE_EQ(slow.for_s, 600);
+  EXPECT_EQ(slow.route, "ticket");
+  EXPECT_NE(notes(m).find("checkout-rules.yaml:22:15: warning: alert 'CheckoutPodsRestarting'"),
+            std::string::npos)
+      << notes(m);
+  EXPECT_EQ(m.alerts.size(), 2u);
+}
+
+// ---- bad input: file:line:col, what was expected, what was done ----------
+
+TEST(ImportBadInput, UnknownFormat) {
+  const auto m = import_files({"bad/unknown-format.yaml"});
+  EXPECT_NE(notes(m).find("unknown-format.yaml:2:1: warning: apiVersion 'example.com/v1' kind "
+                          "'WidgetConfig' is not a format relsim import reads"),
+            std::string::npos)
+      << notes(m);
+  EXPECT_NE(notes(m).find("the document was skipped"), std::string::npos);
+  EXPECT_EQ(m.documents_used, 0);
+}
+
+TEST(ImportBadInput, HelmTemplateNotRendered) {
+  const auto m = import_files({"bad/helm-template.yaml"});
+  EXPECT_NE(notes(m).find("helm-template.yaml:5:9: error: a Helm or Kustomize template"),
+            std::string::npos)
+      << notes(m);
+  EXPECT_NE(notes(m).find("helm template"), std::string::npos);
+  EXPECT_NE(notes(m).find("kubectl kustomize"), std::string::npos);
+  EXPECT_EQ(m.documents_used, 0);
+}
+
+TEST(ImportBadInput, SlothQueryWindowAndPrometheusAnnotationsAreNotTemplates) {
+  imp::ImportModel m;
+  imp::read_text(
+      "groups:\n- name: g\n  rules:\n  - alert: A\n    expr: "
+      "sum(rate(e_total{service=\"x\",code=~\"5..\"}[5m])) / sum(rate(t_total{service=\"x\"}[5m])) "
+      "> 0.1\n    annotations:\n      summary: '{{ $labels.service }} fails {{ $value }}'\n",
+      "rules.yaml", {}, m);
+  EXPECT_EQ(m.documents_used, 1) << notes(m);
+  EXPECT_EQ(import_files({"sloth-roundtrip.yaml"}).documents_used, 1);
+}
+
+TEST(ImportBadInput, JsonTrailingComma) {
+  const auto m = import_files({"bad/trailing-comma.json"});
+  EXPECT_NE(notes(m).find("trailing-comma.json:8:41: warning: JSON allows no comma before '}' "
+                          "or ']'; read as if the comma were not there"),
+            std::string::npos)
+      << notes(m);
+  EXPECT_EQ(m.documents_used, 1);
+  EXPECT_NEAR(slo(m, "ledger-availability").objective->value, 0.999, 1e-12);
+}
+
+TEST(ImportBadInput, MissingAndMistypedFields) {
+  const auto m = import_files({"bad/mistyped-objective.yaml"});
+  const std::string n = notes(m);
+  EXPECT_NE(n.find("mistyped-objective.yaml:7:16: warning: expected slos[0].objective, a "
+                   "percentage in (0, 100) like 99.9, got 'high'; SLO 'billing-availability' was "
+                   "skipped"),
+            std::string::npos)
+      << n;
+  EXPECT_NE(n.find("mistyped-objective.yaml:8:5: warning: expected slos[1].name; the SLO was "
+                   "skipped"),
+            std::string::npos)
+      << n;
+  ASSERT_EQ(m.slos.size(), 1u);
+  EXPECT_EQ(m.slos[0].name, "billing-latency");
+}
+
+TEST(ImportBadInput, RulesThatAreNotRecognised) {
+  const auto m = import_files({"bad/not-burn-rate.yaml"});
+  const std::string n = notes(m);
+  EXPECT_NE(n.find("not-burn-rate.yaml:7:15: warning: alert 'OddBurn': expected a burn rate"),
+            std::string::npos)
+      << n;
+  EXPECT_NE(n.find("not-burn-rate.yaml:9:15: warning: alert 'TooManyJobs'"), std::string::npos)
+      << n;
+  EXPECT_NE(n.find("the rule was left out"), std::string::npos);
+  EXPECT_TRUE(m.alerts.empty());
+  EXPECT_EQ(m.documents_used, 0);
+}
+
+TEST(ImportBadInput, DanglingAlertPolicyRef) {
+  const auto m = import_files({"bad/dangling-policy.yaml"});
+  EXPECT_NE(notes(m).find("dangling-policy.yaml:15:23: warning: alert policy 'ledger-page' of "
+                          "SLO 'ledger-availability': expected an AlertPolicy of that name"),
+            std::string::npos)
+      << notes(m);
+  EXPECT_TRUE(m.alerts.empty());
+  EXPECT_EQ(m.slos.size(), 1u);  // the SLO itself is kept
+}
+
+TEST(ImportBadInput, TwoSourcesDisagree) {
+  const auto m = import_files({"bad/disagree-rules.yaml", "bad/disagree-sloth.yaml"});
+  // The rule file is read first: its 99.9 % is taken.
+  EXPECT_NEAR(slo(m, "orders-availability").objective->value, 0.999, 1e-12);
+  EXPECT_NE(notes(m).find("disagree-sloth.yaml:6:16: warning: SLO 'orders-availability' "
+                          "objective is 0.9995 here but 0.999 in " +
+                          kFixtures + "bad/disagree-rules.yaml:6 groups[0].rules[0].expr; took "
+                                      "0.999 (the first file read)"),
+            std::string::npos)
+      << notes(m);
+}
+
+TEST(ImportBadInput, UnknownFromFormat) {
+  imp::ImportOptions o;
+  o.from = "nagios";
+  EXPECT_THROW(imp::read_inputs({kFixtures + "sloth-roundtrip.yaml"}, o), std::invalid_argument);
+}
+
+// ---- joining -------------------------------------------------------------
+
+TEST(ImportJoin, AliasesJoinAndDisagreementsAreNoted) {
+  imp::ImportModel m;
+  imp::ImportedService a;
+  a.name = "checkout-deploy";
+  a.aliases = {"checkout"};  // its app label
+  a.replicas = imp::Sourced<int>{3, {"k8s/checkout.yaml", 14, 3, "spec.replicas"}};
+  imp::ImportedService b;
+  b.name = "checkout";
+  b.replicas = imp::Sourced<int>{5, {"k8s/checkout-prod.yaml", 9, 3, "spec.replicas"}};
+  m.services = {a, b};
+  imp::read_text(
+      "version: prometheus/v1\nservice: checkout\nslos:\n- name: avail\n  objective: 99.9\n",
+      "sloth.yaml", {}, m);
+  imp::join_import(m, {});
+  ASSERT_EQ(m.services.size(), 1u);
+  EXPECT_EQ(m.services[0].replicas->value, 3);
+  EXPECT_EQ(m.slos[0].service, "checkout-deploy");
+  EXPECT_NE(notes(m).find("k8s/checkout-prod.yaml:9:3: warning: service 'checkout-deploy' "
+                          "replicas is 5 here but 3 in k8s/checkout.yaml:14 spec.replicas; took 3"),
+            std::string::npos)
+      << notes(m);
+  const auto r = imp::emit_import(m, {});
+  EXPECT_NE(r.yaml.find("replicas: 3"), std::string::npos);
+  EXPECT_NE(r.yaml.find("# from k8s/checkout.yaml:14 spec.replicas"), std::string::npos);
+}
+
+TEST(ImportJoin, MapRenamesByHand) {
+  imp::ImportOptions o;
+  o.renames = {{"orders", "order-api"}};
+  const auto m = import_files({"sloth-roundtrip.yaml"}, o);
+  EXPECT_EQ(slo(m, "orders-availability").service, "order-api");
+  ASSERT_EQ(m.services.size(), 1u);
+  EXPECT_EQ(m.services[0].name, "order-api");
+}
+
+// ---- the emitter ---------------------------------------------------------
+
+TEST(ImportEmit, TheTeamDirectoryLoadsWithEverySourceAndAssumption) {
+  const auto m = import_files({"team"});
+  const auto r = imp::emit_import(m, {});
+  // It is relsim YAML: every document loads and resolves.
+  const auto docs = relsim::models::load_string(r.yaml, "imported.yaml");
+  ASSERT_EQ(docs.systems.size(), 1u);
+  ASSERT_EQ(docs.scenarios.size(), 1u);
+  ASSERT_EQ(docs.alert_rules.size(), 1u);
+  const auto& sys = docs.systems[0];
+  EXPECT_EQ(sys.slos.size(), 5u);
+  EXPECT_EQ(sys.services.size(), 3u);  // checkout, payments, search
+  EXPECT_NE(r.yaml.find("objective: 99.9%"), std::string::npos);
+  EXPECT_NE(r.yaml.find("# from " + kFixtures + "team/slo/checkout-sloth.yaml:9 slos[0].objective"),
+            std::string::npos)
+      << r.yaml;
+  // What no file gave is assumed, marked and listed.
+  for (const char* path :
+       {"zones", "services.checkout.demand", "services.checkout.capacityPerReplica",
+        "services.checkout.restart", "services.checkout.failures", "teams.oncall.ack.businessHours",
+        "slos.requests-availability.window"}) {
+    EXPECT_TRUE(std::any_of(r.assumed.begin(), r.assumed.end(),
+                            [&](const imp::AssumedValue& v) { return v.path == path; }))
+        << path;
+  }
+  std::size_t comments = 0;
+  for (std::size_t p = r.yaml.find("# assumed: "); p != std::string::npos;
+       p = r.yaml.find("# assumed: ", p + 1))
+    ++comments;
+  EXPECT_EQ(comments, r.assumed.size());
+}
+
+// ---- round trips ----------------------------------------------------------
+
+namespace {
+
+/// Imports `file`, loads the output, and exports its rule set for `slo_name`
+/// as relsim alerts --export would.
+std::string export_of(const std::string& file, const std::string& slo_name, bool sloth) {
+  const auto m = import_files({file});
+  const auto docs = relsim::models::load_string(imp::emit_import(m, {}).yaml, "rt.yaml");
+  const auto& sys = docs.systems.at(0);
+  const auto s = std::find_if(sys.slos.begin(), sys.slos.end(),
+                              [&](const relsim::models::Slo& x) { return x.name == slo_name; });
+  relsim::analysis::RuleSet set{"imported", "", {}};
+  for (const auto& a : sys.alerts) {
+    if (a.slo.name == slo_name) set.alerts.push_back(a);
+  }
+  relsim::analysis::AlertExportTarget t;
+  t.slo = s->name;
+  t.service = s->service.name;
+  t.objective = s->objective;
+  t.period = s->window;
+  return sloth ? relsim::analysis::sloth_spec(set, t) : relsim::analysis::prometheus_rules(set, t);
+}
+
+}  // namespace
+
+TEST(ImportRoundTrip, SlothSpecGivesBackTheSameObjectiveWindowsAndFactors) {
+  const std::string exported = export_of("sloth-roundtrip.yaml", "orders-availability", true);
+  imp::ImportModel back;
+  imp::read_text(exported, "exported-sloth.yaml", {}, back);
+  imp::join_import(back, {});
+  EXPECT_NEAR(slo(back, "orders-availability").objective->value, 0.9995, 1e-12);
+  EXPECT_DOUBLE_EQ(slo(back, "orders-availability").window_s->value, 30 * 86400.0);
+  ASSERT_EQ(back.alert_windows.size(), 1u);
+  expect_windows(alert(back, "OrdersBurn"), kSloth30d);
+  for (std::size_t i = 0; i < 4; ++i) {
+    EXPECT_NEAR(back.alert_windows[0].windows[i].budget_percent,
+                std::vector<double>{2, 5, 10, 10}[i], 1e-9);
+  }
+}
+
+TEST(ImportRoundTrip, SlothKubernetesFormWith28DayWindows) {
+  const std::string exported = export_of("sloth-k8s.yaml", "inventory-availability", true);
+  imp::ImportModel back;
+  imp::read_text(exported, "exported-sloth.yaml", {}, back);
+  imp::join_import(back, {});
+  EXPECT_DOUBLE_EQ(slo(back, "inventory-availability").window_s->value, 28 * 86400.0);
+  expect_windows(alert(back, "InventoryBurn"), {{"page", 13.44, 3600, 300, 0},
+                                                {"page", 5.6, 21600, 1800, 0},
+                                                {"ticket", 2.8, 86400, 7200, 0},
+                                                {"ticket", 0.1 * 28 / 3, 259200, 21600, 0}});
+}
+
+TEST(ImportRoundTrip, PrometheusRulesGiveBackTheSameObjectiveWindowsAndFactors) {
+  const std::string exported = export_of("prometheus-burn.yaml", "cart-availability", false);
+  imp::ImportModel back;
+  imp::read_text(exported, "exported-rules.yaml", {}, back);
+  imp::join_import(back, {});
+  EXPECT_NEAR(slo(back, "cart-availability").objective->value, 0.999, 1e-12);
+  // relsim names the exported alerts <Alert>Page and <Alert>Ticket.
+  expect_windows(alert(back, "CartAvailabilityPage"), {kSloth30d[0], kSloth30d[1]});
+  expect_windows(alert(back, "CartAvailabilityTicket"), {kSloth30d[2], kSloth30d[3]});
+  const std::string kube = export_of("prometheus-burn.yaml", "apiserver_request", false);
+  imp::ImportModel back2;
+  imp::read_text(kube, "exported-kube.yaml", {}, back2);
+  imp::join_import(back2, {});
+  EXPECT_NEAR(slo(back2, "apiserver_request").objective->value, 0.99, 1e-12);
+  expect_windows(alert(back2, "KubeAPIErrorBudgetBurnPage"), {{"page", 14.4, 3600, 300, 120}});
+}
