@@ -233,7 +233,16 @@ void read_document(const SourceDocument& doc, const ImportOptions& options, Impo
   for (const Reader& r : kReaders) {
     if (format == r.name) {
       const std::size_t before = model_size(out);
-      r.read(doc, out);
+      try {
+        r.read(doc, out);
+      } catch (const std::exception& e) {
+        // A reader notes bad content instead of throwing; this is the net
+        // under a node of an unexpected shape (yaml-cpp's InvalidNode).
+        add_note(out, ImportNote::Level::error, doc, doc.root, "",
+                 std::string("expected a ") + format + " document; reading it failed (" + e.what() +
+                     "); the document was skipped");
+        return;
+      }
       if (model_size(out) > before) ++out.documents_used;
       return;
     }

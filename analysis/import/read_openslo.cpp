@@ -214,10 +214,11 @@ void read_slo(const SourceDocument& doc, bool alpha, const std::string& name, Im
 }  // namespace
 
 void read_openslo(const SourceDocument& doc, ImportModel& out) {
-  const std::string api = doc.root["apiVersion"].Scalar();
+  const std::string api =
+      child(doc.root, "apiVersion").IsScalar() ? doc.root["apiVersion"].Scalar() : "";
   const bool alpha = api == "openslo/v1alpha";
   if (!alpha && api != "openslo/v1") {
-    add_note(out, Level::warning, doc, doc.root["apiVersion"], "apiVersion",
+    add_note(out, Level::warning, doc, doc.root, "apiVersion",
              "expected openslo/v1 or openslo/v1alpha, got '" + api + "'; the document was skipped");
     return;
   }

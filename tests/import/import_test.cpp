@@ -323,6 +323,25 @@ TEST(ImportBadInput, TwoSourcesDisagree) {
       << notes(m);
 }
 
+TEST(ImportBadInput, FromForcesAFormatAndNeverThrows) {
+  imp::ImportOptions o;
+  o.from = "pyrra";
+  imp::ImportModel m;
+  imp::read_text("version: prometheus/v1\nservice: a\nslos: []\n", "x.yaml", o, m);
+  EXPECT_NE(notes(m).find("x.yaml:1:1: warning: expected kind ServiceLevelObjective"),
+            std::string::npos)
+      << notes(m);
+  for (const char* format : {"sloth", "sloth-windows", "pyrra", "openslo", "prometheus-rules"}) {
+    imp::ImportOptions f;
+    f.from = format;
+    imp::ImportModel n;
+    EXPECT_NO_THROW(imp::read_text("- just\n- a list\n---\nscalar\n---\n{a: {b: [1]}}\n",
+                                   "odd.yaml", f, n))
+        << format;
+    EXPECT_EQ(n.documents_used, 0) << format;
+  }
+}
+
 TEST(ImportBadInput, UnknownFromFormat) {
   imp::ImportOptions o;
   o.from = "nagios";
@@ -370,6 +389,8 @@ TEST(ImportJoin, MapRenamesByHand) {
 
 TEST(ImportEmit, TheTeamDirectoryLoadsWithEverySourceAndAssumption) {
   const auto m = import_files({"team"});
+  EXPECT_EQ(m.files_read.size(), 4u);
+  EXPECT_TRUE(std::is_sorted(m.files_read.begin(), m.files_read.end()));
   const auto r = imp::emit_import(m, {});
   // It is relsim YAML: every document loads and resolves.
   const auto docs = relsim::models::load_string(r.yaml, "imported.yaml");
