@@ -114,8 +114,9 @@ std::string windows_source(const ImportedAlert& a, const ImportedBurnWindow& w,
            " % of the budget (factor = share x period / long window)";
   }
   if (a.deferred_windows == "pyrra-derived") {
-    return "Pyrra's windows for a " + duration_text(period) + " window (28d: 14x 1h/5m, 7x 6h/30m, " +
-           "2x 1d/2h, 1x 4d/6h, scaled), from " + a.origin.text();
+    return "Pyrra's windows for a " + duration_text(period) +
+           " window (28d: 14x 1h/5m, 7x 6h/30m, " + "2x 1d/2h, 1x 4d/6h, scaled), from " +
+           a.origin.text();
   }
   if (a.deferred_windows == "sloth-alert-windows") {
     for (const ImportedAlertWindows& aw : m.alert_windows) {

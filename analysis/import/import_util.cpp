@@ -68,7 +68,10 @@ std::string duration_text(double seconds) {
 
 YAML::Node child(const YAML::Node& node, const std::string& key) {
   if (!node.IsDefined() || !node.IsMap()) return YAML::Node(YAML::NodeType::Undefined);
+  // A missing key gives yaml-cpp's "zombie" node, whose Type() throws: hand
+  // out a valid undefined node instead.
   const YAML::Node c = node[key];
+  if (!c.IsDefined()) return YAML::Node(YAML::NodeType::Undefined);
   return c;
 }
 

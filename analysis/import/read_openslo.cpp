@@ -64,7 +64,8 @@ void read_policy(const SourceDocument& doc, const YAML::Node& node, const std::s
   ImportedAlertPolicy p;
   p.name = name;
   p.origin = origin_of(doc, node, path);
-  if (path == "AlertPolicy") p.origin = origin_of(doc, child(child(node, "metadata"), "name"), "metadata.name");
+  if (path == "AlertPolicy")
+    p.origin = origin_of(doc, child(child(node, "metadata"), "name"), "metadata.name");
   const YAML::Node spec = child(node, "spec");
   const YAML::Node conditions = child(spec, "conditions");
   if (!conditions.IsSequence()) {
