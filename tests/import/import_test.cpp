@@ -490,3 +490,39 @@ TEST(ImportRoundTrip, PrometheusRulesGiveBackTheSameObjectiveWindowsAndFactors) 
   EXPECT_NEAR(slo(back2, "apiserver_request").objective->value, 0.99, 1e-12);
   expect_windows(alert(back2, "KubeAPIErrorBudgetBurnPage"), {{"page", 14.4, 3600, 300, 120}});
 }
+
+TEST(ImportJoin, DanglingDependsOnIsNotedAndDependenciesEmit) {
+  imp::ImportModel m;
+  imp::ImportedService web;
+  web.name = "web";
+  web.depends_on = {{"api", "hard", {"catalog.yaml", 7, 5, "spec.dependsOn[0]"}},
+                    {"orders-db", "hard", {"catalog.yaml", 8, 5, "spec.dependsOn[1]"}},
+                    {"ghost", "hard", {"catalog.yaml", 9, 5, "spec.dependsOn[2]"}}};
+  imp::ImportedService api;
+  api.name = "api";
+  api.replicas = imp::Sourced<int>{4, {"k8s/api.yaml", 9, 3, "spec.replicas"}};
+  imp::ImportedStore db;
+  db.name = "orders-db";
+  m.services = {web, api};
+  m.stores = {db};
+  imp::join_import(m, {});
+  EXPECT_NE(notes(m).find("catalog.yaml:9:5: warning: service 'web' depends on 'ghost': expected a "
+                          "service, datastore or cache of that name in the files read; none, so "
+                          "the dependency was left out"),
+            std::string::npos)
+      << notes(m);
+  ASSERT_EQ(m.services[0].depends_on.size(), 2u);
+  const auto r = imp::emit_import(m, {});
+  const auto docs = relsim::models::load_string(r.yaml, "deps.yaml");
+  const auto& sys = docs.systems.at(0);
+  ASSERT_EQ(sys.services.size(), 2u);
+  ASSERT_EQ(sys.datastores.size(), 1u);
+  // web is the entry point (50/s assumed); api carries web's 50/s over its 4
+  // replicas at 50 % utilisation: 25/s per replica, at least 10.
+  EXPECT_NE(r.yaml.find("- {service: api, type: hard}"), std::string::npos) << r.yaml;
+  EXPECT_NE(r.yaml.find("- {datastore: orders-db, type: hard}"), std::string::npos) << r.yaml;
+  EXPECT_NE(r.yaml.find("capacityPerReplica: 25 "), std::string::npos) << r.yaml;
+  EXPECT_TRUE(std::none_of(r.assumed.begin(), r.assumed.end(), [](const imp::AssumedValue& v) {
+    return v.path == "services.api.demand";
+  }));
+}
