@@ -43,7 +43,7 @@ TEST(ReadKubernetes, ReadsADeploymentItsPodTemplateAndItsRollout) {
   // The unreachable toleration, not the not-ready one.
   ASSERT_TRUE(d.reschedule_s);
   EXPECT_EQ(d.reschedule_s->value, 30.0);
-  EXPECT_EQ(d.reschedule_s->origin.line, 50);
+  EXPECT_EQ(d.reschedule_s->origin.line, 49);
   // The first container's readiness probe: 5 s × 2 + 2 s; its liveness
   // probe with Kubernetes' defaults: 10 s × 3 + 1 s.
   ASSERT_TRUE(d.health_check_s && d.liveness_s);
