@@ -8,13 +8,17 @@
 
 namespace relsim::analysis::import {
 
+// The comment form "k8s/checkout.yaml:14 spec.replicas" (no column), as
+// import-core's copy writes it.
 std::string Origin::text() const {
   std::string out = file;
-  if (line > 0) {
-    out += ":" + std::to_string(line);
-    if (column > 0) out += ":" + std::to_string(column);
+  if (line > 0) out += ":" + std::to_string(line);
+  if (!field.empty()) {
+    // Two appends, not `" " + field`: GCC 12 warns (-Wrestrict, a false
+    // positive) on the concatenated temporary.
+    if (!out.empty()) out += ' ';
+    out += field;
   }
-  if (!field.empty()) out += (out.empty() ? "" : " ") + field;
   return out;
 }
 

@@ -19,7 +19,7 @@ TEST(ReadBackstage, AComponentIsAServiceWithItsOwnerAndDependencies) {
   EXPECT_EQ(s->aliases, (std::vector<std::string>{"checkout-api", "PSVC42"}));
   ASSERT_TRUE(s->owner && s->lifecycle);
   EXPECT_EQ(s->owner->value, "payments-team");
-  EXPECT_EQ(s->owner->origin.text(), "backstage-catalog.yaml:20:10 spec.owner");
+  EXPECT_EQ(testing::located(s->owner->origin), "backstage-catalog.yaml:20:10 spec.owner");
   EXPECT_EQ(s->lifecycle->value, "production");
   ASSERT_EQ(s->depends_on.size(), 3u);
   EXPECT_EQ(s->depends_on[0].target, "payments");
@@ -81,7 +81,7 @@ TEST(ReadBackstage, AMistypedDependsOnIsANote) {
   EXPECT_TRUE(m.services[0].depends_on.empty());
   const ImportNote* n = find_note(m, "expected a list");
   ASSERT_TRUE(n);
-  EXPECT_EQ(n->origin.text(), "web.yaml:4:51 spec.dependsOn");
+  EXPECT_EQ(testing::located(n->origin), "web.yaml:4:51 spec.dependsOn");
 }
 
 }  // namespace

@@ -20,7 +20,7 @@ TEST(ReadChaosMesh, ReadsPodNetworkAndStressChaos) {
   EXPECT_EQ(kill->fault, "podKill");
   EXPECT_EQ(kill->service, "checkout");
   EXPECT_EQ(kill->mode, "{fixedPercent: 30%}");
-  EXPECT_EQ(kill->origin.text(), "chaos-mesh.yaml:5:9 metadata.name");
+  EXPECT_EQ(testing::located(kill->origin), "chaos-mesh.yaml:5:9 metadata.name");
 
   const ImportedExperiment* slow = find_named(m.experiments, "slow-payments");
   ASSERT_TRUE(slow);
@@ -99,7 +99,7 @@ TEST(ReadChaosMesh, AScheduleWithoutAnEndSaysTheDurationIsMissing) {
   EXPECT_FALSE(m.experiments[0].duration_s);
   const ImportNote* n = find_note(m, "repeats until it is deleted");
   ASSERT_TRUE(n);
-  EXPECT_EQ(n->origin.text(), "again.yaml:5:13 spec.schedule");
+  EXPECT_EQ(testing::located(n->origin), "again.yaml:5:13 spec.schedule");
 }
 
 }  // namespace

@@ -41,6 +41,11 @@ ImportModel read_fixture(const std::string& name, Reader reader) {
   return out;
 }
 
+/// "file:line:col field" of an origin (what a message locates).
+inline std::string located(const Origin& o) {
+  return o.file + ":" + std::to_string(o.line) + ":" + std::to_string(o.column) + " " + o.field;
+}
+
 /// The first note whose text contains `part`, or nullptr.
 inline const ImportNote* find_note(const ImportModel& m, const std::string& part) {
   for (const auto& n : m.notes) {

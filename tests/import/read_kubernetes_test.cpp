@@ -27,7 +27,8 @@ TEST(ReadKubernetes, ReadsADeploymentItsPodTemplateAndItsRollout) {
   EXPECT_EQ(d.aliases, std::vector<std::string>{"checkout-api"});
   ASSERT_TRUE(d.replicas);
   EXPECT_EQ(d.replicas->value, 4);
-  EXPECT_EQ(d.replicas->origin.text(), "k8s-checkout.yaml:11:13 spec.replicas");
+  EXPECT_EQ(testing::located(d.replicas->origin), "k8s-checkout.yaml:11:13 spec.replicas");
+  EXPECT_EQ(d.replicas->origin.text(), "k8s-checkout.yaml:11 spec.replicas");  // the comment form
   ASSERT_TRUE(d.min_ready_s);
   EXPECT_EQ(d.min_ready_s->value, 10.0);
   // 25 % of 4 replicas, rounded down as Kubernetes does.
@@ -102,7 +103,7 @@ TEST(ReadKubernetes, MistypedFieldsAreLocatedNotesAndTheRestIsRead) {
   EXPECT_FALSE(s->replicas);
   const ImportNote* n = find_note(m, "expected an integer, got 'three'");
   ASSERT_TRUE(n);
-  EXPECT_EQ(n->origin.text(), "k8s-bad.yaml:7:13 spec.replicas");
+  EXPECT_EQ(testing::located(n->origin), "k8s-bad.yaml:7:13 spec.replicas");
   EXPECT_TRUE(find_note(m, "got '150%'"));
   EXPECT_FALSE(s->max_unavailable_fraction);
   EXPECT_TRUE(find_note(m, "got 'soon'"));

@@ -80,7 +80,7 @@ TEST(ReadLitmus, AnEngineWithoutExperimentsIsANote) {
   EXPECT_TRUE(find_note(m, "expected one label, key=value"));
   const ImportNote* n = find_note(m, "expected a list");
   ASSERT_TRUE(n);
-  EXPECT_EQ(n->origin.text(), "e.yaml:6:16 spec.experiments");
+  EXPECT_EQ(testing::located(n->origin), "e.yaml:6:16 spec.experiments");
 }
 
 }  // namespace

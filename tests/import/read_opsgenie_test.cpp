@@ -24,7 +24,8 @@ TEST(ReadOpsgenie, AScheduleGivesTheOwnerTeamsRotation) {
   // 06:00 UTC on Monday 2 March 2026 in Istanbul (+03:00).
   EXPECT_EQ(t.handoff->value, "Mon 09:00");
   EXPECT_EQ(t.utc_offset->value, "+03:00");
-  EXPECT_EQ(t.handoff->origin.text(), "opsgenie-schedule.json:13:22 data.rotations[0].startDate");
+  EXPECT_EQ(testing::located(t.handoff->origin),
+            "opsgenie-schedule.json:13:22 data.rotations[0].startDate");
   // Mon 08:00-Fri 18:00 and 22:00-06:00 every night: 130 h of 168.
   EXPECT_NEAR(t.coverage->value, 130.0 / 168.0, 1e-12);
   EXPECT_TRUE(find_note(m, "a team participant"));
@@ -62,7 +63,7 @@ TEST(ReadOpsgenie, MistypedRotationsAreLocatedNotes) {
   EXPECT_EQ(t.utc_offset->value, "+00:00");
   const ImportNote* type = find_note(m, "expected type hourly, daily or weekly, got 'monthly'");
   ASSERT_TRUE(type);
-  EXPECT_EQ(type->origin.text(), "opsgenie-bad.yaml:6:15 data[0].rotations[0].type");
+  EXPECT_EQ(testing::located(type->origin), "opsgenie-bad.yaml:6:15 data[0].rotations[0].type");
   EXPECT_TRUE(find_note(m, "expected an ISO 8601 time"));
   EXPECT_TRUE(find_note(m, "expected type time-of-day or weekday-and-time-of-day, got 'weekdays'"));
   EXPECT_TRUE(find_note(m, "needs a name or an id"));

@@ -20,7 +20,7 @@ TEST(ReadPagerDuty, ASchedulesLayersGiveTheRotation) {
   ASSERT_TRUE(t->members && t->shift_s && t->handoff && t->utc_offset && t->coverage);
   EXPECT_EQ(t->members->value, 5);  // Ben is in both layers
   EXPECT_EQ(t->shift_s->value, 604800.0);
-  EXPECT_EQ(t->shift_s->origin.text(),
+  EXPECT_EQ(testing::located(t->shift_s->origin),
             "pagerduty-schedules.json:14:43 "
             "schedules[0].schedule_layers[0].rotation_turn_length_seconds");
   // 2026-03-02 is a Monday; Berlin is at +01:00 in March.
@@ -87,7 +87,7 @@ TEST(ReadPagerDuty, AnObjectOfNeitherKindIsANote) {
   EXPECT_TRUE(m.teams.empty());
   const ImportNote* n = find_note(m, "expected a schedule (schedule_layers)");
   ASSERT_TRUE(n);
-  EXPECT_EQ(n->origin.text(), "u.json:1:1 (document)");
+  EXPECT_EQ(testing::located(n->origin), "u.json:1:1 (document)");
 }
 
 }  // namespace
