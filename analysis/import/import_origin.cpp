@@ -12,10 +12,13 @@ namespace relsim::analysis::import {
 // import-core's copy writes it.
 std::string Origin::text() const {
   std::string out = file;
-  if (line > 0) out += ":" + std::to_string(line);
+  // Appends, not `":" + std::to_string(line)`: GCC 12 warns (-Wrestrict,
+  // a false positive) on the concatenated temporary.
+  if (line > 0) {
+    out += ':';
+    out += std::to_string(line);
+  }
   if (!field.empty()) {
-    // Two appends, not `" " + field`: GCC 12 warns (-Wrestrict, a false
-    // positive) on the concatenated temporary.
     if (!out.empty()) out += ' ';
     out += field;
   }
