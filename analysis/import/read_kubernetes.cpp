@@ -124,6 +124,10 @@ class KubernetesReader {
 
     if (const auto n = r_.integer(spec, "replicas", P(sp, "replicas"))) {
       s.replicas = Sourced<int>{static_cast<int>(*n), at(C(spec, "replicas"), P(sp, "replicas"))};
+    } else if (!C(spec, "replicas").IsDefined()) {
+      r_.note(Level::note, spec.IsDefined() ? spec : node, P(sp, "replicas"),
+              "no replicas: Kubernetes runs 1 unless an autoscaler sets the count; not set here "
+              "(an autoscaler's minReplicas, or an assumed value, is used)");
     }
     if (const auto n = r_.integer(spec, "minReadySeconds", P(sp, "minReadySeconds"))) {
       s.min_ready_s = Sourced<double>{static_cast<double>(*n),

@@ -118,5 +118,18 @@ TEST(ReadKubernetes, MistypedFieldsAreLocatedNotesAndTheRestIsRead) {
   EXPECT_EQ(m.services.size(), 1u);
 }
 
+TEST(ReadKubernetes, NoReplicasIsANoteNotAGuess) {
+  const auto m = testing::read_text(
+      "apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: api}\nspec:\n  template:\n"
+      "    spec:\n      containers: [{name: api}]\n",
+      "api.yaml", read_kubernetes);
+  ASSERT_EQ(m.services.size(), 1u);
+  EXPECT_FALSE(m.services[0].replicas);
+  const ImportNote* n = find_note(m, "no replicas: Kubernetes runs 1 unless an autoscaler");
+  ASSERT_TRUE(n);
+  EXPECT_EQ(n->level, ImportNote::Level::note);
+  EXPECT_EQ(testing::located(n->origin), "api.yaml:5:3 spec.replicas");
+}
+
 }  // namespace
 }  // namespace relsim::analysis::import
