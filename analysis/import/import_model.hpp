@@ -166,6 +166,7 @@ struct ImportedExperiment {
 
 /// Everything read from every file.
 struct ImportModel {
+  std::optional<Sourced<std::string>> system_name;  // added by import-formats: a Backstage System
   std::vector<ImportedService> services;
   std::vector<ImportedStore> stores;
   std::vector<ImportedSlo> slos;
@@ -173,7 +174,6 @@ struct ImportModel {
   std::vector<ImportedTeam> teams;
   std::vector<ImportedExperiment> experiments;
   std::vector<std::string> zones;  // from node labels, affinity, nodeSelector
-  std::optional<Sourced<std::string>> system_name;  // added by import-formats: a Backstage System
   std::vector<ImportNote> notes;
   std::vector<std::string> files_read;
 };
