@@ -112,8 +112,17 @@ struct Reader {
   void (*read)(const SourceDocument&, ImportModel&);
 };
 constexpr Reader kReaders[] = {
-    {"sloth", read_sloth},     {"sloth-windows", read_sloth_windows},       {"pyrra", read_pyrra},
-    {"openslo", read_openslo}, {"prometheus-rules", read_prometheus_rules},
+    {"sloth", read_sloth},
+    {"sloth-windows", read_sloth_windows},
+    {"pyrra", read_pyrra},
+    {"openslo", read_openslo},
+    {"prometheus-rules", read_prometheus_rules},
+    {"kubernetes", read_kubernetes},
+    {"backstage", read_backstage},
+    {"chaos-mesh", read_chaos_mesh},
+    {"litmus", read_litmus},
+    {"pagerduty", read_pagerduty},
+    {"opsgenie", read_opsgenie},
 };
 
 std::size_t model_size(const ImportModel& m) {

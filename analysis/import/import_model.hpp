@@ -133,6 +133,18 @@ struct ImportedService {
   std::optional<Sourced<std::string>> owner;           // team name
   std::optional<Sourced<std::string>> lifecycle;
   std::vector<ImportedDependency> depends_on;
+  // Added by the format readers (import-formats):
+  std::optional<Sourced<double>> liveness_s;  // liveness probe: period × threshold + timeout
+  std::optional<Sourced<int>> max_surge;      // rollingUpdate.maxSurge as a count
+  // IntOrString fields given in percent, as fractions of the replicas (the
+  // count fields above are set too when the same object gives replicas).
+  std::optional<Sourced<double>> max_unavailable_fraction, max_surge_fraction;
+  // A PDB's maxUnavailable (max_unavailable is the rollout's).
+  std::optional<Sourced<int>> pdb_max_unavailable;
+  std::optional<Sourced<double>> pdb_min_available_fraction, pdb_max_unavailable_fraction;
+  // Backstage APIs: a consumer depends (hard) on the component providing the
+  // API; resolved across documents by the join.
+  std::vector<Sourced<std::string>> provides_apis, consumes_apis;
 };
 
 /// A Backstage Resource (or other source) that is a datastore or a cache.
@@ -162,6 +174,11 @@ struct ImportedTeam {
   std::vector<ImportedEscalationStep> escalation;
   std::optional<Sourced<int>> escalation_loops;
   std::vector<std::string> owns;  // services
+  // Added by the format readers (import-formats): the fraction of the week
+  // the schedule's restrictions cover (1: always; relsim's teams are on call
+  // all week, so the emitter can only comment a lower value).
+  std::optional<Sourced<double>> coverage;
+  std::optional<Sourced<std::string>> time_zone;  // IANA name as written ("Europe/Berlin")
 };
 
 /// A chaos experiment (Chaos Mesh, Litmus) as a GameDay experiment: the
@@ -175,10 +192,15 @@ struct ImportedExperiment {
   std::string mode;           // one | all | {fraction: ..} written as relsim YAML text
   std::optional<double> duration_s, interval_s, latency_s, loss, error_rate, fraction, factor;
   std::vector<std::string> candidate_starts;  // timeSpec text (Schedule cron -> starts)
+  // Added by the format readers (import-formats): checks the tool runs
+  // (Litmus probes), as "name (type, mode)"; relsim cannot derive
+  // hypotheses from them, the emitter lists them as comments.
+  std::vector<std::string> probes;
 };
 
 /// Everything read from every file.
 struct ImportModel {
+  std::optional<Sourced<std::string>> system_name;  // added by import-formats: a Backstage System
   std::vector<ImportedService> services;
   std::vector<ImportedStore> stores;
   std::vector<ImportedSlo> slos;
