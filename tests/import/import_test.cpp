@@ -566,3 +566,15 @@ TEST(ImportEmit, AnExperimentBecomesAGameDay) {
     return v.path == "gameDay.kill-api.candidateStarts";
   }));
 }
+
+TEST(ImportLoad, KubernetesListsAreReadItemByItem) {
+  imp::ImportModel m;
+  imp::read_text(
+      "apiVersion: v1\nkind: List\nitems:\n- version: prometheus/v1\n  service: a\n  slos:\n"
+      "  - {name: a-avail, objective: 99}\n- apiVersion: openslo/v1\n  kind: Service\n"
+      "  metadata: {name: b}\n",
+      "list.yaml", {}, m);
+  EXPECT_EQ(m.documents_used, 2) << notes(m);
+  EXPECT_EQ(m.slos.size(), 1u);
+  EXPECT_EQ(m.services.size(), 1u);
+}
