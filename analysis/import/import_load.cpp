@@ -262,7 +262,7 @@ void read_document(const SourceDocument& doc, const ImportOptions& options, Impo
 }
 
 /// Splits a root into documents: a top-level list of objects (or a Kubernetes
-/// `kind: List`) gives one document per item.
+/// `kind: List`, `DeploymentList`, ...) gives one document per item.
 void read_root(const std::string& file, int index, const YAML::Node& root,
                const ImportOptions& options, ImportModel& out) {
   if (root.IsSequence() && root.size() > 0 && root[0].IsMap() &&
@@ -273,7 +273,9 @@ void read_root(const std::string& file, int index, const YAML::Node& root,
     for (const YAML::Node& item : root) read_root(file, index * 1000 + k++, item, options, out);
     return;
   }
-  if (root.IsMap() && kind_of(root) == "List" && child(root, "items").IsSequence()) {
+  const std::string kind = root.IsMap() ? kind_of(root) : std::string();
+  if (kind.size() >= 4 && kind.compare(kind.size() - 4, 4, "List") == 0 &&
+      child(root, "items").IsSequence()) {
     int k = 0;
     for (const YAML::Node& item : root["items"])
       read_root(file, index * 1000 + k++, item, options, out);
@@ -320,8 +322,16 @@ std::vector<std::string> import_reader_names() {
 
 std::string note_text(const ImportNote& n) {
   std::string where = n.origin.file;
-  if (n.origin.line > 0) where += ":" + std::to_string(n.origin.line);
-  if (n.origin.line > 0 && n.origin.column > 0) where += ":" + std::to_string(n.origin.column);
+  // Appended piece by piece: `":" + std::to_string(..)` trips GCC 12's
+  // -Wrestrict false positive (see cmake/warnings.cmake).
+  if (n.origin.line > 0) {
+    where += ':';
+    where += std::to_string(n.origin.line);
+  }
+  if (n.origin.line > 0 && n.origin.column > 0) {
+    where += ':';
+    where += std::to_string(n.origin.column);
+  }
   const char* level = n.level == ImportNote::Level::error     ? "error"
                       : n.level == ImportNote::Level::warning ? "warning"
                                                               : "note";

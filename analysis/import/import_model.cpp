@@ -5,7 +5,10 @@ namespace relsim::analysis::import {
 
 std::string Origin::text() const {
   std::string out = file;
-  if (line > 0) out += ":" + std::to_string(line);
+  if (line > 0) {
+    out += ':';
+    out += std::to_string(line);
+  }
   if (!field.empty()) out += (out.empty() ? "" : " ") + field;
   return out;
 }

@@ -526,3 +526,55 @@ TEST(ImportJoin, DanglingDependsOnIsNotedAndDependenciesEmit) {
     return v.path == "services.api.demand";
   }));
 }
+
+TEST(ImportEmit, AnExperimentBecomesAGameDay) {
+  imp::ImportModel m;
+  imp::ImportedService api;
+  api.name = "api";
+  m.services = {api};
+  imp::ImportedStore db;
+  db.name = "orders-db";
+  m.stores = {db};
+  imp::ImportedExperiment e;
+  e.name = "kill-api";
+  e.origin = {"chaos/kill.yaml", 4, 3, "metadata.name"};
+  e.source_format = "chaos-mesh";
+  e.fault = "podKill";
+  e.service = "api";
+  e.mode = "one";
+  e.duration_s = 600;
+  e.interval_s = 120;
+  imp::ImportedExperiment lat = e;
+  lat.name = "slow-api";
+  lat.fault = "networkLatency";
+  lat.mode.clear();
+  lat.interval_s.reset();
+  lat.from = "api";
+  lat.to = "orders-db";
+  lat.service.clear();
+  lat.latency_s = 0.2;
+  lat.candidate_starts = {"Wed 10:00"};
+  m.experiments = {e, lat};
+  imp::join_import(m, {});
+  const auto r = imp::emit_import(m, {});
+  const auto docs = relsim::models::load_string(r.yaml, "gd.yaml");
+  ASSERT_EQ(docs.game_days.size(), 2u) << r.yaml;
+  EXPECT_NE(r.yaml.find("    interval: 2m"), std::string::npos) << r.yaml;
+  EXPECT_NE(r.yaml.find("    latency: 200ms"), std::string::npos) << r.yaml;
+  EXPECT_NE(r.yaml.find("candidateStarts: [\"Wed 10:00\"]"), std::string::npos) << r.yaml;
+  EXPECT_TRUE(std::any_of(r.assumed.begin(), r.assumed.end(), [](const imp::AssumedValue& v) {
+    return v.path == "gameDay.kill-api.candidateStarts";
+  }));
+}
+
+TEST(ImportLoad, KubernetesListsAreReadItemByItem) {
+  imp::ImportModel m;
+  imp::read_text(
+      "apiVersion: v1\nkind: List\nitems:\n- version: prometheus/v1\n  service: a\n  slos:\n"
+      "  - {name: a-avail, objective: 99}\n- apiVersion: openslo/v1\n  kind: Service\n"
+      "  metadata: {name: b}\n",
+      "list.yaml", {}, m);
+  EXPECT_EQ(m.documents_used, 2) << notes(m);
+  EXPECT_EQ(m.slos.size(), 1u);
+  EXPECT_EQ(m.services.size(), 1u);
+}
