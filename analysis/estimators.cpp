@@ -190,7 +190,10 @@ Interval RatioAccumulator::proportion_interval(double confidence) const {
   const double r = ratio();
   if (!enough() || trials_ < 2) return {r, kNaNv, kNaNv};
   const double n = static_cast<double>(total_);
-  const double binomial = r * (1.0 - r) / n;
+  // deff = Σ(yᵢ − R nᵢ)² / (Σnᵢ · R(1 − R)): 1 in expectation for independent
+  // observations (ratio_variance carries the T / (T − 1) of its estimate).
+  const double t = static_cast<double>(trials_);
+  const double binomial = r * (1.0 - r) / n * t / (t - 1.0);
   const double var = ratio_variance();
   const double deff = binomial > 0.0 && var > binomial ? var / binomial : 1.0;
   return wilson_effective(r, n / deff, confidence);

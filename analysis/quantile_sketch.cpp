@@ -174,12 +174,14 @@ QuantileInterval QuantileSketch::clustered_interval(double p, double confidence,
     if (cum >= rank) break;
   }
   const double n = static_cast<double>(n_);
-  const double t = static_cast<double>(trials_);
   // Σ (aᵢ − p nᵢ)² and the by-trial variance of F̂ at the estimate.
   const long double ss = static_cast<long double>(sq) - 2.0L * p * static_cast<long double>(an) +
                          static_cast<long double>(p) * p * static_cast<long double>(sum_nn_);
-  const double var = std::max(0.0, static_cast<double>(ss)) * t / ((t - 1.0) * n * n);
-  const double binomial = p * (1.0 - p) / n;
+  // The design effect Σ(aᵢ − p nᵢ)² / (n p (1 − p)) (its by-trial variance
+  // ss · T / ((T − 1) n²) over the binomial p(1 − p)/n, with the same T/(T − 1)):
+  // about 1 for independent values, floored at 1.
+  const double binomial = n * p * (1.0 - p);
+  const double var = std::max(0.0, static_cast<double>(ss));
   const double deff = var > binomial ? var / binomial : 1.0;
   const auto m = std::max<std::uint64_t>(1, static_cast<std::uint64_t>(std::floor(n / deff)));
   const RankInterval r = order_statistic_ranks(m, p, confidence);
