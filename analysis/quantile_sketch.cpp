@@ -42,24 +42,27 @@ std::int32_t QuantileSketch::key_of(double x) const {
   return x > 0 ? key : -key;
 }
 
-void QuantileSketch::grow(std::int32_t key) {
-  if (counts_.empty()) {
+QuantileSketch::Cell& QuantileSketch::cell(std::int32_t key) {
+  if (key <= 0) return non_positive_[key];
+  if (positive_.empty()) {
     first_key_ = key;
-    counts_.assign(1, 0);
-    sq_step_.assign(1, 0);
-    an_step_.assign(1, 0);
-    return;
+    positive_.resize(1);
+  } else if (key < first_key_) {
+    positive_.insert(positive_.begin(), static_cast<std::size_t>(first_key_ - key), Cell{});
+    first_key_ = key;
+  } else if (static_cast<std::size_t>(key - first_key_) >= positive_.size()) {
+    positive_.resize(static_cast<std::size_t>(key - first_key_) + 1);
   }
-  if (key < first_key_) {
-    const auto extra = static_cast<std::size_t>(first_key_ - key);
-    counts_.insert(counts_.begin(), extra, 0);
-    sq_step_.insert(sq_step_.begin(), extra, 0);
-    an_step_.insert(an_step_.begin(), extra, 0);
-    first_key_ = key;
-  } else if (slot(key) >= counts_.size()) {
-    counts_.resize(slot(key) + 1, 0);
-    sq_step_.resize(slot(key) + 1, 0);
-    an_step_.resize(slot(key) + 1, 0);
+  return positive_[static_cast<std::size_t>(key - first_key_)];
+}
+
+template <class F>
+void QuantileSketch::visit(F&& f) const {
+  for (const auto& [key, c] : non_positive_) {
+    if (f(key, c)) return;
+  }
+  for (std::size_t b = 0; b < positive_.size(); ++b) {
+    if (f(first_key_ + static_cast<std::int32_t>(b), positive_[b])) return;
   }
 }
 
@@ -67,11 +70,10 @@ void QuantileSketch::add(double x) {
   ++trials_;
   ++trials_with_values_;
   ++n_;
-  const std::int32_t key = key_of(x);
-  if (counts_.empty() || key < first_key_ || slot(key) >= counts_.size()) grow(key);
-  ++counts_[slot(key)];
-  ++sq_step_[slot(key)];
-  ++an_step_[slot(key)];
+  Cell& c = cell(key_of(x));
+  ++c.count;
+  ++c.sq;
+  ++c.an;
   ++sum_nn_;
   if (exact_.size() < kExactValues) exact_.push_back(x);
 }
@@ -86,8 +88,7 @@ void QuantileSketch::add_trial(std::span<double> values) {
   keys_.clear();
   for (const double x : values) {
     const std::int32_t key = key_of(x);
-    if (counts_.empty() || key < first_key_ || slot(key) >= counts_.size()) grow(key);
-    ++counts_[slot(key)];
+    ++cell(key).count;
     keys_.push_back(key);
     if (exact_.size() < kExactValues) exact_.push_back(x);
   }
@@ -98,8 +99,9 @@ void QuantileSketch::add_trial(std::span<double> values) {
     std::size_t end = j;
     while (end < keys_.size() && keys_[end] == keys_[j]) ++end;
     const std::uint64_t after = before + (end - j);
-    sq_step_[slot(keys_[j])] += after * after - before * before;
-    an_step_[slot(keys_[j])] += ni * (after - before);
+    Cell& c = cell(keys_[j]);
+    c.sq += after * after - before * before;
+    c.an += ni * (after - before);
     before = after;
     j = end;
   }
@@ -111,12 +113,12 @@ double QuantileSketch::value_at(std::uint64_t rank, int side,
   if (rank > n_) return kInf;
   if (exact()) return sorted[rank - 1];
   std::uint64_t cum = 0;
-  std::size_t b = 0;
-  for (; b < counts_.size(); ++b) {
-    cum += counts_[b];
-    if (cum >= rank) break;
-  }
-  const std::int32_t key = first_key_ + static_cast<std::int32_t>(b);
+  std::int32_t key = 0;
+  visit([&](std::int32_t k, const Cell& c) {
+    cum += c.count;
+    key = k;
+    return cum >= rank;
+  });
   if (key == 0) return 0.0;
   const double sign = key > 0 ? 1.0 : -1.0;
   const std::int32_t k = std::abs(key) - kOffset;
@@ -167,12 +169,12 @@ QuantileInterval QuantileSketch::clustered_interval(double p, double confidence,
   // The bucket holding the estimate, and the sums of aᵢ(b)², aᵢ(b)nᵢ up to it.
   const std::uint64_t rank = rank_of(n_, p);
   std::uint64_t cum = 0, sq = 0, an = 0;
-  for (std::size_t b = 0; b < counts_.size(); ++b) {
-    cum += counts_[b];
-    sq += sq_step_[b];
-    an += an_step_[b];
-    if (cum >= rank) break;
-  }
+  visit([&](std::int32_t, const Cell& c) {
+    cum += c.count;
+    sq += c.sq;
+    an += c.an;
+    return cum >= rank;
+  });
   const double n = static_cast<double>(n_);
   // Σ (aᵢ − p nᵢ)² and the by-trial variance of F̂ at the estimate.
   const long double ss = static_cast<long double>(sq) - 2.0L * p * static_cast<long double>(an) +

@@ -33,6 +33,7 @@
 #pragma once
 
 #include <cstdint>
+#include <map>
 #include <span>
 #include <vector>
 
@@ -68,9 +69,19 @@ class QuantileSketch {
   QuantileInterval clustered_interval(double p, double confidence, double lower_bound) const;
 
  private:
+  /// Per bucket: its count and the increments of Σᵢ aᵢ(b)² and Σᵢ aᵢ(b) nᵢ at
+  /// the steps of aᵢ (prefix sums of them give the sums at a bucket).
+  struct Cell {
+    std::uint64_t count = 0, sq = 0, an = 0;
+  };
   std::int32_t key_of(double x) const;
-  void grow(std::int32_t key);
-  std::size_t slot(std::int32_t key) const { return static_cast<std::size_t>(key - first_key_); }
+  /// The cell of `key`: positive values in a dense array from the smallest
+  /// key seen, zero and negative values (rare) in a map.
+  Cell& cell(std::int32_t key);
+  /// Calls f(key, cell) for every bucket in ascending order of value; stops
+  /// when f returns true.
+  template <class F>
+  void visit(F&& f) const;
   /// The value of rank r (1-based; 0 → −∞, n + 1 → +∞): exact, or the
   /// bucket's low edge (side < 0), representative (0) or high edge (> 0).
   double value_at(std::uint64_t rank, int side, const std::vector<double>& sorted) const;
@@ -81,12 +92,11 @@ class QuantileSketch {
   std::uint64_t trials_ = 0;
   std::uint64_t trials_with_values_ = 0;
   std::int32_t first_key_ = 0;
-  std::vector<std::uint64_t> counts_;   // per key from first_key_
-  std::vector<std::uint64_t> sq_step_;  // increments of Σ aᵢ(b)² at the steps of aᵢ
-  std::vector<std::uint64_t> an_step_;  // increments of Σ aᵢ(b) nᵢ
-  std::uint64_t sum_nn_ = 0;            // Σ nᵢ²
-  std::vector<double> exact_;           // the first kExactValues values
-  std::vector<std::int32_t> keys_;      // scratch for add_trial
+  std::vector<Cell> positive_;                 // keys first_key_, first_key_ + 1, ...
+  std::map<std::int32_t, Cell> non_positive_;  // key 0: zero; negative keys: negative values
+  std::uint64_t sum_nn_ = 0;                   // Σ nᵢ²
+  std::vector<double> exact_;                  // the first kExactValues values
+  std::vector<std::int32_t> keys_;             // scratch for add_trial
 };
 
 }  // namespace relsim::analysis
