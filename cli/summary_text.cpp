@@ -109,7 +109,9 @@ int significant_decimals(double x) {
 std::string magnitude(double estimate, const Interval& iv, double scale, const char* unit,
                       std::uint64_t n = 0) {
   if (std::isnan(estimate)) return "n/a";
-  const int d = significant_decimals(estimate * scale);
+  // An estimate of 0 takes its digits from the upper end ([0, 0.0072], not [0.0, 0.0]).
+  const double digits_of = estimate == 0.0 && std::isfinite(iv.high) ? iv.high : estimate;
+  const int d = significant_decimals(digits_of * scale);
   return sformat("%-*s", 12, sformat("%.*f%s", d, estimate * scale, unit).c_str()) + " " +
          bounds(iv, d, scale, n);
 }
