@@ -195,7 +195,7 @@ Interval RatioAccumulator::proportion_interval(double confidence) const {
   const double t = static_cast<double>(trials_);
   const double binomial = r * (1.0 - r) / n * t / (t - 1.0);
   const double var = ratio_variance();
-  const double deff = binomial > 0.0 && var > binomial ? var / binomial : 1.0;
+  const double deff = binomial > 0.0 && var > binomial * (1.0 + 1e-9) ? var / binomial : 1.0;
   return wilson_effective(r, n / deff, confidence);
 }
 

@@ -184,7 +184,7 @@ QuantileInterval QuantileSketch::clustered_interval(double p, double confidence,
   // about 1 for independent values, floored at 1.
   const double binomial = n * p * (1.0 - p);
   const double var = std::max(0.0, static_cast<double>(ss));
-  const double deff = var > binomial ? var / binomial : 1.0;
+  const double deff = var > binomial * (1.0 + 1e-9) ? var / binomial : 1.0;  // rounding: 1
   const auto m = std::max<std::uint64_t>(1, static_cast<std::uint64_t>(std::floor(n / deff)));
   const RankInterval r = order_statistic_ranks(m, p, confidence);
   const double scale = n / static_cast<double>(m);
