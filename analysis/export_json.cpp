@@ -45,7 +45,8 @@ std::string slo_json(const models::CompiledModel& m, std::size_t k, const SloSum
          ", \"lengthSeconds\": " + json_number(x.window.length.to_seconds()) + "},\n";
   out += "      \"attainment\": " + interval_json(x.attainment) + ",\n";
   out += "      \"met\": {\"trials\": " + u64(x.met) +
-         ", \"probability\": " + interval_json(x.p_met) + "},\n";
+         ", \"probability\": " + interval_json(x.p_met) +
+         ", \"notMetProbability\": " + interval_json(x.p_not_met) + "},\n";
   out += "      \"budgetConsumed\": {\"mean\": " + interval_json(x.budget_consumed) +
          ", \"p95\": {\"estimate\": " + json_number(p95.estimate) +
          ", \"low\": " + json_number(p95.low) + ", \"high\": " + json_number(p95.high) +
@@ -85,7 +86,12 @@ std::string incidents_json(const RunSummary& s) {
     const auto& x = s.incidents[g];
     out += std::string(g ? ",\n" : "\n") + "    " + json_string(severity_group_name(g)) +
            ": {\"count\": " + u64(x.incidents) + ", \"perTrial\": " + interval_json(x.per_trial) +
-           ", \"pHumanNeeded\": " + interval_json(x.p_human_needed);
+           ", \"pHumanNeeded\": " + interval_json(x.p_human_needed) +
+           ", \"escalation\": {\"paged\": " + u64(x.paged) + ", \"acked\": " + u64(x.acked) +
+           ", \"pEscalated\": " + interval_json(x.p_escalated) +
+           ", \"escalationsPerIncident\": " + interval_json(x.escalations_per_incident) +
+           ", \"pAckedAfterEscalation\": " + interval_json(x.p_acked_after_escalation) +
+           ", \"pOtherTeamAcked\": " + interval_json(x.p_other_team_acked) + "}";
     for (std::size_t m = 0; m < kIncidentMetrics; ++m) {
       const auto& d = x.durations[m];
       out += ",\n      \"" + std::string(to_string(static_cast<IncidentMetric>(m))) +

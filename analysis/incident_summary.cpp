@@ -15,54 +15,11 @@ using models::kNever;
 
 constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
 
-DurationStats stats(std::vector<double>& values, double confidence) {
-  DurationStats s;
-  s.count = values.size();
-  MeanAccumulator acc;
-  for (const double v : values) acc.add(v);
-  s.mean = acc.count() > 0 ? acc.interval(confidence) : Interval{kNaN, kNaN, kNaN};
-  std::sort(values.begin(), values.end());
-  s.median = quantile_interval(values, 0.5, confidence);
-  s.p90 = quantile_interval(values, 0.9, confidence);
-  s.p95 = quantile_interval(values, 0.95, confidence);
-  return s;
-}
-
 /// Seconds from `a` to `b`, or NaN when either did not happen.
 double span(sim::Duration a, sim::Duration b) {
   if (a == kNever || b == kNever) return kNaN;
   return (b - a).to_seconds();
 }
-
-struct GroupBuilder {
-  std::string label;
-  std::uint64_t incidents = 0, human = 0, paged = 0;
-  std::vector<double> detect, acknowledge, mitigate, resolve;
-  void add(const IncidentRow& r) {
-    ++incidents;
-    if (r.human_needed) ++human;
-    if (r.paged != kNever) ++paged;
-    auto push = [](std::vector<double>& v, double x) {
-      if (!std::isnan(x)) v.push_back(x);
-    };
-    push(detect, span(r.start, r.detected));
-    push(acknowledge, span(r.paged, r.acked));
-    push(mitigate, span(r.start, r.mitigated));
-    push(resolve, span(r.start, r.resolved));
-  }
-  IncidentGroup finish(double confidence) {
-    IncidentGroup g;
-    g.label = label;
-    g.incidents = incidents;
-    g.human_needed = human;
-    g.paged = paged;
-    g.detect = stats(detect, confidence);
-    g.acknowledge = stats(acknowledge, confidence);
-    g.mitigate = stats(mitigate, confidence);
-    g.resolve = stats(resolve, confidence);
-    return g;
-  }
-};
 
 bool deploy_caused(const models::CompiledModel& m, const IncidentRow& r) {
   if (r.cause == models::IncidentCause::bad_deploy) return true;
@@ -92,119 +49,202 @@ const char* cause_label(models::IncidentCause cause) {
   return "?";
 }
 
-IncidentSummary summarize_incidents(const models::CompiledModel& model,
-                                    const std::vector<models::TrialResult>& results,
-                                    double confidence) {
+void IncidentSummaryAccumulator::Duration::flush() {
+  double sum = 0.0;
+  for (const double v : trial) sum += v;
+  mean.add(sum, trial.size());
+  values.add_trial(trial);
+  trial.clear();
+}
+
+DurationStats IncidentSummaryAccumulator::Duration::stats(double confidence) const {
+  DurationStats s;
+  s.count = values.count();
+  s.mean = s.count > 0 ? mean.positive_interval(confidence) : Interval{kNaN, kNaN, kNaN};
+  s.median = values.clustered_interval(0.5, confidence, 0.0);
+  s.p90 = values.clustered_interval(0.9, confidence, 0.0);
+  s.p95 = values.clustered_interval(0.95, confidence, 0.0);
+  return s;
+}
+
+void IncidentSummaryAccumulator::Group::add(const IncidentRow& r) {
+  ++incidents;
+  if (r.human_needed) ++human;
+  if (r.paged != kNever) ++paged;
+  const double d[4] = {span(r.start, r.detected), span(r.paged, r.acked),
+                       span(r.start, r.mitigated), span(r.start, r.resolved)};
+  for (std::size_t k = 0; k < 4; ++k) {
+    if (!std::isnan(d[k])) parts[k].trial.push_back(d[k]);
+  }
+}
+
+IncidentGroup IncidentSummaryAccumulator::Group::finish(double confidence) const {
+  IncidentGroup g;
+  g.label = label;
+  g.incidents = incidents;
+  g.human_needed = human;
+  g.paged = paged;
+  g.detect = parts[0].stats(confidence);
+  g.acknowledge = parts[1].stats(confidence);
+  g.mitigate = parts[2].stats(confidence);
+  g.resolve = parts[3].stats(confidence);
+  return g;
+}
+
+IncidentSummaryAccumulator::IncidentSummaryAccumulator(const models::CompiledModel& model,
+                                                       double confidence)
+    : model_(model), confidence_(confidence) {
   if (!(confidence > 0.0 && confidence < 1.0)) {
     throw std::invalid_argument("confidence must be in (0, 1)");
   }
-  IncidentSummary s;
-  s.confidence = confidence;
-  s.trials = results.size();
+  totals_.confidence = confidence;
+  all_.label = "all";
+  sev_.resize(5);
+  for (int l = 1; l <= 4; ++l) sev_[static_cast<std::size_t>(l)].label = "SEV-" + std::to_string(l);
+  sev_[0].label = "unassessed";
   constexpr int kCauses = 7;
-  GroupBuilder all;
-  all.label = "all";
-  std::vector<GroupBuilder> sev(5);  // index 0: unassessed
-  for (int l = 1; l <= 4; ++l) sev[static_cast<std::size_t>(l)].label = "SEV-" + std::to_string(l);
-  sev[0].label = "unassessed";
-  std::vector<GroupBuilder> cause(kCauses);
+  cause_.resize(kCauses);
   for (int c = 0; c < kCauses; ++c) {
-    cause[static_cast<std::size_t>(c)].label = cause_label(static_cast<models::IncidentCause>(c));
+    cause_[static_cast<std::size_t>(c)].label = cause_label(static_cast<models::IncidentCause>(c));
   }
-  std::vector<SevCompliance> comp(5);
-  std::vector<double> dora;
-  MeanAccumulator per_trial;
-  const std::size_t nt = model.teams.size();
-  s.teams.assign(nt, TeamPages{});
-  std::vector<MeanAccumulator> per_shift(nt);
+  levels_.resize(5);
+  for (std::size_t l = 0; l < levels_.size(); ++l) levels_[l].level = static_cast<int>(l);
+  teams_.resize(model.teams.size());
+  totals_.teams.assign(model.teams.size(), TeamPages{});
+}
 
-  for (const models::TrialResult& t : results) {
-    per_trial.add(static_cast<double>(t.incidents.size()));
-    s.incidents += t.incidents.size();
-    s.deploys += t.deploys;
-    for (const IncidentRow& r : t.incidents) {
-      all.add(r);
-      const std::size_t level = r.severity <= 4 ? r.severity : 0;
-      sev[level].add(r);
-      cause[static_cast<std::size_t>(r.cause)].add(r);
-      if (deploy_caused(model, r)) ++s.failed_deploys;
-      if ((r.severity == 1 || r.severity == 2) && r.detected != kNever && r.resolved != kNever) {
-        // 0 when an alert detected it only after it was resolved.
-        dora.push_back(std::max(0.0, span(r.detected, r.resolved)));
-      }
-      // A page cancelled because its alerts cleared before anyone acknowledged
-      // it (noise) had nobody to answer: it counts neither way.
-      if (level == 0 || r.paged == kNever) continue;
-      if (r.acked == kNever && r.mitigated != kNever) continue;
-      // Targets of the first rule of this level.
-      const auto rule =
-          std::find_if(model.severity.begin(), model.severity.end(),
-                       [&](const models::SeverityRow& x) { return x.level == r.severity; });
-      if (rule == model.severity.end()) continue;
-      SevCompliance& c = comp[level];
-      c.level = static_cast<int>(level);
-      ++c.paged;
-      if (rule->ack) {
-        c.ack_target = true;
-        if (r.acked != kNever && r.acked - r.paged <= *rule->ack) ++c.ack_met;
-      } else if (rule->ack_next_business_day) {
-        c.ack_target = true;
-        sim::Duration target = sim::Duration::max();
-        try {
-          target = model.calendar.advance_business_time(
-              r.paged, model.calendar.business_seconds_per_business_day());
-        } catch (const std::invalid_argument&) {
-          // No business hours at all: the target cannot be missed.
-        }
-        if (r.acked != kNever && r.acked <= target) ++c.ack_met;
-      }
-      if (rule->respond) {
-        c.respond_target = true;
-        if (r.responding != kNever && r.responding - r.paged <= *rule->respond) ++c.respond_met;
-      }
+void IncidentSummaryAccumulator::add(const models::TrialResult& t) {
+  const models::CompiledModel& model = model_;
+  IncidentSummary& s = totals_;
+  ++s.trials;
+  per_trial_.add(static_cast<double>(t.incidents.size()));
+  s.incidents += t.incidents.size();
+  s.deploys += t.deploys;
+  std::uint64_t failed = 0;
+  for (const IncidentRow& r : t.incidents) {
+    all_.add(r);
+    const std::size_t level = r.severity <= 4 ? r.severity : 0;
+    sev_[level].add(r);
+    cause_[static_cast<std::size_t>(r.cause)].add(r);
+    if (deploy_caused(model, r)) ++failed;
+    if ((r.severity == 1 || r.severity == 2) && r.detected != kNever && r.resolved != kNever) {
+      // 0 when an alert detected it only after it was resolved.
+      dora_.trial.push_back(std::max(0.0, span(r.detected, r.resolved)));
     }
-    for (std::size_t k = 0; k < nt && k < t.teams.size(); ++k) {
-      const models::TeamTrialResult& tt = t.teams[k];
-      TeamPages& tp = s.teams[k];
-      tp.pages += tt.pages;
-      tp.night += tt.pages_at_night;
-      tp.noise += tt.noise_pages;
-      tp.tickets += tt.tickets;
-      tp.shifts += tt.shifts;
-      per_shift[k].add(tt.shifts > 0.0 ? tt.pages / tt.shifts : 0.0);
+    // A page cancelled because its alerts cleared before anyone acknowledged
+    // it (noise) had nobody to answer: it counts neither way.
+    if (level == 0 || r.paged == kNever) continue;
+    if (r.acked == kNever && r.mitigated != kNever) continue;
+    // Targets of the first rule of this level.
+    const auto rule =
+        std::find_if(model.severity.begin(), model.severity.end(),
+                     [&](const models::SeverityRow& x) { return x.level == r.severity; });
+    if (rule == model.severity.end()) continue;
+    Level& c = levels_[level];
+    ++c.paged;
+    ++c.trial_paged;
+    if (rule->ack) {
+      c.ack_target = true;
+      if (r.acked != kNever && r.acked - r.paged <= *rule->ack) ++c.trial_ack;
+    } else if (rule->ack_next_business_day) {
+      c.ack_target = true;
+      sim::Duration target = sim::Duration::max();
+      try {
+        target = model.calendar.advance_business_time(
+            r.paged, model.calendar.business_seconds_per_business_day());
+      } catch (const std::invalid_argument&) {
+        // No business hours at all: the target cannot be missed.
+      }
+      if (r.acked != kNever && r.acked <= target) ++c.trial_ack;
+    }
+    if (rule->respond) {
+      c.respond_target = true;
+      if (r.responding != kNever && r.responding - r.paged <= *rule->respond) ++c.trial_respond;
     }
   }
-  s.incidents_per_trial =
-      per_trial.count() > 0 ? per_trial.interval(confidence) : Interval{kNaN, kNaN, kNaN};
-  s.by_severity.push_back(all.finish(confidence));
+  s.failed_deploys += failed;
+  change_failure_.add(static_cast<double>(std::min(failed, t.deploys)), t.deploys);
+  for (Group* g : {&all_}) {
+    for (auto& d : g->parts) d.flush();
+  }
+  for (auto& g : sev_) {
+    for (auto& d : g.parts) d.flush();
+  }
+  for (auto& g : cause_) {
+    for (auto& d : g.parts) d.flush();
+  }
+  dora_.flush();
+  for (Level& c : levels_) {
+    c.ack_met += c.trial_ack;
+    c.respond_met += c.trial_respond;
+    c.ack.add(static_cast<double>(c.trial_ack), c.trial_paged);
+    c.respond.add(static_cast<double>(c.trial_respond), c.trial_paged);
+    c.trial_paged = c.trial_ack = c.trial_respond = 0;
+  }
+  const std::size_t nt = teams_.size();
+  for (std::size_t k = 0; k < nt; ++k) {
+    TeamPages& tp = s.teams[k];
+    const models::TeamTrialResult tt = k < t.teams.size() ? t.teams[k] : models::TeamTrialResult{};
+    tp.pages += tt.pages;
+    tp.night += tt.pages_at_night;
+    tp.noise += tt.noise_pages;
+    tp.tickets += tt.tickets;
+    tp.shifts += tt.shifts;
+    teams_[k].per_shift.add(tt.shifts > 0.0 ? tt.pages / tt.shifts : 0.0);
+    teams_[k].night.add(static_cast<double>(tt.pages_at_night), tt.pages);
+    teams_[k].noise.add(static_cast<double>(tt.noise_pages), tt.pages);
+  }
+}
+
+IncidentSummary IncidentSummaryAccumulator::finish() const {
+  IncidentSummary s = totals_;
+  const double confidence = confidence_;
+  s.incidents_per_trial = per_trial_.count() > 0 ? count_mean_interval(per_trial_, confidence)
+                                                 : Interval{kNaN, kNaN, kNaN};
+  s.by_severity.push_back(all_.finish(confidence));
   for (int l = 1; l <= 4; ++l) {
-    if (sev[static_cast<std::size_t>(l)].incidents > 0) {
-      s.by_severity.push_back(sev[static_cast<std::size_t>(l)].finish(confidence));
+    if (sev_[static_cast<std::size_t>(l)].incidents > 0) {
+      s.by_severity.push_back(sev_[static_cast<std::size_t>(l)].finish(confidence));
     }
   }
-  if (sev[0].incidents > 0) s.by_severity.push_back(sev[0].finish(confidence));
-  for (auto& c : cause) {
+  if (sev_[0].incidents > 0) s.by_severity.push_back(sev_[0].finish(confidence));
+  for (const auto& c : cause_) {
     if (c.incidents > 0) s.by_cause.push_back(c.finish(confidence));
   }
   for (std::size_t l = 1; l <= 4; ++l) {
-    SevCompliance& c = comp[l];
+    const Level& c = levels_[l];
     if (c.paged == 0) continue;
-    c.ack = wilson_interval(c.ack_met, c.paged, confidence);
-    c.respond = wilson_interval(c.respond_met, c.paged, confidence);
-    s.compliance.push_back(c);
+    SevCompliance out;
+    out.level = c.level;
+    out.paged = c.paged;
+    out.ack_target = c.ack_target;
+    out.ack_met = c.ack_met;
+    out.respond_target = c.respond_target;
+    out.respond_met = c.respond_met;
+    out.ack = c.ack.proportion_interval(confidence);
+    out.respond = c.respond.proportion_interval(confidence);
+    s.compliance.push_back(out);
   }
   s.change_failure_rate =
-      s.deploys > 0 ? wilson_interval(std::min(s.failed_deploys, s.deploys), s.deploys, confidence)
-                    : Interval{kNaN, kNaN, kNaN};
-  s.dora_mttr = stats(dora, confidence);
-  for (std::size_t k = 0; k < nt; ++k) {
+      s.deploys > 0 ? change_failure_.proportion_interval(confidence) : Interval{kNaN, kNaN, kNaN};
+  s.dora_mttr = dora_.stats(confidence);
+  for (std::size_t k = 0; k < teams_.size(); ++k) {
     TeamPages& tp = s.teams[k];
-    tp.pages_per_shift =
-        per_shift[k].count() > 0 ? per_shift[k].interval(confidence) : Interval{kNaN, kNaN, kNaN};
-    tp.night_fraction = wilson_interval(tp.night, tp.pages, confidence);
-    tp.noise_fraction = wilson_interval(tp.noise, tp.pages, confidence);
+    tp.pages_per_shift = teams_[k].per_shift.count() > 0
+                             ? log_scale_mean_interval(teams_[k].per_shift, confidence)
+                             : Interval{kNaN, kNaN, kNaN};
+    tp.night_fraction = teams_[k].night.proportion_interval(confidence);
+    tp.noise_fraction = teams_[k].noise.proportion_interval(confidence);
   }
   return s;
+}
+
+IncidentSummary summarize_incidents(const models::CompiledModel& model,
+                                    const std::vector<models::TrialResult>& results,
+                                    double confidence) {
+  IncidentSummaryAccumulator acc(model, confidence);
+  for (const models::TrialResult& t : results) acc.add(t);
+  return acc.finish();
 }
 
 // ---------------------------------------------------------------- text
@@ -226,7 +266,11 @@ std::string human(double seconds) {
   return fmt("%.2f h", seconds / 3600.0);
 }
 
-std::string range(double low, double high) {
+/// `n/a (n = 3)`: an interval left out below the minimum n (docs/results.md).
+std::string too_few(std::uint64_t n) { return "n/a (n = " + std::to_string(n) + ")"; }
+
+std::string range(double low, double high, std::uint64_t n) {
+  if (std::isnan(low) || std::isnan(high)) return too_few(n);
   std::string out(1, '[');  // appended piece by piece (GCC 12 misreads "[" + string: -Wrestrict)
   out += human(low);
   out += ", ";
@@ -235,8 +279,11 @@ std::string range(double low, double high) {
   return out;
 }
 
-std::string percent(const Interval& iv) {
+std::string percent(const Interval& iv, std::uint64_t n) {
   if (std::isnan(iv.estimate)) return "n/a";
+  if (std::isnan(iv.low) || std::isnan(iv.high)) {
+    return fmt("%.1f %%", iv.estimate * 100.0) + " " + too_few(n);
+  }
   return fmt("%.1f %%", iv.estimate * 100.0) + " [" + fmt("%.1f", iv.low * 100.0) + ", " +
          fmt("%.1f", iv.high * 100.0) + "]";
 }
@@ -250,9 +297,9 @@ void part(std::string& out, const char* name, const DurationStats& d) {
     out += "-\n";
     return;
   }
-  out += "mean " + human(d.mean.estimate) + " " + range(d.mean.low, d.mean.high) + ", median " +
-         human(d.median.estimate) + ", p90 " + human(d.p90.estimate) + ", p95 " +
-         human(d.p95.estimate) + " " + range(d.p95.low, d.p95.high) + "\n";
+  out += "mean " + human(d.mean.estimate) + " " + range(d.mean.low, d.mean.high, d.count) +
+         ", median " + human(d.median.estimate) + ", p90 " + human(d.p90.estimate) + ", p95 " +
+         human(d.p95.estimate) + " " + range(d.p95.low, d.p95.high, d.count) + "\n";
 }
 
 void group(std::string& out, const IncidentGroup& g) {
@@ -278,16 +325,16 @@ void cause_compliance_dora(std::string& out, const IncidentSummary& s) {
     out += "SEV target compliance (paged incidents)\n";
     for (const auto& c : s.compliance) {
       out += "  SEV-" + std::to_string(c.level) + ": " + std::to_string(c.paged) + " paged; ack " +
-             (c.ack_target ? percent(c.ack) : std::string("no target")) + "; response " +
-             (c.respond_target ? percent(c.respond) : std::string("no target")) + "\n";
+             (c.ack_target ? percent(c.ack, c.paged) : std::string("no target")) + "; response " +
+             (c.respond_target ? percent(c.respond, c.paged) : std::string("no target")) + "\n";
     }
   }
-  out += "DORA: change failure rate " + percent(s.change_failure_rate) + " (" +
+  out += "DORA: change failure rate " + percent(s.change_failure_rate, s.deploys) + " (" +
          std::to_string(s.failed_deploys) + " of " + std::to_string(s.deploys) +
          " deploys); MTTR (SEV-1/2, detected → resolved) ";
   if (s.dora_mttr.count > 0) {
     out += human(s.dora_mttr.mean.estimate) + " " +
-           range(s.dora_mttr.mean.low, s.dora_mttr.mean.high) + ", median " +
+           range(s.dora_mttr.mean.low, s.dora_mttr.mean.high, s.dora_mttr.count) + ", median " +
            human(s.dora_mttr.median.estimate) + "\n";
   } else {
     out += "n/a\n";
@@ -297,8 +344,8 @@ void cause_compliance_dora(std::string& out, const IncidentSummary& s) {
 std::string format_incident_extras(const IncidentSummary& s) {
   if (s.incidents == 0) return {};
   std::string out =
-      "\nincidents by cause (resolve, detect, acknowledge, mitigate: mean [t interval], "
-      "quantiles, p95 [order-statistic interval])\n";
+      "\nincidents by cause (resolve, detect, acknowledge, mitigate: mean [interval by trial], "
+      "quantiles, p95 [Woodruff interval by trial])\n";
   cause_compliance_dora(out, s);
   return out;
 }
@@ -310,7 +357,7 @@ std::string format_incidents(const models::CompiledModel& model, const IncidentS
       fmt("[%.3g, ", s.incidents_per_trial.low) + fmt("%.3g]", s.incidents_per_trial.high) +
       "; MTTR parts: detect = detected − start, acknowledge = acked − paged,\n"
       "  mitigate = mitigated − start, resolve = resolved − start "
-      "(mean [t interval], quantiles, p95 [order-statistic interval])\n";
+      "(mean [interval by trial], quantiles, p95 [Woodruff interval by trial])\n";
   if (s.incidents == 0) return out;
   out += "by severity\n";
   for (const auto& g : s.by_severity) group(out, g);
@@ -319,8 +366,9 @@ std::string format_incidents(const models::CompiledModel& model, const IncidentS
     const TeamPages& t = s.teams[k];
     out += "team " + model.names.teams[k] + ": " + fmt("%.3g", t.pages_per_shift.estimate) +
            " pages per shift " + fmt("[%.3g, ", t.pages_per_shift.low) +
-           fmt("%.3g]", t.pages_per_shift.high) + ", at night " + percent(t.night_fraction) +
-           ", noise " + percent(t.noise_fraction) + ", " + std::to_string(t.tickets) + " tickets\n";
+           fmt("%.3g]", t.pages_per_shift.high) + ", at night " +
+           percent(t.night_fraction, t.pages) + ", noise " + percent(t.noise_fraction, t.pages) +
+           ", " + std::to_string(t.tickets) + " tickets\n";
   }
   return out;
 }

@@ -7,23 +7,34 @@
 // SEV-2); and per team pages per on-call shift, the share at night and the
 // share that was noise.
 //
-// Intervals: means — Student t over the incidents (incidents are treated as
-// independent draws; within a trial they are only weakly dependent);
-// quantiles — the distribution-free order-statistic interval
-// (analysis::quantile_interval); proportions — Wilson; pages per shift —
-// Student t over the trials' pages / shifts. A part is summarised over the
-// incidents in which both of its ends happened (an undetected incident has
-// no time to detect).
+// Intervals by trial (the trial is the independent unit; the incidents of one
+// trial share its failures and its responders): means — the ratio of
+// per-trial sums with its delta-method interval on the log scale;
+// quantiles — Woodruff's interval with the trials' variance
+// (analysis::QuantileSketch, exact up to 4,096 values, a log-bucketed
+// histogram of relative accuracy 0.1 % beyond); proportions pooled over
+// incidents, pages or deploys (SEV compliance, change failure rate, night and
+// noise pages) — Wilson with the effective n of the per-trial ratio;
+// incidents per trial — quasi-Poisson Garwood; pages per shift — t on the
+// log scale over the trials' pages / shifts. Below kMinPooledObservations or
+// kMinPooledTrials an interval is NaN and prints as `n/a (n = 3)`. A part is
+// summarised over the incidents in which both of its ends happened (an
+// undetected incident has no time to detect).
 //
-// Pure functions over values, reading trials in the order given, so the
-// figures are bit-identical for any thread count. Thread-safe.
+// `IncidentSummaryAccumulator` takes trials one at a time in trial order and
+// keeps fixed-size state (no incident is stored), so a run of any length
+// summarises in bounded memory; `summarize_incidents` is it fed with a
+// vector. Bit-identical for any thread count and block split. The
+// accumulator is not thread-safe; the functions are.
 #pragma once
 
+#include <array>
 #include <cstdint>
 #include <string>
 #include <vector>
 
 #include "analysis/estimators.hpp"
+#include "analysis/quantile_sketch.hpp"
 #include "analysis/run_summary.hpp"
 #include "models/compiled_model.hpp"
 #include "models/trial_result.hpp"
@@ -33,7 +44,7 @@ namespace relsim::analysis {
 /// One duration figure, in seconds.
 struct DurationStats {
   std::uint64_t count = 0;  // incidents in which it happened
-  Interval mean;            // t; NaN when count is 0
+  Interval mean;            // ratio by trial, log scale; NaN when count is 0
   QuantileInterval median, p90, p95;
 };
 
@@ -54,37 +65,86 @@ struct SevCompliance {
   std::uint64_t paged = 0;
   bool ack_target = false;        // the level has an ack target
   std::uint64_t ack_met = 0;      // acked within it (never acked: missed)
-  Interval ack;                   // Wilson
+  Interval ack;                   // Wilson, effective n by trial
   bool respond_target = false;    // the level has a response target
   std::uint64_t respond_met = 0;  // a responder working within it after the page
-  Interval respond;               // Wilson
+  Interval respond;               // Wilson, effective n by trial
 };
 
 struct TeamPages {
   std::uint64_t pages = 0, night = 0, noise = 0, tickets = 0;
   double shifts = 0.0;       // over all trials
-  Interval pages_per_shift;  // t over trials
-  Interval night_fraction;   // Wilson over pages
-  Interval noise_fraction;   // Wilson over pages
+  Interval pages_per_shift;  // log-scale t over trials
+  Interval night_fraction;   // Wilson over pages, effective n by trial
+  Interval noise_fraction;   // Wilson over pages, effective n by trial
 };
 
 struct IncidentSummary {
   double confidence = 0.95;
   std::uint64_t trials = 0;
   std::uint64_t incidents = 0;
-  Interval incidents_per_trial;            // t
+  Interval incidents_per_trial;            // quasi-Poisson Garwood
   std::vector<IncidentGroup> by_severity;  // `all` first, then SEV-1..4 and `unassessed` that occur
   std::vector<IncidentGroup> by_cause;     // causes that occur, in IncidentCause order
   std::vector<SevCompliance> compliance;   // levels of model.severity that were paged
   std::uint64_t deploys = 0;
   std::uint64_t failed_deploys = 0;  // incidents caused by a deploy (or a badDeploy fault)
-  Interval change_failure_rate;      // Wilson: failed_deploys / deploys
+  Interval change_failure_rate;      // failed_deploys / deploys, Wilson with effective n
   DurationStats dora_mttr;           // detected → resolved, SEV-1 and SEV-2
   std::vector<TeamPages> teams;      // model.teams order
 };
 
 /// `replica crash`, `bad deploy`, ...
 const char* cause_label(models::IncidentCause cause);
+
+/// The incident figures of trials streamed past one at a time.
+class IncidentSummaryAccumulator {
+ public:
+  /// Throws std::invalid_argument unless 0 < confidence < 1. Keeps a
+  /// reference to `model`.
+  IncidentSummaryAccumulator(const models::CompiledModel& model, double confidence);
+  /// Adds the next trial (trial order): its incidents, teams and deploys.
+  void add(const models::TrialResult& trial);
+  IncidentSummary finish() const;
+
+ private:
+  struct Duration {
+    RatioAccumulator mean;
+    QuantileSketch values;
+    std::vector<double> trial;  // this trial's values (scratch)
+    void flush();
+    DurationStats stats(double confidence) const;
+  };
+  struct Group {
+    std::string label;
+    std::uint64_t incidents = 0, human = 0, paged = 0;
+    std::array<Duration, 4> parts;  // detect, acknowledge, mitigate, resolve
+    void add(const models::IncidentRow& r);
+    IncidentGroup finish(double confidence) const;
+  };
+  struct Level {
+    int level = 0;
+    bool ack_target = false, respond_target = false;
+    std::uint64_t paged = 0, ack_met = 0, respond_met = 0;  // totals
+    std::uint64_t trial_paged = 0, trial_ack = 0, trial_respond = 0;
+    RatioAccumulator ack, respond;
+  };
+  struct Team {
+    RatioAccumulator night, noise;
+    MeanAccumulator per_shift;
+  };
+  const models::CompiledModel& model_;
+  double confidence_;
+  IncidentSummary totals_;
+  MeanAccumulator per_trial_;
+  Group all_;
+  std::vector<Group> sev_;    // index 0: unassessed
+  std::vector<Group> cause_;  // IncidentCause order
+  std::vector<Level> levels_;
+  RatioAccumulator change_failure_;
+  Duration dora_;
+  std::vector<Team> teams_;
+};
 
 /// Summarises the incident rows and team counts of `results` (trial order)
 /// at `confidence` in (0, 1).

@@ -7,6 +7,7 @@
 #include <stdexcept>
 #include <string>
 
+#include "analysis/quantile_sketch.hpp"
 #include "analysis/summary_accumulator.hpp"
 #include "analysis/trial_row.hpp"
 #include "models/slo_ledger.hpp"
@@ -17,6 +18,8 @@ namespace {
 
 constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
 constexpr double kInf = std::numeric_limits<double>::infinity();
+/// Up to this many draws, order-statistic ranks come from the exact binomial.
+constexpr std::uint64_t kExactRankLimit = 100000;
 
 /// The pmf of Binomial(n, p) for 0 < p < 1, by the ratio recurrence outwards
 /// from the mode (whose value comes from lgamma once), so no term is a
@@ -85,6 +88,38 @@ std::uint64_t binomial_quantile(double q, std::uint64_t n, double p) {
   return n;
 }
 
+RankInterval order_statistic_ranks(std::uint64_t n, double p, double confidence) {
+  RankInterval out;
+  const double alpha = 1.0 - confidence;
+  if (n <= kExactRankLimit) {
+    const auto pmf = binomial_pmf(n, p);
+    // cdf[k] = F(k − 1) = P(B < k), for k in 0..n+1.
+    std::vector<double> cdf(n + 2, 0.0);
+    for (std::uint64_t k = 0; k <= n; ++k) cdf[k + 1] = cdf[k] + pmf[k];
+    cdf[n + 1] = 1.0;
+    // l = the smallest k with F(k) >= α/2; u − 1 = the smallest k with F(k) >= 1 − α/2.
+    std::uint64_t l = 0;
+    while (l < n && cdf[l + 1] < alpha / 2.0) ++l;
+    std::uint64_t u_minus_1 = l;
+    while (u_minus_1 < n && cdf[u_minus_1 + 1] < 1.0 - alpha / 2.0) ++u_minus_1;
+    out.lower = l;
+    out.upper = u_minus_1 + 1;
+    out.coverage = std::min(1.0, cdf[out.upper] - cdf[out.lower]);
+    return out;
+  }
+  // Beyond kExactRankLimit draws, the normal approximation of B with a
+  // continuity correction (its error is a fraction of a rank's width).
+  const double nd = static_cast<double>(n);
+  const double mu = nd * p, sd = std::sqrt(nd * p * (1.0 - p));
+  const double z = normal_quantile(1.0 - alpha / 2.0);
+  const double l = std::ceil(mu - z * sd - 0.5);
+  const double u1 = std::ceil(mu + z * sd - 0.5);
+  out.lower = static_cast<std::uint64_t>(std::clamp(l, 0.0, nd));
+  out.upper = static_cast<std::uint64_t>(std::clamp(u1, 0.0, nd)) + 1;
+  out.coverage = confidence;
+  return out;
+}
+
 QuantileInterval quantile_interval(std::span<const double> sorted, double p, double confidence) {
   if (!(p > 0.0 && p < 1.0)) throw std::invalid_argument("quantile_interval: need 0 < p < 1");
   if (!(confidence > 0.0 && confidence < 1.0))
@@ -92,23 +127,13 @@ QuantileInterval quantile_interval(std::span<const double> sorted, double p, dou
   const std::uint64_t n = sorted.size();
   QuantileInterval out;
   if (n == 0) return {kNaN, -kInf, kInf, 0, 1, 1.0};
-  const double alpha = 1.0 - confidence;
-  const auto pmf = binomial_pmf(n, p);
-  // cdf[k] = F(k − 1) = P(B < k), for k in 0..n+1.
-  std::vector<double> cdf(n + 2, 0.0);
-  for (std::uint64_t k = 0; k <= n; ++k) cdf[k + 1] = cdf[k] + pmf[k];
-  cdf[n + 1] = 1.0;
-  // l = the smallest k with F(k) >= α/2; u − 1 = the smallest k with F(k) >= 1 − α/2.
-  std::uint64_t l = 0;
-  while (l < n && cdf[l + 1] < alpha / 2.0) ++l;
-  std::uint64_t u_minus_1 = l;
-  while (u_minus_1 < n && cdf[u_minus_1 + 1] < 1.0 - alpha / 2.0) ++u_minus_1;
-  out.lower_rank = l;
-  out.upper_rank = u_minus_1 + 1;
+  const RankInterval r = order_statistic_ranks(n, p, confidence);
+  out.lower_rank = r.lower;
+  out.upper_rank = r.upper;
   out.estimate = order_statistic(sorted, quantile_rank(n, p));
   out.low = order_statistic(sorted, out.lower_rank);
   out.high = order_statistic(sorted, out.upper_rank);
-  out.coverage = std::min(1.0, cdf[out.upper_rank] - cdf[out.lower_rank]);
+  out.coverage = r.coverage;
   return out;
 }
 

@@ -1,18 +1,26 @@
 // The summary of a scenario run: per SLO, per service, per team, per
 // incident severity and in total, every figure `relsim run` prints, each with
-// its confidence interval (the choice of interval per figure is documented in
-// docs/results.md):
-//   means (attainment, budget consumed, budget minutes, availability, time a
-//   budget tier was first reached, pages per shift, incidents per trial,
-//   MTTR/TTD/TTA/TTM)                    Student-t interval;
-//   proportions (P(SLO met), P(tier reached), P(humans needed))
-//                                        Wilson score interval;
-//   the p95 of budget consumed, the median/p90/p95 of MTTR and its parts
-//                                        distribution-free order-statistic
-//                                        interval (`quantile_interval`).
-// Plus, for reports, the per-step mean and 5 %/95 % envelope of each SLO's
-// remaining-budget series.
-//
+// its confidence interval (the choice of interval per figure, its minimum n
+// and why are documented in docs/results.md). No interval leaves its
+// quantity's range:
+//   attainment, availability (per-trial means in [0, 1])  t on the logit scale;
+//   budget consumed and minutes, first time a tier was reached, pages per
+//   shift (per-trial means >= 0)          t on the log scale;
+//   pages, tickets, incidents per trial (counts)
+//                                        Garwood, widened by overdispersion;
+//   P(SLO met), P(not met), P(tier reached) (per trial)  Wilson;
+//   figures pooled over incidents — mean MTTR/TTD/TTA/TTM, P(humans needed),
+//   P(escalated), escalations per incident, P(acked after an escalation),
+//   P(another team acked)                by trial: the ratio of per-trial sums
+//                                        with its delta-method variance (log
+//                                        scale for means; Wilson with the
+//                                        effective n for proportions);
+//   the median/p90/p95 of MTTR and its parts
+//                                        by trial: Woodruff's interval with the
+//                                        trials' variance (QuantileSketch);
+//   the p95 of budget consumed           order statistics (one value per trial).
+// Pooled figures below kMinPooledObservations or kMinPooledTrials have NaN
+// ends (`n/a (n = 3)` in text).
 // `summarize` reads the trial results in the order given (trial order), so
 // the summary is bit-identical for any thread count, and shards concatenated
 // with sim::merge_shards summarise exactly like one run. It is the
@@ -71,6 +79,17 @@ double empirical_quantile(std::vector<double>& values, double p);
 /// Throws std::invalid_argument for p or confidence outside (0, 1).
 QuantileInterval quantile_interval(std::span<const double> sorted, double p, double confidence);
 
+/// Ranks [l, u] of the order-statistic interval for the p-quantile of n
+/// independent values at `confidence` (as quantile_interval: 0 and n + 1 for
+/// unbounded ends) and its coverage; exact binomial up to 100,000 values,
+/// the normal approximation with continuity correction beyond (no n-sized
+/// table).
+struct RankInterval {
+  std::uint64_t lower = 0, upper = 0;
+  double coverage = 0.0;
+};
+RankInterval order_statistic_ranks(std::uint64_t n, double p, double confidence);
+
 // ---------------------------------------------------------------- the summary
 
 /// Where an SLO's window lies in a trial: from models::slo_window_start
@@ -109,27 +128,27 @@ struct BudgetSeriesSummary {
 
 struct SloSummary {
   SloWindow window;
-  Interval attainment;       // mean of per-trial good/total, t
+  Interval attainment;       // mean of per-trial good/total, logit-scale t
   std::uint64_t met = 0;     // trials in which the SLO was met
   Interval p_met;            // Wilson
-  Interval budget_consumed;  // mean, t; 1 = the whole budget
+  Interval p_not_met;        // 1 − P(met), Wilson (its ends are 1 − p_met's)
+  Interval budget_consumed;  // mean, log-scale t; 1 = the whole budget
   QuantileInterval budget_consumed_p95;
-  Interval budget_minutes;              // mean, t
+  Interval budget_minutes;              // mean, log-scale t
   double budget_minutes_allowed = 0.0;  // (1 − objective) × window, in minutes
   std::vector<TierSummary> tiers;       // model.budget_policy order
   BudgetSeriesSummary remaining_budget;
 };
 
 struct ServiceSummary {
-  Interval availability;  // mean of per-trial successful/total requests, t
+  Interval availability;  // mean of per-trial successful/total requests, logit-scale t
 };
 
 /// One incident duration (MTTR or a part) over the incidents of a group:
-/// the mean with its t interval and the median, p90 and p95 with
-/// order-statistic intervals. Incidents missing either end of the duration
-/// (never detected, never acked...) are not counted. The intervals treat the
-/// incidents as independent draws (incidents of one trial are not quite:
-/// see docs/results.md).
+/// the mean (Σ per-trial sums / Σ counts) with its by-trial delta-method
+/// interval on the log scale, and the median, p90 and p95 with Woodruff
+/// intervals by trial (see QuantileSketch). Incidents missing either end of
+/// the duration (never detected, never acked...) are not counted.
 struct DurationSummary {
   std::uint64_t n = 0;
   Interval mean;  // seconds
@@ -149,17 +168,28 @@ std::string severity_group_name(std::size_t group);
 
 struct IncidentGroupSummary {
   std::uint64_t incidents = 0;
-  Interval per_trial;       // incidents of the group per trial (mean, t)
-  Interval p_human_needed;  // of the group's incidents, Wilson
+  Interval per_trial;       // incidents of the group per trial (mean, quasi-Poisson Garwood)
+  Interval p_human_needed;  // of the group's incidents, by trial (Wilson, effective n)
+  std::uint64_t paged = 0;  // incidents that paged someone
+  std::uint64_t acked = 0;  // of those, acknowledged
+  /// Escalation (by trial, as p_human_needed): of paged incidents, the share
+  /// with at least one escalation step and the steps per incident; of acked
+  /// incidents, the share acknowledged after an escalation (by the
+  /// secondary, a manager or another team) and the share acknowledged by a
+  /// team other than the service's owner.
+  Interval p_escalated;
+  Interval escalations_per_incident;
+  Interval p_acked_after_escalation;
+  Interval p_other_team_acked;
   std::array<DurationSummary, kIncidentMetrics> durations;  // IncidentMetric order
 };
 
 struct TeamSummary {
-  Interval pages_per_trial;        // mean, t
-  Interval pages_per_shift;        // mean over trials of pages / shifts, t; NaN without shifts
-  Interval night_pages_per_trial;  // mean, t
-  Interval noise_pages_per_trial;  // mean, t
-  Interval tickets_per_trial;      // mean, t
+  Interval pages_per_trial;  // mean, quasi-Poisson Garwood
+  Interval pages_per_shift;  // mean over trials of pages / shifts, log-scale t; NaN without shifts
+  Interval night_pages_per_trial;  // mean, quasi-Poisson Garwood
+  Interval noise_pages_per_trial;  // mean, quasi-Poisson Garwood
+  Interval tickets_per_trial;      // mean, quasi-Poisson Garwood
 };
 
 struct RunSummary {
@@ -171,7 +201,7 @@ struct RunSummary {
   std::vector<ServiceSummary> services;                         // model.services order
   std::vector<TeamSummary> teams;                               // model.teams order
   std::array<IncidentGroupSummary, kSeverityGroups> incidents;  // all, sev1..sev4
-  Interval pages_per_trial;                                     // over all teams, mean, t
+  Interval pages_per_trial;  // over all teams, mean, quasi-Poisson Garwood
 };
 
 /// Summarises `results` (in trial order) of runs of `model` at `confidence`

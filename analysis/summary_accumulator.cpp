@@ -57,6 +57,12 @@ SummaryAccumulator::SummaryAccumulator(const models::CompiledModel& model, doubl
   }
   availability_.resize(model.services.size());
   teams_.resize(model.teams.size());
+  owner_.assign(model.names.components.size(), 0xFFFFFFFF);
+  for (const auto& v : model.services) {
+    if (v.component < owner_.size() && v.owner != models::kNoIndex) {
+      owner_[v.component] = static_cast<std::uint32_t>(v.owner);
+    }
+  }
 }
 
 void SummaryAccumulator::add(const TrialBlock& block) {
@@ -96,7 +102,7 @@ void SummaryAccumulator::add_row(const TrialRow& row, const IncidentRecord* firs
     st.attainment.add(x.attainment);
     st.consumed.add(x.budget_consumed);
     st.minutes.add(x.budget_minutes);
-    st.consumed_values.push_back(x.budget_consumed);
+    st.consumed_values.add(x.budget_consumed);
     st.met += x.met ? 1 : 0;
     for (std::size_t t = 0; t < tiers; ++t) {
       if (!std::isnan(x.tier_reached_s[t])) {
@@ -118,26 +124,57 @@ void SummaryAccumulator::add_row(const TrialRow& row, const IncidentRecord* firs
     st.noise.add(static_cast<double>(x.noise_pages));
     st.tickets.add(static_cast<double>(x.tickets));
   }
-  std::array<std::uint64_t, kSeverityGroups> counts{};
+  // Per group, this trial's sums: incidents, human needed, paged, escalated,
+  // escalations, acked, acked after an escalation, acked by another team.
+  struct TrialSums {
+    std::uint64_t incidents = 0, human = 0, paged = 0, escalated = 0, escalations = 0, acked = 0,
+                  acked_after = 0, other_team = 0;
+  };
+  std::array<TrialSums, kSeverityGroups> sums{};
+  for (auto& st : groups_) {
+    for (auto& d : st.durations) d.trial.clear();
+  }
   for (const IncidentRecord* i = first; i != last; ++i) {
     const std::size_t sev = i->severity >= 1 && i->severity <= 4 ? i->severity : 0;
+    const std::array<double, kIncidentMetrics> d = {i->mttr_s(), i->ttd_s(), i->tta_s(),
+                                                    i->ttm_s()};
+    const bool paged = !std::isnan(i->paged_s);
+    const bool acked = paged && !std::isnan(i->acked_s);
+    const bool other = acked && i->team != 0xFFFFFFFF && i->service < owner_.size() &&
+                       owner_[i->service] != 0xFFFFFFFF && owner_[i->service] != i->team;
     for (const std::size_t g : {std::size_t{0}, sev}) {
       auto& st = groups_[g];
-      ++counts[g];
+      auto& x = sums[g];
       ++st.incidents;
-      st.human_needed += i->human_needed ? 1 : 0;
-      const std::array<double, kIncidentMetrics> d = {i->mttr_s(), i->ttd_s(), i->tta_s(),
-                                                      i->ttm_s()};
+      ++x.incidents;
+      x.human += i->human_needed ? 1 : 0;
+      x.paged += paged ? 1 : 0;
+      x.escalated += paged && i->escalations > 0 ? 1 : 0;
+      x.escalations += paged ? i->escalations : 0;
+      x.acked += acked ? 1 : 0;
+      x.acked_after += acked && i->escalations > 0 ? 1 : 0;
+      x.other_team += other ? 1 : 0;
       for (std::size_t m = 0; m < kIncidentMetrics; ++m) {
-        if (std::isnan(d[m])) continue;
-        st.durations[m].mean.add(d[m]);
-        st.durations[m].values.push_back(d[m]);
+        if (!std::isnan(d[m])) st.durations[m].trial.push_back(d[m]);
       }
       if (sev == 0) break;  // severity none: only in `all`
     }
   }
   for (std::size_t g = 0; g < kSeverityGroups; ++g) {
-    groups_[g].per_trial.add(static_cast<double>(counts[g]));
+    auto& st = groups_[g];
+    const auto& x = sums[g];
+    st.per_trial.add(static_cast<double>(x.incidents));
+    st.human_needed.add(static_cast<double>(x.human), x.incidents);
+    st.escalated.add(static_cast<double>(x.escalated), x.paged);
+    st.escalations.add(static_cast<double>(x.escalations), x.paged);
+    st.acked_after_escalation.add(static_cast<double>(x.acked_after), x.acked);
+    st.other_team_acked.add(static_cast<double>(x.other_team), x.acked);
+    for (auto& d : st.durations) {
+      double sum = 0.0;
+      for (const double v : d.trial) sum += v;
+      d.mean.add(sum, d.trial.size());
+      d.values.add_trial(d.trial);
+    }
   }
 }
 
@@ -156,16 +193,15 @@ RunSummary SummaryAccumulator::finish(std::vector<BudgetSeriesSummary> envelopes
       trials_ == 0 ? kNaN : static_cast<double>(events_) / static_cast<double>(trials_);
   for (models::Index s = 0; s < slos_.size(); ++s) {
     const auto& st = slos_[s];
-    std::vector<double> sorted = st.consumed_values;
-    std::sort(sorted.begin(), sorted.end());
     SloSummary slo;
     slo.window = slo_window(model_, s);
-    slo.attainment = st.attainment.interval(confidence_);
+    slo.attainment = logit_mean_interval(st.attainment, confidence_);
     slo.met = st.met;
     slo.p_met = wilson_interval(st.met, trials_, confidence_);
-    slo.budget_consumed = st.consumed.interval(confidence_);
-    slo.budget_consumed_p95 = quantile_interval(sorted, 0.95, confidence_);
-    slo.budget_minutes = st.minutes.interval(confidence_);
+    slo.p_not_met = wilson_interval(trials_ - st.met, trials_, confidence_);
+    slo.budget_consumed = log_scale_mean_interval(st.consumed, confidence_);
+    slo.budget_consumed_p95 = st.consumed_values.iid_interval(0.95, confidence_, 0.0);
+    slo.budget_minutes = log_scale_mean_interval(st.minutes, confidence_);
     slo.budget_minutes_allowed =
         (1.0 - model_.slos[s].objective) * slo.window.length.to_seconds() / 60.0;
     for (std::size_t t = 0; t < st.reached.size(); ++t) {
@@ -174,7 +210,7 @@ RunSummary SummaryAccumulator::finish(std::vector<BudgetSeriesSummary> envelopes
       tier.remaining_above = model_.budget_policy[t].remaining_above;
       tier.reached = st.reached[t];
       tier.probability = wilson_interval(st.reached[t], trials_, confidence_);
-      tier.first_reached_seconds = st.reached_at[t].interval(confidence_);
+      tier.first_reached_seconds = log_scale_mean_interval(st.reached_at[t], confidence_);
       slo.tiers.push_back(tier);
     }
     slo.remaining_budget = std::move(envelopes[s]);
@@ -182,29 +218,42 @@ RunSummary SummaryAccumulator::finish(std::vector<BudgetSeriesSummary> envelopes
     slo.remaining_budget.step = models::budget_series_step(slo.window.length);
     out.slos.push_back(std::move(slo));
   }
-  for (const auto& a : availability_) out.services.push_back({a.interval(confidence_)});
-  out.pages_per_trial = pages_.interval(confidence_);
+  for (const auto& a : availability_) {
+    out.services.push_back({logit_mean_interval(a, confidence_)});
+  }
+  out.pages_per_trial = count_mean_interval(pages_, confidence_);
   for (const auto& t : teams_) {
-    out.teams.push_back({t.pages.interval(confidence_), t.per_shift.interval(confidence_),
-                         t.night.interval(confidence_), t.noise.interval(confidence_),
-                         t.tickets.interval(confidence_)});
+    out.teams.push_back({count_mean_interval(t.pages, confidence_),
+                         log_scale_mean_interval(t.per_shift, confidence_),
+                         count_mean_interval(t.night, confidence_),
+                         count_mean_interval(t.noise, confidence_),
+                         count_mean_interval(t.tickets, confidence_)});
   }
   for (std::size_t g = 0; g < kSeverityGroups; ++g) {
     const auto& st = groups_[g];
     auto& x = out.incidents[g];
     x.incidents = st.incidents;
-    x.per_trial = st.per_trial.interval(confidence_);
-    x.p_human_needed = wilson_interval(st.human_needed, st.incidents, confidence_);
+    x.per_trial = count_mean_interval(st.per_trial, confidence_);
+    x.p_human_needed = st.human_needed.proportion_interval(confidence_);
+    x.paged = st.escalated.observations();
+    x.acked = st.acked_after_escalation.observations();
+    x.p_escalated = st.escalated.proportion_interval(confidence_);
+    x.escalations_per_incident = st.escalations.positive_interval(confidence_);
+    if (x.escalations_per_incident.estimate == 0.0 && st.escalations.enough()) {
+      // No escalation at all: Garwood's upper end for 0 events per incident.
+      x.escalations_per_incident.high =
+          garwood_interval(0.0, confidence_).high / static_cast<double>(x.paged);
+    }
+    x.p_acked_after_escalation = st.acked_after_escalation.proportion_interval(confidence_);
+    x.p_other_team_acked = st.other_team_acked.proportion_interval(confidence_);
     for (std::size_t m = 0; m < kIncidentMetrics; ++m) {
       const auto& d = st.durations[m];
-      std::vector<double> sorted = d.values;
-      std::sort(sorted.begin(), sorted.end());
       auto& y = x.durations[m];
-      y.n = sorted.size();
-      y.mean = d.mean.interval(confidence_);
-      y.median = quantile_interval(sorted, 0.5, confidence_);
-      y.p90 = quantile_interval(sorted, 0.9, confidence_);
-      y.p95 = quantile_interval(sorted, 0.95, confidence_);
+      y.n = d.values.count();
+      y.mean = d.mean.positive_interval(confidence_);
+      y.median = d.values.clustered_interval(0.5, confidence_, 0.0);
+      y.p90 = d.values.clustered_interval(0.9, confidence_, 0.0);
+      y.p95 = d.values.clustered_interval(0.95, confidence_, 0.0);
     }
   }
   return out;

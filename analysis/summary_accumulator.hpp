@@ -1,13 +1,16 @@
-// The run summary computed while trials stream past, block by block, so a
-// run of any length keeps only what exact figures need: per trial, one double
-// per SLO (budget consumed, for its p95), per incident one double per
-// duration it has (MTTR and its parts, for their quantiles), plus fixed-size
-// running state (Welford means, counts). Blocks must be added in trial
-// order: the means are sums in that order, which is what makes the result
-// bit-identical to `summarize` of all results at once, for any thread count
-// or shard split, and for `relsim merge` of shard files (which replays the
-// stored rows in trial order rather than combining partial moments, whose
-// floating-point result would depend on the split).
+// The run summary computed while trials stream past, block by block, in
+// memory bounded whatever the trial count: fixed-size running state (Welford
+// means and co-moments of per-trial sums, counts) and, for quantiles, one
+// QuantileSketch per figure (quantile_sketch.hpp: a log-bucketed histogram
+// with integer counts, exact up to its first 4,096 values). Figures pooled
+// over incidents get intervals by trial (the trial is the independent unit:
+// ratio estimators of per-trial sums, Woodruff quantile intervals with the
+// trials' variance). Blocks must be added in trial order: the means are sums
+// in that order, which is what makes the result bit-identical to `summarize`
+// of all results at once, for any thread count or shard split, and for
+// `relsim merge` of shard files (which replays the stored rows in trial
+// order rather than combining partial moments, whose floating-point result
+// would depend on the split).
 //
 // The remaining-budget envelope needs every trial's series; `budget_envelope`
 // reads them back a few samples at a time from wherever they were stored (a
@@ -23,6 +26,7 @@
 #include <vector>
 
 #include "analysis/estimators.hpp"
+#include "analysis/quantile_sketch.hpp"
 #include "analysis/run_summary.hpp"
 #include "analysis/trial_row.hpp"
 #include "models/compiled_model.hpp"
@@ -66,7 +70,7 @@ class SummaryAccumulator {
  private:
   struct SloState {
     MeanAccumulator attainment, consumed, minutes;
-    std::vector<double> consumed_values;  // for the p95
+    QuantileSketch consumed_values;  // for the p95
     std::uint64_t met = 0;
     std::vector<std::uint64_t> reached;
     std::vector<MeanAccumulator> reached_at;
@@ -75,13 +79,14 @@ class SummaryAccumulator {
     MeanAccumulator pages, per_shift, night, noise, tickets;
   };
   struct DurationState {
-    MeanAccumulator mean;
-    std::vector<double> values;
+    RatioAccumulator mean;  // Σ durations / Σ incidents, per trial
+    QuantileSketch values;
+    std::vector<double> trial;  // this trial's values (scratch)
   };
   struct GroupState {
     std::uint64_t incidents = 0;
-    std::uint64_t human_needed = 0;
     MeanAccumulator per_trial;
+    RatioAccumulator human_needed, escalated, escalations, acked_after_escalation, other_team_acked;
     std::array<DurationState, kIncidentMetrics> durations;
   };
   void add_row(const TrialRow& row, const IncidentRecord* first, const IncidentRecord* last);
@@ -95,6 +100,7 @@ class SummaryAccumulator {
   std::vector<TeamState> teams_;
   MeanAccumulator pages_;
   std::array<GroupState, kSeverityGroups> groups_;
+  std::vector<std::uint32_t> owner_;  // per component: the owning team (0xFFFFFFFF: none)
 };
 
 }  // namespace relsim::analysis

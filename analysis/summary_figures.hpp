@@ -19,7 +19,10 @@ struct FigureRow {
   double low = 0.0;  // −∞ / +∞ for an unbounded end, NaN without an interval
   double high = 0.0;
   double confidence = 0.0;
-  std::string method;   // `t`, `wilson`, `order_statistic`, `exact`, `count`
+  /// `t_log`, `t_logit`, `garwood_quasi`, `wilson`, `order_statistic`,
+  /// `ratio_by_trial`, `wilson_by_trial`, `woodruff_by_trial`, `exact`, `count`
+  /// (docs/results.md); low and high are NaN below a method's minimum n.
+  std::string method;
   std::string unit;     // `fraction`, `minutes`, `seconds`, `events`, `trials`, `pages`, ...
   std::uint64_t n = 0;  // observations behind the estimate
 };
@@ -35,7 +38,7 @@ std::vector<FigureRow> summary_figures(const models::CompiledModel& model,
 namespace relsim::analysis {
 
 /// The figure row named `name` in `figures`, or the one an alias stands for:
-/// `mttr`, `ttd`, `tta`, `ttm` (incidents.all.<x>.mean), `p_slo_met`,
+/// `mttr`, `ttd`, `tta`, `ttm` (incidents.all.<x>.mean), `p_slo_met`, `p_slo_not_met`,
 /// `attainment`, `budget_consumed` (of the first SLO), `availability` (of
 /// the first service), `pages` (pages.per_trial). nullptr when none.
 const FigureRow* find_figure(const std::vector<FigureRow>& figures, const std::string& name);

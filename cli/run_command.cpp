@@ -5,7 +5,9 @@
 // a CSV directory or JSON; analysis/results_writer.hpp), so memory holds one
 // block whatever the trial count. With `--until` (or the scenario's `until`)
 // the run stops after the first block at which the named figure's interval is
-// narrow enough. Then it prints the summary as a table, or JSON with
+// narrow enough (a probability also waits for 10 observed events). The
+// incident extras are streamed too (analysis::IncidentSummaryAccumulator).
+// Then it prints the summary as a table, or JSON with
 // `--format json`. Output files are written atomically: an error or Ctrl-C
 // leaves none. Figures and intervals: docs/results.md; options: docs/cli.md;
 // files: docs/export.md.
@@ -17,6 +19,7 @@
 #include <cstdlib>
 #include <filesystem>
 #include <iostream>
+#include <limits>
 #include <memory>
 #include <optional>
 #include <stdexcept>
@@ -132,6 +135,21 @@ double rule_width(const StopRule& rule, const analysis::FigureRow& f) {
   return f.estimate != 0.0 ? half / std::fabs(f.estimate) : (half == 0.0 ? 0.0 : inf);
 }
 
+/// Fewest observed events a probability's relative stopping rule waits for (of the
+/// rarer outcome: breaches for P(not met), or trials that met it when
+/// P(met) is small); docs/results.md, "Stopping".
+constexpr std::uint64_t kMinEvents = 10;
+constexpr std::uint64_t kNoEventCount = std::numeric_limits<std::uint64_t>::max();
+
+/// The count of the rarer outcome behind a probability figure (`wilson`
+/// or `wilson_by_trial`); kNoEventCount for other figures.
+std::uint64_t rare_events(const analysis::FigureRow& f) {
+  if (f.method != "wilson" && f.method != "wilson_by_trial") return kNoEventCount;
+  if (!std::isfinite(f.estimate)) return 0;
+  const auto k = static_cast<std::uint64_t>(std::llround(f.estimate * static_cast<double>(f.n)));
+  return std::min(k, f.n - std::min(k, f.n));
+}
+
 std::string width_text(const StopRule& rule, double width) {
   if (!std::isfinite(width)) return "n/a";
   return rule.relative ? analysis::shortest(std::round(width * 1e4) / 1e2) + " %"
@@ -232,9 +250,8 @@ void run(RunOptions o, const std::string& command_line) {
                                 std::to_string(ro.trials) + " trials holds no trials");
   }
 
-  analysis::RunMeta meta =
-      run_meta_for(o.scenario, resolved.system.location.file, model, o.overrides, ro.master_seed,
-                   ro.trials, o.confidence);
+  analysis::RunMeta meta = run_meta_for(o.scenario, resolved.system.location.file, model,
+                                        o.overrides, ro.master_seed, ro.trials, o.confidence);
   meta.relsim_version = RELSIM_VERSION;
   meta.shard_index = o.trial_index ? 0 : ro.shard.index;
   meta.shard_count = o.trial_index ? 1 : ro.shard.count;
@@ -267,7 +284,12 @@ void run(RunOptions o, const std::string& command_line) {
     check_writable(o.report);
     chart_js = analysis::read_chart_js();
   }
-  std::vector<models::TrialResult> incident_trials;  // incidents, teams, deploys per trial
+  // The incident extras, streamed (no incident is kept), and for the HTML
+  // report the times to resolve of the run's first kReportResolveTimes
+  // resolved incidents (the MTTR chart).
+  analysis::IncidentSummaryAccumulator incident_extras(model, o.confidence);
+  constexpr std::size_t kReportResolveTimes = 100000;
+  analysis::RunReportInput report_in;
   InterruptGuard interrupt;
   analysis::ResultsWriter writer(model, meta, own_target);
   Progress progress(range.size(), !o.quiet);
@@ -289,11 +311,10 @@ void run(RunOptions o, const std::string& command_line) {
         writer.record(analysis::to_block(model, block.results, block.first_trial));
         // What the incident extras and the report need: incidents, pages, deploys.
         for (const models::TrialResult& t : block.results) {
-          models::TrialResult thin;
-          thin.incidents = t.incidents;
-          thin.teams = t.teams;
-          thin.deploys = t.deploys;
-          incident_trials.push_back(std::move(thin));
+          incident_extras.add(t);
+          if (!o.report.empty() && report_in.resolve_minutes.size() < kReportResolveTimes) {
+            analysis::add_resolve_times(report_in, t.incidents);
+          }
         }
         if (!rule) return true;
         const auto figures = analysis::summary_figures(model, writer.snapshot());
@@ -301,13 +322,22 @@ void run(RunOptions o, const std::string& command_line) {
         if (f == nullptr) {
           throw std::invalid_argument(rule->text + ": no figure '" + rule->figure +
                                       "' (use a name from the summary table of docs/export.md, "
-                                      "or mttr, ttd, tta, ttm, p_slo_met, attainment, "
-                                      "budget_consumed, availability, pages)");
+                                      "or mttr, ttd, tta, ttm, p_slo_met, p_slo_not_met, "
+                                      "attainment, budget_consumed, availability, pages)");
         }
         const double width = rule_width(*rule, *f);
+        // A probability stops only once both outcomes were seen kMinEvents
+        // times: a rare event's interval is narrow by chance before that.
+        // (`abs` targets bound a probability honestly at any count: 0 in 300
+        // trials gives [0, 1.3 %]; the rule is for `rel`.)
+        const std::uint64_t events = rule->relative ? rare_events(*f) : kNoEventCount;
+        const bool enough_events = events >= kMinEvents;
         progress.set_note((rule->relative ? "rel half-width " : "half-width ") +
                           width_text(*rule, width) + " (target " + width_text(*rule, rule->target) +
-                          ")");
+                          ")" +
+                          (enough_events ? std::string()
+                                         : "; " + std::to_string(events) + " of " +
+                                               std::to_string(kMinEvents) + " events"));
         const std::uint64_t done = writer.trials();
         if (done >= rule->min_trials && f->n == 0) {
           // E.g. mttr of a model whose trials record no incidents: more
@@ -316,16 +346,22 @@ void run(RunOptions o, const std::string& command_line) {
                       " has no observations (" + rule->text + " cannot be met)";
           return false;
         }
-        if (done >= rule->min_trials && width <= rule->target) {
+        const std::string event_note =
+            events == kNoEventCount ? std::string()
+                                    : "; " + std::to_string(events) + " of the rarer outcome, " +
+                                          std::to_string(kMinEvents) + " needed";
+        if (done >= rule->min_trials && width <= rule->target && enough_events) {
           stop_note = "stopped at " + std::to_string(done) + " trials: " + rule->figure +
                       " half-width " + width_text(*rule, width) +
-                      " <= " + width_text(*rule, rule->target) + " (" + rule->text + ")";
+                      " <= " + width_text(*rule, rule->target) + " (" + rule->text + ")" +
+                      event_note;
           return false;
         }
         if (done >= rule->max_trials) {
           stop_note = "stopped at the cap of " + std::to_string(done) + " trials: " + rule->figure +
-                      " half-width " + width_text(*rule, width) + " > " +
-                      width_text(*rule, rule->target) + " (" + rule->text + ")";
+                      " half-width " + width_text(*rule, width) +
+                      (width <= rule->target ? " <= " : " > ") + width_text(*rule, rule->target) +
+                      " (" + rule->text + ")" + event_note;
         }
         return true;
       });
@@ -387,19 +423,15 @@ void run(RunOptions o, const std::string& command_line) {
     text = summary_text(
         model, summary,
         {o.scenario, ro.master_seed, meta.trials, range.begin, threads, wall, stop_note});
-    text += analysis::format_incident_extras(
-        analysis::summarize_incidents(model, incident_trials, o.confidence));
+    text += analysis::format_incident_extras(incident_extras.finish());
   }
   if (!o.report.empty()) {
-    analysis::RunReportInput in;
+    analysis::RunReportInput& in = report_in;
     in.model = &model;
     in.summary = &summary;
     in.scenario_file = o.scenario;
     in.seed = ro.master_seed;
     in.trials = done;
-    for (const models::TrialResult& t : incident_trials) {
-      analysis::add_resolve_times(in, t.incidents);
-    }
     analysis::record_sample_trial(in, ro.master_seed, range.begin);
     write_file_atomically(o.report,
                           analysis::render_html(analysis::build_run_report(in), chart_js));
@@ -456,7 +488,8 @@ void add_run_command(CLI::App& app) {
       ->check(CLI::IsMember({"hdf5", "csv", "json"}));
   cmd->add_option("--until", opts->until,
                   "Run batches until the interval of FIGURE is narrow enough: FIGURE:rel=5% or "
-                  "FIGURE:abs=0.01 (FIGURE: mttr, p_slo_met, ... or a summary figure name)");
+                  "FIGURE:abs=0.01 (FIGURE: mttr, p_slo_met, p_slo_not_met, ... or a summary "
+                  "figure name; a probability also waits for 10 events)");
   cmd->add_option("--max-trials", opts->max_trials,
                   "With --until: stop after this many trials at most (default 1000000)");
   cmd->add_option("--batch", opts->batch,

@@ -53,8 +53,12 @@ std::string tier_label(models::BudgetAction a) {
 // ---------------------------------------------------------------- text
 
 /// `[low, high]` with `decimals` after the point, scaled by `scale`; `[n/a]`
-/// when the interval is unbounded on both sides (fewer than two trials).
-std::string bounds(const Interval& iv, int decimals, double scale) {
+/// when the interval is unbounded on both sides, and `n/a (n = 3)` when it
+/// was left out below its method's minimum n (`n` observations).
+std::string bounds(const Interval& iv, int decimals, double scale, std::uint64_t n = 0) {
+  if (std::isnan(iv.low) && std::isnan(iv.high) && !std::isnan(iv.estimate)) {
+    return "n/a (n = " + std::to_string(n) + ")";
+  }
   if (!std::isfinite(iv.low) && !std::isfinite(iv.high)) return "[n/a]";
   auto end = [&](double v) {
     if (std::isinf(v)) return std::string(v > 0 ? "inf" : "-inf");
@@ -85,14 +89,14 @@ std::string nines(const Interval& iv) {
 }
 
 /// A probability as a percentage: one decimal, two near (not at) 0 or 1.
-std::string probability(const Interval& iv) {
+std::string probability(const Interval& iv, std::uint64_t n = 0) {
   if (std::isnan(iv.estimate)) return "n/a";
   const bool near_end =
       (iv.estimate > 0.0 && iv.estimate < 0.01) || (iv.estimate > 0.99 && iv.estimate < 1.0);
   int d = near_end ? 2 : 1;
   d = resolving_decimals(iv, d, 100.0, 4);
   return sformat("%-*s", 12, sformat("%.*f %%", d, iv.estimate * 100.0).c_str()) + " " +
-         bounds(iv, d, 100.0);
+         bounds(iv, d, 100.0, n);
 }
 
 /// Decimals for about three significant digits of `x` (0.123, 25.8, 1234).
@@ -102,15 +106,18 @@ int significant_decimals(double x) {
 }
 
 /// A value with ~3 significant digits and its interval, times `scale`, with `unit`.
-std::string magnitude(double estimate, const Interval& iv, double scale, const char* unit) {
+std::string magnitude(double estimate, const Interval& iv, double scale, const char* unit,
+                      std::uint64_t n = 0) {
   if (std::isnan(estimate)) return "n/a";
-  const int d = significant_decimals(estimate * scale);
+  // An estimate of 0 takes its digits from the upper end ([0, 0.0072], not [0.0, 0.0]).
+  const double digits_of = estimate == 0.0 && std::isfinite(iv.high) ? iv.high : estimate;
+  const int d = significant_decimals(digits_of * scale);
   return sformat("%-*s", 12, sformat("%.*f%s", d, estimate * scale, unit).c_str()) + " " +
-         bounds(iv, d, scale);
+         bounds(iv, d, scale, n);
 }
 
-std::string duration_value(const analysis::Interval& iv);
-std::string quantile_value(const analysis::QuantileInterval& q);
+std::string duration_value(const analysis::Interval& iv, std::uint64_t n);
+std::string quantile_value(const analysis::QuantileInterval& q, std::uint64_t n);
 
 }  // namespace
 
@@ -132,7 +139,9 @@ std::string summary_text(const models::CompiledModel& m, const analysis::RunSumm
                  static_cast<unsigned long long>(r.total_trials), r.threads,
                  r.threads == 1 ? "" : "s", s.events_per_trial);
   out += sformat(
-      "  %d %% intervals: t for means, Wilson for probabilities, order statistics for p95\n", pct);
+      "  %d %% intervals: t on the logit/log scale for per-trial means, Garwood for counts, "
+      "Wilson for probabilities,\n  by trial for incident figures (docs/results.md)\n",
+      pct);
 
   for (std::size_t k = 0; k < m.slos.size(); ++k) {
     const auto& row = m.slos[k];
@@ -148,6 +157,7 @@ std::string summary_text(const models::CompiledModel& m, const analysis::RunSumm
     };
     line("attainment (mean)", nines(x.attainment));
     line("P(met)", probability(x.p_met));
+    line("P(not met)", probability(x.p_not_met));
     line("budget consumed mean",
          magnitude(x.budget_consumed.estimate, x.budget_consumed, 100.0, " %"));
     const auto& p95 = x.budget_consumed_p95;
@@ -204,14 +214,25 @@ std::string summary_text(const models::CompiledModel& m, const analysis::RunSumm
                      analysis::severity_group_name(g).c_str(),
                      static_cast<unsigned long long>(x.incidents),
                      magnitude(x.per_trial.estimate, x.per_trial, 1.0, "").c_str(),
-                     probability(x.p_human_needed).c_str());
+                     probability(x.p_human_needed, x.incidents).c_str());
       static const char* const kLabels[] = {"MTTR", "TTD", "TTA", "TTM"};
       for (std::size_t k = 0; k < analysis::kIncidentMetrics; ++k) {
         const auto& d = x.durations[k];
         if (d.n == 0) continue;
         out += sformat("    %-5s mean %-32s median %-32s p95 %s\n", kLabels[k],
-                       duration_value(d.mean).c_str(), quantile_value(d.median).c_str(),
-                       quantile_value(d.p95).c_str());
+                       duration_value(d.mean, d.n).c_str(), quantile_value(d.median, d.n).c_str(),
+                       quantile_value(d.p95, d.n).c_str());
+      }
+      if (x.paged > 0) {
+        out += sformat("    escalated %s of %llu paged, %s steps each;\n",
+                       probability(x.p_escalated, x.paged).c_str(),
+                       static_cast<unsigned long long>(x.paged),
+                       magnitude(x.escalations_per_incident.estimate, x.escalations_per_incident,
+                                 1.0, "", x.paged)
+                           .c_str());
+        out += sformat("      acked after an escalation %s, by another team %s\n",
+                       probability(x.p_acked_after_escalation, x.acked).c_str(),
+                       probability(x.p_other_team_acked, x.acked).c_str());
       }
     }
   }
@@ -221,16 +242,16 @@ std::string summary_text(const models::CompiledModel& m, const analysis::RunSumm
 namespace {
 
 /// Seconds shown in s, min or h by the estimate's size, with the interval.
-std::string duration_value(const Interval& iv) {
+std::string duration_value(const Interval& iv, std::uint64_t n) {
   if (std::isnan(iv.estimate)) return "n/a";
   const double a = std::fabs(iv.estimate);
   const double scale = a < 120.0 ? 1.0 : a < 7200.0 ? 1.0 / 60.0 : 1.0 / 3600.0;
   const char* unit = a < 120.0 ? " s" : a < 7200.0 ? " min" : " h";
-  return magnitude(iv.estimate, iv, scale, unit);
+  return magnitude(iv.estimate, iv, scale, unit, n);
 }
 
-std::string quantile_value(const analysis::QuantileInterval& q) {
-  return duration_value({q.estimate, q.low, q.high});
+std::string quantile_value(const analysis::QuantileInterval& q, std::uint64_t n) {
+  return duration_value({q.estimate, q.low, q.high}, n);
 }
 
 }  // namespace

@@ -40,7 +40,8 @@ std::string scenario(const std::string& sys, int days, int trials) {
          std::to_string(trials) + "\n  seed: 20261125\n  randomDeploys: false\n";
 }
 
-/// Runs the model and returns the t interval of a per-trial figure.
+/// Runs the model and returns the interval `relsim run` gives a per-trial
+/// availability: t on the logit scale (docs/results.md).
 analysis::Interval estimate(const CompiledModel& m,
                             const std::function<double(const TrialResult&)>& figure) {
   sim::RunnerOptions o;
@@ -52,7 +53,7 @@ analysis::Interval estimate(const CompiledModel& m,
   });
   analysis::MeanAccumulator acc;
   for (const TrialResult& t : r.results) acc.add(figure(t));
-  return acc.interval(kConfidence);
+  return analysis::logit_mean_interval(acc, kConfidence);
 }
 
 /// Prints the comparison for docs/validation.md and returns whether it holds.

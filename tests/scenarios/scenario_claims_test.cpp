@@ -140,7 +140,7 @@ analysis::Interval interval_of(const CompiledModel& m, const std::vector<TrialRe
     const Index row = m.components[comp].row;
     analysis::MeanAccumulator acc;
     for (const TrialResult& t : results) acc.add(t.services[row].availability());
-    return acc.interval(kConfidence);
+    return analysis::logit_mean_interval(acc, kConfidence);
   }
   const auto it = std::find(m.names.slos.begin(), m.names.slos.end(), c.subject);
   if (it == m.names.slos.end()) throw std::invalid_argument("no SLO named " + c.subject);
@@ -150,11 +150,14 @@ analysis::Interval interval_of(const CompiledModel& m, const std::vector<TrialRe
         results.begin(), results.end(), [k](const TrialResult& t) { return t.slos[k].met; }));
     return analysis::wilson_interval(met, results.size(), kConfidence);
   }
+  // The summary's intervals (docs/results.md): logit t for attainment, log t
+  // for budget consumed.
   analysis::MeanAccumulator acc;
   for (const TrialResult& t : results) {
     acc.add(c.figure == "attainment" ? t.slos[k].attainment : t.slos[k].budget_consumed);
   }
-  return acc.interval(kConfidence);
+  return c.figure == "attainment" ? analysis::logit_mean_interval(acc, kConfidence)
+                                  : analysis::log_scale_mean_interval(acc, kConfidence);
 }
 
 class ScenarioClaimsTest : public ::testing::TestWithParam<ScenarioClaims> {};

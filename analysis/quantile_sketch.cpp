@@ -1,0 +1,204 @@
+// The streamed quantile sketch (see quantile_sketch.hpp).
+#include "analysis/quantile_sketch.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+
+#include "analysis/estimators.hpp"
+
+namespace relsim::analysis {
+
+namespace {
+
+constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
+constexpr double kInf = std::numeric_limits<double>::infinity();
+const double kGamma = (1.0 + QuantileSketch::kAlpha) / (1.0 - QuantileSketch::kAlpha);
+const double kLogGamma = std::log(kGamma);
+/// |x| below this counts as 0.
+constexpr double kZero = 1e-9;
+/// Bucket k of a positive value has key k + kOffset (>= 1 for |x| >= 1e-9);
+/// keys are capped at ±kMaxKey (|x| about 1e15).
+constexpr std::int32_t kOffset = 12000;
+constexpr std::int32_t kMaxKey = 30000;
+
+/// ⌈n·p⌉ clamped to [1, n] (as run_summary.cpp's quantile_rank).
+std::uint64_t rank_of(std::uint64_t n, double p) {
+  const double np = static_cast<double>(n) * p;
+  const auto rank = static_cast<std::uint64_t>(std::ceil(np - 1e-12 * np));
+  return std::clamp<std::uint64_t>(rank, 1, n);
+}
+
+/// Bucket edges of a key: (low, high] for positive keys.
+double edge(std::int32_t k) { return std::pow(kGamma, static_cast<double>(k)); }
+
+}  // namespace
+
+std::int32_t QuantileSketch::key_of(double x) const {
+  const double a = std::fabs(x);
+  if (!(a >= kZero)) return 0;  // also NaN, which callers never pass
+  const double k = std::ceil(std::log(a) / kLogGamma) + kOffset;
+  const auto key = static_cast<std::int32_t>(std::clamp(k, 1.0, static_cast<double>(kMaxKey)));
+  return x > 0 ? key : -key;
+}
+
+QuantileSketch::Cell& QuantileSketch::cell(std::int32_t key) {
+  if (key <= 0) return non_positive_[key];
+  if (positive_.empty()) {
+    first_key_ = key;
+    positive_.resize(1);
+  } else if (key < first_key_) {
+    positive_.insert(positive_.begin(), static_cast<std::size_t>(first_key_ - key), Cell{});
+    first_key_ = key;
+  } else if (static_cast<std::size_t>(key - first_key_) >= positive_.size()) {
+    positive_.resize(static_cast<std::size_t>(key - first_key_) + 1);
+  }
+  return positive_[static_cast<std::size_t>(key - first_key_)];
+}
+
+template <class F>
+void QuantileSketch::visit(F&& f) const {
+  for (const auto& [key, c] : non_positive_) {
+    if (f(key, c)) return;
+  }
+  for (std::size_t b = 0; b < positive_.size(); ++b) {
+    if (f(first_key_ + static_cast<std::int32_t>(b), positive_[b])) return;
+  }
+}
+
+void QuantileSketch::add(double x) {
+  ++trials_;
+  ++trials_with_values_;
+  ++n_;
+  Cell& c = cell(key_of(x));
+  ++c.count;
+  ++c.sq;
+  ++c.an;
+  ++sum_nn_;
+  if (exact_.size() < kExactValues) exact_.push_back(x);
+}
+
+void QuantileSketch::add_trial(std::span<double> values) {
+  ++trials_;
+  if (values.empty()) return;
+  ++trials_with_values_;
+  const std::uint64_t ni = values.size();
+  n_ += ni;
+  sum_nn_ += ni * ni;
+  keys_.clear();
+  for (const double x : values) {
+    const std::int32_t key = key_of(x);
+    ++cell(key).count;
+    keys_.push_back(key);
+    if (exact_.size() < kExactValues) exact_.push_back(x);
+  }
+  std::sort(keys_.begin(), keys_.end());
+  // aᵢ(b) steps up at each distinct key: add the increments of aᵢ² and aᵢ·nᵢ.
+  std::uint64_t before = 0;
+  for (std::size_t j = 0; j < keys_.size();) {
+    std::size_t end = j;
+    while (end < keys_.size() && keys_[end] == keys_[j]) ++end;
+    const std::uint64_t after = before + (end - j);
+    Cell& c = cell(keys_[j]);
+    c.sq += after * after - before * before;
+    c.an += ni * (after - before);
+    before = after;
+    j = end;
+  }
+}
+
+double QuantileSketch::value_at(std::uint64_t rank, int side,
+                                const std::vector<double>& sorted) const {
+  if (rank == 0) return -kInf;
+  if (rank > n_) return kInf;
+  if (exact()) return sorted[rank - 1];
+  std::uint64_t cum = 0;
+  std::int32_t key = 0;
+  visit([&](std::int32_t k, const Cell& c) {
+    cum += c.count;
+    key = k;
+    return cum >= rank;
+  });
+  if (key == 0) return 0.0;
+  const double sign = key > 0 ? 1.0 : -1.0;
+  const std::int32_t k = std::abs(key) - kOffset;
+  const double lo = edge(k - 1), hi = edge(k);
+  double v = 0.0;
+  if (side == 0) {
+    v = 2.0 * hi / (kGamma + 1.0);  // within α of every value of the bucket
+  } else {
+    v = (side > 0) == (sign > 0) ? hi : lo;
+  }
+  return sign * v;
+}
+
+QuantileInterval QuantileSketch::from_ranks(double p, std::uint64_t lower, std::uint64_t upper,
+                                            double coverage, double lower_bound) const {
+  std::vector<double> sorted;
+  if (exact()) {
+    sorted = exact_;
+    std::sort(sorted.begin(), sorted.end());
+  }
+  QuantileInterval q;
+  q.lower_rank = lower;
+  q.upper_rank = upper;
+  q.coverage = coverage;
+  q.estimate = value_at(rank_of(n_, p), 0, sorted);
+  q.low = std::max(value_at(lower, -1, sorted), lower_bound);
+  q.high = value_at(upper, +1, sorted);
+  q.low = std::min(q.low, q.estimate);
+  q.high = std::max(q.high, q.estimate);
+  return q;
+}
+
+QuantileInterval QuantileSketch::iid_interval(double p, double confidence,
+                                              double lower_bound) const {
+  if (n_ == 0) return {kNaN, -kInf, kInf, 0, 1, 1.0};
+  const RankInterval r = order_statistic_ranks(n_, p, confidence);
+  return from_ranks(p, r.lower, r.upper, r.coverage, lower_bound);
+}
+
+QuantileInterval QuantileSketch::clustered_interval(double p, double confidence,
+                                                    double lower_bound) const {
+  if (n_ == 0) return {kNaN, kNaN, kNaN, 0, 0, 0.0};
+  if (n_ < kMinPooledObservations || trials_with_values_ < kMinPooledTrials || trials_ < 2) {
+    QuantileInterval q = from_ranks(p, 0, n_ + 1, 0.0, lower_bound);
+    q.low = q.high = kNaN;
+    return q;
+  }
+  // The bucket holding the estimate, and the sums of aᵢ(b)², aᵢ(b)nᵢ up to it.
+  const std::uint64_t rank = rank_of(n_, p);
+  std::uint64_t cum = 0, sq = 0, an = 0;
+  visit([&](std::int32_t, const Cell& c) {
+    cum += c.count;
+    sq += c.sq;
+    an += c.an;
+    return cum >= rank;
+  });
+  const double n = static_cast<double>(n_);
+  // Σ (aᵢ − p nᵢ)² and the by-trial variance of F̂ at the estimate.
+  const long double ss = static_cast<long double>(sq) - 2.0L * p * static_cast<long double>(an) +
+                         static_cast<long double>(p) * p * static_cast<long double>(sum_nn_);
+  // The design effect Σ(aᵢ − p nᵢ)² / (n p (1 − p)) (its by-trial variance
+  // ss · T / ((T − 1) n²) over the binomial p(1 − p)/n, with the same T/(T − 1)):
+  // about 1 for independent values, floored at 1.
+  const double binomial = n * p * (1.0 - p);
+  const double var = std::max(0.0, static_cast<double>(ss));
+  const double deff = var > binomial * (1.0 + 1e-9) ? var / binomial : 1.0;  // rounding: 1
+  const auto m = std::max<std::uint64_t>(1, static_cast<std::uint64_t>(std::floor(n / deff)));
+  const RankInterval r = order_statistic_ranks(m, p, confidence);
+  const double scale = n / static_cast<double>(m);
+  const std::uint64_t lower =
+      r.lower == 0
+          ? 0
+          : std::min(rank,
+                     static_cast<std::uint64_t>(std::floor(static_cast<double>(r.lower) * scale)));
+  const std::uint64_t upper =
+      r.upper > m ? n_ + 1
+                  : std::clamp<std::uint64_t>(
+                        static_cast<std::uint64_t>(std::ceil(static_cast<double>(r.upper) * scale)),
+                        rank, n_);
+  return from_ranks(p, lower, upper, r.coverage, lower_bound);
+}
+
+}  // namespace relsim::analysis

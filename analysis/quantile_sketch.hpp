@@ -1,0 +1,102 @@
+// A streamed, mergeable quantile estimate with a confidence interval, in
+// memory bounded whatever the number of values (docs/results.md,
+// "Quantiles").
+//
+// Values go to a log-bucketed histogram of relative accuracy α = 0.1 %
+// (bucket k holds (γ^(k−1), γ^k] with γ = (1 + α)/(1 − α); negative values in
+// mirrored buckets; |x| < 1e-9 counts as 0): integer counts, so merging two
+// sketches, or feeding values in any grouping, gives the same counts. The
+// first kExactValues values are also kept as they are, and while a sketch has
+// no more than that, its quantiles are the exact order statistics; beyond,
+// an estimate is its bucket's representative (within α of the order
+// statistic) and an interval end is its bucket's outer edge, which folds the
+// bucket error into the interval.
+//
+// Two kinds of interval:
+//  - `iid_interval` for one value per trial (the p95 of budget consumed): the
+//    distribution-free order-statistic interval (ranks from Binomial(n, p)).
+//  - `clustered_interval` for values pooled over the incidents of many
+//    trials (`add_trial` once per trial, with that trial's values): the trial
+//    is the independent unit. For the bucket b holding the estimate, the
+//    sketch knows Σᵢ aᵢ(b)², Σᵢ aᵢ(b) nᵢ and Σᵢ nᵢ², where aᵢ(b) counts trial
+//    i's values up to b and nᵢ all its values (O(values) per trial: aᵢ is a
+//    step function, kept as increments at its steps and summed at the end).
+//    So Var(F̂(ξ̂ₚ)) by trial is the ratio estimator's (Woodruff's method), the
+//    design effect deff = Var / (p(1 − p)/n) ≥ 1 gives an effective sample
+//    n / deff, and the ranks are the order-statistic interval's for that
+//    effective sample, scaled back to n. An end no sample of that size could
+//    bound is infinite (above) or the range's floor `lower_bound` (below).
+//
+// The result depends only on the values and their grouping into trials, not
+// on the order of trials within the counts (integer sums), so it is the same
+// for any thread count and shard split. Not thread-safe.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <span>
+#include <vector>
+
+#include "analysis/run_summary.hpp"
+
+namespace relsim::analysis {
+
+class QuantileSketch {
+ public:
+  /// Relative accuracy of a bucket's representative.
+  static constexpr double kAlpha = 0.001;
+  /// Values kept exactly (then the histogram alone answers).
+  static constexpr std::size_t kExactValues = 4096;
+
+  /// Adds one value (one trial's, for iid_interval).
+  void add(double x);
+  /// Adds the values of one trial (possibly none) for clustered_interval.
+  /// Reorders `values`.
+  void add_trial(std::span<double> values);
+
+  std::uint64_t count() const { return n_; }
+  std::uint64_t trials() const { return trials_; }
+  /// Whether every value is still held exactly.
+  bool exact() const { return n_ <= kExactValues; }
+
+  /// The empirical p-quantile x(⌈n·p⌉) with the order-statistic interval of
+  /// independent values, its low end at least `lower_bound` (the quantity's
+  /// floor); NaN estimate when empty.
+  QuantileInterval iid_interval(double p, double confidence, double lower_bound) const;
+  /// The same estimate with the interval by trial (see the file comment);
+  /// `lower_bound` is the quantity's floor (0 for durations). NaN ends below
+  /// kMinPooledObservations values or kMinPooledTrials trials with values.
+  QuantileInterval clustered_interval(double p, double confidence, double lower_bound) const;
+
+ private:
+  /// Per bucket: its count and the increments of Σᵢ aᵢ(b)² and Σᵢ aᵢ(b) nᵢ at
+  /// the steps of aᵢ (prefix sums of them give the sums at a bucket).
+  struct Cell {
+    std::uint64_t count = 0, sq = 0, an = 0;
+  };
+  std::int32_t key_of(double x) const;
+  /// The cell of `key`: positive values in a dense array from the smallest
+  /// key seen, zero and negative values (rare) in a map.
+  Cell& cell(std::int32_t key);
+  /// Calls f(key, cell) for every bucket in ascending order of value; stops
+  /// when f returns true.
+  template <class F>
+  void visit(F&& f) const;
+  /// The value of rank r (1-based; 0 → −∞, n + 1 → +∞): exact, or the
+  /// bucket's low edge (side < 0), representative (0) or high edge (> 0).
+  double value_at(std::uint64_t rank, int side, const std::vector<double>& sorted) const;
+  QuantileInterval from_ranks(double p, std::uint64_t lower, std::uint64_t upper, double coverage,
+                              double lower_bound) const;
+
+  std::uint64_t n_ = 0;
+  std::uint64_t trials_ = 0;
+  std::uint64_t trials_with_values_ = 0;
+  std::int32_t first_key_ = 0;
+  std::vector<Cell> positive_;                 // keys first_key_, first_key_ + 1, ...
+  std::map<std::int32_t, Cell> non_positive_;  // key 0: zero; negative keys: negative values
+  std::uint64_t sum_nn_ = 0;                   // Σ nᵢ²
+  std::vector<double> exact_;                  // the first kExactValues values
+  std::vector<std::int32_t> keys_;             // scratch for add_trial
+};
+
+}  // namespace relsim::analysis
