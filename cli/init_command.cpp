@@ -1,11 +1,13 @@
-// `relsim init [--template web-service|payments|platform] NAME`: writes a
+// `relsim init [--template web-service|payments|platform] [--services N] NAME`: writes a
 // commented starting System and Scenario into the directory NAME
 // (NAME/system.yaml, NAME/scenario.yaml; the scenario names the system by
 // its relative path), with the documents' names set to NAME. Never
 // overwrites: when either file exists nothing is written. Each file goes
 // through PATH.tmp and a rename; if the second cannot be written the first
 // is removed again (and the directory, when init created it), so a failed
-// init leaves nothing behind. docs/cli.md ("init").
+// init leaves nothing behind. With --services N (template platform only)
+// the platform is generated with N services (models/platform_generator.hpp,
+// docs/scaling.md) instead of the embedded template. docs/cli.md ("init").
 #include <filesystem>
 #include <iostream>
 #include <memory>
@@ -16,6 +18,7 @@
 #include "cli/commands.hpp"
 #include "cli/init_templates.hpp"
 #include "cli/output_file.hpp"
+#include "models/platform_generator.hpp"
 
 namespace relsim::cli {
 
@@ -26,6 +29,7 @@ namespace {
 struct InitOptions {
   std::string template_name = "web-service";
   std::string name;
+  int services = 0;  // --services: 0 = the template as written
 };
 
 /// A system name: letters, digits, '-', '_' and '.', starting with a letter or digit.
@@ -67,6 +71,9 @@ const InitTemplate& find_template(const std::string& name) {
 
 void run_init(const InitOptions& o) {
   const InitTemplate& t = find_template(o.template_name);
+  if (o.services > 0 && o.template_name != "platform") {
+    throw std::runtime_error("--services generates a platform: use it with --template platform");
+  }
   const fs::path dir(o.name);
   const std::string name = dir.filename().string();
   if (!valid_name(name)) {
@@ -91,8 +98,16 @@ void run_init(const InitOptions& o) {
   if (created && !fs::create_directories(dir, ec) && ec) {
     throw std::runtime_error("cannot create directory '" + dir.string() + "': " + ec.message());
   }
-  const std::string system = renamed(t.system, t.name, name);
-  const std::string scenario = renamed(t.scenario, t.name, name);
+  std::string system;
+  std::string scenario;
+  if (o.services > 0) {
+    models::PlatformText generated = models::generate_platform(o.services, name);
+    system = std::move(generated.system);
+    scenario = std::move(generated.scenario);
+  } else {
+    system = renamed(t.system, t.name, name);
+    scenario = renamed(t.scenario, t.name, name);
+  }
   try {
     write_file_atomically(system_path.string(), system);
     try {
@@ -107,7 +122,9 @@ void run_init(const InitOptions& o) {
   }
   const std::string d = dir.string();
   std::cout << "created " << system_path.string() << "    (System '" << name << "', template "
-            << t.name << ")\n"
+            << t.name;
+  if (o.services > 0) std::cout << ", " << o.services << " generated services";
+  std::cout << ")\n"
             << "created " << scenario_path.string() << "  (Scenario on system.yaml)\n\n"
             << "next:\n"
             << "  relsim explain " << system_path.string()
@@ -138,6 +155,11 @@ void add_init_command(CLI::App& app) {
   cmd->add_option("-t,--template", opts->template_name, "Which starting system")
       ->check(CLI::IsMember(names))
       ->capture_default_str();
+  cmd->add_option("--services", opts->services,
+                  "With --template platform: generate a layered platform of N services\n"
+                  "(3 zones, 3 replicas each, datastores, SLOs, alerts and teams;\n"
+                  "docs/scaling.md) instead of the three-service template")
+      ->check(CLI::Range(1, models::kMaxPlatformServices));
   cmd->callback([opts] { run_init(*opts); });
 }
 

@@ -73,6 +73,11 @@ World::Impl::Impl(const CompiledModel& m) : m_(m), horizon_(m.horizon) {
     }
   }
   for (const ServiceRow& s : m.services) demand_.emplace_back(s.demand, m.calendar);
+  steady_demand_ =
+      std::all_of(demand_.begin(), demand_.end(), [](const DemandCurve& d) { return d.flat(); });
+  initial_fs_ = make_fluid_state(m);
+  std::fill(initial_fs_.healthy.begin(), initial_fs_.healthy.end(), 0);
+  std::fill(initial_fs_.routed.begin(), initial_fs_.routed.end(), 0);
 }
 
 void World::Impl::reset(std::uint64_t trial_seed) {
@@ -107,9 +112,7 @@ void World::Impl::reset(std::uint64_t trial_seed) {
     rngs_[r_step_ + i] = sim_.stream(m.runbook_steps[i].stream);
   }
 
-  fs_ = make_fluid_state(m);
-  std::fill(fs_.healthy.begin(), fs_.healthy.end(), 0);
-  std::fill(fs_.routed.begin(), fs_.routed.end(), 0);
+  fs_ = initial_fs_;  // copy-assignment: no allocation after the first trial
   slots_.assign(m.replica_zone.size(), Slot{});
   replicas_.assign(m.services.size(), 0);
   autoscale_pending_.assign(m.services.size(), 0);
@@ -221,8 +224,9 @@ void World::Impl::handle(const sim::Event& e, sim::Simulation& /*s*/) {
       // the last event; only burn-rate rules need the requests accounted to now.
       const Index r = e.target - t_rule_;
       if (m_.alerts[rule_rows_[r].alert].kind == AlertKind::burn_rate) {
-        // The ratios now: the same state, evaluated at now by account().
-        if (account()) std::swap(cur_, end_);
+        // The ratios now: the same state, evaluated at now by account()
+        // (under steady demand cur_ holds them already).
+        if (account() && !steady_demand_) std::swap(cur_, end_);
       }
       evaluate_rule(r);
       return;
@@ -346,11 +350,18 @@ bool World::Impl::account() {
   const sim::Duration t1 = now();
   if (t1 <= t0) return false;
   accounted_ = t1;
-  evaluate_at(t0 + sim::Duration::micros((t1 - t0).count_micros() / 2), mid_);
-  evaluate_at(t1, end_);
-  if (observer_) observer_->on_interval(t0, t1, fs_, cur_, mid_, end_);
+  // Under steady demand the state and the inputs are those cur_ was
+  // evaluated with, so the evaluations at the midpoint and at t1 would give
+  // cur_ bit for bit: skip them.
+  if (!steady_demand_) {
+    evaluate_at(t0 + sim::Duration::micros((t1 - t0).count_micros() / 2), mid_);
+    evaluate_at(t1, end_);
+  }
+  const FluidResult& mid = steady_demand_ ? cur_ : mid_;
+  const FluidResult& end = steady_demand_ ? cur_ : end_;
+  if (observer_) observer_->on_interval(t0, t1, fs_, cur_, mid, end);
   const double w = (t1 - t0).to_seconds() / 6.0;
-  auto simpson = [&](auto&& f) { return w * (f(cur_) + 4.0 * f(mid_) + f(end_)); };
+  auto simpson = [&](auto&& f) { return w * (f(cur_) + 4.0 * f(mid) + f(end)); };
   for (std::size_t s = 0; s < m_.services.size(); ++s) {
     const Index c = m_.services[s].component;
     const double total = simpson([c](const FluidResult& r) { return r.load[c]; });

@@ -242,6 +242,11 @@ struct World::Impl {
   std::vector<Index> service_zone_placement_;  // service row × zone → placement
   std::vector<std::vector<Index>> crash_rows_;  // per service row: its replica-crash failure rows
   std::vector<DemandCurve> demand_;            // per service row
+  /// Every demand curve is flat: the ratios between two events do not move,
+  /// so account() reuses cur_ for the midpoint and the end of a stretch and
+  /// the nominal ratios are evaluated once (docs/model.md, "What an event costs").
+  bool steady_demand_ = false;
+  FluidState initial_fs_;  // make_fluid_state(m_), copied into fs_ by reset()
 
   // State.
   FluidState fs_;
@@ -289,6 +294,7 @@ struct World::Impl {
   Cause cause_;
   FluidState nominal_state_;  // everything up, nothing injected: the baseline of impact
   FluidResult nominal_;       // its ratios at the current demand
+  bool nominal_valid_ = false;       // steady demand: nominal_ holds the ratios already
   Index event_incident_ = kNoIndex;  // the incident opened by the event being handled
   std::vector<Index> responder_begin_;  // per team, size teams + 1
   std::vector<sim::Duration> first_handoff_;  // per team

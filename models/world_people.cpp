@@ -121,7 +121,11 @@ void World::Impl::track_impact() {
   // In the nominal state itself (most of the time) nothing is impaired and
   // the second evaluation is skipped.
   const bool nominal = same_state(fs_, nominal_state_);
-  if (!nominal) evaluate_fluid(m_, nominal_state_, demand_now_, slope_now_, nominal_);
+  // Under steady demand the nominal ratios never move: evaluated once per World.
+  if (!nominal && !(steady_demand_ && nominal_valid_)) {
+    evaluate_fluid(m_, nominal_state_, demand_now_, slope_now_, nominal_);
+    nominal_valid_ = steady_demand_;
+  }
   scratch_.clear();
   for (Index s = 0; s < m_.services.size(); ++s) {
     const Index c = m_.services[s].component;
