@@ -345,13 +345,11 @@ void check_escalation(const System& system, std::vector<Diagnostic>& out) {
       const SourceLocation& where = step.location.known() ? step.location : team.location;
       const std::string what =
           "escalation step " + std::to_string(k + 1) + " of team '" + team.name + "'";
-      if (step.target == EscalationTarget::secondary && (!team.secondary || team.members < 2)) {
-        out.push_back(
-            {where, what + " goes to the secondary, but the team has " +
-                        (team.secondary ? "only one member, so no secondary"
-                                        : std::string("no secondary (secondary: false)")) +
-                        ": the step notifies nobody (set secondary: true with two "
-                        "members or more, or escalate to another team)"});
+      // `to: secondary` without `secondary: true` is a loader error.
+      if (step.target == EscalationTarget::secondary && team.members < 2) {
+        out.push_back({where, what + " goes to the secondary, but the team has only one member, so "
+                                     "no secondary: the step notifies nobody (add members, or "
+                                     "escalate to another team)"});
       } else if (step.target == EscalationTarget::team && step.team.name == team.name) {
         out.push_back({best(step.team, where),
                        what + " escalates to the team itself: it notifies the primary who was "

@@ -39,14 +39,14 @@ std::vector<Diagnostic> fault_problems(const System& system, const Topology& top
 void check_system(const System& system, const Topology& topology);
 
 /// Whole-system warnings: a model that runs but is probably not what was
-/// meant (docs/reference/index.md, "Warnings"). A service, datastore or cache
+/// meant (docs/reference/README.md, "Warnings"). A service, datastore or cache
 /// overloaded with nothing failed at some time of the week (the fluid view
 /// of the nominal state over the demand curves; autoscaled services at their
 /// maxReplicas); bad deploys that change nothing (changeFailureRate > 0 with
 /// a badDeploy of 0 % errors and no added latency); an SLO no alert watches;
 /// an alert on a service no team owns (when it does not page a team anyway:
 /// a paging alert without an owner is an error of system_problems); an
-/// escalation to a secondary the team does not have, or to the team itself;
+/// escalation to the secondary of a one-member team, or to the team itself;
 /// a runbook step that can never apply; a soft dependency whose timeout is
 /// not shorter than a caller's timeout on the service (the caller gives up
 /// first, so the fallback is never reached). Call on a system without
