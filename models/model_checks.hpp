@@ -3,11 +3,13 @@
 // topology's cycle check. Each returns located diagnostics; the compile step
 // and `relsim validate` turn them into an InputError.
 //
-// All are errors (there is no warning channel): each one is either a model
-// that cannot mean what was written (a soft dependency whose fallback serves
-// nothing is a hard one) or input that would silently do nothing (a zone with
-// nothing in it, a network fault between two components that never talk, a
-// fault after the horizon). Pure functions; thread-safe.
+// The errors are a model that cannot mean what was written (a soft
+// dependency whose fallback serves nothing is a hard one) or input that would
+// silently do nothing (a zone with nothing in it, a network fault between two
+// components that never talk, a fault after the horizon). The warnings
+// (system_warnings) are a model that runs but is probably not what was meant;
+// `relsim validate` and `relsim explain` print them and exit 0 unless
+// --strict. Pure functions; thread-safe.
 #pragma once
 
 #include <optional>
