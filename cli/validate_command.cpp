@@ -124,20 +124,24 @@ class Validator {
     throw models::InputError(ref.location, "unknown system '" + ref.name + "'");
   }
 
-  /// The warnings of `s`, each once however many documents use the system.
-  void warn(const models::System& s, const models::Topology& topology) {
-    for (auto& w : models::system_warnings(s, topology)) {
+  /// Collects the warnings of `s`, each once however many documents use the
+  /// system. True when a document on `s` is not `ok:` (--strict and warnings).
+  bool warn(const models::System& s, const models::Topology& topology) {
+    auto found = models::system_warnings(s, topology);
+    const bool failed = o_.strict && !found.empty();
+    for (auto& w : found) {
       const std::string key = w.str();
       if (std::find(warned_.begin(), warned_.end(), key) != warned_.end()) continue;
       warned_.push_back(key);
       warnings_.push_back(std::move(w));
     }
+    return failed;
   }
 
   void system(const models::System& s) {
     const auto topology = models::Topology::build(s);
     models::check_system(s, topology);
-    warn(s, topology);
+    if (warn(s, topology)) return;
     ok(s.location, s.name + " (System: " + count(s.services.size(), "service") + ", " +
                        count(s.zones.size(), "zone") + ", " + count(s.slos.size(), "SLO") + ", " +
                        count(s.teams.size(), "team") + ")");
@@ -147,17 +151,19 @@ class Validator {
     const std::string& file = sc.location.file;
     models::CompiledModel m;
     std::string system_name;
+    bool failed = false;
     if (first_of_file(file, "Scenario")) {
       const auto r = models::load_scenario(file, o_.overrides, data_files());
       m = models::compile(r.system, r.scenario);
       system_name = r.system.name;
-      warn(r.system, models::Topology::build(r.system));
+      failed = warn(r.system, models::Topology::build(r.system));
     } else {
       const auto sys = system_named(sc.system, sc.system_is_path, sc.location);
       m = models::compile(sys, sc);
       system_name = sys.name;
-      warn(sys, models::Topology::build(sys));
+      failed = warn(sys, models::Topology::build(sys));
     }
+    if (failed) return;
     ok(sc.location, sc.name + " (Scenario on " + system_name + ": " +
                         count(m.faults.size(), "fault") + ", " + horizon_text(m.horizon) +
                         " horizon)");
@@ -167,17 +173,19 @@ class Validator {
     const std::string& file = g.location.file;
     models::CompiledModel m;
     std::string system_name;
+    bool failed = false;
     if (first_of_file(file, "GameDay")) {
       const auto r = models::load_game_day(file, o_.overrides, data_files());
       m = models::compile(r.system, r.game_day);
       system_name = r.system.name;
-      warn(r.system, models::Topology::build(r.system));
+      failed = warn(r.system, models::Topology::build(r.system));
     } else {
       const auto sys = system_named(g.system, g.system_is_path, g.location);
       m = models::compile(sys, g);
       system_name = sys.name;
-      warn(sys, models::Topology::build(sys));
+      failed = warn(sys, models::Topology::build(sys));
     }
+    if (failed) return;
     ok(g.location, g.name + " (GameDay on " + system_name + ": " +
                        models::to_string(g.experiment.kind) + ", " +
                        count(m.candidate_starts.size(), "candidate start") + ", " +

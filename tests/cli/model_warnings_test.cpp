@@ -81,6 +81,7 @@ TEST(ModelWarningsCli, StrictMakesEachWarningAnError) {
     EXPECT_EQ(r.code, 1) << f << "\n" << r.out;
     EXPECT_TRUE(contains(r.out, ": error: " + e.message)) << r.out;
     EXPECT_FALSE(contains(r.out, "warning:")) << r.out;
+    EXPECT_FALSE(contains(r.out, "ok: shop")) << r.out;
   }
 }
 
