@@ -306,6 +306,35 @@ LabFigure ratio_figure(const std::vector<double>& num, const std::vector<double>
   return f;
 }
 
+std::vector<RuleSet> system_rule_sets(const models::System& system, const models::Slo& slo,
+                                      std::vector<std::string>& others) {
+  std::vector<models::Alert> watching;
+  for (models::Alert a : system.alerts) {
+    const bool watches = a.kind == models::AlertKind::burn_rate
+                             ? a.slo.name == slo.name
+                             : a.service.name == slo.service.name;
+    if (!watches) {
+      others.push_back(a.name);
+      continue;
+    }
+    if (a.kind == models::AlertKind::burn_rate && a.burn_windows.empty()) {
+      a.burn_windows = models::sre_workbook_burn_windows();
+    }
+    watching.push_back(std::move(a));
+  }
+  std::vector<RuleSet> out;
+  for (const models::Alert& a : watching) {
+    out.push_back({"system:" + a.name, "alert '" + a.name + "' of system " + system.name, {a}});
+  }
+  if (watching.size() >= 2) {
+    out.push_back({"system",
+                   "the " + std::to_string(watching.size()) + " alerts of system " + system.name +
+                       " on SLO " + slo.name + " together",
+                   watching});
+  }
+  return out;
+}
+
 std::size_t target_slo(const models::System& system, const std::string& slo) {
   if (system.slos.empty()) {
     throw std::invalid_argument("system '" + system.name +

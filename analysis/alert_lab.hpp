@@ -97,6 +97,16 @@ struct AlertLabResult {
 /// Throws std::invalid_argument naming the SLOs.
 std::size_t target_slo(const models::System& system, const std::string& slo);
 
+/// The alert rules declared in `system` that watch `slo` (burn-rate alerts
+/// on it, threshold alerts on its service), as rule sets: one per alert
+/// (`system:<alert>`), then the whole set (`system`) when two or more
+/// watch it. Burn-rate alerts without burnWindows get the workbook's, as
+/// the engine gives them. The names of alerts that watch something else are
+/// appended to `others` (they would count as pages of other incidents).
+/// Empty when no alert watches the SLO.
+std::vector<RuleSet> system_rule_sets(const models::System& system, const models::Slo& slo,
+                                      std::vector<std::string>& others);
+
 /// Runs `base` once per rule set (each replaces the system's alerts; windows
 /// that can never fire are left out and noted). Throws models::InputError
 /// when a rule set's references do not resolve, std::invalid_argument for a

@@ -1,5 +1,7 @@
 // `relsim alerts SCENARIO [--rules FILE...] [--preset NAME...]`: the alert
-// design lab (docs/alerting.md). Runs the scenario once per rule set on
+// design lab (docs/alerting.md). Without --rules and --preset it judges the
+// alert rules the system declares on the SLO (each alert and the set), or
+// the six workbook presets when it declares none. Runs the scenario once per rule set on
 // common random numbers and reports detection time, reset time, precision,
 // recall and on-call load per set; the closed-form "when does it fire" table;
 // the window scaling note; counted traffic for low-traffic services; or,
@@ -121,14 +123,35 @@ std::vector<double> error_ratios(const std::string& text, double objective) {
   return out;
 }
 
-/// The rule sets: the chosen presets (all six when neither --preset nor
-/// --rules is given), then each --rules file.
-std::vector<analysis::RuleSet> rule_sets(const AlertsOptions& o, const models::Slo& slo,
-                                         sim::Duration interval) {
+/// The rule sets: the system's own alert rules on the SLO (each alert, then
+/// the set as a whole; by default when neither --preset nor --rules is
+/// given and the system declares some, or with `--preset system`), then the
+/// chosen presets (all six by default when the system declares no alert on
+/// the SLO, or with --export), then each --rules file.
+std::vector<analysis::RuleSet> rule_sets(const AlertsOptions& o, const models::System& system,
+                                         const models::Slo& slo, sim::Duration interval) {
   std::vector<analysis::RuleSet> out;
   const auto presets = analysis::workbook_presets(slo.name, slo.window, interval);
-  std::vector<std::string> wanted = o.presets;
-  if (wanted.empty() && o.rules.empty()) wanted.push_back("all");
+  std::vector<std::string> wanted;
+  bool own = o.presets.empty() && o.rules.empty() && o.exporter.empty();
+  for (const std::string& name : o.presets) {
+    if (name == "system") {
+      own = true;
+    } else {
+      wanted.push_back(name);
+    }
+  }
+  if (own) {
+    std::vector<std::string> others;
+    auto mine = analysis::system_rule_sets(system, slo, others);
+    const bool asked = std::find(o.presets.begin(), o.presets.end(), "system") != o.presets.end();
+    if (mine.empty() && asked) {
+      throw std::invalid_argument("--preset system: no alert of system '" + system.name +
+                                  "' watches SLO '" + slo.name + "'");
+    }
+    out.insert(out.end(), mine.begin(), mine.end());
+  }
+  if (o.presets.empty() && o.rules.empty() && out.empty()) wanted.push_back("all");
   for (const std::string& name : wanted) {
     if (name == "all") {
       out.insert(out.end(), presets.begin(), presets.end());
@@ -137,7 +160,7 @@ std::vector<analysis::RuleSet> rule_sets(const AlertsOptions& o, const models::S
     auto it = std::find_if(presets.begin(), presets.end(),
                            [&](const analysis::RuleSet& s) { return s.name == name; });
     if (it == presets.end()) {
-      std::string names = "all";
+      std::string names = "all, system";
       for (const std::string& n : analysis::preset_names()) names += ", " + n;
       throw std::invalid_argument("--preset: unknown preset '" + name + "'; presets: " + names);
     }
@@ -211,7 +234,7 @@ void run(const AlertsOptions& o) {
   const models::ResolvedScenario sc = models::load_scenario(o.file, o.overrides, data_files());
   const std::size_t k = analysis::target_slo(sc.system, o.slo);
   const models::Slo& slo = sc.system.slos[k];
-  const std::vector<analysis::RuleSet> sets = rule_sets(o, slo, interval);
+  const std::vector<analysis::RuleSet> sets = rule_sets(o, sc.system, slo, interval);
   // Every rule set's references resolve before anything runs.
   for (const analysis::RuleSet& s : sets) {
     models::System copy = sc.system;
@@ -301,7 +324,9 @@ void add_alerts_command(CLI::App& app) {
       ->allow_extra_args(false);
   cmd->add_option("--preset", opts->presets,
                   "A workbook preset: errorRatio10m, errorRatioLong, errorRatioFor1h, burnRate1h, "
-                  "multiBurnRate, multiwindow, or all (repeatable; default: all, unless --rules)")
+                  "multiBurnRate, multiwindow, or all; or system: the system's own alerts on the "
+                  "SLO (repeatable; default: system, or all when the system has no alert on the "
+                  "SLO, unless --rules)")
       ->allow_extra_args(false);
   cmd->add_option("--slo", opts->slo, "The SLO the rules defend (default: the system's first)");
   cmd->add_option("--significant", opts->significant,

@@ -6,6 +6,8 @@
 // the severity table; for a Scenario, what is injected when. It reads the
 // files exactly as `relsim run` does (loader, graph checks, compile), so a
 // file that explains is a file that runs. Layout in docs/cli.md ("explain").
+// The system's warnings (models::system_warnings) go to stderr first, as
+// `relsim validate` prints them; `--strict` makes them errors.
 #include <cmath>
 #include <cstdio>
 #include <fstream>
@@ -29,6 +31,7 @@ using models::System;
 struct ExplainOptions {
   std::string file;
   std::vector<std::string> overrides;
+  bool strict = false;  // warnings are errors
 };
 
 /// `12`, `0.5`, `1200` (up to 4 significant digits, no trailing zeros).
@@ -632,21 +635,35 @@ void out_assumed(const std::string& file) {
   for (const std::string& f : found) std::cout << f << "\n";
 }
 
+/// Prints the warnings of `s` to stderr, or throws them as errors with --strict.
+void warn(const ExplainOptions& o, const System& s) {
+  auto warnings = models::system_warnings(s, models::Topology::build(s));
+  if (warnings.empty()) return;
+  if (o.strict) throw models::InputError(std::move(warnings));
+  for (const auto& w : warnings) std::cerr << models::warning_text(w) << '\n';
+  std::cerr.flush();
+}
+
 void run_explain(const ExplainOptions& o) {
   const auto docs = models::load_files({o.file}, o.overrides);
   Explainer e(std::cout);
   if (!docs.scenarios.empty()) {
     const auto r = models::load_scenario(o.file, o.overrides);
     const auto m = models::compile(r.system, r.scenario);  // the checks `relsim run` makes
+    warn(o, r.system);
     e.scenario(r, m);
     e.system(r.system);
   } else if (!docs.game_days.empty()) {
     const auto r = models::load_game_day(o.file, o.overrides);
     const auto m = models::compile(r.system, r.game_day);
+    warn(o, r.system);
     out_game_day(r, m);
     e.system(r.system);
   } else if (!docs.systems.empty()) {
-    e.system(docs.systems.front());
+    const System& s = docs.systems.front();
+    models::check_system(s, models::Topology::build(s));
+    warn(o, s);
+    e.system(s);
   } else {
     throw models::InputError({o.file, 0, 0}, "no System, Scenario or GameDay document in file");
   }
@@ -667,6 +684,7 @@ void add_explain_command(CLI::App& app) {
   cmd->add_option("--set", opts->overrides,
                   "Override a value, e.g. services.payment-api.replicas=8 (repeatable)")
       ->allow_extra_args(false);
+  cmd->add_flag("--strict", opts->strict, "Treat the model's warnings as errors (exit 1)");
   cmd->callback([opts] { run_explain(*opts); });
 }
 

@@ -49,7 +49,8 @@ const std::map<std::string, std::string>& examples() {
        "  relsim plan scenarios/gamedays/week2-database-failover.yaml --trials 500\n"
        "  relsim plan scenarios/gamedays/week1-pod-kill.yaml --export chaos-mesh -o exp.yaml"},
       {"validate",
-       "  relsim validate scenarios/systems/payments.yaml scenarios/payments/az-outage.yaml"},
+       "  relsim validate scenarios/systems/payments.yaml scenarios/payments/az-outage.yaml\n"
+       "  relsim validate --strict scenarios/guide/shop.yaml   # warnings are errors (CI)"},
       {"graph", "  relsim graph scenarios/systems/payments.yaml | dot -Tsvg > payments.svg"},
       {"schema", "  relsim schema --output relsim.schema.json"},
       {"kernel-demo", "  relsim kernel-demo --machines 10 --crews 2 --mtbf 100h --mttr 10h"},
@@ -64,6 +65,7 @@ const std::map<std::string, std::string>& examples() {
        "  relsim report az.h5 --out az.html"},
       {"alerts",
        "  relsim alerts scenarios/alerting/burn-rate-alerts.yaml --trials 500\n"
+       "  relsim alerts scenarios/payments/baseline.yaml --preset system --preset all\n"
        "  relsim alerts scenarios/alerting/burn-rate-alerts.yaml --preset multiwindow "
        "--export prometheus -o rules.yaml"},
       {"import",

@@ -3,6 +3,9 @@
 // whole-system checks, and compiles every Scenario and GameDay on its system.
 // Prints one `ok:` line per valid document (in file order); every problem of
 // every document is collected and thrown as one InputError (exit 1).
+// Warnings (models::system_warnings of each system, once) go to stderr as
+// `file:line:col: warning: ...` and leave the exit code 0; `--strict` makes
+// them errors.
 #include <algorithm>
 #include <filesystem>
 #include <iostream>
@@ -24,6 +27,7 @@ namespace {
 struct ValidateOptions {
   std::vector<std::string> files;
   std::vector<std::string> overrides;
+  bool strict = false;  // warnings are errors
 };
 
 /// `1 fault`, `2 faults`.
@@ -66,6 +70,12 @@ class Validator {
     });
     for (const auto& l : lines_) std::cout << "ok: " << l.text << '\n';
     std::cout.flush();
+    if (o_.strict) {
+      problems_.insert(problems_.end(), warnings_.begin(), warnings_.end());
+    } else {
+      for (const auto& w : warnings_) std::cerr << models::warning_text(w) << '\n';
+      std::cerr.flush();
+    }
     if (!problems_.empty()) {
       if (problems_.size() > models::kMaxErrors) problems_.resize(models::kMaxErrors);
       throw models::InputError(std::move(problems_));
@@ -114,9 +124,24 @@ class Validator {
     throw models::InputError(ref.location, "unknown system '" + ref.name + "'");
   }
 
+  /// Collects the warnings of `s`, each once however many documents use the
+  /// system. True when a document on `s` is not `ok:` (--strict and warnings).
+  bool warn(const models::System& s, const models::Topology& topology) {
+    auto found = models::system_warnings(s, topology);
+    const bool failed = o_.strict && !found.empty();
+    for (auto& w : found) {
+      const std::string key = w.str();
+      if (std::find(warned_.begin(), warned_.end(), key) != warned_.end()) continue;
+      warned_.push_back(key);
+      warnings_.push_back(std::move(w));
+    }
+    return failed;
+  }
+
   void system(const models::System& s) {
     const auto topology = models::Topology::build(s);
     models::check_system(s, topology);
+    if (warn(s, topology)) return;
     ok(s.location, s.name + " (System: " + count(s.services.size(), "service") + ", " +
                        count(s.zones.size(), "zone") + ", " + count(s.slos.size(), "SLO") + ", " +
                        count(s.teams.size(), "team") + ")");
@@ -126,15 +151,19 @@ class Validator {
     const std::string& file = sc.location.file;
     models::CompiledModel m;
     std::string system_name;
+    bool failed = false;
     if (first_of_file(file, "Scenario")) {
       const auto r = models::load_scenario(file, o_.overrides, data_files());
       m = models::compile(r.system, r.scenario);
       system_name = r.system.name;
+      failed = warn(r.system, models::Topology::build(r.system));
     } else {
       const auto sys = system_named(sc.system, sc.system_is_path, sc.location);
       m = models::compile(sys, sc);
       system_name = sys.name;
+      failed = warn(sys, models::Topology::build(sys));
     }
+    if (failed) return;
     ok(sc.location, sc.name + " (Scenario on " + system_name + ": " +
                         count(m.faults.size(), "fault") + ", " + horizon_text(m.horizon) +
                         " horizon)");
@@ -144,15 +173,19 @@ class Validator {
     const std::string& file = g.location.file;
     models::CompiledModel m;
     std::string system_name;
+    bool failed = false;
     if (first_of_file(file, "GameDay")) {
       const auto r = models::load_game_day(file, o_.overrides, data_files());
       m = models::compile(r.system, r.game_day);
       system_name = r.system.name;
+      failed = warn(r.system, models::Topology::build(r.system));
     } else {
       const auto sys = system_named(g.system, g.system_is_path, g.location);
       m = models::compile(sys, g);
       system_name = sys.name;
+      failed = warn(sys, models::Topology::build(sys));
     }
+    if (failed) return;
     ok(g.location, g.name + " (GameDay on " + system_name + ": " +
                        models::to_string(g.experiment.kind) + ", " +
                        count(m.candidate_starts.size(), "candidate start") + ", " +
@@ -162,6 +195,8 @@ class Validator {
   const ValidateOptions& o_;
   std::vector<Line> lines_;
   std::vector<models::Diagnostic> problems_;
+  std::vector<models::Diagnostic> warnings_;
+  std::vector<std::string> warned_;  // warnings_ as text, to print each once
   std::vector<std::string> seen_;
 };
 
@@ -171,14 +206,18 @@ void add_validate_command(CLI::App& app) {
   auto opts = std::make_shared<ValidateOptions>();
   CLI::App* cmd = app.add_subcommand(
       "validate",
-      "Check System, Scenario, GameDay and AlertRules files: syntax, keys, values, references, dependency\n"
+      "Check System, Scenario, GameDay and AlertRules files: syntax, keys, values, references, "
+      "dependency\n"
       "cycles and the checks that need the whole system; compile every Scenario and GameDay.\n"
-      "Prints one `ok:` line per valid document; errors as `file:line:col: error: ...`.");
+      "Prints one `ok:` line per valid document; errors as `file:line:col: error: ...`;\n"
+      "warnings (a model that runs but is probably not what was meant) as\n"
+      "`file:line:col: warning: ...`, exit 0 unless --strict.");
   cmd->add_option("files", opts->files, "Scenario files (YAML)")->required()->expected(1, -1);
   cmd->add_option("--set", opts->overrides,
                   "Override a value, e.g. services.payment-api.replicas=8 or "
                   "scenario.horizon=7d (repeatable)")
       ->allow_extra_args(false);  // one value per --set, so files may follow it
+  cmd->add_flag("--strict", opts->strict, "Treat warnings as errors (exit 1), e.g. in CI");
   cmd->callback([opts] { Validator(*opts).run(); });
 }
 

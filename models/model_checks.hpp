@@ -3,11 +3,13 @@
 // topology's cycle check. Each returns located diagnostics; the compile step
 // and `relsim validate` turn them into an InputError.
 //
-// All are errors (there is no warning channel): each one is either a model
-// that cannot mean what was written (a soft dependency whose fallback serves
-// nothing is a hard one) or input that would silently do nothing (a zone with
-// nothing in it, a network fault between two components that never talk, a
-// fault after the horizon). Pure functions; thread-safe.
+// The errors are a model that cannot mean what was written (a soft
+// dependency whose fallback serves nothing is a hard one) or input that would
+// silently do nothing (a zone with nothing in it, a network fault between two
+// components that never talk, a fault after the horizon). The warnings
+// (system_warnings) are a model that runs but is probably not what was meant;
+// `relsim validate` and `relsim explain` print them and exit 0 unless
+// --strict. Pure functions; thread-safe.
 #pragma once
 
 #include <optional>
@@ -37,5 +39,23 @@ std::vector<Diagnostic> fault_problems(const System& system, const Topology& top
 
 /// Throws InputError listing system_problems, if there are any.
 void check_system(const System& system, const Topology& topology);
+
+/// Whole-system warnings: a model that runs but is probably not what was
+/// meant (docs/reference/README.md, "Warnings"). A service, datastore or cache
+/// overloaded with nothing failed at some time of the week (the fluid view
+/// of the nominal state over the demand curves; autoscaled services at their
+/// maxReplicas); bad deploys that change nothing (changeFailureRate > 0 with
+/// a badDeploy of 0 % errors and no added latency); an SLO no alert watches;
+/// an alert on a service no team owns (when it does not page a team anyway:
+/// a paging alert without an owner is an error of system_problems); an
+/// escalation to the secondary of a one-member team, or to the team itself;
+/// a runbook step that can never apply; a soft dependency whose timeout is
+/// not shorter than a caller's timeout on the service (the caller gives up
+/// first, so the fallback is never reached). Call on a system without
+/// system_problems (it compiles the system). Empty when none.
+std::vector<Diagnostic> system_warnings(const System& system, const Topology& topology);
+
+/// `file:line:col: warning: message` (or `file: warning: ...` without a line).
+std::string warning_text(const Diagnostic& d);
 
 }  // namespace relsim::models

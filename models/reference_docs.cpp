@@ -243,6 +243,45 @@ std::string header(std::string_view file_name) {
          std::string(p.title) + "\n\n" + std::string(p.intro) + "\n";
 }
 
+/// The model's warnings (models::system_warnings), one row each.
+constexpr std::string_view kWarnings =
+    "## Warnings\n\n"
+    "A model that runs but is probably not what was meant gets a warning from `relsim "
+    "validate` and `relsim explain`: `file:line:col: warning: ...` on stderr, exit code 0. "
+    "`--strict` makes every warning an error (exit 1), for CI. A shipped example that "
+    "warns says why in its comments.\n\n"
+    "| warning | when | example |\n"
+    "|---|---|---|\n"
+    "| overloaded with nothing failed | at some time of the first week (every demand knot and "
+    "every 15 minutes) the fluid view of the nominal state — every zone up, every replica "
+    "running, autoscaled services at `maxReplicas` — drops load at a service, datastore or "
+    "cache; the worst moment is named | `service 'recommendations' is overloaded with nothing "
+    "failed: at Mon 19:00 (local time) it receives 2000 req/s against a capacity of 1000 req/s "
+    "(1 replica × 1000 req/s)` |\n"
+    "| a failed change that changes nothing | `deploys.changeFailureRate` above 0 with a "
+    "`badDeploy` of 0 % `errorRate` and no `addedLatency` (the defaults) | `deploys of service "
+    "'web' fail 10 % of the time, but a bad deploy fails 0 % of requests and adds no latency` "
+    "|\n"
+    "| an SLO no alert watches | no `burnRate` alert names the SLO and no threshold alert "
+    "watches its service | `no alert watches SLO 'web-availability' (nor service 'web')` |\n"
+    "| an alert on a service no team owns | the alert names no `team`, no team `owns` the "
+    "service, and it only tickets (or the system has no teams); a paging one with teams "
+    "declared is an error | `alert 'WebSlow' watches service 'web', which no team owns: its "
+    "tickets reach nobody` |\n"
+    "| an escalation to a level that does not exist | `to: secondary` in a team of one member "
+    "(without `secondary: true` it is an error); `to:` the team itself | `escalation step 1 of "
+    "team 'shop-oncall' goes to the secondary, but the team has only one member, so no "
+    "secondary` |\n"
+    "| a runbook step that can never apply | `rollback` or `if: deployedWithin` on a service "
+    "without `deploys` (only a scenario's `badDeploy` fault could make it apply); `scaleUp` "
+    "to the replicas a service without autoscale always runs; `drainZone` of a zone without "
+    "the service's replicas, or of a service in one zone | `step 1 of runbook 'web' rolls "
+    "back, but service 'web' has no deploys` |\n"
+    "| a fallback never reached | a soft dependency's `timeout` is not shorter than the "
+    "`timeout` a caller of the service gives it: the caller gives up before the fallback "
+    "answers | `soft dependency of 'catalog' on 'reviews' times out after 2s, but 'web' gives "
+    "up on 'catalog' after 1s` |\n\n";
+
 std::string index_page(const Layout& l) {
   Writer w(l, std::string(kIndex));
   std::string out = header(kIndex);
@@ -295,6 +334,7 @@ std::string index_page(const Layout& l) {
     out += "## Other objects\n\n";
     for (const std::string& id : l.unplaced) w.object_section(out, id, "###");
   }
+  out += kWarnings;
   while (out.ends_with("\n\n")) out.pop_back();
   return out;
 }

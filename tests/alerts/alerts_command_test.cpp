@@ -125,9 +125,10 @@ TEST(AlertsCommand, BadValuesAndUnwritableOutputLeaveNoFile) {
 TEST(AlertsCommand, JsonHdf5AndReportAreWritten) {
   const fs::path dir = temp_dir();
   const fs::path json = dir / "lab.json", h5 = dir / "lab.h5", html = dir / "lab.html";
-  const auto r = relsim("alerts " + kBurn + " --trials 6 --threads 2 --format json -o '" +
-                        json.string() + "' --hdf5 '" + h5.string() + "' --report '" +
-                        html.string() + "' --low-traffic 10/h --min-requests 20");
+  const auto r =
+      relsim("alerts " + kBurn + " --preset all --trials 6 --threads 2 --format json -o '" +
+             json.string() + "' --hdf5 '" + h5.string() + "' --report '" + html.string() +
+             "' --low-traffic 10/h --min-requests 20");
   ASSERT_EQ(r.code, 0) << r.out;
   const YAML::Node doc = YAML::Load(read(json));  // JSON is YAML
   EXPECT_EQ(doc["slo"].as<std::string>(), "payment-availability");
@@ -177,6 +178,49 @@ TEST(AlertsCommand, RuleFilesRunBesidePresets) {
              (kSource / "scenarios/alerting/rules/symptom-thresholds.yaml").string() + "'");
   ASSERT_EQ(r.code, 0) << r.out;
   EXPECT_TRUE(contains(r.out, "symptom-thresholds")) << r.out;
+}
+
+// Without --preset and --rules the lab judges the system's own alerts on the
+// SLO: each one, then the set; `--preset system` puts them beside presets.
+TEST(AlertsCommand, JudgesTheSystemsOwnRulesByDefault) {
+  const std::string baseline = "'" + (kSource / "scenarios/payments/baseline.yaml").string() + "'";
+  auto r = relsim("alerts " + baseline + " --trials 2 --format json");
+  ASSERT_EQ(r.code, 0) << r.out;
+  YAML::Node doc = YAML::Load(r.out);
+  ASSERT_EQ(doc["ruleSets"].size(), 4U) << r.out;
+  // The alerts on payment-availability or its service, in declaration order;
+  // PaymentLatencyBurn and FraudDetectionErrors watch something else.
+  EXPECT_EQ(doc["ruleSets"][0]["name"].as<std::string>(), "system:PaymentAvailabilityBurn");
+  EXPECT_EQ(doc["ruleSets"][1]["name"].as<std::string>(), "system:PaymentAPIHighErrorRate");
+  EXPECT_EQ(doc["ruleSets"][2]["name"].as<std::string>(), "system:PaymentAPISlow");
+  EXPECT_EQ(doc["ruleSets"][3]["name"].as<std::string>(), "system");
+
+  r = relsim("alerts " + baseline + " --trials 2 --format json --preset system --preset all");
+  ASSERT_EQ(r.code, 0) << r.out;
+  doc = YAML::Load(r.out);
+  ASSERT_EQ(doc["ruleSets"].size(), 10U) << r.out;
+  EXPECT_EQ(doc["ruleSets"][3]["name"].as<std::string>(), "system");
+  EXPECT_EQ(doc["ruleSets"][9]["name"].as<std::string>(), "multiwindow");
+}
+
+TEST(AlertsCommand, SystemPresetNeedsAnAlertOnTheSlo) {
+  const fs::path dir = temp_dir();
+  const fs::path scenario =
+      write(dir / "unwatched.yaml",
+            "apiVersion: relsim/v1alpha1\nkind: Scenario\nmetadata: {name: unwatched}\nspec:\n"
+            "  system: '" +
+                (kSource / "scenarios/guide/first-system.yaml").string() +
+                "'\n  horizon: 7d\n  trials: 2\n");
+  auto r = relsim("alerts '" + scenario.string() + "' --preset system --trials 2");
+  EXPECT_EQ(r.code, 1) << r.out;
+  EXPECT_TRUE(contains(r.out,
+                       "--preset system: no alert of system 'shop' watches SLO "
+                       "'web-availability'"))
+      << r.out;
+  // By default such a system gets the workbook's six presets.
+  r = relsim("alerts '" + scenario.string() + "' --trials 2 --format json");
+  ASSERT_EQ(r.code, 0) << r.out;
+  EXPECT_EQ(YAML::Load(r.out)["ruleSets"].size(), 6U) << r.out;
 }
 
 }  // namespace
