@@ -7,7 +7,7 @@ TRIALS ?= 2000
 # CI=true (as CI sets it) turns warnings into errors.
 WERROR ?= $(if $(CI),ON,OFF)
 
-.PHONY: all deps browser-deps build run test bench asan debug clean
+.PHONY: all deps browser-deps build run test bench asan debug clean fuzz
 
 all: build
 
@@ -43,6 +43,16 @@ asan: browser-deps
 debug: deps
 	@cmake --preset debug -DRELSIM_WERROR=$(WERROR) >/dev/null
 	@cmake --build --preset debug -j $(JOBS)
+
+# libFuzzer targets (clang, ASan + UBSan) run for FUZZ_SECONDS each; seeds
+# from scenarios/ and tests/data/ (fuzz/make_corpus.py); docs/fuzzing.md.
+FUZZ_SECONDS ?= 600
+fuzz: deps
+	@cmake --preset release -DRELSIM_WERROR=$(WERROR) >/dev/null
+	@cmake --build --preset release -j $(JOBS) --target relsim
+	@cmake --preset fuzz -DRELSIM_WERROR=$(WERROR) >/dev/null
+	@cmake --build --preset fuzz -j $(JOBS)
+	bash fuzz/run.sh $(FUZZ_SECONDS)
 
 clean:
 	rm -rf build

@@ -7,7 +7,9 @@
 #include <utility>
 #include <vector>
 
+#include "analysis/yaml_text.hpp"
 #include "models/diagnostics.hpp"
+#include "models/json_node.hpp"
 
 namespace relsim::analysis {
 
@@ -15,6 +17,7 @@ namespace {
 
 using models::FaultKind;
 using models::FaultRow;
+using models::JsonNode;
 using models::KillMode;
 
 std::string seconds(sim::Duration d) {
@@ -45,13 +48,15 @@ std::string stop_line(const models::StopCondition& s) {
 
 std::string header_comments(const models::CompiledModel& m, const models::GameDay& g,
                             ChaosTool tool) {
-  std::string out = "# Exported by `relsim plan --export " + std::string(to_string(tool)) +
-                    "` from game day '" + g.name + "' on system '" + m.names.system + "'.\n";
-  out += "# Pods are selected by the label app=<name> in namespace '" + m.names.system +
-         "': edit the selectors to match your cluster.\n";
+  std::string out =
+      yaml_comment("Exported by `relsim plan --export " + std::string(to_string(tool)) +
+                   "` from game day '" + g.name + "' on system '" + m.names.system + "'.");
+  out += yaml_comment("Pods are selected by the label app=<name> in namespace '" + m.names.system +
+                      "': edit the selectors to match your cluster.");
   for (const auto& s : g.stop_conditions) {
-    out += "# Stop condition (not enforced by this manifest; watch it and delete the resource): " +
-           stop_line(s) + "\n";
+    out += yaml_comment(
+        "Stop condition (not enforced by this manifest; watch it and delete the resource): " +
+        stop_line(s));
   }
   return out;
 }
@@ -60,104 +65,145 @@ std::string app(const models::CompiledModel& m, models::Index c) { return m.name
 
 // ---------------------------------------------------------------- Chaos Mesh
 
-std::string chaos_mesh_mode(const KillMode& mode) {
+using YAML::BeginMap;
+using YAML::BeginSeq;
+using YAML::DoubleQuoted;
+using YAML::EndMap;
+using YAML::EndSeq;
+using YAML::Flow;
+using YAML::Key;
+using YAML::Value;
+
+/// `mode:` and, for the counted modes, `value:` (a string in the CRD).
+void chaos_mesh_mode(YAML::Emitter& y, const KillMode& mode) {
   switch (mode.kind) {
     case KillMode::Kind::one:
-      return "  mode: one\n";
+      y << Key << "mode" << Value << "one";
+      return;
     case KillMode::Kind::all:
-      return "  mode: all\n";
+      y << Key << "mode" << Value << "all";
+      return;
     case KillMode::Kind::fixed:
-      return "  mode: fixed\n  value: \"" + number(mode.value) + "\"\n";
+      y << Key << "mode" << Value << "fixed" << Key << "value" << Value << DoubleQuoted
+        << number(mode.value);
+      return;
     case KillMode::Kind::fixed_percent:
-      return "  mode: fixed-percent\n  value: \"" + percent_value(mode.value) + "\"\n";
+      y << Key << "mode" << Value << "fixed-percent" << Key << "value" << Value << DoubleQuoted
+        << percent_value(mode.value);
+      return;
     case KillMode::Kind::random_max_percent:
-      return "  mode: random-max-percent\n  value: \"" + percent_value(mode.value) + "\"\n";
+      y << Key << "mode" << Value << "random-max-percent" << Key << "value" << Value << DoubleQuoted
+        << percent_value(mode.value);
+      return;
   }
-  return "  mode: one\n";
 }
 
-std::string indent(const std::string& text, const std::string& by) {
-  std::string out;
-  std::size_t start = 0;
-  while (start < text.size()) {
-    const std::size_t end = text.find('\n', start);
-    out += by + text.substr(start, end - start) + "\n";
-    if (end == std::string::npos) break;
-    start = end + 1;
-  }
-  return out;
+/// `selector:` of the pods labelled app=<app> in namespace `ns`.
+void chaos_mesh_selector(YAML::Emitter& y, const std::string& ns, const std::string& app_name) {
+  y << Key << "selector" << Value << BeginMap;
+  y << Key << "namespaces" << Value << Flow << BeginSeq << ns << EndSeq;
+  y << Key << "labelSelectors" << Value << BeginMap << Key << "app" << Value << app_name << EndMap;
+  y << EndMap;
+}
+
+/// The resource envelope up to the open `spec:` map; the caller writes the
+/// spec and closes two maps.
+void chaos_mesh_begin(YAML::Emitter& y, const std::string& kind, const models::GameDay& g,
+                      const std::string& ns) {
+  y << BeginMap << Key << "apiVersion" << Value << "chaos-mesh.org/v1alpha1";
+  y << Key << "kind" << Value << kind;
+  y << Key << "metadata" << Value << BeginMap << Key << "name" << Value << g.name;
+  y << Key << "namespace" << Value << ns;
+  y << Key << "annotations" << Value << BeginMap << Key << "relsim.io/game-day" << Value << g.name
+    << EndMap << EndMap;
+  y << Key << "spec" << Value << BeginMap;
 }
 
 std::string chaos_mesh(const models::CompiledModel& m, const models::GameDay& g) {
   const FaultRow& f = m.faults[0];
   const std::string ns = m.names.system;
-  auto selector = [&](models::Index c) {
-    return "  selector:\n    namespaces: [" + ns +
-           "]\n    labelSelectors:\n      app: " + app(m, c) + "\n";
-  };
-  auto duration = [&]() {
-    return f.duration ? "  duration: \"" + seconds(*f.duration) + "s\"\n" : std::string();
-  };
-  auto resource = [&](const std::string& kind, const std::string& spec) {
-    return "apiVersion: chaos-mesh.org/v1alpha1\nkind: " + kind + "\nmetadata:\n  name: " + g.name +
-           "\n  namespace: " + ns + "\n  annotations:\n    relsim.io/game-day: " + g.name +
-           "\nspec:\n" + spec;
+  auto duration = [&](YAML::Emitter& y) {
+    if (f.duration) y << Key << "duration" << Value << DoubleQuoted << seconds(*f.duration) + "s";
   };
   std::string out = header_comments(m, g, ChaosTool::chaos_mesh);
+  YAML::Emitter y;
   switch (f.kind) {
     case FaultKind::pod_kill: {
-      const std::string spec =
-          "  action: pod-kill\n" + chaos_mesh_mode(f.mode) + selector(f.component);
-      if (f.interval && f.duration) {
-        out += "# Repeats every " + seconds(*f.interval) + "s; delete the Schedule after " +
-               seconds(*f.duration) + "s (the game day's duration).\n";
-        out += resource("Schedule", "  schedule: \"@every " + seconds(*f.interval) +
-                                        "s\"\n  historyLimit: 1\n  concurrencyPolicy: Forbid\n"
-                                        "  type: PodChaos\n  podChaos:\n" +
-                                        indent(spec.substr(0, spec.size() - 1), "  "));
+      const bool repeated = f.interval && f.duration;
+      if (repeated) {
+        out +=
+            yaml_comment("Repeats every " + seconds(*f.interval) + "s; delete the Schedule after " +
+                         seconds(*f.duration) + "s (the game day's duration).");
+        chaos_mesh_begin(y, "Schedule", g, ns);
+        y << Key << "schedule" << Value << DoubleQuoted << "@every " + seconds(*f.interval) + "s";
+        y << Key << "historyLimit" << Value << 1;
+        y << Key << "concurrencyPolicy" << Value << "Forbid";
+        y << Key << "type" << Value << "PodChaos";
+        y << Key << "podChaos" << Value << BeginMap;
       } else {
-        out += resource("PodChaos", spec);
+        chaos_mesh_begin(y, "PodChaos", g, ns);
       }
-      return out;
+      y << Key << "action" << Value << "pod-kill";
+      chaos_mesh_mode(y, f.mode);
+      chaos_mesh_selector(y, ns, app(m, f.component));
+      if (repeated) y << EndMap;
+      break;
     }
     case FaultKind::zone_outage:
       if (!f.duration) unsupported(g, ChaosTool::chaos_mesh, "a zone outage needs a duration");
-      out += "# Every pod on nodes in the zone fails (pod-failure) for the duration.\n";
-      out += resource("PodChaos",
-                      "  action: pod-failure\n  mode: all\n  selector:\n    namespaces: [" + ns +
-                          "]\n    nodeSelectors:\n      topology.kubernetes.io/zone: " +
-                          m.names.zones[f.zone] + "\n" + duration());
-      return out;
+      out += yaml_comment("Every pod on nodes in the zone fails (pod-failure) for the duration.");
+      chaos_mesh_begin(y, "PodChaos", g, ns);
+      y << Key << "action" << Value << "pod-failure" << Key << "mode" << Value << "all";
+      y << Key << "selector" << Value << BeginMap;
+      y << Key << "namespaces" << Value << Flow << BeginSeq << ns << EndSeq;
+      y << Key << "nodeSelectors" << Value << BeginMap << Key << "topology.kubernetes.io/zone"
+        << Value << m.names.zones[f.zone] << EndMap;
+      y << EndMap;
+      duration(y);
+      break;
     case FaultKind::network_latency:
     case FaultKind::network_loss:
-    case FaultKind::network_partition: {
-      std::string spec;
+    case FaultKind::network_partition:
+      chaos_mesh_begin(y, "NetworkChaos", g, ns);
       if (f.kind == FaultKind::network_latency) {
-        spec = "  action: delay\n  delay:\n    latency: \"" +
-               std::to_string(static_cast<long long>(std::llround(f.latency.to_seconds() * 1000))) +
-               "ms\"\n";
+        y << Key << "action" << Value << "delay";
+        y << Key << "delay" << Value << BeginMap << Key << "latency" << Value << DoubleQuoted
+          << std::to_string(static_cast<long long>(std::llround(f.latency.to_seconds() * 1000))) +
+                 "ms"
+          << EndMap;
       } else if (f.kind == FaultKind::network_loss) {
-        spec = "  action: loss\n  loss:\n    loss: \"" + percent_value(f.loss) + "\"\n";
+        y << Key << "action" << Value << "loss";
+        y << Key << "loss" << Value << BeginMap << Key << "loss" << Value << DoubleQuoted
+          << percent_value(f.loss) << EndMap;
       } else {
-        spec = "  action: partition\n";
+        y << Key << "action" << Value << "partition";
       }
-      spec += "  mode: all\n" + selector(f.from) +
-              "  direction: to\n  target:\n    mode: all\n    selector:\n      namespaces: [" + ns +
-              "]\n      labelSelectors:\n        app: " + app(m, f.to) + "\n" + duration();
-      out += resource("NetworkChaos", spec);
-      return out;
-    }
+      y << Key << "mode" << Value << "all";
+      chaos_mesh_selector(y, ns, app(m, f.from));
+      y << Key << "direction" << Value << "to";
+      y << Key << "target" << Value << BeginMap << Key << "mode" << Value << "all";
+      chaos_mesh_selector(y, ns, app(m, f.to));
+      y << EndMap;
+      duration(y);
+      break;
     case FaultKind::capacity_loss:
-      out += "# Capacity loss as CPU stress: each pod's CPU loaded to the lost fraction.\n";
-      out += resource("StressChaos", "  mode: all\n" + selector(f.component) +
-                                         "  stressors:\n    cpu:\n      workers: 1\n      load: " +
-                                         percent_value(f.fraction) + "\n" + duration());
-      return out;
+      out +=
+          yaml_comment("Capacity loss as CPU stress: each pod's CPU loaded to the lost fraction.");
+      chaos_mesh_begin(y, "StressChaos", g, ns);
+      y << Key << "mode" << Value << "all";
+      chaos_mesh_selector(y, ns, app(m, f.component));
+      y << Key << "stressors" << Value << BeginMap << Key << "cpu" << Value << BeginMap << Key
+        << "workers" << Value << 1 << Key << "load" << Value << percent_value(f.fraction) << EndMap
+        << EndMap;
+      duration(y);
+      break;
     default:
       unsupported(g, ChaosTool::chaos_mesh,
                   std::string("Chaos Mesh has no resource for ") + models::to_string(f.kind) +
                       " (docs/gamedays.md lists what each tool can express)");
   }
+  y << EndMap << EndMap;  // spec, the resource
+  return out + emitted(y);
 }
 
 // ---------------------------------------------------------------- Litmus
@@ -230,35 +276,36 @@ std::string litmus(const models::CompiledModel& m, const models::GameDay& g) {
                   std::string("Litmus has no hub experiment for ") + models::to_string(f.kind) +
                       " (docs/gamedays.md lists what each tool can express)");
   }
-  std::string out = header_comments(m, g, ChaosTool::litmus);
-  out += "apiVersion: litmuschaos.io/v1alpha1\nkind: ChaosEngine\nmetadata:\n  name: " + g.name +
-         "\n  namespace: " + ns + "\n  annotations:\n    relsim.io/game-day: " + g.name +
-         "\nspec:\n  engineState: active\n" +
-         // A node drain of a whole zone names no application: appinfo is
-         // optional in the ChaosEngine and left out.
-         (target == models::kNoIndex
-              ? std::string()
-              : "  appinfo:\n    appns: " + ns + "\n    applabel: app=" + app(m, target) +
-                    "\n    appkind: deployment\n") +
-         "  chaosServiceAccount: litmus-admin\n" +
-         "  experiments:\n    - name: " + experiment + "\n      spec:\n        components:\n" +
-         "          env:\n";
-  for (const auto& [name, value] : env) {
-    out += "            - name: " + name + "\n              value: \"" + value + "\"\n";
+  YAML::Emitter y;
+  y << BeginMap << Key << "apiVersion" << Value << "litmuschaos.io/v1alpha1";
+  y << Key << "kind" << Value << "ChaosEngine";
+  y << Key << "metadata" << Value << BeginMap << Key << "name" << Value << g.name;
+  y << Key << "namespace" << Value << ns;
+  y << Key << "annotations" << Value << BeginMap << Key << "relsim.io/game-day" << Value << g.name
+    << EndMap << EndMap;
+  y << Key << "spec" << Value << BeginMap << Key << "engineState" << Value << "active";
+  // A node drain of a whole zone names no application: appinfo is optional
+  // in the ChaosEngine and left out.
+  if (target != models::kNoIndex) {
+    y << Key << "appinfo" << Value << BeginMap << Key << "appns" << Value << ns;
+    y << Key << "applabel" << Value << "app=" + app(m, target);
+    y << Key << "appkind" << Value << "deployment" << EndMap;
   }
-  return out;
+  y << Key << "chaosServiceAccount" << Value << "litmus-admin";
+  y << Key << "experiments" << Value << BeginSeq << BeginMap << Key << "name" << Value
+    << experiment;
+  y << Key << "spec" << Value << BeginMap << Key << "components" << Value << BeginMap << Key
+    << "env" << Value << BeginSeq;
+  for (const auto& [name, value] : env) {
+    y << BeginMap << Key << "name" << Value << name << Key << "value" << Value << DoubleQuoted
+      << value << EndMap;
+  }
+  y << EndSeq << EndMap << EndMap << EndMap << EndSeq;  // env, components, spec, experiment
+  y << EndMap << EndMap;                                // spec, the engine
+  return header_comments(m, g, ChaosTool::litmus) + emitted(y);
 }
 
 // ---------------------------------------------------------------- AWS FIS
-
-std::string json_string(const std::string& s) {
-  std::string out = "\"";
-  for (const char c : s) {
-    if (c == '"' || c == '\\') out += '\\';
-    out += c;
-  }
-  return out + "\"";
-}
 
 /// The Kubernetes service account FIS's pod actions run as (a placeholder
 /// the user replaces, like ACCOUNT and REGION).
@@ -298,47 +345,70 @@ std::string fis_selection_text(const KillMode& mode) {
 /// An `aws:eks:pod` target: the pods labelled app=<service> in the system's
 /// namespace of cluster CLUSTER (FIS identifies pods by these parameters,
 /// not by ARNs or tags).
-std::string eks_pod_target(const models::CompiledModel& m, models::Index service,
-                           const std::string& selection) {
-  return "{\"resourceType\": \"aws:eks:pod\", \"parameters\": {\"clusterIdentifier\": "
-         "\"arn:aws:eks:REGION:ACCOUNT:cluster/CLUSTER\", \"namespace\": " +
-         json_string(m.names.system) +
-         ", \"selectorType\": \"labelSelector\", \"selectorValue\": " +
-         json_string("app=" + app(m, service)) + "}, \"selectionMode\": " + json_string(selection) +
-         "}";
+JsonNode eks_pod_target(const models::CompiledModel& m, models::Index service,
+                        const std::string& selection) {
+  JsonNode parameters;
+  parameters.set("clusterIdentifier", "arn:aws:eks:REGION:ACCOUNT:cluster/CLUSTER");
+  parameters.set("namespace", m.names.system);
+  parameters.set("selectorType", "labelSelector");
+  parameters.set("selectorValue", "app=" + app(m, service));
+  JsonNode target;
+  target.set("resourceType", "aws:eks:pod");
+  target.set("parameters", std::move(parameters));
+  target.set("selectionMode", selection);
+  return target;
+}
+
+/// `{"actionId": id, "description": ..., "parameters": ..., "targets": {key: target}}`.
+JsonNode fis_action(const std::string& id, const std::string& description, JsonNode parameters,
+                    const std::string& target_key, const std::string& target_name) {
+  JsonNode action;
+  action.set("actionId", id);
+  action.set("description", description);
+  action.set("parameters", std::move(parameters));
+  JsonNode targets;
+  targets.set(target_key, target_name);
+  action.set("targets", std::move(targets));
+  return action;
 }
 
 std::string fis(const models::CompiledModel& m, const models::GameDay& g) {
   const FaultRow& f = m.faults[0];
-  std::string target_name, target, action_name, action;
+  std::string target_name, action_name;
+  JsonNode target, action;
   switch (f.kind) {
     case FaultKind::zone_outage: {
       if (!f.duration) unsupported(g, ChaosTool::fis, "a zone outage needs a duration");
       const std::string& zone = m.names.zones[f.zone];
       target_name = "instances-" + zone;
-      target = "{\"resourceType\": \"aws:ec2:instance\", \"resourceTags\": {\"relsim/system\": " +
-               json_string(m.names.system) +
-               "}, \"filters\": [{\"path\": " + "\"Placement.AvailabilityZone\", \"values\": [" +
-               json_string(zone) + "]}, {\"path\": \"State.Name\", \"values\": [\"running\"]}], " +
-               "\"selectionMode\": \"ALL\"}";
+      target.set("resourceType", "aws:ec2:instance");
+      JsonNode tags;
+      tags.set("relsim/system", m.names.system);
+      target.set("resourceTags", std::move(tags));
+      JsonNode zone_filter, state_filter;
+      zone_filter.set("path", "Placement.AvailabilityZone");
+      zone_filter.set("values", JsonNode::strings({zone}));
+      state_filter.set("path", "State.Name");
+      state_filter.set("values", JsonNode::strings({"running"}));
+      target.set("filters", JsonNode::Array{std::move(zone_filter), std::move(state_filter)});
+      target.set("selectionMode", "ALL");
       action_name = "stop-instances-" + zone;
-      action = "{\"actionId\": \"aws:ec2:stop-instances\", \"description\": " +
-               json_string("Stop every instance in " + zone + ", restart after the duration") +
-               ", \"parameters\": {\"startInstancesAfterDuration\": \"PT" + seconds(*f.duration) +
-               "S\"}, \"targets\": {\"Instances\": " + json_string(target_name) + "}}";
+      JsonNode parameters;
+      parameters.set("startInstancesAfterDuration", "PT" + seconds(*f.duration) + "S");
+      action = fis_action("aws:ec2:stop-instances",
+                          "Stop every instance in " + zone + ", restart after the duration",
+                          std::move(parameters), "Instances", target_name);
       break;
     }
     case FaultKind::datastore_failover: {
       const std::string name = app(m, f.component);
       target_name = "cluster-" + name;
-      target = "{\"resourceType\": \"aws:rds:cluster\", \"resourceArns\": [" +
-               json_string("arn:aws:rds:REGION:ACCOUNT:cluster:" + name) +
-               "], \"selectionMode\": \"ALL\"}";
+      target.set("resourceType", "aws:rds:cluster");
+      target.set("resourceArns", JsonNode::strings({"arn:aws:rds:REGION:ACCOUNT:cluster:" + name}));
+      target.set("selectionMode", "ALL");
       action_name = "failover-" + name;
-      action = "{\"actionId\": \"aws:rds:failover-db-cluster\", \"description\": " +
-               json_string("Fail over " + name + " to a replica") +
-               ", \"parameters\": {}, \"targets\": {\"Clusters\": " + json_string(target_name) +
-               "}}";
+      action = fis_action("aws:rds:failover-db-cluster", "Fail over " + name + " to a replica",
+                          JsonNode(), "Clusters", target_name);
       break;
     }
     case FaultKind::pod_kill: {
@@ -357,9 +427,9 @@ std::string fis(const models::CompiledModel& m, const models::GameDay& g) {
       if (f.mode.kind == KillMode::Kind::random_max_percent) {
         what += " (FIS selects exactly that percentage; it has no random-max-percent)";
       }
-      action = "{\"actionId\": \"aws:eks:pod-delete\", \"description\": " + json_string(what) +
-               ", \"parameters\": {\"kubernetesServiceAccount\": " + json_string(kFisAccount) +
-               "}, \"targets\": {\"Pods\": " + json_string(target_name) + "}}";
+      JsonNode parameters;
+      parameters.set("kubernetesServiceAccount", kFisAccount);
+      action = fis_action("aws:eks:pod-delete", what, std::move(parameters), "Pods", target_name);
       break;
     }
     case FaultKind::network_latency:
@@ -369,35 +439,32 @@ std::string fis(const models::CompiledModel& m, const models::GameDay& g) {
       const std::string from = app(m, f.from), to = app(m, f.to);
       target_name = "pods-" + from;
       target = eks_pod_target(m, f.from, "ALL");
-      std::string id, params;
-      const std::string common =
-          "\"duration\": \"PT" + seconds(*f.duration) +
-          "S\", \"kubernetesServiceAccount\": " + json_string(kFisAccount) +
-          ", \"sources\": " + json_string(to + "." + m.names.system + ".svc.cluster.local");
+      JsonNode parameters;
+      parameters.set("duration", "PT" + seconds(*f.duration) + "S");
+      parameters.set("kubernetesServiceAccount", kFisAccount);
+      parameters.set("sources", to + "." + m.names.system + ".svc.cluster.local");
+      std::string id;
       if (f.kind == FaultKind::network_latency) {
         id = "aws:eks:pod-network-latency";
         action_name = "delay-" + from + "-to-" + to;
-        params =
-            common + ", \"delayMilliseconds\": \"" +
-            std::to_string(static_cast<long long>(std::llround(f.latency.to_seconds() * 1000))) +
-            "\", \"jitterMilliseconds\": \"0\"";
+        parameters.set(
+            "delayMilliseconds",
+            std::to_string(static_cast<long long>(std::llround(f.latency.to_seconds() * 1000))));
+        parameters.set("jitterMilliseconds", "0");
       } else {
         id = "aws:eks:pod-network-packet-loss";
         action_name =
             (f.kind == FaultKind::network_loss ? "loss-" : "partition-") + from + "-to-" + to;
-        params =
-            common + ", \"lossPercent\": \"" +
-            (f.kind == FaultKind::network_partition ? std::string("100") : percent_value(f.loss)) +
-            "\"";
+        parameters.set("lossPercent", f.kind == FaultKind::network_partition
+                                          ? std::string("100")
+                                          : percent_value(f.loss));
       }
       const std::string what = f.kind == FaultKind::network_latency
                                    ? "Delay traffic between " + from + "'s pods and " + to
                                : f.kind == FaultKind::network_loss
                                    ? "Drop packets between " + from + "'s pods and " + to
                                    : "Partition " + from + " from " + to + " (100 % packet loss)";
-      action = "{\"actionId\": \"" + id + "\", \"description\": " + json_string(what) +
-               ", \"parameters\": {" + params +
-               "}, \"targets\": {\"Pods\": " + json_string(target_name) + "}}";
+      action = fis_action(id, what, std::move(parameters), "Pods", target_name);
       break;
     }
     default:
@@ -408,25 +475,36 @@ std::string fis(const models::CompiledModel& m, const models::GameDay& g) {
   }
   std::string description = "relsim game day '" + g.name + "' on " + m.names.system;
   for (const auto& s : g.stop_conditions) description += "; stop: " + stop_line(s);
-  std::string out = "{\n  \"description\": " + json_string(description) + ",\n";
-  out += "  \"targets\": {" + json_string(target_name) + ": " + target + "},\n";
-  out += "  \"actions\": {" + json_string(action_name) + ": " + action + "},\n";
-  out += "  \"stopConditions\": [";
+  JsonNode doc;
+  doc.set("description", description);
+  JsonNode targets;
+  targets.set(target_name, std::move(target));
+  doc.set("targets", std::move(targets));
+  JsonNode actions;
+  actions.set(action_name, std::move(action));
+  doc.set("actions", std::move(actions));
+  JsonNode::Array stops;
   if (g.stop_conditions.empty()) {
-    out += "{\"source\": \"none\"}";
-  } else {
-    for (std::size_t i = 0; i < g.stop_conditions.size(); ++i) {
-      out += std::string(i ? ", " : "") + "{\"source\": \"aws:cloudwatch:alarm\", \"value\": " +
-             json_string("arn:aws:cloudwatch:REGION:ACCOUNT:alarm:relsim-" + g.name + "-stop-" +
-                         std::to_string(i + 1)) +
-             "}";
-    }
+    JsonNode none;
+    none.set("source", "none");
+    stops.push_back(std::move(none));
   }
-  out += "],\n";
-  out += "  \"roleArn\": \"arn:aws:iam::ACCOUNT:role/fis-experiment-role\",\n";
-  out += "  \"tags\": {\"Purpose\": \"chaos-engineering\", \"relsim-game-day\": " +
-         json_string(g.name) + "}\n}\n";
-  return out;
+  for (std::size_t i = 0; i < g.stop_conditions.size(); ++i) {
+    JsonNode stop;
+    stop.set("source", "aws:cloudwatch:alarm");
+    stop.set("value", "arn:aws:cloudwatch:REGION:ACCOUNT:alarm:relsim-" + g.name + "-stop-" +
+                          std::to_string(i + 1));
+    stops.push_back(std::move(stop));
+  }
+  doc.set("stopConditions", std::move(stops));
+  doc.set("roleArn", "arn:aws:iam::ACCOUNT:role/fis-experiment-role");
+  JsonNode tags;
+  tags.set("Purpose", "chaos-engineering");
+  tags.set("relsim-game-day", g.name);
+  doc.set("tags", std::move(tags));
+  std::string out;
+  doc.write(out);
+  return out + "\n";
 }
 
 }  // namespace

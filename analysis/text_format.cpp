@@ -6,6 +6,8 @@
 #include <cmath>
 #include <cstdio>
 
+#include "models/json_node.hpp"
+
 namespace relsim::analysis {
 
 namespace {
@@ -34,24 +36,7 @@ std::string shortest_sample(double v) {
 
 std::string json_number(double v) { return std::isfinite(v) ? shortest(v) : "null"; }
 
-std::string json_string(const std::string& s) {
-  std::string out = "\"";
-  for (const char c : s) {
-    if (c == '"' || c == '\\') {
-      out += '\\';
-      out += c;
-    } else if (c == '\n') {
-      out += "\\n";
-    } else if (static_cast<unsigned char>(c) < 0x20) {
-      std::array<char, 8> buf{};
-      std::snprintf(buf.data(), buf.size(), "\\u%04x", static_cast<unsigned>(c));
-      out += buf.data();
-    } else {
-      out += c;
-    }
-  }
-  return out + "\"";
-}
+std::string json_string(const std::string& s) { return models::json_quote(s); }
 
 std::string csv_field(const std::string& s) {
   if (s.find_first_of(",\"\r\n") == std::string::npos) return s;

@@ -22,7 +22,8 @@ std::string shortest_sample(double v);
 /// A JSON number (`shortest`); `null` for NaN and infinities.
 std::string json_number(double v);
 
-/// A JSON string literal with `"`, `\` and control characters escaped.
+/// A JSON string literal: models::json_quote (`"`, `\` and control characters
+/// escaped, bytes that are not UTF-8 replaced by U+FFFD).
 std::string json_string(const std::string& s);
 
 /// A CSV field (RFC 4180): quoted when it holds a comma, quote or line break.

@@ -19,6 +19,7 @@
 #include "cli/data_files.hpp"
 #include "cli/output_file.hpp"
 #include "models/compiled_model.hpp"
+#include "models/json_node.hpp"
 #include "models/loader.hpp"
 #include "models/model_checks.hpp"
 #include "models/topology.hpp"
@@ -53,8 +54,9 @@ std::string percent(double fraction) {
   return buf;
 }
 
-/// A double-quoted string for DOT or JSON: quotes and backslashes escaped,
-/// a newline as `\n` (a line break in DOT labels), other control characters as `\u00XX`.
+/// A double-quoted string for DOT (the JSON below quotes with models::json_quote): quotes and
+/// backslashes escaped, a newline as `\n` (a line break in DOT labels), other control characters as
+/// `\u00XX`.
 std::string quoted(const std::string& s) {
   std::string out = "\"";
   for (const char c : s) {
@@ -186,23 +188,24 @@ std::string dot(const System& s, const Topology& t) {
 std::string names_json(const Topology& t, const std::vector<models::VertexId>& ids) {
   std::string out = "[";
   for (std::size_t i = 0; i < ids.size(); ++i) {
-    out += (i ? ", " : "") + quoted(t.vertex(ids[i]).name);
+    out += (i ? ", " : "") + models::json_quote(t.vertex(ids[i]).name);
   }
   return out + "]";
 }
 
 std::string zones_json(const Topology& t, const std::vector<models::ZoneId>& ids) {
   std::string out = "[";
-  for (std::size_t i = 0; i < ids.size(); ++i) out += (i ? ", " : "") + quoted(t.zone_name(ids[i]));
+  for (std::size_t i = 0; i < ids.size(); ++i)
+    out += (i ? ", " : "") + models::json_quote(t.zone_name(ids[i]));
   return out + "]";
 }
 
 std::string json(const System& s, const Topology& t) {
-  std::string out = "{\n  \"system\": " + quoted(s.name) + ",\n  \"nodes\": [\n";
+  std::string out = "{\n  \"system\": " + models::json_quote(s.name) + ",\n  \"nodes\": [\n";
   for (models::VertexId v = 0; v < t.vertex_count(); ++v) {
     const auto& vx = t.vertex(v);
-    out += "    {\"id\": " + std::to_string(v) + ", \"name\": " + quoted(vx.name) +
-           ", \"kind\": " + quoted(models::to_string(vx.kind));
+    out += "    {\"id\": " + std::to_string(v) + ", \"name\": " + models::json_quote(vx.name) +
+           ", \"kind\": " + models::json_quote(models::to_string(vx.kind));
     switch (vx.kind) {
       case ComponentKind::service: {
         const auto& svc = s.services[vx.index];
@@ -215,8 +218,8 @@ std::string json(const System& s, const Topology& t) {
         break;
       case ComponentKind::cache: {
         const auto& c = s.caches[vx.index];
-        out +=
-            ", \"hitRatio\": " + number(c.hit_ratio) + ", \"backing\": " + quoted(c.backing.name);
+        out += ", \"hitRatio\": " + number(c.hit_ratio) +
+               ", \"backing\": " + models::json_quote(c.backing.name);
         break;
       }
     }
@@ -229,12 +232,12 @@ std::string json(const System& s, const Topology& t) {
   out += "  ],\n  \"edges\": [\n";
   for (std::size_t i = 0; i < t.edges().size(); ++i) {
     const auto& e = t.edges()[i];
-    out += "    {\"from\": " + quoted(t.vertex(e.from).name) +
-           ", \"to\": " + quoted(t.vertex(e.to).name) +
-           ", \"type\": " + quoted(models::to_string(e.type)) +
+    out += "    {\"from\": " + models::json_quote(t.vertex(e.from).name) +
+           ", \"to\": " + models::json_quote(t.vertex(e.to).name) +
+           ", \"type\": " + models::json_quote(models::to_string(e.type)) +
            ", \"callFraction\": " + number(e.call_fraction);
     if (e.type == EdgeType::soft) {
-      out += ", \"fallback\": " + quoted(e.fallback) +
+      out += ", \"fallback\": " + models::json_quote(e.fallback) +
              ", \"fallbackSuccess\": " + number(e.fallback_success);
     }
     out += "}";
@@ -242,14 +245,14 @@ std::string json(const System& s, const Topology& t) {
   }
   out += "  ],\n  \"zones\": [\n";
   for (models::ZoneId z = 0; z < t.zone_count(); ++z) {
-    out += "    {\"name\": " + quoted(t.zone_name(z)) +
-           ", \"region\": " + quoted(s.zones[z].region) + ", \"members\": [";
+    out += "    {\"name\": " + models::json_quote(t.zone_name(z)) +
+           ", \"region\": " + models::json_quote(s.zones[z].region) + ", \"members\": [";
     const auto& members = t.zone_members(z);
     for (std::size_t i = 0; i < members.size(); ++i) {
       const auto& m = members[i];
       const auto& vx = t.vertex(m.vertex);
-      out += std::string(i ? ", " : "") + "{\"component\": " + quoted(vx.name) +
-             ", \"role\": " + quoted(models::to_string(m.role));
+      out += std::string(i ? ", " : "") + "{\"component\": " + models::json_quote(vx.name) +
+             ", \"role\": " + models::json_quote(models::to_string(m.role));
       if (m.role == models::ZoneRole::service_replicas) {
         const auto& zones = t.zones_of(m.vertex);
         const auto slot =

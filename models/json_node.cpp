@@ -2,6 +2,7 @@
 #include "models/json_node.hpp"
 
 #include <charconv>
+#include <cmath>
 
 namespace relsim::models {
 
@@ -14,9 +15,45 @@ void newline(std::string& out, int indent) {
 
 }  // namespace
 
+std::size_t utf8_sequence_length(std::string_view text, std::size_t at) {
+  const auto byte = [&](std::size_t k) { return static_cast<unsigned char>(text[at + k]); };
+  const auto continuation = [&](std::size_t k) {
+    return at + k < text.size() && (byte(k) & 0xc0) == 0x80;
+  };
+  const unsigned char b0 = byte(0);
+  if (b0 < 0x80) return 1;
+  if (b0 >= 0xc2 && b0 <= 0xdf) return continuation(1) ? 2 : 0;
+  if (b0 >= 0xe0 && b0 <= 0xef) {
+    if (!continuation(1) || !continuation(2)) return 0;
+    if (b0 == 0xe0 && byte(1) < 0xa0) return 0;   // overlong
+    if (b0 == 0xed && byte(1) >= 0xa0) return 0;  // UTF-16 surrogates
+    return 3;
+  }
+  if (b0 >= 0xf0 && b0 <= 0xf4) {
+    if (!continuation(1) || !continuation(2) || !continuation(3)) return 0;
+    if (b0 == 0xf0 && byte(1) < 0x90) return 0;   // overlong
+    if (b0 == 0xf4 && byte(1) >= 0x90) return 0;  // beyond U+10FFFF
+    return 4;
+  }
+  return 0;
+}
+
 std::string json_quote(std::string_view text) {
   std::string out = "\"";
-  for (char c : text) {
+  for (std::size_t at = 0; at < text.size();) {
+    const char c = text[at];
+    const std::size_t length = utf8_sequence_length(text, at);
+    if (length == 0) {
+      out += "\\ufffd";  // not UTF-8: the replacement character keeps the JSON valid
+      ++at;
+      continue;
+    }
+    if (length > 1) {
+      out.append(text.substr(at, length));
+      at += length;
+      continue;
+    }
+    ++at;
     switch (c) {
       case '"':
         out += "\\\"";
@@ -46,7 +83,7 @@ std::string json_quote(std::string_view text) {
           out += kHex[(c >> 4) & 0xf];
           out += kHex[c & 0xf];
         } else {
-          out += c;  // UTF-8 passes through: JSON text is UTF-8
+          out += c;
         }
     }
   }
@@ -83,6 +120,10 @@ void JsonNode::write(std::string& out, int indent) const {
   } else if (const auto* i = std::get_if<std::int64_t>(&value_)) {
     out += std::to_string(*i);
   } else if (const auto* d = std::get_if<double>(&value_)) {
+    if (!std::isfinite(*d)) {
+      out += "null";  // JSON has no NaN or infinity
+      return;
+    }
     char buf[32];
     auto [end, ec] = std::to_chars(buf, buf + sizeof buf, *d);
     out.append(buf, ec == std::errc() ? end : buf);

@@ -2,10 +2,15 @@
 // null-free (booleans, integers, doubles, strings, arrays, objects), with
 // object keys kept in insertion order so the output is deterministic and
 // reads in the order it was built. `write` pretty-prints with 2-space
-// indentation; arrays of scalars stay on one line. Strings are UTF-8 and are
-// escaped by `json_quote`. A value type; thread-safe as values are.
+// indentation; arrays of scalars stay on one line; a NaN or infinite double
+// is written as null. Strings are escaped by `json_quote`, which also
+// replaces bytes that are not UTF-8. relsim's one JSON writer: the JSON
+// Schema and the FIS experiment template are built as trees, and every other
+// JSON document quotes its strings with `json_quote` (analysis::json_string). A value type;
+// thread-safe as values are.
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 #include <string>
 #include <string_view>
@@ -15,8 +20,16 @@
 
 namespace relsim::models {
 
-/// `text` as a JSON string literal with quotes, escaping `"`, `\` and control characters.
+/// `text` as a JSON string literal with quotes, escaping `"`, `\` and control
+/// characters; a byte that does not start a valid UTF-8 sequence (stray,
+/// truncated, overlong, a surrogate, beyond U+10FFFF) becomes `\ufffd`, so
+/// the result is valid JSON whatever `text` holds. Every JSON document relsim
+/// writes quotes its strings here.
 std::string json_quote(std::string_view text);
+
+/// The length (1–4) of the valid UTF-8 sequence starting at byte `at` of
+/// `text`, or 0 when the bytes there are not valid UTF-8.
+std::size_t utf8_sequence_length(std::string_view text, std::size_t at);
 
 class JsonNode {
  public:

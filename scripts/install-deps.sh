@@ -29,6 +29,10 @@ packages=(
   # docs/export.md's h5py/pandas example runs as a test (skipped without them)
   python3-h5py
   python3-pandas
+  # the libFuzzer targets (make fuzz, docs/fuzzing.md): Debian's clang and
+  # its sanitizer and libFuzzer runtimes
+  clang-14
+  libclang-rt-14-dev
 )
 if [ "$browser" -eq 1 ]; then
   packages+=(chromium)

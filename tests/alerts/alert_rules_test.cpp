@@ -10,7 +10,9 @@
 
 #include <cmath>
 #include <set>
+#include <stdexcept>
 #include <string>
+#include <vector>
 
 #include "analysis/alert_export.hpp"
 #include "analysis/alert_report.hpp"
@@ -325,6 +327,68 @@ TEST(AlertExport, SlothRefusesWhatItCannotGenerate) {
     EXPECT_NE(std::string(e.what()).find("two page and two ticket"), std::string::npos) << e.what();
   }
   EXPECT_THROW((void)sloth_spec(preset("errorRatioFor1h"), target()), std::invalid_argument);
+}
+
+TEST(AlertExport, SelectorsThatWouldBreakPromqlOrYamlAreRefused) {
+  // Issue 22: `--selector` went into the rule file and the PromQL as is.
+  for (const std::string good :
+       {"", "job=\"payments\"", "job=\"a\", code!~\"5..\"", "a_b1 =~ 'x\\'y', c != \"\""}) {
+    SCOPED_TRACE(good);
+    EXPECT_NO_THROW(check_promql_selector(good));
+  }
+  const std::vector<std::pair<std::string, std::string>> bad = {
+      {"job=\"a\"\n  - record: evil", "at character 8"},  // a line break after the matcher
+      {"job=\"a\nb\"", "control character"},
+      {"job=\"a\"}) or vector(1", "at character 8"},
+      {"job=\"a", "not closed"},
+      {"job==\"a\"", "'=='"},
+      {"job=a", "a quoted label value expected"},
+      {"1job=\"a\"", "a label name expected"},
+      {"job=\"a\\\n\"", "control character"},
+  };
+  for (const auto& [selector, why] : bad) {
+    SCOPED_TRACE(selector);
+    AlertExportTarget t = target();
+    t.selector = selector;
+    try {
+      (void)prometheus_rules(preset("multiwindow"), t);
+      ADD_FAILURE() << "accepted";
+    } catch (const std::invalid_argument& e) {
+      const std::string what = e.what();
+      EXPECT_NE(what.find(why), std::string::npos) << what;
+      EXPECT_EQ(what.find('\n'), std::string::npos) << what;  // shown escaped, one line
+    }
+    EXPECT_THROW((void)sloth_spec(preset("multiwindow"), t), std::invalid_argument);
+  }
+}
+
+TEST(AlertExport, NamesWithQuotesAndLineBreaksStayOneValue) {
+  // The SLO and service names reach YAML (quoted by the emitter) and PromQL
+  // (as PromQL strings): they come back unchanged and add no rule or key.
+  AlertExportTarget t = target();
+  t.slo = "slo\"}) or vector(1) # x\n  - record: evil";
+  t.service = "api\\ \"q\": [";
+  const YAML::Node doc = YAML::Load(prometheus_rules(preset("multiwindow"), t));
+  ASSERT_EQ(doc["groups"].size(), 2U);
+  EXPECT_EQ(doc["groups"][0]["name"].as<std::string>(), "relsim-" + t.slo + "-sli");
+  for (const auto& group : doc["groups"]) {
+    for (const auto& rule : group["rules"]) {
+      EXPECT_EQ(rule["labels"]["slo"].as<std::string>(), t.slo);
+      EXPECT_EQ(rule["labels"]["service"].as<std::string>(), t.service);
+      EXPECT_FALSE(rule["record"].IsDefined() && rule["alert"].IsDefined());
+    }
+  }
+  const std::string recorded = doc["groups"][0]["rules"][0]["expr"].as<std::string>();
+  EXPECT_NE(recorded.find("service=\"api\\\\ \\\"q\\\": [\""), std::string::npos) << recorded;
+  const std::string alert = doc["groups"][1]["rules"][0]["expr"].as<std::string>();
+  EXPECT_NE(alert.find("{slo=\"slo\\\"}) or vector(1) # x\\n  - record: evil\"}"),
+            std::string::npos)
+      << alert;
+  const std::vector<YAML::Node> docs = YAML::LoadAll(sloth_spec(preset("multiwindow"), t));
+  ASSERT_EQ(docs.size(), 2U);
+  EXPECT_EQ(docs[0]["service"].as<std::string>(), t.service);
+  EXPECT_EQ(docs[0]["slos"][0]["name"].as<std::string>(), t.slo);
+  EXPECT_EQ(docs[1]["kind"].as<std::string>(), "AlertWindows");
 }
 
 }  // namespace

@@ -7,6 +7,7 @@
 
 #include <filesystem>
 #include <functional>
+#include <limits>
 #include <regex>
 #include <set>
 
@@ -52,10 +53,9 @@ TEST(JsonSchema, IsStrictJsonOfDraft07WithOneBranchPerKind) {
   ASSERT_NE(kinds, nullptr);
   std::vector<std::string> refs;
   for (const JsonValue& k : kinds->array) refs.push_back(k.find("$ref")->string);
-  EXPECT_EQ(refs, (std::vector<std::string>{"#/definitions/SystemDocument",
-                                            "#/definitions/ScenarioDocument",
-                                            "#/definitions/GameDayDocument",
-                                            "#/definitions/AlertRulesDocument"}));
+  EXPECT_EQ(refs, (std::vector<std::string>{
+                      "#/definitions/SystemDocument", "#/definitions/ScenarioDocument",
+                      "#/definitions/GameDayDocument", "#/definitions/AlertRulesDocument"}));
   EXPECT_EQ(relsim::models::json_schema(), relsim::models::json_schema()) << "not deterministic";
 }
 
@@ -293,3 +293,36 @@ spec: {zones: [a]}
 }
 
 }  // namespace
+
+TEST(JsonSchema, QuoteReplacesBytesThatAreNotUtf8) {
+  // Issue 22: a name with invalid UTF-8 must not make `run`/`graph --format
+  // json` write invalid JSON. Each bad byte becomes U+FFFD; valid sequences
+  // (2, 3 and 4 bytes) pass through.
+  using relsim::models::json_quote;
+  EXPECT_EQ(json_quote("a\xff"
+                       "b"),
+            "\"a\\ufffdb\"");                    // never a lead byte
+  EXPECT_EQ(json_quote("\x80"), "\"\\ufffd\"");  // stray continuation
+  EXPECT_EQ(json_quote("\xc3"), "\"\\ufffd\"");  // truncated at the end
+  EXPECT_EQ(json_quote("\xe2\x82"
+                       "x"),
+            "\"\\ufffd\\ufffdx\"");                                    // truncated 3-byte
+  EXPECT_EQ(json_quote("\xc0\xaf"), "\"\\ufffd\\ufffd\"");             // overlong '/'
+  EXPECT_EQ(json_quote("\xe0\x80\xaf"), "\"\\ufffd\\ufffd\\ufffd\"");  // overlong 3-byte
+  EXPECT_EQ(json_quote("\xed\xa0\x80"), "\"\\ufffd\\ufffd\\ufffd\"");  // a UTF-16 surrogate
+  EXPECT_EQ(json_quote("\xf4\x90\x80\x80"), "\"\\ufffd\\ufffd\\ufffd\\ufffd\"");  // > U+10FFFF
+  EXPECT_EQ(json_quote("\xc3\xa9\xe2\x82\xac\xf0\x9f\x98\x80"),
+            "\"\xc3\xa9\xe2\x82\xac\xf0\x9f\x98\x80\"");  // é € 😀 unchanged
+  const JsonValue v = parse_json("[" + json_quote("api\xfe\n") + "]");
+  ASSERT_EQ(v.array.size(), 1U);
+  EXPECT_EQ(v.array[0].string, "api\xef\xbf\xbd\n");
+}
+
+TEST(JsonSchema, NodeWritesNonFiniteNumbersAsNull) {
+  relsim::models::JsonNode j;
+  j.set("nan", std::numeric_limits<double>::quiet_NaN());
+  j.set("inf", std::numeric_limits<double>::infinity());
+  std::string out;
+  j.write(out);
+  EXPECT_EQ(out, "{\n  \"nan\": null,\n  \"inf\": null\n}");
+}

@@ -510,3 +510,57 @@ TEST(ChaosExport, FaultsATheToolCannotExpressAreLocatedErrors) {
 
 }  // namespace
 }  // namespace relsim::analysis
+
+namespace relsim::analysis {
+namespace {
+
+TEST(ChaosExport, NamesThatWouldBreakYamlOrJsonComeBackUnchanged) {
+  // Issue 22: manifests are written by YAML::Emitter and the JSON node tree,
+  // so a name holding YAML or JSON syntax, a line break or a comment sign is
+  // quoted, never structure.
+  const std::string evil = "x\": y\n  evil: [1 # not a comment\\ 'q'";
+  for (const char* experiment :
+       {"{fault: podKill, service: payment-api, mode: all}",
+        "{fault: networkLatency, from: payment-api, to: fraud-detection, latency: 2s, duration: "
+        "5m}",
+        "{fault: capacityLoss, service: payment-api, fraction: 50%, duration: 5m}"}) {
+    SCOPED_TRACE(experiment);
+    auto r = models::load_game_day(kGameDays + "week4-redis-partition.yaml",
+                                   {std::string("gameDay.experiment=") + experiment});
+    r.game_day.name = "drill " + evil;
+    auto m = compiled(r);
+    m.names.system = "ns: " + evil;
+    for (auto& c : m.names.components) c = "app " + evil + c;
+    const models::FaultRow& f = m.faults[0];
+    const models::Index target =
+        f.kind == models::FaultKind::network_latency ? f.from : f.component;
+    for (const ChaosTool tool : {ChaosTool::chaos_mesh, ChaosTool::litmus, ChaosTool::fis}) {
+      if (tool == ChaosTool::fis && f.kind == models::FaultKind::capacity_loss) continue;
+      SCOPED_TRACE(to_string(tool));
+      const std::string text = export_experiment(m, r.game_day, tool);
+      const YAML::Node doc = YAML::Load(text);  // JSON is YAML too
+      if (tool == ChaosTool::fis) {
+        EXPECT_EQ(doc["tags"]["relsim-game-day"].as<std::string>(), r.game_day.name);
+        const YAML::Node t = doc["targets"].begin()->second;
+        EXPECT_EQ(t["parameters"]["namespace"].as<std::string>(), m.names.system);
+        EXPECT_EQ(t["parameters"]["selectorValue"].as<std::string>(),
+                  "app=" + m.names.components[target]);
+        continue;
+      }
+      EXPECT_EQ(doc["metadata"]["name"].as<std::string>(), r.game_day.name);
+      EXPECT_EQ(doc["metadata"]["namespace"].as<std::string>(), m.names.system);
+      expect_only_keys(doc["metadata"], {"name", "namespace", "annotations"}, "metadata");
+      if (tool == ChaosTool::litmus) {
+        EXPECT_EQ(doc["spec"]["appinfo"]["applabel"].as<std::string>(),
+                  "app=" + m.names.components[target]);
+      } else {
+        EXPECT_EQ(doc["spec"]["selector"]["labelSelectors"]["app"].as<std::string>(),
+                  m.names.components[target]);
+        EXPECT_EQ(doc["spec"]["selector"]["namespaces"][0].as<std::string>(), m.names.system);
+      }
+    }
+  }
+}
+
+}  // namespace
+}  // namespace relsim::analysis
