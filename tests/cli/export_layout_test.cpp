@@ -94,6 +94,7 @@ std::vector<std::string> string_dataset(const H5::H5File& f, const std::string& 
   const auto n = static_cast<std::size_t>(ds.getSpace().getSimpleExtentNpoints());
   std::vector<char*> ptrs(n);
   H5::StrType t(H5::PredType::C_S1, H5T_VARIABLE);
+  t.setCset(H5T_CSET_UTF8);
   ds.read(ptrs.data(), t);
   std::vector<std::string> out(ptrs.begin(), ptrs.end());
   H5Dvlen_reclaim(t.getId(), ds.getSpace().getId(), H5P_DEFAULT, ptrs.data());
