@@ -82,21 +82,21 @@ ResultsFileReader::ResultsFileReader(const std::string& path) : impl_(std::make_
       props.getChunk(1, &chunk);
       d.chunk_rows = std::max<hsize_t>(chunk, 1);
     }
-    h5::for_each_figure_dataset(
-        d.layout, [&](const char* group, const char*, const std::string& name, std::size_t width,
-                      auto, auto) {
-          const std::string dataset = std::string(group) + "/" + name;
-          if (!d.file.nameExists(group) || !d.file.nameExists(dataset)) d.fail("no /" + dataset);
-          d.figures.push_back(d.file.openDataSet(dataset));
-          const H5::DataSpace space = d.figures.back().getSpace();
-          hsize_t dims[2] = {0, 0};
-          if (space.getSimpleExtentNdims() != 2) d.fail("/" + dataset + " is not 2-D");
-          space.getSimpleExtentDims(dims);
-          if (dims[0] != d.rows || dims[1] != width) {
-            d.fail("/" + dataset + " is " + std::to_string(dims[0]) + " × " + std::to_string(dims[1]) +
-                   ", expected " + std::to_string(d.rows) + " trials × " + std::to_string(width));
-          }
-        });
+    h5::for_each_figure_dataset(d.layout, [&](const char* group, const char*,
+                                              const std::string& name, std::size_t width, auto,
+                                              auto) {
+      const std::string dataset = std::string(group) + "/" + name;
+      if (!d.file.nameExists(group) || !d.file.nameExists(dataset)) d.fail("no /" + dataset);
+      d.figures.push_back(d.file.openDataSet(dataset));
+      const H5::DataSpace space = d.figures.back().getSpace();
+      hsize_t dims[2] = {0, 0};
+      if (space.getSimpleExtentNdims() != 2) d.fail("/" + dataset + " is not 2-D");
+      space.getSimpleExtentDims(dims);
+      if (dims[0] != d.rows || dims[1] != width) {
+        d.fail("/" + dataset + " is " + std::to_string(dims[0]) + " × " + std::to_string(dims[1]) +
+               ", expected " + std::to_string(d.rows) + " trials × " + std::to_string(width));
+      }
+    });
     if (!d.file.nameExists("incidents")) d.fail("not a relsim results file (no /incidents)");
     d.incidents = d.file.openDataSet("incidents");
     d.incident_type = h5::incident_type();
