@@ -15,22 +15,44 @@ namespace relsim::analysis {
 
 namespace {
 
-std::string join_header(const std::vector<std::string>& columns) {
-  std::string out;
-  for (std::size_t i = 0; i < columns.size(); ++i) out += (i ? "," : "") + csv_field(columns[i]);
-  return out + "\n";
-}
+std::string csv_value(double v) { return csv_number(v); }
+std::string csv_value(bool v) { return v ? "1" : "0"; }
+std::string csv_value(std::uint32_t v) { return std::to_string(v); }
+
+/// Text is written in pieces of about this size, so a block of a big system
+/// never becomes one string of every row.
+constexpr std::size_t kFlushBytes = std::size_t{1} << 20;
 
 }  // namespace
 
-std::string file_safe(const std::string& name) {
-  std::string out = name;
-  for (char& c : out) {
-    const bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-                    c == '-' || c == '_' || c == '.';
-    if (!ok) c = '_';
+std::string csv_header(const TrialLayout& layout, const std::string& file) {
+  std::string out;
+  auto field = [&](const std::string& name, auto) { out += "," + csv_field(name); };
+  if (file == "trials.csv") return "trial,events,incidents,pages";
+  if (file == "slos.csv") {
+    out = "trial,slo";
+    for_each_slo_field(layout, field);
+    return out;
   }
-  return out;
+  if (file == "services.csv") {
+    out = "trial,service";
+    for_each_service_field(field);
+    return out;
+  }
+  if (file == "teams.csv") {
+    out = "trial,team";
+    for_each_team_field(field);
+    return out;
+  }
+  if (file == "incidents.csv") {
+    return "trial,id,service,service_name,cause,cause_name,cause_index,severity,start_s,"
+           "detected_s,paged_s,acked_s,mitigated_s,resolved_s,escalations,team,team_name,"
+           "steps_tried,requests_failed,budget_consumed,human_needed";
+  }
+  if (file == "budget.csv") return "trial,slo,sample,time_s,remaining_budget";
+  if (file == "envelope.csv") return "slo,sample,time_s,mean,p05,p95";
+  if (file == "summary.csv") return "figure,estimate,low,high,confidence,method,unit,n";
+  throw std::invalid_argument("no CSV file '" + file + "' in a results directory");
 }
 
 CsvResultsWriter::CsvResultsWriter(const std::string& dir, const models::CompiledModel& model)
@@ -40,29 +62,19 @@ CsvResultsWriter::CsvResultsWriter(const std::string& dir, const models::Compile
     throw std::runtime_error("cannot write '" + dir +
                              "': " + (ec ? ec.message() : std::string("it already exists")));
   }
-  trials_.open(dir + "/trials.csv", std::ios::binary | std::ios::trunc);
-  trials_ << join_header(layout_.columns());
-  check(trials_, "trials.csv");
-  incidents_.open(dir + "/incidents.csv", std::ios::binary | std::ios::trunc);
-  incidents_ << "trial,id,service,service_name,cause,cause_name,cause_index,severity,start_s,"
-                "detected_s,paged_s,acked_s,mitigated_s,resolved_s,escalations,team,team_name,"
-                "steps_tried,requests_failed,budget_consumed,human_needed\n";
-  check(incidents_, "incidents.csv");
-  for (std::size_t k = 0; k < layout_.slos.size(); ++k) {
-    budget_files_.push_back("budget_" + slo_file_name(k) + ".csv");
-    budget_.emplace_back(dir + "/" + budget_files_.back(), std::ios::binary | std::ios::trunc);
-    budget_.back() << "trial,sample,time_s,remaining_budget\n";
-    check(budget_.back(), budget_files_.back());
-  }
+  open(trials_, "trials.csv", csv_header(layout_, "trials.csv"));
+  open(slos_, "slos.csv", csv_header(layout_, "slos.csv"));
+  open(services_, "services.csv", csv_header(layout_, "services.csv"));
+  open(teams_, "teams.csv", csv_header(layout_, "teams.csv"));
+  open(incidents_, "incidents.csv", csv_header(layout_, "incidents.csv"));
+  open(budget_, "budget.csv", csv_header(layout_, "budget.csv"));
 }
 
-std::string CsvResultsWriter::slo_file_name(std::size_t k) const {
-  // Two names that differ only in unsafe characters get the later one's index.
-  const std::string safe = file_safe(layout_.slos[k]);
-  for (std::size_t i = 0; i < k; ++i) {
-    if (file_safe(layout_.slos[i]) == safe) return safe + "_" + std::to_string(k);
-  }
-  return safe;
+void CsvResultsWriter::open(std::ofstream& out, const std::string& file,
+                            const std::string& header) {
+  out.open(dir_ + "/" + file, std::ios::binary | std::ios::trunc);
+  out << header << "\n";
+  check(out, file);
 }
 
 void CsvResultsWriter::check(std::ofstream& out, const std::string& file) {
@@ -75,26 +87,38 @@ void CsvResultsWriter::append(const TrialBlock& block) {
   std::string text;
   for (const auto& r : block.rows) {
     text += std::to_string(r.trial) + "," + std::to_string(r.events) + "," +
-            std::to_string(r.incidents) + "," + std::to_string(r.pages);
-    for (const auto& s : r.slos) {
-      text += "," + csv_number(s.good) + "," + csv_number(s.total) + "," +
-              csv_number(s.attainment) + "," + (s.met ? "1" : "0") + "," +
-              csv_number(s.budget_consumed) + "," + csv_number(s.budget_minutes);
-      for (const double t : s.tier_reached_s) text += "," + csv_number(t);
-    }
-    for (const auto& v : r.services) {
-      text +=
-          "," + csv_number(v.good) + "," + csv_number(v.total) + "," + csv_number(v.availability);
-    }
-    for (const auto& t : r.teams) {
-      text += "," + std::to_string(t.pages) + "," + std::to_string(t.pages_at_night) + "," +
-              std::to_string(t.noise_pages) + "," + std::to_string(t.tickets) + "," +
-              csv_number(t.shifts);
-    }
-    text += "\n";
+            std::to_string(r.incidents) + "," + std::to_string(r.pages) + "\n";
   }
   trials_ << text;
   check(trials_, "trials.csv");
+  // One row per trial and entity, `trial,name,figures...` (the long form).
+  auto entity_rows = [&](std::ofstream& out, const char* file,
+                         const std::vector<std::string>& names, auto member,
+                         auto&& for_each_field) {
+    std::string t;
+    for (const auto& r : block.rows) {
+      const std::string trial = std::to_string(r.trial) + ",";
+      const auto& entities = r.*member;
+      for (std::size_t j = 0; j < entities.size(); ++j) {
+        t += trial + csv_field(names[j]);
+        for_each_field(
+            [&](const std::string&, auto field) { t += "," + csv_value(field(entities[j])); });
+        t += "\n";
+      }
+      if (t.size() > kFlushBytes) {
+        out << t;
+        t.clear();
+      }
+    }
+    out << t;
+    check(out, file);
+  };
+  entity_rows(slos_, "slos.csv", layout_.slos, &TrialRow::slos,
+              [&](auto&& visit) { for_each_slo_field(layout_, visit); });
+  entity_rows(services_, "services.csv", layout_.services, &TrialRow::services,
+              [&](auto&& visit) { for_each_service_field(visit); });
+  entity_rows(teams_, "teams.csv", layout_.teams, &TrialRow::teams,
+              [&](auto&& visit) { for_each_team_field(visit); });
 
   std::string inc;
   auto name_of = [](const std::vector<std::string>& names, std::uint32_t i) {
@@ -117,23 +141,28 @@ void CsvResultsWriter::append(const TrialBlock& block) {
 
   const std::uint64_t n = block.rows.size();
   const std::uint64_t keep = rows_ < kCsvBudgetTrials ? std::min(n, kCsvBudgetTrials - rows_) : 0;
-  for (std::size_t s = 0; s < budget_.size() && keep > 0; ++s) {
-    const std::size_t length = n ? block.series[s].size() / n : 0;
-    const SloWindow w = slo_window(model_, static_cast<models::Index>(s));
-    const sim::Duration step = models::budget_series_step(w.length);
-    const sim::Duration end = w.start + w.length;
-    std::string b;
-    for (std::uint64_t i = 0; i < keep; ++i) {
-      const std::string trial = std::to_string(block.rows[i].trial) + ",";
+  std::string b;
+  for (std::uint64_t i = 0; i < keep; ++i) {
+    const std::string trial = std::to_string(block.rows[i].trial) + ",";
+    for (std::size_t s = 0; s < layout_.slos.size(); ++s) {
+      const std::size_t length = block.series[s].size() / n;
+      const SloWindow w = slo_window(model_, static_cast<models::Index>(s));
+      const sim::Duration step = models::budget_series_step(w.length);
+      const sim::Duration end = w.start + w.length;
+      const std::string prefix = trial + csv_field(layout_.slos[s]) + ",";
       for (std::size_t j = 0; j < length; ++j) {
         const auto t = std::min(w.start + step * static_cast<std::int64_t>(j), end);
-        b += trial + std::to_string(j) + "," + shortest(t.to_seconds()) + "," +
+        b += prefix + std::to_string(j) + "," + shortest(t.to_seconds()) + "," +
              shortest_sample(static_cast<double>(block.series[s][i * length + j])) + "\n";
       }
+      if (b.size() > kFlushBytes) {
+        budget_ << b;
+        b.clear();
+      }
     }
-    budget_[s] << b;
-    check(budget_[s], budget_files_[s]);
   }
+  budget_ << b;
+  check(budget_, "budget.csv");
   rows_ += n;
 }
 
@@ -144,32 +173,32 @@ void CsvResultsWriter::finish(const RunSummary& summary, const RunMeta& meta) {
     out.flush();
     check(out, file);
   };
-  std::string s = "figure,estimate,low,high,confidence,method,unit,n\n";
+  std::string s = csv_header(layout_, "summary.csv") + "\n";
   for (const auto& f : summary_figures(model_, summary)) {
     s += csv_field(f.figure) + "," + csv_number(f.estimate) + "," + csv_number(f.low) + "," +
          csv_number(f.high) + "," + csv_number(f.confidence) + "," + f.method + "," + f.unit + "," +
          std::to_string(f.n) + "\n";
   }
   write("summary.csv", s);
+  std::string e = csv_header(layout_, "envelope.csv") + "\n";
   for (std::size_t k = 0; k < summary.slos.size(); ++k) {
     const auto& rb = summary.slos[k].remaining_budget;
     const auto end = summary.slos[k].window.start + summary.slos[k].window.length;
-    std::string e = "sample,time_s,mean,p05,p95\n";
+    const std::string slo = csv_field(layout_.slos[k]) + ",";
     for (std::size_t j = 0; j < rb.mean.size(); ++j) {
       const auto t = std::min(rb.start + rb.step * static_cast<std::int64_t>(j), end);
-      e += std::to_string(j) + "," + shortest(t.to_seconds()) + "," + csv_number(rb.mean[j]) + "," +
-           csv_number(rb.p05[j]) + "," + csv_number(rb.p95[j]) + "\n";
+      e += slo + std::to_string(j) + "," + shortest(t.to_seconds()) + "," + csv_number(rb.mean[j]) +
+           "," + csv_number(rb.p05[j]) + "," + csv_number(rb.p95[j]) + "\n";
     }
-    write("envelope_" + slo_file_name(k) + ".csv", e);
   }
+  write("envelope.csv", e);
   write("meta.json", meta_json(meta, 0) + "\n");
-  trials_.close();
-  check(trials_, "trials.csv");
-  incidents_.close();
-  check(incidents_, "incidents.csv");
-  for (std::size_t k = 0; k < budget_.size(); ++k) {
-    budget_[k].close();
-    check(budget_[k], budget_files_[k]);
+  const std::pair<std::ofstream*, const char*> files[] = {
+      {&trials_, "trials.csv"}, {&slos_, "slos.csv"},           {&services_, "services.csv"},
+      {&teams_, "teams.csv"},   {&incidents_, "incidents.csv"}, {&budget_, "budget.csv"}};
+  for (const auto& [out, file] : files) {
+    out->close();
+    check(*out, file);
   }
 }
 

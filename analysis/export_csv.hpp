@@ -1,11 +1,14 @@
 // The CSV export: a directory of tables with a header row each (columns in
-// docs/export.md): trials.csv (one row per trial, appended block by block),
-// incidents.csv (one row per incident, with service, cause and team names),
-// budget_<slo>.csv (the remaining-budget series of the directory's first
-// kCsvBudgetTrials trials, one row per trial and sample), envelope_<slo>.csv,
-// summary.csv and meta.json. Numbers are shortest round-trip text (NaN is an
-// empty field), so they read back as the exact doubles of the HDF5 export.
-// Not thread-safe.
+// docs/export.md), in long form so that a system of any size has the same
+// columns: trials.csv (one row per trial), slos.csv (one row per trial and
+// SLO), services.csv (per trial and service), teams.csv (per trial and
+// team), all appended block by block; incidents.csv (one row per incident,
+// with service, cause and team names); budget.csv (the remaining-budget
+// series of the directory's first kCsvBudgetTrials trials, one row per
+// trial, SLO and sample), envelope.csv (per SLO and sample), summary.csv and
+// meta.json. Numbers are shortest round-trip text (NaN is an empty field),
+// so they read back as the exact doubles of the HDF5 export. Not
+// thread-safe.
 #pragma once
 
 #include <cstdint>
@@ -26,31 +29,36 @@ inline constexpr std::uint64_t kCsvBudgetTrials = 100;
 
 class CsvResultsWriter {
  public:
-  /// Creates `dir` (which must not exist) with the headers of trials.csv and
-  /// budget_<slo>.csv. Throws std::runtime_error ("cannot write 'DIR/FILE': reason").
+  /// Creates `dir` (which must not exist) with the headers of the per-trial
+  /// files. Throws std::runtime_error ("cannot write 'DIR/FILE': reason").
   CsvResultsWriter(const std::string& dir, const models::CompiledModel& model);
 
   /// Appends the next trials in trial order.
   void append(const TrialBlock& block);
-  /// Writes summary.csv, envelope_<slo>.csv and meta.json and closes every file.
+  /// Writes summary.csv, envelope.csv and meta.json and closes every file.
   void finish(const RunSummary& summary, const RunMeta& meta);
 
  private:
   void check(std::ofstream& out, const std::string& file);
-  std::string slo_file_name(std::size_t slo) const;
+  void open(std::ofstream& out, const std::string& file, const std::string& header);
 
   std::string dir_;
   const models::CompiledModel& model_;
   TrialLayout layout_;
-  std::vector<std::string> budget_files_;
   std::ofstream trials_;
+  std::ofstream slos_;
+  std::ofstream services_;
+  std::ofstream teams_;
   std::ofstream incidents_;
-  std::vector<std::ofstream> budget_;
+  std::ofstream budget_;
   std::uint64_t rows_ = 0;
 };
 
-/// `name` made safe as part of a file name: characters other than letters,
-/// digits, `-`, `_` and `.` become `_`.
-std::string file_safe(const std::string& name);
+/// The header line (without newline) of each per-trial CSV file of a run
+/// with `layout`: `trials.csv`, `slos.csv`, `services.csv`, `teams.csv`,
+/// `incidents.csv`, `budget.csv`; envelope.csv and summary.csv have fixed
+/// headers (csv_header("envelope.csv"), csv_header("summary.csv")). Throws
+/// std::invalid_argument for another name.
+std::string csv_header(const TrialLayout& layout, const std::string& file);
 
 }  // namespace relsim::analysis

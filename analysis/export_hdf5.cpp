@@ -3,7 +3,9 @@
 #include <cstddef>
 #include <optional>
 #include <stdexcept>
+#include <type_traits>
 
+#include "analysis/hdf5_matrix.hpp"
 #include "analysis/hdf5_support.hpp"
 #include "analysis/results_file.hpp"
 #include "analysis/summary_figures.hpp"
@@ -36,9 +38,12 @@ struct ResultsFileWriter::Impl {
   const models::CompiledModel& model;
   std::uint64_t first_trial = 0;
   TrialLayout layout;
+  std::uint64_t chunk_rows = kResultsChunkTrials;  // block_trials(model)
   H5::H5File file;
   H5::CompType row_type;
   H5::DataSet trials;
+  std::vector<H5::DataSet> figures;   // the 2-D datasets, for_each_figure_dataset order
+  std::vector<unsigned char> buffer;  // one figure of a block, reused
   H5::DataSet incidents;
   H5::CompType incident_type;
   std::uint64_t incident_rows = 0;
@@ -79,9 +84,9 @@ struct ResultsFileWriter::Impl {
     H5::Group g = file.openGroup("budget");
     const hsize_t dims[2] = {0, length};
     const hsize_t max[2] = {H5S_UNLIMITED, length};
-    const auto props = h5::chunked(
-        {kResultsChunkTrials, std::max<hsize_t>(1, std::min<hsize_t>(kChunkSamples, length))},
-        compress_series);
+    const auto props =
+        h5::chunked({chunk_rows, std::max<hsize_t>(1, std::min<hsize_t>(kChunkSamples, length))},
+                    compress_series);
     budget[s] = g.createDataSet(h5::object_name(layout.slos[s]), H5::PredType::NATIVE_FLOAT,
                                 H5::DataSpace(2, dims, max), props);
     const SloWindow w = slo_window(model, static_cast<models::Index>(s));
@@ -105,29 +110,46 @@ ResultsFileWriter::ResultsFileWriter(const std::string& path, const models::Comp
   d.layout = trial_layout(model);
   d.budget.resize(model.slos.size());
   d.lengths.assign(model.slos.size(), 0);
+  d.chunk_rows = block_trials(model);
   d.guarded([&] {
     d.file = H5::H5File(path, H5F_ACC_TRUNC);
     d.open = true;
     H5::Group g = d.file.createGroup("meta");
     h5::write_run_meta(g, meta);
-    d.row_type = h5::trial_row_type(d.layout);
+    H5::Group names = d.file.createGroup("names");
+    h5::write_string_dataset(names, "slos", d.layout.slos);
+    h5::write_string_dataset(names, "tiers", d.layout.tiers);
+    h5::write_string_dataset(names, "services", d.layout.services);
+    h5::write_string_dataset(names, "teams", d.layout.teams);
+    h5::write_string_dataset(names, "components", model.names.components);
+    std::vector<std::string> causes;
+    for (std::uint8_t c = 0; c < kIncidentCauses; ++c) causes.emplace_back(incident_cause_name(c));
+    h5::write_string_dataset(names, "causes", causes);
+
+    d.row_type = h5::trials_type();
     const hsize_t dims[1] = {0};
     const hsize_t max[1] = {H5S_UNLIMITED};
     d.trials = d.file.createDataSet("trials", d.row_type, H5::DataSpace(1, dims, max),
-                                    h5::chunked({kResultsChunkTrials}, d.compress));
-    h5::write_strings(d.trials, "slos", d.layout.slos);
-    h5::write_strings(d.trials, "tiers", d.layout.tiers);
-    h5::write_strings(d.trials, "services", d.layout.services);
+                                    h5::chunked({d.chunk_rows}, d.compress));
     h5::write_u64(d.trials, "first_trial", meta.first_trial);
-    h5::write_strings(d.trials, "teams", d.layout.teams);
+    for (const char* group : {"slo", "service", "team"}) d.file.createGroup(group);
+    h5::for_each_figure_dataset(
+        d.layout, [&](const char* group, const char* columns, const std::string& name,
+                      std::size_t width, auto member, auto field) {
+          using Entity = typename h5::EntityOf<decltype(member)>::type;
+          using S = h5::Stored<h5::FigureType<Entity, decltype(field)>>;
+          const hsize_t m_dims[2] = {0, width};
+          const hsize_t m_max[2] = {H5S_UNLIMITED, width > 0 ? width : H5S_UNLIMITED};
+          H5::Group parent = d.file.openGroup(group);
+          d.figures.push_back(parent.createDataSet(
+              name, h5::native_type<S>(), H5::DataSpace(2, m_dims, m_max),
+              h5::chunked(h5::matrix_chunk(d.chunk_rows, width, sizeof(S)), d.compress)));
+          h5::write_string(d.figures.back(), "columns", std::string("/names/") + columns);
+        });
+
     d.incident_type = h5::incident_type();
     d.incidents = d.file.createDataSet("incidents", d.incident_type, H5::DataSpace(1, dims, max),
                                        h5::chunked({kResultsChunkTrials}, d.compress));
-    h5::write_strings(d.incidents, "components", model.names.components);
-    h5::write_strings(d.incidents, "teams", model.names.teams);
-    std::vector<std::string> causes;
-    for (std::uint8_t c = 0; c < kIncidentCauses; ++c) causes.emplace_back(incident_cause_name(c));
-    h5::write_strings(d.incidents, "causes", causes);
     d.file.createGroup("budget");
     return 0;
   });
@@ -143,7 +165,7 @@ ResultsFileWriter::~ResultsFileWriter() {
 void ResultsFileWriter::append(const TrialBlock& block) {
   auto& d = *impl_;
   if (block.series.size() != d.lengths.size()) d.fail("a block without one series per SLO");
-  if (d.pending.rows.empty() && block.rows.size() >= kResultsChunkTrials) {
+  if (d.pending.rows.empty() && block.rows.size() >= d.chunk_rows) {
     d.write_block(block);
     return;
   }
@@ -154,7 +176,7 @@ void ResultsFileWriter::append(const TrialBlock& block) {
     d.pending.series[s].insert(d.pending.series[s].end(), block.series[s].begin(),
                                block.series[s].end());
   }
-  if (d.pending.rows.size() >= kResultsChunkTrials) d.flush();
+  if (d.pending.rows.size() >= d.chunk_rows) d.flush();
 }
 
 void ResultsFileWriter::Impl::write_block(const TrialBlock& block) {
@@ -162,17 +184,46 @@ void ResultsFileWriter::Impl::write_block(const TrialBlock& block) {
   const hsize_t n = block.rows.size();
   if (n == 0) return;
   if (block.series.size() != d.lengths.size()) d.fail("a block without one series per SLO");
+  for (const TrialRow& r : block.rows) {
+    if (r.slos.size() != d.layout.slos.size() || r.services.size() != d.layout.services.size() ||
+        r.teams.size() != d.layout.teams.size()) {
+      d.fail("trial " + std::to_string(r.trial) + " does not have the model's shape");
+    }
+    for (const SloTrialRow& x : r.slos) {
+      if (x.tier_reached_s.size() != d.layout.tiers.size()) {
+        d.fail("trial " + std::to_string(r.trial) + " does not have the model's budget tiers");
+      }
+    }
+  }
   d.guarded([&] {
-    const std::size_t size = d.row_type.getSize();
-    std::vector<unsigned char> buf(n * size);
-    for (hsize_t i = 0; i < n; ++i) h5::pack_row(block.rows[i], buf.data() + i * size);
+    std::vector<h5::TrialScalars> scalars;
+    scalars.reserve(n);
+    for (const TrialRow& r : block.rows)
+      scalars.push_back({r.trial, r.events, r.incidents, r.pages});
     const hsize_t start[1] = {d.rows};
     const hsize_t count[1] = {n};
     const hsize_t extent[1] = {d.rows + n};
     d.trials.extend(extent);
     H5::DataSpace file_space = d.trials.getSpace();
     file_space.selectHyperslab(H5S_SELECT_SET, count, start);
-    d.trials.write(buf.data(), d.row_type, H5::DataSpace(1, count), file_space);
+    d.trials.write(scalars.data(), d.row_type, H5::DataSpace(1, count), file_space);
+
+    std::size_t k = 0;
+    h5::for_each_figure_dataset(d.layout, [&](const char*, const char*, const std::string&,
+                                              std::size_t width, auto member, auto field) {
+      using Entity = typename h5::EntityOf<decltype(member)>::type;
+      using S = h5::Stored<h5::FigureType<Entity, decltype(field)>>;
+      H5::DataSet& ds = d.figures[k++];
+      const hsize_t m_extent[2] = {d.rows + n, width};
+      ds.extend(m_extent);
+      if (width == 0) return;
+      h5::gather(block.rows, member, field, width, d.buffer);
+      const hsize_t m_start[2] = {d.rows, 0};
+      const hsize_t m_count[2] = {n, width};
+      H5::DataSpace space = ds.getSpace();
+      space.selectHyperslab(H5S_SELECT_SET, m_count, m_start);
+      ds.write(d.buffer.data(), h5::native_type<S>(), H5::DataSpace(2, m_count), space);
+    });
 
     if (!block.incidents.empty()) {
       const hsize_t i_start[1] = {d.incident_rows};
@@ -294,6 +345,7 @@ void ResultsFileWriter::close() {
   d.open = false;
   d.guarded([&] {
     for (auto& b : d.budget) b.reset();
+    for (auto& f : d.figures) f.close();
     d.incidents.close();
     d.trials.close();
     d.file.close();

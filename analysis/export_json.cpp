@@ -124,29 +124,18 @@ std::string teams_json(const models::CompiledModel& m, const RunSummary& s) {
 
 std::string meta_json(const RunMeta& r, int indent) {
   const std::string pad(static_cast<std::size_t>(indent), ' ');
-  std::string out = "{\n";
-  auto key = [&](const char* k, const std::string& value, bool last = false) {
-    out += pad + "  \"" + k + "\": " + value + (last ? "\n" : ",\n");
+  std::string out = "{\n" + pad + "  \"formatVersion\": " + std::to_string(kResultsFormatVersion);
+  struct Value {
+    std::string operator()(const std::string& v) const { return json_string(v); }
+    std::string operator()(const std::vector<std::string>& v) const { return strings_json(v); }
+    std::string operator()(std::uint64_t v) const { return u64(v); }
+    std::string operator()(std::uint32_t v) const { return u64(v); }
+    std::string operator()(double v) const { return json_number(v); }
   };
-  key("formatVersion", std::to_string(kResultsFormatVersion));
-  key("relsimVersion", json_string(r.relsim_version));
-  key("scenario", json_string(r.scenario_name));
-  key("system", json_string(r.system_name));
-  key("scenarioFile", json_string(r.scenario_file));
-  key("systemFile", json_string(r.system_file));
-  key("overrides", strings_json(r.overrides));
-  key("seed", u64(r.seed));
-  key("trials", u64(r.trials));
-  key("shard", json_string(std::to_string(r.shard_index) + "/" + std::to_string(r.shard_count)));
-  key("firstTrial", u64(r.first_trial));
-  key("trialCount", u64(r.trial_count));
-  key("confidence", json_number(r.confidence));
-  key("commandLine", json_string(r.command_line));
-  key("startTime", json_string(r.start_time));
-  key("mergedFrom", strings_json(r.merged_from));
-  key("scenarioText", json_string(r.scenario_text));
-  key("systemText", json_string(r.system_text), true);
-  return out + pad + "}";
+  for_each_meta_field(r, [&](const char*, const char* key, const auto& value) {
+    out += ",\n" + pad + "  \"" + key + "\": " + Value{}(value);
+  });
+  return out + "\n" + pad + "}";
 }
 
 std::string summary_json(const models::CompiledModel& m, const RunSummary& s, const RunMeta& r,

@@ -9,27 +9,6 @@ namespace relsim::analysis::h5 {
 
 namespace {
 
-// Field sizes of the packed row; the order below is the order of
-// TrialLayout::columns().
-constexpr std::size_t kU64 = sizeof(std::uint64_t);
-constexpr std::size_t kF64 = sizeof(double);
-constexpr std::size_t kU32 = sizeof(std::uint32_t);
-constexpr std::size_t kU8 = 1;
-
-template <class T>
-void put(unsigned char*& p, T v) {
-  std::memcpy(p, &v, sizeof v);
-  p += sizeof v;
-}
-
-template <class T>
-T get(const unsigned char*& p) {
-  T v;
-  std::memcpy(&v, p, sizeof v);
-  p += sizeof v;
-  return v;
-}
-
 H5::Attribute create(H5::H5Object& obj, const std::string& name, const H5::DataType& type,
                      const H5::DataSpace& space) {
   if (obj.attrExists(name)) obj.removeAttr(name);
@@ -43,99 +22,13 @@ H5::Attribute open(const H5::H5Object& obj, const std::string& name) {
 
 }  // namespace
 
-H5::CompType trial_row_type(const TrialLayout& layout) {
-  const auto names = layout.columns();
-  std::size_t size = 2 * kU64 + 2 * kU32;
-  size += layout.slos.size() * (5 * kF64 + kU8 + layout.tiers.size() * kF64);
-  size += layout.services.size() * 3 * kF64;
-  size += layout.teams.size() * (4 * kU32 + kF64);
-  H5::CompType type(size);
-  std::size_t offset = 0;
-  std::size_t i = 0;
-  auto add = [&](const H5::PredType& t, std::size_t bytes) {
-    type.insertMember(names[i++], offset, t);
-    offset += bytes;
-  };
-  add(H5::PredType::NATIVE_UINT64, kU64);
-  add(H5::PredType::NATIVE_UINT64, kU64);
-  add(H5::PredType::NATIVE_UINT32, kU32);
-  add(H5::PredType::NATIVE_UINT32, kU32);
-  for (std::size_t s = 0; s < layout.slos.size(); ++s) {
-    for (int f = 0; f < 3; ++f) add(H5::PredType::NATIVE_DOUBLE, kF64);
-    add(H5::PredType::NATIVE_UINT8, kU8);
-    for (int f = 0; f < 2; ++f) add(H5::PredType::NATIVE_DOUBLE, kF64);
-    for (std::size_t t = 0; t < layout.tiers.size(); ++t) add(H5::PredType::NATIVE_DOUBLE, kF64);
-  }
-  for (std::size_t v = 0; v < layout.services.size(); ++v) {
-    for (int f = 0; f < 3; ++f) add(H5::PredType::NATIVE_DOUBLE, kF64);
-  }
-  for (std::size_t t = 0; t < layout.teams.size(); ++t) {
-    for (int f = 0; f < 4; ++f) add(H5::PredType::NATIVE_UINT32, kU32);
-    add(H5::PredType::NATIVE_DOUBLE, kF64);
-  }
-  return type;
-}
-
-void pack_row(const TrialRow& row, unsigned char* p) {
-  put(p, row.trial);
-  put(p, row.events);
-  put(p, row.incidents);
-  put(p, row.pages);
-  for (const auto& s : row.slos) {
-    put(p, s.good);
-    put(p, s.total);
-    put(p, s.attainment);
-    put(p, static_cast<std::uint8_t>(s.met ? 1 : 0));
-    put(p, s.budget_consumed);
-    put(p, s.budget_minutes);
-    for (const double t : s.tier_reached_s) put(p, t);
-  }
-  for (const auto& v : row.services) {
-    put(p, v.good);
-    put(p, v.total);
-    put(p, v.availability);
-  }
-  for (const auto& t : row.teams) {
-    put(p, t.pages);
-    put(p, t.pages_at_night);
-    put(p, t.noise_pages);
-    put(p, t.tickets);
-    put(p, t.shifts);
-  }
-}
-
-TrialRow unpack_row(const TrialLayout& layout, const unsigned char* p) {
-  TrialRow row;
-  row.trial = get<std::uint64_t>(p);
-  row.events = get<std::uint64_t>(p);
-  row.incidents = get<std::uint32_t>(p);
-  row.pages = get<std::uint32_t>(p);
-  row.slos.resize(layout.slos.size());
-  for (auto& s : row.slos) {
-    s.good = get<double>(p);
-    s.total = get<double>(p);
-    s.attainment = get<double>(p);
-    s.met = get<std::uint8_t>(p) != 0;
-    s.budget_consumed = get<double>(p);
-    s.budget_minutes = get<double>(p);
-    s.tier_reached_s.resize(layout.tiers.size());
-    for (double& t : s.tier_reached_s) t = get<double>(p);
-  }
-  row.services.resize(layout.services.size());
-  for (auto& v : row.services) {
-    v.good = get<double>(p);
-    v.total = get<double>(p);
-    v.availability = get<double>(p);
-  }
-  row.teams.resize(layout.teams.size());
-  for (auto& t : row.teams) {
-    t.pages = get<std::uint32_t>(p);
-    t.pages_at_night = get<std::uint32_t>(p);
-    t.noise_pages = get<std::uint32_t>(p);
-    t.tickets = get<std::uint32_t>(p);
-    t.shifts = get<double>(p);
-  }
-  return row;
+H5::CompType trials_type() {
+  H5::CompType t(sizeof(TrialScalars));
+  t.insertMember("trial", offsetof(TrialScalars, trial), H5::PredType::NATIVE_UINT64);
+  t.insertMember("events", offsetof(TrialScalars, events), H5::PredType::NATIVE_UINT64);
+  t.insertMember("incidents", offsetof(TrialScalars, incidents), H5::PredType::NATIVE_UINT32);
+  t.insertMember("pages", offsetof(TrialScalars, pages), H5::PredType::NATIVE_UINT32);
+  return t;
 }
 
 H5::CompType incident_type() {
@@ -232,26 +125,78 @@ double read_f64(const H5::H5Object& obj, const std::string& name) {
   return v;
 }
 
+void write_string_dataset(H5::Group& parent, const std::string& name,
+                          const std::vector<std::string>& values) {
+  const auto t = string_type();
+  const hsize_t n = values.size();
+  std::vector<const char*> ptrs;
+  ptrs.reserve(values.size());
+  for (const auto& v : values) ptrs.push_back(v.c_str());
+  H5::DataSet ds = parent.createDataSet(name, t, H5::DataSpace(1, &n));
+  if (n > 0) ds.write(ptrs.data(), t);
+}
+
+std::vector<std::string> read_string_dataset(const H5::H5Location& parent,
+                                             const std::string& name) {
+  if (!parent.nameExists(name)) throw std::runtime_error("no /" + name);
+  const H5::DataSet ds = parent.openDataSet(name);
+  const H5::DataSpace space = ds.getSpace();
+  if (space.getSimpleExtentNdims() != 1) throw std::runtime_error("/" + name + " is not 1-D");
+  const auto n = static_cast<std::size_t>(space.getSimpleExtentNpoints());
+  std::vector<char*> ptrs(n, nullptr);
+  const auto t = string_type();
+  if (n > 0) ds.read(ptrs.data(), t);
+  std::vector<std::string> out;
+  out.reserve(n);
+  for (char* p : ptrs) out.emplace_back(p ? p : "");
+  if (n > 0) H5Dvlen_reclaim(t.getId(), space.getId(), H5P_DEFAULT, ptrs.data());
+  return out;
+}
+
+namespace {
+
+/// Writes one metadata field as an attribute (for_each_meta_field).
+struct MetaWriter {
+  H5::Group& g;
+  void operator()(const char* name, const char*, const std::string& v) const {
+    write_string(g, name, v);
+  }
+  void operator()(const char* name, const char*, const std::vector<std::string>& v) const {
+    write_strings(g, name, v);
+  }
+  void operator()(const char* name, const char*, std::uint64_t v) const { write_u64(g, name, v); }
+  void operator()(const char* name, const char*, std::uint32_t v) const { write_u64(g, name, v); }
+  void operator()(const char* name, const char*, double v) const { write_f64(g, name, v); }
+};
+
+/// Reads one metadata field back.
+struct MetaReader {
+  const H5::Group& g;
+  void operator()(const char* name, const char*, std::string& v) const { v = read_string(g, name); }
+  void operator()(const char* name, const char*, std::vector<std::string>& v) const {
+    v = read_strings(g, name);
+  }
+  void operator()(const char* name, const char*, std::uint64_t& v) const { v = read_u64(g, name); }
+  void operator()(const char* name, const char*, std::uint32_t& v) const {
+    const std::uint64_t x = read_u64(g, name);
+    if (x > 0xFFFFFFFFu)
+      throw std::runtime_error("attribute '" + std::string(name) + "' too large");
+    v = static_cast<std::uint32_t>(x);
+  }
+  void operator()(const char* name, const char*, double& v) const { v = read_f64(g, name); }
+};
+
+}  // namespace
+
 void write_run_meta(H5::Group& g, const RunMeta& m) {
   write_u64(g, "format_version", kResultsFormatVersion);
-  write_string(g, "relsim_version", m.relsim_version);
-  write_string(g, "scenario", m.scenario_name);
-  write_string(g, "system", m.system_name);
-  write_string(g, "scenario_file", m.scenario_file);
-  write_string(g, "system_file", m.system_file);
-  write_string(g, "scenario_text", m.scenario_text);
-  write_string(g, "system_text", m.system_text);
-  write_strings(g, "overrides", m.overrides);
-  write_u64(g, "seed", m.seed);
-  write_u64(g, "trials", m.trials);
-  write_u64(g, "shard_index", m.shard_index);
-  write_u64(g, "shard_count", m.shard_count);
-  write_u64(g, "first_trial", m.first_trial);
-  write_u64(g, "trial_count", m.trial_count);
-  write_f64(g, "confidence", m.confidence);
-  write_string(g, "command_line", m.command_line);
-  write_string(g, "start_time", m.start_time);
-  write_strings(g, "merged_from", m.merged_from);
+  for_each_meta_field(m, MetaWriter{g});
+}
+
+RunMeta read_run_meta(const H5::Group& g) {
+  RunMeta m;
+  for_each_meta_field(m, MetaReader{g});
+  return m;
 }
 
 H5::DSetCreatPropList chunked(const std::vector<hsize_t>& chunk, bool compress) {

@@ -1,6 +1,8 @@
-// Internal to analysis/ (results_file_*.cpp): the HDF5 types and attribute
-// helpers of the results layout. The only header that includes H5Cpp.h; no
-// header outside analysis/ includes it. Not thread-safe (HDF5 is not).
+// Internal to analysis/ (export_hdf5.cpp, import_hdf5.cpp, plan_file.cpp,
+// alert_report.cpp, incident_file.cpp): the HDF5 types and attribute helpers
+// of the results layout. With hdf5_table.hpp one of the two headers that
+// include H5Cpp.h; no header outside analysis/ includes either. Not
+// thread-safe (HDF5 is not).
 #pragma once
 
 #include <H5Cpp.h>
@@ -14,17 +16,17 @@
 
 namespace relsim::analysis::h5 {
 
-/// The packed compound type of a `/trials` row of `layout`: `trial`,
-/// `events` (uint64), `incidents`, `pages` (uint32), per SLO good/total/attainment (float64), met
-/// (uint8), budget_consumed/budget_minutes and one `<tier>_reached_s` per tier (float64), per
-/// service good/total/availability (float64), per team pages/pages_at_night/noise_pages/tickets
-/// (uint32) and shifts (float64).
-H5::CompType trial_row_type(const TrialLayout& layout);
+/// A trial's scalars, the row of `/trials` (its compound type: trials_type()).
+struct TrialScalars {
+  std::uint64_t trial = 0;
+  std::uint64_t events = 0;
+  std::uint32_t incidents = 0;
+  std::uint32_t pages = 0;
+};
 
-/// Writes `row` into `dst` (trial_row_type(layout).getSize() bytes).
-void pack_row(const TrialRow& row, unsigned char* dst);
-/// Reads a row of `layout` from `src`.
-TrialRow unpack_row(const TrialLayout& layout, const unsigned char* src);
+/// The compound type of a `/trials` row: `trial`, `events` (uint64),
+/// `incidents`, `pages` (uint32).
+H5::CompType trials_type();
 
 /// The compound type of an `/incidents` row (the fields of IncidentRecord,
 /// in models::IncidentRow order; `cause` as uint8, see its `causes` attribute).
@@ -45,9 +47,21 @@ std::vector<std::string> read_strings(const H5::H5Object& obj, const std::string
 std::uint64_t read_u64(const H5::H5Object& obj, const std::string& name);
 double read_f64(const H5::H5Object& obj, const std::string& name);
 
+/// A 1-D dataset `name` in `parent` of UTF-8 variable-length strings: the
+/// name lists of `/names` (an attribute's header is limited to 64 KiB, a
+/// dataset is not).
+void write_string_dataset(H5::Group& parent, const std::string& name,
+                          const std::vector<std::string>& values);
+/// The strings of a 1-D string dataset; throws std::runtime_error("no /PATH")
+/// when `name` is absent.
+std::vector<std::string> read_string_dataset(const H5::H5Location& parent, const std::string& name);
+
 /// Writes the `/meta` attributes of `m` (docs/export.md) into `g`, with
-/// `format_version` kResultsFormatVersion.
+/// `format_version` kResultsFormatVersion (the fields of for_each_meta_field).
 void write_run_meta(H5::Group& g, const RunMeta& m);
+/// Reads them back (without checking the version). Throws
+/// std::runtime_error("missing attribute NAME").
+RunMeta read_run_meta(const H5::Group& g);
 
 /// Dataset creation properties: chunked with `chunk`; with `compress`,
 /// shuffled and deflate-compressed (level 1: most of the gain of higher

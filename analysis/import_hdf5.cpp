@@ -4,37 +4,12 @@
 #include <filesystem>
 #include <stdexcept>
 
+#include "analysis/hdf5_matrix.hpp"
 #include "analysis/hdf5_support.hpp"
+#include "analysis/hdf5_table.hpp"
 #include "analysis/results_file.hpp"
 
 namespace relsim::analysis {
-
-namespace {
-
-RunMeta read_meta(const H5::Group& g) {
-  RunMeta m;
-  m.relsim_version = h5::read_string(g, "relsim_version");
-  m.scenario_name = h5::read_string(g, "scenario");
-  m.system_name = h5::read_string(g, "system");
-  m.scenario_file = h5::read_string(g, "scenario_file");
-  m.system_file = h5::read_string(g, "system_file");
-  m.scenario_text = h5::read_string(g, "scenario_text");
-  m.system_text = h5::read_string(g, "system_text");
-  m.overrides = h5::read_strings(g, "overrides");
-  m.seed = h5::read_u64(g, "seed");
-  m.trials = h5::read_u64(g, "trials");
-  m.shard_index = static_cast<std::uint32_t>(h5::read_u64(g, "shard_index"));
-  m.shard_count = static_cast<std::uint32_t>(h5::read_u64(g, "shard_count"));
-  m.first_trial = h5::read_u64(g, "first_trial");
-  m.trial_count = h5::read_u64(g, "trial_count");
-  m.confidence = h5::read_f64(g, "confidence");
-  m.command_line = h5::read_string(g, "command_line");
-  m.start_time = h5::read_string(g, "start_time");
-  m.merged_from = h5::read_strings(g, "merged_from");
-  return m;
-}
-
-}  // namespace
 
 struct ResultsFileReader::Impl {
   std::string path;
@@ -43,6 +18,8 @@ struct ResultsFileReader::Impl {
   TrialLayout layout;
   H5::CompType row_type;
   H5::DataSet trials;
+  std::uint64_t chunk_rows = kResultsChunkTrials;
+  std::vector<H5::DataSet> figures;  // for_each_figure_dataset order
   H5::DataSet incidents;
   H5::CompType incident_type;
   std::uint64_t incident_rows = 0;
@@ -78,35 +55,54 @@ ResultsFileReader::ResultsFileReader(const std::string& path) : impl_(std::make_
         !d.file.nameExists("budget")) {
       d.fail("not a relsim results file (no /meta, /trials or /budget)");
     }
+    // Checked before anything else, so an old file gets the version message.
     const H5::Group g = d.file.openGroup("meta");
     const auto version = h5::read_u64(g, "format_version");
     if (version != kResultsFormatVersion) {
       d.fail("results format version " + std::to_string(version) + ", this relsim reads " +
              std::to_string(kResultsFormatVersion));
     }
-    d.meta = read_meta(g);
+    d.meta = h5::read_run_meta(g);
+    if (!d.file.nameExists("names")) d.fail("not a relsim results file (no /names)");
+    d.layout.slos = h5::read_string_dataset(d.file, "names/slos");
+    d.layout.tiers = h5::read_string_dataset(d.file, "names/tiers");
+    d.layout.services = h5::read_string_dataset(d.file, "names/services");
+    d.layout.teams = h5::read_string_dataset(d.file, "names/teams");
     d.trials = d.file.openDataSet("trials");
-    d.layout.slos = h5::read_strings(d.trials, "slos");
-    d.layout.tiers = h5::read_strings(d.trials, "tiers");
-    d.layout.services = h5::read_strings(d.trials, "services");
-    d.layout.teams = h5::read_strings(d.trials, "teams");
+    for (const char* column : {"trial", "events", "incidents", "pages"}) {
+      if (!h5::has_member(d.trials, column)) d.fail(std::string("/trials has no column ") + column);
+    }
+    d.row_type = h5::trials_type();
+    hsize_t n = 0;
+    d.trials.getSpace().getSimpleExtentDims(&n);
+    d.rows = n;
+    const H5::DSetCreatPropList props = d.trials.getCreatePlist();
+    if (props.getLayout() == H5D_CHUNKED) {
+      hsize_t chunk = 0;
+      props.getChunk(1, &chunk);
+      d.chunk_rows = std::max<hsize_t>(chunk, 1);
+    }
+    h5::for_each_figure_dataset(d.layout, [&](const char* group, const char*,
+                                              const std::string& name, std::size_t width, auto,
+                                              auto) {
+      const std::string dataset = std::string(group) + "/" + name;
+      if (!d.file.nameExists(group) || !d.file.nameExists(dataset)) d.fail("no /" + dataset);
+      d.figures.push_back(d.file.openDataSet(dataset));
+      const H5::DataSpace space = d.figures.back().getSpace();
+      hsize_t dims[2] = {0, 0};
+      if (space.getSimpleExtentNdims() != 2) d.fail("/" + dataset + " is not 2-D");
+      space.getSimpleExtentDims(dims);
+      if (dims[0] != d.rows || dims[1] != width) {
+        d.fail("/" + dataset + " is " + std::to_string(dims[0]) + " × " + std::to_string(dims[1]) +
+               ", expected " + std::to_string(d.rows) + " trials × " + std::to_string(width));
+      }
+    });
     if (!d.file.nameExists("incidents")) d.fail("not a relsim results file (no /incidents)");
     d.incidents = d.file.openDataSet("incidents");
     d.incident_type = h5::incident_type();
     hsize_t ni = 0;
     d.incidents.getSpace().getSimpleExtentDims(&ni);
     d.incident_rows = ni;
-    d.row_type = h5::trial_row_type(d.layout);
-    const H5::CompType file_type = d.trials.getCompType();
-    const auto columns = d.layout.columns();
-    bool same = file_type.getNmembers() == static_cast<int>(columns.size());
-    for (std::size_t i = 0; same && i < columns.size(); ++i) {
-      same = file_type.getMemberName(static_cast<unsigned>(i)) == columns[i];
-    }
-    if (!same) d.fail("/trials columns do not match its slos/tiers/services attributes");
-    hsize_t n = 0;
-    d.trials.getSpace().getSimpleExtentDims(&n);
-    d.rows = n;
     for (const auto& slo : d.layout.slos) {
       const std::string name = "budget/" + h5::object_name(slo);
       if (!d.file.nameExists(name)) d.fail("no /" + name);
@@ -131,6 +127,7 @@ const std::string& ResultsFileReader::path() const { return impl_->path; }
 const RunMeta& ResultsFileReader::meta() const { return impl_->meta; }
 const TrialLayout& ResultsFileReader::layout() const { return impl_->layout; }
 std::uint64_t ResultsFileReader::rows() const { return impl_->rows; }
+std::uint64_t ResultsFileReader::block_trials() const { return impl_->chunk_rows; }
 std::size_t ResultsFileReader::series_length(std::size_t slo) const {
   return impl_->lengths.at(slo);
 }
@@ -222,17 +219,40 @@ TrialBlock ResultsFileReader::read_rows(std::uint64_t first, std::uint64_t count
     return block;
   }
   try {
-    const std::size_t size = d.row_type.getSize();
-    std::vector<unsigned char> buf(count * size);
+    std::vector<h5::TrialScalars> scalars(count);
     const hsize_t start[1] = {first};
     const hsize_t cnt[1] = {count};
     H5::DataSpace space = d.trials.getSpace();
     space.selectHyperslab(H5S_SELECT_SET, cnt, start);
-    d.trials.read(buf.data(), d.row_type, H5::DataSpace(1, cnt), space);
-    block.rows.reserve(count);
+    d.trials.read(scalars.data(), d.row_type, H5::DataSpace(1, cnt), space);
+    block.rows.resize(count);
     for (hsize_t i = 0; i < count; ++i) {
-      block.rows.push_back(h5::unpack_row(d.layout, buf.data() + i * size));
+      TrialRow& r = block.rows[i];
+      r.trial = scalars[i].trial;
+      r.events = scalars[i].events;
+      r.incidents = scalars[i].incidents;
+      r.pages = scalars[i].pages;
+      r.slos.resize(d.layout.slos.size());
+      for (SloTrialRow& x : r.slos) x.tier_reached_s.resize(d.layout.tiers.size());
+      r.services.resize(d.layout.services.size());
+      r.teams.resize(d.layout.teams.size());
     }
+    std::size_t k = 0;
+    std::vector<unsigned char> buffer;
+    h5::for_each_figure_dataset(d.layout, [&](const char*, const char*, const std::string&,
+                                              std::size_t width, auto member, auto field) {
+      using Entity = typename h5::EntityOf<decltype(member)>::type;
+      using S = h5::Stored<h5::FigureType<Entity, decltype(field)>>;
+      const H5::DataSet& ds = d.figures[k++];
+      if (width == 0) return;
+      buffer.resize(count * width * sizeof(S));
+      const hsize_t m_start[2] = {first, 0};
+      const hsize_t m_count[2] = {count, width};
+      H5::DataSpace ms = ds.getSpace();
+      ms.selectHyperslab(H5S_SELECT_SET, m_count, m_start);
+      ds.read(buffer.data(), h5::native_type<S>(), H5::DataSpace(2, m_count), ms);
+      h5::scatter(block.rows, member, field, width, buffer);
+    });
     for (std::size_t s = 0; s < d.budget.size(); ++s) {
       std::vector<float> m(count * d.lengths[s]);
       if (!m.empty()) {

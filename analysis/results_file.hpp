@@ -1,12 +1,17 @@
 // The HDF5 results file of a run (layout in docs/export.md): `/meta`
-// (attributes), `/trials` (one compound row per trial), `/incidents` (one
-// compound row per incident), `/budget/<slo>`
-// (every trial's remaining-budget series, trials × samples), `/summary`
-// (one compound row per figure) and `/envelope/<slo>`. HDF5 handles never
-// leave analysis/: these classes hide them.
+// (attributes), `/names` (the SLO, tier, service, team, component and cause
+// names that columns and indices refer to), `/trials` (one compound row of
+// scalars per trial), one 2-D dataset per figure — `/slo/<field>` trials ×
+// SLOs, `/service/<field>` trials × services, `/team/<field>` trials × teams
+// — so a file holds a system of any size, `/incidents` (one compound row per
+// incident), `/budget/<slo>` (every trial's remaining-budget series, trials
+// × samples), `/summary` (one compound row per figure) and
+// `/envelope/<slo>`. HDF5 handles never leave analysis/: these classes hide
+// them.
 //
-// The writer appends blocks of trials as they finish (chunked datasets,
-// deflate-compressed when the library has it), so memory holds one block;
+// The writer appends blocks of trials as they finish (chunked datasets of
+// block_trials(model) rows, deflate-compressed when the library has it), so
+// memory holds one block;
 // the series it stored are read back a few samples at a time for the
 // summary's envelope. The reader serves `relsim merge` and tests.
 // Neither is thread-safe (the HDF5 library of Debian is not built
@@ -41,9 +46,9 @@ class ResultsFileWriter {
   ResultsFileWriter& operator=(const ResultsFileWriter&) = delete;
 
   /// Appends the next trials (rows in trial order, series per SLO). Small
-  /// blocks are gathered until a whole chunk (kResultsChunkTrials trials) can
+  /// blocks are gathered until a whole chunk (block_trials(model) trials) can
   /// be written, so each chunk is compressed once. Throws std::runtime_error
-  /// on a write error or a series of another length.
+  /// on a write error, a row of another shape or a series of another length.
   void append(const TrialBlock& block);
   /// Trials appended so far.
   std::uint64_t rows() const;
@@ -67,8 +72,8 @@ class ResultsFileWriter {
 class ResultsFileReader {
  public:
   /// Opens a results file. Throws std::runtime_error naming `path` when it
-  /// is missing, not HDF5, not a relsim results file, or of another format
-  /// version.
+  /// is missing, not HDF5, not a relsim results file, of another format
+  /// version, or when a dataset's shape disagrees with `/names`.
   explicit ResultsFileReader(const std::string& path);
   ~ResultsFileReader();
   ResultsFileReader(const ResultsFileReader&) = delete;
@@ -79,6 +84,9 @@ class ResultsFileReader {
   const TrialLayout& layout() const;
   /// Rows in `/trials`.
   std::uint64_t rows() const;
+  /// Trials per chunk of `/trials`: the block to read at a time, which keeps
+  /// memory at what the writer held.
+  std::uint64_t block_trials() const;
   /// Samples per trial of SLO `slo`'s series.
   std::size_t series_length(std::size_t slo) const;
   /// The `/summary` table (empty when the file has none: an unfinished run).

@@ -100,7 +100,6 @@ struct ResultsWriter::Impl {
   std::optional<ExportTarget> target;
   fs::path final_path;  // the target without a trailing '/'
   fs::path temp;        // PATH.tmp (file or directory); empty without a target
-  fs::path scratch;     // the series store when it is not the output
   std::unique_ptr<ResultsFileWriter> store;
   std::unique_ptr<CsvResultsWriter> csv;
   SummaryAccumulator acc;
@@ -114,18 +113,28 @@ struct ResultsWriter::Impl {
     csv.reset();
     std::error_code ec;
     if (!temp.empty()) fs::remove_all(temp, ec);
-    if (!scratch.empty()) fs::remove(scratch, ec);
+  }
+
+  /// The series store at `path`, a scratch file: unlinked as soon as HDF5
+  /// has it open (HDF5 keeps its descriptor), so nothing is left behind.
+  void open_scratch(const fs::path& path) {
+    std::error_code ec;
+    fs::remove(path, ec);  // a stale one of a killed older relsim
+    store = std::make_unique<ResultsFileWriter>(path.string(), model, meta, false);
+    if (!fs::remove(path, ec) || ec) {
+      store.reset();
+      cannot_write(path.string(), "cannot remove the scratch file: " + ec.message());
+    }
   }
 };
 
 ResultsWriter::ResultsWriter(const models::CompiledModel& model, RunMeta meta,
-                             std::optional<ExportTarget> target)
+                             std::optional<ExportTarget> target, bool envelopes)
     : impl_(std::make_unique<Impl>(model, std::move(meta), std::move(target))) {
   auto& d = *impl_;
   try {
     if (!d.target) {
-      d.scratch = temp_scratch();
-      d.store = std::make_unique<ResultsFileWriter>(d.scratch.string(), model, d.meta, false);
+      if (envelopes) d.open_scratch(temp_scratch());
       return;
     }
     std::string path = d.target->path;
@@ -139,8 +148,7 @@ ResultsWriter::ResultsWriter(const models::CompiledModel& model, RunMeta meta,
                                                     d.target->compress_series);
       return;
     }
-    d.scratch = path + ".series.tmp.h5";
-    d.store = std::make_unique<ResultsFileWriter>(d.scratch.string(), model, d.meta, false);
+    d.open_scratch(path + ".series.tmp.h5");
     if (d.target->format == ExportFormat::csv) {
       d.csv = std::make_unique<CsvResultsWriter>(d.temp.string(), model);
     }
@@ -157,7 +165,7 @@ ResultsWriter::~ResultsWriter() {
 void ResultsWriter::record(const TrialBlock& block) {
   auto& d = *impl_;
   d.acc.add(block);
-  d.store->append(block);
+  if (d.store) d.store->append(block);
   if (d.csv) d.csv->append(block);
 }
 
@@ -176,6 +184,10 @@ RunSummary ResultsWriter::summarize() {
   auto& d = *impl_;
   std::vector<BudgetSeriesSummary> envelopes;
   for (std::size_t s = 0; s < d.model.slos.size(); ++s) {
+    if (!d.store) {
+      envelopes.emplace_back();
+      continue;
+    }
     envelopes.push_back(
         budget_envelope(d.store->rows(), d.store->series_length(s),
                         [&](std::size_t first, std::size_t count, std::vector<float>& out) {
@@ -210,7 +222,6 @@ void ResultsWriter::commit(const RunSummary& summary, const Timing& timing) {
     }
   }
   std::error_code ec;
-  if (!d.scratch.empty()) fs::remove(d.scratch, ec);
   if (d.target->format == ExportFormat::csv && fs::exists(d.final_path, ec)) {
     // rename(2) does not replace a non-empty directory: move the old export
     // aside first (check_export_target made sure it is one).

@@ -3,16 +3,22 @@
 // the export (HDF5, CSV or JSON; docs/export.md), so memory holds one block
 // whatever the trial count.
 //
-// Every trial's remaining-budget series goes to an HDF5 store (the output
-// file itself for HDF5, else a scratch file beside the output), from which
-// the summary's envelope is read back at the end.
+// The remaining-budget envelope of the summary (JSON, the HTML report, the
+// CSV and HDF5 exports) needs every trial's series: they go to an HDF5
+// store — the output file itself for HDF5; for CSV or JSON a scratch file
+// `PATH.series.tmp.h5` beside the output; without an output, one
+// `relsim-PID-N.series.tmp.h5` in the system's temporary directory ($TMPDIR,
+// else /tmp) — from which the envelope is read back at the end. A writer
+// told that no envelope is wanted and given no output keeps no store at all.
+// The scratch file is unlinked as soon as HDF5 has opened it, so no exit
+// path (an error, a signal, even SIGKILL) leaves it behind; its disk space
+// is freed when the writer closes it or the process ends.
 //
 // Nothing appears at the target path until `commit`: output goes to
-// `PATH.tmp` (a file, or a directory for CSV) and the scratch store to
-// `PATH.series.tmp.h5`, both in the target's directory; `commit` renames the
-// temporary into place, and destroying an uncommitted writer (an error, an
-// interrupt) removes them. Not thread-safe: one writer per run, used from
-// one thread at a time.
+// `PATH.tmp` (a file, or a directory for CSV) in the target's directory;
+// `commit` renames it into place, and destroying an uncommitted writer (an
+// error, an interrupt) removes it. Not thread-safe: one writer per run,
+// used from one thread at a time.
 #pragma once
 
 #include <cstdint>
@@ -56,11 +62,13 @@ void check_export_target(const ExportTarget& target);
 
 class ResultsWriter {
  public:
-  /// Opens the temporaries for `target` (none: only a scratch store in the
-  /// system's temporary directory). `meta.trial_count` is the number of
-  /// trials that will be recorded. Throws std::runtime_error.
+  /// Opens the temporaries for `target` (none: a scratch store in the
+  /// system's temporary directory when `envelopes`, else nothing).
+  /// `meta.trial_count` is the number of trials that will be recorded.
+  /// `envelopes`: whether summarize() computes the remaining-budget
+  /// envelopes (always with a target). Throws std::runtime_error.
   ResultsWriter(const models::CompiledModel& model, RunMeta meta,
-                std::optional<ExportTarget> target);
+                std::optional<ExportTarget> target, bool envelopes = true);
   ~ResultsWriter();
   ResultsWriter(const ResultsWriter&) = delete;
   ResultsWriter& operator=(const ResultsWriter&) = delete;
@@ -79,7 +87,8 @@ class ResultsWriter {
   /// The metadata as it will be written.
   const RunMeta& meta() const;
   /// The summary, at `meta.confidence`, of every trial recorded (call once,
-  /// after the last block).
+  /// after the last block); its remaining-budget envelopes are empty when
+  /// the writer has no target and was told none are wanted.
   RunSummary summarize();
   /// Writes the summary tables and renames the output into place.
   void commit(const RunSummary& summary, const Timing& timing);

@@ -12,7 +12,9 @@
 namespace relsim::analysis {
 
 /// Version of the results layout; bumped when a reader would misread a file.
-inline constexpr std::uint32_t kResultsFormatVersion = 1;
+/// 2: per-figure trials × SLOs/services/teams datasets and `/names`
+/// (docs/export.md) instead of one compound column per SLO, service and team.
+inline constexpr std::uint32_t kResultsFormatVersion = 2;
 
 struct RunMeta {
   std::string relsim_version;
@@ -36,6 +38,35 @@ struct RunMeta {
   std::string start_time;                // ISO-8601 UTC, e.g. 2026-03-02T14:00:00Z
   std::vector<std::string> merged_from;  // the part files of `relsim merge`, in trial order
 };
+
+/// Calls `visit(name, camel_name, field)` for every field of `meta` (const or
+/// not), in the order the files list them: the one list of run metadata that
+/// the HDF5 writer and reader, the JSON `meta` object and a CSV directory's
+/// meta.json all go through. `name` is the HDF5 attribute (`scenario_text`),
+/// `camel_name` the JSON key (`scenarioText`); `field` is a std::string,
+/// std::vector<std::string>, std::uint64_t, std::uint32_t or double. The
+/// format version is not a field: each writer adds kResultsFormatVersion.
+template <class Meta, class Visit>
+void for_each_meta_field(Meta& meta, Visit&& visit) {
+  visit("relsim_version", "relsimVersion", meta.relsim_version);
+  visit("scenario", "scenario", meta.scenario_name);
+  visit("system", "system", meta.system_name);
+  visit("scenario_file", "scenarioFile", meta.scenario_file);
+  visit("system_file", "systemFile", meta.system_file);
+  visit("overrides", "overrides", meta.overrides);
+  visit("seed", "seed", meta.seed);
+  visit("trials", "trials", meta.trials);
+  visit("shard_index", "shardIndex", meta.shard_index);
+  visit("shard_count", "shardCount", meta.shard_count);
+  visit("first_trial", "firstTrial", meta.first_trial);
+  visit("trial_count", "trialCount", meta.trial_count);
+  visit("confidence", "confidence", meta.confidence);
+  visit("command_line", "commandLine", meta.command_line);
+  visit("start_time", "startTime", meta.start_time);
+  visit("merged_from", "mergedFrom", meta.merged_from);
+  visit("scenario_text", "scenarioText", meta.scenario_text);
+  visit("system_text", "systemText", meta.system_text);
+}
 
 /// The current time as ISO-8601 UTC with seconds (`2026-03-02T14:00:07Z`).
 std::string iso8601_utc_now();

@@ -6,6 +6,8 @@
 #include <limits>
 #include <stdexcept>
 
+#include "models/slo_ledger.hpp"
+
 namespace relsim::analysis {
 
 namespace {
@@ -100,24 +102,27 @@ models::IncidentRow incident_row_of(const IncidentRecord& r) {
   return i;
 }
 
-std::vector<std::string> TrialLayout::columns() const {
-  std::vector<std::string> out = {"trial", "events", "incidents", "pages"};
-  for (const auto& s : slos) {
-    for (const char* f :
-         {"good", "total", "attainment", "met", "budget_consumed", "budget_minutes"}) {
-      out.push_back("slo." + s + "." + f);
-    }
-    for (const auto& t : tiers) out.push_back("slo." + s + "." + t + "_reached_s");
+std::uint64_t block_trials(const models::CompiledModel& model) {
+  // The series of every SLO (float samples over its window, models/slo_ledger.cpp)
+  // and the rows, counted twice: the runner's results and the block made from them.
+  std::uint64_t bytes = 256;
+  for (std::size_t s = 0; s < model.slos.size(); ++s) {
+    const sim::Duration start = models::slo_window_start(model, model.slos[s], model.horizon);
+    const sim::Duration length = model.horizon - start;
+    const sim::Duration step = models::budget_series_step(length);
+    const std::int64_t samples =
+        step > sim::Duration::zero()
+            ? (length.count_micros() + step.count_micros() - 1) / step.count_micros() + 1
+            : 1;
+    bytes += static_cast<std::uint64_t>(samples) * sizeof(float) + 128 +
+             model.budget_policy.size() * 2 * sizeof(double);
   }
-  for (const auto& v : services) {
-    for (const char* f : {"good", "total", "availability"}) out.push_back("service." + v + "." + f);
-  }
-  for (const auto& t : teams) {
-    for (const char* f : {"pages", "pages_at_night", "noise_pages", "tickets", "shifts"}) {
-      out.push_back("team." + t + "." + f);
-    }
-  }
-  return out;
+  bytes += model.services.size() * 2 * sizeof(ServiceTrialRow);
+  bytes += model.teams.size() * 2 * sizeof(TeamTrialRow);
+  bytes *= 2;
+  std::uint64_t n = kResultsChunkTrials;
+  while (n > 1 && n * bytes > kBlockBytes) n /= 2;
+  return n;
 }
 
 TrialLayout trial_layout(const models::CompiledModel& model) {

@@ -1,6 +1,6 @@
-// One trial's scalar figures as a flat row, the unit that the summary
-// accumulator reads and the exporters write (the `/trials` table of
-// docs/export.md), plus the remaining-budget series kept beside it.
+// One trial's figures as a row, the unit that the summary accumulator reads
+// and the exporters write (`/trials`, `/slo/*`, `/service/*` and `/team/*`
+// of docs/export.md), plus the remaining-budget series kept beside it.
 //
 // A `TrialLayout` names the columns of a model: the trial's incident and
 // page counts; per SLO good, total, attainment, met, budget consumed, budget
@@ -24,7 +24,13 @@ namespace relsim::analysis {
 
 /// Trials per chunk of the exported tables, and the runner's default block:
 /// writers append blocks of this many trials so each chunk is compressed once.
+/// A model whose trials are big gets fewer (block_trials).
 inline constexpr std::uint64_t kResultsChunkTrials = 1024;
+
+/// What one block of trial results may hold, about: block_trials keeps a
+/// block of a big model (hundreds of SLOs, each with its remaining-budget
+/// series) under this many bytes.
+inline constexpr std::uint64_t kBlockBytes = std::uint64_t{64} << 20;
 
 struct SloTrialRow {
   double good = 0.0;
@@ -113,7 +119,8 @@ struct TrialBlock {
   std::vector<std::vector<float>> series;  // per SLO
 };
 
-/// The names of a model's columns (see docs/export.md, "/trials").
+/// The names of a model's per-trial figures: the columns of the 2-D datasets
+/// (`/names/*` in docs/export.md).
 struct TrialLayout {
   std::vector<std::string> slos;  // SLO names, model order
   std::vector<std::string>
@@ -121,12 +128,68 @@ struct TrialLayout {
   std::vector<std::string> services;  // service names, model order
   std::vector<std::string> teams;     // team names, model order
 
-  /// Column names, in the order of the exported tables: `trial`, `events`,
-  /// `incidents`, `pages`, then `slo.<name>.<field>` per SLO,
-  /// `service.<name>.<field>` per service and `team.<name>.<field>` per team.
-  std::vector<std::string> columns() const;
   friend bool operator==(const TrialLayout&, const TrialLayout&) = default;
 };
+
+/// Every per-SLO figure of a trial, in file order: `visit(name, field)` for
+/// `good`, `total`, `attainment`, `met`, `budget_consumed`,
+/// `budget_minutes`, then `<tier>_reached_s` per tier of `layout`; `field`
+/// maps an SloTrialRow (const or not) to that figure (double& or bool&).
+/// The one list the HDF5 writer and reader, the CSV export and the
+/// documentation test go through.
+template <class Visit>
+void for_each_slo_field(const TrialLayout& layout, Visit&& visit) {
+  visit(
+      std::string("good"), [](auto& s) -> auto& { return s.good; });
+  visit(
+      std::string("total"), [](auto& s) -> auto& { return s.total; });
+  visit(
+      std::string("attainment"), [](auto& s) -> auto& { return s.attainment; });
+  visit(
+      std::string("met"), [](auto& s) -> auto& { return s.met; });
+  visit(
+      std::string("budget_consumed"), [](auto& s) -> auto& { return s.budget_consumed; });
+  visit(
+      std::string("budget_minutes"), [](auto& s) -> auto& { return s.budget_minutes; });
+  for (std::size_t t = 0; t < layout.tiers.size(); ++t) {
+    visit(
+        layout.tiers[t] + "_reached_s", [t](auto& s) -> auto& { return s.tier_reached_s[t]; });
+  }
+}
+
+/// Every per-service figure: `good`, `total`, `availability` (double&).
+template <class Visit>
+void for_each_service_field(Visit&& visit) {
+  visit(
+      std::string("good"), [](auto& v) -> auto& { return v.good; });
+  visit(
+      std::string("total"), [](auto& v) -> auto& { return v.total; });
+  visit(
+      std::string("availability"), [](auto& v) -> auto& { return v.availability; });
+}
+
+/// Every per-team figure: `pages`, `pages_at_night`, `noise_pages`,
+/// `tickets` (std::uint32_t&), `shifts` (double&).
+template <class Visit>
+void for_each_team_field(Visit&& visit) {
+  visit(
+      std::string("pages"), [](auto& t) -> auto& { return t.pages; });
+  visit(
+      std::string("pages_at_night"), [](auto& t) -> auto& { return t.pages_at_night; });
+  visit(
+      std::string("noise_pages"), [](auto& t) -> auto& { return t.noise_pages; });
+  visit(
+      std::string("tickets"), [](auto& t) -> auto& { return t.tickets; });
+  visit(
+      std::string("shifts"), [](auto& t) -> auto& { return t.shifts; });
+}
+
+/// Trials per block of `model`: kResultsChunkTrials, or the largest power of
+/// two below it whose trial results (remaining-budget series of every SLO,
+/// per-SLO, per-service and per-team figures) fit in kBlockBytes; at least 1.
+/// Writers chunk their tables by it and `relsim run` uses it as the default
+/// --batch, so memory holds about one such block whatever the trial count.
+std::uint64_t block_trials(const models::CompiledModel& model);
 
 /// The layout of `model`'s trial rows.
 TrialLayout trial_layout(const models::CompiledModel& model);

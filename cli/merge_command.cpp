@@ -142,7 +142,7 @@ models::CompiledModel model_of(const analysis::RunMeta& meta) {
 }  // namespace
 
 MergedRun merge_files(const std::vector<std::string>& part_paths,
-                      const std::optional<analysis::ExportTarget>& target) {
+                      const std::optional<analysis::ExportTarget>& target, bool envelopes) {
   if (part_paths.empty()) refuse("no part files");
   std::vector<std::unique_ptr<analysis::ResultsFileReader>> parts;
   for (const auto& p : part_paths) {
@@ -200,11 +200,12 @@ MergedRun merge_files(const std::vector<std::string>& part_paths,
   }
 
   InterruptGuard interrupt;
-  analysis::ResultsWriter writer(model, meta, target);
+  analysis::ResultsWriter writer(model, meta, target, envelopes);
   for (const auto& p : parts) {
-    for (std::uint64_t first = 0; first < p->rows(); first += analysis::kResultsChunkTrials) {
+    const std::uint64_t block = p->block_trials();
+    for (std::uint64_t first = 0; first < p->rows(); first += block) {
       if (interrupted()) throw Interrupted();
-      const std::uint64_t n = std::min(analysis::kResultsChunkTrials, p->rows() - first);
+      const std::uint64_t n = std::min(block, p->rows() - first);
       writer.record(p->read_block(first, n));
     }
   }

@@ -3,8 +3,10 @@
 // cover its trials exactly once, recompiles the model from the scenario and
 // system text they carry, and replays their rows in trial order through the
 // streaming summary into `target` (or only the summary without one). The
-// result is bit-identical to the summary of a single run. Throws
-// std::invalid_argument (`merge: ...`) when the parts do not fit together.
+// result is bit-identical to the summary of a single run. Parts are read
+// one block (their chunk of trials) at a time, so memory does not grow with
+// the trial count. Throws std::invalid_argument (`merge: ...`) when the
+// parts do not fit together.
 #pragma once
 
 #include <optional>
@@ -25,7 +27,10 @@ struct MergedRun {
   double wall_seconds = 0.0;
 };
 
+/// `envelopes`: whether the summary needs its remaining-budget envelopes
+/// (always with a target; without one they need a scratch store, see
+/// analysis::ResultsWriter).
 MergedRun merge_files(const std::vector<std::string>& parts,
-                      const std::optional<analysis::ExportTarget>& target);
+                      const std::optional<analysis::ExportTarget>& target, bool envelopes = true);
 
 }  // namespace relsim::cli

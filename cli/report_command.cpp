@@ -36,8 +36,9 @@ struct ReportOptions {
 
 /// The times to resolve of every incident of the file, into `in`.
 void read_resolve_times(const analysis::ResultsFileReader& file, analysis::RunReportInput& in) {
-  for (std::uint64_t first = 0; first < file.rows(); first += analysis::kResultsChunkTrials) {
-    const std::uint64_t n = std::min(analysis::kResultsChunkTrials, file.rows() - first);
+  const std::uint64_t block = file.block_trials();
+  for (std::uint64_t first = 0; first < file.rows(); first += block) {
+    const std::uint64_t n = std::min(block, file.rows() - first);
     std::vector<models::IncidentRow> rows;
     for (const analysis::IncidentRecord& r : file.read_block(first, n).incidents) {
       rows.push_back(analysis::incident_row_of(r));
@@ -70,9 +71,8 @@ void report(const ReportOptions& o) {
     }
     if (m.trial_count != m.trials) {
       refuse("'" + o.results + "' holds trials " + std::to_string(m.first_trial) + ".." +
-             std::to_string(m.first_trial + m.trial_count - 1) + " of " +
-             std::to_string(m.trials) + " (shard " + std::to_string(m.shard_index + 1) + "/" +
-             std::to_string(m.shard_count) +
+             std::to_string(m.first_trial + m.trial_count - 1) + " of " + std::to_string(m.trials) +
+             " (shard " + std::to_string(m.shard_index + 1) + "/" + std::to_string(m.shard_count) +
              "): merge the shards first (relsim merge PART... --out RUN.h5)");
     }
     in.scenario_file = m.scenario_file;
@@ -96,7 +96,9 @@ void add_report_command(CLI::App& app) {
   CLI::App* cmd = app.add_subcommand(
       "report",
       "Write the self-contained HTML report (charts and tables, opens offline) of a run's\n"
-      "HDF5 results file: the page `relsim run --report` writes. See docs/report.md.");
+      "HDF5 results file: the page `relsim run --report` writes. See docs/report.md.\n"
+      "Scratch file: the budget envelope is recomputed through relsim-PID-N.series.tmp.h5\n"
+      "in $TMPDIR (else /tmp), unlinked as soon as it is open, so no exit leaves it behind.");
   cmd->add_option("results", opts->results, "Results file of a run (relsim run --out RUN.h5)")
       ->required();
   cmd->add_option("--out", opts->out, "The HTML file to write (default: RUN.html beside RUN.h5)");

@@ -73,7 +73,7 @@ struct RunOptions {
   std::string report;  // HTML report path
   std::string until;
   std::optional<std::uint64_t> max_trials;
-  std::uint64_t batch = analysis::kResultsChunkTrials;
+  std::optional<std::uint64_t> batch;  // default: analysis::block_trials(model)
   bool quiet = false;
   bool compress_series = false;
 };
@@ -166,7 +166,7 @@ void run(RunOptions o, const std::string& command_line) {
     o.format = o.output;
     o.output.clear();
   }
-  if (o.batch == 0) throw std::invalid_argument("--batch must be at least 1");
+  if (o.batch && *o.batch == 0) throw std::invalid_argument("--batch must be at least 1");
   sim::RunnerOptions ro;
   ro.shard = resolve_shard(o.shard);
   ro.threads = o.threads;
@@ -291,12 +291,16 @@ void run(RunOptions o, const std::string& command_line) {
   constexpr std::size_t kReportResolveTimes = 100000;
   analysis::RunReportInput report_in;
   InterruptGuard interrupt;
-  analysis::ResultsWriter writer(model, meta, own_target);
+  // The envelopes need every trial's series (a scratch store without --out):
+  // only JSON, the report and the exports show them.
+  const bool envelopes = own_target || o.format == "json" || !o.report.empty();
+  analysis::ResultsWriter writer(model, meta, own_target, envelopes);
+  const std::uint64_t batch = o.batch.value_or(analysis::block_trials(model));
   Progress progress(range.size(), !o.quiet);
   std::string stop_note;
   const auto start = std::chrono::steady_clock::now();
   sim::run_trials_in_blocks<models::TrialResult>(
-      ro, o.batch,
+      ro, batch,
       [&model, &progress]() {
         return
             [world = models::World(model), &progress](std::uint64_t, std::uint64_t seed) mutable {
@@ -394,7 +398,7 @@ void run(RunOptions o, const std::string& command_line) {
         for (const auto& p : paths) std::filesystem::remove(p, ec);
       }
     } remove_parts{parts};
-    const MergedRun merged = merge_files(parts, target);
+    const MergedRun merged = merge_files(parts, target, target || o.format == "json");
     // Wall time of the whole run: rank 0's trials, then the merge.
     const analysis::Timing all{wall + merged.wall_seconds, threads * static_cast<unsigned>(ranks)};
     std::string text =
@@ -483,7 +487,11 @@ void add_run_command(CLI::App& app) {
                   "`--output json` is short for --format json");
   cmd->add_option("--out", opts->out,
                   "Export every trial, incident and figure: PATH.h5 (HDF5), PATH.json, or a "
-                  "directory of CSV files (see docs/export.md)");
+                  "directory of CSV files (see docs/export.md). Scratch file: the remaining-"
+                  "budget envelope of --out CSV/JSON, --format json and --report needs every "
+                  "trial's series, kept in PATH.series.tmp.h5 beside --out (without --out: "
+                  "relsim-PID-N.series.tmp.h5 in $TMPDIR, else /tmp), unlinked as soon as it "
+                  "is opened, so no exit leaves it behind; a text run needs none");
   cmd->add_option("--out-format", opts->out_format, "Format of --out when its name does not say")
       ->check(CLI::IsMember({"hdf5", "csv", "json"}));
   cmd->add_option("--until", opts->until,
@@ -493,8 +501,8 @@ void add_run_command(CLI::App& app) {
   cmd->add_option("--max-trials", opts->max_trials,
                   "With --until: stop after this many trials at most (default 1000000)");
   cmd->add_option("--batch", opts->batch,
-                  "Trials per block (the --until check runs after each block)")
-      ->capture_default_str();
+                  "Trials per block (the --until check runs after each block; default 1024, "
+                  "fewer for a model whose trials hold more than 64 KiB of results)");
   cmd->add_flag("-q,--quiet", opts->quiet, "No progress line on standard error");
   cmd->add_flag("--compress-series", opts->compress_series,
                 "HDF5: deflate /budget too (about half the file, ~12 % more CPU per trial)");

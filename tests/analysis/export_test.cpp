@@ -7,12 +7,14 @@
 #include <gtest/gtest.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cmath>
 #include <cstdlib>
 #include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <map>
+#include <optional>
 #include <sstream>
 #include <string>
 #include <vector>
@@ -307,6 +309,14 @@ TEST(ResultsFile, Hdf5ReadsBackAndAgreesWithCsvAndJson) {
   const auto csv_trials = csv_rows(csv / "trials.csv");
   ASSERT_EQ(csv_trials.size(), all.size() + 1);
   EXPECT_EQ(csv_trials[0][0], "trial");
+  const auto csv_slos = csv_rows(csv / "slos.csv");  // one SLO: one row per trial
+  ASSERT_EQ(csv_slos.size(), all.size() + 1);
+  EXPECT_EQ(csv_slos[0][1], "slo");
+  EXPECT_EQ(csv_slos[0][9], "freeze_reached_s");
+  const auto csv_services = csv_rows(csv / "services.csv");  // two services
+  ASSERT_EQ(csv_services.size(), 2 * all.size() + 1);
+  const auto csv_teams = csv_rows(csv / "teams.csv");
+  ASSERT_EQ(csv_teams.size(), 2 * all.size() + 1);
   for (std::size_t i = 0; i < all.size(); ++i) {
     const auto& x = block.rows[i];
     const auto& y = expected_block.rows[i];
@@ -315,12 +325,29 @@ TEST(ResultsFile, Hdf5ReadsBackAndAgreesWithCsvAndJson) {
     EXPECT_TRUE(same_bits(x.slos[0].attainment, y.slos[0].attainment));
     EXPECT_TRUE(same_bits(x.slos[0].tier_reached_s[1], y.slos[0].tier_reached_s[1]));
     EXPECT_EQ(x.teams[0].pages, y.teams[0].pages);
-    // CSV columns: trial, events, incidents, pages, slo.good, slo.total, slo.attainment, ...
-    const auto& c = csv_trials[i + 1];
+    EXPECT_EQ(x.events, y.events);
+    EXPECT_EQ(x.slos[0].met, y.slos[0].met);
+    EXPECT_TRUE(same_bits(x.services[1].total, y.services[1].total));
+    EXPECT_TRUE(same_bits(x.teams[1].shifts, y.teams[1].shifts));
+    EXPECT_EQ(x.teams[0].pages_at_night, y.teams[0].pages_at_night);
+    EXPECT_EQ(std::stoull(csv_trials[i + 1][0]), x.trial);
+    EXPECT_EQ(std::stoull(csv_trials[i + 1][1]), x.events);
+    // slos.csv: trial, slo, good, total, attainment, met, budget_consumed,
+    // budget_minutes, ship_reached_s, freeze_reached_s, ...
+    const auto& c = csv_slos[i + 1];
     EXPECT_EQ(std::stoull(c[0]), x.trial);
-    EXPECT_TRUE(same_bits(csv_double(c[6]), x.slos[0].attainment)) << c[6];
-    EXPECT_TRUE(same_bits(csv_double(c[8]), x.slos[0].budget_consumed)) << c[8];
-    EXPECT_TRUE(same_bits(csv_double(c[11]), x.slos[0].tier_reached_s[1])) << c[11];
+    EXPECT_EQ(c[1], "api-availability");
+    EXPECT_TRUE(same_bits(csv_double(c[4]), x.slos[0].attainment)) << c[4];
+    EXPECT_EQ(c[5], x.slos[0].met ? "1" : "0");
+    EXPECT_TRUE(same_bits(csv_double(c[6]), x.slos[0].budget_consumed)) << c[6];
+    EXPECT_TRUE(same_bits(csv_double(c[9]), x.slos[0].tier_reached_s[1])) << c[9];
+    // services.csv: trial, service, good, total, availability (api, then db).
+    const auto& v = csv_services[2 * i + 2];
+    EXPECT_EQ(v[1], "db");
+    EXPECT_TRUE(same_bits(csv_double(v[3]), x.services[1].total)) << v[3];
+    const auto& t = csv_teams[2 * i + 1];
+    EXPECT_EQ(t[1], "web-oncall");
+    EXPECT_EQ(std::stoul(t[2]), x.teams[0].pages);
   }
   const auto csv_incidents = csv_rows(csv / "incidents.csv");
   ASSERT_EQ(csv_incidents.size(), block.incidents.size() + 1);
@@ -384,6 +411,41 @@ TEST(ResultsFile, UnwritableTargetAndAbandonedWriterLeaveNoFile) {
     }
     EXPECT_TRUE(fs::is_empty(dir.path())) << analysis::to_string(format);
   }
+}
+
+TEST(ResultsFile, ScratchStoreIsUnlinkedAtOnceAndOnlyKeptWhenNeeded) {
+  TempDir dir;
+  const CompiledModel m = model();
+  const auto all = trials(50);
+  const analysis::RunSummary expected = analysis::summarize(m, all, 0.95);
+  // CSV and JSON keep the series in PATH.series.tmp.h5, which no one ever sees.
+  for (const auto format : {analysis::ExportFormat::csv, analysis::ExportFormat::json}) {
+    const fs::path out = dir.path() / (std::string("run.") + analysis::to_string(format));
+    analysis::ResultsWriter w(m, meta(all.size()), analysis::ExportTarget{out.string(), format});
+    w.record(analysis::to_block(m, all, 0));
+    EXPECT_FALSE(fs::exists(out.string() + ".series.tmp.h5")) << analysis::to_string(format);
+    const auto s = w.summarize();
+    EXPECT_EQ(s.slos[0].remaining_budget.p95, expected.slos[0].remaining_budget.p95);
+    w.commit(s, {});
+  }
+  // Without a target, with envelopes: a scratch file in the temporary
+  // directory, unlinked at once; without envelopes: none at all.
+  for (const bool envelopes : {true, false}) {
+    analysis::ResultsWriter w(m, meta(all.size()), std::nullopt, envelopes);
+    w.record(analysis::to_block(m, all, 0));
+    const auto s = w.summarize();
+    if (envelopes) {
+      EXPECT_EQ(s.slos[0].remaining_budget.mean, expected.slos[0].remaining_budget.mean);
+    } else {
+      EXPECT_TRUE(s.slos[0].remaining_budget.mean.empty());
+    }
+    expect_same_figures(analysis::summary_figures(m, expected), analysis::summary_figures(m, s));
+    w.commit(s, {});
+  }
+  std::vector<std::string> left;
+  for (const auto& e : fs::directory_iterator(dir.path())) left.push_back(e.path().filename());
+  std::sort(left.begin(), left.end());
+  EXPECT_EQ(left, (std::vector<std::string>{"run.csv", "run.json"}));
 }
 
 TEST(ResultsFile, ReaderRefusesWhatIsNotAResultsFile) {

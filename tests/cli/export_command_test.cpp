@@ -6,8 +6,6 @@
 // SLURM_ARRAY_TASK_ID; an unwritable path and Ctrl-C leave no file.
 #include <H5Cpp.h>
 #include <gtest/gtest.h>
-
-#include "tests/support/run_relsim.hpp"
 #include <signal.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -24,6 +22,7 @@
 #include <thread>
 
 #include "analysis/results_file.hpp"
+#include "tests/support/run_relsim.hpp"
 
 namespace {
 
@@ -231,8 +230,8 @@ TEST(ExportCommand, CsvDirectoryAndJsonFileAndOutputShorthand) {
   TempDir dir;
   const auto r = relsim(kRun + " --out " + quote(dir / "csv") + "/");
   ASSERT_EQ(r.code, 0) << r.out;
-  for (const char* f : {"trials.csv", "incidents.csv", "summary.csv", "meta.json",
-                        "budget_payment-availability.csv", "envelope_payment-availability.csv"}) {
+  for (const char* f : {"trials.csv", "slos.csv", "services.csv", "teams.csv", "incidents.csv",
+                        "summary.csv", "meta.json", "budget.csv", "envelope.csv"}) {
     EXPECT_TRUE(fs::exists(dir / "csv" / f)) << f;
   }
   // Writing again over an earlier export replaces it.
