@@ -372,13 +372,13 @@ EmitResult emit_import(const ImportModel& m, const ImportOptions& opt) {
     if (s.max_unavailable)
       w.raw("      # maxUnavailable " + std::to_string(s.max_unavailable->value) + " (from " +
             one_line(s.max_unavailable->origin.text()) + "): no System key");
-    if (s.max_unavailable_fraction)
+    if (s.max_unavailable_fraction && !s.max_unavailable)
       w.raw("      # maxUnavailable " + percent(s.max_unavailable_fraction->value) + " (from " +
             one_line(s.max_unavailable_fraction->origin.text()) + "): no System key");
     if (s.max_surge)
       w.raw("      # maxSurge " + std::to_string(s.max_surge->value) + " (from " +
             one_line(s.max_surge->origin.text()) + "): no System key");
-    if (s.max_surge_fraction)
+    if (s.max_surge_fraction && !s.max_surge)
       w.raw("      # maxSurge " + percent(s.max_surge_fraction->value) + " (from " +
             one_line(s.max_surge_fraction->origin.text()) + "): no System key");
     if (s.liveness_s)

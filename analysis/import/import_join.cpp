@@ -505,11 +505,11 @@ void join_import(ImportModel& m, const ImportOptions& o) {
     std::vector<std::string> owns;
     for (const std::string& x : t.owns) {
       const std::string n = service_of(x);
-      if (const auto o = owner_of.find(n); o != owner_of.end() && o->second != t.name) {
+      if (const auto own = owner_of.find(n); own != owner_of.end() && own->second != t.name) {
         m.notes.push_back({Level::note, t.origin,
                            "team '" + t.name + "' is paged for '" + n + "', whose owner is '" +
-                               o->second + "'; relsim pages one team per service, took '" +
-                               o->second + "' (the owner)"});
+                               own->second + "'; relsim pages one team per service, took '" +
+                               own->second + "' (the owner)"});
       } else if (known.count(n)) {
         if (std::find(owns.begin(), owns.end(), n) == owns.end()) owns.push_back(n);
       } else {
