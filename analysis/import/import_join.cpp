@@ -401,10 +401,19 @@ void join_import(ImportModel& m, const ImportOptions& o) {
     rename(s.name);
     for (std::string& a : s.aliases) rename(a);
   }
+  for (ImportedService& s : m.services) {
+    if (s.owner) rename(s.owner->value);
+  }
   for (ImportedSlo& s : m.slos) rename(s.service);
-  for (ImportedAlert& a : m.alerts) rename(a.service);
+  for (ImportedAlert& a : m.alerts) {
+    rename(a.service);
+    rename(a.team);
+  }
   for (ImportedTeam& t : m.teams) {
+    rename(t.name);
+    for (std::string& x : t.aliases) rename(x);
     for (std::string& x : t.owns) rename(x);
+    for (ImportedEscalationStep& e : t.escalation) rename(e.to);
   }
   for (ImportedExperiment& e : m.experiments) {
     for (std::string* x : {&e.service, &e.datastore, &e.cache, &e.from, &e.to}) rename(*x);

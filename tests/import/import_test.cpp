@@ -782,3 +782,28 @@ TEST(ImportEmit, FieldsWithoutAKeyAreSourceComments) {
   ASSERT_EQ(docs.systems.size(), 1u);
   EXPECT_EQ(docs.game_days.size(), 1u);
 }
+
+// --map renames a team too: its schedule, the owner naming it, the steps to it.
+TEST(ImportJoin, MapRenamesATeamEverywhere) {
+  imp::ImportOptions o;
+  o.renames = {{"shop-oncall", "shop"}};
+  imp::ImportModel m;
+  imp::read_text(R"(apiVersion: backstage.io/v1alpha1
+kind: Component
+metadata: {name: web}
+spec: {type: service, owner: group:shop-oncall}
+)",
+                 "catalog.yaml", o, m);
+  imp::read_text(R"({"schedule": {"id": "PS1", "name": "shop-oncall",
+  "schedule_layers": [{"start": "2026-01-05T10:00:00Z", "rotation_virtual_start": "2026-01-05T10:00:00Z",
+    "rotation_turn_length_seconds": 604800, "users": [{"user": {"id": "U1"}}, {"user": {"id": "U2"}}]}]}})",
+                 "pd.json", o, m);
+  imp::join_import(m, o);
+  ASSERT_EQ(m.teams.size(), 1u) << notes(m);
+  EXPECT_EQ(m.teams[0].name, "shop");
+  ASSERT_TRUE(service(m, "web").owner);
+  EXPECT_EQ(service(m, "web").owner->value, "shop");
+  const std::string y = imp::emit_import(m, o).yaml;
+  EXPECT_NE(y.find("      owns: [web]\n"), std::string::npos) << y;
+  EXPECT_EQ(y.find("shop-oncall"), std::string::npos) << y;
+}
