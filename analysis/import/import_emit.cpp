@@ -176,7 +176,9 @@ void write_alerts(Writer& w, const ImportModel& m, const std::string& ind, const
 EmitResult emit_import(const ImportModel& m, const ImportOptions& opt) {
   EmitResult result;
   Writer w(result);
-  const std::string sys = opt.system_name;
+  // A Backstage System names the system; else --name's default.
+  const std::string sys =
+      m.system_name && !m.system_name->value.empty() ? m.system_name->value : opt.system_name;
 
   // Zones.
   std::vector<std::string> zones = m.zones;
@@ -261,7 +263,11 @@ EmitResult emit_import(const ImportModel& m, const ImportOptions& opt) {
   w.raw("apiVersion: relsim/v1alpha1");
   w.raw("kind: System");
   w.raw("metadata:");
-  w.raw("  name: " + q(sys));
+  if (m.system_name && m.system_name->value == sys) {
+    w.from("  name: " + q(sys), m.system_name->origin);
+  } else {
+    w.raw("  name: " + q(sys));
+  }
   w.raw("  description: Imported by relsim import.");
   w.raw("spec:");
   for (const ImportedTeam& t : m.teams) {
@@ -366,11 +372,36 @@ EmitResult emit_import(const ImportModel& m, const ImportOptions& opt) {
     if (s.max_unavailable)
       w.raw("      # maxUnavailable " + std::to_string(s.max_unavailable->value) + " (from " +
             one_line(s.max_unavailable->origin.text()) + "): no System key");
+    if (s.max_unavailable_fraction && !s.max_unavailable)
+      w.raw("      # maxUnavailable " + percent(s.max_unavailable_fraction->value) + " (from " +
+            one_line(s.max_unavailable_fraction->origin.text()) + "): no System key");
+    if (s.max_surge)
+      w.raw("      # maxSurge " + std::to_string(s.max_surge->value) + " (from " +
+            one_line(s.max_surge->origin.text()) + "): no System key");
+    if (s.max_surge_fraction && !s.max_surge)
+      w.raw("      # maxSurge " + percent(s.max_surge_fraction->value) + " (from " +
+            one_line(s.max_surge_fraction->origin.text()) + "): no System key");
+    if (s.liveness_s)
+      w.raw("      # liveness probe detects a hung container after " +
+            duration_text(s.liveness_s->value) + " (from " + one_line(s.liveness_s->origin.text()) +
+            "): no System key; part of restart");
+    const std::string guard = "): a guard for game days (stop when fewer replicas serve)";
     if (s.pdb_min_available)
       w.raw("      # PodDisruptionBudget minAvailable " +
             std::to_string(s.pdb_min_available->value) + " (from " +
-            one_line(s.pdb_min_available->origin.text()) +
-            "): a guard for game days (stop when fewer replicas serve)");
+            one_line(s.pdb_min_available->origin.text()) + guard);
+    if (s.pdb_min_available_fraction)
+      w.raw("      # PodDisruptionBudget minAvailable " +
+            percent(s.pdb_min_available_fraction->value) + " (from " +
+            one_line(s.pdb_min_available_fraction->origin.text()) + guard);
+    if (s.pdb_max_unavailable)
+      w.raw("      # PodDisruptionBudget maxUnavailable " +
+            std::to_string(s.pdb_max_unavailable->value) + " (from " +
+            one_line(s.pdb_max_unavailable->origin.text()) + guard);
+    if (s.pdb_max_unavailable_fraction)
+      w.raw("      # PodDisruptionBudget maxUnavailable " +
+            percent(s.pdb_max_unavailable_fraction->value) + " (from " +
+            one_line(s.pdb_max_unavailable_fraction->origin.text()) + guard);
     if (s.lifecycle)
       w.raw("      # lifecycle " + one_line(s.lifecycle->value) + " (from " +
             one_line(s.lifecycle->origin.text()) + ")");
@@ -490,6 +521,14 @@ EmitResult emit_import(const ImportModel& m, const ImportOptions& opt) {
     if (t.escalation_loops && esc_header)
       w.from("      escalationLoops: " + std::to_string(t.escalation_loops->value),
              t.escalation_loops->origin);
+    if (t.time_zone)
+      w.raw("      # time zone " + one_line(t.time_zone->value) + " (from " +
+            one_line(t.time_zone->origin.text()) +
+            "): no Team key; the System's calendar.utcOffset is the first team's offset");
+    if (t.coverage && t.coverage->value < 1.0 - 1e-9)
+      w.raw("      # on call " + percent(t.coverage->value) + " of the week (from " +
+            one_line(t.coverage->origin.text()) +
+            "): no Team key; relsim's teams are on call all week");
     if (!t.owns.empty()) {
       std::string owns;
       for (std::size_t k = 0; k < t.owns.size(); ++k) owns += (k ? ", " : "") + q(t.owns[k]);
@@ -551,6 +590,9 @@ EmitResult emit_import(const ImportModel& m, const ImportOptions& opt) {
     if (e.error_rate) w.raw("    errorRate: " + percent(*e.error_rate));
     if (e.fraction) w.raw("    fraction: " + percent(*e.fraction));
     if (e.factor) w.raw("    factor: " + num(*e.factor));
+    for (const std::string& probe : e.probes)
+      w.raw("  # probe " + one_line(probe) + " (from " + one_line(e.origin.text()) +
+            "): no GameDay key; write it as a hypothesis or a stopCondition");
     if (!e.candidate_starts.empty()) {
       std::string starts;
       for (std::size_t k = 0; k < e.candidate_starts.size(); ++k)

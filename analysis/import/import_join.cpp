@@ -4,6 +4,7 @@
 // values the first file read wins and a note at the other value says so.
 #include <algorithm>
 #include <cmath>
+#include <functional>
 #include <map>
 #include <set>
 #include <sstream>
@@ -68,6 +69,24 @@ void merge_service(ImportedService& a, const ImportedService& b, ImportModel& m)
   merge_field(a.hpa_reaction_s, b.hpa_reaction_s, w + "HPA reaction (s)", m);
   merge_field(a.owner, b.owner, w + "owner", m);
   merge_field(a.lifecycle, b.lifecycle, w + "lifecycle", m);
+  merge_field(a.liveness_s, b.liveness_s, w + "liveness-probe delay (s)", m);
+  merge_field(a.max_surge, b.max_surge, w + "maxSurge", m);
+  merge_field(a.max_unavailable_fraction, b.max_unavailable_fraction,
+              w + "maxUnavailable (fraction)", m);
+  merge_field(a.max_surge_fraction, b.max_surge_fraction, w + "maxSurge (fraction)", m);
+  merge_field(a.pdb_max_unavailable, b.pdb_max_unavailable, w + "PDB maxUnavailable", m);
+  merge_field(a.pdb_min_available_fraction, b.pdb_min_available_fraction,
+              w + "PDB minAvailable (fraction)", m);
+  merge_field(a.pdb_max_unavailable_fraction, b.pdb_max_unavailable_fraction,
+              w + "PDB maxUnavailable (fraction)", m);
+  for (const auto* list : {&b.provides_apis, &b.consumes_apis}) {
+    auto& into = list == &b.provides_apis ? a.provides_apis : a.consumes_apis;
+    for (const Sourced<std::string>& api : *list) {
+      if (std::none_of(into.begin(), into.end(),
+                       [&](const Sourced<std::string>& x) { return x.value == api.value; }))
+        into.push_back(api);
+    }
+  }
   if (a.origin.file.empty()) a.origin = b.origin;
   for (const std::string& x : b.aliases) {
     if (std::find(a.aliases.begin(), a.aliases.end(), x) == a.aliases.end()) a.aliases.push_back(x);
@@ -89,37 +108,85 @@ void merge_team(ImportedTeam& a, const ImportedTeam& b, ImportModel& m) {
   merge_field(a.utc_offset, b.utc_offset, w + "UTC offset", m);
   merge_field(a.secondary, b.secondary, w + "secondary", m);
   merge_field(a.escalation_loops, b.escalation_loops, w + "escalation loops", m);
+  merge_field(a.coverage, b.coverage, w + "coverage", m);
+  merge_field(a.time_zone, b.time_zone, w + "time zone", m);
   if (a.escalation.empty()) a.escalation = b.escalation;
-  for (const std::string& x : b.aliases) a.aliases.push_back(x);
+  for (const std::string& x : b.aliases) {
+    if (std::find(a.aliases.begin(), a.aliases.end(), x) == a.aliases.end()) a.aliases.push_back(x);
+  }
+  if (b.name != a.name && std::find(a.aliases.begin(), a.aliases.end(), b.name) == a.aliases.end())
+    a.aliases.push_back(b.name);
   for (const std::string& x : b.owns) {
     if (std::find(a.owns.begin(), a.owns.end(), x) == a.owns.end()) a.owns.push_back(x);
   }
 }
 
-/// Merges entries of `v` that share a name or alias (in reading order).
+/// True for an entry that is the workload or catalog entity itself (a
+/// Deployment, StatefulSet, Backstage Component, PagerDuty schedule), false
+/// for one that only speaks about another (a PDB, an HPA, an escalation
+/// policy): the joined entity takes the name and origin of the former.
+bool primary(const ImportedService& s) {
+  return s.replicas || s.zones || s.reschedule_s || s.health_check_s || s.owner || s.lifecycle ||
+         !s.depends_on.empty() || !s.provides_apis.empty() || !s.consumes_apis.empty();
+}
+bool primary(const ImportedTeam& t) { return t.members || t.shift_s || t.handoff; }
+bool primary(const ImportedStore&) { return true; }
+
+/// Merges entries of `v` that share a name or alias, transitively (an HPA
+/// naming the Deployment and a PDB naming its app label join the Deployment
+/// whatever the order the files were read in). Values: the first file read
+/// wins; name and origin: the first primary entry's.
 template <class T, class Merge>
 std::map<std::string, std::string> merge_by_name(std::vector<T>& v, Merge merge, ImportModel& m) {
-  std::vector<T> merged;
-  std::map<std::string, std::size_t> key;
-  for (T& e : v) {
-    std::optional<std::size_t> at;
-    if (auto it = key.find(e.name); it != key.end()) at = it->second;
-    for (const std::string& a : e.aliases) {
-      if (at) break;
-      if (auto it = key.find(a); it != key.end()) at = it->second;
+  std::vector<std::size_t> parent(v.size());
+  for (std::size_t i = 0; i < v.size(); ++i) parent[i] = i;
+  const std::function<std::size_t(std::size_t)> find = [&](std::size_t i) {
+    while (parent[i] != i) i = parent[i] = parent[parent[i]];
+    return i;
+  };
+  std::map<std::string, std::size_t> first;  // a name or alias -> the first entry giving it
+  for (std::size_t i = 0; i < v.size(); ++i) {
+    std::vector<std::string> keys = v[i].aliases;
+    keys.push_back(v[i].name);
+    for (const std::string& k : keys) {
+      if (k.empty()) continue;
+      const auto [it, fresh] = first.emplace(k, i);
+      if (!fresh) {
+        const std::size_t a = find(it->second), b = find(i);
+        parent[std::max(a, b)] = std::min(a, b);
+      }
     }
-    if (at) {
-      merge(merged[*at], e, m);
-    } else {
-      at = merged.size();
-      merged.push_back(e);
-    }
-    key.emplace(e.name, *at);
-    for (const std::string& a : e.aliases) key.emplace(a, *at);
   }
-  v = std::move(merged);
+  std::vector<T> merged;
+  std::map<std::size_t, std::size_t> slot;       // group root -> index in merged
+  std::vector<std::optional<std::size_t>> lead;  // per merged: its first primary entry
+  for (std::size_t i = 0; i < v.size(); ++i) {
+    const std::size_t root = find(i);
+    const auto it = slot.find(root);
+    if (it == slot.end()) {
+      slot.emplace(root, merged.size());
+      merged.push_back(v[i]);
+      lead.push_back(primary(v[i]) ? std::optional<std::size_t>(i) : std::nullopt);
+      continue;
+    }
+    merge(merged[it->second], v[i], m);
+    if (!lead[it->second] && primary(v[i])) lead[it->second] = i;
+  }
+  for (std::size_t k = 0; k < merged.size(); ++k) {
+    if (!lead[k]) continue;
+    T& e = merged[k];
+    const T& p = v[*lead[k]];
+    if (e.name != p.name) {
+      if (std::find(e.aliases.begin(), e.aliases.end(), e.name) == e.aliases.end())
+        e.aliases.push_back(e.name);
+      e.name = p.name;
+      e.aliases.erase(std::remove(e.aliases.begin(), e.aliases.end(), e.name), e.aliases.end());
+    }
+    e.origin = p.origin;
+  }
   std::map<std::string, std::string> names;
-  for (const auto& [k, i] : key) names[k] = v[i].name;
+  for (const auto& [k, i] : first) names[k] = merged[slot.at(find(i))].name;
+  v = std::move(merged);
   return names;
 }
 
@@ -334,10 +401,19 @@ void join_import(ImportModel& m, const ImportOptions& o) {
     rename(s.name);
     for (std::string& a : s.aliases) rename(a);
   }
+  for (ImportedService& s : m.services) {
+    if (s.owner) rename(s.owner->value);
+  }
   for (ImportedSlo& s : m.slos) rename(s.service);
-  for (ImportedAlert& a : m.alerts) rename(a.service);
+  for (ImportedAlert& a : m.alerts) {
+    rename(a.service);
+    rename(a.team);
+  }
   for (ImportedTeam& t : m.teams) {
+    rename(t.name);
+    for (std::string& x : t.aliases) rename(x);
     for (std::string& x : t.owns) rename(x);
+    for (ImportedEscalationStep& e : t.escalation) rename(e.to);
   }
   for (ImportedExperiment& e : m.experiments) {
     for (std::string* x : {&e.service, &e.datastore, &e.cache, &e.from, &e.to}) rename(*x);
@@ -378,6 +454,37 @@ void join_import(ImportModel& m, const ImportOptions& o) {
   }
   std::set<std::string> store_names;
   for (const ImportedStore& s : m.stores) store_names.insert(s.name);
+  // Backstage APIs: a consumer depends (hard) on the component providing it.
+  std::map<std::string, std::pair<std::string, Origin>> provider;  // API -> service, where
+  for (const ImportedService& s : m.services) {
+    for (const Sourced<std::string>& api : s.provides_apis) {
+      const auto [it, fresh] = provider.emplace(api.value, std::pair{s.name, api.origin});
+      if (!fresh && it->second.first != s.name) {
+        m.notes.push_back({Level::warning, api.origin,
+                           "API '" + api.value + "' is provided by '" + s.name + "' here and by '" +
+                               it->second.first + "' in " + it->second.second.text() +
+                               "; its consumers depend on '" + it->second.first +
+                               "' (the first file read)"});
+      }
+    }
+  }
+  for (ImportedService& s : m.services) {
+    for (const Sourced<std::string>& api : s.consumes_apis) {
+      const auto it = provider.find(api.value);
+      if (it == provider.end()) {
+        m.notes.push_back({Level::warning, api.origin,
+                           "service '" + s.name + "' consumes API '" + api.value +
+                               "': expected a Component that provides it in the files read; "
+                               "none, so no dependency was added"});
+        continue;
+      }
+      const std::string& target = it->second.first;
+      if (target == s.name) continue;
+      if (std::none_of(s.depends_on.begin(), s.depends_on.end(),
+                       [&](const ImportedDependency& d) { return service_of(d.target) == target; }))
+        s.depends_on.push_back(ImportedDependency{target, "hard", api.origin});
+    }
+  }
   for (ImportedService& s : m.services) {
     std::vector<ImportedDependency> kept;
     for (ImportedDependency d : s.depends_on) {
@@ -396,11 +503,23 @@ void join_import(ImportModel& m, const ImportOptions& o) {
     }
     s.depends_on = kept;
   }
+  // A service has one owner: its catalog owner when a file gives one.
+  std::map<std::string, std::string> owner_of;  // service -> team
+  for (ImportedService& s : m.services) {
+    if (!s.owner) continue;
+    s.owner->value = resolve(teams, s.owner->value);
+    owner_of[s.name] = s.owner->value;
+  }
   for (ImportedTeam& t : m.teams) {
     std::vector<std::string> owns;
     for (const std::string& x : t.owns) {
       const std::string n = service_of(x);
-      if (known.count(n)) {
+      if (const auto own = owner_of.find(n); own != owner_of.end() && own->second != t.name) {
+        m.notes.push_back({Level::note, t.origin,
+                           "team '" + t.name + "' is paged for '" + n + "', whose owner is '" +
+                               own->second + "'; relsim pages one team per service, took '" +
+                               own->second + "' (the owner)"});
+      } else if (known.count(n)) {
         if (std::find(owns.begin(), owns.end(), n) == owns.end()) owns.push_back(n);
       } else {
         m.notes.push_back({Level::warning, t.origin,
@@ -409,6 +528,24 @@ void join_import(ImportModel& m, const ImportOptions& o) {
       }
     }
     t.owns = owns;
+  }
+  for (ImportedTeam& t : m.teams) {
+    std::vector<ImportedEscalationStep> steps;
+    for (ImportedEscalationStep e : t.escalation) {
+      if (e.to != "secondary") {
+        if (!teams.count(e.to)) {
+          m.notes.push_back({Level::warning, e.origin,
+                             "team '" + t.name + "' escalates to '" + e.to +
+                                 "': expected a team (schedule) of that name in the files read; "
+                                 "none, so the step was left out"});
+          continue;
+        }
+        e.to = resolve(teams, e.to);
+        if (e.to == t.name) continue;
+      }
+      steps.push_back(e);
+    }
+    t.escalation = steps;
   }
   for (ImportedAlert& a : m.alerts) {
     if (!a.team.empty() && !teams.count(a.team)) {

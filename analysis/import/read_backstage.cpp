@@ -6,7 +6,7 @@
 // backstage.io/kubernetes-id and pagerduty.com/service-id become aliases the
 // join matches against Kubernetes labels and PagerDuty services. Entity
 // references ("component:default/payments") are reduced to the name.
-// Field table: docs/import-formats.md.
+// Field table: docs/import.md.
 #include <algorithm>
 #include <cctype>
 #include <string>

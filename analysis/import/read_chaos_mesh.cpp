@@ -5,7 +5,7 @@
 // templates. Pods are named by the `app` / `app.kubernetes.io/name` label of
 // the selector, zones by its `topology.kubernetes.io/zone` node selector —
 // the shapes `relsim plan --export chaos-mesh` writes, so its manifests read
-// back to the experiment that was planned. Field table: docs/import-formats.md.
+// back to the experiment that was planned. Field table: docs/import.md.
 #include <cmath>
 #include <sstream>
 #include <string>

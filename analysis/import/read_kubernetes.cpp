@@ -3,7 +3,7 @@
 // eviction tolerations, probes), policy/v1 PodDisruptionBudget,
 // autoscaling/v1 and v2 HorizontalPodAutoscaler, Node zone labels; a
 // `kind: List` (or `*List`) is read item by item. The field table is in
-// docs/import-formats.md.
+// docs/import.md.
 #include <cmath>
 #include <string>
 

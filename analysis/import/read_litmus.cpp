@@ -5,7 +5,7 @@
 // `spec.components.env` with the hub's documented defaults, the target
 // service from `spec.appinfo.applabel`, and its probes listed by name. What
 // `relsim plan --export litmus` writes reads back to the planned experiment.
-// Field table: docs/import-formats.md.
+// Field table: docs/import.md.
 #include <cmath>
 #include <map>
 #include <string>

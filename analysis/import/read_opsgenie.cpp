@@ -5,7 +5,7 @@
 // escalation's rules give the escalation steps (Opsgenie's delays count
 // from the alert, like relsim's `after`) and `repeat` the loops. Both are
 // named after their owner team when they have one, so the join merges a
-// team's schedule and escalation. Field table: docs/import-formats.md.
+// team's schedule and escalation. Field table: docs/import.md.
 #include <algorithm>
 #include <string>
 

@@ -6,7 +6,7 @@
 // delays), the loops and the services the team is paged for. A policy's
 // first rule names the schedule that is paged first: the team entry it
 // makes carries that schedule's name and id, so the join merges it with the
-// schedule's entry. Field table: docs/import-formats.md.
+// schedule's entry. Field table: docs/import.md.
 #include <algorithm>
 #include <cctype>
 #include <string>

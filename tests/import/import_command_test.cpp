@@ -130,3 +130,74 @@ TEST(ImportCommand, SlothRoundTripThroughAlertsExport) {
             std::string::npos)
       << slurp(again);
 }
+
+// Issue 21 end to end: a directory with Kubernetes manifests (two
+// Deployments, a PDB, an HPA), a Backstage catalog, a Sloth spec, a
+// Prometheus rule file, a PagerDuty export and a Chaos Mesh experiment for
+// the same services becomes one System that validates and runs, joined
+// across the sources, and a GameDay that `relsim plan` runs.
+TEST(ImportCommand, ADirectoryOfEverySourceJoinsValidatesRunsAndPlans) {
+  const std::string dir = kFixtures + "shop";
+  const std::string out = scratch("shop.yaml");
+  const auto r = run("import " + dir + " -o " + out);
+  ASSERT_EQ(r.code, 0) << r.out;
+  EXPECT_NE(r.out.find("2 services, 1 datastore or cache, 1 SLO, 2 alerts, 2 teams, 1 experiment"),
+            std::string::npos)
+      << r.out;
+  EXPECT_NE(r.out.find("catalog-info.yaml:18:36: warning: service 'checkout' consumes API "
+                       "'loyalty-api'"),
+            std::string::npos)
+      << r.out;
+  const std::string y = slurp(out);
+  const auto has = [&](const std::string& line) {
+    EXPECT_NE(y.find(line), std::string::npos) << line << "\n" << y;
+  };
+  const std::string from = "# from " + dir + "/";
+  has("  name: shop                              " + from + "catalog/catalog-info.yaml:4");
+  has("  zones: [eu-west-1a, eu-west-1b]\n");
+  // checkout: the Deployment, its PDB and the Backstage Component, one service.
+  has("    - name: checkout                      " + from + "catalog/catalog-info.yaml:11");
+  has("      replicas: 3                         " + from + "k8s/checkout.yaml:7 spec.replicas");
+  has("      zones: [eu-west-1a, eu-west-1b]     " + from + "k8s/checkout.yaml:23");
+  has("      topologySpread: true                " + from + "k8s/checkout.yaml:17");
+  has("      healthCheckDelay: 16s               " + from + "k8s/checkout.yaml:27");
+  has("        - {service: payments, type: hard}  " + from +
+      "catalog/catalog-info.yaml:18 spec.consumesApis");
+  has("        - {datastore: orders-db, type: hard}  " + from + "catalog/catalog-info.yaml:19");
+  has("      # PodDisruptionBudget minAvailable 2 (from " + dir +
+      "/k8s/checkout-pdb.yaml:6 spec.minAvailable)");
+  has("      # liveness probe detects a hung container after 32s (from " + dir +
+      "/k8s/checkout.yaml:28");
+  // payments: Deployment payments-deploy (label payments), its HPA and the Component.
+  has("    - name: payments                      " + from + "catalog/catalog-info.yaml:24");
+  has("      replicas: 2                         " + from + "k8s/checkout.yaml:36 spec.replicas");
+  has("      zones: [eu-west-1a]                 " + from + "k8s/checkout.yaml:43");
+  has("        maxReplicas: 6                    " + from + "k8s/autoscalers.yaml:8");
+  has("        targetUtilization: 70%            " + from + "k8s/autoscalers.yaml:11");
+  // The SLO, its Sloth alert and the threshold rule.
+  has("      objective: 99.9%                    " + from + "slo/checkout-sloth.yaml:5");
+  has("      slo: checkout-availability\n");
+  has("        - {severity: page, factor: 14.4, longWindow: 1h, shortWindow: 5m}");
+  has("      condition: {errorRate: {above: 5%}}  " + from + "slo/payments-rules.yaml:4");
+  // The team: the PagerDuty schedule, its escalation policy and the owner.
+  has("    - name: shop-oncall                   " + from + "oncall/pagerduty.json:5");
+  has("      members: 4                          " + from + "oncall/pagerduty.json:7");
+  has("        - {after: 15m, to: platform-oncall}  " + from + "oncall/pagerduty.json:46");
+  has("      escalationLoops: 2                  " + from + "oncall/pagerduty.json:43");
+  has("      owns: [checkout, payments]\n");
+  has("    utcOffset: \"+01:00\"                   " + from + "oncall/pagerduty.json:6");
+  has("kind: GameDay\n");
+  has("    fault: podKill                        " + from + "chaos/kill-checkout.yaml:4");
+  has("    service: checkout\n");
+  const auto v = run("validate " + out);
+  EXPECT_EQ(v.code, 0) << v.out;
+  EXPECT_NE(v.out.find("ok: shop (System: 2 services, 2 zones, 1 SLO, 2 teams)"), std::string::npos)
+      << v.out;
+  EXPECT_NE(v.out.find("ok: kill-one-checkout (GameDay on shop: podKill"), std::string::npos)
+      << v.out;
+  const auto ran = run("run " + out + " --trials 20 --threads 1");
+  EXPECT_EQ(ran.code, 0) << ran.out;
+  const auto plan = run("plan " + out + " --trials 20");
+  EXPECT_EQ(plan.code, 0) << plan.out;
+  EXPECT_NE(plan.out.find("verdict:"), std::string::npos) << plan.out;
+}

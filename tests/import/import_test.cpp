@@ -578,3 +578,232 @@ TEST(ImportLoad, KubernetesListsAreReadItemByItem) {
   EXPECT_EQ(m.slos.size(), 1u);
   EXPECT_EQ(m.services.size(), 1u);
 }
+
+namespace {
+
+const imp::ImportedService& service(const imp::ImportModel& m, const std::string& name) {
+  const auto it = std::find_if(m.services.begin(), m.services.end(),
+                               [&](const imp::ImportedService& s) { return s.name == name; });
+  if (it == m.services.end()) throw std::runtime_error("no service " + name);
+  return *it;
+}
+
+const imp::ImportedTeam& team(const imp::ImportModel& m, const std::string& name) {
+  const auto it = std::find_if(m.teams.begin(), m.teams.end(),
+                               [&](const imp::ImportedTeam& t) { return t.name == name; });
+  if (it == m.teams.end()) throw std::runtime_error("no team " + name);
+  return *it;
+}
+
+const char* const kDeployment = R"(apiVersion: apps/v1
+kind: Deployment
+metadata: {name: payments-deploy, labels: {app.kubernetes.io/name: payments}}
+spec:
+  replicas: 2
+  selector: {matchLabels: {app.kubernetes.io/name: payments}}
+  template:
+    metadata: {labels: {app.kubernetes.io/name: payments}}
+    spec: {containers: [{name: app, image: x}]}
+)";
+const char* const kPdb = R"(apiVersion: policy/v1
+kind: PodDisruptionBudget
+metadata: {name: payments-pdb}
+spec:
+  maxUnavailable: 1
+  selector: {matchLabels: {app.kubernetes.io/name: payments}}
+)";
+const char* const kHpa = R"(apiVersion: autoscaling/v2
+kind: HorizontalPodAutoscaler
+metadata: {name: payments-hpa}
+spec:
+  scaleTargetRef: {kind: Deployment, name: payments-deploy}
+  minReplicas: 2
+  maxReplicas: 6
+)";
+
+}  // namespace
+
+// A PDB names its target by app label, an HPA by the Deployment's name: in
+// every reading order both join the Deployment, which keeps its name.
+TEST(ImportJoin, PdbAndHpaJoinTheirTargetInAnyOrder) {
+  const std::vector<std::pair<const char*, const char*>> docs = {
+      {"deploy.yaml", kDeployment}, {"pdb.yaml", kPdb}, {"hpa.yaml", kHpa}};
+  std::vector<int> order = {0, 1, 2};
+  do {
+    imp::ImportModel m;
+    std::string seq;
+    for (const int i : order) {
+      imp::read_text(docs[i].second, docs[i].first, {}, m);
+      seq += std::string(docs[i].first) + " ";
+    }
+    imp::join_import(m, {});
+    ASSERT_EQ(m.services.size(), 1u) << seq << notes(m);
+    const imp::ImportedService& s = m.services[0];
+    EXPECT_EQ(s.name, "payments-deploy") << seq;
+    EXPECT_EQ(s.origin.file, "deploy.yaml") << seq;
+    ASSERT_TRUE(s.replicas);
+    EXPECT_EQ(s.replicas->value, 2);
+    ASSERT_TRUE(s.hpa_max);
+    EXPECT_EQ(s.hpa_max->value, 6);
+    ASSERT_TRUE(s.pdb_max_unavailable);
+    EXPECT_EQ(s.pdb_max_unavailable->value, 1);
+    EXPECT_EQ(s.pdb_max_unavailable->origin.text(), "pdb.yaml:5 spec.maxUnavailable");
+    for (const char* alias : {"payments", "payments-pdb", "payments-hpa"}) {
+      EXPECT_NE(std::find(s.aliases.begin(), s.aliases.end(), alias), s.aliases.end())
+          << alias << " in " << seq;
+    }
+  } while (std::next_permutation(order.begin(), order.end()));
+}
+
+// An escalation policy arrives as a team named after the schedule its first
+// rule pages: it joins that schedule's team (before or after it), its second
+// rule's schedule is the escalation target, its services the team's.
+TEST(ImportJoin, EscalationPolicyJoinsTheScheduleItPages) {
+  const std::string schedules = R"({"schedules": [
+  {"id": "PS1", "name": "shop-oncall", "time_zone": "Europe/Berlin",
+   "schedule_layers": [{"start": "2026-01-05T10:00:00+01:00",
+     "rotation_virtual_start": "2026-01-05T10:00:00+01:00", "rotation_turn_length_seconds": 604800,
+     "users": [{"user": {"id": "U1"}}, {"user": {"id": "U2"}}, {"user": {"id": "U3"}}]}]},
+  {"id": "PS2", "name": "platform-oncall",
+   "schedule_layers": [{"start": "2026-01-05T10:00:00Z", "rotation_virtual_start": "2026-01-05T10:00:00Z",
+     "rotation_turn_length_seconds": 86400, "users": [{"user": {"id": "U4"}}]}]}]})";
+  const std::string policy = R"({"escalation_policy": {"id": "PP1", "name": "Shop escalation",
+  "num_loops": 1,
+  "escalation_rules": [
+    {"escalation_delay_in_minutes": 10, "targets": [{"id": "PS1", "type": "schedule_reference", "summary": "Shop On-Call"}]},
+    {"escalation_delay_in_minutes": 20, "targets": [{"id": "PS2", "type": "schedule_reference", "summary": "platform-oncall"}]},
+    {"escalation_delay_in_minutes": 20, "targets": [{"id": "PU9", "type": "user_reference", "summary": "Nobody"}]}],
+  "services": [{"id": "PSVC", "summary": "checkout"}]}})";
+  for (const bool policy_first : {false, true}) {
+    imp::ImportModel m;
+    if (policy_first) imp::read_text(policy, "policy.json", {}, m);
+    imp::read_text(schedules, "schedules.json", {}, m);
+    if (!policy_first) imp::read_text(policy, "policy.json", {}, m);
+    imp::read_text(
+        "version: prometheus/v1\nservice: checkout\nslos:\n  - name: avail\n"
+        "    objective: 99.9\n    sli: {raw: {error_ratio_query: x}}\n"
+        "    alerting: {page_alert: {disable: true}, ticket_alert: {disable: true}}\n",
+        "sloth.yaml", {}, m);
+    imp::join_import(m, {});
+    ASSERT_EQ(m.teams.size(), 2u) << notes(m);
+    // Named by the schedule (its name, not the policy's "Shop On-Call" summary).
+    const imp::ImportedTeam& t = team(m, "shop-oncall");
+    EXPECT_EQ(t.origin.file, "schedules.json");
+    ASSERT_TRUE(t.members);
+    EXPECT_EQ(t.members->value, 3);
+    ASSERT_EQ(t.escalation.size(), 1u) << notes(m);  // the person is left out, with a note
+    EXPECT_EQ(t.escalation[0].to, "platform-oncall");
+    EXPECT_DOUBLE_EQ(t.escalation[0].after_s, 600.0);
+    ASSERT_TRUE(t.escalation_loops);
+    EXPECT_EQ(t.escalation_loops->value, 1);
+    EXPECT_EQ(t.owns, std::vector<std::string>{"checkout"});
+    ASSERT_TRUE(t.time_zone);
+    EXPECT_EQ(t.time_zone->value, "Europe/Berlin");
+    EXPECT_NE(notes(m).find("escalates to 'Nobody'"), std::string::npos) << notes(m);
+  }
+}
+
+// Backstage: providesApis/consumesApis become a hard dependency on the
+// provider (a missing provider is noted); the System names the System.
+TEST(ImportJoin, ConsumedApisBecomeDependenciesAndTheSystemNamesIt) {
+  imp::ImportModel m;
+  imp::read_text(R"(apiVersion: backstage.io/v1alpha1
+kind: System
+metadata: {name: shop}
+spec: {owner: group:shop}
+---
+apiVersion: backstage.io/v1alpha1
+kind: Component
+metadata: {name: web}
+spec: {type: service, owner: group:shop, consumesApis: [api:default/cart-api, api:search-api]}
+---
+apiVersion: backstage.io/v1alpha1
+kind: Component
+metadata: {name: cart}
+spec: {type: service, owner: group:shop, providesApis: [cart-api]}
+)",
+                 "catalog.yaml", {}, m);
+  imp::join_import(m, {});
+  const imp::ImportedService& web = service(m, "web");
+  ASSERT_EQ(web.depends_on.size(), 1u) << notes(m);
+  EXPECT_EQ(web.depends_on[0].target, "cart");
+  EXPECT_EQ(web.depends_on[0].type, "hard");
+  EXPECT_EQ(web.depends_on[0].origin.text(), "catalog.yaml:9 spec.consumesApis");
+  EXPECT_NE(notes(m).find("catalog.yaml:9:79: warning: service 'web' consumes API 'search-api'"),
+            std::string::npos)
+      << notes(m);
+  const imp::EmitResult r = imp::emit_import(m, {});
+  EXPECT_NE(r.yaml.find("  name: shop                              # from catalog.yaml:3 "
+                        "metadata.name"),
+            std::string::npos)
+      << r.yaml;
+  EXPECT_NE(r.yaml.find("{service: cart, type: hard}     # from catalog.yaml:9 spec.consumesApis"),
+            std::string::npos)
+      << r.yaml;
+  EXPECT_NE(r.yaml.find("  system: shop\n"), std::string::npos);
+}
+
+// Facts relsim has no key for are written as comments with their source.
+TEST(ImportEmit, FieldsWithoutAKeyAreSourceComments) {
+  imp::ImportModel m;
+  imp::read_text(kDeployment, "deploy.yaml", {}, m);
+  imp::read_text(kPdb, "pdb.yaml", {}, m);
+  imp::ImportedService extra;
+  extra.name = "payments";
+  extra.liveness_s = imp::Sourced<double>{32.0, {"k.yaml", 30, 0, "livenessProbe"}};
+  extra.max_surge_fraction = imp::Sourced<double>{0.25, {"k.yaml", 12, 0, "maxSurge"}};
+  m.services.push_back(extra);
+  imp::ImportedTeam t;
+  t.name = "ops";
+  t.owns = {"payments"};
+  t.coverage = imp::Sourced<double>{0.5, {"pd.json", 8, 0, "restrictions"}};
+  t.time_zone = imp::Sourced<std::string>{"Asia/Tokyo", {"pd.json", 4, 0, "time_zone"}};
+  m.teams.push_back(t);
+  imp::ImportedExperiment e;
+  e.name = "kill";
+  e.source_format = "litmus";
+  e.fault = "podKill";
+  e.service = "payments";
+  e.origin = {"litmus.yaml", 3, 0, "metadata.name"};
+  e.probes = {"check-http (httpProbe, Continuous)"};
+  m.experiments.push_back(e);
+  imp::join_import(m, {});
+  const std::string y = imp::emit_import(m, {}).yaml;
+  for (const char* want :
+       {"      # PodDisruptionBudget maxUnavailable 1 (from pdb.yaml:5 spec.maxUnavailable)",
+        "      # liveness probe detects a hung container after 32s (from k.yaml:30 livenessProbe)",
+        "      # maxSurge 25% (from k.yaml:12 maxSurge): no System key",
+        "      # on call 50% of the week (from pd.json:8 restrictions)",
+        "      # time zone Asia/Tokyo (from pd.json:4 time_zone)",
+        "  # probe check-http (httpProbe, Continuous) (from litmus.yaml:3 metadata.name)"}) {
+    EXPECT_NE(y.find(want), std::string::npos) << want << "\n" << y;
+  }
+  const auto docs = relsim::models::load_string(imp::emit_import(m, {}).yaml, "comments.yaml");
+  ASSERT_EQ(docs.systems.size(), 1u);
+  EXPECT_EQ(docs.game_days.size(), 1u);
+}
+
+// --map renames a team too: its schedule, the owner naming it, the steps to it.
+TEST(ImportJoin, MapRenamesATeamEverywhere) {
+  imp::ImportOptions o;
+  o.renames = {{"shop-oncall", "shop"}};
+  imp::ImportModel m;
+  imp::read_text(R"(apiVersion: backstage.io/v1alpha1
+kind: Component
+metadata: {name: web}
+spec: {type: service, owner: group:shop-oncall}
+)",
+                 "catalog.yaml", o, m);
+  imp::read_text(R"({"schedule": {"id": "PS1", "name": "shop-oncall",
+  "schedule_layers": [{"start": "2026-01-05T10:00:00Z", "rotation_virtual_start": "2026-01-05T10:00:00Z",
+    "rotation_turn_length_seconds": 604800, "users": [{"user": {"id": "U1"}}, {"user": {"id": "U2"}}]}]}})",
+                 "pd.json", o, m);
+  imp::join_import(m, o);
+  ASSERT_EQ(m.teams.size(), 1u) << notes(m);
+  EXPECT_EQ(m.teams[0].name, "shop");
+  ASSERT_TRUE(service(m, "web").owner);
+  EXPECT_EQ(service(m, "web").owner->value, "shop");
+  const std::string y = imp::emit_import(m, o).yaml;
+  EXPECT_NE(y.find("      owns: [web]\n"), std::string::npos) << y;
+  EXPECT_EQ(y.find("shop-oncall"), std::string::npos) << y;
+}
