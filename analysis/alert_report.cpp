@@ -1,6 +1,8 @@
 // Text, JSON, HTML and HDF5 of the alert design lab (see alert_report.hpp).
 #include "analysis/alert_report.hpp"
 
+#include "analysis/safe_output.hpp"
+
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
@@ -511,7 +513,8 @@ Report alert_lab_html(const AlertLabReport& r) {
 
 void write_alert_lab_hdf5(const std::string& path, const AlertLabReport& r) {
   namespace fs = std::filesystem;
-  const std::string tmp = path + ".tmp";
+  AtomicFile out(path);  // a unique temporary beside PATH, removed on error
+  const std::string tmp = out.temp_path();
   H5::Exception::dontPrint();
   try {
     {
@@ -578,9 +581,6 @@ void write_alert_lab_hdf5(const std::string& path, const AlertLabReport& r) {
       g.createDataSet("when", H5::PredType::NATIVE_DOUBLE, H5::DataSpace(3, wd))
           .write(when.data(), H5::PredType::NATIVE_DOUBLE);
     }
-    std::error_code ec;
-    fs::rename(tmp, path, ec);
-    if (ec) throw std::runtime_error("cannot write '" + path + "': " + ec.message());
   } catch (const H5::Exception& e) {
     std::error_code ec;
     fs::remove(tmp, ec);
@@ -590,6 +590,7 @@ void write_alert_lab_hdf5(const std::string& path, const AlertLabReport& r) {
     fs::remove(tmp, ec);
     throw;
   }
+  out.commit();
 }
 
 }  // namespace relsim::analysis

@@ -7,9 +7,9 @@
 // file itself for HDF5, else a scratch file beside the output), from which
 // the summary's envelope is read back at the end.
 //
-// Nothing appears at the target path until `commit`: output goes to
-// `PATH.tmp` (a file, or a directory for CSV) and the scratch store to
-// `PATH.series.tmp.h5`, both in the target's directory; `commit` renames the
+// Nothing appears at the target path until `commit`: output goes to a
+// unique temporary (analysis/safe_output.hpp: a file, or a directory for
+// CSV) and the scratch store to another, both in the target's directory; `commit` renames the
 // temporary into place, and destroying an uncommitted writer (an error, an
 // interrupt) removes them. Not thread-safe: one writer per run, used from
 // one thread at a time.

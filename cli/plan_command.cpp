@@ -26,6 +26,7 @@
 #include "cli/plan_report.hpp"
 #include "cli/run_support.hpp"
 #include "models/compiled_model.hpp"
+#include "models/limits.hpp"
 #include "models/loader.hpp"
 #include "sim/runner.hpp"
 
@@ -99,6 +100,14 @@ void plan(const PlanCliOptions& o) {
   analysis::PlanOptions po;
   po.trials = o.trials.value_or(static_cast<std::uint64_t>(model.trials));
   if (po.trials == 0) throw std::invalid_argument("trials must be at least 1");
+  // Every candidate's trials are kept in memory: the limit before allocation.
+  const std::uint64_t starts = model.candidate_starts.size();
+  if (starts > 0 && po.trials > static_cast<std::uint64_t>(models::kMaxPlanTrials) / starts) {
+    throw std::invalid_argument(
+        std::to_string(po.trials) + " trials from each of " + std::to_string(starts) +
+        " candidate starts is above " + std::to_string(models::kMaxPlanTrials) +
+        " trials" + models::limit_note("trials of a plan"));
+  }
   po.seed = o.seed.value_or(model.seed);
   po.threads = o.threads;
   po.confidence = o.confidence;
