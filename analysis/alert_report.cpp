@@ -1,8 +1,6 @@
 // Text, JSON, HTML and HDF5 of the alert design lab (see alert_report.hpp).
 #include "analysis/alert_report.hpp"
 
-#include "analysis/safe_output.hpp"
-
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
@@ -11,6 +9,7 @@
 #include <stdexcept>
 
 #include "analysis/hdf5_support.hpp"
+#include "analysis/safe_output.hpp"
 #include "analysis/text_format.hpp"
 
 namespace relsim::analysis {
@@ -442,10 +441,9 @@ Report alert_lab_html(const AlertLabReport& r) {
     xs.set("type", "logarithmic");
     ys.set("min", 0);
     ys.set("max", 1);
-    models::JsonNode config =
-        scatter_config(std::move(datasets), std::move(xs),
-                       "time to detect (minutes, log scale; 0 at 0.01)", std::move(ys),
-                       "share of incidents of the SLO detected");
+    models::JsonNode config = scatter_config(
+        std::move(datasets), std::move(xs), "time to detect (minutes, log scale; 0 at 0.01)",
+        std::move(ys), "share of incidents of the SLO detected");
     ReportSection sec;
     sec.title = "Detection time";
     sec.text =

@@ -1,9 +1,6 @@
 // The incident table as HDF5 and the data-file reader (see incident_file.hpp).
 #include "analysis/incident_file.hpp"
 
-#include "analysis/safe_output.hpp"
-#include "models/limits.hpp"
-
 #include <cmath>
 #include <cstring>
 #include <filesystem>
@@ -14,7 +11,9 @@
 #include "analysis/hdf5_support.hpp"
 #include "analysis/hdf5_table.hpp"
 #include "analysis/incident_stats.hpp"
+#include "analysis/safe_output.hpp"
 #include "models/diagnostics.hpp"
+#include "models/limits.hpp"
 
 namespace relsim::analysis {
 
@@ -220,19 +219,19 @@ std::vector<double> IncidentDataReader::read_column(const std::string& path,
     throw models::DataReadError(Part::file, "data file '" + path + "' not found");
   }
   if (!std::filesystem::is_regular_file(st)) {
-    const char* what = std::filesystem::is_directory(st)   ? "a directory"
-                       : std::filesystem::is_fifo(st)      ? "a FIFO"
+    const char* what = std::filesystem::is_directory(st)        ? "a directory"
+                       : std::filesystem::is_fifo(st)           ? "a FIFO"
                        : std::filesystem::is_character_file(st) ? "a character device"
                        : std::filesystem::is_block_file(st)     ? "a block device"
                        : std::filesystem::is_socket(st)         ? "a socket"
                                                                 : "not a regular file";
-    throw models::DataReadError(Part::file, "data file '" + path + "' is " + what +
-                                                "; data files must be regular files");
+    throw models::DataReadError(
+        Part::file, "data file '" + path + "' is " + what + "; data files must be regular files");
   }
   if (const auto size = std::filesystem::file_size(path, ec);
       !ec && size > models::kMaxDataFileBytes) {
-    throw models::DataReadError(Part::file, "data file '" + path + "' is " +
-                                                std::to_string(size) + " bytes, above 256 MiB" +
+    throw models::DataReadError(Part::file, "data file '" + path + "' is " + std::to_string(size) +
+                                                " bytes, above 256 MiB" +
                                                 models::limit_note("bytes of one data file"));
   }
   {

@@ -1,8 +1,6 @@
 // The HDF5 file of a game-day plan (see plan_file.hpp and docs/export.md).
 #include "analysis/plan_file.hpp"
 
-#include "analysis/safe_output.hpp"
-
 #include <algorithm>
 #include <cstdio>
 #include <filesystem>
@@ -11,6 +9,7 @@
 
 #include "analysis/hdf5_support.hpp"
 #include "analysis/hdf5_table.hpp"
+#include "analysis/safe_output.hpp"
 
 namespace relsim::analysis {
 

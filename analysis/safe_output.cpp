@@ -149,20 +149,22 @@ void acquire_lock(Registry& r, const std::string& target, const Identity& id) {
   const std::string path = lock_path(target);
   for (int attempt = 0; attempt < 100; ++attempt) {
     const int fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0666);
-    if (fd < 0) cannot_write(target, "cannot create its lock file '" + path + "': " +
-                                         std::strerror(errno));
+    if (fd < 0)
+      cannot_write(target, "cannot create its lock file '" + path + "': " + std::strerror(errno));
     if (::flock(fd, LOCK_EX | LOCK_NB) != 0) {
       const int err = errno;
       const std::string owner = lock_owner(fd);
       ::close(fd);
       if (err == EWOULDBLOCK) {
-        cannot_write(target, "another relsim process" + (owner.empty() ? "" : " (pid " + owner + ")") +
+        cannot_write(target, "another relsim process" +
+                                 (owner.empty() ? "" : " (pid " + owner + ")") +
                                  " is writing it (lock '" + path +
                                  "'); wait for it to finish or choose another path");
       }
       cannot_write(target, "cannot lock '" + path + "': " + std::strerror(err));
     }
-    struct stat held {}, now {};
+    struct stat held {
+    }, now{};
     if (::fstat(fd, &held) != 0 || ::stat(path.c_str(), &now) != 0 || held.st_ino != now.st_ino ||
         held.st_dev != now.st_dev) {
       ::close(fd);  // the holder removed it as we opened it: try the new one
@@ -212,7 +214,8 @@ void note_input(const std::string& path) {
   Registry& r = registry();
   const std::lock_guard lock(r.mutex);
   for (const auto& [out, kind] : r.outputs) {
-    if (same_file(out, id)) cannot_write(out.path, "it is an input of this command ('" + path + "')");
+    if (same_file(out, id))
+      cannot_write(out.path, "it is an input of this command ('" + path + "')");
     if (kind == OutputKind::directory && is_under(id.canonical, out.canonical)) {
       cannot_write(out.path, "it is a folder that holds an input of this command ('" + path + "')");
     }

@@ -16,9 +16,9 @@ namespace relsim::cli {
 namespace {
 
 /// Subcommands whose files hold scenarios (so data files) get `--data-dir`.
-const std::set<std::string> kLoadsScenarios = {"run",      "compare",  "sensitivity", "plan",
-                                               "alerts",   "validate", "graph",       "explain",
-                                               "analyze",  "fit"};
+const std::set<std::string> kLoadsScenarios = {"run",     "compare",  "sensitivity", "plan",
+                                               "alerts",  "validate", "graph",       "explain",
+                                               "analyze", "fit"};
 /// Options whose values name files the command writes.
 const std::set<std::string> kOutputOptions = {"out", "output", "report", "hdf5"};
 /// Options counted in trials (limited by models::kMaxTrials).
@@ -37,11 +37,13 @@ void guard_numbers(CLI::App& cmd) {
     const bool is_unsigned = type == "UINT";
     const bool is_signed = type == "INT";
     if (!is_unsigned && !is_signed) continue;
-    const unsigned long long max =
-        has_long_name(*o, kTrialOptions) ? static_cast<unsigned long long>(models::kMaxTrials)
-                                         : ~0ull;
+    const unsigned long long max = has_long_name(*o, kTrialOptions)
+                                       ? static_cast<unsigned long long>(models::kMaxTrials)
+                                       : ~0ull;
     o->check(CLI::Validator(
-        [is_signed, max](std::string& value) { return whole_number_problem(value, is_signed, max); },
+        [is_signed, max](std::string& value) {
+          return whole_number_problem(value, is_signed, max);
+        },
         "", ""));
   }
 }
@@ -80,10 +82,11 @@ void claim_files(CLI::App& app) {
   // Under mpirun only rank 0 writes the command's outputs (each rank writes
   // its own part file), so the others only check them.
   for (const std::string& out : outputs) {
-    const bool directory = !out.empty() && (out.back() == '/' || std::filesystem::is_directory(out));
+    const bool directory =
+        !out.empty() && (out.back() == '/' || std::filesystem::is_directory(out));
     if (mpi_rank() == 0) {
-      analysis::claim_output(out, directory ? analysis::OutputKind::directory
-                                            : analysis::OutputKind::file);
+      analysis::claim_output(
+          out, directory ? analysis::OutputKind::directory : analysis::OutputKind::file);
     }
   }
   if (mpi_rank() != 0) analysis::set_output_locking(false);
@@ -91,8 +94,7 @@ void claim_files(CLI::App& app) {
 
 }  // namespace
 
-std::string whole_number_problem(const std::string& text, bool is_signed,
-                                 unsigned long long max) {
+std::string whole_number_problem(const std::string& text, bool is_signed, unsigned long long max) {
   std::string digits = text;
   bool negative = false;
   if (!digits.empty() && (digits.front() == '-' || digits.front() == '+')) {
@@ -116,7 +118,8 @@ std::string whole_number_problem(const std::string& text, bool is_signed,
     return "'" + text + "' is above " + limit + models::limit_note("trials");
   }
   const std::string int64_max = negative ? "9223372036854775808" : "9223372036854775807";
-  if (is_signed && (v.size() > int64_max.size() || (v.size() == int64_max.size() && v > int64_max))) {
+  if (is_signed &&
+      (v.size() > int64_max.size() || (v.size() == int64_max.size() && v > int64_max))) {
     return "'" + text + "' is out of range";
   }
   return {};

@@ -15,7 +15,7 @@
 #include "sim/runner.hpp"
 
 int main(int argc, char** argv) {
-  relsim::cli::install_signal_handlers();  // first: every later thread shares them
+  relsim::cli::install_signal_handlers();         // first: every later thread shares them
   const relsim::cli::MpiSession mpi(argc, argv);  // no-op unless built with RELSIM_MPI
   CLI::App app{
       "relsim: a discrete-event simulator for reliability engineering and chaos game days.\n"
@@ -42,7 +42,7 @@ int main(int argc, char** argv) {
   relsim::cli::add_kernel_demo_command(app);
   relsim::cli::add_init_command(app);
   relsim::cli::add_explain_command(app);
-  relsim::cli::add_help_examples(app);  // after every add_*_command
+  relsim::cli::add_help_examples(app);   // after every add_*_command
   relsim::cli::add_command_guards(app);  // after every add_*_command (issue 22)
 
   try {

@@ -103,10 +103,10 @@ void plan(const PlanCliOptions& o) {
   // Every candidate's trials are kept in memory: the limit before allocation.
   const std::uint64_t starts = model.candidate_starts.size();
   if (starts > 0 && po.trials > static_cast<std::uint64_t>(models::kMaxPlanTrials) / starts) {
-    throw std::invalid_argument(
-        std::to_string(po.trials) + " trials from each of " + std::to_string(starts) +
-        " candidate starts is above " + std::to_string(models::kMaxPlanTrials) +
-        " trials" + models::limit_note("trials of a plan"));
+    throw std::invalid_argument(std::to_string(po.trials) + " trials from each of " +
+                                std::to_string(starts) + " candidate starts is above " +
+                                std::to_string(models::kMaxPlanTrials) + " trials" +
+                                models::limit_note("trials of a plan"));
   }
   po.seed = o.seed.value_or(model.seed);
   po.threads = o.threads;
@@ -130,9 +130,8 @@ void plan(const PlanCliOptions& o) {
   if (out_format == PlanOut::json) {
     write_file_atomically(o.out, o.format == "json" ? out : plan_json(report));
   } else if (out_format == PlanOut::hdf5) {
-    analysis::RunMeta meta =
-        run_meta_for(o.game_day, resolved.system.location.file, model, o.overrides, po.seed,
-                     po.trials, o.confidence);
+    analysis::RunMeta meta = run_meta_for(o.game_day, resolved.system.location.file, model,
+                                          o.overrides, po.seed, po.trials, o.confidence);
     meta.relsim_version = RELSIM_VERSION;
     analysis::write_plan_hdf5(o.out, model, resolved.game_day, runs, plan, meta);
   }

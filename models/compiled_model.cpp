@@ -84,15 +84,16 @@ std::vector<sim::Duration> candidate_start_offsets(const System& system, const G
     const auto from = resolve(cs.window->from);
     const auto to = resolve(cs.window->to);
     // The limit before the list is built (models/limits.hpp).
-    const std::int64_t steps = from && to && *to >= *from && cs.window->every > sim::Duration::zero()
-                                   ? (*to - *from).count_micros() / cs.window->every.count_micros() + 1
-                                   : 0;
+    const std::int64_t steps =
+        from && to && *to >= *from && cs.window->every > sim::Duration::zero()
+            ? (*to - *from).count_micros() / cs.window->every.count_micros() + 1
+            : 0;
     if (steps + static_cast<std::int64_t>(out.size()) > kMaxCandidateStarts) {
-      problems.push_back({cs.location, "candidateStarts: " + std::to_string(steps + static_cast<std::int64_t>(out.size())) +
-                                           " candidate starts, above " +
-                                           std::to_string(kMaxCandidateStarts) +
-                                           limit_note("candidate starts") +
-                                           "; use a longer 'every' or a shorter window"});
+      problems.push_back(
+          {cs.location,
+           "candidateStarts: " + std::to_string(steps + static_cast<std::int64_t>(out.size())) +
+               " candidate starts, above " + std::to_string(kMaxCandidateStarts) +
+               limit_note("candidate starts") + "; use a longer 'every' or a shorter window"});
     } else if (from && to && cs.window->every > sim::Duration::zero()) {
       for (sim::Duration t = *from; t <= *to; t += cs.window->every) {
         if (!cs.window->business_hours_only || system.calendar.in_business_hours(t))

@@ -8,10 +8,10 @@
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
-#include <iostream>
-#include <iterator>
 #include <filesystem>
 #include <fstream>
+#include <iostream>
+#include <iterator>
 #include <memory>
 #include <sstream>
 
@@ -65,8 +65,8 @@ std::vector<ParsedDoc> parse_text(const std::string& text, const std::string& fi
   std::vector<YAML::Node> nodes;
   // What yaml-cpp would mis-parse or not survive, said plainly (docs/security.md).
   if (text.size() > kMaxInputFileBytes) {
-    sink.add({file, 0, 0}, "the file is " + std::to_string(text.size()) +
-                               " bytes, above 32 MiB" + limit_note("bytes of one YAML input file"));
+    sink.add({file, 0, 0}, "the file is " + std::to_string(text.size()) + " bytes, above 32 MiB" +
+                               limit_note("bytes of one YAML input file"));
     return out;
   }
   if (const auto bad = detail::invalid_utf8(text)) {
@@ -252,9 +252,8 @@ System convert_system(const ParsedDoc& doc, const std::vector<ParsedOverride>& o
 /// spec.overrides, then the system-targeted `overrides`); nullopt after
 /// reporting when it cannot be found.
 std::optional<std::pair<ParsedDoc, std::vector<ParsedOverride>>> system_doc_for(
-    const ParsedDoc& owner, const NameRef& ref, bool is_path,
-    const std::vector<ParsedDoc>& by_name, const std::vector<ParsedOverride>& overrides,
-    Sink& sink) {
+    const ParsedDoc& owner, const NameRef& ref, bool is_path, const std::vector<ParsedDoc>& by_name,
+    const std::vector<ParsedOverride>& overrides, Sink& sink) {
   if (ref.empty()) return std::nullopt;
   std::vector<ParsedOverride> all = spec_overrides(owner, sink);
   for (const auto& o : overrides) {

@@ -3,8 +3,8 @@
 // loader_operations.cpp; reference checks in resolve_system.cpp.
 #include <algorithm>
 
-#include "models/loader.hpp"
 #include "models/limits.hpp"
+#include "models/loader.hpp"
 #include "models/loader_internal.hpp"
 
 namespace relsim::models::detail {

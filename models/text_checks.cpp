@@ -1,6 +1,7 @@
 // Checks of YAML text before parsing (see text_checks.hpp).
 #include "models/text_checks.hpp"
 
+#include <cstdint>
 #include <vector>
 
 namespace relsim::models::detail {
@@ -67,11 +68,17 @@ std::optional<TextPosition> invalid_utf8(std::string_view text) {
     std::uint32_t cp = 0;
     std::uint32_t min = 0;
     if (c >= 0xC2 && c <= 0xDF) {
-      n = 1, cp = c & 0x1F, min = 0x80;
+      n = 1;
+      cp = c & 0x1Fu;
+      min = 0x80;
     } else if (c >= 0xE0 && c <= 0xEF) {
-      n = 2, cp = c & 0x0F, min = 0x800;
+      n = 2;
+      cp = c & 0x0Fu;
+      min = 0x800;
     } else if (c >= 0xF0 && c <= 0xF4) {
-      n = 3, cp = c & 0x07, min = 0x10000;
+      n = 3;
+      cp = c & 0x07u;
+      min = 0x10000;
     } else {
       return at(i);
     }
@@ -88,10 +95,10 @@ std::optional<TextPosition> invalid_utf8(std::string_view text) {
 }
 
 std::optional<TextPosition> too_deep(std::string_view text, int max_depth) {
-  std::vector<std::size_t> indents;  // open block levels, by indentation
-  int flow = 0;                      // open [ and {
-  int block_depth = 0;               // block levels where the open flow began
-  char quote = 0;                    // inside '...' or "..." (may span lines)
+  std::vector<std::size_t> indents;         // open block levels, by indentation
+  int flow = 0;                             // open [ and {
+  int block_depth = 0;                      // block levels where the open flow began
+  char quote = 0;                           // inside '...' or "..." (may span lines)
   std::optional<std::size_t> block_scalar;  // indentation of its parent line
   std::optional<TextPosition> found;
   for_each_line(text, [&](std::size_t line, std::string_view s) {

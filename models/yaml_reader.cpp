@@ -9,7 +9,6 @@
 #include <tuple>
 
 #include "models/limits.hpp"
-
 #include "models/schema_keys.hpp"
 
 namespace relsim::models::detail {

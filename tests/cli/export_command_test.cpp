@@ -5,18 +5,16 @@
 // seed and the batch; shards come from JOB_COMPLETION_INDEX or
 // SLURM_ARRAY_TASK_ID; an unwritable path and Ctrl-C leave no file.
 #include <H5Cpp.h>
-#include <gtest/gtest.h>
-
-#include "tests/support/run_relsim.hpp"
 #include <fcntl.h>
+#include <gtest/gtest.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include <array>
-#include <chrono>
 #include <cerrno>
+#include <chrono>
 #include <cmath>
 #include <cstdio>
 #include <cstring>
@@ -27,6 +25,7 @@
 #include <thread>
 
 #include "analysis/results_file.hpp"
+#include "tests/support/run_relsim.hpp"
 
 namespace {
 

@@ -115,9 +115,8 @@ TEST(HostileOutputs, AnOutputThatIsAnInputIsRefusedBeforeAnyWork) {
   const fs::path victim = dir / "victim.yaml";
   write(victim, kScenario);
   const std::string before = read(victim);
-  for (const std::string& flags :
-       {std::string("--out ") + quote(victim) + " --out-format json", "-o " + quote(victim),
-        "--report " + quote(victim)}) {
+  for (const std::string& flags : {std::string("--out ") + quote(victim) + " --out-format json",
+                                   "-o " + quote(victim), "--report " + quote(victim)}) {
     const auto r = relsim("run " + quote(victim) + " -q " + flags);
     EXPECT_EQ(r.code, 1) << flags << "\n" << r.out;
     EXPECT_TRUE(contains(r.out, "it is an input of this command")) << r.out;
@@ -226,9 +225,10 @@ TEST(HostileOutputs, SigtermDuringAnyCommandExits143AndLeavesNothing) {
   const pid_t pid = fork();
   ASSERT_GE(pid, 0);
   if (pid == 0) {
-    // compare builds its report after every trial: a signal lands during the work.
-    execl(RELSIM_BINARY, RELSIM_BINARY, "compare", scenario.c_str(), scenario.c_str(), "--trials",
-          "2000000", "--threads", "1", "--report", report.c_str(), static_cast<char*>(nullptr));
+    // compare writes its report after every trial: a signal lands during the work.
+    execl(RELSIM_BINARY, RELSIM_BINARY, "compare", scenario.c_str(), "--sweep",
+          "services.api.replicas=2..3", "--trials", "2000000", "--threads", "1", "--report",
+          report.c_str(), static_cast<char*>(nullptr));
     _exit(127);
   }
   // Wait until the command holds its output (the lock file beside it), then stop it.
@@ -297,20 +297,21 @@ TEST(HostileDataFiles, OnlyRegularFilesAndEachNamedForWhatItIs) {
 TEST(HostileLimits, HugeNumbersAreRefusedWithTheirLimitBeforeAnyAllocation) {
   TempDir dir;
   write(dir / "s.yaml", kScenario);
-  const auto replicas = relsim("validate " + quote(dir / "s.yaml") +
-                               " --set services.api.replicas=1000000000");
+  const auto replicas =
+      relsim("validate " + quote(dir / "s.yaml") + " --set services.api.replicas=1000000000");
   EXPECT_EQ(replicas.code, 1) << replicas.out;
   EXPECT_TRUE(contains(replicas.out, "is above 100000 (the limit of replicas per service"))
       << replicas.out;
-  const auto explain = relsim("explain " + quote(dir / "s.yaml") +
-                              " --set services.api.replicas=100000000");
+  const auto explain =
+      relsim("explain " + quote(dir / "s.yaml") + " --set services.api.replicas=100000000");
   EXPECT_EQ(explain.code, 1) << explain.out;
   EXPECT_TRUE(contains(explain.out, "the limit of replicas per service")) << explain.out;
-  const auto demand = relsim("run " + quote(dir / "s.yaml") + " -q --set services.api.demand=1e308");
+  const auto demand =
+      relsim("run " + quote(dir / "s.yaml") + " -q --set services.api.demand=1e308");
   EXPECT_EQ(demand.code, 1) << demand.out;
   EXPECT_TRUE(contains(demand.out, "1e308 requests/s is above 1e9")) << demand.out;
-  const auto trials = relsim("validate " + quote(dir / "s.yaml") +
-                             " --set scenario.trials=1000000000000");
+  const auto trials =
+      relsim("validate " + quote(dir / "s.yaml") + " --set scenario.trials=1000000000000");
   EXPECT_TRUE(contains(trials.out, "the limit of trials")) << trials.out;
 }
 
@@ -359,8 +360,8 @@ TEST(HostileNumbers, CommandLineNumbersAreCheckedByType) {
 
 TEST(HostileParser, DeepNestingTabsDirectoriesAndStandardInput) {
   TempDir dir;
-  write(dir / "deep.yaml", "apiVersion: relsim/v1alpha1\nkind: System\nx: " +
-                               std::string(100000, '[') + "\n");
+  write(dir / "deep.yaml",
+        "apiVersion: relsim/v1alpha1\nkind: System\nx: " + std::string(100000, '[') + "\n");
   const auto deep = relsim("validate " + quote(dir / "deep.yaml"));
   EXPECT_EQ(deep.code, 1) << deep.out;
   EXPECT_TRUE(contains(deep.out, "deep.yaml:3:")) << deep.out;
@@ -373,14 +374,15 @@ TEST(HostileParser, DeepNestingTabsDirectoriesAndStandardInput) {
   EXPECT_TRUE(contains(blocks.out, "nesting deeper than 64 levels")) << blocks.out;
   write(dir / "tabs.yaml", "apiVersion: relsim/v1alpha1\nkind: System\nmetadata:\n\tname: x\n");
   const auto tabs = relsim("validate " + quote(dir / "tabs.yaml"));
-  EXPECT_TRUE(contains(tabs.out, "tabs.yaml:4:1: error: malformed YAML: a tab character in the "
-                                 "indentation"))
+  EXPECT_TRUE(contains(tabs.out,
+                       "tabs.yaml:4:1: error: malformed YAML: a tab character in the "
+                       "indentation"))
       << tabs.out;
   const auto folder = relsim("validate " + quote(dir.path()));
   EXPECT_TRUE(contains(folder.out, "is a directory, not a file")) << folder.out;
   write(dir / "s.yaml", kScenario);
-  const auto stdin_ok = shell("cat " + quote(dir / "s.yaml") + " | " + RELSIM_BINARY +
-                              " validate -");
+  const auto stdin_ok =
+      shell("cat " + quote(dir / "s.yaml") + " | " + RELSIM_BINARY + " validate -");
   EXPECT_EQ(stdin_ok.code, 0) << stdin_ok.out;
   const auto stdin_bad = shell("printf 'kind: [' | " + std::string(RELSIM_BINARY) + " validate -");
   EXPECT_EQ(stdin_bad.code, 1) << stdin_bad.out;

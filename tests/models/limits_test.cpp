@@ -1,14 +1,15 @@
 // The loader's side of issue 22 (docs/security.md): limits located at the
 // key that passes them, the text checks (UTF-8, nesting, tabs), and data
 // files kept under the folder of the file that names them.
+#include "models/limits.hpp"
+
 #include <gtest/gtest.h>
+#include <unistd.h>
 
 #include <filesystem>
 #include <fstream>
 #include <string>
-#include <unistd.h>
 
-#include "models/limits.hpp"
 #include "models/loader.hpp"
 #include "models/text_checks.hpp"
 
@@ -91,11 +92,14 @@ TEST(TextChecks, NestingCountsFlowAndBlockLevelsOutsideQuotesAndComments) {
   EXPECT_FALSE(detail::too_deep("x: 1 # " + std::string(100, '['), 64));
   EXPECT_FALSE(detail::too_deep("x: a[0]" + std::string(100, '['), 64));
   EXPECT_FALSE(detail::too_deep("x: |\n" + std::string(100, '[') + "\n", 64));
-  EXPECT_TRUE(detail::too_deep(std::string(200, '-') + "\n" + [] {
-    std::string s;
-    for (int i = 0; i < 70; ++i) s += "- ";
-    return s + "x";
-  }(), 64));
+  EXPECT_TRUE(detail::too_deep(
+      std::string(200, '-') + "\n" +
+          [] {
+            std::string s;
+            for (int i = 0; i < 70; ++i) s += "- ";
+            return s + "x";
+          }(),
+      64));
   const auto msg = errors_of("a: " + std::string(10000, '[') + "\n");
   EXPECT_NE(msg.find("t.yaml:1:68: error: nesting deeper than 64 levels"), std::string::npos)
       << msg;
@@ -122,7 +126,8 @@ class TestReader final : public DataReader {
 };
 
 TEST(DataFileConfinement, UnderTheNamingFilesFolderOrADataDir) {
-  const fs::path root = fs::temp_directory_path() / ("relsim-confine-" + std::to_string(::getpid()));
+  const fs::path root =
+      fs::temp_directory_path() / ("relsim-confine-" + std::to_string(::getpid()));
   fs::create_directories(root / "scenarios");
   const std::string file = (root / "scenarios" / "s.yaml").string();
   auto text = [](const std::string& data) {
