@@ -226,7 +226,10 @@ void note_input(const std::string& path) {
   r.inputs.push_back(std::move(id));
 }
 
-void claim_output(const std::string& path, OutputKind kind) {
+namespace {
+
+/// Claims `path`; true when this call claimed it (false: claimed before).
+bool claim(const std::string& path, OutputKind kind) {
   if (strip_slash(path).empty()) cannot_write(path, "empty path");
   Identity id = identity_of(path);
   Registry& r = registry();
@@ -238,11 +241,31 @@ void claim_output(const std::string& path, OutputKind kind) {
     }
   }
   for (const auto& [out, k] : r.outputs) {
-    if (out.canonical == id.canonical) return;  // claimed already
+    if (out.canonical == id.canonical) return false;
   }
   if (r.locking) acquire_lock(r, path, id);
   r.outputs.emplace_back(std::move(id), kind);
+  return true;
 }
+
+/// Gives up a claim that claim() made (the lock too).
+void release(const std::string& path) noexcept {
+  std::error_code ec;
+  fs::path canonical = fs::weakly_canonical(fs::absolute(strip_slash(path), ec), ec);
+  if (ec) canonical = fs::absolute(strip_slash(path), ec).lexically_normal();
+  Registry& r = registry();
+  const std::lock_guard lock(r.mutex);
+  if (const auto it = r.locks.find(canonical.string()); it != r.locks.end()) {
+    ::unlink(it->second.path.c_str());
+    ::close(it->second.fd);
+    r.locks.erase(it);
+  }
+  std::erase_if(r.outputs, [&](const auto& o) { return o.first.canonical == canonical; });
+}
+
+}  // namespace
+
+void claim_output(const std::string& path, OutputKind kind) { claim(path, kind); }
 
 void set_output_locking(bool on) {
   Registry& r = registry();
@@ -259,7 +282,16 @@ void remove_temporaries() noexcept {
 
 AtomicFile::AtomicFile(std::string target, OutputKind kind)
     : target_(strip_slash(std::move(target))), kind_(kind) {
-  claim_output(target_, kind_);
+  owns_claim_ = claim(target_, kind_);
+  // A claim made here ends with this file; one made before (at the start of
+  // the command) holds until the process exits.
+  struct Undo {
+    AtomicFile& f;
+    bool armed = true;
+    ~Undo() {
+      if (armed && f.owns_claim_) release(f.target_);
+    }
+  } undo{*this};
   std::string name = temporary_prefix(target_) + "XXXXXX";
   Registry& r = registry();
   const std::lock_guard lock(r.mutex);
@@ -274,9 +306,13 @@ AtomicFile::AtomicFile(std::string target, OutputKind kind)
   }
   temp_ = name;
   r.temporaries.insert(temp_);
+  undo.armed = false;
 }
 
-AtomicFile::~AtomicFile() { discard(); }
+AtomicFile::~AtomicFile() {
+  discard();
+  if (owns_claim_) release(target_);
+}
 
 void AtomicFile::write(std::string_view text) {
   const int fd = ::open(temp_.c_str(), O_WRONLY | O_TRUNC | O_CLOEXEC);

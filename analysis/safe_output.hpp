@@ -54,7 +54,8 @@ void remove_temporaries() noexcept;
 /// A file (or directory) being written beside its target.
 class AtomicFile {
  public:
-  /// Claims `target` and creates its empty temporary (file or directory).
+  /// Claims `target` (unless claimed before; such a claim is given up with
+  /// this object) and creates its empty temporary (file or directory).
   /// Throws std::runtime_error (`cannot write 'TARGET': reason`).
   explicit AtomicFile(std::string target, OutputKind kind = OutputKind::file);
   /// Removes the temporary unless committed.
@@ -78,6 +79,7 @@ class AtomicFile {
   std::string temp_;
   OutputKind kind_;
   bool done_ = false;
+  bool owns_claim_ = false;  // this file claimed the target (released with it)
 };
 
 /// A scratch file beside `beside` (or, when empty, in the system's temporary
