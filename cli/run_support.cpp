@@ -89,7 +89,7 @@ bool interrupted() { return interrupt_signal() != 0; }
 namespace {
 
 std::string file_text(const std::string& path) {
-  if (path == "-") return models::standard_input();  // read once, by the loader
+  if (path == "-" || path == models::kStandardInputName) return models::standard_input();
   std::ifstream in(path, std::ios::binary);
   std::stringstream s;
   s << in.rdbuf();

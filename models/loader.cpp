@@ -152,7 +152,9 @@ const char* file_type(const struct stat& st) {
 /// there, a directory, a FIFO or device (never opened, so never waited on),
 /// above the size limit.
 std::optional<std::string> read_input(const std::string& path, Sink& sink) {
-  if (path == "-") return standard_input();
+  // `-`, and the name it has in documents (commands load a document again by
+  // its location's file): standard input, read once.
+  if (path == "-" || path == kStandardInputName) return standard_input();
   struct stat st {};
   if (::stat(path.c_str(), &st) != 0) {
     sink.add({path, 0, 0}, std::string("cannot open file: ") + std::strerror(errno));
