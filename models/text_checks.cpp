@@ -85,7 +85,7 @@ std::optional<TextPosition> invalid_utf8(std::string_view text) {
     for (std::size_t k = 1; k <= n; ++k) {
       if (i + k >= text.size()) return at(i);
       const auto b = static_cast<unsigned char>(text[i + k]);
-      if ((b & 0xC0) != 0x80) return at(i + k);
+      if ((b & 0xC0) != 0x80) return at(i);  // the sequence that breaks off
       cp = (cp << 6) | (b & 0x3F);
     }
     if (cp < min || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) return at(i);
@@ -144,8 +144,9 @@ std::optional<TextPosition> too_deep(std::string_view text, int max_depth) {
         continue;
       }
       if (c == '#' && (i == 0 || s[i - 1] == ' ' || s[i - 1] == '\t')) break;
-      const bool value_start = flow > 0 || prev == ' ' || prev == ':' || prev == '-' ||
-                               prev == ',' || prev == '[' || prev == '{' || prev == '?';
+      // In block context a bracket opens a collection only where a value starts
+      // (`key: [`, `- [`); inside a plain scalar (`a[0]`) it is text.
+      const bool value_start = flow > 0 || prev == ' ' || prev == ':' || prev == '-' || prev == '?';
       if ((c == '"' || c == '\'') && value_start) {
         quote = c;
       } else if ((c == '[' || c == '{') && value_start) {

@@ -202,8 +202,8 @@ bool MapReader::within_limit(std::string_view key, const YAML::Node& n, double v
   const auto limit = key_limit(object_, key);
   if (!limit || v <= limit->max) return true;
   r_.error(n, path(key),
-           path(key) + ": " + n.Scalar() + " is above " + fmt_number(limit->max) +
-               limit_note(limit->what));
+           path(key) + ": " + n.Scalar() + " is above " +
+               std::to_string(static_cast<std::int64_t>(limit->max)) + limit_note(limit->what));
   return false;
 }
 bool MapReader::integer(std::string_view key, std::int64_t& out, std::int64_t min) const {
