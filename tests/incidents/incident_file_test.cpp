@@ -320,7 +320,8 @@ TEST(EmpiricalFile, BadDataFilesAreLocatedLoadErrors) {
   EXPECT_NE(e.find(f + ":17:24: error: spec.teams[oncall].ack.empirical: " +
                    (dir / "negative.csv").string() +
                    ":2:3: error: expected a duration (seconds like 90 or 1.5, or 4m30s) in "
-                   "column 'tta', found '-5'"),
+                   "column 'tta' (the value is not shown: a data file's lines are never "
+                   "echoed)"),
             std::string::npos)
       << e;
   e = load_error("{empirical: {file: incidents.h5}}");
