@@ -137,7 +137,7 @@ TEST(DataFileConfinement, UnderTheNamingFilesFolderOrADataDir) {
   EXPECT_EQ(errors_of(text("d.csv"), file, &none), "");
   EXPECT_EQ(errors_of(text("sub/../d.csv"), file, &none), "");
   const auto out = errors_of(text("../d.csv"), file, &none);
-  EXPECT_NE(out.find("s.yaml:7:56: error: spec.services[api].restart.empirical.file: data file "
+  EXPECT_NE(out.find("s.yaml:7:95: error: spec.services[api].restart.empirical.file: data file "
                      "'../d.csv' lies outside the folder"),
             std::string::npos)
       << out;
