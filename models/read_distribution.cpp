@@ -119,10 +119,12 @@ std::optional<sim::Distribution> read_empirical_file(Reader& r, const MapReader&
     m.error("file", m.path("file") + ": this command cannot read data files");
     return std::nullopt;
   }
-  if (!r.file().empty() && r.file().front() != '-' && r.file() != "<command line>") {
+  const bool from_command_line =
+      r.file() == "<command line>" || m.where("file").file == "<command line>";  // --set
+  if (!r.file().empty() && r.file().front() != '-' && !from_command_line) {
     // Confinement (docs/security.md): under the folder of the file that
     // names it, or a --data-dir, once every link is resolved. A data file
-    // named on the command line is the user's own choice.
+    // named on the command line (`--set`, an option) is the user's own choice.
     std::vector<fs::path> roots{base.empty() ? fs::path(".") : base};
     for (const auto& d : reader->data_dirs()) roots.emplace_back(d);
     if (!inside_any(resolved, roots)) {
