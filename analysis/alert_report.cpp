@@ -9,6 +9,7 @@
 #include <stdexcept>
 
 #include "analysis/hdf5_support.hpp"
+#include "analysis/safe_output.hpp"
 #include "analysis/text_format.hpp"
 
 namespace relsim::analysis {
@@ -440,10 +441,9 @@ Report alert_lab_html(const AlertLabReport& r) {
     xs.set("type", "logarithmic");
     ys.set("min", 0);
     ys.set("max", 1);
-    models::JsonNode config =
-        scatter_config(std::move(datasets), std::move(xs),
-                       "time to detect (minutes, log scale; 0 at 0.01)", std::move(ys),
-                       "share of incidents of the SLO detected");
+    models::JsonNode config = scatter_config(
+        std::move(datasets), std::move(xs), "time to detect (minutes, log scale; 0 at 0.01)",
+        std::move(ys), "share of incidents of the SLO detected");
     ReportSection sec;
     sec.title = "Detection time";
     sec.text =
@@ -511,7 +511,8 @@ Report alert_lab_html(const AlertLabReport& r) {
 
 void write_alert_lab_hdf5(const std::string& path, const AlertLabReport& r) {
   namespace fs = std::filesystem;
-  const std::string tmp = path + ".tmp";
+  AtomicFile out(path);  // a unique temporary beside PATH, removed on error
+  const std::string tmp = out.temp_path();
   H5::Exception::dontPrint();
   try {
     {
@@ -578,9 +579,6 @@ void write_alert_lab_hdf5(const std::string& path, const AlertLabReport& r) {
       g.createDataSet("when", H5::PredType::NATIVE_DOUBLE, H5::DataSpace(3, wd))
           .write(when.data(), H5::PredType::NATIVE_DOUBLE);
     }
-    std::error_code ec;
-    fs::rename(tmp, path, ec);
-    if (ec) throw std::runtime_error("cannot write '" + path + "': " + ec.message());
   } catch (const H5::Exception& e) {
     std::error_code ec;
     fs::remove(tmp, ec);
@@ -590,6 +588,7 @@ void write_alert_lab_hdf5(const std::string& path, const AlertLabReport& r) {
     fs::remove(tmp, ec);
     throw;
   }
+  out.commit();
 }
 
 }  // namespace relsim::analysis

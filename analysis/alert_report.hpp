@@ -57,7 +57,7 @@ std::string alert_lab_text(const AlertLabReport& r);
 std::string alert_lab_json(const AlertLabReport& r);
 Report alert_lab_html(const AlertLabReport& r);
 
-/// Writes the HDF5 file `path` (via `path.tmp` and a rename) with the group
+/// Writes the HDF5 file `path` (via a unique temporary and a rename) with the group
 /// `/alerts` (docs/alerting.md, "HDF5"). Throws std::runtime_error.
 void write_alert_lab_hdf5(const std::string& path, const AlertLabReport& r);
 

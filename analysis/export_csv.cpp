@@ -58,7 +58,10 @@ std::string csv_header(const TrialLayout& layout, const std::string& file) {
 CsvResultsWriter::CsvResultsWriter(const std::string& dir, const models::CompiledModel& model)
     : dir_(dir), model_(model), layout_(trial_layout(model)) {
   std::error_code ec;
-  if (!std::filesystem::create_directory(dir, ec) || ec) {
+  // The directory may exist already, empty: the unique temporary that
+  // analysis::AtomicFile made for it.
+  const bool made = std::filesystem::create_directory(dir, ec);
+  if (ec || (!made && !std::filesystem::is_empty(dir, ec))) {
     throw std::runtime_error("cannot write '" + dir +
                              "': " + (ec ? ec.message() : std::string("it already exists")));
   }

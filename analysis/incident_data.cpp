@@ -452,7 +452,8 @@ std::optional<std::vector<double>> csv_duration_column(const std::string& text,
     } catch (const std::exception&) {
       errors.push_back({models::SourceLocation{file_name, f.line, f.column},
                         "expected a duration (seconds like 90 or 1.5, or 4m30s) in column '" +
-                            header.fields[col].text + "', found '" + v + "'"});
+                            header.fields[col].text +
+                            "' (the value is not shown: a data file's lines are never echoed)"});
     }
   }
   if (!errors.empty()) throw models::InputError(std::move(errors));

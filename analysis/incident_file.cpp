@@ -11,7 +11,9 @@
 #include "analysis/hdf5_support.hpp"
 #include "analysis/hdf5_table.hpp"
 #include "analysis/incident_stats.hpp"
+#include "analysis/safe_output.hpp"
 #include "models/diagnostics.hpp"
+#include "models/limits.hpp"
 
 namespace relsim::analysis {
 
@@ -78,7 +80,8 @@ bool is_hdf5_file(const std::string& path) {
 void write_incident_hdf5(const std::string& path, const IncidentTable& table,
                          const IncidentFileMeta& meta) {
   H5::Exception::dontPrint();
-  const std::string tmp = path + ".tmp";
+  AtomicFile out(path);  // a unique temporary beside PATH, removed on error
+  const std::string tmp = out.temp_path();
   auto cleanup = [&] {
     std::error_code ec;
     std::filesystem::remove(tmp, ec);
@@ -146,9 +149,6 @@ void write_incident_hdf5(const std::string& path, const IncidentTable& table,
       t.write(file, "incidents", true);
       file.close();
     }
-    std::error_code ec;
-    std::filesystem::rename(tmp, path, ec);
-    if (ec) throw std::runtime_error(ec.message());
   } catch (const H5::Exception& e) {
     cleanup();
     throw std::runtime_error("cannot write '" + path + "': " + e.getDetailMsg());
@@ -156,6 +156,7 @@ void write_incident_hdf5(const std::string& path, const IncidentTable& table,
     cleanup();
     throw std::runtime_error("cannot write '" + path + "': " + e.what());
   }
+  out.commit();
 }
 
 IncidentTable read_incident_hdf5(const std::string& path) {
@@ -213,8 +214,25 @@ std::vector<double> IncidentDataReader::read_column(const std::string& path,
                                                     const std::string& column) const {
   using Part = models::DataReadError::Part;
   std::error_code ec;
-  if (!std::filesystem::is_regular_file(path, ec)) {
+  const auto st = std::filesystem::status(path, ec);  // follows links
+  if (!std::filesystem::exists(st)) {
     throw models::DataReadError(Part::file, "data file '" + path + "' not found");
+  }
+  if (!std::filesystem::is_regular_file(st)) {
+    const char* what = std::filesystem::is_directory(st)        ? "a directory"
+                       : std::filesystem::is_fifo(st)           ? "a FIFO"
+                       : std::filesystem::is_character_file(st) ? "a character device"
+                       : std::filesystem::is_block_file(st)     ? "a block device"
+                       : std::filesystem::is_socket(st)         ? "a socket"
+                                                                : "not a regular file";
+    throw models::DataReadError(
+        Part::file, "data file '" + path + "' is " + what + "; data files must be regular files");
+  }
+  if (const auto size = std::filesystem::file_size(path, ec);
+      !ec && size > models::kMaxDataFileBytes) {
+    throw models::DataReadError(Part::file, "data file '" + path + "' is " + std::to_string(size) +
+                                                " bytes, above 256 MiB" +
+                                                models::limit_note("bytes of one data file"));
   }
   {
     std::ifstream probe(path, std::ios::binary);
@@ -256,7 +274,16 @@ std::vector<double> IncidentDataReader::read_column(const std::string& path,
     }
     return metric_values(parse_incidents(text, path, IncidentFormat::generic), *metric);
   } catch (const models::InputError& e) {
-    throw models::DataReadError(Part::data, e.what());
+    // Where each problem is and what was expected, never the line's text
+    // (docs/security.md): a data file may be anything.
+    std::string message;
+    for (const auto& d : e.diagnostics()) {
+      std::string what = d.message;
+      if (const auto at = what.find(", found '"); at != std::string::npos) what.resize(at);
+      if (!message.empty()) message += "\n";
+      message += d.location.str() + ": error: " + what;
+    }
+    throw models::DataReadError(Part::data, message);
   }
 }
 

@@ -30,7 +30,7 @@ struct IncidentFileMeta {
   std::string calendar_of;                     // the System whose calendar it is
 };
 
-/// Writes `table` to `path` via `path.tmp` and a rename. Throws
+/// Writes `table` to `path` via a unique temporary and a rename (analysis/safe_output.hpp). Throws
 /// std::runtime_error ("cannot write 'PATH': reason").
 void write_incident_hdf5(const std::string& path, const IncidentTable& table,
                          const IncidentFileMeta& meta);

@@ -9,6 +9,7 @@
 
 #include "analysis/hdf5_support.hpp"
 #include "analysis/hdf5_table.hpp"
+#include "analysis/safe_output.hpp"
 
 namespace relsim::analysis {
 
@@ -322,7 +323,8 @@ void write_plan_hdf5(const std::string& path, const models::CompiledModel& model
                      const models::GameDay& game_day, const GameDayRuns& runs,
                      const PlanSummary& plan, const RunMeta& meta) {
   H5::Exception::dontPrint();
-  const std::string tmp = path + ".tmp";
+  AtomicFile out(path);  // a unique temporary beside PATH, removed on error
+  const std::string tmp = out.temp_path();
   try {
     {
       H5::H5File file(tmp, H5F_ACC_TRUNC);
@@ -331,9 +333,6 @@ void write_plan_hdf5(const std::string& path, const models::CompiledModel& model
       write_gameday(file, model, game_day, runs, plan);
       file.close();
     }
-    std::error_code ec;
-    std::filesystem::rename(tmp, path, ec);
-    if (ec) throw std::runtime_error(ec.message());
   } catch (const H5::Exception& e) {
     std::error_code ec;
     std::filesystem::remove(tmp, ec);
@@ -343,6 +342,7 @@ void write_plan_hdf5(const std::string& path, const models::CompiledModel& model
     std::filesystem::remove(tmp, ec);
     throw std::runtime_error("cannot write '" + path + "': " + e.what());
   }
+  out.commit();
 }
 
 }  // namespace relsim::analysis

@@ -17,8 +17,8 @@
 
 namespace relsim::analysis {
 
-/// Writes the plan to `path` via `path.tmp` and a rename: nothing appears at
-/// `path` unless the whole file was written. Throws std::runtime_error
+/// Writes the plan to `path` via a unique temporary and a rename (analysis/safe_output.hpp):
+/// nothing appears at `path` unless the whole file was written. Throws std::runtime_error
 /// ("cannot write 'PATH': reason").
 void write_plan_hdf5(const std::string& path, const models::CompiledModel& model,
                      const models::GameDay& game_day, const GameDayRuns& runs,

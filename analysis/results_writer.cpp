@@ -12,6 +12,7 @@
 
 #include "analysis/export_csv.hpp"
 #include "analysis/results_file.hpp"
+#include "analysis/safe_output.hpp"
 #include "analysis/summary_accumulator.hpp"
 
 namespace relsim::analysis {
@@ -22,20 +23,6 @@ namespace {
 
 [[noreturn]] void cannot_write(const std::string& path, const std::string& why) {
   throw std::runtime_error("cannot write '" + path + "': " + why);
-}
-
-void rename_or_throw(const fs::path& from, const fs::path& to) {
-  std::error_code ec;
-  fs::rename(from, to, ec);
-  if (ec) cannot_write(to.string(), ec.message());
-}
-
-/// A scratch file name in the system's temporary directory, unique in this process.
-std::string temp_scratch() {
-  static std::atomic<unsigned> counter{0};
-  return (fs::temp_directory_path() / ("relsim-" + std::to_string(::getpid()) + "-" +
-                                       std::to_string(counter++) + ".series.tmp.h5"))
-      .string();
 }
 
 /// A directory `relsim run --out-format csv` wrote (so commit may replace it).
@@ -92,14 +79,16 @@ void check_export_target(const ExportTarget& t) {
   } else if (is_dir) {
     cannot_write(t.path, "it is a directory");
   }
+  // Not an input of the command, and no other relsim process writes it.
+  claim_output(t.path, t.format == ExportFormat::csv ? OutputKind::directory : OutputKind::file);
 }
 
 struct ResultsWriter::Impl {
   const models::CompiledModel& model;
   RunMeta meta;
   std::optional<ExportTarget> target;
-  fs::path final_path;  // the target without a trailing '/'
-  fs::path temp;        // PATH.tmp (file or directory); empty without a target
+  std::unique_ptr<AtomicFile> output;    // the target's temporary (file or directory)
+  std::unique_ptr<ScratchFile> scratch;  // the series store's name when it is not the output
   std::unique_ptr<ResultsFileWriter> store;
   std::unique_ptr<CsvResultsWriter> csv;
   SummaryAccumulator acc;
@@ -111,19 +100,20 @@ struct ResultsWriter::Impl {
   void remove_temporaries() noexcept {
     store.reset();
     csv.reset();
-    std::error_code ec;
-    if (!temp.empty()) fs::remove_all(temp, ec);
+    if (output) output->discard();
+    scratch.reset();
   }
 
-  /// The series store at `path`, a scratch file: unlinked as soon as HDF5
-  /// has it open (HDF5 keeps its descriptor), so nothing is left behind.
-  void open_scratch(const fs::path& path) {
+  /// The series store in a scratch file beside `beside` (empty: the system's
+  /// temporary directory), unlinked as soon as HDF5 has it open (HDF5 keeps
+  /// its descriptor), so no exit path leaves it behind.
+  void open_scratch(const std::string& beside) {
+    scratch = std::make_unique<ScratchFile>(beside);
+    store = std::make_unique<ResultsFileWriter>(scratch->path(), model, meta, false);
     std::error_code ec;
-    fs::remove(path, ec);  // a stale one of a killed older relsim
-    store = std::make_unique<ResultsFileWriter>(path.string(), model, meta, false);
-    if (!fs::remove(path, ec) || ec) {
+    if (!fs::remove(scratch->path(), ec) || ec) {
       store.reset();
-      cannot_write(path.string(), "cannot remove the scratch file: " + ec.message());
+      cannot_write(scratch->path(), "cannot remove the scratch file: " + ec.message());
     }
   }
 };
@@ -134,24 +124,19 @@ ResultsWriter::ResultsWriter(const models::CompiledModel& model, RunMeta meta,
   auto& d = *impl_;
   try {
     if (!d.target) {
-      if (envelopes) d.open_scratch(temp_scratch());
+      if (envelopes) d.open_scratch(std::string());
       return;
     }
-    std::string path = d.target->path;
-    if (path.size() > 1 && path.back() == '/') path.pop_back();
-    d.final_path = path;
-    d.temp = path + ".tmp";
-    std::error_code ec;
-    fs::remove_all(d.temp, ec);  // a stale temporary of a killed run
+    const bool csv = d.target->format == ExportFormat::csv;
+    d.output = std::make_unique<AtomicFile>(d.target->path,
+                                            csv ? OutputKind::directory : OutputKind::file);
     if (d.target->format == ExportFormat::hdf5) {
-      d.store = std::make_unique<ResultsFileWriter>(d.temp.string(), model, d.meta, true,
+      d.store = std::make_unique<ResultsFileWriter>(d.output->temp_path(), model, d.meta, true,
                                                     d.target->compress_series);
       return;
     }
-    d.open_scratch(path + ".series.tmp.h5");
-    if (d.target->format == ExportFormat::csv) {
-      d.csv = std::make_unique<CsvResultsWriter>(d.temp.string(), model);
-    }
+    d.open_scratch(d.target->path);
+    if (csv) d.csv = std::make_unique<CsvResultsWriter>(d.output->temp_path(), model);
   } catch (...) {
     d.remove_temporaries();
     throw;
@@ -214,25 +199,14 @@ void ResultsWriter::commit(const RunSummary& summary, const Timing& timing) {
       break;
     case ExportFormat::json: {
       d.store->close();
-      std::ofstream out(d.temp, std::ios::binary | std::ios::trunc);
-      out << summary_json(d.model, summary, d.meta, timing, true);
-      out.flush();
-      if (!out) cannot_write(d.temp.string(), std::strerror(errno));
+      d.output->write(summary_json(d.model, summary, d.meta, timing, true));
       break;
     }
   }
-  std::error_code ec;
-  if (d.target->format == ExportFormat::csv && fs::exists(d.final_path, ec)) {
-    // rename(2) does not replace a non-empty directory: move the old export
-    // aside first (check_export_target made sure it is one).
-    const fs::path old = d.final_path.string() + ".old.tmp";
-    fs::remove_all(old, ec);
-    rename_or_throw(d.final_path, old);
-    rename_or_throw(d.temp, d.final_path);
-    fs::remove_all(old, ec);
-  } else {
-    rename_or_throw(d.temp, d.final_path);
-  }
+  d.store.reset();  // closes the HDF5 file before the rename
+  d.csv.reset();
+  d.scratch.reset();
+  d.output->commit();  // replaces an earlier CSV export whole (check_export_target)
   d.committed = true;
   d.store.reset();
   d.csv.reset();

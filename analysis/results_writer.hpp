@@ -6,19 +6,20 @@
 // The remaining-budget envelope of the summary (JSON, the HTML report, the
 // CSV and HDF5 exports) needs every trial's series: they go to an HDF5
 // store — the output file itself for HDF5; for CSV or JSON a scratch file
-// `PATH.series.tmp.h5` beside the output; without an output, one
-// `relsim-PID-N.series.tmp.h5` in the system's temporary directory ($TMPDIR,
-// else /tmp) — from which the envelope is read back at the end. A writer
+// `.NAME.relsim-tmp.scratch.XXXXXX` beside the output; without an output,
+// `relsim-scratch.relsim-tmp.XXXXXX` in the system's temporary directory
+// ($TMPDIR, else /tmp) — from which the envelope is read back at the end. A writer
 // told that no envelope is wanted and given no output keeps no store at all.
 // The scratch file is unlinked as soon as HDF5 has opened it, so no exit
 // path (an error, a signal, even SIGKILL) leaves it behind; its disk space
 // is freed when the writer closes it or the process ends.
 //
-// Nothing appears at the target path until `commit`: output goes to
-// `PATH.tmp` (a file, or a directory for CSV) in the target's directory;
-// `commit` renames it into place, and destroying an uncommitted writer (an
-// error, an interrupt) removes it. Not thread-safe: one writer per run,
-// used from one thread at a time.
+// Nothing appears at the target path until `commit`: output goes to a
+// unique temporary (analysis/safe_output.hpp: a file, or a directory for
+// CSV) and the scratch store to another, both in the target's directory; `commit` renames the
+// temporary into place, and destroying an uncommitted writer (an error, an
+// interrupt) removes them. Not thread-safe: one writer per run, used from
+// one thread at a time.
 #pragma once
 
 #include <cstdint>

@@ -3,7 +3,7 @@
 // turns the exception into a message and an exit code:
 //   0 ok, 1 invalid input (bad file, bad value, unwritable output),
 //   2 usage error (unknown flag, missing argument), 3 a trial failed,
-//   130 interrupted (SIGINT/SIGTERM; no output left behind).
+//   130 interrupted by SIGINT, 143 by SIGTERM (no output left behind).
 #pragma once
 
 #include <CLI/CLI.hpp>
@@ -17,7 +17,8 @@ enum ExitCode : int {
   exit_invalid_input = 1,
   exit_usage = 2,
   exit_trial_failed = 3,
-  exit_interrupted = 130
+  exit_interrupted = 130,
+  exit_terminated = 143
 };
 
 /// `relsim kernel-demo`: the kernel's machine-repair example with its exact answer.

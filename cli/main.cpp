@@ -1,14 +1,21 @@
 // The relsim program: parses the command line (CLI11) and maps errors to the
-// documented exit codes (see cli/commands.hpp and docs/cli.md).
+// documented exit codes (see cli/commands.hpp and docs/cli.md). Before any
+// command runs, its files are sorted into inputs and outputs and every output
+// is claimed (not an input, not written by another relsim; docs/security.md),
+// and SIGINT/SIGTERM remove every temporary (cli/output_file.hpp).
 #include <iostream>
+#include <new>
 
+#include "cli/command_guards.hpp"
 #include "cli/commands.hpp"
 #include "cli/mpi_support.hpp"
+#include "cli/output_file.hpp"
 #include "cli/run_support.hpp"
 #include "models/diagnostics.hpp"
 #include "sim/runner.hpp"
 
 int main(int argc, char** argv) {
+  relsim::cli::install_signal_handlers();         // first: every later thread shares them
   const relsim::cli::MpiSession mpi(argc, argv);  // no-op unless built with RELSIM_MPI
   CLI::App app{
       "relsim: a discrete-event simulator for reliability engineering and chaos game days.\n"
@@ -36,7 +43,8 @@ int main(int argc, char** argv) {
   relsim::cli::add_init_command(app);
   relsim::cli::add_explain_command(app);
   relsim::cli::add_import_command(app);  // relsim import (issue 21)
-  relsim::cli::add_help_examples(app);  // after every add_*_command
+  relsim::cli::add_help_examples(app);   // after every add_*_command
+  relsim::cli::add_command_guards(app);  // after every add_*_command (issue 22)
 
   try {
     app.parse(argc, argv);
@@ -55,7 +63,16 @@ int main(int argc, char** argv) {
     return relsim::cli::exit_invalid_input;
   } catch (const relsim::cli::Interrupted& e) {
     std::cerr << "relsim: " << e.what() << '\n';
-    return relsim::cli::exit_interrupted;
+    const int sig = relsim::cli::interrupt_signal();
+    return sig > 0 ? 128 + sig : relsim::cli::exit_interrupted;
+  } catch (const std::bad_alloc&) {
+    std::cerr << "relsim: error: out of memory: the input asks for more memory than this machine "
+                 "gives (see the limits in docs/reference/README.md#limits)\n";
+    return relsim::cli::exit_invalid_input;
+  } catch (const std::length_error&) {
+    std::cerr << "relsim: error: the input asks for a table larger than relsim can hold (see the "
+                 "limits in docs/reference/README.md#limits)\n";
+    return relsim::cli::exit_invalid_input;
   } catch (const relsim::sim::TrialFailure& e) {
     std::cerr << "relsim: error: " << e.what() << '\n';
     return relsim::cli::exit_trial_failed;

@@ -131,6 +131,9 @@ models::CompiledModel model_of(const analysis::RunMeta& meta) {
       const fs::path mapped = (to / fs::path(path).lexically_relative(from)).lexically_normal();
       return data_files()->read_column(inside ? mapped.string() : path, column);
     }
+    // The run that wrote the parts kept its data files where it was allowed
+    // to (docs/security.md); the scratch copy stands for those folders.
+    std::vector<std::string> data_dirs() const override { return {root.string()}; }
   } data;
   data.root = root;
   data.from = scenario_dir;

@@ -26,6 +26,7 @@
 #include "cli/plan_report.hpp"
 #include "cli/run_support.hpp"
 #include "models/compiled_model.hpp"
+#include "models/limits.hpp"
 #include "models/loader.hpp"
 #include "sim/runner.hpp"
 
@@ -99,6 +100,14 @@ void plan(const PlanCliOptions& o) {
   analysis::PlanOptions po;
   po.trials = o.trials.value_or(static_cast<std::uint64_t>(model.trials));
   if (po.trials == 0) throw std::invalid_argument("trials must be at least 1");
+  // Every candidate's trials are kept in memory: the limit before allocation.
+  const std::uint64_t starts = model.candidate_starts.size();
+  if (starts > 0 && po.trials > static_cast<std::uint64_t>(models::kMaxPlanTrials) / starts) {
+    throw std::invalid_argument(std::to_string(po.trials) + " trials from each of " +
+                                std::to_string(starts) + " candidate starts is above " +
+                                std::to_string(models::kMaxPlanTrials) + " trials" +
+                                models::limit_note("trials of a plan"));
+  }
   po.seed = o.seed.value_or(model.seed);
   po.threads = o.threads;
   po.confidence = o.confidence;
@@ -121,9 +130,8 @@ void plan(const PlanCliOptions& o) {
   if (out_format == PlanOut::json) {
     write_file_atomically(o.out, o.format == "json" ? out : plan_json(report));
   } else if (out_format == PlanOut::hdf5) {
-    analysis::RunMeta meta =
-        run_meta_for(o.game_day, resolved.system.location.file, model, o.overrides, po.seed,
-                     po.trials, o.confidence);
+    analysis::RunMeta meta = run_meta_for(o.game_day, resolved.system.location.file, model,
+                                          o.overrides, po.seed, po.trials, o.confidence);
     meta.relsim_version = RELSIM_VERSION;
     analysis::write_plan_hdf5(o.out, model, resolved.game_day, runs, plan, meta);
   }

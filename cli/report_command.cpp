@@ -97,7 +97,7 @@ void add_report_command(CLI::App& app) {
       "report",
       "Write the self-contained HTML report (charts and tables, opens offline) of a run's\n"
       "HDF5 results file: the page `relsim run --report` writes. See docs/report.md.\n"
-      "Scratch file: the budget envelope is recomputed through relsim-PID-N.series.tmp.h5\n"
+      "Scratch file: the budget envelope is recomputed through relsim-scratch.relsim-tmp.*\n"
       "in $TMPDIR (else /tmp), unlinked as soon as it is open, so no exit leaves it behind.");
   cmd->add_option("results", opts->results, "Results file of a run (relsim run --out RUN.h5)")
       ->required();

@@ -489,8 +489,8 @@ void add_run_command(CLI::App& app) {
                   "Export every trial, incident and figure: PATH.h5 (HDF5), PATH.json, or a "
                   "directory of CSV files (see docs/export.md). Scratch file: the remaining-"
                   "budget envelope of --out CSV/JSON, --format json and --report needs every "
-                  "trial's series, kept in PATH.series.tmp.h5 beside --out (without --out: "
-                  "relsim-PID-N.series.tmp.h5 in $TMPDIR, else /tmp), unlinked as soon as it "
+                  "trial's series, kept in .NAME.relsim-tmp.scratch.* beside --out (without --out: "
+                  "relsim-scratch.relsim-tmp.* in $TMPDIR, else /tmp), unlinked as soon as it "
                   "is opened, so no exit leaves it behind; a text run needs none");
   cmd->add_option("--out-format", opts->out_format, "Format of --out when its name does not say")
       ->check(CLI::IsMember({"hdf5", "csv", "json"}));

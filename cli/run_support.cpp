@@ -13,24 +13,15 @@
 #include <sstream>
 
 #include "analysis/run_meta.hpp"
+#include "analysis/safe_output.hpp"
+#include "cli/output_file.hpp"
+#include "models/loader.hpp"
 
 namespace relsim::cli {
 
 namespace {
 
 std::string g_command_line;
-volatile std::sig_atomic_t g_interrupted = 0;
-struct sigaction g_old_int {};
-struct sigaction g_old_term {};
-
-extern "C" void on_signal(int sig) {
-  if (g_interrupted != 0) {  // the second one: give up at once
-    std::signal(sig, SIG_DFL);
-    std::raise(sig);
-    return;
-  }
-  g_interrupted = 1;
-}
 
 }  // namespace
 
@@ -76,6 +67,7 @@ void check_writable(const std::string& path) {
   if (!fs::is_directory(dir, ec)) fail("no directory '" + dir.string() + "'");
   if (fs::is_directory(p, ec)) fail("it is a directory");
   if (::access(dir.c_str(), W_OK) != 0) fail(std::strerror(errno));
+  analysis::claim_output(path);  // not an input, and no other relsim writes it
 }
 
 void set_command_line(int argc, const char* const* argv) {
@@ -85,24 +77,19 @@ void set_command_line(int argc, const char* const* argv) {
 const std::string& app_command_line() { return g_command_line; }
 
 InterruptGuard::InterruptGuard() {
-  g_interrupted = 0;
-  struct sigaction sa {};
-  sa.sa_handler = on_signal;
-  sigemptyset(&sa.sa_mask);
-  sigaction(SIGINT, &sa, &g_old_int);
-  sigaction(SIGTERM, &sa, &g_old_term);
+  install_signal_handlers();
+  clear_interrupt();
+  set_graceful_interrupts(true);
 }
 
-InterruptGuard::~InterruptGuard() {
-  sigaction(SIGINT, &g_old_int, nullptr);
-  sigaction(SIGTERM, &g_old_term, nullptr);
-}
+InterruptGuard::~InterruptGuard() { set_graceful_interrupts(false); }
 
-bool interrupted() { return g_interrupted != 0; }
+bool interrupted() { return interrupt_signal() != 0; }
 
 namespace {
 
 std::string file_text(const std::string& path) {
+  if (path == "-" || path == models::kStandardInputName) return models::standard_input();
   std::ifstream in(path, std::ios::binary);
   std::stringstream s;
   s << in.rdbuf();

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 
+#include "models/limits.hpp"
 #include "models/model_checks.hpp"
 #include "models/model_tables.hpp"
 
@@ -82,7 +83,18 @@ std::vector<sim::Duration> candidate_start_offsets(const System& system, const G
   if (cs.window) {
     const auto from = resolve(cs.window->from);
     const auto to = resolve(cs.window->to);
-    if (from && to && cs.window->every > sim::Duration::zero()) {
+    // The limit before the list is built (models/limits.hpp).
+    const std::int64_t steps =
+        from && to && *to >= *from && cs.window->every > sim::Duration::zero()
+            ? (*to - *from).count_micros() / cs.window->every.count_micros() + 1
+            : 0;
+    if (steps + static_cast<std::int64_t>(out.size()) > kMaxCandidateStarts) {
+      problems.push_back(
+          {cs.location,
+           "candidateStarts: " + std::to_string(steps + static_cast<std::int64_t>(out.size())) +
+               " candidate starts, above " + std::to_string(kMaxCandidateStarts) +
+               limit_note("candidate starts") + "; use a longer 'every' or a shorter window"});
+    } else if (from && to && cs.window->every > sim::Duration::zero()) {
       for (sim::Duration t = *from; t <= *to; t += cs.window->every) {
         if (!cs.window->business_hours_only || system.calendar.in_business_hours(t))
           out.push_back(t);

@@ -38,6 +38,15 @@ class DataReader {
   /// acknowledged) are left out. Throws DataReadError.
   virtual std::vector<double> read_column(const std::string& path,
                                           const std::string& column) const = 0;
+  /// Folders, besides the folder of the file that names a data file, under
+  /// which data files may lie (`--data-dir`; docs/security.md). The loader
+  /// refuses a data file outside all of them. Default: none.
+  virtual std::vector<std::string> data_dirs() const { return {}; }
+  /// Called with every file the loader is about to read (the files it is
+  /// given, the system files they name); may throw std::runtime_error to
+  /// refuse one (the program refuses a file that is also an output).
+  /// Default: nothing.
+  virtual void opening(const std::string& /*path*/) const {}
 };
 
 }  // namespace relsim::models

@@ -2,15 +2,38 @@
 // resolution for scenarios and game days, and the public entry points.
 #include "models/loader.hpp"
 
+#include <sys/stat.h>
+
 #include <algorithm>
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
 #include <filesystem>
 #include <fstream>
+#include <iostream>
+#include <iterator>
 #include <memory>
 #include <sstream>
 
+#include "models/limits.hpp"
 #include "models/loader_internal.hpp"
+#include "models/text_checks.hpp"
 
 namespace relsim::models {
+
+const std::string& standard_input() {
+  // Read once: several loads of one command (and the run's metadata) see the same text.
+  static const std::string text = [] {
+    std::string out;
+    char buf[65536];
+    while (std::cin.read(buf, sizeof buf) || std::cin.gcount() > 0) {
+      out.append(buf, static_cast<std::size_t>(std::cin.gcount()));
+      if (out.size() > kMaxInputFileBytes) break;  // parse_text reports the size
+    }
+    return out;
+  }();
+  return text;
+}
 
 namespace {
 
@@ -40,14 +63,44 @@ YAML::Node fresh(const ParsedDoc& doc) {
 std::vector<ParsedDoc> parse_text(const std::string& text, const std::string& file, Sink& sink) {
   std::vector<ParsedDoc> out;
   std::vector<YAML::Node> nodes;
+  // What yaml-cpp would mis-parse or not survive, said plainly (docs/security.md).
+  if (text.size() > kMaxInputFileBytes) {
+    sink.add({file, 0, 0}, "the file is " + std::to_string(text.size()) + " bytes, above 32 MiB" +
+                               limit_note("bytes of one YAML input file"));
+    return out;
+  }
+  if (const auto bad = detail::invalid_utf8(text)) {
+    char hex[8];
+    std::snprintf(hex, sizeof hex, "0x%02X", static_cast<unsigned>(bad->byte));
+    sink.add({file, static_cast<int>(bad->line), static_cast<int>(bad->column)},
+             std::string("invalid UTF-8 (byte ") + hex + "); relsim reads UTF-8 text");
+    return out;
+  }
+  if (const auto deep = detail::too_deep(text, kMaxNesting)) {
+    sink.add({file, static_cast<int>(deep->line), static_cast<int>(deep->column)},
+             "nesting deeper than " + std::to_string(kMaxNesting) + " levels" +
+                 limit_note("nesting of YAML collections"));
+    return out;
+  }
   auto shared = std::make_shared<const std::string>(text);
+  auto malformed = [&](const YAML::Mark& mark, const std::string& msg) {
+    // A tab in the indentation is the usual cause of yaml-cpp's vaguer messages.
+    const auto line = mark.is_null() ? text.size() : static_cast<std::size_t>(mark.line) + 1;
+    if (const auto tab = detail::tab_indentation(text, line)) {
+      sink.add({file, static_cast<int>(tab->line), static_cast<int>(tab->column)},
+               "malformed YAML: a tab character in the indentation (YAML indents with spaces "
+               "only)");
+      return;
+    }
+    sink.add(detail::location_of(file, mark), "malformed YAML: " + msg);
+  };
   try {
     nodes = YAML::LoadAll(text);
   } catch (const YAML::ParserException& e) {
-    sink.add(detail::location_of(file, e.mark), "malformed YAML: " + e.msg);
+    malformed(e.mark, e.msg);
     return out;
   } catch (const YAML::Exception& e) {
-    sink.add(detail::location_of(file, e.mark), "malformed YAML: " + e.msg);
+    malformed(e.mark, e.msg);
     return out;
   }
   for (std::size_t i = 0; i < nodes.size(); ++i) {
@@ -85,15 +138,54 @@ std::vector<ParsedDoc> parse_text(const std::string& text, const std::string& fi
   return out;
 }
 
-std::vector<ParsedDoc> parse_file(const std::string& path, Sink& sink) {
+/// What the file at `st` is, for "is a directory" / "is a FIFO" messages.
+const char* file_type(const struct stat& st) {
+  if (S_ISDIR(st.st_mode)) return "a directory";
+  if (S_ISFIFO(st.st_mode)) return "a FIFO";
+  if (S_ISCHR(st.st_mode)) return "a character device";
+  if (S_ISBLK(st.st_mode)) return "a block device";
+  if (S_ISSOCK(st.st_mode)) return "a socket";
+  return "not a regular file";
+}
+
+/// Reads `path` ('-': standard input) whole, or reports why it cannot: not
+/// there, a directory, a FIFO or device (never opened, so never waited on),
+/// above the size limit.
+std::optional<std::string> read_input(const std::string& path, Sink& sink) {
+  // `-`, and the name it has in documents (commands load a document again by
+  // its location's file): standard input, read once.
+  if (path == "-" || path == kStandardInputName) return standard_input();
+  struct stat st {};
+  if (::stat(path.c_str(), &st) != 0) {
+    sink.add({path, 0, 0}, std::string("cannot open file: ") + std::strerror(errno));
+    return std::nullopt;
+  }
+  if (!S_ISREG(st.st_mode)) {
+    sink.add({path, 0, 0}, std::string("'") + path + "' is " + file_type(st) +
+                               ", not a file (give a YAML file, or - for standard input)");
+    return std::nullopt;
+  }
+  if (static_cast<std::uint64_t>(st.st_size) > kMaxInputFileBytes) {
+    sink.add({path, 0, 0}, "the file is " + std::to_string(st.st_size) + " bytes, above 32 MiB" +
+                               limit_note("bytes of one YAML input file"));
+    return std::nullopt;
+  }
+  if (const DataReader* reader = sink.data_reader()) reader->opening(path);
   std::ifstream in(path, std::ios::binary);
   if (!in) {
-    sink.add({path, 0, 0}, "cannot open file");
-    return {};
+    sink.add({path, 0, 0}, std::string("cannot open file: ") + std::strerror(errno));
+    return std::nullopt;
   }
-  std::ostringstream text;
-  text << in.rdbuf();
-  return parse_text(text.str(), path, sink);
+  std::string text;
+  text.reserve(static_cast<std::size_t>(st.st_size));
+  text.assign(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+  return text;
+}
+
+std::vector<ParsedDoc> parse_file(const std::string& path, Sink& sink) {
+  const auto text = read_input(path, sink);
+  if (!text) return {};
+  return parse_text(*text, path == "-" ? std::string(kStandardInputName) : path, sink);
 }
 
 /// `metadata.name` of a document, as written (before conversion).
@@ -162,9 +254,8 @@ System convert_system(const ParsedDoc& doc, const std::vector<ParsedOverride>& o
 /// spec.overrides, then the system-targeted `overrides`); nullopt after
 /// reporting when it cannot be found.
 std::optional<std::pair<ParsedDoc, std::vector<ParsedOverride>>> system_doc_for(
-    const ParsedDoc& owner, const NameRef& ref, bool is_path,
-    const std::vector<ParsedDoc>& by_name, const std::vector<ParsedOverride>& overrides,
-    Sink& sink) {
+    const ParsedDoc& owner, const NameRef& ref, bool is_path, const std::vector<ParsedDoc>& by_name,
+    const std::vector<ParsedOverride>& overrides, Sink& sink) {
   if (ref.empty()) return std::nullopt;
   std::vector<ParsedOverride> all = spec_overrides(owner, sink);
   for (const auto& o : overrides) {

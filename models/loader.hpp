@@ -107,6 +107,12 @@ std::string value_at(const std::string& path, const std::string& key,
 sim::Distribution parse_distribution(const std::string& text, const std::string& label,
                                      const DataReader* data = nullptr);
 
+/// The name `-` (standard input) gets in messages.
+inline constexpr const char* kStandardInputName = "<stdin>";
+
+/// The text of standard input, read whole on first use (a file named `-`).
+const std::string& standard_input();
+
 /// Loads documents from YAML text (tests, stdin); `file_name` labels diagnostics
 /// and is the base for relative system paths.
 Documents load_string(const std::string& text, const std::string& file_name,

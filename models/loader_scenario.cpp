@@ -2,6 +2,7 @@
 #include <algorithm>
 #include <array>
 
+#include "models/limits.hpp"
 #include "models/loader_internal.hpp"
 
 namespace relsim::models::detail {
@@ -256,7 +257,15 @@ Scenario read_scenario(Reader& r, const YAML::Node& doc) {
   spec.duration("horizon", s.horizon, Sign::positive);
   if (const YAML::Node t = spec.get("trials"); t.IsDefined()) {
     if (t.IsScalar()) {
-      if (auto v = read_integer(r, t, spec.path("trials"), 1)) s.trials = *v;
+      if (auto v = read_integer(r, t, spec.path("trials"), 1)) {
+        if (*v > kMaxTrials) {
+          r.error(t, spec.path("trials"),
+                  spec.path("trials") + ": " + t.Scalar() + " is above " +
+                      std::to_string(kMaxTrials) + limit_note("trials"));
+        } else {
+          s.trials = *v;
+        }
+      }
     } else {
       MapReader sr(r, t, spec.path("trials"), "StoppingRule");
       StoppingRule rule;

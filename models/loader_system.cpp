@@ -3,6 +3,7 @@
 // loader_operations.cpp; reference checks in resolve_system.cpp.
 #include <algorithm>
 
+#include "models/limits.hpp"
 #include "models/loader.hpp"
 #include "models/loader_internal.hpp"
 
@@ -216,10 +217,14 @@ void read_demand(const MapReader& svc, Demand& out) {
   if (!n.IsDefined()) return;
   if (n.IsScalar()) {
     if (auto v = read_number(r, n, svc.path("demand"))) {
-      if (*v < 0)
+      if (*v < 0) {
         svc.error("demand", svc.path("demand") + ": must not be negative");
-      else
+      } else if (!(*v <= kMaxRequestRate)) {
+        svc.error("demand", svc.path("demand") + ": " + n.Scalar() + " requests/s is above 1e9" +
+                                limit_note("requests per second"));
+      } else {
         out.base = *v;
+      }
     }
     return;
   }

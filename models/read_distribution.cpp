@@ -80,6 +80,22 @@ std::optional<sim::Distribution> read_lognormal(Reader& r, const YAML::Node& n,
               [&] { return sim::Distribution::lognormal_from_quantile(*median, p, *q); });
 }
 
+/// True when `path` lies under one of `roots`, with links resolved.
+bool inside_any(const std::string& path, const std::vector<std::filesystem::path>& roots) {
+  namespace fs = std::filesystem;
+  auto real = [](const fs::path& p) {
+    std::error_code ec;
+    fs::path out = fs::weakly_canonical(fs::absolute(p, ec), ec);
+    return ec ? fs::absolute(p, ec).lexically_normal() : out;
+  };
+  const fs::path target = real(path);
+  for (const auto& root : roots) {
+    const fs::path rel = target.lexically_relative(real(root));
+    if (!rel.empty() && *rel.begin() != ".." && rel != ".") return true;
+  }
+  return false;
+}
+
 /// `{file: F, column: C}`: the values of column C of data file F, whose path
 /// is relative to the directory of the file being read. The DataReader of
 /// the load reads it (models/data_reader.hpp); its errors are located at the
@@ -102,6 +118,22 @@ std::optional<sim::Distribution> read_empirical_file(Reader& r, const MapReader&
   if (!reader) {
     m.error("file", m.path("file") + ": this command cannot read data files");
     return std::nullopt;
+  }
+  const bool from_command_line =
+      r.file() == "<command line>" || m.where("file").file == "<command line>";  // --set
+  if (!r.file().empty() && r.file().front() != '-' && !from_command_line) {
+    // Confinement (docs/security.md): under the folder of the file that
+    // names it, or a --data-dir, once every link is resolved. A data file
+    // named on the command line (`--set`, an option) is the user's own choice.
+    std::vector<fs::path> roots{base.empty() ? fs::path(".") : base};
+    for (const auto& d : reader->data_dirs()) roots.emplace_back(d);
+    if (!inside_any(resolved, roots)) {
+      m.error("file", m.path("file") + ": data file '" + file + "' lies outside the folder '" +
+                          roots.front().string() +
+                          "' of the file that names it; data files must lie under that folder "
+                          "or under a folder given with --data-dir (docs/security.md)");
+      return std::nullopt;
+    }
   }
   std::vector<double> values;
   try {

@@ -6,6 +6,7 @@
 #include <map>
 
 #include "models/key_type.hpp"
+#include "models/limits.hpp"
 #include "models/schema_keys.hpp"
 
 namespace relsim::models {
@@ -299,8 +300,8 @@ std::string index_page(const Layout& l) {
     out += ".\n";
   }
   out +=
-      "- [The envelope](#the-envelope), [value types](#value-types) and "
-      "[distributions](#distributions): on this page.\n\n";
+      "- [The envelope](#the-envelope), [value types](#value-types), "
+      "[distributions](#distributions) and [limits](#limits): on this page.\n\n";
   out +=
       "## The envelope\n\nEvery document starts with `apiVersion: relsim/v1alpha1`, its "
       "`kind` and `metadata`, then its `spec`.\n\n";
@@ -330,6 +331,17 @@ std::string index_page(const Layout& l) {
   }
   out += "## Distributions\n\n" + std::string(intro("#distributions").intro) + "\n";
   for (const std::string& id : l.distribution_objects) w.object_section(out, id, "###");
+  out +=
+      "## Limits\n\nrelsim refuses input beyond these limits, each far above any real "
+      "system, with a message that names the file, line and column (or the option) and the "
+      "limit; they are checked before anything is sized by the value, so a hostile file "
+      "cannot make relsim hang or exhaust memory ([security](../security.md)).\n\n"
+      "| limit | at most | applies to |\n|---|---|---|\n";
+  for (const InputLimit& lim : input_limits()) {
+    out += "| " + std::string(lim.what) + " | " + std::string(lim.value) + " | " +
+           std::string(lim.where) + " |\n";
+  }
+  out += "\n";
   if (!l.unplaced.empty()) {
     out += "## Other objects\n\n";
     for (const std::string& id : l.unplaced) w.object_section(out, id, "###");

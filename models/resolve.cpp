@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <map>
 
+#include "models/limits.hpp"
 #include "models/loader_internal.hpp"
 
 namespace relsim::models::detail {
@@ -112,7 +113,49 @@ void check_zone_list(Sink& sink, const Names& names, const std::vector<NameRef>&
 
 }  // namespace
 
+namespace {
+
+/// The system-wide limits (models/limits.hpp), reported at the item that
+/// passes each; false when one is passed (nothing else is then checked).
+bool within_limits(const System& s, Sink& sink) {
+  const std::size_t before = sink.size();
+  const std::size_t components =
+      s.zones.size() + s.services.size() + s.datastores.size() + s.caches.size();
+  if (components > static_cast<std::size_t>(kMaxComponents)) {
+    sink.add(s.location, "system '" + s.name + "' has " + std::to_string(components) +
+                             " components (zones, services, datastores and caches), above " +
+                             std::to_string(kMaxComponents) + limit_note("components"));
+  }
+  std::int64_t replicas = 0;
+  std::size_t edges = 0;
+  for (const auto& svc : s.services) {
+    replicas += svc.replicas;
+    edges += svc.depends_on.size();
+    if (replicas > kMaxTotalReplicas) {
+      sink.add(svc.location, "service '" + svc.name + "' brings the replicas of all services to " +
+                                 std::to_string(replicas) + ", above " +
+                                 std::to_string(kMaxTotalReplicas) +
+                                 limit_note("replicas of all services"));
+      break;
+    }
+  }
+  if (edges > static_cast<std::size_t>(kMaxEdges)) {
+    sink.add(s.location, "system '" + s.name + "' has " + std::to_string(edges) +
+                             " dependency edges, above " + std::to_string(kMaxEdges) +
+                             limit_note("dependency edges"));
+  }
+  if (s.alerts.size() > static_cast<std::size_t>(kMaxAlertRules)) {
+    sink.add(s.alerts[static_cast<std::size_t>(kMaxAlertRules)].location,
+             "alert rule " + std::to_string(kMaxAlertRules + 1) + " passes the limit of " +
+                 std::to_string(kMaxAlertRules) + " alert rules" + limit_note("alert rules"));
+  }
+  return sink.size() == before;
+}
+
+}  // namespace
+
 void resolve_system(System& s, Sink& sink) {
+  if (!within_limits(s, sink)) return;
   const Names names(s);
   check_unique(sink, s.zones, "zone");
   // Services, datastores and caches share one namespace: dependencies name them.
@@ -244,6 +287,17 @@ void resolve_fault(const System& s, Fault& f, Sink& sink) {
 }
 
 void resolve_scenario(const System& s, Scenario& sc, Sink& sink) {
+  // Steps of the smallest time step in the horizon (models/limits.hpp).
+  for (const auto& a : s.alerts) {
+    const std::int64_t step = a.evaluation_interval.count_micros();
+    if (step > 0 && sc.horizon.count_micros() / step > kMaxSteps) {
+      sink.add(a.location, "alert '" + a.name + "' is evaluated " +
+                               std::to_string(sc.horizon.count_micros() / step) +
+                               " times in the horizon of scenario '" + sc.name + "', above " +
+                               std::to_string(kMaxSteps) + limit_note("steps of a horizon"));
+      break;
+    }
+  }
   for (auto& f : sc.inject) {
     resolve_fault(s, f, sink);
     if (!f.at) continue;

@@ -8,6 +8,7 @@
 #include <stdexcept>
 #include <tuple>
 
+#include "models/limits.hpp"
 #include "models/schema_keys.hpp"
 
 namespace relsim::models::detail {
@@ -197,13 +198,23 @@ bool MapReader::string(std::string_view key, std::string& out) const {
   out = *v;
   return true;
 }
+bool MapReader::within_limit(std::string_view key, const YAML::Node& n, double v) const {
+  const auto limit = key_limit(object_, key);
+  if (!limit || v <= limit->max) return true;
+  r_.error(n, path(key),
+           path(key) + ": " + n.Scalar() + " is above " +
+               std::to_string(static_cast<std::int64_t>(limit->max)) + limit_note(limit->what));
+  return false;
+}
 bool MapReader::integer(std::string_view key, std::int64_t& out, std::int64_t min) const {
   RELSIM_READ_OPTIONAL(read_integer(r_, n, path(key), min));
+  if (!within_limit(key, n, static_cast<double>(*v))) return false;
   out = *v;
   return true;
 }
 bool MapReader::integer(std::string_view key, int& out, std::int64_t min) const {
   RELSIM_READ_OPTIONAL(read_integer(r_, n, path(key), min));
+  if (!within_limit(key, n, static_cast<double>(*v))) return false;
   if (*v > INT32_MAX) {
     r_.error(n, path(key), path(key) + ": " + std::to_string(*v) + " is too large");
     return false;
@@ -219,6 +230,7 @@ bool MapReader::number(std::string_view key, double& out, double min, bool min_e
                  fmt_number(min) + ", got " + n.Scalar());
     return false;
   }
+  if (!within_limit(key, n, *v)) return false;
   out = *v;
   return true;
 }

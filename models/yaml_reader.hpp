@@ -178,6 +178,8 @@ class MapReader {
   bool name_list(std::string_view key, std::vector<NameRef>& out) const;
 
  private:
+  /// False after reporting when `v` is above the limit of `key` (models/limits.hpp).
+  bool within_limit(std::string_view key, const YAML::Node& n, double v) const;
   struct Entry {
     std::string key;
     YAML::Node key_node;

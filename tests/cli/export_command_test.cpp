@@ -5,12 +5,15 @@
 // seed and the batch; shards come from JOB_COMPLETION_INDEX or
 // SLURM_ARRAY_TASK_ID; an unwritable path and Ctrl-C leave no file.
 #include <H5Cpp.h>
+#include <fcntl.h>
 #include <gtest/gtest.h>
 #include <signal.h>
+#include <stdlib.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include <array>
+#include <cerrno>
 #include <chrono>
 #include <cmath>
 #include <cstdio>
@@ -268,11 +271,18 @@ TEST(ExportCommand, InterruptLeavesNoFile) {
           "200", "--threads", "2", "-q", "--out", out.c_str(), static_cast<char*>(nullptr));
     _exit(127);
   }
-  // Wait until the run has started writing, then press Ctrl-C.
-  for (int i = 0; i < 200 && !fs::exists(out + ".tmp"); ++i) {
+  // Wait until the run has started writing (its temporary `.big.h5.relsim-tmp.XXXXXX`
+  // beside the target), then press Ctrl-C.
+  const auto writing = [&] {
+    for (const auto& e : fs::directory_iterator(dir.path())) {
+      if (e.path().filename().string().rfind(".big.h5.relsim-tmp.", 0) == 0) return true;
+    }
+    return false;
+  };
+  for (int i = 0; i < 200 && !writing(); ++i) {
     std::this_thread::sleep_for(std::chrono::milliseconds(50));
   }
-  EXPECT_TRUE(fs::exists(out + ".tmp"));
+  EXPECT_TRUE(writing());
   std::this_thread::sleep_for(std::chrono::milliseconds(300));
   kill(pid, SIGINT);
   int status = 0;
@@ -286,8 +296,30 @@ TEST(ExportCommand, InterruptLeavesNoFile) {
 
 namespace {
 
+/// Empty when this machine can make a pseudo-terminal (what `script` needs),
+/// else why not: a chroot or container without /dev/pts cannot.
+std::string no_pseudo_terminal() {
+  const int master = ::posix_openpt(O_RDWR | O_NOCTTY);
+  if (master < 0) return std::string("posix_openpt: ") + std::strerror(errno);
+  std::string why;
+  const char* name = nullptr;
+  if (::grantpt(master) != 0 || ::unlockpt(master) != 0 || (name = ::ptsname(master)) == nullptr) {
+    why = std::string("grantpt/unlockpt/ptsname: ") + std::strerror(errno);
+  } else if (const int slave = ::open(name, O_RDWR | O_NOCTTY); slave < 0) {
+    why = std::string("open ") + name + ": " + std::strerror(errno);
+  } else {
+    ::close(slave);
+  }
+  ::close(master);
+  return why;
+}
+
 TEST(ExportCommand, ProgressLineOnlyOnATerminalAndNotWithQuiet) {
   if (sh("command -v script").code != 0) GTEST_SKIP() << "util-linux 'script' is not installed";
+  if (const std::string why = no_pseudo_terminal(); !why.empty()) {
+    GTEST_SKIP() << "no pseudo-terminal can be made here (" << why
+                 << "); the progress line needs one";
+  }
   // `script` gives the program a terminal; runs longer than a second show the line.
   const std::string run = std::string(RELSIM_BINARY) + " run " + quote(kBaseline) +
                           " --trials 4000 --threads 2 --batch 256";

@@ -276,8 +276,10 @@ TEST(EmpiricalFile, SimulatedAcksHaveTheColumnsMean) {
       << "simulated mean ack " << acks.mean() << " s, 99 % interval [" << iv.low << ", " << iv.high
       << "], column mean " << column.mean() << " s";
   // A CSV file works the same way (the generic table the HDF5 came from).
-  std::ofstream(scenario) << with_ack("{empirical: {file: " + kExamples +
-                                      "/incidents.csv, column: tta}}");
+  // (Copied beside the scenario: a data file must lie under its folder.)
+  fs::copy_file(kExamples + "/incidents.csv", dir / "incidents.csv",
+                fs::copy_options::overwrite_existing);
+  std::ofstream(scenario) << with_ack("{empirical: {file: incidents.csv, column: tta}}");
   const auto from_csv = models::load_scenario(scenario.string(), {}, &reader);
   EXPECT_EQ(from_csv.system.teams.at(0).ack.business_hours.mean(), d.mean());
   fs::remove_all(dir);
@@ -320,7 +322,8 @@ TEST(EmpiricalFile, BadDataFilesAreLocatedLoadErrors) {
   EXPECT_NE(e.find(f + ":17:24: error: spec.teams[oncall].ack.empirical: " +
                    (dir / "negative.csv").string() +
                    ":2:3: error: expected a duration (seconds like 90 or 1.5, or 4m30s) in "
-                   "column 'tta', found '-5'"),
+                   "column 'tta' (the value is not shown: a data file's lines are never "
+                   "echoed)"),
             std::string::npos)
       << e;
   e = load_error("{empirical: {file: incidents.h5}}");
@@ -398,7 +401,9 @@ TEST(EmpiricalFile, ShardsOfARunThatReadsADataFileMerge) {
   fs::copy_file(kSource / "scenarios/payments/baseline.yaml", dir / "scen" / "baseline.yaml");
   const std::string scen = (dir / "scen" / "baseline.yaml").string();
   for (const char* shard : {"0/2", "1/2"}) {
-    const auto r = test::relsim("run " + scen + " --trials 6 --quiet --shard " + shard + " --out " +
+    // The data lies beside the system's folder: --data-dir allows it (docs/security.md).
+    const auto r = test::relsim("run " + scen + " --trials 6 --quiet --shard " + shard +
+                                " --data-dir " + (dir / "data").string() + " --out " +
                                 (dir / (std::string("p") + shard[0] + ".h5")).string());
     ASSERT_EQ(r.code, 0) << r.out;
   }

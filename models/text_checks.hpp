@@ -1,0 +1,34 @@
+// Checks of a YAML file's text before yaml-cpp parses it, for messages that
+// say what is wrong (docs/security.md): bytes that are not UTF-8, nesting
+// deeper than models::kMaxNesting (yaml-cpp recurses once per level, so a
+// file of 100,000 `[` would exhaust the stack), and, after a parse error, a
+// tab in a line's indentation. Positions are 1-based line and byte column.
+// Pure functions; thread-safe.
+#pragma once
+
+#include <cstddef>
+#include <optional>
+#include <string_view>
+
+namespace relsim::models::detail {
+
+struct TextPosition {
+  std::size_t line = 0;
+  std::size_t column = 0;
+  unsigned char byte = 0;  // invalid_utf8: the offending byte
+};
+
+/// The first byte that does not belong to a valid UTF-8 sequence (overlong
+/// forms, surrogates and code points above U+10FFFF included).
+std::optional<TextPosition> invalid_utf8(std::string_view text);
+
+/// Where the nesting of collections first passes `max_depth`: block
+/// mappings and lists by indentation and `- ` markers, flow `[` and `{` by
+/// brackets (outside quotes and comments).
+std::optional<TextPosition> too_deep(std::string_view text, int max_depth);
+
+/// The first tab in the indentation of a line at or before `last_line`
+/// (outside block scalars and quoted text).
+std::optional<TextPosition> tab_indentation(std::string_view text, std::size_t last_line);
+
+}  // namespace relsim::models::detail

@@ -1,0 +1,400 @@
+// Hostile input and shared output paths (issue 22, docs/security.md): the
+// relsim program run as a hostile tester would, each finding of the issue
+// reproduced and refused — outputs that are inputs, concurrent writers,
+// signals, data files outside the scenario's folder, limits, command-line
+// numbers, parser messages — plus the atomic-file mechanism itself.
+#include <fcntl.h>
+#include <gtest/gtest.h>
+#include <signal.h>
+#include <sys/file.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+#include <string>
+#include <thread>
+
+#include "analysis/safe_output.hpp"
+#include "tests/support/run_relsim.hpp"
+
+namespace {
+
+namespace fs = std::filesystem;
+using relsim::test::relsim;
+using relsim::test::shell;
+
+class TempDir {
+ public:
+  TempDir() : path_(fs::temp_directory_path() / ("relsim-hostile-" + std::to_string(getpid()))) {
+    fs::remove_all(path_);
+    fs::create_directories(path_);
+  }
+  ~TempDir() { fs::remove_all(path_); }
+  const fs::path& path() const { return path_; }
+  fs::path operator/(const std::string& name) const { return path_ / name; }
+
+ private:
+  fs::path path_;
+};
+
+std::string quote(const fs::path& p) { return "'" + p.string() + "'"; }
+
+bool contains(const std::string& s, const std::string& part) {
+  return s.find(part) != std::string::npos;
+}
+
+void write(const fs::path& p, const std::string& text) {
+  fs::create_directories(p.parent_path());
+  std::ofstream(p, std::ios::binary) << text;
+}
+
+std::string read(const fs::path& p) {
+  std::ifstream in(p, std::ios::binary);
+  std::stringstream s;
+  s << in.rdbuf();
+  return s.str();
+}
+
+/// Names in `dir` (not recursive), sorted, as one string for messages.
+std::string listing(const fs::path& dir) {
+  std::string out;
+  for (const auto& e : fs::directory_iterator(dir)) out += e.path().filename().string() + " ";
+  return out;
+}
+
+const std::string kSystem = R"(apiVersion: relsim/v1alpha1
+kind: System
+metadata: {name: tiny}
+spec:
+  zones: [zone-a, zone-b]
+  services:
+    - {name: api, replicas: 2, zones: [zone-a, zone-b], capacityPerReplica: 50, demand: 40}
+)";
+
+const std::string kScenario = kSystem + R"(---
+apiVersion: relsim/v1alpha1
+kind: Scenario
+metadata: {name: tiny-run}
+spec:
+  system: tiny
+  horizon: 1d
+  trials: 20
+)";
+
+/// A one-file scenario whose service's restart time comes from a data file.
+std::string scenario_with_data(const std::string& file) {
+  return R"(apiVersion: relsim/v1alpha1
+kind: System
+metadata: {name: tiny}
+spec:
+  zones: [zone-a]
+  services:
+    - name: api
+      replicas: 2
+      zones: [zone-a]
+      capacityPerReplica: 50
+      demand: 40
+      restart: {empirical: {file: )" +
+         file + R"(, column: seconds}}
+---
+apiVersion: relsim/v1alpha1
+kind: Scenario
+metadata: {name: tiny-run}
+spec: {system: tiny, horizon: 1d, trials: 20}
+)";
+}
+
+// ------------------------------------------------------------ outputs
+
+TEST(HostileOutputs, AnOutputThatIsAnInputIsRefusedBeforeAnyWork) {
+  TempDir dir;
+  const fs::path victim = dir / "victim.yaml";
+  write(victim, kScenario);
+  const std::string before = read(victim);
+  for (const std::string& flags : {std::string("--out ") + quote(victim) + " --out-format json",
+                                   "-o " + quote(victim), "--report " + quote(victim)}) {
+    const auto r = relsim("run " + quote(victim) + " -q " + flags);
+    EXPECT_EQ(r.code, 1) << flags << "\n" << r.out;
+    EXPECT_TRUE(contains(r.out, "it is an input of this command")) << r.out;
+  }
+  const auto graph = relsim("graph " + quote(victim) + " -o " + quote(victim));
+  EXPECT_EQ(graph.code, 1) << graph.out;
+  EXPECT_TRUE(contains(graph.out, "it is an input of this command")) << graph.out;
+  // The same file under another name: a symbolic link, a hard link.
+  fs::create_symlink(victim, dir / "link.yaml");
+  fs::create_hard_link(victim, dir / "hard.yaml");
+  for (const char* other : {"link.yaml", "hard.yaml"}) {
+    const auto r = relsim("run " + quote(victim) + " -q -o " + quote(dir / other));
+    EXPECT_EQ(r.code, 1) << other << "\n" << r.out;
+    EXPECT_TRUE(contains(r.out, "it is an input of this command")) << r.out;
+  }
+  EXPECT_EQ(read(victim), before);
+  fs::remove(dir / "link.yaml");
+  fs::remove(dir / "hard.yaml");
+  EXPECT_EQ(listing(dir.path()), "victim.yaml ");  // no temporary, no lock left behind
+}
+
+TEST(HostileOutputs, ReportAndIncidentImportCannotReplaceTheirInput) {
+  TempDir dir;
+  write(dir / "run.h5", "not really HDF5");
+  const auto report = relsim("report " + quote(dir / "run.h5") + " --out " + quote(dir / "run.h5"));
+  EXPECT_EQ(report.code, 1) << report.out;
+  EXPECT_TRUE(contains(report.out, "it is an input of this command")) << report.out;
+  write(dir / "in.csv", "id,service,created,acknowledged,resolved\n");
+  const auto import =
+      relsim("incidents import " + quote(dir / "in.csv") + " -o " + quote(dir / "in.csv"));
+  EXPECT_EQ(import.code, 1) << import.out;
+  EXPECT_TRUE(contains(import.out, "it is an input of this command")) << import.out;
+  EXPECT_EQ(read(dir / "in.csv"), "id,service,created,acknowledged,resolved\n");
+  EXPECT_EQ(read(dir / "run.h5"), "not really HDF5");
+}
+
+TEST(HostileOutputs, TheSystemFileAScenarioNamesIsAnInputToo) {
+  TempDir dir;
+  write(dir / "systems" / "tiny.yaml", kSystem);
+  write(dir / "runs" / "s.yaml", R"(apiVersion: relsim/v1alpha1
+kind: Scenario
+metadata: {name: s}
+spec: {system: ../systems/tiny.yaml, horizon: 1d, trials: 10}
+)");
+  const auto r = relsim("run " + quote(dir / "runs" / "s.yaml") + " -q --out " +
+                        quote(dir / "systems" / "tiny.yaml") + " --out-format json");
+  EXPECT_EQ(r.code, 1) << r.out;
+  EXPECT_TRUE(contains(r.out, "it is an input of this command")) << r.out;
+  EXPECT_EQ(read(dir / "systems" / "tiny.yaml"), kSystem);
+}
+
+TEST(HostileOutputs, ASecondWriterOfTheSamePathFailsSayingWhy) {
+  TempDir dir;
+  write(dir / "s.yaml", kScenario);
+  const fs::path out = dir / "same.json";
+  // Hold the lock another relsim would hold while writing `same.json`.
+  const std::string lock = relsim::analysis::lock_path(out.string());
+  EXPECT_EQ(fs::path(lock).filename(), ".same.json.relsim-lock");
+  const int fd = ::open(lock.c_str(), O_RDWR | O_CREAT, 0644);
+  ASSERT_GE(fd, 0);
+  ASSERT_EQ(::flock(fd, LOCK_EX | LOCK_NB), 0);
+  ASSERT_EQ(::write(fd, "4242\n", 5), 5);
+  const auto r = relsim("run " + quote(dir / "s.yaml") + " -q --out " + quote(out));
+  EXPECT_EQ(r.code, 1) << r.out;
+  EXPECT_TRUE(contains(r.out, "another relsim process (pid 4242) is writing it")) << r.out;
+  EXPECT_FALSE(fs::exists(out));
+  ::close(fd);  // the writer is gone: the path is free again
+  const auto again = relsim("run " + quote(dir / "s.yaml") + " -q --out " + quote(out));
+  EXPECT_EQ(again.code, 0) << again.out;
+  EXPECT_TRUE(fs::exists(out));
+  fs::remove(lock);
+  EXPECT_FALSE(contains(listing(dir.path()), ".relsim-")) << listing(dir.path());
+}
+
+TEST(HostileOutputs, TemporariesAreUniqueBesideTheTargetAndRemovedUnlessCommitted) {
+  TempDir dir;
+  const std::string target = (dir / "out.txt").string();
+  std::string first_temp;
+  {
+    relsim::analysis::AtomicFile a(target);
+    relsim::analysis::AtomicFile b(target);  // the same process may write a path twice
+    first_temp = a.temp_path();
+    EXPECT_NE(a.temp_path(), b.temp_path());
+    EXPECT_EQ(fs::path(a.temp_path()).parent_path(), dir.path());
+    EXPECT_EQ(fs::path(a.temp_path()).filename().string().rfind(".out.txt.relsim-tmp.", 0), 0u);
+    a.write("first");
+    EXPECT_FALSE(fs::exists(target));
+  }
+  EXPECT_FALSE(fs::exists(first_temp));
+  EXPECT_FALSE(fs::exists(target));
+  {
+    relsim::analysis::AtomicFile a(target);
+    a.write("done");
+    a.commit();
+  }
+  EXPECT_EQ(read(target), "done");
+  relsim::analysis::remove_temporaries();  // releases the lock: only the file is left
+  EXPECT_EQ(listing(dir.path()), "out.txt ");
+}
+
+TEST(HostileOutputs, SigtermDuringAnyCommandExits143AndLeavesNothing) {
+  TempDir dir;
+  write(dir / "s.yaml", kScenario);
+  const std::string report = (dir / "compare.html").string();
+  const std::string scenario = (dir / "s.yaml").string();
+  const pid_t pid = fork();
+  ASSERT_GE(pid, 0);
+  if (pid == 0) {
+    // compare writes its report after every trial: a signal lands during the work.
+    execl(RELSIM_BINARY, RELSIM_BINARY, "compare", scenario.c_str(), "--sweep",
+          "services.api.replicas=2..3", "--trials", "2000000", "--threads", "1", "--report",
+          report.c_str(), static_cast<char*>(nullptr));
+    _exit(127);
+  }
+  // Wait until the command holds its output (the lock file beside it), then stop it.
+  const std::string lock = relsim::analysis::lock_path(report);
+  for (int i = 0; i < 400 && !fs::exists(lock); ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(25));
+  }
+  EXPECT_TRUE(fs::exists(lock));
+  kill(pid, SIGTERM);
+  int status = 0;
+  waitpid(pid, &status, 0);
+  ASSERT_TRUE(WIFEXITED(status));
+  EXPECT_EQ(WEXITSTATUS(status), 143);
+  EXPECT_EQ(listing(dir.path()), "s.yaml ");
+}
+
+// ------------------------------------------------------------ data files
+
+TEST(HostileDataFiles, AFileOutsideTheScenariosFolderIsRefusedAndNeverEchoed) {
+  TempDir dir;
+  write(dir / "secret.csv", "seconds\nTOP-SECRET-LINE-1\nTOP-SECRET-LINE-2\n");
+  write(dir / "scenarios" / "s.yaml", scenario_with_data("../secret.csv"));
+  const auto r = relsim("validate " + quote(dir / "scenarios" / "s.yaml"));
+  EXPECT_EQ(r.code, 1) << r.out;
+  EXPECT_TRUE(contains(r.out, "s.yaml:12:")) << r.out;
+  EXPECT_TRUE(contains(r.out, "lies outside the folder")) << r.out;
+  EXPECT_TRUE(contains(r.out, "--data-dir")) << r.out;
+  EXPECT_FALSE(contains(r.out, "TOP-SECRET")) << r.out;
+  // Allowed with --data-dir: now it is read, fails as data, and still echoes no line.
+  const auto allowed = relsim("validate " + quote(dir / "scenarios" / "s.yaml") + " --data-dir " +
+                              quote(dir.path()));
+  EXPECT_EQ(allowed.code, 1) << allowed.out;
+  EXPECT_TRUE(contains(allowed.out, "secret.csv:2:1")) << allowed.out;
+  EXPECT_FALSE(contains(allowed.out, "TOP-SECRET")) << allowed.out;
+  // An absolute path and a link out of the folder are refused alike.
+  write(dir / "scenarios" / "abs.yaml", scenario_with_data("/etc/passwd"));
+  const auto abs = relsim("validate " + quote(dir / "scenarios" / "abs.yaml"));
+  EXPECT_TRUE(contains(abs.out, "lies outside the folder")) << abs.out;
+  EXPECT_FALSE(contains(abs.out, "root:")) << abs.out;
+  fs::create_symlink("/dev/zero", dir / "scenarios" / "zero.csv");
+  write(dir / "scenarios" / "link.yaml", scenario_with_data("zero.csv"));
+  const auto link = relsim("validate " + quote(dir / "scenarios" / "link.yaml"));
+  EXPECT_EQ(link.code, 1) << link.out;
+  EXPECT_TRUE(contains(link.out, "lies outside the folder")) << link.out;
+}
+
+TEST(HostileDataFiles, OnlyRegularFilesAndEachNamedForWhatItIs) {
+  TempDir dir;
+  fs::create_directories(dir / "a-folder");
+  ASSERT_EQ(::mkfifo((dir / "pipe.csv").c_str(), 0600), 0);
+  write(dir / "folder.yaml", scenario_with_data("a-folder"));
+  write(dir / "fifo.yaml", scenario_with_data("pipe.csv"));
+  write(dir / "missing.yaml", scenario_with_data("nothing.csv"));
+  const auto folder = relsim("validate " + quote(dir / "folder.yaml"));
+  EXPECT_TRUE(contains(folder.out, "folder.yaml:12:")) << folder.out;
+  EXPECT_TRUE(contains(folder.out, "is a directory; data files must be regular files"))
+      << folder.out;
+  const auto fifo = relsim("validate " + quote(dir / "fifo.yaml"));  // must not wait for a writer
+  EXPECT_TRUE(contains(fifo.out, "is a FIFO; data files must be regular files")) << fifo.out;
+  const auto missing = relsim("validate " + quote(dir / "missing.yaml"));
+  EXPECT_TRUE(contains(missing.out, "not found")) << missing.out;
+}
+
+// ------------------------------------------------------------ limits and numbers
+
+TEST(HostileLimits, HugeNumbersAreRefusedWithTheirLimitBeforeAnyAllocation) {
+  TempDir dir;
+  write(dir / "s.yaml", kScenario);
+  const auto replicas =
+      relsim("validate " + quote(dir / "s.yaml") + " --set services.api.replicas=1000000000");
+  EXPECT_EQ(replicas.code, 1) << replicas.out;
+  EXPECT_TRUE(contains(replicas.out, "is above 100000 (the limit of replicas per service"))
+      << replicas.out;
+  const auto explain =
+      relsim("explain " + quote(dir / "s.yaml") + " --set services.api.replicas=100000000");
+  EXPECT_EQ(explain.code, 1) << explain.out;
+  EXPECT_TRUE(contains(explain.out, "the limit of replicas per service")) << explain.out;
+  const auto demand =
+      relsim("run " + quote(dir / "s.yaml") + " -q --set services.api.demand=1e308");
+  EXPECT_EQ(demand.code, 1) << demand.out;
+  EXPECT_TRUE(contains(demand.out, "1e308 requests/s is above 1e9")) << demand.out;
+  const auto trials =
+      relsim("validate " + quote(dir / "s.yaml") + " --set scenario.trials=1000000000000");
+  EXPECT_TRUE(contains(trials.out, "the limit of trials")) << trials.out;
+}
+
+TEST(HostileLimits, ACandidateEverySecondIsRefusedBeforePlanning) {
+  TempDir dir;
+  write(dir / "shop.yaml", kSystem);
+  write(dir / "g.yaml", R"(apiVersion: relsim/v1alpha1
+kind: GameDay
+metadata: {name: g}
+spec:
+  system: shop.yaml
+  experiment: {fault: podKill, target: {service: api}, duration: 5m}
+  candidateStarts: {from: "Tue 00:00", to: "Wed 00:00", every: 1s}
+)");
+  const auto r = relsim("plan " + quote(dir / "g.yaml") + " --trials 10");
+  EXPECT_EQ(r.code, 1) << r.out;
+  EXPECT_TRUE(contains(r.out, "g.yaml:7:")) << r.out;
+  EXPECT_TRUE(contains(r.out, "86401 candidate starts, above 10000")) << r.out;
+}
+
+TEST(HostileNumbers, CommandLineNumbersAreCheckedByType) {
+  TempDir dir;
+  write(dir / "s.yaml", kScenario);
+  const std::string run = "run " + quote(dir / "s.yaml") + " -q ";
+  const auto negative = relsim(run + "--trials -5");
+  EXPECT_EQ(negative.code, 2) << negative.out;
+  EXPECT_TRUE(contains(negative.out, "'-5' is negative")) << negative.out;
+  const auto seed = relsim(run + "--seed -1");
+  EXPECT_EQ(seed.code, 2) << seed.out;
+  EXPECT_TRUE(contains(seed.out, "'-1' is negative")) << seed.out;
+  const auto exponent = relsim(run + "--trials 1e12");
+  EXPECT_EQ(exponent.code, 2) << exponent.out;
+  EXPECT_TRUE(contains(exponent.out, "'1e12' is not a whole number")) << exponent.out;
+  const auto huge = relsim(run + "--trials 1000000000000");
+  EXPECT_EQ(huge.code, 2) << huge.out;
+  EXPECT_TRUE(contains(huge.out, "is above 1000000000 (the limit of trials")) << huge.out;
+  const auto wrap = relsim(run + "--seed 99999999999999999999");
+  EXPECT_EQ(wrap.code, 2) << wrap.out;
+  EXPECT_TRUE(contains(wrap.out, "is too large")) << wrap.out;
+  const auto plan = relsim("plan " + quote(dir / "s.yaml") + " --trials -1");
+  EXPECT_EQ(plan.code, 2) << plan.out;
+  EXPECT_TRUE(contains(plan.out, "'-1' is negative")) << plan.out;
+}
+
+// ------------------------------------------------------------ parser messages
+
+TEST(HostileParser, DeepNestingTabsDirectoriesAndStandardInput) {
+  TempDir dir;
+  write(dir / "deep.yaml",
+        "apiVersion: relsim/v1alpha1\nkind: System\nx: " + std::string(100000, '[') + "\n");
+  const auto deep = relsim("validate " + quote(dir / "deep.yaml"));
+  EXPECT_EQ(deep.code, 1) << deep.out;
+  EXPECT_TRUE(contains(deep.out, "deep.yaml:3:")) << deep.out;
+  EXPECT_TRUE(contains(deep.out, "nesting deeper than 64 levels")) << deep.out;
+  std::string block = "a:\n";
+  for (int i = 1; i < 80; ++i) block += std::string(static_cast<std::size_t>(i) * 2, ' ') + "a:\n";
+  write(dir / "block.yaml", block);
+  const auto blocks = relsim("validate " + quote(dir / "block.yaml"));
+  EXPECT_TRUE(contains(blocks.out, "block.yaml:65:")) << blocks.out;
+  EXPECT_TRUE(contains(blocks.out, "nesting deeper than 64 levels")) << blocks.out;
+  write(dir / "tabs.yaml", "apiVersion: relsim/v1alpha1\nkind: System\nmetadata:\n\tname: x\n");
+  const auto tabs = relsim("validate " + quote(dir / "tabs.yaml"));
+  EXPECT_TRUE(contains(tabs.out,
+                       "tabs.yaml:4:1: error: malformed YAML: a tab character in the "
+                       "indentation"))
+      << tabs.out;
+  const auto folder = relsim("validate " + quote(dir.path()));
+  EXPECT_TRUE(contains(folder.out, "is a directory, not a file")) << folder.out;
+  write(dir / "s.yaml", kScenario);
+  const auto stdin_ok =
+      shell("cat " + quote(dir / "s.yaml") + " | " + RELSIM_BINARY + " validate -");
+  EXPECT_EQ(stdin_ok.code, 0) << stdin_ok.out;
+  const auto stdin_bad = shell("printf 'kind: [' | " + std::string(RELSIM_BINARY) + " validate -");
+  EXPECT_EQ(stdin_bad.code, 1) << stdin_bad.out;
+  EXPECT_TRUE(contains(stdin_bad.out, "<stdin>:")) << stdin_bad.out;
+}
+
+TEST(HostileParser, InvalidUtf8IsLocated) {
+  TempDir dir;
+  write(dir / "latin1.yaml", kSystem + "# caf\xe9\n");
+  const auto r = relsim("validate " + quote(dir / "latin1.yaml"));
+  EXPECT_EQ(r.code, 1) << r.out;
+  EXPECT_TRUE(contains(r.out, "latin1.yaml:8:6: error: invalid UTF-8 (byte 0xE9)")) << r.out;
+}
+
+}  // namespace
