@@ -264,8 +264,9 @@ void resolve_openslo_policies(ImportModel& m) {
   std::map<std::string, int> uses;
   for (const ImportedSlo& s : m.slos) {
     for (const auto& [ref, origin] : s.alert_policy_refs) {
+      const std::string& name = ref;  // clang 14 cannot capture a structured binding
       const auto p = std::find_if(m.alert_policies.begin(), m.alert_policies.end(),
-                                  [&](const ImportedAlertPolicy& x) { return x.name == ref; });
+                                  [&](const ImportedAlertPolicy& x) { return x.name == name; });
       if (p == m.alert_policies.end()) {
         m.notes.push_back({Level::warning, origin,
                            "alert policy '" + ref + "' of SLO '" + s.name +
@@ -280,9 +281,10 @@ void resolve_openslo_policies(ImportModel& m) {
       a.service = s.service;
       a.windows = p->windows;
       for (const auto& [cref, corigin] : p->condition_refs) {
+        const std::string& cname = cref;  // as above
         const auto c =
             std::find_if(m.alert_conditions.begin(), m.alert_conditions.end(),
-                         [&](const ImportedAlertCondition& x) { return x.name == cref; });
+                         [&](const ImportedAlertCondition& x) { return x.name == cname; });
         if (c == m.alert_conditions.end()) {
           m.notes.push_back({Level::warning, corigin,
                              "conditionRef '" + cref +
