@@ -25,6 +25,9 @@ bool parse_uint(std::string_view s, std::size_t& pos, int digits, int& out) {
   return true;
 }
 
+/// 9999-12-31T23:59:59Z in Unix seconds: the last time a four-digit year writes.
+constexpr double kLastIsoSecond = 253402300799.0;
+
 }  // namespace
 
 std::optional<double> parse_decimal(std::string_view s) {
@@ -45,7 +48,13 @@ std::optional<double> parse_decimal(std::string_view s) {
 
 std::optional<double> parse_timestamp(std::string_view text, double epoch_unit, bool* had_offset) {
   if (had_offset) *had_offset = true;
-  if (auto n = parse_decimal(text)) return *n * epoch_unit;
+  if (auto n = parse_decimal(text)) {
+    // Epoch seconds must name a time an ISO-8601 text can write back (years
+    // 0000-9999): a table read from epoch values is exported as ISO text.
+    const double t = *n * epoch_unit;
+    if (!std::isfinite(t) || t > kLastIsoSecond) return std::nullopt;
+    return t;
+  }
   std::size_t p = 0;
   int year = 0, month = 0, day = 0, hour = 0, minute = 0, second = 0;
   if (!parse_uint(text, p, 4, year) || p >= text.size() || text[p++] != '-') return std::nullopt;

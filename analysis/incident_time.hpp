@@ -11,7 +11,8 @@ namespace relsim::analysis {
 
 /// A time as ISO-8601 (`2026-03-02T14:05:00Z`, `2026-03-02 14:05:00+01:00`,
 /// fractions of a second and `±hhmm` too) or as epoch seconds (an unsigned
-/// decimal number) times `epoch_unit` (1e-3 for milliseconds). Sets
+/// decimal number, at most 9999-12-31T23:59:59Z) times `epoch_unit` (1e-3
+/// for milliseconds). Sets
 /// `had_offset` false for an ISO time with no zone (read as UTC). Nullopt
 /// when the text is neither.
 std::optional<double> parse_timestamp(std::string_view text, double epoch_unit,

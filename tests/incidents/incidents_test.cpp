@@ -60,6 +60,14 @@ TEST(IncidentTimestamp, ReadsIsoWithOffsetsAndEpochSeconds) {
                    utc(2026, 3, 2, 14, 5, 0) + 0.25);
   EXPECT_DOUBLE_EQ(*parse_timestamp("1767606049", 1.0), 1767606049.0);
   EXPECT_DOUBLE_EQ(*parse_timestamp("1767606049000", 1e-3), 1767606049.0);
+  // Epoch values past year 9999 would not write back as ISO text (a table
+  // read from them could not be exported and read again): refused. Found by
+  // fuzz_incidents (an Opsgenie CreatedAt of 1767606049000 with its digits
+  // moved came back as 57990-06-18).
+  EXPECT_DOUBLE_EQ(*parse_timestamp("253402300799", 1.0), 253402300799.0);
+  EXPECT_FALSE(parse_timestamp("253402300800", 1.0).has_value());
+  EXPECT_FALSE(parse_timestamp("1767606049000", 1.0).has_value());
+  EXPECT_FALSE(parse_timestamp(std::string(400, '9'), 1.0).has_value());  // inf
   bool had_offset = true;
   EXPECT_DOUBLE_EQ(*parse_timestamp("2026-03-02T14:05", 1.0, &had_offset),
                    utc(2026, 3, 2, 14, 5, 0));
