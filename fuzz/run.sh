@@ -24,7 +24,10 @@ for t in "${targets[@]}"; do
   echo "fuzz: $t for ${seconds} s"
   # -timeout: one input may take 25 s (a hang otherwise); -rss_limit_mb and
   # -malloc_limit_mb: a hostile input may not make relsim take gigabytes.
-  if ! "$build/fuzz/$t" "$build/corpus/$t" -max_total_time="$seconds" -timeout=25 \
+  # `timeout`: a target that does not stop (a sanitizer report over a huge
+  # heap can take minutes) never holds CI; it counts as a finding.
+  if ! timeout -k 10 $((seconds + 120)) "$build/fuzz/$t" "$build/corpus/$t" \
+    -max_total_time="$seconds" -timeout=25 \
     -rss_limit_mb=2048 -malloc_limit_mb=1024 -print_final_stats=1 \
     -artifact_prefix="$build/findings/$t/" >"$build/findings/$t.log" 2>&1; then
     failed+=("$t")

@@ -82,6 +82,12 @@ std::vector<ParsedDoc> parse_text(const std::string& text, const std::string& fi
                  limit_note("nesting of YAML collections"));
     return out;
   }
+  if (const auto runaway = detail::yaml_runaway(text)) {
+    sink.add({file, static_cast<int>(runaway->line), static_cast<int>(runaway->column)},
+             "malformed YAML: the parser runs away on this text (usually a ',' outside [ ] or "
+             "{ }, where a document's first value belongs)");
+    return out;
+  }
   auto shared = std::make_shared<const std::string>(text);
   auto malformed = [&](const YAML::Mark& mark, const std::string& msg) {
     // A tab in the indentation is the usual cause of yaml-cpp's vaguer messages.
@@ -454,6 +460,9 @@ sim::Distribution parse_distribution(const std::string& text, const std::string&
                                      const DataReader* data) {
   Sink sink(data);
   YAML::Node node;
+  if (detail::yaml_runaway(text)) {
+    throw InputError({label, 0, 0}, "malformed YAML: the parser runs away on '" + text + "'");
+  }
   try {
     node = YAML::Load(text);
   } catch (const YAML::Exception& e) {

@@ -4,6 +4,7 @@
 #include <cctype>
 
 #include "models/loader_internal.hpp"
+#include "models/text_checks.hpp"
 
 namespace relsim::models::detail {
 
@@ -112,6 +113,11 @@ std::optional<ParsedOverride> parse_set_option(const std::string& text, Sink& si
       break;
     }
   }
+  if (detail::yaml_runaway(text.substr(eq + 1))) {
+    sink.add(kCommandLine,
+             "--set '" + text + "': the value is not valid YAML (the parser runs away on it)");
+    return std::nullopt;
+  }
   try {
     o.value = YAML::Load(text.substr(eq + 1));
   } catch (const YAML::Exception& e) {
@@ -187,7 +193,8 @@ void apply_override(Reader& r, YAML::Node doc, const ParsedOverride& o) {
   r.origins().push_back(OverrideOrigin{canonical, o.location, o.label});
 }
 
-std::optional<std::string> lookup_scalar(Reader& r, const YAML::Node& doc, const ParsedOverride& o) {
+std::optional<std::string> lookup_scalar(Reader& r, const YAML::Node& doc,
+                                         const ParsedOverride& o) {
   auto fail = [&](const std::string& message) {
     r.error(o.location, o.label + ": " + message);
     return std::nullopt;

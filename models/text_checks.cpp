@@ -1,7 +1,12 @@
 // Checks of YAML text before parsing (see text_checks.hpp).
 #include "models/text_checks.hpp"
 
+#include <yaml-cpp/eventhandler.h>
+#include <yaml-cpp/exceptions.h>
+#include <yaml-cpp/parser.h>
+
 #include <cstdint>
+#include <sstream>
 #include <vector>
 
 namespace relsim::models::detail {
@@ -186,6 +191,60 @@ std::optional<TextPosition> tab_indentation(std::string_view text, std::size_t l
     return true;
   });
   return found;
+}
+
+namespace {
+
+/// Counts yaml-cpp's events and stops the parse past a budget.
+class EventBudget : public YAML::EventHandler {
+ public:
+  explicit EventBudget(std::size_t budget) : budget_(budget) {}
+  struct Exceeded {
+    YAML::Mark mark;
+  };
+  void OnDocumentStart(const YAML::Mark& m) override { count(m); }
+  void OnDocumentEnd() override {}
+  void OnNull(const YAML::Mark& m, YAML::anchor_t) override { count(m); }
+  void OnAlias(const YAML::Mark& m, YAML::anchor_t) override { count(m); }
+  void OnScalar(const YAML::Mark& m, const std::string&, YAML::anchor_t,
+                const std::string&) override {
+    count(m);
+  }
+  void OnSequenceStart(const YAML::Mark& m, const std::string&, YAML::anchor_t,
+                       YAML::EmitterStyle::value) override {
+    count(m);
+  }
+  void OnSequenceEnd() override {}
+  void OnMapStart(const YAML::Mark& m, const std::string&, YAML::anchor_t,
+                  YAML::EmitterStyle::value) override {
+    count(m);
+  }
+  void OnMapEnd() override {}
+
+ private:
+  void count(const YAML::Mark& m) {
+    if (++events_ > budget_) throw Exceeded{m};
+  }
+  std::size_t budget_;
+  std::size_t events_ = 0;
+};
+
+}  // namespace
+
+std::optional<TextPosition> yaml_runaway(const std::string& text) {
+  std::istringstream in(text);
+  EventBudget budget(4 * text.size() + 64);
+  try {
+    YAML::Parser parser(in);
+    while (parser.HandleNextDocument(budget)) {
+    }
+  } catch (const EventBudget::Exceeded& e) {
+    return TextPosition{static_cast<std::size_t>(e.mark.line) + 1,
+                        static_cast<std::size_t>(e.mark.column) + 1, 0};
+  } catch (const YAML::Exception&) {
+    // malformed: the real parse reports it
+  }
+  return std::nullopt;
 }
 
 }  // namespace relsim::models::detail

@@ -8,6 +8,7 @@
 
 #include <cstddef>
 #include <optional>
+#include <string>
 #include <string_view>
 
 namespace relsim::models::detail {
@@ -26,6 +27,15 @@ std::optional<TextPosition> invalid_utf8(std::string_view text);
 /// mappings and lists by indentation and `- ` markers, flow `[` and `{` by
 /// brackets (outside quotes and comments).
 std::optional<TextPosition> too_deep(std::string_view text, int max_depth);
+
+/// Where yaml-cpp 0.7's parser would run away on `text`: a `,` where a
+/// document's first token belongs (`,`, `  ,`, `"x"\n,`) makes it emit nodes
+/// without end, eating memory. The text is parsed once with a handler that
+/// counts events; no YAML text yields more than a few events per byte, so
+/// past 4 × bytes + 64 the parse is stopped and the position of the last
+/// event returned. Nullopt when the parse ends (well-formed or with a
+/// yaml-cpp error, which the real parse then reports).
+std::optional<TextPosition> yaml_runaway(const std::string& text);
 
 /// The first tab in the indentation of a line at or before `last_line`
 /// (outside block scalars and quoted text).

@@ -10,6 +10,7 @@
 #include "analysis/import/import.hpp"
 #include "analysis/import/import_reader.hpp"
 #include "analysis/import/import_util.hpp"
+#include "models/text_checks.hpp"
 
 namespace relsim::analysis::import {
 
@@ -374,6 +375,13 @@ void read_text(const std::string& text, const std::string& file, const ImportOpt
     }
   }
   std::vector<YAML::Node> roots;
+  if (const auto runaway = models::detail::yaml_runaway(parse)) {
+    note(out, ImportNote::Level::error, file, static_cast<int>(runaway->line),
+         static_cast<int>(runaway->column),
+         "expected YAML or JSON: the parser runs away on this text (usually a ',' outside [ ] "
+         "or { }); the file was skipped");
+    return;
+  }
   try {
     roots = YAML::LoadAll(parse);
   } catch (const YAML::Exception& e) {
