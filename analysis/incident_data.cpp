@@ -319,6 +319,13 @@ IncidentTable parse_incidents(const std::string& text, const std::string& file_n
           }
           if (std::isnan(instants[3])) break;  // created is bad; reported already
           instants[s] = instants[3] + *n * spec.relative_unit;
+          if (!(instants[s] <= kLastIsoSecond)) {
+            errors.push_back({SourceLocation{file_name, f.line, f.column},
+                              "the time in column '" + cname + "' (" + v +
+                                  " after the creation time) is past 9999-12-31"});
+            bad = true;
+            break;
+          }
         } else {
           bool had_offset = true;
           const auto t = parse_timestamp(v, spec.epoch_unit, &had_offset);

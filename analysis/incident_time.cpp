@@ -25,9 +25,6 @@ bool parse_uint(std::string_view s, std::size_t& pos, int digits, int& out) {
   return true;
 }
 
-/// 9999-12-31T23:59:59Z in Unix seconds: the last time a four-digit year writes.
-constexpr double kLastIsoSecond = 253402300799.0;
-
 }  // namespace
 
 std::optional<double> parse_decimal(std::string_view s) {

@@ -9,6 +9,10 @@
 
 namespace relsim::analysis {
 
+/// 9999-12-31T23:59:59Z in Unix seconds: the last time a four-digit year
+/// writes, so the last instant an incident table can hold.
+inline constexpr double kLastIsoSecond = 253402300799.0;
+
 /// A time as ISO-8601 (`2026-03-02T14:05:00Z`, `2026-03-02 14:05:00+01:00`,
 /// fractions of a second and `±hhmm` too) or as epoch seconds (an unsigned
 /// decimal number, at most 9999-12-31T23:59:59Z) times `epoch_unit` (1e-3

@@ -164,6 +164,24 @@ TEST(IncidentImport, ReadsOpsgenieMilliseconds) {
   EXPECT_DOUBLE_EQ(t.incidents[0].seconds(RecordedTime::ttr), 2738.0);
 }
 
+// A relative time that lands past 9999-12-31 could not be written back as
+// ISO text (found by fuzz_incidents: a CloseTime of 1.06e25 ms).
+TEST(IncidentImport, RelativeTimesPastTheLastIsoYearAreRefused) {
+  const std::string text =
+      "TinyId,Message,Priority,Entity,CreatedAt,Report.AckTime,Report.CloseTime\n"
+      "5,disk full,P2,payments-db,1767606049000,452000,10606700000000000000000000\n";
+  try {
+    (void)parse_incidents(text, "og.csv", IncidentFormat::opsgenie);
+    FAIL() << "no error";
+  } catch (const std::exception& e) {
+    EXPECT_NE(std::string(e.what()).find("og.csv:2:49: error: the time in column "
+                                         "'Report.CloseTime'"),
+              std::string::npos)
+        << e.what();
+    EXPECT_NE(std::string(e.what()).find("is past 9999-12-31"), std::string::npos) << e.what();
+  }
+}
+
 TEST(IncidentImport, LocatesBadRowsLikeACompiler) {
   const std::string head = "id,service,severity,created,acknowledged,mitigated,resolved\n";
   EXPECT_EQ(error_of(head + "A,api,SEV-1,yesterday,,,2026-03-02T14:30:00Z\n"),
