@@ -18,6 +18,13 @@ build=build/fuzz
 python3 fuzz/make_corpus.py "$build/corpus" "${RELSIM:-build/release/cli/relsim}"
 export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:abort_on_error=1}
 export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}
+# FUZZ_RUNS=N: N inputs per target from a fixed seed (FUZZ_SEED, default 1),
+# so a run can be repeated exactly (CI uses it: what passed here passes there;
+# SECONDS then only bounds the time). Unset: fuzz for SECONDS from a random seed.
+repeatable=()
+if [ -n "${FUZZ_RUNS:-}" ]; then
+  repeatable=(-runs="$FUZZ_RUNS" -seed="${FUZZ_SEED:-1}")
+fi
 failed=()
 for t in "${targets[@]}"; do
   mkdir -p "$build/findings/$t"
@@ -27,7 +34,7 @@ for t in "${targets[@]}"; do
   # `timeout`: a target that does not stop (a sanitizer report over a huge
   # heap can take minutes) never holds CI; it counts as a finding.
   if ! timeout -k 10 $((seconds + 120)) "$build/fuzz/$t" "$build/corpus/$t" \
-    -max_total_time="$seconds" -timeout=25 \
+    -max_total_time="$seconds" -timeout=25 "${repeatable[@]}" \
     -rss_limit_mb=2048 -malloc_limit_mb=1024 -print_final_stats=1 \
     -artifact_prefix="$build/findings/$t/" >"$build/findings/$t.log" 2>&1; then
     failed+=("$t")
