@@ -68,23 +68,19 @@ class BackstageReader {
       return;
     }
     const std::string kind = r_.text(root, "kind", "kind").value_or("");
-    const YAML::Node meta = r_.map(root, "metadata", "metadata");
-    const auto name = r_.text(meta, "name", "metadata.name");
-    if (!name || name->empty()) {
-      r_.warn(meta.IsDefined() ? meta : root, "metadata.name",
-              "a Backstage entity needs metadata.name: skipped");
-      return;
-    }
+    const std::string name = r_.metadata_name(root, "", "a Backstage entity");
+    if (name.empty()) return;
+    const YAML::Node meta = C(root, "metadata");
     const Origin origin = r_.origin(C(meta, "name"), "metadata.name");
     const YAML::Node spec = r_.map(root, "spec", "spec");
     if (kind == "Component") {
-      component(*name, origin, meta, spec);
+      component(name, origin, meta, spec);
     } else if (kind == "Resource") {
-      resource(*name, origin, meta, spec);
+      resource(name, origin, meta, spec);
     } else if (kind == "System") {
       if (!r_.out.system_name) {
-        r_.out.system_name = Sourced<std::string>{*name, origin};
-      } else if (r_.out.system_name->value != *name) {
+        r_.out.system_name = Sourced<std::string>{name, origin};
+      } else if (r_.out.system_name->value != name) {
         r_.note(Level::note, C(meta, "name"), "metadata.name",
                 "a second System: relsim imports one system, kept '" + r_.out.system_name->value +
                     "' (" + r_.out.system_name->origin.text() + ")");

@@ -40,13 +40,9 @@ class ChaosMeshReader {
       return;
     }
     const std::string kind = r_.text(root, "kind", "kind").value_or("");
-    const YAML::Node meta = r_.map(root, "metadata", "metadata");
-    const auto name = r_.text(meta, "name", "metadata.name");
-    if (!name || name->empty()) {
-      r_.warn(meta.IsDefined() ? meta : root, "metadata.name",
-              "a Chaos Mesh resource needs metadata.name: skipped");
-      return;
-    }
+    const std::string name = r_.metadata_name(root, "", "a Chaos Mesh resource");
+    if (name.empty()) return;
+    const YAML::Node meta = C(root, "metadata");
     const Origin origin = r_.origin(C(meta, "name"), "metadata.name");
     const YAML::Node spec = r_.map(root, "spec", "spec");
     if (!spec.IsDefined()) {
@@ -54,11 +50,11 @@ class ChaosMeshReader {
       return;
     }
     if (kind == "Schedule") {
-      schedule(*name, origin, spec, "spec");
+      schedule(name, origin, spec, "spec");
     } else if (kind == "Workflow") {
-      workflow(*name, spec);
+      workflow(name, spec);
     } else {
-      ImportedExperiment e = start(*name, origin);
+      ImportedExperiment e = start(name, origin);
       if (chaos(kind, spec, "spec", root, e)) r_.out.experiments.push_back(std::move(e));
     }
   }

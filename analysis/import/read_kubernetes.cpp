@@ -71,18 +71,6 @@ class KubernetesReader {
   }
   Origin at(const YAML::Node& n, const std::string& field) const { return r_.origin(n, field); }
 
-  /// metadata.name, or a note and "" (the object is skipped).
-  std::string name_of(const YAML::Node& node, const std::string& prefix, const std::string& kind) {
-    const YAML::Node meta = r_.map(node, "metadata", P(prefix, "metadata"));
-    const auto name = r_.text(meta, "name", P(prefix, "metadata.name"));
-    if (!name || name->empty()) {
-      r_.warn(meta.IsDefined() ? meta : node, P(prefix, "metadata.name"),
-              "a " + kind + " needs metadata.name: skipped");
-      return "";
-    }
-    return *name;
-  }
-
   std::optional<CountOrPercent> count_or_percent(const YAML::Node& parent, const std::string& key,
                                                  const std::string& field) {
     const YAML::Node n = C(parent, key);
@@ -109,7 +97,7 @@ class KubernetesReader {
   // ------------------------------------------------------------ Deployment
 
   void workload(const YAML::Node& node, const std::string& prefix, const std::string& kind) {
-    const std::string name = name_of(node, prefix, kind);
+    const std::string name = r_.metadata_name(node, prefix, "a " + kind);
     if (name.empty()) return;
     ImportedService s;
     s.name = name;
@@ -366,7 +354,7 @@ class KubernetesReader {
   }
 
   void pdb(const YAML::Node& node, const std::string& prefix) {
-    const std::string own = name_of(node, prefix, "PodDisruptionBudget");
+    const std::string own = r_.metadata_name(node, prefix, "a PodDisruptionBudget");
     if (own.empty()) return;
     const YAML::Node spec = r_.map(node, "spec", P(prefix, "spec"));
     const std::string sp = P(prefix, "spec");
@@ -417,7 +405,7 @@ class KubernetesReader {
   }
 
   void hpa(const YAML::Node& node, const std::string& prefix) {
-    const std::string own = name_of(node, prefix, "HorizontalPodAutoscaler");
+    const std::string own = r_.metadata_name(node, prefix, "a HorizontalPodAutoscaler");
     if (own.empty()) return;
     const YAML::Node spec = r_.map(node, "spec", P(prefix, "spec"));
     const std::string sp = P(prefix, "spec");

@@ -43,13 +43,9 @@ class LitmusReader {
                   (kind.empty() ? std::string("kindless document") : kind) + ": skipped");
       return;
     }
-    const YAML::Node meta = r_.map(root, "metadata", "metadata");
-    const auto name = r_.text(meta, "name", "metadata.name");
-    if (!name || name->empty()) {
-      r_.warn(meta.IsDefined() ? meta : root, "metadata.name",
-              "a ChaosEngine needs metadata.name: skipped");
-      return;
-    }
+    const std::string name = r_.metadata_name(root, "", "a ChaosEngine");
+    if (name.empty()) return;
+    const YAML::Node meta = C(root, "metadata");
     const YAML::Node spec = r_.map(root, "spec", "spec");
     if (str(C(spec, "engineState")) == "stop") {
       r_.note(Level::note, C(spec, "engineState"), "spec.engineState",
@@ -87,7 +83,7 @@ class LitmusReader {
         continue;
       }
       ImportedExperiment e;
-      e.name = experiments.size() == 1 ? *name : *name + "/" + *xname;
+      e.name = experiments.size() == 1 ? name : name + "/" + *xname;
       e.origin = r_.origin(C(x, "name"), ef + ".name");
       e.source_format = "litmus";
       if (!experiment(*xname, x, ef, service, e)) continue;

@@ -82,6 +82,18 @@ std::string FieldReader::path(const std::string& prefix, const std::string& key)
   return prefix.empty() ? key : prefix + "." + key;
 }
 
+std::string FieldReader::metadata_name(const YAML::Node& node, const std::string& prefix,
+                                       const std::string& what) const {
+  const YAML::Node meta = map(node, "metadata", path(prefix, "metadata"));
+  const auto name = text(meta, "name", path(prefix, "metadata.name"));
+  if (!name || name->empty()) {
+    warn(meta.IsDefined() ? meta : node, path(prefix, "metadata.name"),
+         what + " needs metadata.name: skipped");
+    return "";
+  }
+  return *name;
+}
+
 void FieldReader::note(ImportNote::Level level, const YAML::Node& node, const std::string& field,
                        const std::string& text) const {
   out.notes.push_back(ImportNote{level, origin(node, field), text});

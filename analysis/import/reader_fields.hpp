@@ -55,6 +55,10 @@ struct FieldReader {
   YAML::Node list(const YAML::Node& parent, const std::string& key, const std::string& field) const;
   /// A map node; a present non-map gets a note and an undefined node.
   YAML::Node map(const YAML::Node& parent, const std::string& key, const std::string& field) const;
+  /// `metadata.name` of the object at `node` (fields under `prefix`), or a
+  /// warning that `what` ("a Deployment") needs one and "" (skip the object).
+  std::string metadata_name(const YAML::Node& node, const std::string& prefix,
+                            const std::string& what) const;
 };
 
 /// A Kubernetes IntOrString: an integer count or a percentage "25%".
