@@ -51,6 +51,7 @@ struct FluidResult {
   std::vector<double> load;         // requests/s arriving (external demand + callers)
   std::vector<double> load_slope;   // d load / dt at fixed regime, requests/s per second
   std::vector<double> admitted;     // requests/s the component itself serves
+  std::vector<double> admitted_slope;  // d admitted / dt at fixed regime (feeds the callees' slope)
   std::vector<double> success;      // fraction of `load` that succeeds end to end (0..1)
   std::vector<double> delay;        // Δ: extra latency of its requests, seconds
   std::vector<double> max_utilisation;  // the highest per-zone (or own) utilisation ρ
@@ -85,6 +86,34 @@ double latency_stretch(double rho);
 void evaluate_fluid(const CompiledModel& model, const FluidState& state,
                     const std::vector<double>& demand, const std::vector<double>& demand_slope,
                     FluidResult& out);
+
+// The two per-component steps both evaluate_fluid and FluidUpdater
+// (models/fluid_incremental.hpp) run: one implementation of the physics.
+
+/// Component `c`'s load step: given `load` and `slope`, the requests/s its
+/// callers send and their derivative (summed in the order of
+/// `adds_load`'s edges, callers by descending index), adds its external
+/// demand and sets its load, load_slope, admitted, admitted_slope,
+/// max_utilisation, overloaded, stretch and its placements' zone_admitted
+/// and zone_rho. Touches nothing else.
+void fluid_load_step(const CompiledModel& model, const FluidState& state,
+                     const std::vector<double>& demand, const std::vector<double>& demand_slope,
+                     Index c, double load, double slope, FluidResult& out);
+
+/// Whether edge `e` carries load to its target (every edge of a service or
+/// datastore; a cache's backing edge only).
+bool edge_adds_load(const CompiledModel& model, Index e);
+
+/// What edge `e` adds to its target's load and load slope, from its
+/// source's results (`edge_adds_load(model, e)` must hold).
+void edge_load(const CompiledModel& model, const FluidState& state, const FluidResult& out,
+               Index e, double& load, double& slope);
+
+/// Component `c`'s success step: from its own load-step results and its
+/// callees' results, sets its success, delay and the edge_failure of its
+/// edges. Touches nothing else.
+void fluid_success_step(const CompiledModel& model, const FluidState& state, Index c,
+                        FluidResult& out);
 
 /// Seconds until the load of some component first crosses one of its
 /// breakpoints (a zone's or the component's capacity, the latency knee) if
