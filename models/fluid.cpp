@@ -386,51 +386,58 @@ double latency_good_fraction(const CompiledModel& model, const FluidState& /*sta
   return result.success[c] * fraction_within(model, result, c, threshold_seconds);
 }
 
-double seconds_to_next_crossing(const CompiledModel& model, const FluidState& state,
-                                const FluidResult& result) {
+double seconds_to_crossing(const CompiledModel& model, const FluidState& state,
+                           const FluidResult& result, Index c) {
   constexpr double kInf = std::numeric_limits<double>::infinity();
   double best = kInf;
-  auto consider = [&](double load, double slope, double breakpoint) {
-    if (slope == 0.0 || breakpoint <= 0.0) return;
+  const double load = result.load[c];
+  const double slope = result.load_slope[c];
+  if (slope == 0.0) return best;
+  auto consider = [&](double breakpoint) {
+    if (breakpoint <= 0.0) return;
     const double t = (breakpoint - load) / slope;
     if (t > 0.0 && t < best) best = t;
   };
-  for (Index c = 0; c < model.components.size(); ++c) {
-    const double load = result.load[c];
-    const double slope = result.load_slope[c];
-    if (slope == 0.0) continue;
-    switch (model.components[c].kind) {
-      case ComponentKind::service: {
-        const ServiceRow& svc = model.services[model.components[c].row];
-        const Split split(model, state, c, svc);
-        for (Index p = model.placement_begin[c]; p < model.placement_begin[c + 1]; ++p) {
-          if (model.placements[p].role != ZoneRole::service_replicas || state.routed[p] <= 0 ||
-              state.healthy[p] <= 0) {
-            continue;
-          }
-          // Zone p is full when load · to_healthy reaches its capacity.
-          const double kink = zone_capacity(svc, state, c, p) / split.to_healthy(state, p);
-          consider(load, slope, kink);
-          consider(load, slope, kLatencyKnee * kink);
+  switch (model.components[c].kind) {
+    case ComponentKind::service: {
+      const ServiceRow& svc = model.services[model.components[c].row];
+      const Split split(model, state, c, svc);
+      for (Index p = model.placement_begin[c]; p < model.placement_begin[c + 1]; ++p) {
+        if (model.placements[p].role != ZoneRole::service_replicas || state.routed[p] <= 0 ||
+            state.healthy[p] <= 0) {
+          continue;
         }
-        break;
+        // Zone p is full when load · to_healthy reaches its capacity.
+        const double kink = zone_capacity(svc, state, c, p) / split.to_healthy(state, p);
+        consider(kink);
+        consider(kLatencyKnee * kink);
       }
-      case ComponentKind::datastore: {
-        const double cap = model.datastores[model.components[c].row].capacity;
-        consider(load, slope, cap);
-        consider(load, slope, kLatencyKnee * cap);
-        break;
-      }
-      case ComponentKind::cache: {
-        const double cap = model.caches[model.components[c].row].capacity;
-        const double h = state.serving[c] ? state.hit_ratio[c] : 0.0;
-        if (h > 0.0) {
-          consider(load, slope, cap / h);
-          consider(load, slope, kLatencyKnee * cap / h);
-        }
-        break;
-      }
+      break;
     }
+    case ComponentKind::datastore: {
+      const double cap = model.datastores[model.components[c].row].capacity;
+      consider(cap);
+      consider(kLatencyKnee * cap);
+      break;
+    }
+    case ComponentKind::cache: {
+      const double cap = model.caches[model.components[c].row].capacity;
+      const double h = state.serving[c] ? state.hit_ratio[c] : 0.0;
+      if (h > 0.0) {
+        consider(cap / h);
+        consider(kLatencyKnee * cap / h);
+      }
+      break;
+    }
+  }
+  return best;
+}
+
+double seconds_to_next_crossing(const CompiledModel& model, const FluidState& state,
+                                const FluidResult& result) {
+  double best = std::numeric_limits<double>::infinity();
+  for (Index c = 0; c < model.components.size(); ++c) {
+    best = std::min(best, seconds_to_crossing(model, state, result, c));
   }
   return best;
 }

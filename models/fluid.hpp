@@ -120,6 +120,9 @@ void fluid_success_step(const CompiledModel& model, const FluidState& state, Ind
 /// the regime of `result` held on; +infinity when none is ahead.
 double seconds_to_next_crossing(const CompiledModel& model, const FluidState& state,
                                 const FluidResult& result);
+/// The same for component `c` alone.
+double seconds_to_crossing(const CompiledModel& model, const FluidState& state,
+                           const FluidResult& result, Index c);
 
 /// Fraction of component `c`'s requests answered within `seconds` by the
 /// latency model (ignores whether they succeed).

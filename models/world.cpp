@@ -19,7 +19,7 @@ World& World::operator=(World&&) noexcept = default;
 TrialResult World::run(std::uint64_t trial_seed) { return impl_->run(trial_seed); }
 void World::set_observer(TrialObserver* observer) { impl_->observer_ = observer; }
 
-World::Impl::Impl(const CompiledModel& m) : m_(m), horizon_(m.horizon) {
+World::Impl::Impl(const CompiledModel& m) : m_(m), horizon_(m.horizon), updater_(m) {
   Index next = 0;
   auto take = [&next](std::size_t n) {
     const Index begin = next;
@@ -75,6 +75,39 @@ World::Impl::Impl(const CompiledModel& m) : m_(m), horizon_(m.horizon) {
   for (const ServiceRow& s : m.services) demand_.emplace_back(s.demand, m.calendar);
   steady_demand_ =
       std::all_of(demand_.begin(), demand_.end(), [](const DemandCurve& d) { return d.flat(); });
+  // Lookups of the lazy accounting and detection: which SLOs and rules read
+  // a component.
+  const std::size_t nc = m.components.size();
+  comp_slo_begin_.assign(nc + 1, 0);
+  for (Index k = 0; k < m.slos.size(); ++k) ++comp_slo_begin_[m.slos[k].component + 1];
+  for (std::size_t c = 0; c < nc; ++c) comp_slo_begin_[c + 1] += comp_slo_begin_[c];
+  comp_slos_.resize(m.slos.size());
+  {
+    std::vector<Index> fill(comp_slo_begin_.begin(), comp_slo_begin_.end() - 1);
+    for (Index k = 0; k < m.slos.size(); ++k) comp_slos_[fill[m.slos[k].component]++] = k;
+  }
+  auto rule_component = [&](Index r) {
+    const AlertRow& alert = m.alerts[rule_rows_[r].alert];
+    return alert.kind == AlertKind::threshold ? alert.component : m.slos[alert.slo].component;
+  };
+  comp_rule_begin_.assign(nc + 1, 0);
+  for (Index r = 0; r < rule_rows_.size(); ++r) {
+    if (const Index c = rule_component(r); c != kNoIndex) ++comp_rule_begin_[c + 1];
+  }
+  for (std::size_t c = 0; c < nc; ++c) comp_rule_begin_[c + 1] += comp_rule_begin_[c];
+  comp_rules_.resize(comp_rule_begin_[nc]);
+  {
+    std::vector<Index> fill(comp_rule_begin_.begin(), comp_rule_begin_.end() - 1);
+    for (Index r = 0; r < rule_rows_.size(); ++r) {
+      if (const Index c = rule_component(r); c != kNoIndex) comp_rules_[fill[c]++] = r;
+    }
+  }
+  all_components_.resize(nc);
+  for (Index c = 0; c < nc; ++c) all_components_[c] = c;
+  touched_flag_.assign(nc, 0);
+  nonlinear_flag_.assign(nc, 0);
+  while (tree_leaves_ < nc) tree_leaves_ *= 2;
+  cross_tree_.assign(2 * tree_leaves_, std::numeric_limits<std::int64_t>::max());
   initial_fs_ = make_fluid_state(m);
   std::fill(initial_fs_.healthy.begin(), initial_fs_.healthy.end(), 0);
   std::fill(initial_fs_.routed.begin(), initial_fs_.routed.end(), 0);
@@ -140,6 +173,14 @@ void World::Impl::reset(std::uint64_t trial_seed) {
 
   accounted_ = sim::Duration::zero();
   next_check_ = sim::Duration::max();
+  t_ref_ = sim::Duration::zero();
+  for (const Index c : touched_) touched_flag_[c] = 0;
+  touched_.clear();
+  touch_all_ = true;
+  all_changed_ = true;
+  eager_ = true;  // until the first evaluation says otherwise: no segments open
+  svc_seg_.assign(m.services.size(), Segment{});
+  slo_seg_.assign(m.slos.size(), Segment{});
   next_knot_.assign(m.services.size(), sim::Duration::zero());
   demand_now_.assign(m.services.size(), 0.0);
   slope_now_.assign(m.services.size(), 0.0);
@@ -154,7 +195,11 @@ TrialResult World::Impl::run(std::uint64_t trial_seed) {
   start_processes();
   changed();
   sim_.run_until(sim::Time::at(horizon_), *this);
-  account();
+  if (eager_) {
+    account();
+  } else {
+    close_all_segments();
+  }
   TrialResult r;
   ledger_.finish(m_, r.slos);
   r.services = services_;
@@ -223,10 +268,16 @@ void World::Impl::handle(const sim::Event& e, sim::Simulation& /*s*/) {
       // A threshold rule reads the fluid state, which has not changed since
       // the last event; only burn-rate rules need the requests accounted to now.
       const Index r = e.target - t_rule_;
-      if (m_.alerts[rule_rows_[r].alert].kind == AlertKind::burn_rate) {
-        // The ratios now: the same state, evaluated at now by account()
-        // (under steady demand cur_ holds them already).
-        if (account() && !steady_demand_) std::swap(cur_, end_);
+      if (const AlertRow& alert = m_.alerts[rule_rows_[r].alert];
+          alert.kind == AlertKind::burn_rate) {
+        if (!eager_) {
+          settle_slo(alert.slo);  // its history up to now
+        } else if (account() && !steady_demand_) {
+          // The ratios now: the same state, evaluated at now by account()
+          // (under steady demand cur_ holds them already).
+          std::swap(cur_, end_);
+          t_ref_ = now();
+        }
       }
       evaluate_rule(r);
       return;
@@ -248,7 +299,7 @@ void World::Impl::handle(const sim::Event& e, sim::Simulation& /*s*/) {
   }
   cause_ = cause_of(e);
   event_incident_ = kNoIndex;
-  account();
+  if (eager_) account();
   switch (kind) {
     case EventKind::replica_crash:
       kill_slot(e.target, false);
@@ -259,6 +310,7 @@ void World::Impl::handle(const sim::Event& e, sim::Simulation& /*s*/) {
     case EventKind::lb_forget: {
       Slot& slot = slots_[e.target - t_ghost_];
       --fs_.routed[slot.ghost];
+      touch_placement(slot.ghost);
       slot.ghost = kNoIndex;
       break;
     }
@@ -320,9 +372,16 @@ void World::Impl::handle(const sim::Event& e, sim::Simulation& /*s*/) {
       fault_end(e.target - t_fault_);
       break;
     case EventKind::window_start:
-      break;  // only a boundary for the accounting
+      // Only a boundary for the accounting: the SLOs whose window begins now.
+      if (!eager_) {
+        for (Index k = 0; k < m_.slos.size(); ++k) {
+          if (ledger_.window_start(k) == now()) settle_slo(k);
+        }
+      }
+      break;
     case EventKind::check:
       next_check_ = sim::Duration::max();
+      touch_all();  // a knot or a crossing: every ratio anew
       break;
     case EventKind::responder_work:
       work_done(e.target - t_responder_, static_cast<Phase>(e.payload));
@@ -343,81 +402,146 @@ void World::Impl::evaluate_at(sim::Duration t, FluidResult& out) {
   evaluate_fluid(m_, fs_, demand_now_, slope_now_, out);
 }
 
-bool World::Impl::account() {
-  // Simpson's rule over [t0, t1] with the state as it was: the ratios at t0
-  // are those `changed()` left in cur_, the others are evaluated here.
-  const sim::Duration t0 = accounted_;
-  const sim::Duration t1 = now();
-  if (t1 <= t0) return false;
-  accounted_ = t1;
-  // Under steady demand the state and the inputs are those cur_ was
-  // evaluated with, so the evaluations at the midpoint and at t1 would give
-  // cur_ bit for bit: skip them.
-  if (!steady_demand_) {
-    evaluate_at(t0 + sim::Duration::micros((t1 - t0).count_micros() / 2), mid_);
-    evaluate_at(t1, end_);
-  }
-  const FluidResult& mid = steady_demand_ ? cur_ : mid_;
-  const FluidResult& end = steady_demand_ ? cur_ : end_;
-  if (observer_) observer_->on_interval(t0, t1, fs_, cur_, mid, end);
-  const double w = (t1 - t0).to_seconds() / 6.0;
-  auto simpson = [&](auto&& f) { return w * (f(cur_) + 4.0 * f(mid) + f(end)); };
-  for (std::size_t s = 0; s < m_.services.size(); ++s) {
-    const Index c = m_.services[s].component;
-    const double total = simpson([c](const FluidResult& r) { return r.load[c]; });
-    const double good = simpson([c](const FluidResult& r) { return r.load[c] * r.success[c]; });
-    services_[s].total += total;
-    services_[s].good += good;
-    interval_bad_[s] = std::max(0.0, total - good);
-  }
-  for (const Index i : open_) {
-    Incident& inc = incidents_[i];
-    if (inc.row.mitigated != kNever || inc.impaired == 0) continue;
-    inc.row.requests_failed += interval_bad_[m_.components[inc.row.service].row];
-  }
-  for (Index k = 0; k < m_.slos.size(); ++k) {
-    const SloRow& slo = m_.slos[k];
-    const Index c = slo.component;
-    const double total = simpson([c](const FluidResult& r) { return r.load[c]; });
-    double good = 0.0;
-    if (slo.sli == SliKind::latency && slo.threshold) {
-      const double threshold = slo.threshold->to_seconds();
-      good = simpson([&](const FluidResult& r) {
-        return r.load[c] * latency_good_fraction(m_, fs_, r, c, threshold);
-      });
-    } else {
-      good = simpson([c](const FluidResult& r) { return r.load[c] * r.success[c]; });
-    }
-    ledger_.add(k, t0, t1, total, good);
-    const double bad = std::max(0.0, total - std::min(good, total));
-    if (burn_max_window_[k] > 0) {
-      for (Index j = burn_slo_rules_begin_[k]; j < burn_slo_rules_begin_[k + 1]; ++j) {
-        const Index r = burn_slo_rules_[j];
-        if (total > 0.0 && bad >= rule_min_threshold_[r] * total) rules_[r].hot_until = t1;
-      }
-      burn_[k].add(t0.count_micros(), t1.count_micros(), total, bad);
-      burn_[k].prune(t1.count_micros() - burn_max_window_[k]);
-    }
-    if (bad > 0.0 && t0 >= ledger_.window_start(k)) {
-      for (const Index i : open_) {
-        Incident& inc = incidents_[i];
-        if (inc.slo == k && inc.row.mitigated == kNever && inc.impaired > 0) inc.slo_bad += bad;
-      }
+bool World::Impl::nonlinear(const FluidResult& r, Index c) const {
+  // Dropping load while demand moves, or stretched past the knee while its
+  // own load moves: the ratios drift between events.
+  return (changing_ && r.overloaded[c]) ||
+         (r.load_slope[c] != 0.0 && r.max_utilisation[c] > kLatencyKnee);
+}
+
+void World::Impl::set_crossing(Index c, std::int64_t t) {
+  std::size_t i = tree_leaves_ + c;
+  cross_tree_[i] = t;
+  for (i /= 2; i >= 1; i /= 2) cross_tree_[i] = std::min(cross_tree_[2 * i], cross_tree_[2 * i + 1]);
+}
+
+namespace {
+
+/// `from` plus `seconds` rounded up to whole µs (at least 1); max when
+/// infinite or beyond reach.
+sim::Duration after_seconds(sim::Duration from, double seconds) {
+  if (!std::isfinite(seconds)) return sim::Duration::max();
+  const double micros = std::ceil(seconds * 1e6);
+  if (micros >= 9e17) return sim::Duration::max();
+  return from + sim::Duration::micros(std::max<std::int64_t>(1, static_cast<std::int64_t>(micros)));
+}
+
+}  // namespace
+
+sim::Duration World::Impl::update_crossing(Index c) {
+  const sim::Duration fluid = after_seconds(t_ref_, seconds_to_crossing(m_, fs_, cur_, c));
+  sim::Duration t = fluid;
+  // Autoscaling thresholds: the desired count changes at load = n · c · u.
+  if (const ComponentRow& row = m_.components[c]; row.kind == ComponentKind::service) {
+    const Index s = row.row;
+    const ServiceRow& svc = m_.services[s];
+    const double slope = cur_.load_slope[c];
+    if (svc.autoscale && !autoscale_pending_[s] && slope != 0.0) {
+      const double per = svc.capacity_per_replica * fs_.capacity_factor[c] *
+                         svc.autoscale->target_utilization;
+      const double load = load_now(c);
+      const int n = replicas_[s];
+      double seconds = std::numeric_limits<double>::infinity();
+      auto consider = [&](int k) {
+        const double x = (k * per - load) / slope;
+        if (x > 0.0) seconds = std::min(seconds, x);
+      };
+      if (n < svc.autoscale->max_replicas) consider(n);
+      if (n > svc.autoscale->min_replicas) consider(n - 1);
+      t = std::min(t, after_seconds(now(), seconds));
     }
   }
-  return true;
+  set_crossing(c, t.count_micros());
+  return fluid;
+}
+
+void World::Impl::evaluate_all() {
+  const sim::Duration t = now();
+  if (!eager_) close_all_segments();
+  for (const Index c : touched_) touched_flag_[c] = 0;
+  touched_.clear();
+  touch_all_ = false;
+  t_ref_ = t;
+  evaluate_at(t, cur_);
+  // Impact is measured against the nominal system at the same demand.
+  evaluate_fluid(m_, nominal_state_, demand_now_, slope_now_, nominal_);
+  changing_ = false;
+  knot_min_ = sim::Duration::max();
+  for (std::size_t s = 0; s < demand_.size(); ++s) {
+    changing_ = changing_ || slope_now_[s] != 0.0;
+    if (next_knot_[s] <= t) next_knot_[s] = demand_[s].next_knot_after(t);
+    knot_min_ = std::min(knot_min_, next_knot_[s]);
+  }
+  nominal_cross_ = after_seconds(t, seconds_to_next_crossing(m_, nominal_state_, nominal_));
+  nominal_nonlinear_ = false;
+  nonlinear_count_ = 0;
+  for (Index c = 0; c < m_.components.size(); ++c) {
+    nominal_nonlinear_ = nominal_nonlinear_ || nonlinear(nominal_, c);
+    nonlinear_flag_[c] = nonlinear(cur_, c) ? 1 : 0;
+    nonlinear_count_ += nonlinear_flag_[c];
+    update_crossing(c);
+  }
+  const bool was_eager = eager_;
+  eager_ = observer_ != nullptr || nonlinear_count_ > 0 || nominal_nonlinear_;
+  if (!eager_) {
+    open_all_segments();
+  } else if (!was_eager) {
+    accounted_ = t;  // the segments were integrated to now
+  }
+  all_changed_ = true;
+}
+
+void World::Impl::refresh() {
+  const sim::Duration t = now();
+  if (eager_ || touch_all_ || t >= nominal_cross_) {
+    evaluate_all();
+    return;
+  }
+  all_changed_ = false;
+  changed_ = nullptr;
+  if (touched_.empty()) return;
+  for (const Index c : touched_) {
+    touched_flag_[c] = 0;
+    updater_.mark(c);
+  }
+  touched_.clear();
+  updater_.update(fs_, demand_now_, slope_now_, cur_);
+  changed_ = &updater_.changed();
+  for (const Index c : *changed_) {
+    // A component now in another regime at t than at t_ref_ (a crossing in
+    // between), or in one where its ratios drift: evaluate everything at t.
+    const bool nl = nonlinear(cur_, c);
+    nonlinear_count_ += (nl ? 1 : 0) - nonlinear_flag_[c];
+    nonlinear_flag_[c] = nl ? 1 : 0;
+    if (update_crossing(c) <= t) {
+      evaluate_all();
+      return;
+    }
+  }
+  if (nonlinear_count_ > 0) {
+    evaluate_all();
+    return;
+  }
+  for (const Index c : *changed_) settle_component(c);
 }
 
 void World::Impl::changed() {
-  evaluate_at(now(), cur_);
+  refresh();
   if (observer_) observer_->on_change(now(), fs_, cur_);
   track_impact();
-  for (Index s = 0; s < m_.services.size(); ++s) {
-    const ServiceRow& svc = m_.services[s];
-    if (!svc.autoscale || autoscale_pending_[s]) continue;
-    if (desired_replicas(s) != replicas_[s]) {
-      autoscale_pending_[s] = 1;
-      in(svc.autoscale->reaction_time, EventKind::autoscale, t_autoscale_ + s);
+  const std::vector<Index>& moved = all_changed_ ? all_components_ : *changed_;
+  if (all_changed_ || changed_) {
+    for (const Index c : moved) {
+      const ComponentRow& row = m_.components[c];
+      if (row.kind != ComponentKind::service) continue;
+      const Index s = row.row;
+      const ServiceRow& svc = m_.services[s];
+      if (!svc.autoscale || autoscale_pending_[s]) continue;
+      if (desired_replicas(s) != replicas_[s]) {
+        autoscale_pending_[s] = 1;
+        in(svc.autoscale->reaction_time, EventKind::autoscale, t_autoscale_ + s);
+        update_crossing(c);
+      }
     }
   }
   schedule_check();
@@ -427,51 +551,31 @@ void World::Impl::changed() {
 
 void World::Impl::schedule_check() {
   const sim::Duration t = now();
-  sim::Duration next = sim::Duration::max();
-  bool changing = false;
-  for (std::size_t s = 0; s < demand_.size(); ++s) {
-    if (next_knot_[s] <= t) next_knot_[s] = demand_[s].next_knot_after(t);
-    next = std::min(next, next_knot_[s]);
-    changing = changing || slope_now_[s] != 0.0;
-  }
-  double seconds = seconds_to_next_crossing(m_, fs_, cur_);
-  // Autoscaling thresholds: the desired count changes at load = n · c · u.
-  for (Index s = 0; s < m_.services.size(); ++s) {
-    const ServiceRow& svc = m_.services[s];
-    if (!svc.autoscale || autoscale_pending_[s]) continue;
-    const Index c = svc.component;
-    const double slope = cur_.load_slope[c];
-    if (slope == 0.0) continue;
-    const double per = svc.capacity_per_replica * fs_.capacity_factor[c] *
-                       svc.autoscale->target_utilization;
-    const int n = replicas_[s];
-    auto consider = [&](int k) {
-      const double x = (k * per - cur_.load[c]) / slope;
-      if (x > 0.0) seconds = std::min(seconds, x);
-    };
-    if (n < svc.autoscale->max_replicas) consider(n);
-    if (n > svc.autoscale->min_replicas) consider(n - 1);
-  }
-  if (changing) {
-    for (std::size_t c = 0; c < cur_.load.size(); ++c) {
+  sim::Duration next = std::min(knot_min_, sim::Duration::micros(cross_tree_[1]));
+  if (eager_ && changing_) {
+    for (Index c = 0; c < m_.components.size(); ++c) {
       if (cur_.overloaded[c]) {
         next = std::min(next, t + kOverloadStep);
         break;
       }
     }
   }
-  if (std::isfinite(seconds)) {
-    const double micros = std::ceil(seconds * 1e6);
-    if (micros < 9e17) {
-      next = std::min(next, t + sim::Duration::micros(std::max<std::int64_t>(
-                                    1, static_cast<std::int64_t>(micros))));
-    }
-  }
   if (next > horizon_) next = sim::Duration::max();
   if (next != next_check_) {
+    const sim::Duration before = next_check_;
     sim_.cancel(t_check_);
     next_check_ = next;
     if (next != sim::Duration::max()) at(next, EventKind::check, t_check_);
+    // Burn-rate predictions look as far as the check that was next when they
+    // were made: when it moved later, they must look further.
+    if (next > before && !all_changed_) {
+      for (Index r = 0; r < rule_rows_.size(); ++r) {
+        if (m_.alerts[rule_rows_[r].alert].kind == AlertKind::burn_rate &&
+            rules_[r].pred_until < std::min(horizon_, next_check_)) {
+          predict_rule(r);
+        }
+      }
+    }
   }
 }
 

@@ -83,7 +83,7 @@ void World::Impl::reset_detection() {
 }
 
 bool World::Impl::condition_holds(const ConditionRow& cond, Index c) const {
-  if (!(cur_.load[c] > 0.0)) return false;
+  if (!(load_now(c) > 0.0)) return false;
   switch (cond.metric) {
     case ConditionMetric::error_rate:
     case ConditionMetric::users_affected:
@@ -150,7 +150,7 @@ void World::Impl::predict_rule(Index r) {
   const AlertRow& alert = m_.alerts[rule_rows_[r].alert];
   const Index k = alert.slo;
   const Index c = m_.slos[k].component;
-  const double total = cur_.load[c];
+  const double total = load_now(c);
   if (slo_fraction_at_[k] != now()) {
     slo_fraction_[k] = std::clamp(bad_fraction(m_, fs_, cur_, k), 0.0, 1.0);
     slo_fraction_at_[k] = now();
@@ -192,37 +192,48 @@ void World::Impl::predict_rule(Index r) {
 }
 
 void World::Impl::detection_changed() {
-  for (Index r = 0; r < rule_rows_.size(); ++r) {
-    Rule& rule = rules_[r];
-    const AlertRow& alert = m_.alerts[rule_rows_[r].alert];
-    if (alert.kind == AlertKind::threshold) {
-      const bool c = condition_holds(alert.condition, alert.component);
-      if (c != rule.seen) {
-        rule.seen = c;
-        schedule_rule(r, now());
+  // Only the rules reading a component whose ratios moved can change.
+  if (all_changed_) {
+    for (Index r = 0; r < rule_rows_.size(); ++r) detection_changed(r);
+  } else if (changed_) {
+    for (const Index c : *changed_) {
+      for (Index j = comp_rule_begin_[c]; j < comp_rule_begin_[c + 1]; ++j) {
+        detection_changed(comp_rules_[j]);
       }
-      continue;
     }
-    // Predictions assume the rates of the moment: redo them when the bad
-    // fraction or the load has moved (demand drifts between knots, and a
-    // latency SLI's bad fraction with utilisation: small drifts are ignored).
-    const Index k = alert.slo;
-    const Index comp = m_.slos[k].component;
-    const double total = cur_.load[comp];
-    if (slo_fraction_at_[k] != now()) {
-      slo_fraction_[k] = std::clamp(bad_fraction(m_, fs_, cur_, k), 0.0, 1.0);
-      slo_fraction_at_[k] = now();
-    }
-    const double fraction = slo_fraction_[k];
-    const double old_fraction = rule.pred_total > 0.0 ? rule.pred_bad / rule.pred_total : 0.0;
-    const bool moved =
-        (fraction == 0.0) != (old_fraction == 0.0) ||
-        std::abs(fraction - old_fraction) > kPredictionDrift * std::max(fraction, old_fraction) ||
-        std::abs(total - rule.pred_total) > kLoadDrift * std::max(total, rule.pred_total);
-    // A prediction looks as far as the check that was next when it was made;
-    // when the next check is now later, it must look further.
-    if (moved || rule.pred_until < std::min(horizon_, next_check_)) predict_rule(r);
   }
+}
+
+void World::Impl::detection_changed(Index r) {
+  Rule& rule = rules_[r];
+  const AlertRow& alert = m_.alerts[rule_rows_[r].alert];
+  if (alert.kind == AlertKind::threshold) {
+    const bool c = condition_holds(alert.condition, alert.component);
+    if (c != rule.seen) {
+      rule.seen = c;
+      schedule_rule(r, now());
+    }
+    return;
+  }
+  // Predictions assume the rates of the moment: redo them when the bad
+  // fraction or the load has moved (demand drifts between knots, and a
+  // latency SLI's bad fraction with utilisation: small drifts are ignored).
+  const Index k = alert.slo;
+  const Index comp = m_.slos[k].component;
+  const double total = load_now(comp);
+  if (slo_fraction_at_[k] != now()) {
+    slo_fraction_[k] = std::clamp(bad_fraction(m_, fs_, cur_, k), 0.0, 1.0);
+    slo_fraction_at_[k] = now();
+  }
+  const double fraction = slo_fraction_[k];
+  const double old_fraction = rule.pred_total > 0.0 ? rule.pred_bad / rule.pred_total : 0.0;
+  const bool moved =
+      (fraction == 0.0) != (old_fraction == 0.0) ||
+      std::abs(fraction - old_fraction) > kPredictionDrift * std::max(fraction, old_fraction) ||
+      std::abs(total - rule.pred_total) > kLoadDrift * std::max(total, rule.pred_total);
+  // A prediction looks as far as the check that was next when it was made;
+  // when the next check is now later, it must look further.
+  if (moved || rule.pred_until < std::min(horizon_, next_check_)) predict_rule(r);
 }
 
 void World::Impl::evaluate_rule(Index r) {

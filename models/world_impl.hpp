@@ -10,6 +10,7 @@
 #include "models/compiled_model.hpp"
 #include "models/demand.hpp"
 #include "models/fluid.hpp"
+#include "models/fluid_incremental.hpp"
 #include "models/slo_ledger.hpp"
 #include "models/trial_observer.hpp"
 #include "models/trial_result.hpp"
@@ -132,15 +133,61 @@ struct World::Impl {
   void handle(const sim::Event& e, sim::Simulation& s);
   Cause cause_of(const sim::Event& e) const;
 
-  // ------------------------------------------------------------ accounting (world.cpp)
-  /// Integrates requests from the last accounted instant to now, with the
-  /// state as it was (call before every state change). False when there was
-  /// nothing to integrate; true when it did (and left the ratios at now in end_).
-  bool account();
-  /// After a state change: autoscaling intent and the next check.
+  // ------------------------------------------------------------ evaluation (world.cpp)
+  /// After a state change: brings the ratios up to date (refresh), then
+  /// impact, autoscaling intent, the next check and detection for what moved.
   void changed();
+  /// Brings cur_ up to date with the touched components: incrementally in
+  /// t_ref_ coordinates when it can, else a full evaluation at now. Leaves
+  /// the components that moved in changed_ (all_changed_: every one).
+  void refresh();
+  /// A full evaluation at now: t_ref_ = now, cur_ and nominal_, crossings,
+  /// the mode (eager_), every component changed.
+  void evaluate_all();
   void evaluate_at(sim::Duration t, FluidResult& out);
   void schedule_check();
+  /// The component's state changed (its FluidState fields, its placements,
+  /// an edge leaving it).
+  void touch(Index c) {
+    if (!touched_flag_[c]) {
+      touched_flag_[c] = 1;
+      touched_.push_back(c);
+    }
+  }
+  void touch_placement(Index p) { touch(m_.placements[p].component); }
+  void touch_all() { touch_all_ = true; }
+  /// Component c's load at now: cur_ holds loads at t_ref_ and their slopes.
+  double load_now(Index c) const {
+    return cur_.load[c] + cur_.load_slope[c] * (now() - t_ref_).to_seconds();
+  }
+  /// Recomputes component c's next crossing (fluid breakpoints from t_ref_,
+  /// autoscaling thresholds from now) into the crossing tree; returns the
+  /// fluid crossing.
+  sim::Duration update_crossing(Index c);
+  bool nonlinear(const FluidResult& r, Index c) const;
+
+  // ------------------------------------------------------------ accounting (world_accounts.cpp)
+  /// Eager mode: integrates requests from the last accounted instant to now
+  /// with the state as it was, by Simpson's rule over three full
+  /// evaluations (call before every state change). False when there was
+  /// nothing to integrate; true when it did (and left the ratios at now in end_).
+  bool account();
+  /// Requests of service row s over [t0, t1): totals, and the failed ones of
+  /// its open incidents.
+  void accrue_service(Index s, double total, double good);
+  /// Requests of SLO k over [t0, t1): ledger, burn history, incidents.
+  void accrue_slo(Index k, sim::Duration t0, sim::Duration t1, double total, double good);
+  /// Lazy mode: closes the segment of a service row / SLO at now with the
+  /// rates it was opened with, and opens the next with the rates of cur_.
+  void settle_service(Index s);
+  void settle_slo(Index k);
+  /// Every segment, at now (entering eager mode, the end of a trial).
+  void close_all_segments();
+  void open_all_segments();
+  /// The units on component c (after it changed): settle them.
+  void settle_component(Index c);
+  /// Before incident i starts or stops accruing: settle its lead service and SLO.
+  void settle_incident(Index i);
 
   // ------------------------------------------------------------ processes (world_processes.cpp)
   void start_processes();
@@ -175,6 +222,7 @@ struct World::Impl {
   void reset_detection();
   /// After a state change: threshold conditions and burn-rate predictions.
   void detection_changed();
+  void detection_changed(Index rule);
   void evaluate_rule(Index rule);
   bool rule_condition(Index rule);
   void schedule_rule(Index rule, sim::Duration t);
@@ -189,6 +237,7 @@ struct World::Impl {
   void reset_people();
   /// After a state change: opens, joins, mitigates and re-assesses incidents.
   void track_impact();
+  void track_service(Index s);
   Index open_incident(Index service_row);
   Index incident_for(Index component);
   void page(Index incident, Index team);
@@ -265,8 +314,48 @@ struct World::Impl {
   std::vector<double> connection_error_;  // per component: datastores in partial connection errors
   std::vector<std::uint8_t> fault_active_;
 
+  // Evaluation (world.cpp): cur_ holds the ratios of the current state with
+  // loads at t_ref_ (and their slopes); between a full evaluation and the
+  // next knot or crossing every load is linear in time and every ratio
+  // constant, so events update cur_ incrementally in those coordinates
+  // (docs/model.md, "What an event costs").
+  FluidUpdater updater_;
+  sim::Duration t_ref_;
+  std::vector<Index> touched_;
+  std::vector<std::uint8_t> touched_flag_;
+  bool touch_all_ = true;
+  bool all_changed_ = true;        // the last refresh changed every component
+  const std::vector<Index>* changed_ = nullptr;  // else: these (ascending)
+  /// Eager mode: some ratio moves between events (a component dropping load
+  /// or past the latency knee while demand changes, or an observer is set):
+  /// every event integrates every unit by Simpson's rule over full
+  /// evaluations, as the engine always did. Lazy mode otherwise.
+  bool eager_ = true;
+  int nonlinear_count_ = 0;              // components in a moving regime
+  std::vector<std::uint8_t> nonlinear_flag_;
+  bool changing_ = false;                // some demand slope is not zero
+  sim::Duration knot_min_;               // the next demand knot
+  sim::Duration nominal_cross_;          // the nominal state's next crossing
+  bool nominal_nonlinear_ = false;
+  // Crossing times per component (µs; max: none) in a min-tree.
+  std::size_t tree_leaves_ = 1;
+  std::vector<std::int64_t> cross_tree_;
+  void set_crossing(Index c, std::int64_t t);
+
+  // Lazy accounting (world_accounts.cpp): per unit (service row, SLO) the
+  // rates since its segment began: load(t) = load + slope · (t − t0), a
+  // constant fraction `good` of it good.
+  struct Segment {
+    sim::Duration t0;
+    double load = 0.0, slope = 0.0, good = 0.0;
+  };
+  std::vector<Segment> svc_seg_, slo_seg_;
+  std::vector<Index> comp_slo_begin_, comp_slos_;    // CSR: component → SLOs on it
+  std::vector<Index> comp_rule_begin_, comp_rules_;  // CSR: component → rules reading it
+  std::vector<Index> all_components_;                // 0 .. components − 1
+
   // Accounting.
-  sim::Duration accounted_;    // requests are integrated up to here
+  sim::Duration accounted_;    // eager mode: requests are integrated up to here
   sim::Duration next_check_;   // the scheduled check (max: none)
   std::vector<sim::Duration> next_knot_;  // per service row
   std::vector<double> demand_now_, slope_now_;
@@ -294,7 +383,6 @@ struct World::Impl {
   Cause cause_;
   FluidState nominal_state_;  // everything up, nothing injected: the baseline of impact
   FluidResult nominal_;       // its ratios at the current demand
-  bool nominal_valid_ = false;       // steady demand: nominal_ holds the ratios already
   Index event_incident_ = kNoIndex;  // the incident opened by the event being handled
   std::vector<Index> responder_begin_;  // per team, size teams + 1
   std::vector<sim::Duration> first_handoff_;  // per team

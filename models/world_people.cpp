@@ -19,15 +19,6 @@ constexpr int kRunbookPasses = 3;
 /// Confirm-stable period when the service has no runbook.
 constexpr sim::Duration kDefaultConfirm = sim::Duration::minutes(15);
 
-/// True when two fluid states are the same (so are their ratios).
-bool same_state(const FluidState& a, const FluidState& b) {
-  return a.healthy == b.healthy && a.routed == b.routed && a.zone_up == b.zone_up &&
-         a.serving == b.serving && a.hit_ratio == b.hit_ratio &&
-         a.capacity_factor == b.capacity_factor && a.demand_factor == b.demand_factor &&
-         a.error_rate == b.error_rate && a.added_latency == b.added_latency &&
-         a.edge_pass == b.edge_pass && a.edge_latency == b.edge_latency;
-}
-
 std::uint64_t escalation_payload(Index incident, std::uint16_t gen, int step) {
   return (static_cast<std::uint64_t>(incident) << 32) | (static_cast<std::uint64_t>(gen) << 16) |
          static_cast<std::uint64_t>(step & 0xFFFF);
@@ -114,49 +105,52 @@ Index World::Impl::open_incident(Index s) {
   return i;
 }
 
-void World::Impl::track_impact() {
+void World::Impl::track_service(Index s) {
   // Impact is measured against the nominal system at the same demand: what
   // fails even with everything up (timeouts of a slow dependency, demand
   // beyond the designed capacity) is the system's baseline, not an incident.
-  // In the nominal state itself (most of the time) nothing is impaired and
-  // the second evaluation is skipped.
-  const bool nominal = same_state(fs_, nominal_state_);
-  // Under steady demand the nominal ratios never move: evaluated once per World.
-  if (!nominal && !(steady_demand_ && nominal_valid_)) {
-    evaluate_fluid(m_, nominal_state_, demand_now_, slope_now_, nominal_);
-    nominal_valid_ = steady_demand_;
-  }
-  scratch_.clear();
-  for (Index s = 0; s < m_.services.size(); ++s) {
-    const Index c = m_.services[s].component;
-    const bool now_impaired =
-        !nominal && ((cur_.load[c] > 0.0 && nominal_.success[c] - cur_.success[c] > kImpairment) ||
-                     fs_.added_latency[c] > 0.0);
-    if (now_impaired == static_cast<bool>(impaired_[s])) continue;
-    impaired_[s] = now_impaired ? 1 : 0;
-    if (now_impaired) {
-      // The service the cause hit first leads the incident.
-      if (c == cause_.component) {
-        scratch_.insert(scratch_.begin(), s);
-      } else {
-        scratch_.push_back(s);
-      }
-      continue;
-    }
-    const Index i = svc_incident_[s];
-    if (i == kNoIndex) continue;
-    Incident& inc = incidents_[i];
-    if (--inc.impaired > 0) continue;
-    inc.row.mitigated = now();
-    inc.row.human_needed = cause_.runbook;
-    if (inc.responder != kNoIndex) {
-      const Phase p = responders_[inc.responder].phase;
-      if (p != Phase::confirm && p != Phase::respond) {
-        sim_.cancel(t_responder_ + inc.responder);
-        start_confirm(inc.responder);
-      }
+  const Index c = m_.services[s].component;
+  const bool now_impaired =
+      (load_now(c) > 0.0 && nominal_.success[c] - cur_.success[c] > kImpairment) ||
+      fs_.added_latency[c] > 0.0;
+  if (now_impaired == static_cast<bool>(impaired_[s])) return;
+  impaired_[s] = now_impaired ? 1 : 0;
+  if (now_impaired) {
+    // The service the cause hit first leads the incident.
+    if (c == cause_.component) {
+      scratch_.insert(scratch_.begin(), s);
     } else {
-      maybe_close(i);
+      scratch_.push_back(s);
+    }
+    return;
+  }
+  const Index i = svc_incident_[s];
+  if (i == kNoIndex) return;
+  Incident& inc = incidents_[i];
+  if (inc.impaired == 1) settle_incident(i);  // it stops costing requests now
+  if (--inc.impaired > 0) return;
+  inc.row.mitigated = now();
+  inc.row.human_needed = cause_.runbook;
+  if (inc.responder != kNoIndex) {
+    const Phase p = responders_[inc.responder].phase;
+    if (p != Phase::confirm && p != Phase::respond) {
+      sim_.cancel(t_responder_ + inc.responder);
+      start_confirm(inc.responder);
+    }
+  } else {
+    maybe_close(i);
+  }
+}
+
+void World::Impl::track_impact() {
+  // Only the services whose ratios moved can change (in the nominal state
+  // itself cur_ equals nominal_ bit for bit: nothing is impaired).
+  scratch_.clear();
+  if (all_changed_) {
+    for (Index s = 0; s < m_.services.size(); ++s) track_service(s);
+  } else if (changed_) {
+    for (const Index c : *changed_) {
+      if (m_.components[c].kind == ComponentKind::service) track_service(m_.components[c].row);
     }
   }
   for (const Index s : scratch_) {
@@ -168,6 +162,7 @@ void World::Impl::track_impact() {
     }
     svc_incident_[s] = i;
     Incident& inc = incidents_[i];
+    if (inc.impaired == 0) settle_incident(i);  // it starts costing requests now
     if (inc.impaired++ == 0 && inc.row.mitigated != kNever) {
       // Impact is back before the incident was resolved: it goes on.
       inc.row.mitigated = kNever;

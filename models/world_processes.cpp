@@ -71,10 +71,14 @@ void World::Impl::kill_slot(Index slot, bool graceful) {
   const ServiceRow& svc = m_.services[sl.service];
   sim_.cancel(slot);  // its crash clocks
   --fs_.healthy[p];
+  touch_placement(p);
   if (graceful || svc.health_check_delay <= sim::Duration::zero()) {
     --fs_.routed[p];
   } else {
-    if (sl.ghost != kNoIndex) --fs_.routed[sl.ghost];  // an older ghost: forget it now
+    if (sl.ghost != kNoIndex) {
+      --fs_.routed[sl.ghost];  // an older ghost: forget it now
+      touch_placement(sl.ghost);
+    }
     sl.ghost = p;
     in(svc.health_check_delay, EventKind::lb_forget, t_ghost_ + slot, p);
   }
@@ -99,6 +103,7 @@ void World::Impl::place_and_run(Index slot, Index p) {
   sl.state = SlotState::running;
   sl.placement = p;
   ++fs_.healthy[p];
+  touch_placement(p);
   if (sl.ghost == p) {
     sl.ghost = kNoIndex;  // the same endpoint is healthy again
   } else {
@@ -211,6 +216,7 @@ void World::Impl::datastore_fail(Index d, bool forced, std::optional<sim::Durati
   sim_.cancel(t_ds_clock_ + d);
   sim_.cancel(t_ds_state_ + d);
   fs_.serving[ds.component] = 0;
+  touch(ds.component);
   if (forced || ds.automatic_failover) {
     ds_state_[d] = StoreState::failing_over;
     sim::Duration delay = draw(ds.failover_duration, rng(r_ds_ + d));
@@ -249,6 +255,7 @@ void World::Impl::datastore_step(Index d) {
         if (ds.connection_error_rate < 1.0) {
           // Only stale pooled connections fail: the store serves the rest.
           fs_.serving[ds.component] = 1;
+          touch(ds.component);
           connection_error_[ds.component] = ds.connection_error_rate;
           set_error_state(ds.component);
         }
@@ -269,6 +276,7 @@ void World::Impl::datastore_step(Index d) {
   }
   ds_state_[d] = StoreState::serving;
   fs_.serving[ds.component] = 1;
+  touch(ds.component);
   schedule_datastore_clocks(d);
 }
 
@@ -291,6 +299,7 @@ void World::Impl::cache_fail(Index k) {
   sim_.cancel(t_cache_clock_ + k);
   sim_.cancel(t_cache_state_ + k);
   fs_.serving[cache.component] = 0;
+  touch(cache.component);
   cache_state_[k] = StoreState::failing_over;
   in(draw(cache.failover_duration, rng(r_cache_ + k)), EventKind::cache_step, t_cache_state_ + k);
 }
@@ -313,6 +322,7 @@ void World::Impl::cache_step(Index k) {
     cache_zone_[k] = zone;
     cache_state_[k] = StoreState::serving;
     fs_.serving[c] = 1;
+    touch(c);
     cache_warm_step_[k] = cache.warm_up > sim::Duration::zero() ? 0 : kWarmUpSteps;
     schedule_cache_clocks(k);
   } else if (cache_state_[k] == StoreState::serving && cache_warm_step_[k] < kWarmUpSteps) {
@@ -321,6 +331,7 @@ void World::Impl::cache_step(Index k) {
     return;
   }
   const int step = cache_warm_step_[k];
+  touch(c);
   if (step < kWarmUpSteps) {
     // Staircase at the middle of each step: the same average as a linear climb.
     fs_.hit_ratio[c] = cache.hit_ratio * (step + 0.5) / kWarmUpSteps;
@@ -378,6 +389,7 @@ void World::Impl::set_error_state(Index c) {
   fs_.error_rate[c] =
       1.0 - (1.0 - deploy_error_[c]) * (1.0 - fault_error_[c]) * (1.0 - connection_error_[c]);
   fs_.added_latency[c] = deploy_latency_[c] + fault_latency_[c];
+  touch(c);
 }
 
 // ---------------------------------------------------------------- autoscaling
@@ -387,16 +399,16 @@ int World::Impl::desired_replicas(Index s) const {
   const Index c = svc.component;
   const double per =
       svc.capacity_per_replica * fs_.capacity_factor[c] * svc.autoscale->target_utilization;
-  int want = per > 0.0 ? static_cast<int>(std::ceil(cur_.load[c] / per - 1e-9)) : replicas_[s];
+  int want = per > 0.0 ? static_cast<int>(std::ceil(load_now(c) / per - 1e-9)) : replicas_[s];
   want = std::clamp(want, svc.autoscale->min_replicas, svc.autoscale->max_replicas);
   return want;
 }
 
 void World::Impl::autoscale_act(Index s) {
   autoscale_pending_[s] = 0;
-  evaluate_at(now(), cur_);
   const int want = desired_replicas(s);
   if (want != replicas_[s]) set_replicas(s, want);
+  if (!eager_) update_crossing(m_.services[s].component);  // its thresholds count again
 }
 
 void World::Impl::set_replicas(Index s, int count) {
@@ -418,6 +430,7 @@ void World::Impl::set_replicas(Index s, int count) {
     if (sl.state == SlotState::running) {
       --fs_.healthy[sl.placement];
       --fs_.routed[sl.placement];
+      touch_placement(sl.placement);
     }
     sl.state = SlotState::off;
   }
@@ -562,6 +575,7 @@ void World::Impl::node_drain(Index f, bool start) {
 }
 
 void World::Impl::apply_fault_effects() {
+  touch_all();  // rare: every edge and component is reset and re-applied
   std::fill(fs_.edge_pass.begin(), fs_.edge_pass.end(), 1.0);
   std::fill(fs_.edge_latency.begin(), fs_.edge_latency.end(), 0.0);
   std::fill(fs_.capacity_factor.begin(), fs_.capacity_factor.end(), 1.0);
