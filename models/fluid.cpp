@@ -25,7 +25,6 @@ const sim::Distribution* latency_of(const CompiledModel& model, Index c) {
   return nullptr;
 }
 
-
 /// P(X · stretch ≤ budget) for the component's latency X (X = 0 when absent).
 double within(const sim::Distribution* x, double budget, double stretch) {
   if (budget < 0.0) return 0.0;
@@ -129,6 +128,7 @@ void evaluate_fluid(const CompiledModel& model, const FluidState& state,
     out.load.assign(nc, 0.0);
     out.load_slope.assign(nc, 0.0);
     out.admitted.assign(nc, 0.0);
+    out.admitted_slope.assign(nc, 0.0);
     out.success.assign(nc, 0.0);
     out.delay.assign(nc, 0.0);
     out.max_utilisation.assign(nc, 0.0);
@@ -172,100 +172,14 @@ void load_pass(const CompiledModel& model, const FluidState& state,
   // Load: callers have larger component indices than their callees, so one
   // pass from the last component down sees every caller before its callees.
   for (Index c = static_cast<Index>(nc); c-- > 0;) {
-    const ComponentRow& row = model.components[c];
-    double load = out.load[c];
-    double slope = out.load_slope[c];
-    double admitted = 0.0;
-    double admitted_slope = 0.0;
-    double max_rho = 0.0;
-    double stretch_sum = 0.0;
-    bool overloaded = false;
-    switch (row.kind) {
-      case ComponentKind::service: {
-        const ServiceRow& svc = model.services[row.row];
-        load += demand[row.row] * state.demand_factor[c];
-        slope += demand_slope[row.row] * state.demand_factor[c];
-        const Split split(model, state, c, svc);
-        for (Index p = model.placement_begin[c]; p < model.placement_begin[c + 1]; ++p) {
-          out.zone_admitted[p] = 0.0;
-          out.zone_rho[p] = 0.0;
-          if (model.placements[p].role != ZoneRole::service_replicas || state.routed[p] <= 0) {
-            continue;
-          }
-          const double to_healthy = split.to_healthy(state, p);  // of the service's load
-          const double cap = zone_capacity(svc, state, c, p);
-          const double offered = load * to_healthy;
-          double z = offered;
-          if (offered > cap) {
-            z = cap;
-            overloaded = true;
-          } else {
-            admitted_slope += slope * to_healthy;
-          }
-          const double rho = cap > 0.0 ? z / cap : 0.0;
-          out.zone_admitted[p] = z;
-          out.zone_rho[p] = rho;
-          admitted += z;
-          max_rho = std::max(max_rho, rho);
-          stretch_sum += z * latency_stretch(rho);
-        }
-        out.stretch[c] = admitted > 0.0 ? stretch_sum / admitted : 1.0;
-        break;
-      }
-      case ComponentKind::datastore: {
-        const DatastoreRow& ds = model.datastores[row.row];
-        if (state.serving[c]) {
-          admitted = load;
-          admitted_slope = slope;
-          if (ds.capacity > 0.0) {
-            if (load > ds.capacity) {
-              admitted = ds.capacity;
-              admitted_slope = 0.0;
-              overloaded = true;
-            }
-            max_rho = admitted / ds.capacity;
-          }
-        }
-        out.stretch[c] = latency_stretch(max_rho);
-        break;
-      }
-      case ComponentKind::cache: {
-        const CacheRow& cache = model.caches[row.row];
-        const double h = state.serving[c] ? state.hit_ratio[c] : 0.0;
-        admitted = load * h;  // hits
-        admitted_slope = slope * h;
-        if (cache.capacity > 0.0) {
-          if (admitted > cache.capacity) {
-            admitted = cache.capacity;
-            admitted_slope = 0.0;
-            overloaded = true;
-          }
-          max_rho = admitted / cache.capacity;
-        }
-        out.stretch[c] = latency_stretch(max_rho);
-        // Misses go to the backing store whatever the cache's capacity.
-        for (Index e = model.edge_begin[c]; e < model.edge_begin[c + 1]; ++e) {
-          const EdgeRow& edge = model.edges[e];
-          if (edge.type != EdgeType::backing) continue;
-          out.load[edge.target] += load * (1.0 - h);
-          out.load_slope[edge.target] += slope * (1.0 - h);
-        }
-        break;
-      }
-    }
-    out.load[c] = load;
-    out.load_slope[c] = slope;
-    out.admitted[c] = admitted;
-    out.max_utilisation[c] = max_rho;
-    out.overloaded[c] = overloaded ? 1 : 0;
-    if (row.kind == ComponentKind::cache) continue;
+    fluid_load_step(model, state, demand, demand_slope, c, out.load[c], out.load_slope[c], out);
     for (Index e = model.edge_begin[c]; e < model.edge_begin[c + 1]; ++e) {
-      const EdgeRow& edge = model.edges[e];
-      // Every failed try is tried again, up to retry_attempts tries in all.
-      const double calls =
-          edge.call_fraction * attempts_per_call(out.edge_failure[e], edge.retry_attempts);
-      out.load[edge.target] += calls * admitted;
-      out.load_slope[edge.target] += calls * admitted_slope;
+      if (!edge_adds_load(model, e)) continue;
+      double load = 0.0;
+      double slope = 0.0;
+      edge_load(model, state, out, e, load, slope);
+      out.load[model.edges[e].target] += load;
+      out.load_slope[model.edges[e].target] += slope;
     }
   }
 }
@@ -273,90 +187,200 @@ void load_pass(const CompiledModel& model, const FluidState& state,
 /// Success and delay: callees first. Records each edge's per-try failure share.
 void success_pass(const CompiledModel& model, const FluidState& state, FluidResult& out) {
   const std::size_t nc = model.components.size();
-  for (Index c = 0; c < nc; ++c) {
-    const ComponentRow& row = model.components[c];
-    const double load = out.load[c];
-    double own = 1.0;
-    switch (row.kind) {
-      case ComponentKind::service: {
-        if (load > 0.0) {
-          own = out.admitted[c] / load;
-        } else {
-          // No load: the fraction a vanishing load would get.
-          const Split split(model, state, c, model.services[row.row]);
-          own = 0.0;
-          for (Index p = model.placement_begin[c]; p < model.placement_begin[c + 1]; ++p) {
-            if (model.placements[p].role == ZoneRole::service_replicas) {
-              own += split.to_healthy(state, p);
-            }
-          }
-        }
-        break;
-      }
-      case ComponentKind::datastore:
-        own = !state.serving[c] ? 0.0 : (load > 0.0 ? out.admitted[c] / load : 1.0);
-        break;
-      case ComponentKind::cache: {
-        const double h = state.serving[c] ? state.hit_ratio[c] : 0.0;
-        const double hits = load * h;
-        const double hit_ok = hits > 0.0 ? out.admitted[c] / hits : 1.0;
-        double backing_ok = 1.0;
-        double backing_delay = 0.0;
-        for (Index e = model.edge_begin[c]; e < model.edge_begin[c + 1]; ++e) {
-          const EdgeRow& edge = model.edges[e];
-          if (edge.type != EdgeType::backing) continue;
-          const Index b = edge.target;
-          backing_ok = out.success[b] * state.edge_pass[e];
-          backing_delay = state.edge_latency[e] + out.delay[b] +
-                          (out.stretch[b] - 1.0) * out.median[b];
-        }
-        out.success[c] = (h * hit_ok + (1.0 - h) * backing_ok) * (1.0 - state.error_rate[c]);
-        out.delay[c] = state.added_latency[c] + (1.0 - h) * backing_delay;
-        continue;
-      }
-    }
-    double deps = 1.0;
-    double delay = state.added_latency[c];
-    for (Index e = model.edge_begin[c]; e < model.edge_begin[c + 1]; ++e) {
-      const EdgeRow& edge = model.edges[e];
-      const Index d = edge.target;
-      const double f = edge.call_fraction;
-      double sigma = out.success[d] * state.edge_pass[e];
-      double call_delay =
-          state.edge_latency[e] + out.delay[d] + (out.stretch[d] - 1.0) * out.median[d];
-      if (edge.type == EdgeType::soft && edge.timeout) {
-        const double tau = edge.timeout->to_seconds();
-        sigma *= fraction_within(model, out, d, tau - state.edge_latency[e]);
-        call_delay = std::min(call_delay, tau);
-      }
-      // Client retry: with a per-try failure share q, q^attempts of the calls
-      // fail after every try; the expected tries are 1 + q + ... and each
-      // retry waits the backoff first (docs/model.md, "Client retry").
-      const double q = 1.0 - sigma;
-      out.edge_failure[e] = q;
-      double tries = 1.0;
-      if (edge.retry_attempts > 1) {
-        tries = attempts_per_call(q, edge.retry_attempts);
-        sigma = 1.0 - std::pow(q, edge.retry_attempts);
-      }
-      switch (edge.type) {
-        case EdgeType::hard:
-        case EdgeType::cache:
-        case EdgeType::backing:
-          deps *= 1.0 - f + f * sigma;
-          break;
-        case EdgeType::soft:
-          deps *= 1.0 - f + f * (sigma + (1.0 - sigma) * edge.fallback_success);
-          break;
-      }
-      delay += f * (tries * call_delay + (tries - 1.0) * edge.retry_backoff);
-    }
-    out.success[c] = own * deps * (1.0 - state.error_rate[c]);
-    out.delay[c] = delay;
-  }
+  for (Index c = 0; c < nc; ++c) fluid_success_step(model, state, c, out);
 }
 
 }  // namespace
+
+void fluid_load_step(const CompiledModel& model, const FluidState& state,
+                     const std::vector<double>& demand, const std::vector<double>& demand_slope,
+                     Index c, double load, double slope, FluidResult& out) {
+  const ComponentRow& row = model.components[c];
+  double admitted = 0.0;
+  double admitted_slope = 0.0;
+  double max_rho = 0.0;
+  double stretch_sum = 0.0;
+  bool overloaded = false;
+  switch (row.kind) {
+    case ComponentKind::service: {
+      const ServiceRow& svc = model.services[row.row];
+      load += demand[row.row] * state.demand_factor[c];
+      slope += demand_slope[row.row] * state.demand_factor[c];
+      const Split split(model, state, c, svc);
+      for (Index p = model.placement_begin[c]; p < model.placement_begin[c + 1]; ++p) {
+        out.zone_admitted[p] = 0.0;
+        out.zone_rho[p] = 0.0;
+        if (model.placements[p].role != ZoneRole::service_replicas || state.routed[p] <= 0) {
+          continue;
+        }
+        const double to_healthy = split.to_healthy(state, p);  // of the service's load
+        const double cap = zone_capacity(svc, state, c, p);
+        const double offered = load * to_healthy;
+        double z = offered;
+        if (offered > cap) {
+          z = cap;
+          overloaded = true;
+        } else {
+          admitted_slope += slope * to_healthy;
+        }
+        const double rho = cap > 0.0 ? z / cap : 0.0;
+        out.zone_admitted[p] = z;
+        out.zone_rho[p] = rho;
+        admitted += z;
+        max_rho = std::max(max_rho, rho);
+        stretch_sum += z * latency_stretch(rho);
+      }
+      out.stretch[c] = admitted > 0.0 ? stretch_sum / admitted : 1.0;
+      break;
+    }
+    case ComponentKind::datastore: {
+      const DatastoreRow& ds = model.datastores[row.row];
+      if (state.serving[c]) {
+        admitted = load;
+        admitted_slope = slope;
+        if (ds.capacity > 0.0) {
+          if (load > ds.capacity) {
+            admitted = ds.capacity;
+            admitted_slope = 0.0;
+            overloaded = true;
+          }
+          max_rho = admitted / ds.capacity;
+        }
+      }
+      out.stretch[c] = latency_stretch(max_rho);
+      break;
+    }
+    case ComponentKind::cache: {
+      const CacheRow& cache = model.caches[row.row];
+      const double h = state.serving[c] ? state.hit_ratio[c] : 0.0;
+      admitted = load * h;  // hits; the misses go to the backing store (edge_load)
+      admitted_slope = slope * h;
+      if (cache.capacity > 0.0) {
+        if (admitted > cache.capacity) {
+          admitted = cache.capacity;
+          admitted_slope = 0.0;
+          overloaded = true;
+        }
+        max_rho = admitted / cache.capacity;
+      }
+      out.stretch[c] = latency_stretch(max_rho);
+      break;
+    }
+  }
+  out.load[c] = load;
+  out.load_slope[c] = slope;
+  out.admitted[c] = admitted;
+  out.admitted_slope[c] = admitted_slope;
+  out.max_utilisation[c] = max_rho;
+  out.overloaded[c] = overloaded ? 1 : 0;
+}
+
+bool edge_adds_load(const CompiledModel& model, Index e) {
+  const EdgeRow& edge = model.edges[e];
+  return model.components[edge.source].kind != ComponentKind::cache ||
+         edge.type == EdgeType::backing;
+}
+
+void edge_load(const CompiledModel& model, const FluidState& state, const FluidResult& out, Index e,
+               double& load, double& slope) {
+  const EdgeRow& edge = model.edges[e];
+  const Index c = edge.source;
+  if (model.components[c].kind == ComponentKind::cache) {
+    // Misses go to the backing store whatever the cache's capacity.
+    const double h = state.serving[c] ? state.hit_ratio[c] : 0.0;
+    load = out.load[c] * (1.0 - h);
+    slope = out.load_slope[c] * (1.0 - h);
+    return;
+  }
+  // Every failed try is tried again, up to retry_attempts tries in all.
+  const double calls =
+      edge.call_fraction * attempts_per_call(out.edge_failure[e], edge.retry_attempts);
+  load = calls * out.admitted[c];
+  slope = calls * out.admitted_slope[c];
+}
+
+void fluid_success_step(const CompiledModel& model, const FluidState& state, Index c,
+                        FluidResult& out) {
+  const ComponentRow& row = model.components[c];
+  const double load = out.load[c];
+  double own = 1.0;
+  switch (row.kind) {
+    case ComponentKind::service: {
+      if (load > 0.0) {
+        own = out.admitted[c] / load;
+      } else {
+        // No load: the fraction a vanishing load would get.
+        const Split split(model, state, c, model.services[row.row]);
+        own = 0.0;
+        for (Index p = model.placement_begin[c]; p < model.placement_begin[c + 1]; ++p) {
+          if (model.placements[p].role == ZoneRole::service_replicas) {
+            own += split.to_healthy(state, p);
+          }
+        }
+      }
+      break;
+    }
+    case ComponentKind::datastore:
+      own = !state.serving[c] ? 0.0 : (load > 0.0 ? out.admitted[c] / load : 1.0);
+      break;
+    case ComponentKind::cache: {
+      const double h = state.serving[c] ? state.hit_ratio[c] : 0.0;
+      const double hits = load * h;
+      const double hit_ok = hits > 0.0 ? out.admitted[c] / hits : 1.0;
+      double backing_ok = 1.0;
+      double backing_delay = 0.0;
+      for (Index e = model.edge_begin[c]; e < model.edge_begin[c + 1]; ++e) {
+        const EdgeRow& edge = model.edges[e];
+        if (edge.type != EdgeType::backing) continue;
+        const Index b = edge.target;
+        backing_ok = out.success[b] * state.edge_pass[e];
+        backing_delay =
+            state.edge_latency[e] + out.delay[b] + (out.stretch[b] - 1.0) * out.median[b];
+      }
+      out.success[c] = (h * hit_ok + (1.0 - h) * backing_ok) * (1.0 - state.error_rate[c]);
+      out.delay[c] = state.added_latency[c] + (1.0 - h) * backing_delay;
+      return;
+    }
+  }
+  double deps = 1.0;
+  double delay = state.added_latency[c];
+  for (Index e = model.edge_begin[c]; e < model.edge_begin[c + 1]; ++e) {
+    const EdgeRow& edge = model.edges[e];
+    const Index d = edge.target;
+    const double f = edge.call_fraction;
+    double sigma = out.success[d] * state.edge_pass[e];
+    double call_delay =
+        state.edge_latency[e] + out.delay[d] + (out.stretch[d] - 1.0) * out.median[d];
+    if (edge.type == EdgeType::soft && edge.timeout) {
+      const double tau = edge.timeout->to_seconds();
+      sigma *= fraction_within(model, out, d, tau - state.edge_latency[e]);
+      call_delay = std::min(call_delay, tau);
+    }
+    // Client retry: with a per-try failure share q, q^attempts of the calls
+    // fail after every try; the expected tries are 1 + q + ... and each
+    // retry waits the backoff first (docs/model.md, "Client retry").
+    const double q = 1.0 - sigma;
+    out.edge_failure[e] = q;
+    double tries = 1.0;
+    if (edge.retry_attempts > 1) {
+      tries = attempts_per_call(q, edge.retry_attempts);
+      sigma = 1.0 - std::pow(q, edge.retry_attempts);
+    }
+    switch (edge.type) {
+      case EdgeType::hard:
+      case EdgeType::cache:
+      case EdgeType::backing:
+        deps *= 1.0 - f + f * sigma;
+        break;
+      case EdgeType::soft:
+        deps *= 1.0 - f + f * (sigma + (1.0 - sigma) * edge.fallback_success);
+        break;
+    }
+    delay += f * (tries * call_delay + (tries - 1.0) * edge.retry_backoff);
+  }
+  out.success[c] = own * deps * (1.0 - state.error_rate[c]);
+  out.delay[c] = delay;
+}
 
 double fraction_within(const CompiledModel& model, const FluidResult& result, Index c,
                        double seconds) {

@@ -106,8 +106,8 @@ bool edge_adds_load(const CompiledModel& model, Index e);
 
 /// What edge `e` adds to its target's load and load slope, from its
 /// source's results (`edge_adds_load(model, e)` must hold).
-void edge_load(const CompiledModel& model, const FluidState& state, const FluidResult& out,
-               Index e, double& load, double& slope);
+void edge_load(const CompiledModel& model, const FluidState& state, const FluidResult& out, Index e,
+               double& load, double& slope);
 
 /// Component `c`'s success step: from its own load-step results and its
 /// callees' results, sets its success, delay and the edge_failure of its

@@ -118,6 +118,7 @@ class FluidUpdater {
   double old_max_utilisation_ = 0.0, old_stretch_ = 0.0;
   std::uint8_t old_overloaded_ = 0;
   std::vector<double> old_zone_admitted_, old_zone_rho_;  // sized to the most placements
+  std::vector<double> old_edge_failure_;                  // sized to the most out-edges
   FluidResult before_;  // client retry: the result before the full re-evaluation
 };
 
