@@ -33,6 +33,8 @@ class SloLedger {
   void reset(const CompiledModel& model, sim::Duration horizon);
   /// The window start of SLO `k` in this trial.
   sim::Duration window_start(Index k) const { return slos_[k].start; }
+  /// The spacing of SLO `k`'s remaining-budget series (from its window start).
+  sim::Duration series_step(Index k) const { return budget_series_step(horizon_ - slos_[k].start); }
   /// Adds the `total` and `good` requests of [a, b).
   void add(Index k, sim::Duration a, sim::Duration b, double total, double good);
   /// Fills `out` (resized to the SLOs) at the end of the trial.

@@ -31,8 +31,8 @@ void World::Impl::accrue_service(Index s, double total, double good) {
 }
 
 void World::Impl::accrue_slo(Index k, sim::Duration t0, sim::Duration t1, double total,
-                             double good) {
-  ledger_.add(k, t0, t1, total, good);
+                             double good, bool ledger) {
+  if (ledger) ledger_.add(k, t0, t1, total, good);
   const double bad = std::max(0.0, total - std::min(good, total));
   if (burn_max_window_[k] > 0) {
     for (Index j = burn_slo_rules_begin_[k]; j < burn_slo_rules_begin_[k + 1]; ++j) {
@@ -122,7 +122,28 @@ void World::Impl::settle_slo(Index k) {
   if (t > seg.t0) {
     double total = 0.0;
     integrate(seg.t0, seg.load, seg.slope, t, total);
-    accrue_slo(k, seg.t0, t, total, total * seg.good);
+    // The ledger records failed requests piece by piece at the
+    // remaining-budget series' instants, so the series is exact where it is
+    // sampled; the burn history and the incidents take the segment whole.
+    const sim::Duration start = ledger_.window_start(k);
+    sim::Duration a = seg.t0;
+    if (seg.good < 1.0 && t > start) {
+      const std::int64_t step = ledger_.series_step(k).count_micros();
+      const std::int64_t from = std::max(a, start).count_micros() - start.count_micros();
+      double before = 0.0;
+      for (sim::Duration g = start + sim::Duration::micros((from / step + 1) * step); g < t;
+           g += sim::Duration::micros(step)) {
+        double upto = 0.0;
+        integrate(seg.t0, seg.load, seg.slope, g, upto);
+        ledger_.add(k, a, g, upto - before, (upto - before) * seg.good);
+        before = upto;
+        a = g;
+      }
+      ledger_.add(k, a, t, total - before, (total - before) * seg.good);
+    } else {
+      ledger_.add(k, a, t, total, total * seg.good);
+    }
+    accrue_slo(k, seg.t0, t, total, total * seg.good, false);
   }
   const SloRow& slo = m_.slos[k];
   const Index c = slo.component;

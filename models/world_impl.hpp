@@ -176,7 +176,8 @@ struct World::Impl {
   /// its open incidents.
   void accrue_service(Index s, double total, double good);
   /// Requests of SLO k over [t0, t1): ledger, burn history, incidents.
-  void accrue_slo(Index k, sim::Duration t0, sim::Duration t1, double total, double good);
+  void accrue_slo(Index k, sim::Duration t0, sim::Duration t1, double total, double good,
+                  bool ledger = true);
   /// Lazy mode: closes the segment of a service row / SLO at now with the
   /// rates it was opened with, and opens the next with the rates of cur_.
   void settle_service(Index s);
