@@ -83,7 +83,23 @@ void BM_FluidUpdate(benchmark::State& st) {
   st.counters["changed/update"] = changed / static_cast<double>(st.iterations());
 }
 
+/// Every service's demand moves (the daily profile): every service marked.
+void BM_FluidUpdateAllDemand(benchmark::State& st) {
+  Platform p(static_cast<int>(st.range(0)));
+  models::FluidUpdater updater(p.model);
+  double factor = 1.01;
+  for (auto _ : st) {
+    for (std::size_t s = 0; s < p.demand.size(); ++s) {
+      p.demand[s] *= factor;
+      updater.mark(p.model.services[s].component);
+    }
+    factor = 1.0 / factor;
+    updater.update(p.state, p.demand, p.slope, p.out);
+  }
+}
+
 }  // namespace
 
+BENCHMARK(BM_FluidUpdateAllDemand)->Arg(10)->Arg(100)->Arg(1000);
 BENCHMARK(BM_FluidFull)->Arg(10)->Arg(100)->Arg(1000);
 BENCHMARK(BM_FluidUpdate)->Arg(10)->Arg(100)->Arg(1000);
