@@ -5,7 +5,8 @@
 // the figure averages over front, middle and back layers). One evaluation or
 // update per iteration: the Time and CPU columns are ns per update (CPU is
 // the figure to read on a loaded machine); changed/update counts the
-// components whose results moved.
+// components whose results moved. BM_FluidUpdateAllDemand/N: every
+// service's demand moves (all marked), the worst case of an update.
 #include <benchmark/benchmark.h>
 
 #include <string>
