@@ -11,6 +11,9 @@
 // over the components from callers to callees for load, one from callees to
 // callers for success: O(components + edges), no allocation once the output
 // vectors have their size. Not thread-safe per FluidResult; share the model.
+// Both passes are loops over `fluid_load_step` and `fluid_success_step`,
+// which FluidUpdater (models/fluid_incremental.hpp) also runs to bring a
+// result up to date after a local change, visiting only what moved.
 #pragma once
 
 #include <cstdint>

@@ -137,7 +137,10 @@ void FluidUpdater::update(const FluidState& state, const std::vector<double>& de
   for (const Index c : changed_) is_changed_[c] = 0;
   changed_.clear();
   if (marked_.empty()) return;
-  if (model_.has_retry) {
+  // Client retry couples the whole graph; and when most components are
+  // marked (every service's demand moved) one full pass is cheaper than the
+  // heaps.
+  if (model_.has_retry || 2 * marked_.size() > model_.components.size()) {
     update_full(state, demand, demand_slope, out);
     clear_marks();
     return;
