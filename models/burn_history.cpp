@@ -23,22 +23,28 @@ void BurnHistory::reset() {
   head_ = 0;
 }
 
-void BurnHistory::add(std::int64_t t0, std::int64_t t1, double total, double bad) {
+void BurnHistory::add(std::int64_t t0, std::int64_t t1, double total, double bad,
+                      double total_slope, double bad_slope) {
   if (t1 <= t0) return;
   Point& last = pts_.back();
-  const Point next{t1, last.n + total, last.b + bad};
-  // Merge with the previous segment when the rates are the same.
+  const Point next{t1, last.n + total, last.b + bad, total_slope * 1e-12, bad_slope * 1e-12};
+  // Merge with the previous segment when both lie on one quadratic: the same
+  // curvature and the rates meeting where they join.
   if (pts_.size() - head_ >= 2) {
     const Point& prev = pts_[pts_.size() - 2];
-    const double d_old = static_cast<double>(last.t - prev.t);
-    const double d_new = static_cast<double>(t1 - t0);
-    const double rn_old = (last.n - prev.n) / d_old, rn_new = total / d_new;
-    const double rb_old = (last.b - prev.b) / d_old, rb_new = bad / d_new;
     auto same = [](double a, double b) {
       return std::abs(a - b) <= 1e-12 * std::max(std::abs(a), std::abs(b));
     };
-    if (same(rn_old, rn_new) && same(rb_old, rb_new)) {
-      last = next;
+    const double d_old = static_cast<double>(last.t - prev.t);
+    const double d_new = static_cast<double>(t1 - t0);
+    // Rates at the junction: the old segment's at its end, the new one's at its start.
+    const double rn_old = (last.n - prev.n) / d_old + 0.5 * last.cn * d_old;
+    const double rb_old = (last.b - prev.b) / d_old + 0.5 * last.cb * d_old;
+    const double rn_new = total / d_new - 0.5 * next.cn * d_new;
+    const double rb_new = bad / d_new - 0.5 * next.cb * d_new;
+    if (same(last.cn, next.cn) && same(last.cb, next.cb) && same(rn_old, rn_new) &&
+        same(rb_old, rb_new)) {
+      last = {next.t, next.n, next.b, last.cn, last.cb};
       return;
     }
   }
@@ -60,10 +66,14 @@ BurnHistory::Point BurnHistory::at(std::int64_t x) const {
   if (x >= pts_.back().t) return {x, pts_.back().n, pts_.back().b};
   const auto it = std::upper_bound(pts_.begin() + static_cast<std::ptrdiff_t>(head_), pts_.end(), x,
                                    [](std::int64_t v, const Point& p) { return v < p.t; });
-  const Point& b = *it;
-  const Point& a = *(it - 1);
+  return inside(*(it - 1), *it, x);
+}
+
+BurnHistory::Point BurnHistory::inside(const Point& a, const Point& b, std::int64_t x) {
+  // The chord, less the curvature's bulge: N(x) = chord − ½ N'' (x − a)(b − x).
   const double f = static_cast<double>(x - a.t) / static_cast<double>(b.t - a.t);
-  return {x, a.n + f * (b.n - a.n), a.b + f * (b.b - a.b)};
+  const double bulge = 0.5 * static_cast<double>(x - a.t) * static_cast<double>(b.t - x);
+  return {x, a.n + f * (b.n - a.n) - b.cn * bulge, a.b + f * (b.b - a.b) - b.cb * bulge};
 }
 
 double BurnHistory::ratio(std::int64_t window) const {
@@ -91,16 +101,15 @@ std::optional<std::int64_t> BurnHistory::next_change(std::int64_t window, double
   const auto first =
       std::upper_bound(pts_.begin() + static_cast<std::ptrdiff_t>(head_), pts_.end(),
                        now.t - window, [](std::int64_t v, const Point& p) { return v < p.t; });
-  Point then{now.t - window, 0.0, 0.0};
-  if (first == pts_.begin() + static_cast<std::ptrdiff_t>(head_)) {
-    if (then.t >= 0) then = {then.t, first->n, first->b};  // pruned up to here: flat
-  } else if (first == pts_.end()) {
-    then = {then.t, now.n, now.b};
-  } else {
-    const Point& a = *(first - 1);
-    const double f = static_cast<double>(then.t - a.t) / static_cast<double>(first->t - a.t);
-    then = {then.t, a.n + f * (first->n - a.n), a.b + f * (first->b - a.b)};
-  }
+  const auto begin = pts_.begin() + static_cast<std::ptrdiff_t>(head_);
+  // The window's start at x: recorded (quadratic between points), flat where
+  // pruned, nothing before t = 0.
+  auto start_at = [&](std::int64_t x, decltype(first) it) -> Point {
+    if (it == begin) return x >= 0 ? Point{x, it->n, it->b} : Point{x, 0.0, 0.0};
+    if (it == pts_.end()) return {x, now.n, now.b};
+    return inside(*(it - 1), *it, x);
+  };
+  Point then = start_at(now.t - window, first);
   double dn_a = now.n - then.n, db_a = now.b - then.b;
   const bool initial = condition(dn_a, db_a, threshold);
   // Cumulative counts at x > now, extrapolated at the given rates.
@@ -120,16 +129,57 @@ std::optional<std::int64_t> BurnHistory::next_change(std::int64_t window, double
       const Point start = last_piece ? now : *it;
       const double dn_b = end.n - start.n;
       const double db_b = end.b - start.b;
-      if (condition(dn_b, db_b, threshold) != initial) {
-        // g = db − θ·dn is linear on [a, b]: its root is the change.
+      // The window's start moves over the segment ending at `it` (none when
+      // flat): g = db − θ·dn is quadratic in t there, linear without curvature.
+      const bool curved =
+          it != begin && it != pts_.end() && (it->cn != 0.0 || it->cb != 0.0);
+      if (!curved) {
+        if (condition(dn_b, db_b, threshold) != initial) {
+          // g is linear on [a, b]: its root is the change.
+          const double ga = db_a - threshold * dn_a;
+          const double gb = db_b - threshold * dn_b;
+          std::int64_t t = b;
+          if (ga != gb && dn_a > 0.0) {
+            const double f = std::clamp(ga / (ga - gb), 0.0, 1.0);
+            t = a + static_cast<std::int64_t>(std::ceil(f * static_cast<double>(b - a) - 1e-6));
+          }
+          return std::max(t, now.t + 1);
+        }
+      } else {
+        auto holds_at = [&](std::int64_t t) {
+          const Point e = future(t);
+          const Point s0 = start_at(t - window, it);
+          return condition(e.n - s0.n, e.b - s0.b, threshold);
+        };
+        // g's extremum on the piece splits it into two monotone parts: the
+        // first part whose end differs from `initial` holds the change, found
+        // to the µs by bisection.
+        const double curvature = -(it->cb - threshold * it->cn);  // g'' per µs²
         const double ga = db_a - threshold * dn_a;
         const double gb = db_b - threshold * dn_b;
-        std::int64_t t = b;
-        if (ga != gb && dn_a > 0.0) {
-          const double f = std::clamp(ga / (ga - gb), 0.0, 1.0);
-          t = a + static_cast<std::int64_t>(std::ceil(f * static_cast<double>(b - a) - 1e-6));
+        const double len = static_cast<double>(b - a);
+        const double slope_a = (gb - ga) / len - 0.5 * curvature * len;  // g' at a
+        std::int64_t stops[2] = {b, b};
+        int n = 0;
+        if (curvature != 0.0) {
+          const double tau = -slope_a / curvature;
+          if (tau > 0.0 && tau < len) stops[n++] = a + static_cast<std::int64_t>(tau);
         }
-        return std::max(t, now.t + 1);
+        stops[n++] = b;
+        std::int64_t lo = a;
+        for (int i = 0; i < n; ++i) {
+          const std::int64_t hi = std::max(lo, stops[i]);
+          if (hi > lo && holds_at(hi) != initial) {
+            std::int64_t l = lo;  // holds_at(l) == initial (or l = a)
+            std::int64_t h = hi;  // holds_at(h) != initial
+            while (h - l > 1) {
+              const std::int64_t mid = l + (h - l) / 2;
+              (holds_at(mid) != initial ? h : l) = mid;
+            }
+            return std::max(h, now.t + 1);
+          }
+          lo = hi;
+        }
       }
       a = b;
       dn_a = dn_b;

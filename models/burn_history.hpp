@@ -1,20 +1,22 @@
 // The request history of one SLO as burn-rate alerts see it: cumulative
-// total and bad requests N(t), B(t) as piecewise-linear functions of time,
+// total and bad requests N(t), B(t) as piecewise-quadratic functions of time
+// (within a segment the request rates are linear: demand between two knots),
 // from which the error ratio over a window W ending at t is
-// (B(t) − B(t − W)) / (N(t) − N(t − W)). See docs/model.md ("Detection").
+// (B(t) − B(t − W)) / (N(t) − N(t − W)), exact wherever the window starts.
+// See docs/model.md ("Detection").
 //
-// The trial engine appends every accounted interval (consecutive intervals
-// with the same rates are merged into one segment, so a quiet stretch costs
-// one point) and prunes what no window reaches any more. Before t = 0 there
+// The trial engine appends every accounted interval with its rates' slopes
+// (consecutive intervals on one quadratic are merged into one segment, so a
+// quiet stretch costs one point) and prunes what no window reaches any more. Before t = 0 there
 // were no requests: a window reaching before the trial's start sees only
 // what the trial has served.
 //
 // `next_change` answers "when does the condition ratio_W(t) >= θ first
 // change?" for t after the last point, assuming the current rates go on:
-// the window's numerator and denominator are linear in t between the
+// the window's numerator and denominator are quadratic in t between the
 // instants where t − W crosses a recorded point, so on each such piece the
-// condition is a linear inequality solved exactly. Cost: O(points in the
-// window). Not thread-safe; one per SLO and trial.
+// condition changes at most twice, at instants found exactly (to the µs).
+// Cost: O(points in the window). Not thread-safe; one per SLO and trial.
 #pragma once
 
 #include <cstdint>
@@ -27,9 +29,11 @@ class BurnHistory {
  public:
   /// Empties the history; N(0) = B(0) = 0.
   void reset();
-  /// Adds `total` and `bad` requests spread over [t0, t1) (µs); t0 must be
-  /// the last point's time.
-  void add(std::int64_t t0, std::int64_t t1, double total, double bad);
+  /// Adds `total` and `bad` requests over [t0, t1) (µs) whose rates change
+  /// by `total_slope` and `bad_slope` requests/s per second (0: uniform);
+  /// t0 must be the last point's time.
+  void add(std::int64_t t0, std::int64_t t1, double total, double bad, double total_slope = 0.0,
+           double bad_slope = 0.0);
   /// Forgets points before `t` (keeps one at or before it for interpolation).
   void prune(std::int64_t t);
   /// The last point's time (µs).
@@ -54,9 +58,13 @@ class BurnHistory {
     std::int64_t t;  // µs
     double n;        // cumulative requests
     double b;        // cumulative bad requests
+    // The segment ending here: d²N/dt² and d²B/dt² (requests per µs²).
+    double cn = 0.0, cb = 0.0;
   };
-  /// Cumulative (n, b) at x <= last(), linear between points; 0 before t = 0.
+  /// Cumulative (n, b) at x <= last(), quadratic between points; 0 before t = 0.
   Point at(std::int64_t x) const;
+  /// Cumulative (n, b) at a.t <= x <= b.t on the segment from a to b.
+  static Point inside(const Point& a, const Point& b, std::int64_t x);
   std::vector<Point> pts_;
   std::size_t head_ = 0;  // points before head_ are pruned
 };

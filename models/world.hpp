@@ -37,6 +37,18 @@ class World {
   /// models/trial_observer.hpp). The results do not change.
   void set_observer(TrialObserver* observer);
 
+  /// For tests of the engine itself (slow; off by default).
+  struct Checks {
+    /// After every incremental update of the fluid, re-evaluate it in full
+    /// and throw std::logic_error unless the two agree bit for bit.
+    bool verify_incremental = false;
+    /// Integrate every event by Simpson's rule over full evaluations, as
+    /// while some ratio drifts (docs/model.md, "What an event costs"): the
+    /// reference the lazy accounting is compared with.
+    bool always_eager = false;
+  };
+  void set_checks(const Checks& checks);
+
  private:
   struct Impl;
   std::unique_ptr<Impl> impl_;

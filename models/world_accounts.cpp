@@ -31,15 +31,14 @@ void World::Impl::accrue_service(Index s, double total, double good) {
 }
 
 void World::Impl::accrue_slo(Index k, sim::Duration t0, sim::Duration t1, double total,
-                             double good, bool ledger) {
-  if (ledger) ledger_.add(k, t0, t1, total, good);
+                             double good, double total_slope, double bad_slope) {
   const double bad = std::max(0.0, total - std::min(good, total));
   if (burn_max_window_[k] > 0) {
     for (Index j = burn_slo_rules_begin_[k]; j < burn_slo_rules_begin_[k + 1]; ++j) {
       const Index r = burn_slo_rules_[j];
       if (total > 0.0 && bad >= rule_min_threshold_[r] * total) rules_[r].hot_until = t1;
     }
-    burn_[k].add(t0.count_micros(), t1.count_micros(), total, bad);
+    burn_[k].add(t0.count_micros(), t1.count_micros(), total, bad, total_slope, bad_slope);
     burn_[k].prune(t1.count_micros() - burn_max_window_[k]);
   }
   if (bad > 0.0 && t0 >= ledger_.window_start(k)) {
@@ -60,9 +59,20 @@ bool World::Impl::account() {
   // Under steady demand the state and the inputs are those cur_ was
   // evaluated with, so the evaluations at the midpoint and at t1 would give
   // cur_ bit for bit: skip them.
+  // The demand is linear over [t0, t1] (a knot is a check, hence an event):
+  // its values at the midpoint and at t1 follow from those at t0, so a jump
+  // at t1 (a weekend midnight) is not read into the interval before it.
   if (!steady_demand_) {
-    evaluate_at(t0 + sim::Duration::micros((t1 - t0).count_micros() / 2), mid_);
-    evaluate_at(t1, end_);
+    const double half = 0.5 * (t1 - t0).to_seconds();
+    const double full = (t1 - t0).to_seconds();
+    demand_mid_.resize(demand_now_.size());
+    demand_end_.resize(demand_now_.size());
+    for (std::size_t s = 0; s < demand_now_.size(); ++s) {
+      demand_mid_[s] = demand_now_[s] + slope_now_[s] * half;
+      demand_end_[s] = demand_now_[s] + slope_now_[s] * full;
+    }
+    evaluate_fluid(m_, fs_, demand_mid_, slope_now_, mid_);
+    evaluate_fluid(m_, fs_, demand_end_, slope_now_, end_);
   }
   const FluidResult& mid = steady_demand_ ? cur_ : mid_;
   const FluidResult& end = steady_demand_ ? cur_ : end_;
@@ -75,20 +85,24 @@ bool World::Impl::account() {
     const double good = simpson([c](const FluidResult& r) { return r.load[c] * r.success[c]; });
     accrue_service(s, total, good);
   }
+  const double span = (t1 - t0).to_seconds();
   for (Index k = 0; k < m_.slos.size(); ++k) {
     const SloRow& slo = m_.slos[k];
     const Index c = slo.component;
+    auto good_rate = [&](const FluidResult& r) {
+      if (slo.sli == SliKind::latency && slo.threshold) {
+        return r.load[c] * latency_good_fraction(m_, fs_, r, c, slo.threshold->to_seconds());
+      }
+      return r.load[c] * r.success[c];
+    };
     const double total = simpson([c](const FluidResult& r) { return r.load[c]; });
-    double good = 0.0;
-    if (slo.sli == SliKind::latency && slo.threshold) {
-      const double threshold = slo.threshold->to_seconds();
-      good = simpson([&](const FluidResult& r) {
-        return r.load[c] * latency_good_fraction(m_, fs_, r, c, threshold);
-      });
-    } else {
-      good = simpson([c](const FluidResult& r) { return r.load[c] * r.success[c]; });
-    }
-    accrue_slo(k, t0, t1, total, good);
+    const double good = simpson(good_rate);
+    ledger_.add(k, t0, t1, total, good);
+    // The burn history takes the rates as linear between the interval's ends.
+    const double total_slope = (end.load[c] - cur_.load[c]) / span;
+    const double bad_slope =
+        ((end.load[c] - good_rate(end)) - (cur_.load[c] - good_rate(cur_))) / span;
+    accrue_slo(k, t0, t1, total, good, total_slope, bad_slope);
   }
   return true;
 }
@@ -143,7 +157,7 @@ void World::Impl::settle_slo(Index k) {
     } else {
       ledger_.add(k, a, t, total, total * seg.good);
     }
-    accrue_slo(k, seg.t0, t, total, total * seg.good, false);
+    accrue_slo(k, seg.t0, t, total, total * seg.good, seg.slope, seg.slope * (1.0 - seg.good));
   }
   const SloRow& slo = m_.slos[k];
   const Index c = slo.component;

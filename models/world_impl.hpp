@@ -165,6 +165,8 @@ struct World::Impl {
   /// fluid crossing.
   sim::Duration update_crossing(Index c);
   bool nonlinear(const FluidResult& r, Index c) const;
+  void verify_incremental();
+  World::Checks checks_;
 
   // ------------------------------------------------------------ accounting (world_accounts.cpp)
   /// Eager mode: integrates requests from the last accounted instant to now
@@ -175,9 +177,10 @@ struct World::Impl {
   /// Requests of service row s over [t0, t1): totals, and the failed ones of
   /// its open incidents.
   void accrue_service(Index s, double total, double good);
-  /// Requests of SLO k over [t0, t1): ledger, burn history, incidents.
+  /// Requests of SLO k over [t0, t1) (their rates changing by the slopes,
+  /// per second): burn history, incidents. The caller feeds the ledger.
   void accrue_slo(Index k, sim::Duration t0, sim::Duration t1, double total, double good,
-                  bool ledger = true);
+                  double total_slope, double bad_slope);
   /// Lazy mode: closes the segment of a service row / SLO at now with the
   /// rates it was opened with, and opens the next with the rates of cur_.
   void settle_service(Index s);
@@ -359,7 +362,8 @@ struct World::Impl {
   sim::Duration accounted_;    // eager mode: requests are integrated up to here
   sim::Duration next_check_;   // the scheduled check (max: none)
   std::vector<sim::Duration> next_knot_;  // per service row
-  std::vector<double> demand_now_, slope_now_;
+  std::vector<double> demand_now_, slope_now_;  // at t_ref_
+  std::vector<double> demand_mid_, demand_end_;  // eager: at the Simpson nodes
   FluidResult cur_, mid_, end_;  // ratios now (after the last change), mid-interval, at its end
   SloLedger ledger_;
   std::vector<ServiceTrialResult> services_;
