@@ -22,7 +22,6 @@ void World::Impl::accrue_service(Index s, double total, double good) {
   services_[s].total += total;
   services_[s].good += good;
   const double bad = std::max(0.0, total - good);
-  interval_bad_[s] = bad;
   for (const Index i : open_) {
     Incident& inc = incidents_[i];
     if (inc.row.mitigated != kNever || inc.impaired == 0) continue;

@@ -79,7 +79,6 @@ void World::Impl::reset_detection() {
   for (Index k = 0; k < m_.slos.size(); ++k) {
     if (burn_max_window_[k] > 0) burn_[k].reset();
   }
-  interval_bad_.assign(m_.services.size(), 0.0);
 }
 
 bool World::Impl::condition_holds(const ConditionRow& cond, Index c) const {

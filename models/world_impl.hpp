@@ -382,7 +382,6 @@ struct World::Impl {
   std::vector<BurnHistory> burn_;              // per SLO
   std::vector<double> slo_fraction_;           // per SLO: its bad fraction now (cache)
   std::vector<sim::Duration> slo_fraction_at_;  // when slo_fraction_ was computed
-  std::vector<double> interval_bad_;  // per service row: failed requests of the last accounted interval
 
   // People and incidents.
   Cause cause_;
