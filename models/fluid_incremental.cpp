@@ -137,10 +137,13 @@ void FluidUpdater::update(const FluidState& state, const std::vector<double>& de
   for (const Index c : changed_) is_changed_[c] = 0;
   changed_.clear();
   if (marked_.empty()) return;
-  // Client retry couples the whole graph; and when most components are
-  // marked (every service's demand moved) one full pass is cheaper than the
-  // heaps.
-  if (model_.has_retry || 2 * marked_.size() > model_.components.size()) {
+  // Client retry couples the whole graph; and when most components of a
+  // large model are marked (every service's demand moved) one full pass is
+  // cheaper than the heaps. A small model stays incremental: there the
+  // comparison copy of the whole result would cost more than the update.
+  constexpr std::size_t kSmallModel = 64;
+  const std::size_t n = model_.components.size();
+  if (model_.has_retry || (n > kSmallModel && 2 * marked_.size() > n)) {
     update_full(state, demand, demand_slope, out);
     clear_marks();
     return;

@@ -26,8 +26,10 @@
 // failure shares; `update` then simply re-runs the full `evaluate_fluid` and
 // reports as changed every component whose fields differ from before
 // (O(components + edges + placements) per update, as before this class
-// existed). It does the same when more than half of the components are
-// marked (every service's demand moved): one sweep is cheaper than the heaps.
+// existed). It does the same when more than half of the components of a
+// model of more than 64 are marked (every service's demand moved): one sweep
+// is cheaper than the heaps (a small model stays incremental: copying its
+// whole result for the comparison would cost more).
 //
 // Cost: O(1) allocation-free work per visited component plus its in- and
 // out-edges and placements, and O(log dirty) per heap operation; a replica
