@@ -1,6 +1,9 @@
-// The trial engine: set-up, the event dispatch and the fluid accounting.
-// The failure, recovery, deploy and fault processes are in
-// world_processes.cpp. See models/world.hpp and docs/model.md ("Dynamics").
+// The trial engine: the Engine's set-up, the event dispatch to the
+// components and the fluid evaluation after a change. The components are in
+// world_processes.cpp (replicas, zones, stores), world_faults.cpp (deploys,
+// faults), world_accounts.cpp, world_detection.cpp and world_people.cpp. See
+// models/world_impl.hpp, docs/architecture.md ("The trial engine") and
+// docs/model.md ("Dynamics").
 #include "models/world.hpp"
 
 #include <algorithm>
