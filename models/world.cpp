@@ -1,7 +1,7 @@
 // The trial engine: the Engine's set-up, the event dispatch to the
 // components and the fluid evaluation after a change. The components are in
-// world_processes.cpp (replicas, zones, stores), world_faults.cpp (deploys,
-// faults), world_accounts.cpp, world_detection.cpp and world_people.cpp. See
+// world_processes.cpp (replicas, zones), world_stores.cpp, world_faults.cpp
+// (deploys, faults), world_accounts.cpp, world_detection.cpp and world_people.cpp. See
 // models/world_impl.hpp, docs/architecture.md ("The trial engine") and
 // docs/model.md ("Dynamics").
 #include "models/world.hpp"

@@ -135,7 +135,7 @@ struct Zones : Part {
 enum class StoreState : std::uint8_t { serving, failing_over, connection_errors, down };
 
 /// Datastores (primary failure, failover, stale connections) and caches
-/// (node failure, failover, warm-up) (world_processes.cpp). Targets: a
+/// (node failure, failover, warm-up) (world_stores.cpp). Targets: a
 /// failure clock and a state per datastore and per cache; streams: one
 /// failover stream per datastore and per cache.
 struct Stores : Part {
