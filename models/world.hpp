@@ -20,6 +20,7 @@
 namespace relsim::models {
 
 class TrialObserver;
+struct Engine;  // models/world_impl.hpp
 
 class World {
  public:
@@ -50,8 +51,7 @@ class World {
   void set_checks(const Checks& checks);
 
  private:
-  struct Impl;
-  std::unique_ptr<Impl> impl_;
+  std::unique_ptr<Engine> impl_;
 };
 
 }  // namespace relsim::models

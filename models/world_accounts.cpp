@@ -2,7 +2,7 @@
 // burn-rate histories and the requests and budget each open incident costs.
 // See docs/model.md ("Requests are a fluid", "What an event costs").
 //
-// Two modes (World::Impl::eager_). Lazy, the usual one: between a full
+// Two modes (Engine::eager). Lazy, the usual one: between a full
 // evaluation and the next knot or crossing every load is linear in time and
 // every ratio constant, so a unit (a service, an SLO) keeps the rates its
 // segment began with and is integrated in closed form only when its own
@@ -18,66 +18,125 @@
 
 namespace relsim::models {
 
-void World::Impl::accrue_service(Index s, double total, double good) {
-  services_[s].total += total;
-  services_[s].good += good;
-  const double bad = std::max(0.0, total - good);
-  for (const Index i : open_) {
-    Incident& inc = incidents_[i];
-    if (inc.row.mitigated != kNever || inc.impaired == 0) continue;
-    if (m_.components[inc.row.service].row == s) inc.row.requests_failed += bad;
+Accounts::Accounts(Engine& engine, const CompiledModel& m, Registry& reg)
+    : Part(engine, m), window_target_(reg.targets(1)) {
+  // Which SLOs a component carries.
+  const std::size_t nc = m.components.size();
+  comp_slo_begin_.assign(nc + 1, 0);
+  for (Index k = 0; k < m.slos.size(); ++k) ++comp_slo_begin_[m.slos[k].component + 1];
+  for (std::size_t c = 0; c < nc; ++c) comp_slo_begin_[c + 1] += comp_slo_begin_[c];
+  comp_slos_.resize(m.slos.size());
+  {
+    std::vector<Index> fill(comp_slo_begin_.begin(), comp_slo_begin_.end() - 1);
+    for (Index k = 0; k < m.slos.size(); ++k) comp_slos_[fill[m.slos[k].component]++] = k;
+  }
+  // How far back each SLO's burn-rate alerts look: its history keeps that much.
+  burn_max_window_.assign(m.slos.size(), 0);
+  for (const AlertRow& alert : m.alerts) {
+    if (alert.kind != AlertKind::burn_rate) continue;
+    for (Index w = alert.burn_windows.begin; w < alert.burn_windows.end; ++w) {
+      const BurnWindowRow& bw = m.burn_windows[w];
+      burn_max_window_[alert.slo] =
+          std::max({burn_max_window_[alert.slo], bw.long_window.count_micros(),
+                    bw.short_window.count_micros()});
+    }
+  }
+  burn_.resize(m.slos.size());
+}
+
+void Accounts::reset() {
+  accounted_ = sim::Duration::zero();
+  svc_seg_.assign(m_.services.size(), Segment{});
+  slo_seg_.assign(m_.slos.size(), Segment{});
+  ledger_.reset(m_, w_.horizon);
+  services_.assign(m_.services.size(), ServiceTrialResult{});
+  for (Index k = 0; k < m_.slos.size(); ++k) {
+    if (burn_max_window_[k] > 0) burn_[k].reset();
   }
 }
 
-void World::Impl::accrue_slo(Index k, sim::Duration t0, sim::Duration t1, double total,
-                             double good, double total_slope, double bad_slope) {
+void Accounts::start() {
+  for (Index k = 0; k < m_.slos.size(); ++k) {
+    const sim::Duration w = ledger_.window_start(k);
+    if (w > sim::Duration::zero() && w < w_.horizon)
+      at(w, EventKind::window_start, window_target_[0]);
+  }
+}
+
+void Accounts::on_window_start() {
+  w_.begin_change(Cause{});
+  // Only a boundary for the accounting: the SLOs whose window begins now.
+  if (!w_.eager) {
+    for (Index k = 0; k < m_.slos.size(); ++k) {
+      if (ledger_.window_start(k) == now()) settle_slo(k);
+    }
+  }
+}
+
+void Accounts::settle_for_rule(Index k) {
+  if (!w_.eager) {
+    settle_slo(k);  // its history up to now
+  } else if (account() && !w_.steady_demand) {
+    // The ratios now: the same state, evaluated at now by account() (under
+    // steady demand cur holds them already).
+    std::swap(w_.cur, w_.end);
+    std::swap(w_.demand_now, w_.demand_end);
+    w_.t_ref = now();
+  }
+}
+
+void Accounts::finish(TrialResult& r) {
+  ledger_.finish(m_, r.slos);
+  r.services = services_;
+}
+
+void Accounts::accrue_service(Index s, double total, double good) {
+  services_[s].total += total;
+  services_[s].good += good;
+  w_.people.accrue_service(s, std::max(0.0, total - good));
+}
+
+void Accounts::accrue_slo(Index k, sim::Duration t0, sim::Duration t1, double total, double good,
+                          double total_slope, double bad_slope) {
   const double bad = std::max(0.0, total - std::min(good, total));
   if (burn_max_window_[k] > 0) {
-    for (Index j = burn_slo_rules_begin_[k]; j < burn_slo_rules_begin_[k + 1]; ++j) {
-      const Index r = burn_slo_rules_[j];
-      if (total > 0.0 && bad >= rule_min_threshold_[r] * total) rules_[r].hot_until = t1;
-    }
+    w_.detection.note_burn(k, t1, total, bad);
     burn_[k].add(t0.count_micros(), t1.count_micros(), total, bad, total_slope, bad_slope);
     burn_[k].prune(t1.count_micros() - burn_max_window_[k]);
   }
-  if (bad > 0.0 && t0 >= ledger_.window_start(k)) {
-    for (const Index i : open_) {
-      Incident& inc = incidents_[i];
-      if (inc.slo == k && inc.row.mitigated == kNever && inc.impaired > 0) inc.slo_bad += bad;
-    }
-  }
+  if (bad > 0.0 && t0 >= ledger_.window_start(k)) w_.people.accrue_slo(k, bad);
 }
 
-bool World::Impl::account() {
+bool Accounts::account() {
   // Simpson's rule over [t0, t1] with the state as it was: the ratios at t0
-  // are those `changed()` left in cur_, the others are evaluated here.
+  // are those `after_change()` left in cur, the others are evaluated here.
   const sim::Duration t0 = accounted_;
   const sim::Duration t1 = now();
   if (t1 <= t0) return false;
   accounted_ = t1;
-  // Under steady demand the state and the inputs are those cur_ was
+  // Under steady demand the state and the inputs are those cur was
   // evaluated with, so the evaluations at the midpoint and at t1 would give
-  // cur_ bit for bit: skip them.
+  // cur bit for bit: skip them.
   // The demand is linear over [t0, t1] (a knot is a check, hence an event):
   // its values at the midpoint and at t1 follow from those at t0, so a jump
   // at t1 (a weekend midnight) is not read into the interval before it.
-  if (!steady_demand_) {
+  if (!w_.steady_demand) {
     const double half = 0.5 * (t1 - t0).to_seconds();
     const double full = (t1 - t0).to_seconds();
-    demand_mid_.resize(demand_now_.size());
-    demand_end_.resize(demand_now_.size());
-    for (std::size_t s = 0; s < demand_now_.size(); ++s) {
-      demand_mid_[s] = demand_now_[s] + slope_now_[s] * half;
-      demand_end_[s] = demand_now_[s] + slope_now_[s] * full;
+    w_.demand_mid.resize(w_.demand_now.size());
+    w_.demand_end.resize(w_.demand_now.size());
+    for (std::size_t s = 0; s < w_.demand_now.size(); ++s) {
+      w_.demand_mid[s] = w_.demand_now[s] + w_.slope_now[s] * half;
+      w_.demand_end[s] = w_.demand_now[s] + w_.slope_now[s] * full;
     }
-    evaluate_fluid(m_, fs_, demand_mid_, slope_now_, mid_);
-    evaluate_fluid(m_, fs_, demand_end_, slope_now_, end_);
+    evaluate_fluid(m_, w_.fs, w_.demand_mid, w_.slope_now, w_.mid);
+    evaluate_fluid(m_, w_.fs, w_.demand_end, w_.slope_now, w_.end);
   }
-  const FluidResult& mid = steady_demand_ ? cur_ : mid_;
-  const FluidResult& end = steady_demand_ ? cur_ : end_;
-  if (observer_) observer_->on_interval(t0, t1, fs_, cur_, mid, end);
+  const FluidResult& mid = w_.steady_demand ? w_.cur : w_.mid;
+  const FluidResult& end = w_.steady_demand ? w_.cur : w_.end;
+  if (w_.observer) w_.observer->on_interval(t0, t1, w_.fs, w_.cur, mid, end);
   const double w = (t1 - t0).to_seconds() / 6.0;
-  auto simpson = [&](auto&& f) { return w * (f(cur_) + 4.0 * f(mid) + f(end)); };
+  auto simpson = [&](auto&& f) { return w * (f(w_.cur) + 4.0 * f(mid) + f(end)); };
   for (Index s = 0; s < m_.services.size(); ++s) {
     const Index c = m_.services[s].component;
     const double total = simpson([c](const FluidResult& r) { return r.load[c]; });
@@ -90,7 +149,7 @@ bool World::Impl::account() {
     const Index c = slo.component;
     auto good_rate = [&](const FluidResult& r) {
       if (slo.sli == SliKind::latency && slo.threshold) {
-        return r.load[c] * latency_good_fraction(m_, fs_, r, c, slo.threshold->to_seconds());
+        return r.load[c] * latency_good_fraction(m_, w_.fs, r, c, slo.threshold->to_seconds());
       }
       return r.load[c] * r.success[c];
     };
@@ -98,9 +157,9 @@ bool World::Impl::account() {
     const double good = simpson(good_rate);
     ledger_.add(k, t0, t1, total, good);
     // The burn history takes the rates as linear between the interval's ends.
-    const double total_slope = (end.load[c] - cur_.load[c]) / span;
+    const double total_slope = (end.load[c] - w_.cur.load[c]) / span;
     const double bad_slope =
-        ((end.load[c] - good_rate(end)) - (cur_.load[c] - good_rate(cur_))) / span;
+        ((end.load[c] - good_rate(end)) - (w_.cur.load[c] - good_rate(w_.cur))) / span;
     accrue_slo(k, t0, t1, total, good, total_slope, bad_slope);
   }
   return true;
@@ -117,7 +176,7 @@ void integrate(sim::Duration t0, double load, double slope, sim::Duration t1, do
 
 }  // namespace
 
-void World::Impl::settle_service(Index s) {
+void Accounts::settle_service(Index s) {
   Segment& seg = svc_seg_[s];
   const sim::Duration t = now();
   if (t > seg.t0) {
@@ -126,10 +185,10 @@ void World::Impl::settle_service(Index s) {
     accrue_service(s, total, total * seg.good);
   }
   const Index c = m_.services[s].component;
-  seg = {t, load_now(c), cur_.load_slope[c], cur_.success[c]};
+  seg = {t, w_.load_now(c), w_.cur.load_slope[c], w_.cur.success[c]};
 }
 
-void World::Impl::settle_slo(Index k) {
+void Accounts::settle_slo(Index k) {
   Segment& seg = slo_seg_[k];
   const sim::Duration t = now();
   if (t > seg.t0) {
@@ -161,35 +220,28 @@ void World::Impl::settle_slo(Index k) {
   const SloRow& slo = m_.slos[k];
   const Index c = slo.component;
   const double good = slo.sli == SliKind::latency && slo.threshold
-                          ? latency_good_fraction(m_, fs_, cur_, c, slo.threshold->to_seconds())
-                          : cur_.success[c];
-  seg = {t, load_now(c), cur_.load_slope[c], good};
+                          ? latency_good_fraction(m_, w_.fs, w_.cur, c, slo.threshold->to_seconds())
+                          : w_.cur.success[c];
+  seg = {t, w_.load_now(c), w_.cur.load_slope[c], good};
 }
 
-void World::Impl::settle_component(Index c) {
+void Accounts::settle_component(Index c) {
   const ComponentRow& row = m_.components[c];
   if (row.kind == ComponentKind::service) settle_service(row.row);
   for (Index j = comp_slo_begin_[c]; j < comp_slo_begin_[c + 1]; ++j) settle_slo(comp_slos_[j]);
 }
 
-void World::Impl::settle_incident(Index i) {
-  if (eager_) return;  // accounted to now already
-  const Incident& inc = incidents_[i];
-  settle_service(m_.components[inc.row.service].row);
-  if (inc.slo != kNoIndex) settle_slo(inc.slo);
-}
-
-void World::Impl::close_all_segments() {
+void Accounts::close_all_segments() {
   // Settling also opens the next segments; they are not read in eager mode.
   for (Index s = 0; s < m_.services.size(); ++s) settle_service(s);
   for (Index k = 0; k < m_.slos.size(); ++k) settle_slo(k);
 }
 
-void World::Impl::open_all_segments() {
+void Accounts::open_all_segments() {
   const sim::Duration t = now();
   for (Index s = 0; s < m_.services.size(); ++s) svc_seg_[s].t0 = t;
   for (Index k = 0; k < m_.slos.size(); ++k) slo_seg_[k].t0 = t;
-  close_all_segments();  // nothing to integrate: opens every segment from cur_
+  close_all_segments();  // nothing to integrate: opens every segment from w_.cur
 }
 
 }  // namespace relsim::models

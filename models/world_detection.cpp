@@ -30,8 +30,7 @@ constexpr double kLoadDrift = 0.05;
 
 }  // namespace
 
-void World::Impl::setup_detection() {
-  const CompiledModel& m = m_;
+Detection::Detection(Engine& engine, const CompiledModel& m, Registry& reg) : Part(engine, m) {
   for (Index a = 0; a < m.alerts.size(); ++a) {
     const AlertRow& alert = m.alerts[a];
     if (alert.kind == AlertKind::threshold) {
@@ -47,7 +46,7 @@ void World::Impl::setup_detection() {
       }
     }
   }
-  burn_max_window_.assign(m.slos.size(), 0);
+  targets_ = reg.targets(rule_rows_.size());
   rule_min_threshold_.assign(rule_rows_.size(), 1.0);
   rule_max_window_.assign(rule_rows_.size(), sim::Duration::zero());
   burn_slo_rules_begin_.assign(m.slos.size() + 1, 0);
@@ -59,8 +58,6 @@ void World::Impl::setup_detection() {
       burn_slo_rules_.push_back(r);
       for (Index w = alert.burn_windows.begin; w < alert.burn_windows.end; ++w) {
         const BurnWindowRow& bw = m.burn_windows[w];
-        burn_max_window_[k] = std::max(
-            {burn_max_window_[k], bw.long_window.count_micros(), bw.short_window.count_micros()});
         if (bw.route != rule_rows_[r].route) continue;
         rule_min_threshold_[r] =
             std::min(rule_min_threshold_[r], bw.factor * (1.0 - m.slos[k].objective));
@@ -69,55 +66,95 @@ void World::Impl::setup_detection() {
     }
   }
   burn_slo_rules_begin_[m.slos.size()] = static_cast<Index>(burn_slo_rules_.size());
-  burn_.resize(m.slos.size());
-}
-
-void World::Impl::reset_detection() {
-  rules_.assign(rule_rows_.size(), Rule{});
-  slo_fraction_.assign(m_.slos.size(), 0.0);
-  slo_fraction_at_.assign(m_.slos.size(), -sim::Duration::max());
-  for (Index k = 0; k < m_.slos.size(); ++k) {
-    if (burn_max_window_[k] > 0) burn_[k].reset();
+  // Which rules read a component.
+  auto rule_component = [&](Index r) {
+    const AlertRow& alert = m.alerts[rule_rows_[r].alert];
+    return alert.kind == AlertKind::threshold ? alert.component : m.slos[alert.slo].component;
+  };
+  const std::size_t nc = m.components.size();
+  comp_rule_begin_.assign(nc + 1, 0);
+  for (Index r = 0; r < rule_rows_.size(); ++r) {
+    if (const Index c = rule_component(r); c != kNoIndex) ++comp_rule_begin_[c + 1];
+  }
+  for (std::size_t c = 0; c < nc; ++c) comp_rule_begin_[c + 1] += comp_rule_begin_[c];
+  comp_rules_.resize(comp_rule_begin_[nc]);
+  {
+    std::vector<Index> fill(comp_rule_begin_.begin(), comp_rule_begin_.end() - 1);
+    for (Index r = 0; r < rule_rows_.size(); ++r) {
+      if (const Index c = rule_component(r); c != kNoIndex) comp_rules_[fill[c]++] = r;
+    }
   }
 }
 
-bool World::Impl::condition_holds(const ConditionRow& cond, Index c) const {
-  if (!(load_now(c) > 0.0)) return false;
+void Detection::reset() {
+  rules_.assign(rule_rows_.size(), Rule{});
+  slo_fraction_.assign(m_.slos.size(), 0.0);
+  slo_fraction_at_.assign(m_.slos.size(), -sim::Duration::max());
+}
+
+void Detection::on_eval(Index target) {
+  // A threshold rule reads the fluid state, which has not changed since the
+  // last event; only burn-rate rules need the requests accounted to now.
+  const Index r = targets_.local(target);
+  if (const AlertRow& alert = m_.alerts[rule_rows_[r].alert]; alert.kind == AlertKind::burn_rate) {
+    w_.accounts.settle_for_rule(alert.slo);
+  }
+  evaluate_rule(r);
+}
+
+void Detection::note_burn(Index k, sim::Duration t1, double total, double bad) {
+  for (Index j = burn_slo_rules_begin_[k]; j < burn_slo_rules_begin_[k + 1]; ++j) {
+    const Index r = burn_slo_rules_[j];
+    if (total > 0.0 && bad >= rule_min_threshold_[r] * total) rules_[r].hot_until = t1;
+  }
+}
+
+void Detection::check_moved(sim::Duration next) {
+  for (Index r = 0; r < rule_rows_.size(); ++r) {
+    if (m_.alerts[rule_rows_[r].alert].kind == AlertKind::burn_rate &&
+        rules_[r].pred_until < std::min(w_.horizon, next)) {
+      predict_rule(r);
+    }
+  }
+}
+
+bool Detection::condition_holds(const ConditionRow& cond, Index c) const {
+  if (!(w_.load_now(c) > 0.0)) return false;
   switch (cond.metric) {
     case ConditionMetric::error_rate:
     case ConditionMetric::users_affected:
-      return 1.0 - cur_.success[c] > cond.above;
+      return 1.0 - w_.cur.success[c] > cond.above;
     case ConditionMetric::latency:
       // The percentile exceeds `above` when fewer than `percentile` of the
       // requests are answered within it.
-      return fraction_within(m_, cur_, c, cond.above) < cond.percentile;
+      return fraction_within(m_, w_.cur, c, cond.above) < cond.percentile;
   }
   return false;
 }
 
-sim::Duration World::Impl::tick_at_or_after(Index alert, sim::Duration t) const {
+sim::Duration Detection::tick_at_or_after(Index alert, sim::Duration t) const {
   const std::int64_t i = m_.alerts[alert].evaluation_interval.count_micros();
   const std::int64_t us = t.count_micros();
   const std::int64_t k = us / i + (us % i != 0 ? 1 : 0);
   return sim::Duration::micros(k * i);
 }
 
-void World::Impl::schedule_rule(Index r, sim::Duration t) {
+void Detection::schedule_rule(Index r, sim::Duration t) {
   Rule& rule = rules_[r];
   const AlertRow& alert = m_.alerts[rule_rows_[r].alert];
   sim::Duration tick = tick_at_or_after(rule_rows_[r].alert, std::max(t, now()));
   if (tick <= rule.last_eval) tick = rule.last_eval + alert.evaluation_interval;
-  if (tick >= horizon_ || tick >= rule.scheduled) return;
-  sim_.cancel(t_rule_ + r);
+  if (tick >= w_.horizon || tick >= rule.scheduled) return;
+  w_.sim.cancel(targets_[r]);
   rule.scheduled = tick;
-  at(tick, EventKind::alert_eval, t_rule_ + r);
+  at(tick, EventKind::alert_eval, targets_[r]);
 }
 
-bool World::Impl::rule_condition(Index r) {
+bool Detection::rule_condition(Index r) {
   const RuleRow& row = rule_rows_[r];
   const AlertRow& alert = m_.alerts[row.alert];
   if (alert.kind == AlertKind::threshold) return condition_holds(alert.condition, alert.component);
-  const BurnHistory& h = burn_[alert.slo];
+  const BurnHistory& h = w_.accounts.burn(alert.slo);
   const double budget = 1.0 - m_.slos[alert.slo].objective;
   for (Index w = alert.burn_windows.begin; w < alert.burn_windows.end; ++w) {
     const BurnWindowRow& bw = m_.burn_windows[w];
@@ -144,21 +181,21 @@ double bad_fraction(const CompiledModel& m, const FluidState& fs, const FluidRes
 
 }  // namespace
 
-void World::Impl::predict_rule(Index r) {
+void Detection::predict_rule(Index r) {
   Rule& rule = rules_[r];
   const AlertRow& alert = m_.alerts[rule_rows_[r].alert];
   const Index k = alert.slo;
   const Index c = m_.slos[k].component;
-  const double total = load_now(c);
+  const double total = w_.load_now(c);
   if (slo_fraction_at_[k] != now()) {
-    slo_fraction_[k] = std::clamp(bad_fraction(m_, fs_, cur_, k), 0.0, 1.0);
+    slo_fraction_[k] = std::clamp(bad_fraction(m_, w_.fs, w_.cur, k), 0.0, 1.0);
     slo_fraction_at_[k] = now();
   }
   const double bad = total * slo_fraction_[k];
   rule.pred_total = total;
   rule.pred_bad = bad;
-  rule.pred_until = horizon_;  // nothing can change: covered to the end
-  const BurnHistory& h = burn_[k];
+  rule.pred_until = w_.horizon;  // nothing can change: covered to the end
+  const BurnHistory& h = w_.accounts.burn(k);
   // A window ratio is an average of the fractions in the window: while the
   // current fraction and every recorded one still in reach are below the
   // lowest threshold, an inactive rule cannot change.
@@ -168,7 +205,7 @@ void World::Impl::predict_rule(Index r) {
   }
   // The rates hold until the next demand knot or crossing at most (the
   // check there re-predicts); look no further than that.
-  const sim::Duration until = std::min(horizon_, next_check_);
+  const sim::Duration until = std::min(w_.horizon, w_.next_check);
   rule.pred_until = until;
   const double budget = 1.0 - m_.slos[k].objective;
   std::int64_t next = std::numeric_limits<std::int64_t>::max();
@@ -190,20 +227,20 @@ void World::Impl::predict_rule(Index r) {
   }
 }
 
-void World::Impl::detection_changed() {
+void Detection::after_change() {
   // Only the rules reading a component whose ratios moved can change.
-  if (all_changed_) {
-    for (Index r = 0; r < rule_rows_.size(); ++r) detection_changed(r);
-  } else if (changed_) {
-    for (const Index c : *changed_) {
+  if (w_.all_moved) {
+    for (Index r = 0; r < rule_rows_.size(); ++r) changed(r);
+  } else if (w_.moved) {
+    for (const Index c : *w_.moved) {
       for (Index j = comp_rule_begin_[c]; j < comp_rule_begin_[c + 1]; ++j) {
-        detection_changed(comp_rules_[j]);
+        changed(comp_rules_[j]);
       }
     }
   }
 }
 
-void World::Impl::detection_changed(Index r) {
+void Detection::changed(Index r) {
   Rule& rule = rules_[r];
   const AlertRow& alert = m_.alerts[rule_rows_[r].alert];
   if (alert.kind == AlertKind::threshold) {
@@ -219,9 +256,9 @@ void World::Impl::detection_changed(Index r) {
   // latency SLI's bad fraction with utilisation: small drifts are ignored).
   const Index k = alert.slo;
   const Index comp = m_.slos[k].component;
-  const double total = load_now(comp);
+  const double total = w_.load_now(comp);
   if (slo_fraction_at_[k] != now()) {
-    slo_fraction_[k] = std::clamp(bad_fraction(m_, fs_, cur_, k), 0.0, 1.0);
+    slo_fraction_[k] = std::clamp(bad_fraction(m_, w_.fs, w_.cur, k), 0.0, 1.0);
     slo_fraction_at_[k] = now();
   }
   const double fraction = slo_fraction_[k];
@@ -232,10 +269,10 @@ void World::Impl::detection_changed(Index r) {
       std::abs(total - rule.pred_total) > kLoadDrift * std::max(total, rule.pred_total);
   // A prediction looks as far as the check that was next when it was made;
   // when the next check is now later, it must look further.
-  if (moved || rule.pred_until < std::min(horizon_, next_check_)) predict_rule(r);
+  if (moved || rule.pred_until < std::min(w_.horizon, w_.next_check)) predict_rule(r);
 }
 
-void World::Impl::evaluate_rule(Index r) {
+void Detection::evaluate_rule(Index r) {
   Rule& rule = rules_[r];
   const AlertRow& alert = m_.alerts[rule_rows_[r].alert];
   const sim::Duration t = now();
@@ -259,8 +296,9 @@ void World::Impl::evaluate_rule(Index r) {
     case RuleState::firing:
       if (!holds) {
         rule.state = RuleState::inactive;
-        if (observer_) {
-          observer_->on_alert_resolved(t, rule_rows_[r].alert, rule_rows_[r].route == AlertRoute::page);
+        if (w_.observer) {
+          w_.observer->on_alert_resolved(t, rule_rows_[r].alert,
+                                         rule_rows_[r].route == AlertRoute::page);
         }
         rule_resolved(r);
       }
@@ -277,70 +315,18 @@ void World::Impl::evaluate_rule(Index r) {
   if (alert.kind == AlertKind::burn_rate) predict_rule(r);
 }
 
-void World::Impl::rule_fired(Index r) {
-  if (observer_) {
-    observer_->on_alert(now(), rule_rows_[r].alert, rule_rows_[r].route == AlertRoute::page);
+void Detection::rule_fired(Index r) {
+  if (w_.observer) {
+    w_.observer->on_alert(now(), rule_rows_[r].alert, rule_rows_[r].route == AlertRoute::page);
   }
-  Rule& rule = rules_[r];
-  const AlertRow& alert = m_.alerts[rule_rows_[r].alert];
-  const Index team = alert.team;
-  const Index i = alert.component == kNoIndex ? kNoIndex : incident_for(alert.component);
-  const bool page_route = rule_rows_[r].route == AlertRoute::page;
-  if (!page_route && team != kNoIndex) ++teams_[team].tickets;
-  rule.incident = i;
-  rule.paged = false;
-  if (i == kNoIndex) {
-    // No impact behind it (a burn window still above its threshold long
-    // after the incident): a page nobody can act on is noise.
-    if (page_route && team != kNoIndex) {
-      TeamTrialResult& t = teams_[team];
-      ++t.pages;
-      if (!m_.calendar.in_business_hours(now())) ++t.pages_at_night;
-      ++t.noise_pages;
-    }
-    return;
-  }
-  Incident& inc = incidents_[i];
-  if (inc.row.detected == kNever) {
-    inc.row.detected = now();
-    inc.row.detected_alert = rule_rows_[r].alert;
-  }
-  if (inc.closed) {
-    // Fired after the impact ended and the incident closed without a human.
-    if (page_route && team != kNoIndex) {
-      TeamTrialResult& t = teams_[team];
-      ++t.pages;
-      if (!m_.calendar.in_business_hours(now())) ++t.pages_at_night;
-      ++t.noise_pages;
-      if (inc.row.paged == kNever) {
-        inc.row.paged = now();
-        inc.row.paged_alert = rule_rows_[r].alert;
-      }
-    }
-    rule.incident = kNoIndex;
-    return;
-  }
-  ++inc.firing;
-  if (page_route && team != kNoIndex && !inc.page_active && inc.responder == kNoIndex &&
-      inc.row.acked == kNever) {
-    rule.paged = true;
-    if (inc.row.paged == kNever) inc.row.paged_alert = rule_rows_[r].alert;
-    page(i, team);
-  }
+  rules_[r].incident = w_.people.alert_fired(rule_rows_[r].alert, rule_rows_[r].route);
 }
 
-void World::Impl::rule_resolved(Index r) {
+void Detection::rule_resolved(Index r) {
   Rule& rule = rules_[r];
   const Index i = rule.incident;
   rule.incident = kNoIndex;
-  rule.paged = false;
-  if (i == kNoIndex) return;
-  Incident& inc = incidents_[i];
-  if (--inc.firing > 0 || !inc.page_active) return;
-  // Every alert behind the page cleared before anyone acknowledged it.
-  ++teams_[inc.page_team].noise_pages;
-  cancel_page(i);
-  maybe_close(i);
+  if (i != kNoIndex) w_.people.alert_resolved(i);
 }
 
 }  // namespace relsim::models

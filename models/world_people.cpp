@@ -28,8 +28,7 @@ std::uint64_t escalation_payload(Index incident, std::uint16_t gen, int step) {
 
 // ---------------------------------------------------------------- set-up
 
-void World::Impl::setup_people() {
-  const CompiledModel& m = m_;
+People::People(Engine& engine, const CompiledModel& m, Registry& reg) : Part(engine, m) {
   responder_begin_.assign(m.teams.size() + 1, 0);
   first_handoff_.assign(m.teams.size(), sim::Duration::zero());
   const auto [weekday, time_of_day] = m.calendar.local_at(sim::Duration::zero());
@@ -43,12 +42,20 @@ void World::Impl::setup_people() {
     if (h < sim::Duration::zero()) h += sim::Duration::days(7);
     first_handoff_[t] = h;
   }
-  nominal_state_ = make_fluid_state(m);
   first_slo_.assign(m.services.size(), kNoIndex);
   for (Index k = m.slos.size(); k-- > 0;) first_slo_[m.components[m.slos[k].component].row] = k;
+  escalate_target_ = reg.targets(1);
+  responder_targets_ = reg.targets(responder_begin_.back());
+  ack_streams_ = reg.streams(m.teams.size(), [&m](std::size_t i) { return m.teams[i].ack_stream; });
+  respond_streams_ =
+      reg.streams(m.teams.size(), [&m](std::size_t i) { return m.teams[i].respond_stream; });
+  diagnose_streams_ =
+      reg.streams(m.runbooks.size(), [&m](std::size_t i) { return m.runbooks[i].diagnose_stream; });
+  step_streams_ = reg.streams(m.runbook_steps.size(),
+                              [&m](std::size_t i) { return m.runbook_steps[i].stream; });
 }
 
-void World::Impl::reset_people() {
+void People::reset() {
   const CompiledModel& m = m_;
   responders_.assign(responder_begin_.back(), Responder{});
   for (Index t = 0; t < m.teams.size(); ++t) {
@@ -59,17 +66,30 @@ void World::Impl::reset_people() {
   waiting_.clear();
   impaired_.assign(m.services.size(), 0);
   svc_incident_.assign(m.services.size(), kNoIndex);
-  last_deploy_.assign(m.services.size(), -sim::Duration::max());
   teams_.assign(m.teams.size(), TeamTrialResult{});
   for (Index t = 0; t < m.teams.size(); ++t) {
-    teams_[t].shifts = horizon_.to_seconds() / m.teams[t].rotation.length.to_seconds();
+    teams_[t].shifts = w_.horizon.to_seconds() / m.teams[t].rotation.length.to_seconds();
   }
-  deploys_ = 0;
-  cause_ = Cause{};
   event_incident_ = kNoIndex;
 }
 
-Index World::Impl::on_call(Index team, bool secondary, sim::Duration t) const {
+// ---------------------------------------------------------------- events
+
+void People::on_escalate(std::uint64_t payload) {
+  const Index i = static_cast<Index>(payload >> 32);
+  const auto gen = static_cast<std::uint16_t>((payload >> 16) & 0xFFFF);
+  const Incident& inc = incidents_[i];
+  if (inc.page_active && inc.page_gen == gen) escalate(i, static_cast<int>(payload & 0xFFFF));
+}
+
+void People::on_work(Index target, Phase phase) {
+  // A runbook step and the end of confirm-stable change the state (or close
+  // an incident); the other phases change nothing in the fluid.
+  if (phase == Phase::step || phase == Phase::confirm) w_.begin_change(Cause{});
+  work_done(responder_targets_.local(target), phase);
+}
+
+Index People::on_call(Index team, bool secondary, sim::Duration t) const {
   const TeamRow& row = m_.teams[team];
   const std::int64_t members = std::max(1, row.members);
   const std::int64_t len = row.rotation.length.count_micros();
@@ -83,44 +103,44 @@ Index World::Impl::on_call(Index team, bool secondary, sim::Duration t) const {
 
 // ---------------------------------------------------------------- impact
 
-int World::Impl::assess_severity(Index c) const {
+int People::assess_severity(Index c) const {
   for (const SeverityRow& rule : m_.severity) {
-    if (!rule.when || condition_holds(*rule.when, c)) return rule.level;
+    if (!rule.when || w_.detection.condition_holds(*rule.when, c)) return rule.level;
   }
   return 0;
 }
 
-Index World::Impl::open_incident(Index s) {
+Index People::open_incident(Index s) {
   Incident inc;
   inc.row.id = static_cast<std::uint32_t>(incidents_.size());
   inc.row.service = m_.services[s].component;
-  inc.row.cause = cause_.kind;
-  inc.row.cause_index = cause_.index;
+  inc.row.cause = w_.cause.kind;
+  inc.row.cause_index = w_.cause.index;
   inc.row.start = now();
   inc.slo = first_slo_[s];
-  inc.zone = cause_.zone;
+  inc.zone = w_.cause.zone;
   incidents_.push_back(std::move(inc));
   const Index i = static_cast<Index>(incidents_.size() - 1);
   open_.push_back(i);
   return i;
 }
 
-void World::Impl::track_service(Index s) {
+void People::track_service(Index s) {
   // Impact is measured against the nominal system at the same demand: what
   // fails even with everything up (timeouts of a slow dependency, demand
   // beyond the designed capacity) is the system's baseline, not an incident.
   const Index c = m_.services[s].component;
   const bool now_impaired =
-      (load_now(c) > 0.0 && nominal_.success[c] - cur_.success[c] > kImpairment) ||
-      fs_.added_latency[c] > 0.0;
+      (w_.load_now(c) > 0.0 && w_.nominal.success[c] - w_.cur.success[c] > kImpairment) ||
+      w_.fs.added_latency[c] > 0.0;
   if (now_impaired == static_cast<bool>(impaired_[s])) return;
   impaired_[s] = now_impaired ? 1 : 0;
   if (now_impaired) {
     // The service the cause hit first leads the incident.
-    if (c == cause_.component) {
-      scratch_.insert(scratch_.begin(), s);
+    if (c == w_.cause.component) {
+      newly_impaired_.insert(newly_impaired_.begin(), s);
     } else {
-      scratch_.push_back(s);
+      newly_impaired_.push_back(s);
     }
     return;
   }
@@ -130,11 +150,11 @@ void World::Impl::track_service(Index s) {
   if (inc.impaired == 1) settle_incident(i);  // it stops costing requests now
   if (--inc.impaired > 0) return;
   inc.row.mitigated = now();
-  inc.row.human_needed = cause_.runbook;
+  inc.row.human_needed = w_.cause.runbook;
   if (inc.responder != kNoIndex) {
     const Phase p = responders_[inc.responder].phase;
     if (p != Phase::confirm && p != Phase::respond) {
-      sim_.cancel(t_responder_ + inc.responder);
+      w_.sim.cancel(responder_targets_[inc.responder]);
       start_confirm(inc.responder);
     }
   } else {
@@ -142,18 +162,18 @@ void World::Impl::track_service(Index s) {
   }
 }
 
-void World::Impl::track_impact() {
+void People::track_impact() {
   // Only the services whose ratios moved can change (in the nominal state
-  // itself cur_ equals nominal_ bit for bit: nothing is impaired).
-  scratch_.clear();
-  if (all_changed_) {
+  // itself w_.cur equals w_.nominal bit for bit: nothing is impaired).
+  newly_impaired_.clear();
+  if (w_.all_moved) {
     for (Index s = 0; s < m_.services.size(); ++s) track_service(s);
-  } else if (changed_) {
-    for (const Index c : *changed_) {
+  } else if (w_.moved) {
+    for (const Index c : *w_.moved) {
       if (m_.components[c].kind == ComponentKind::service) track_service(m_.components[c].row);
     }
   }
-  for (const Index s : scratch_) {
+  for (const Index s : newly_impaired_) {
     Index i = svc_incident_[s];
     if (i == kNoIndex || incidents_[i].closed) {
       // Alerts of one cause group into one incident.
@@ -168,7 +188,7 @@ void World::Impl::track_impact() {
       inc.row.mitigated = kNever;
       inc.row.human_needed = false;
       if (inc.responder != kNoIndex && responders_[inc.responder].phase == Phase::confirm) {
-        sim_.cancel(t_responder_ + inc.responder);
+        w_.sim.cancel(responder_targets_[inc.responder]);
         if (responders_[inc.responder].diagnosed) {
           next_step(inc.responder);
         } else {
@@ -187,7 +207,7 @@ void World::Impl::track_impact() {
   }
 }
 
-Index World::Impl::incident_for(Index c) {
+Index People::incident_for(Index c) {
   const Index i = svc_incident_[m_.components[c].row];
   if (i == kNoIndex) return kNoIndex;
   const Incident& inc = incidents_[i];
@@ -196,7 +216,7 @@ Index World::Impl::incident_for(Index c) {
   return i;
 }
 
-void World::Impl::maybe_close(Index i) {
+void People::maybe_close(Index i) {
   Incident& inc = incidents_[i];
   if (inc.closed || inc.impaired > 0 || inc.page_active || inc.responder != kNoIndex ||
       inc.row.mitigated == kNever) {
@@ -205,9 +225,7 @@ void World::Impl::maybe_close(Index i) {
   if (inc.row.resolved == kNever) inc.row.resolved = inc.row.mitigated;
   inc.closed = true;
   if (inc.drained != kNoIndex) {
-    if (--drained_[inc.drained] == 0) {
-      for (Index s = 0; s < m_.services.size(); ++s) place_waiting(s);
-    }
+    w_.zones.undrain(inc.drained);
     inc.drained = kNoIndex;
   }
   if (const auto it = std::find(open_.begin(), open_.end(), i); it != open_.end()) open_.erase(it);
@@ -215,7 +233,7 @@ void World::Impl::maybe_close(Index i) {
 
 // ---------------------------------------------------------------- paging
 
-void World::Impl::page(Index i, Index team) {
+void People::page(Index i, Index team) {
   Incident& inc = incidents_[i];
   inc.page_active = true;
   inc.page_team = team;
@@ -229,26 +247,26 @@ void World::Impl::page(Index i, Index team) {
   waiting_.push_back(i);
   const TeamRow& row = m_.teams[team];
   if (row.escalation.size() > 0) {
-    at(now() + m_.escalations[row.escalation.begin].after, EventKind::escalate, t_people_,
+    at(now() + m_.escalations[row.escalation.begin].after, EventKind::escalate, escalate_target_[0],
        escalation_payload(i, inc.page_gen, 0));
   }
   notify(i, on_call(team, false, now()));
 }
 
-void World::Impl::cancel_page(Index i) {
+void People::cancel_page(Index i) {
   Incident& inc = incidents_[i];
   inc.page_active = false;
   const auto it = std::find(waiting_.begin(), waiting_.end(), i);
   if (it != waiting_.end()) waiting_.erase(it);
   for (const Index r : inc.notified) {
     if (responders_[r].incident == i && responders_[r].acking) {
-      sim_.cancel(t_responder_ + r);
+      w_.sim.cancel(responder_targets_[r]);
       release(r);
     }
   }
 }
 
-void World::Impl::escalate(Index i, int step) {
+void People::escalate(Index i, int step) {
   Incident& inc = incidents_[i];
   const TeamRow& team = m_.teams[inc.page_team];
   const int n = static_cast<int>(team.escalation.size());
@@ -272,28 +290,29 @@ void World::Impl::escalate(Index i, int step) {
   const sim::Duration when =
       inc.page_time + period * (next / n) +
       m_.escalations[team.escalation.begin + static_cast<Index>(next % n)].after;
-  at(std::max(when, now()), EventKind::escalate, t_people_,
+  at(std::max(when, now()), EventKind::escalate, escalate_target_[0],
      escalation_payload(i, inc.page_gen, next));
 }
 
-void World::Impl::notify(Index i, Index r) {
+void People::notify(Index i, Index r) {
   Incident& inc = incidents_[i];
   if (std::find(inc.notified.begin(), inc.notified.end(), r) != inc.notified.end()) return;
   inc.notified.push_back(r);
   if (responders_[r].incident == kNoIndex) start_ack(r, i);
 }
 
-void World::Impl::start_ack(Index r, Index i) {
+void People::start_ack(Index r, Index i) {
   Responder& resp = responders_[r];
   resp.incident = i;
   resp.acking = true;
   const ByHours& ack = m_.teams[resp.team].ack;
   const bool business = m_.calendar.in_business_hours(now());
-  in(draw(business ? ack.business_hours : ack.off_hours, rng(r_ack_ + resp.team)),
-     EventKind::responder_ack, t_responder_ + r);
+  in(draw(business ? ack.business_hours : ack.off_hours, rng(ack_streams_[resp.team])),
+     EventKind::responder_ack, responder_targets_[r]);
 }
 
-void World::Impl::responder_acked(Index r) {
+void People::on_ack(Index target) {
+  const Index r = responder_targets_.local(target);
   Responder& resp = responders_[r];
   const Index i = resp.incident;
   Incident& inc = incidents_[i];
@@ -314,7 +333,7 @@ void World::Impl::responder_acked(Index r) {
   }
   for (const Index other : inc.notified) {
     if (other != r && responders_[other].incident == i && responders_[other].acking) {
-      sim_.cancel(t_responder_ + other);
+      w_.sim.cancel(responder_targets_[other]);
       release(other);
     }
   }
@@ -322,12 +341,13 @@ void World::Impl::responder_acked(Index r) {
   sim::Duration d = sim::Duration::zero();
   if (respond) {
     const bool business = m_.calendar.in_business_hours(now());
-    d = draw(business ? respond->business_hours : respond->off_hours, rng(r_respond_ + resp.team));
+    d = draw(business ? respond->business_hours : respond->off_hours,
+             rng(respond_streams_[resp.team]));
   }
   work(r, Phase::respond, d);
 }
 
-void World::Impl::release(Index r) {
+void People::release(Index r) {
   Responder& resp = responders_[r];
   resp.incident = kNoIndex;
   resp.acking = false;
@@ -344,13 +364,13 @@ void World::Impl::release(Index r) {
 
 // ---------------------------------------------------------------- work
 
-void World::Impl::work(Index r, Phase phase, sim::Duration after) {
+void People::work(Index r, Phase phase, sim::Duration after) {
   responders_[r].phase = phase;
-  in(std::max(after, sim::Duration::zero()), EventKind::responder_work, t_responder_ + r,
+  in(std::max(after, sim::Duration::zero()), EventKind::responder_work, responder_targets_[r],
      static_cast<std::uint64_t>(phase));
 }
 
-void World::Impl::start_confirm(Index r) {
+void People::start_confirm(Index r) {
   Responder& resp = responders_[r];
   const Incident& inc = incidents_[resp.incident];
   const Index book = m_.services[m_.components[inc.row.service].row].runbook;
@@ -360,7 +380,7 @@ void World::Impl::start_confirm(Index r) {
   work(r, Phase::confirm, end - now());
 }
 
-void World::Impl::next_step(Index r) {
+void People::next_step(Index r) {
   Responder& resp = responders_[r];
   const Incident& inc = incidents_[resp.incident];
   const Index s = m_.components[inc.row.service].row;
@@ -376,11 +396,11 @@ void World::Impl::next_step(Index r) {
       const Index k = rb.steps.begin + resp.step;
       const RunbookStepRow& st = m_.runbook_steps[k];
       if (st.condition.kind == StepCondition::Kind::deployed_within &&
-          !(last_deploy_[s] > -sim::Duration::max() &&
-            now() - last_deploy_[s] <= st.condition.within)) {
+          !(w_.deploys.last(s) > -sim::Duration::max() &&
+            now() - w_.deploys.last(s) <= st.condition.within)) {
         continue;
       }
-      work(r, Phase::step, draw(st.duration, rng(r_step_ + k)));
+      work(r, Phase::step, draw(st.duration, rng(step_streams_[k])));
       return;
     }
     resp.step = 0;
@@ -389,7 +409,7 @@ void World::Impl::next_step(Index r) {
   resp.phase = Phase::watch;  // nothing left to try: wait for the impact to end
 }
 
-void World::Impl::work_done(Index r, Phase phase) {
+void People::work_done(Index r, Phase phase) {
   Responder& resp = responders_[r];
   const Index i = resp.incident;
   Incident& inc = incidents_[i];
@@ -405,7 +425,7 @@ void World::Impl::work_done(Index r, Phase phase) {
         resp.phase = Phase::watch;
         return;
       }
-      work(r, Phase::diagnose, draw(m_.runbooks[book].diagnose, rng(r_diagnose_ + book)));
+      work(r, Phase::diagnose, draw(m_.runbooks[book].diagnose, rng(diagnose_streams_[book])));
       return;
     }
     case Phase::diagnose:
@@ -422,8 +442,8 @@ void World::Impl::work_done(Index r, Phase phase) {
       ++resp.step;
       // Whether the step worked is known once the fluid is re-evaluated.
       work(r, Phase::decide, sim::Duration::zero());
-      if (rng(r_step_ + k).bernoulli(st.success)) {
-        cause_.runbook = true;
+      if (rng(step_streams_[k]).bernoulli(st.success)) {
+        w_.cause.runbook = true;
         apply_step(i, st);
       }
       return;
@@ -450,92 +470,117 @@ void World::Impl::work_done(Index r, Phase phase) {
   }
 }
 
-void World::Impl::apply_step(Index i, const RunbookStepRow& st) {
+void People::apply_step(Index i, const RunbookStepRow& st) {
   Incident& inc = incidents_[i];
   const Index c = inc.row.service;
   const Index s = m_.components[c].row;
   switch (st.action) {
-    case RunbookAction::rollback: {
-      bool faults = false;
-      for (Index f = 0; f < m_.faults.size(); ++f) {
-        const FaultRow& row = m_.faults[f];
-        if (row.kind == FaultKind::bad_deploy && row.component == c && fault_active_[f]) {
-          fault_active_[f] = 0;
-          sim_.cancel(t_fault_ + f);
-          faults = true;
-        }
-      }
-      if (faults) apply_fault_effects();
-      if (deploy_error_[c] != 0.0 || deploy_latency_[c] != 0.0) {
-        sim_.cancel(t_rollback_ + s);
-        deploy_error_[c] = 0.0;
-        deploy_latency_[c] = 0.0;
-        set_error_state(c);
-      }
+    case RunbookAction::rollback:
+      w_.faults.clear(FaultKind::bad_deploy, c);
+      w_.deploys.roll_back(c, s);
       break;
-    }
-    case RunbookAction::restart: {
+    case RunbookAction::restart:
       // A restart clears exhaustion (capacityLoss) and finishes pending restarts.
-      bool faults = false;
-      for (Index f = 0; f < m_.faults.size(); ++f) {
-        const FaultRow& row = m_.faults[f];
-        if (row.kind == FaultKind::capacity_loss && row.component == c && fault_active_[f]) {
-          fault_active_[f] = 0;
-          sim_.cancel(t_fault_ + f);
-          faults = true;
-        }
-      }
-      if (faults) apply_fault_effects();
-      const ServiceRow& svc = m_.services[s];
-      for (Index slot = svc.replica_begin; slot < svc.replica_begin + svc.max_replicas; ++slot) {
-        if (slots_[slot].state != SlotState::restarting) continue;
-        sim_.cancel(slot);
-        replica_ready(slot);
-      }
+      w_.faults.clear(FaultKind::capacity_loss, c);
+      w_.replicas.finish_restarts(s);
       break;
-    }
     case RunbookAction::scale_up:
-      if (replicas_[s] < st.to) set_replicas(s, st.to);
+      if (w_.replicas.count(s) < st.to) w_.replicas.set_replicas(s, st.to);
       break;
-    case RunbookAction::failover: {
-      if (st.target == kNoIndex) break;
-      const ComponentRow& comp = m_.components[st.target];
-      if (comp.kind == ComponentKind::datastore) {
-        const Index d = comp.row;
-        if (ds_state_[d] == StoreState::down || ds_state_[d] == StoreState::failing_over) {
-          sim_.cancel(t_ds_state_ + d);
-          ds_state_[d] = StoreState::failing_over;
-          datastore_step(d);  // promotes a replica now
-        }
-      } else if (comp.kind == ComponentKind::cache) {
-        const Index k = comp.row;
-        if (cache_state_[k] == StoreState::down || cache_state_[k] == StoreState::failing_over) {
-          sim_.cancel(t_cache_state_ + k);
-          cache_state_[k] = StoreState::failing_over;
-          cache_step(k);
-        }
-      }
+    case RunbookAction::failover:
+      if (st.target != kNoIndex) w_.stores.failover_now(st.target);
       break;
-    }
     case RunbookAction::drain_zone: {
       const Index z = st.target != kNoIndex ? st.target : inc.zone;
       if (z == kNoIndex || inc.drained != kNoIndex) break;
-      ++drained_[z];
+      w_.zones.drain(z);
       inc.drained = z;
-      for (Index slot = 0; slot < slots_.size(); ++slot) {
-        const Slot& sl = slots_[slot];
-        if (sl.state == SlotState::running && m_.placements[sl.placement].zone == z) {
-          kill_slot(slot, true);
-        }
-      }
+      w_.replicas.kill_in_zone(z, true);
       break;
     }
   }
 }
 
+// ---------------------------------------------------------------- costs and alerts
+
+void People::settle_incident(Index i) {
+  if (w_.eager) return;  // accounted to now already
+  const Incident& inc = incidents_[i];
+  w_.accounts.settle_service(m_.components[inc.row.service].row);
+  if (inc.slo != kNoIndex) w_.accounts.settle_slo(inc.slo);
+}
+
+void People::accrue_service(Index s, double bad) {
+  for (const Index i : open_) {
+    Incident& inc = incidents_[i];
+    if (inc.row.mitigated != kNever || inc.impaired == 0) continue;
+    if (m_.components[inc.row.service].row == s) inc.row.requests_failed += bad;
+  }
+}
+
+void People::accrue_slo(Index k, double bad) {
+  for (const Index i : open_) {
+    Incident& inc = incidents_[i];
+    if (inc.slo == k && inc.row.mitigated == kNever && inc.impaired > 0) inc.slo_bad += bad;
+  }
+}
+
+void People::noise_page(Index team) {
+  TeamTrialResult& t = teams_[team];
+  ++t.pages;
+  if (!m_.calendar.in_business_hours(now())) ++t.pages_at_night;
+  ++t.noise_pages;
+}
+
+Index People::alert_fired(Index a, AlertRoute route) {
+  const AlertRow& alert = m_.alerts[a];
+  const Index team = alert.team;
+  const Index i = alert.component == kNoIndex ? kNoIndex : incident_for(alert.component);
+  const bool page_route = route == AlertRoute::page;
+  if (!page_route && team != kNoIndex) ++teams_[team].tickets;
+  if (i == kNoIndex) {
+    // No impact behind it (a burn window still above its threshold long
+    // after the incident): a page nobody can act on is noise.
+    if (page_route && team != kNoIndex) noise_page(team);
+    return kNoIndex;
+  }
+  Incident& inc = incidents_[i];
+  if (inc.row.detected == kNever) {
+    inc.row.detected = now();
+    inc.row.detected_alert = a;
+  }
+  if (inc.closed) {
+    // Fired after the impact ended and the incident closed without a human.
+    if (page_route && team != kNoIndex) {
+      noise_page(team);
+      if (inc.row.paged == kNever) {
+        inc.row.paged = now();
+        inc.row.paged_alert = a;
+      }
+    }
+    return kNoIndex;
+  }
+  ++inc.firing;
+  if (page_route && team != kNoIndex && !inc.page_active && inc.responder == kNoIndex &&
+      inc.row.acked == kNever) {
+    if (inc.row.paged == kNever) inc.row.paged_alert = a;
+    page(i, team);
+  }
+  return i;
+}
+
+void People::alert_resolved(Index i) {
+  Incident& inc = incidents_[i];
+  if (--inc.firing > 0 || !inc.page_active) return;
+  // Every alert behind the page cleared before anyone acknowledged it.
+  ++teams_[inc.page_team].noise_pages;
+  cancel_page(i);
+  maybe_close(i);
+}
+
 // ---------------------------------------------------------------- results
 
-void World::Impl::finish_people(TrialResult& r) {
+void People::finish(TrialResult& r) {
   r.incidents.clear();
   r.incidents.reserve(incidents_.size());
   for (const Incident& inc : incidents_) {
@@ -547,7 +592,7 @@ void World::Impl::finish_people(TrialResult& r) {
     r.incidents.push_back(row);
   }
   r.teams = teams_;
-  r.deploys = deploys_;
+  r.deploys = w_.deploys.count();
 }
 
 }  // namespace relsim::models
