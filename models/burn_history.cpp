@@ -158,6 +158,18 @@ std::optional<std::int64_t> BurnHistory::next_change(std::int64_t window, double
         const double ga = db_a - threshold * dn_a;
         const double gb = db_b - threshold * dn_b;
         const double len = static_cast<double>(b - a);
+        // g strays from its chord by at most |g''|·len²/8: when both ends
+        // are that far on the side of `initial` (with room for the
+        // comparison's slack), nothing changes on this piece.
+        const double bulge = 0.125 * std::abs(curvature) * len * len;
+        const double slack = 1e-9 * threshold * (std::abs(dn_a) + std::abs(dn_b));
+        if (initial ? std::min(ga, gb) - bulge > slack : std::max(ga, gb) + bulge < -slack) {
+          a = b;
+          dn_a = dn_b;
+          db_a = db_b;
+          if (last_piece || a > until) break;
+          continue;
+        }
         const double slope_a = (gb - ga) / len - 0.5 * curvature * len;  // g' at a
         std::int64_t stops[2] = {b, b};
         int n = 0;
