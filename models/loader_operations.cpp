@@ -163,8 +163,9 @@ void read_alerts(const MapReader& spec, System& out) {
       a.burn_windows = read_burn_windows(m);
       m.duration("for", a.for_duration);
       if (m.has("route")) {
-        m.error("route", m.path("route") +
-                             ": 'route' applies to threshold alerts (burn windows have a severity)");
+        m.error("route",
+                m.path("route") +
+                    ": 'route' applies to threshold alerts (burn windows have a severity)");
       }
     } else if (threshold) {
       a.kind = AlertKind::threshold;
@@ -230,6 +231,12 @@ void read_teams(const MapReader& spec, System& out) {
     m.boolean("secondary", t.secondary);
     if (auto ack = read_by_hours(m, "ack")) t.ack = *ack;
     t.respond = read_by_hours(m, "respond");
+    // The registry's default written out is no respond step, as when left out.
+    const auto no_respond = defaults::fixed(defaults::kTeamRespond);
+    if (t.respond && t.respond->business_hours == no_respond &&
+        t.respond->off_hours == no_respond) {
+      t.respond.reset();
+    }
     m.integer("escalationLoops", t.escalation_loops, 0);
     if (const YAML::Node esc = m.get("escalation"); esc.IsDefined()) {
       for (const auto& [step, step_path] : read_list(r, esc, m.path("escalation"))) {

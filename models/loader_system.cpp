@@ -288,7 +288,7 @@ Dependency read_dependency(Reader& r, const YAML::Node& item, const std::string&
     } else {
       MapReader rm(r, rt, m.path("retry"), "Retry");
       if (rm.ok()) {
-        d.retry_backoff = sim::Duration::millis(100);
+        d.retry_backoff = defaults::kRetryBackoff;
         if (rm.integer("attempts", d.retry_attempts, 1) && d.retry_attempts > 10) {
           rm.error("attempts", rm.path("attempts") + ": at most 10 attempts (got " +
                                    std::to_string(d.retry_attempts) + ")");
