@@ -14,6 +14,7 @@
 #include <iterator>
 #include <memory>
 #include <sstream>
+#include <type_traits>
 
 #include "models/limits.hpp"
 #include "models/loader_internal.hpp"
@@ -322,38 +323,93 @@ AlertRules read_alert_rules_doc(Reader& r, const YAML::Node& doc) {
   return out;
 }
 
+/// What differs between the kinds of documents for the loader: the kind's
+/// name, which overrides address it, how it is read, and (Scenario, GameDay)
+/// how it is resolved on the system it names.
+template <typename Doc>
+struct DocKind;
+
+template <>
+struct DocKind<System> {
+  static constexpr const char* name = "System";
+  static constexpr OverrideTarget target = OverrideTarget::system;
+  static System read(Reader& r, const YAML::Node& doc) { return detail::read_system(r, doc); }
+};
+
+template <>
+struct DocKind<Scenario> {
+  static constexpr const char* name = "Scenario";
+  static constexpr OverrideTarget target = OverrideTarget::scenario;
+  static Scenario read(Reader& r, const YAML::Node& doc) { return detail::read_scenario(r, doc); }
+  static void resolve(const System& s, Scenario& doc, Sink& sink) {
+    detail::resolve_scenario(s, doc, sink);
+  }
+};
+
+template <>
+struct DocKind<GameDay> {
+  static constexpr const char* name = "GameDay";
+  static constexpr OverrideTarget target = OverrideTarget::game_day;
+  static GameDay read(Reader& r, const YAML::Node& doc) { return detail::read_game_day(r, doc); }
+  static void resolve(const System& s, GameDay& doc, Sink& sink) {
+    detail::resolve_game_day(s, doc, sink);
+  }
+};
+
+/// Rule sets take no overrides; their names resolve against a system only in
+/// `relsim alerts --rules` (apply_alert_rules).
+template <>
+struct DocKind<AlertRules> {
+  static constexpr const char* name = "AlertRules";
+  static AlertRules read(Reader& r, const YAML::Node& doc) { return read_alert_rules_doc(r, doc); }
+};
+
+template <typename Doc>
+constexpr bool kNamesSystem = std::is_same_v<Doc, Scenario> || std::is_same_v<Doc, GameDay>;
+
+/// One document read, and for a Scenario or GameDay the system it names.
+template <typename Doc>
+struct Converted {
+  Doc doc;
+  std::optional<System> system;  // nullopt after reporting when it cannot be found
+};
+
+/// Reads the document `d` of kind `Doc` from a private copy with the overrides
+/// of its kind applied; resolves a System, or a Scenario or GameDay on its system.
+template <typename Doc>
+Converted<Doc> convert(const ParsedDoc& d, const std::vector<ParsedDoc>& docs,
+                       const std::vector<ParsedOverride>& overrides, Sink& sink) {
+  Reader r(sink, d.file);
+  YAML::Node copy = fresh(d);
+  if constexpr (!std::is_same_v<Doc, AlertRules>) {
+    apply_all(r, copy, overrides, DocKind<Doc>::target);
+  }
+  Converted<Doc> out{DocKind<Doc>::read(r, copy), std::nullopt};
+  if constexpr (std::is_same_v<Doc, System>) detail::resolve_system(out.doc, sink);
+  if constexpr (kNamesSystem<Doc>) {
+    const ParsedDoc edited{d.file, copy, d.kind, nullptr, 0};
+    out.system = system_for(edited, out.doc.system, out.doc.system_is_path, docs, overrides, sink);
+    if (out.system) DocKind<Doc>::resolve(*out.system, out.doc, sink);
+  }
+  return out;
+}
+
 Documents load_all(const std::vector<ParsedDoc>& docs, const std::vector<ParsedOverride>& overrides,
                    Sink& sink) {
   Documents out;
   for (const auto& d : docs) {
-    if (d.kind.empty()) continue;
-    Reader r(sink, d.file);
-    YAML::Node copy = fresh(d);
     if (d.kind == "System") {
-      apply_all(r, copy, overrides, OverrideTarget::system);
-      System s = detail::read_system(r, copy);
-      detail::resolve_system(s, sink);
-      out.systems.push_back(std::move(s));
+      out.systems.push_back(convert<System>(d, docs, overrides, sink).doc);
     } else if (d.kind == "Scenario") {
-      apply_all(r, copy, overrides, OverrideTarget::scenario);
-      Scenario sc = detail::read_scenario(r, copy);
-      ParsedDoc edited{d.file, copy, d.kind, nullptr, 0};
-      if (auto sys = system_for(edited, sc.system, sc.system_is_path, docs, overrides, sink)) {
-        detail::resolve_scenario(*sys, sc, sink);
-      }
-      out.scenarios.push_back(std::move(sc));
+      auto c = convert<Scenario>(d, docs, overrides, sink);
+      out.scenarios.push_back(std::move(c.doc));
+      out.scenario_systems.push_back(c.system ? std::move(*c.system) : System{});
+    } else if (d.kind == "GameDay") {
+      auto c = convert<GameDay>(d, docs, overrides, sink);
+      out.game_days.push_back(std::move(c.doc));
+      out.game_day_systems.push_back(c.system ? std::move(*c.system) : System{});
     } else if (d.kind == "AlertRules") {
-      // Read for its shape; its names resolve against a system only in
-      // `relsim alerts --rules` (apply_alert_rules).
-      out.alert_rules.push_back(read_alert_rules_doc(r, copy));
-    } else {
-      apply_all(r, copy, overrides, OverrideTarget::game_day);
-      GameDay g = detail::read_game_day(r, copy);
-      ParsedDoc edited{d.file, copy, d.kind, nullptr, 0};
-      if (auto sys = system_for(edited, g.system, g.system_is_path, docs, overrides, sink)) {
-        detail::resolve_game_day(*sys, g, sink);
-      }
-      out.game_days.push_back(std::move(g));
+      out.alert_rules.push_back(convert<AlertRules>(d, docs, overrides, sink).doc);
     }
   }
   sink.throw_if_any();
@@ -368,6 +424,29 @@ const ParsedDoc* first_of(const std::vector<ParsedDoc>& docs, const std::string&
   }
   sink.add({path, 0, 0}, "no " + kind + " document in file");
   return nullptr;
+}
+
+/// The first document of kind `Doc` in `path`, with its system for a
+/// Scenario or GameDay. Throws InputError with every problem found (also when
+/// the file holds no such document).
+template <typename Doc>
+Converted<Doc> load_first(const std::string& path, const std::vector<std::string>& overrides,
+                          const DataReader* data) {
+  const std::string kind = DocKind<Doc>::name;
+  Sink sink(data);
+  const auto parsed = parse_overrides(overrides, sink);
+  const auto docs = parse_file(path, sink);
+  const ParsedDoc* doc = docs.empty() ? nullptr : first_of(docs, kind, path, sink);
+  if (!doc) {
+    sink.throw_if_any();
+    throw InputError({path, 0, 0}, "no " + kind + " document in file");
+  }
+  auto c = convert<Doc>(*doc, docs, parsed, sink);
+  sink.throw_if_any();
+  if constexpr (kNamesSystem<Doc>) {
+    if (!c.system) throw InputError(c.doc.location, kind + " names no system");
+  }
+  return c;
 }
 
 }  // namespace
@@ -393,38 +472,12 @@ Documents load_string(const std::string& text, const std::string& file_name,
 
 ResolvedScenario load_scenario(const std::string& path, const std::vector<std::string>& overrides,
                                const DataReader* data) {
-  Sink sink(data);
-  const auto parsed = parse_overrides(overrides, sink);
-  const auto docs = parse_file(path, sink);
-  const ParsedDoc* doc = docs.empty() ? nullptr : first_of(docs, "Scenario", path, sink);
-  if (!doc) {
-    sink.throw_if_any();
-    throw InputError({path, 0, 0}, "no Scenario document in file");
-  }
-  Reader r(sink, doc->file);
-  YAML::Node copy = fresh(*doc);
-  apply_all(r, copy, parsed, OverrideTarget::scenario);
-  Scenario sc = detail::read_scenario(r, copy);
-  auto sys = system_for(ParsedDoc{doc->file, copy, doc->kind, nullptr, 0}, sc.system,
-                        sc.system_is_path, docs, parsed, sink);
-  if (sys) detail::resolve_scenario(*sys, sc, sink);
-  sink.throw_if_any();
-  if (!sys) throw InputError(sc.location, "Scenario names no system");
-  return ResolvedScenario{std::move(*sys), std::move(sc)};
+  auto c = load_first<Scenario>(path, overrides, data);
+  return ResolvedScenario{std::move(*c.system), std::move(c.doc)};
 }
 
 AlertRules load_alert_rules(const std::string& path) {
-  Sink sink;
-  const auto docs = parse_file(path, sink);
-  const ParsedDoc* doc = docs.empty() ? nullptr : first_of(docs, "AlertRules", path, sink);
-  if (!doc) {
-    sink.throw_if_any();
-    throw InputError({path, 0, 0}, "no AlertRules document in file");
-  }
-  Reader r(sink, doc->file);
-  AlertRules out = read_alert_rules_doc(r, fresh(*doc));
-  sink.throw_if_any();
-  return out;
+  return load_first<AlertRules>(path, {}, nullptr).doc;
 }
 
 void apply_alert_rules(System& system, const std::vector<Alert>& alerts) {
@@ -436,24 +489,8 @@ void apply_alert_rules(System& system, const std::vector<Alert>& alerts) {
 
 ResolvedGameDay load_game_day(const std::string& path, const std::vector<std::string>& overrides,
                               const DataReader* data) {
-  Sink sink(data);
-  const auto parsed = parse_overrides(overrides, sink);
-  const auto docs = parse_file(path, sink);
-  const ParsedDoc* doc = docs.empty() ? nullptr : first_of(docs, "GameDay", path, sink);
-  if (!doc) {
-    sink.throw_if_any();
-    throw InputError({path, 0, 0}, "no GameDay document in file");
-  }
-  Reader r(sink, doc->file);
-  YAML::Node copy = fresh(*doc);
-  apply_all(r, copy, parsed, OverrideTarget::game_day);
-  GameDay g = detail::read_game_day(r, copy);
-  auto sys = system_for(ParsedDoc{doc->file, copy, doc->kind, nullptr, 0}, g.system,
-                        g.system_is_path, docs, parsed, sink);
-  if (sys) detail::resolve_game_day(*sys, g, sink);
-  sink.throw_if_any();
-  if (!sys) throw InputError(g.location, "GameDay names no system");
-  return ResolvedGameDay{std::move(*sys), std::move(g)};
+  auto c = load_first<GameDay>(path, overrides, data);
+  return ResolvedGameDay{std::move(*c.system), std::move(c.doc)};
 }
 
 sim::Distribution parse_distribution(const std::string& text, const std::string& label,

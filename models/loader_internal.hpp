@@ -30,6 +30,9 @@ Scenario read_scenario(Reader& r, const YAML::Node& doc);
 GameDay read_game_day(Reader& r, const YAML::Node& doc);
 
 // Pieces of read_system, split over two files.
+/// The `name` of a zone, service, SLO, alert, team ... mapping (reported when
+/// empty); `location` becomes where the name is written, else the mapping.
+std::string entity_name(const MapReader& m, SourceLocation& location);
 void read_calendar(const MapReader& spec, Calendar& out);
 std::vector<FailureProcess> read_failures(const MapReader& owner, FailureType type,
                                           std::string_view owner_kind);

@@ -6,14 +6,6 @@ namespace relsim::models::detail {
 
 namespace {
 
-std::string entity_name(const MapReader& m, SourceLocation& location) {
-  std::string name;
-  m.string("name", name);
-  location = m.has("name") ? m.where("name") : m.where();
-  if (m.has("name") && name.empty()) m.error("name", m.path("name") + ": must not be empty");
-  return name;
-}
-
 void read_slos(const MapReader& spec, System& out) {
   Reader& r = spec.reader();
   const YAML::Node list = spec.get("slos");

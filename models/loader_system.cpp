@@ -175,8 +175,6 @@ std::vector<FailureProcess> read_failures(const MapReader& owner, FailureType ty
   return out;
 }
 
-namespace {
-
 std::string entity_name(const MapReader& m, SourceLocation& location) {
   std::string name;
   m.string("name", name);
@@ -184,6 +182,8 @@ std::string entity_name(const MapReader& m, SourceLocation& location) {
   if (m.has("name") && name.empty()) m.error("name", m.path("name") + ": must not be empty");
   return name;
 }
+
+namespace {
 
 void read_zones(const MapReader& spec, System& out) {
   Reader& r = spec.reader();
