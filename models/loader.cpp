@@ -12,6 +12,7 @@
 #include <fstream>
 #include <iostream>
 #include <iterator>
+#include <map>
 #include <memory>
 #include <sstream>
 #include <type_traits>
@@ -195,6 +196,17 @@ std::vector<ParsedDoc> parse_file(const std::string& path, Sink& sink) {
   return parse_text(*text, path == "-" ? std::string(kStandardInputName) : path, sink);
 }
 
+/// The files parsed during one load, by path: a system file that several
+/// Scenarios name (and that may be loaded itself) is read and parsed once.
+using ParsedFiles = std::map<std::string, std::vector<ParsedDoc>>;
+
+const std::vector<ParsedDoc>& parse_file_once(const std::string& path, Sink& sink,
+                                              ParsedFiles& files) {
+  auto it = files.find(path);
+  if (it == files.end()) it = files.emplace(path, parse_file(path, sink)).first;
+  return it->second;
+}
+
 /// `metadata.name` of a document, as written (before conversion).
 std::string doc_name(const YAML::Node& doc) {
   const YAML::Node& d = doc;
@@ -262,7 +274,7 @@ System convert_system(const ParsedDoc& doc, const std::vector<ParsedOverride>& o
 /// reporting when it cannot be found.
 std::optional<std::pair<ParsedDoc, std::vector<ParsedOverride>>> system_doc_for(
     const ParsedDoc& owner, const NameRef& ref, bool is_path, const std::vector<ParsedDoc>& by_name,
-    const std::vector<ParsedOverride>& overrides, Sink& sink) {
+    const std::vector<ParsedOverride>& overrides, Sink& sink, ParsedFiles& files) {
   if (ref.empty()) return std::nullopt;
   std::vector<ParsedOverride> all = spec_overrides(owner, sink);
   for (const auto& o : overrides) {
@@ -276,8 +288,8 @@ std::optional<std::pair<ParsedDoc, std::vector<ParsedOverride>>> system_doc_for(
                "system file '" + ref.name + "' not found (looked for '" + path + "')");
       return std::nullopt;
     }
-    for (auto& d : parse_file(path, sink)) {
-      if (d.kind == "System") return std::pair{std::move(d), std::move(all)};
+    for (const auto& d : parse_file_once(path, sink, files)) {
+      if (d.kind == "System") return std::pair{d, std::move(all)};
     }
     sink.add(ref.location, "no System document in '" + path + "'");
     return std::nullopt;
@@ -300,8 +312,9 @@ std::optional<std::pair<ParsedDoc, std::vector<ParsedOverride>>> system_doc_for(
 
 std::optional<System> system_for(const ParsedDoc& owner, const NameRef& ref, bool is_path,
                                  const std::vector<ParsedDoc>& by_name,
-                                 const std::vector<ParsedOverride>& overrides, Sink& sink) {
-  auto found = system_doc_for(owner, ref, is_path, by_name, overrides, sink);
+                                 const std::vector<ParsedOverride>& overrides, Sink& sink,
+                                 ParsedFiles& files) {
+  auto found = system_doc_for(owner, ref, is_path, by_name, overrides, sink, files);
   if (!found) return std::nullopt;
   return convert_system(found->first, found->second, sink);
 }
@@ -378,7 +391,8 @@ struct Converted {
 /// of its kind applied; resolves a System, or a Scenario or GameDay on its system.
 template <typename Doc>
 Converted<Doc> convert(const ParsedDoc& d, const std::vector<ParsedDoc>& docs,
-                       const std::vector<ParsedOverride>& overrides, Sink& sink) {
+                       const std::vector<ParsedOverride>& overrides, Sink& sink,
+                       ParsedFiles& files) {
   Reader r(sink, d.file);
   YAML::Node copy = fresh(d);
   if constexpr (!std::is_same_v<Doc, AlertRules>) {
@@ -388,28 +402,29 @@ Converted<Doc> convert(const ParsedDoc& d, const std::vector<ParsedDoc>& docs,
   if constexpr (std::is_same_v<Doc, System>) detail::resolve_system(out.doc, sink);
   if constexpr (kNamesSystem<Doc>) {
     const ParsedDoc edited{d.file, copy, d.kind, nullptr, 0};
-    out.system = system_for(edited, out.doc.system, out.doc.system_is_path, docs, overrides, sink);
+    out.system =
+        system_for(edited, out.doc.system, out.doc.system_is_path, docs, overrides, sink, files);
     if (out.system) DocKind<Doc>::resolve(*out.system, out.doc, sink);
   }
   return out;
 }
 
 Documents load_all(const std::vector<ParsedDoc>& docs, const std::vector<ParsedOverride>& overrides,
-                   Sink& sink) {
+                   Sink& sink, ParsedFiles& files) {
   Documents out;
   for (const auto& d : docs) {
     if (d.kind == "System") {
-      out.systems.push_back(convert<System>(d, docs, overrides, sink).doc);
+      out.systems.push_back(convert<System>(d, docs, overrides, sink, files).doc);
     } else if (d.kind == "Scenario") {
-      auto c = convert<Scenario>(d, docs, overrides, sink);
+      auto c = convert<Scenario>(d, docs, overrides, sink, files);
       out.scenarios.push_back(std::move(c.doc));
       out.scenario_systems.push_back(c.system ? std::move(*c.system) : System{});
     } else if (d.kind == "GameDay") {
-      auto c = convert<GameDay>(d, docs, overrides, sink);
+      auto c = convert<GameDay>(d, docs, overrides, sink, files);
       out.game_days.push_back(std::move(c.doc));
       out.game_day_systems.push_back(c.system ? std::move(*c.system) : System{});
     } else if (d.kind == "AlertRules") {
-      out.alert_rules.push_back(convert<AlertRules>(d, docs, overrides, sink).doc);
+      out.alert_rules.push_back(convert<AlertRules>(d, docs, overrides, sink, files).doc);
     }
   }
   sink.throw_if_any();
@@ -435,13 +450,14 @@ Converted<Doc> load_first(const std::string& path, const std::vector<std::string
   const std::string kind = DocKind<Doc>::name;
   Sink sink(data);
   const auto parsed = parse_overrides(overrides, sink);
-  const auto docs = parse_file(path, sink);
+  ParsedFiles files;
+  const auto& docs = parse_file_once(path, sink, files);
   const ParsedDoc* doc = docs.empty() ? nullptr : first_of(docs, kind, path, sink);
   if (!doc) {
     sink.throw_if_any();
     throw InputError({path, 0, 0}, "no " + kind + " document in file");
   }
-  auto c = convert<Doc>(*doc, docs, parsed, sink);
+  auto c = convert<Doc>(*doc, docs, parsed, sink, files);
   sink.throw_if_any();
   if constexpr (kNamesSystem<Doc>) {
     if (!c.system) throw InputError(c.doc.location, kind + " names no system");
@@ -455,19 +471,21 @@ Documents load_files(const std::vector<std::string>& paths,
                      const std::vector<std::string>& overrides, const DataReader* data) {
   Sink sink(data);
   const auto parsed = parse_overrides(overrides, sink);
+  ParsedFiles files;
   std::vector<ParsedDoc> docs;
   for (const auto& p : paths) {
-    auto more = parse_file(p, sink);
+    const auto& more = parse_file_once(p, sink, files);
     docs.insert(docs.end(), more.begin(), more.end());
   }
-  return load_all(docs, parsed, sink);
+  return load_all(docs, parsed, sink, files);
 }
 
 Documents load_string(const std::string& text, const std::string& file_name,
                       const std::vector<std::string>& overrides, const DataReader* data) {
   Sink sink(data);
   const auto parsed = parse_overrides(overrides, sink);
-  return load_all(parse_text(text, file_name, sink), parsed, sink);
+  ParsedFiles files;
+  return load_all(parse_text(text, file_name, sink), parsed, sink, files);
 }
 
 ResolvedScenario load_scenario(const std::string& path, const std::vector<std::string>& overrides,
@@ -518,7 +536,8 @@ std::string value_at(const std::string& path, const std::string& key,
   const auto parsed = parse_overrides(overrides, sink);
   auto probe = detail::parse_set_option(key + "=0", sink);
   if (probe) probe->label = "'" + key + "'";
-  const auto docs = parse_file(path, sink);
+  ParsedFiles files;
+  const auto& docs = parse_file_once(path, sink, files);
   const ParsedDoc* doc = docs.empty() ? nullptr : first_of(docs, "Scenario", path, sink);
   if (!doc || !probe) {
     sink.throw_if_any();
@@ -535,7 +554,7 @@ std::string value_at(const std::string& path, const std::string& key,
   } else {
     const Scenario sc = detail::read_scenario(r, copy);
     auto found = system_doc_for(ParsedDoc{doc->file, copy, doc->kind, nullptr, 0}, sc.system,
-                                sc.system_is_path, docs, parsed, sink);
+                                sc.system_is_path, docs, parsed, sink, files);
     if (found) {
       Reader sr(sink, found->first.file);
       YAML::Node system = fresh(found->first);
