@@ -255,19 +255,19 @@ std::vector<ParsedOverride> spec_overrides(const ParsedDoc& doc, Sink& sink) {
   return out;
 }
 
-/// Reads one System document (a clone, so overrides never touch the original).
-System convert_system(const ParsedDoc& doc, const std::vector<ParsedOverride>& overrides,
-                      Sink& sink) {
-  Reader r(sink, doc.file);
-  YAML::Node copy = fresh(doc);
-  for (const auto& o : overrides) detail::apply_override(r, copy, o);
-  System s = detail::read_system(r, copy);
-  detail::resolve_system(s, sink);
-  return s;
-}
+/// One document read, and for a Scenario or GameDay the system it names.
+template <typename Doc>
+struct Converted {
+  Doc doc;
+  std::optional<System> system;  // nullopt after reporting when it cannot be found
+};
 
-/// Finds and converts the system a Scenario/GameDay names. `same_file` are the
-/// documents it may refer to by name.
+/// Reads the document `d` of kind `Doc` (defined below, with DocKind).
+template <typename Doc>
+Converted<Doc> convert(const ParsedDoc& d, const std::vector<ParsedDoc>& docs,
+                       const std::vector<ParsedOverride>& overrides, Sink& sink,
+                       ParsedFiles& files);
+
 /// The System document a Scenario or GameDay (`owner`) names, by path or by
 /// name among `by_name`, with the overrides that apply to it (the owner's
 /// spec.overrides, then the system-targeted `overrides`); nullopt after
@@ -316,7 +316,8 @@ std::optional<System> system_for(const ParsedDoc& owner, const NameRef& ref, boo
                                  ParsedFiles& files) {
   auto found = system_doc_for(owner, ref, is_path, by_name, overrides, sink, files);
   if (!found) return std::nullopt;
-  return convert_system(found->first, found->second, sink);
+  // A private copy with the owner's and the system-targeted overrides applied.
+  return convert<System>(found->first, {}, found->second, sink, files).doc;
 }
 
 AlertRules read_alert_rules_doc(Reader& r, const YAML::Node& doc) {
@@ -379,13 +380,6 @@ struct DocKind<AlertRules> {
 
 template <typename Doc>
 constexpr bool kNamesSystem = std::is_same_v<Doc, Scenario> || std::is_same_v<Doc, GameDay>;
-
-/// One document read, and for a Scenario or GameDay the system it names.
-template <typename Doc>
-struct Converted {
-  Doc doc;
-  std::optional<System> system;  // nullopt after reporting when it cannot be found
-};
 
 /// Reads the document `d` of kind `Doc` from a private copy with the overrides
 /// of its kind applied; resolves a System, or a Scenario or GameDay on its system.
