@@ -7,7 +7,6 @@
 // `file:line:col: warning: ...` and leave the exit code 0; `--strict` makes
 // them errors.
 #include <algorithm>
-#include <filesystem>
 #include <iostream>
 #include <memory>
 #include <string>
@@ -58,8 +57,14 @@ class Validator {
   void run() {
     const models::Documents docs = models::load_files(o_.files, o_.overrides, data_files());
     for (const auto& s : docs.systems) guard([&] { system(s); });
-    for (const auto& s : docs.scenarios) guard([&] { scenario(s); });
-    for (const auto& g : docs.game_days) guard([&] { game_day(g); });
+    // Each file is read once: the loader gives every Scenario and GameDay the
+    // system it runs on.
+    for (std::size_t i = 0; i < docs.scenarios.size(); ++i) {
+      guard([&] { scenario(docs.scenarios[i], docs.scenario_systems[i]); });
+    }
+    for (std::size_t i = 0; i < docs.game_days.size(); ++i) {
+      guard([&] { game_day(docs.game_days[i], docs.game_day_systems[i]); });
+    }
     // Rule sets name their SLOs and services: they resolve against a
     // scenario's system in `relsim alerts --rules`; here, their shape.
     for (const auto& a : docs.alert_rules) {
@@ -98,32 +103,6 @@ class Validator {
         {static_cast<std::size_t>(it - o_.files.begin()), where.line, std::move(text)});
   }
 
-  /// True for the first document of `kind` in `file`: the one load_scenario /
-  /// load_game_day resolve, with the document's own `spec.overrides`.
-  bool first_of_file(const std::string& file, const std::string& kind) {
-    const std::string key = kind + "\n" + file;
-    if (std::find(seen_.begin(), seen_.end(), key) != seen_.end()) return false;
-    seen_.push_back(key);
-    return true;
-  }
-
-  /// The system a later Scenario/GameDay of a file names (without the
-  /// document's spec.overrides, which only the loader's entry points apply).
-  models::System system_named(const models::NameRef& ref, bool is_path,
-                              const models::SourceLocation& owner) {
-    if (is_path) {
-      const auto dir = std::filesystem::path(owner.file).parent_path();
-      return models::load_files({(dir / ref.name).lexically_normal().string()}, o_.overrides,
-                                data_files())
-          .systems.at(0);
-    }
-    const auto docs = models::load_files({owner.file}, o_.overrides, data_files());
-    for (const auto& s : docs.systems) {
-      if (s.name == ref.name) return s;
-    }
-    throw models::InputError(ref.location, "unknown system '" + ref.name + "'");
-  }
-
   /// Collects the warnings of `s`, each once however many documents use the
   /// system. True when a document on `s` is not `ok:` (--strict and warnings).
   bool warn(const models::System& s, const models::Topology& topology) {
@@ -147,46 +126,19 @@ class Validator {
                        count(s.teams.size(), "team") + ")");
   }
 
-  void scenario(const models::Scenario& sc) {
-    const std::string& file = sc.location.file;
-    models::CompiledModel m;
-    std::string system_name;
-    bool failed = false;
-    if (first_of_file(file, "Scenario")) {
-      const auto r = models::load_scenario(file, o_.overrides, data_files());
-      m = models::compile(r.system, r.scenario);
-      system_name = r.system.name;
-      failed = warn(r.system, models::Topology::build(r.system));
-    } else {
-      const auto sys = system_named(sc.system, sc.system_is_path, sc.location);
-      m = models::compile(sys, sc);
-      system_name = sys.name;
-      failed = warn(sys, models::Topology::build(sys));
-    }
-    if (failed) return;
-    ok(sc.location, sc.name + " (Scenario on " + system_name + ": " +
+  /// `sys`: the system the loader resolved for it (its spec.overrides applied).
+  void scenario(const models::Scenario& sc, const models::System& sys) {
+    const models::CompiledModel m = models::compile(sys, sc);
+    if (warn(sys, models::Topology::build(sys))) return;
+    ok(sc.location, sc.name + " (Scenario on " + sys.name + ": " +
                         count(m.faults.size(), "fault") + ", " + horizon_text(m.horizon) +
                         " horizon)");
   }
 
-  void game_day(const models::GameDay& g) {
-    const std::string& file = g.location.file;
-    models::CompiledModel m;
-    std::string system_name;
-    bool failed = false;
-    if (first_of_file(file, "GameDay")) {
-      const auto r = models::load_game_day(file, o_.overrides, data_files());
-      m = models::compile(r.system, r.game_day);
-      system_name = r.system.name;
-      failed = warn(r.system, models::Topology::build(r.system));
-    } else {
-      const auto sys = system_named(g.system, g.system_is_path, g.location);
-      m = models::compile(sys, g);
-      system_name = sys.name;
-      failed = warn(sys, models::Topology::build(sys));
-    }
-    if (failed) return;
-    ok(g.location, g.name + " (GameDay on " + system_name + ": " +
+  void game_day(const models::GameDay& g, const models::System& sys) {
+    const models::CompiledModel m = models::compile(sys, g);
+    if (warn(sys, models::Topology::build(sys))) return;
+    ok(g.location, g.name + " (GameDay on " + sys.name + ": " +
                        models::to_string(g.experiment.kind) + ", " +
                        count(m.candidate_starts.size(), "candidate start") + ", " +
                        count(g.hypotheses.size(), "hypothesis", "hypotheses") + ")");
@@ -197,7 +149,6 @@ class Validator {
   std::vector<models::Diagnostic> problems_;
   std::vector<models::Diagnostic> warnings_;
   std::vector<std::string> warned_;  // warnings_ as text, to print each once
-  std::vector<std::string> seen_;
 };
 
 }  // namespace

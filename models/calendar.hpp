@@ -32,6 +32,7 @@ struct BusinessHours {
   std::array<bool, 7> days{true, true, true, true, true, false, false};  // indexed by Weekday
   sim::Duration from = sim::Duration::hours(9);  // time of day (since local midnight)
   sim::Duration to = sim::Duration::hours(18);   // exclusive; may be < from (overnight)
+  friend bool operator==(const BusinessHours&, const BusinessHours&) = default;
 };
 
 struct Calendar {
@@ -59,6 +60,7 @@ struct Calendar {
   /// Duration::max(). Throws std::invalid_argument when the calendar has no
   /// business time at all or `business_seconds` is negative or NaN.
   sim::Duration advance_business_time(sim::Duration from, double business_seconds) const;
+  friend bool operator==(const Calendar&, const Calendar&) = default;
 };
 
 /// A point in time as written in a scenario: an offset from t = 0 (`+36h`,
@@ -73,6 +75,7 @@ struct TimeSpec {
   CivilTime civil;                                    // kind == civil
   std::string text;                                   // as written
   SourceLocation location;
+  friend bool operator==(const TimeSpec&, const TimeSpec&) = default;
 };
 
 /// Offset from t = 0 of `spec` in `calendar`; nullopt when a civil time lies

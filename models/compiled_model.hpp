@@ -32,6 +32,7 @@
 
 #include "models/calendar.hpp"
 #include "models/game_day.hpp"
+#include "models/key_defaults.hpp"
 #include "models/scenario.hpp"
 #include "models/stream_names.hpp"
 #include "models/system.hpp"
@@ -50,6 +51,7 @@ struct IndexRange {
   Index begin = 0;
   Index end = 0;
   Index size() const { return end - begin; }
+  friend bool operator==(const IndexRange&, const IndexRange&) = default;
 };
 
 // ---------------------------------------------------------------- topology
@@ -57,17 +59,21 @@ struct IndexRange {
 struct ComponentRow {
   ComponentKind kind = ComponentKind::service;
   Index row = 0;  // into services / datastores / caches, per kind
+  friend bool operator==(const ComponentRow&, const ComponentRow&) = default;
 };
 
 struct EdgeRow {
   Index source = 0;  // the caller (or the cache, for backing edges)
   Index target = 0;  // the callee (or the backing store); always < source
   EdgeType type = EdgeType::hard;
-  double call_fraction = 1.0;            // of the source's requests; backing: the miss ratio
-  double fallback_success = 0.0;         // soft: fraction the fallback serves
-  std::optional<sim::Duration> timeout;  // soft: calls give up after this
-  int retry_attempts = 1;                // tries per call (1: no retry); hard and soft only
-  double retry_backoff = 0.0;            // seconds waited before each retry
+  double call_fraction =
+      defaults::kDependencyCallFraction;  // of the source's requests; backing: miss ratio
+  double fallback_success =
+      defaults::kDependencyFallbackSuccess;  // soft: fraction the fallback serves
+  std::optional<sim::Duration> timeout;      // soft: calls give up after this
+  int retry_attempts = 1;                    // tries per call (1: no retry); hard and soft only
+  double retry_backoff = 0.0;                // seconds waited before each retry
+  friend bool operator==(const EdgeRow&, const EdgeRow&) = default;
 };
 
 /// Where a component sits: one row per (component, zone, role).
@@ -76,6 +82,7 @@ struct Placement {
   Index zone = 0;
   ZoneRole role = ZoneRole::service_replicas;
   int initial = 0;  // replicas there at t = 0 (datastores and caches: 1)
+  friend bool operator==(const Placement&, const Placement&) = default;
 };
 
 struct ServiceRow {
@@ -84,50 +91,55 @@ struct ServiceRow {
   int max_replicas = 1;  // slots: max(replicas, autoscale max, runbook scaleUp targets)
   double capacity_per_replica = 0.0;  // requests/s
   Demand demand;                      // requests/s with the daily profile
-  bool topology_spread = true;
+  bool topology_spread = defaults::kServiceTopologySpread;
   LoadBalancing load_balancing = LoadBalancing::cross_zone;
   int zone_room = 0;  // 0: unlimited
-  sim::Duration health_check_delay = sim::Duration::seconds(30);
-  sim::Distribution restart = sim::Distribution::fixed(60.0);  // seconds
-  std::optional<sim::Distribution> latency;                    // seconds
-  std::optional<Autoscale> autoscale;                          // min_replicas resolved (never 0)
+  sim::Duration health_check_delay = defaults::kServiceHealthCheckDelay;
+  sim::Distribution restart = defaults::fixed(defaults::kServiceRestart);  // seconds
+  std::optional<sim::Distribution> latency;                                // seconds
+  std::optional<Autoscale> autoscale;  // min_replicas resolved (never 0)
   Index replica_begin = 0;  // slots [replica_begin, replica_begin + max_replicas) of replica_*
   Index runbook = kNoIndex;
   Index owner = kNoIndex;    // the team that owns it
   Index deploys = kNoIndex;  // into deploys
+  friend bool operator==(const ServiceRow&, const ServiceRow&) = default;
 };
 
 struct DeployRow {
   Index service = 0;
   double rate = 0.0;  // per second
   bool business_hours_only = false;
-  double change_failure_rate = 0.0;
+  double change_failure_rate = defaults::kDeploysChangeFailureRate;
   BadDeploy bad_deploy;
-  sim::Distribution rollback = sim::Distribution::fixed(300.0);
+  sim::Distribution rollback = defaults::fixed(defaults::kDeploysRollback);
   std::uint64_t stream = 0;
+  friend bool operator==(const DeployRow&, const DeployRow&) = default;
 };
 
 struct DatastoreRow {
   Index component = 0;
   Index primary_zone = kNoIndex;
-  double capacity = 0.0;  // requests/s; 0 = unlimited
+  double capacity = defaults::kDatastoreCapacity;  // requests/s; 0 = unlimited
   std::optional<sim::Distribution> latency;
-  bool automatic_failover = true;
-  sim::Duration failover_detect = sim::Duration::seconds(30);
-  sim::Distribution failover_duration = sim::Distribution::fixed(60.0);
-  sim::Duration connection_errors = sim::Duration::zero();
+  bool automatic_failover = defaults::kDatastoreFailoverAutomatic;
+  sim::Duration failover_detect = defaults::kDatastoreFailoverDetect;
+  sim::Distribution failover_duration = defaults::fixed(defaults::kDatastoreFailoverDuration);
+  sim::Duration connection_errors = defaults::kDatastoreFailoverConnectionErrors;
   std::uint64_t failover_stream = 0;
-  double connection_error_rate = 1.0;  // fraction of calls failing during connection_errors
+  double connection_error_rate =
+      defaults::kDatastoreFailoverConnectionErrorRate;  // fraction failing during connection_errors
+  friend bool operator==(const DatastoreRow&, const DatastoreRow&) = default;
 };
 
 struct CacheRow {
   Index component = 0;
   Index backing = 0;  // component
   double hit_ratio = 0.0;
-  double capacity = 0.0;  // requests/s; 0 = unlimited
-  sim::Distribution failover_duration = sim::Distribution::fixed(30.0);
-  sim::Duration warm_up = sim::Duration::zero();
+  double capacity = defaults::kCacheCapacity;  // requests/s; 0 = unlimited
+  sim::Distribution failover_duration = defaults::fixed(defaults::kCacheFailoverDuration);
+  sim::Duration warm_up = defaults::kCacheFailoverWarmUp;
   std::uint64_t failover_stream = 0;
+  friend bool operator==(const CacheRow&, const CacheRow&) = default;
 };
 
 /// A random failure process. Replica crashes run once per replica slot, each
@@ -138,6 +150,7 @@ struct FailureRow {
   sim::Distribution every = sim::Distribution::exponential(30.0 * 86400.0);
   std::optional<sim::Distribution> duration;
   IndexRange streams;  // into failure_streams (replica crashes: one per slot)
+  friend bool operator==(const FailureRow&, const FailureRow&) = default;
 };
 
 // ---------------------------------------------------------------- SLOs, alerts, people
@@ -148,12 +161,14 @@ struct SloRow {
   double objective = 0.999;
   std::optional<sim::Duration> threshold;
   SloWindowKind window_kind = SloWindowKind::rolling;
-  sim::Duration window = sim::Duration::days(30);
+  sim::Duration window = defaults::kSloWindow;
+  friend bool operator==(const SloRow&, const SloRow&) = default;
 };
 
 struct BudgetTierRow {
   std::optional<double> remaining_above;
   BudgetAction action = BudgetAction::ship;
+  friend bool operator==(const BudgetTierRow&, const BudgetTierRow&) = default;
 };
 
 struct BurnWindowRow {
@@ -161,61 +176,68 @@ struct BurnWindowRow {
   double factor = 14.4;
   sim::Duration long_window = sim::Duration::hours(1);
   sim::Duration short_window = sim::Duration::minutes(5);
+  friend bool operator==(const BurnWindowRow&, const BurnWindowRow&) = default;
 };
 
 struct ConditionRow {
   ConditionMetric metric = ConditionMetric::error_rate;
   double above = 0.0;
-  double percentile = 0.99;
+  double percentile = defaults::kLatencyBoundPercentile;
+  friend bool operator==(const ConditionRow&, const ConditionRow&) = default;
 };
 
 struct AlertRow {
   AlertKind kind = AlertKind::burn_rate;
-  sim::Duration evaluation_interval = sim::Duration::minutes(1);
+  sim::Duration evaluation_interval = defaults::kAlertEvaluationInterval;
   Index slo = kNoIndex;        // burn-rate alerts
   IndexRange burn_windows;     // into burn_windows
   Index component = kNoIndex;  // the service watched (burn rate: the SLO's service)
   ConditionRow condition;      // threshold alerts
-  sim::Duration for_duration = sim::Duration::zero();
+  sim::Duration for_duration = defaults::kAlertFor;
   AlertRoute route = AlertRoute::page;
   Index team = kNoIndex;  // who is paged: the alert's team, else the service's owner
+  friend bool operator==(const AlertRow&, const AlertRow&) = default;
 };
 
 struct EscalationRow {
   sim::Duration after = sim::Duration::minutes(15);
   EscalationTarget target = EscalationTarget::secondary;
   Index team = kNoIndex;  // target == team
+  friend bool operator==(const EscalationRow&, const EscalationRow&) = default;
 };
 
 struct TeamRow {
-  int members = 1;
+  int members = defaults::kTeamMembers;
   Rotation rotation;
-  bool secondary = false;
+  bool secondary = defaults::kTeamSecondary;
   ByHours ack;
   std::optional<ByHours> respond;
   IndexRange escalation;  // into escalations
-  int escalation_loops = 0;
+  int escalation_loops = defaults::kTeamEscalationLoops;
   IndexRange owns;  // into owned_components
   std::uint64_t ack_stream = 0;
   std::uint64_t respond_stream = 0;
+  friend bool operator==(const TeamRow&, const TeamRow&) = default;
 };
 
 struct RunbookStepRow {
   RunbookAction action = RunbookAction::restart;
   StepCondition condition;
   sim::Distribution duration = sim::Distribution::fixed(180.0);
-  double success = 1.0;
+  double success = defaults::kRunbookStepSuccess;
   int to = 0;               // scale_up
   Index target = kNoIndex;  // failover: component; drain_zone: zone (kNoIndex: the failed zone)
   std::uint64_t stream = 0;
+  friend bool operator==(const RunbookStepRow&, const RunbookStepRow&) = default;
 };
 
 struct RunbookRow {
   Index component = 0;  // the service
-  sim::Distribution diagnose = sim::Distribution::fixed(300.0);
+  sim::Distribution diagnose = defaults::fixed(defaults::kRunbookDiagnose);
   IndexRange steps;  // into runbook_steps, in the order they are tried
-  sim::Duration confirm_stable = sim::Duration::minutes(15);
+  sim::Duration confirm_stable = defaults::kRunbookConfirmStable;
   std::uint64_t diagnose_stream = 0;
+  friend bool operator==(const RunbookRow&, const RunbookRow&) = default;
 };
 
 struct SeverityRow {
@@ -224,6 +246,7 @@ struct SeverityRow {
   std::optional<sim::Duration> ack;
   bool ack_next_business_day = false;
   std::optional<sim::Duration> respond;
+  friend bool operator==(const SeverityRow&, const SeverityRow&) = default;
 };
 
 // ---------------------------------------------------------------- faults
@@ -241,10 +264,11 @@ struct FaultRow {
   sim::Duration latency = sim::Duration::zero();
   double loss = 0.0;
   double error_rate = 0.0;
-  sim::Duration added_latency = sim::Duration::zero();
+  sim::Duration added_latency = defaults::kFaultAddedLatency;
   double fraction = 0.0;
   double factor = 1.0;
   std::uint64_t stream = 0;
+  friend bool operator==(const FaultRow&, const FaultRow&) = default;
 };
 
 // ---------------------------------------------------------------- the model
@@ -252,6 +276,7 @@ struct FaultRow {
 struct StreamName {
   std::uint64_t id = 0;
   std::string name;
+  friend bool operator==(const StreamName&, const StreamName&) = default;
 };
 
 /// Names for reports, indexed like the tables; never read on the hot path.
@@ -263,14 +288,15 @@ struct ModelNames {
 
   /// The name of stream `id`, or nullptr when the model has no such stream.
   const std::string* stream(std::uint64_t id) const;
+  friend bool operator==(const ModelNames&, const ModelNames&) = default;
 };
 
 struct CompiledModel {
-  sim::Duration horizon = sim::Duration::days(30);
-  std::uint64_t seed = 1;
-  std::int64_t trials = 1000;
-  bool random_failures = true;
-  bool random_deploys = true;
+  sim::Duration horizon = defaults::kScenarioHorizon;
+  std::uint64_t seed = defaults::kScenarioSeed;
+  std::int64_t trials = defaults::kScenarioTrials;
+  bool random_failures = defaults::kScenarioRandomFailures;
+  bool random_deploys = defaults::kScenarioRandomDeploys;
   Calendar calendar;
 
   std::vector<ComponentRow> components;     // topological order
@@ -332,6 +358,7 @@ struct CompiledModel {
   }
   /// The component index of the component named `name`; kNoIndex when absent (not for hot paths).
   Index find_component(std::string_view name) const;
+  friend bool operator==(const CompiledModel&, const CompiledModel&) = default;
 };
 
 /// Replicas that round-robin placement puts at t = 0 in the `slot`-th of a

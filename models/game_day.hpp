@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "models/calendar.hpp"
+#include "models/key_defaults.hpp"
 #include "models/scenario.hpp"
 #include "models/source_location.hpp"
 #include "sim/time.hpp"
@@ -44,6 +45,7 @@ struct MetricInfo {
   std::string_view name;  // as written in files, e.g. `capacityRestored`
   MetricUnit unit;
   std::string_view description;
+  friend bool operator==(const MetricInfo&, const MetricInfo&) = default;
 };
 
 /// All game-day metrics, in a fixed order.
@@ -60,10 +62,11 @@ std::string_view to_string(GameDayMetric m);
 struct MetricCheck {
   GameDayMetric metric = GameDayMetric::error_rate;
   std::string metric_name;      // as written
-  double percentile = 0.99;     // latency_percentile only
+  double percentile = 0.99;     // latency_percentile only (required there)
   std::optional<double> below;  // holds when value <= below (`within`, `max`, `below`)
   std::optional<double> above;  // holds when value >= above (`min`, `above`)
   SourceLocation location;
+  friend bool operator==(const MetricCheck&, const MetricCheck&) = default;
 };
 
 struct Hypothesis {
@@ -71,32 +74,37 @@ struct Hypothesis {
   MetricCheck check;  // `within` / `max` -> below; `min` -> above
   NameRef alert;      // firstPage/ackTime: only pages of this alert count (empty: any)
   SourceLocation location;
+  friend bool operator==(const Hypothesis&, const Hypothesis&) = default;
 };
 
 struct StopCondition {
   MetricCheck check;  // fires when the metric exceeds `above` (or drops under `below`)
-  sim::Duration for_duration = sim::Duration::zero();
-  sim::Duration abort_latency = sim::Duration::zero();  // from firing to the fault reverted
+  sim::Duration for_duration = defaults::kStopConditionFor;
+  sim::Duration abort_latency = defaults::kStopConditionAbortLatency;  // firing -> fault reverted
   SourceLocation location;
+  friend bool operator==(const StopCondition&, const StopCondition&) = default;
 };
 
 struct CandidateWindow {
   TimeSpec from;
   TimeSpec to;
-  sim::Duration every = sim::Duration::hours(1);
-  bool business_hours_only = false;
+  sim::Duration every = defaults::kCandidateWindowEvery;
+  bool business_hours_only = defaults::kCandidateWindowBusinessHoursOnly;
+  friend bool operator==(const CandidateWindow&, const CandidateWindow&) = default;
 };
 
 struct CandidateStarts {
   std::vector<TimeSpec> at;               // explicit start times
   std::optional<CandidateWindow> window;  // or a window stepped by `every`
   SourceLocation location;
+  friend bool operator==(const CandidateStarts&, const CandidateStarts&) = default;
 };
 
 struct GameDayBudget {
   double remaining_this_month = 1.0;  // fraction of the month's budget left
   std::vector<NameRef> slos;          // empty: every SLO of the targeted services
   SourceLocation location;
+  friend bool operator==(const GameDayBudget&, const GameDayBudget&) = default;
 };
 
 struct GameDay {
@@ -110,11 +118,12 @@ struct GameDay {
   std::vector<Hypothesis> hypotheses;
   std::vector<StopCondition> stop_conditions;
   GameDayBudget budget;
-  sim::Duration observe = sim::Duration::hours(1);  // metrics window after the start
-  std::int64_t trials = 1000;
-  std::uint64_t seed = 1;
-  double worst_case_percentile = 0.95;
+  sim::Duration observe = defaults::kGameDayObserve;  // metrics window after the start
+  std::int64_t trials = defaults::kGameDayTrials;
+  std::uint64_t seed = defaults::kGameDaySeed;
+  double worst_case_percentile = defaults::kGameDayWorstCasePercentile;
   SourceLocation location;  // of the document
+  friend bool operator==(const GameDay&, const GameDay&) = default;
 };
 
 }  // namespace relsim::models

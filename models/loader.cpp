@@ -12,8 +12,10 @@
 #include <fstream>
 #include <iostream>
 #include <iterator>
+#include <map>
 #include <memory>
 #include <sstream>
+#include <type_traits>
 
 #include "models/limits.hpp"
 #include "models/loader_internal.hpp"
@@ -194,6 +196,17 @@ std::vector<ParsedDoc> parse_file(const std::string& path, Sink& sink) {
   return parse_text(*text, path == "-" ? std::string(kStandardInputName) : path, sink);
 }
 
+/// The files parsed during one load, by path: a system file that several
+/// Scenarios name (and that may be loaded itself) is read and parsed once.
+using ParsedFiles = std::map<std::string, std::vector<ParsedDoc>>;
+
+const std::vector<ParsedDoc>& parse_file_once(const std::string& path, Sink& sink,
+                                              ParsedFiles& files) {
+  auto it = files.find(path);
+  if (it == files.end()) it = files.emplace(path, parse_file(path, sink)).first;
+  return it->second;
+}
+
 /// `metadata.name` of a document, as written (before conversion).
 std::string doc_name(const YAML::Node& doc) {
   const YAML::Node& d = doc;
@@ -242,26 +255,26 @@ std::vector<ParsedOverride> spec_overrides(const ParsedDoc& doc, Sink& sink) {
   return out;
 }
 
-/// Reads one System document (a clone, so overrides never touch the original).
-System convert_system(const ParsedDoc& doc, const std::vector<ParsedOverride>& overrides,
-                      Sink& sink) {
-  Reader r(sink, doc.file);
-  YAML::Node copy = fresh(doc);
-  for (const auto& o : overrides) detail::apply_override(r, copy, o);
-  System s = detail::read_system(r, copy);
-  detail::resolve_system(s, sink);
-  return s;
-}
+/// One document read, and for a Scenario or GameDay the system it names.
+template <typename Doc>
+struct Converted {
+  Doc doc;
+  std::optional<System> system;  // nullopt after reporting when it cannot be found
+};
 
-/// Finds and converts the system a Scenario/GameDay names. `same_file` are the
-/// documents it may refer to by name.
+/// Reads the document `d` of kind `Doc` (defined below, with DocKind).
+template <typename Doc>
+Converted<Doc> convert(const ParsedDoc& d, const std::vector<ParsedDoc>& docs,
+                       const std::vector<ParsedOverride>& overrides, Sink& sink,
+                       ParsedFiles& files);
+
 /// The System document a Scenario or GameDay (`owner`) names, by path or by
 /// name among `by_name`, with the overrides that apply to it (the owner's
 /// spec.overrides, then the system-targeted `overrides`); nullopt after
 /// reporting when it cannot be found.
 std::optional<std::pair<ParsedDoc, std::vector<ParsedOverride>>> system_doc_for(
     const ParsedDoc& owner, const NameRef& ref, bool is_path, const std::vector<ParsedDoc>& by_name,
-    const std::vector<ParsedOverride>& overrides, Sink& sink) {
+    const std::vector<ParsedOverride>& overrides, Sink& sink, ParsedFiles& files) {
   if (ref.empty()) return std::nullopt;
   std::vector<ParsedOverride> all = spec_overrides(owner, sink);
   for (const auto& o : overrides) {
@@ -275,8 +288,8 @@ std::optional<std::pair<ParsedDoc, std::vector<ParsedOverride>>> system_doc_for(
                "system file '" + ref.name + "' not found (looked for '" + path + "')");
       return std::nullopt;
     }
-    for (auto& d : parse_file(path, sink)) {
-      if (d.kind == "System") return std::pair{std::move(d), std::move(all)};
+    for (const auto& d : parse_file_once(path, sink, files)) {
+      if (d.kind == "System") return std::pair{d, std::move(all)};
     }
     sink.add(ref.location, "no System document in '" + path + "'");
     return std::nullopt;
@@ -299,10 +312,12 @@ std::optional<std::pair<ParsedDoc, std::vector<ParsedOverride>>> system_doc_for(
 
 std::optional<System> system_for(const ParsedDoc& owner, const NameRef& ref, bool is_path,
                                  const std::vector<ParsedDoc>& by_name,
-                                 const std::vector<ParsedOverride>& overrides, Sink& sink) {
-  auto found = system_doc_for(owner, ref, is_path, by_name, overrides, sink);
+                                 const std::vector<ParsedOverride>& overrides, Sink& sink,
+                                 ParsedFiles& files) {
+  auto found = system_doc_for(owner, ref, is_path, by_name, overrides, sink, files);
   if (!found) return std::nullopt;
-  return convert_system(found->first, found->second, sink);
+  // A private copy with the owner's and the system-targeted overrides applied.
+  return convert<System>(found->first, {}, found->second, sink, files).doc;
 }
 
 AlertRules read_alert_rules_doc(Reader& r, const YAML::Node& doc) {
@@ -322,38 +337,88 @@ AlertRules read_alert_rules_doc(Reader& r, const YAML::Node& doc) {
   return out;
 }
 
+/// What differs between the kinds of documents for the loader: the kind's
+/// name, which overrides address it, how it is read, and (Scenario, GameDay)
+/// how it is resolved on the system it names.
+template <typename Doc>
+struct DocKind;
+
+template <>
+struct DocKind<System> {
+  static constexpr const char* name = "System";
+  static constexpr OverrideTarget target = OverrideTarget::system;
+  static System read(Reader& r, const YAML::Node& doc) { return detail::read_system(r, doc); }
+};
+
+template <>
+struct DocKind<Scenario> {
+  static constexpr const char* name = "Scenario";
+  static constexpr OverrideTarget target = OverrideTarget::scenario;
+  static Scenario read(Reader& r, const YAML::Node& doc) { return detail::read_scenario(r, doc); }
+  static void resolve(const System& s, Scenario& doc, Sink& sink) {
+    detail::resolve_scenario(s, doc, sink);
+  }
+};
+
+template <>
+struct DocKind<GameDay> {
+  static constexpr const char* name = "GameDay";
+  static constexpr OverrideTarget target = OverrideTarget::game_day;
+  static GameDay read(Reader& r, const YAML::Node& doc) { return detail::read_game_day(r, doc); }
+  static void resolve(const System& s, GameDay& doc, Sink& sink) {
+    detail::resolve_game_day(s, doc, sink);
+  }
+};
+
+/// Rule sets take no overrides; their names resolve against a system only in
+/// `relsim alerts --rules` (apply_alert_rules).
+template <>
+struct DocKind<AlertRules> {
+  static constexpr const char* name = "AlertRules";
+  static AlertRules read(Reader& r, const YAML::Node& doc) { return read_alert_rules_doc(r, doc); }
+};
+
+template <typename Doc>
+constexpr bool kNamesSystem = std::is_same_v<Doc, Scenario> || std::is_same_v<Doc, GameDay>;
+
+/// Reads the document `d` of kind `Doc` from a private copy with the overrides
+/// of its kind applied; resolves a System, or a Scenario or GameDay on its system.
+template <typename Doc>
+Converted<Doc> convert(const ParsedDoc& d, const std::vector<ParsedDoc>& docs,
+                       const std::vector<ParsedOverride>& overrides, Sink& sink,
+                       ParsedFiles& files) {
+  Reader r(sink, d.file);
+  YAML::Node copy = fresh(d);
+  if constexpr (!std::is_same_v<Doc, AlertRules>) {
+    apply_all(r, copy, overrides, DocKind<Doc>::target);
+  }
+  Converted<Doc> out{DocKind<Doc>::read(r, copy), std::nullopt};
+  if constexpr (std::is_same_v<Doc, System>) detail::resolve_system(out.doc, sink);
+  if constexpr (kNamesSystem<Doc>) {
+    const ParsedDoc edited{d.file, copy, d.kind, nullptr, 0};
+    out.system =
+        system_for(edited, out.doc.system, out.doc.system_is_path, docs, overrides, sink, files);
+    if (out.system) DocKind<Doc>::resolve(*out.system, out.doc, sink);
+  }
+  return out;
+}
+
 Documents load_all(const std::vector<ParsedDoc>& docs, const std::vector<ParsedOverride>& overrides,
-                   Sink& sink) {
+                   Sink& sink, ParsedFiles& files) {
   Documents out;
   for (const auto& d : docs) {
-    if (d.kind.empty()) continue;
-    Reader r(sink, d.file);
-    YAML::Node copy = fresh(d);
     if (d.kind == "System") {
-      apply_all(r, copy, overrides, OverrideTarget::system);
-      System s = detail::read_system(r, copy);
-      detail::resolve_system(s, sink);
-      out.systems.push_back(std::move(s));
+      out.systems.push_back(convert<System>(d, docs, overrides, sink, files).doc);
     } else if (d.kind == "Scenario") {
-      apply_all(r, copy, overrides, OverrideTarget::scenario);
-      Scenario sc = detail::read_scenario(r, copy);
-      ParsedDoc edited{d.file, copy, d.kind, nullptr, 0};
-      if (auto sys = system_for(edited, sc.system, sc.system_is_path, docs, overrides, sink)) {
-        detail::resolve_scenario(*sys, sc, sink);
-      }
-      out.scenarios.push_back(std::move(sc));
+      auto c = convert<Scenario>(d, docs, overrides, sink, files);
+      out.scenarios.push_back(std::move(c.doc));
+      out.scenario_systems.push_back(c.system ? std::move(*c.system) : System{});
+    } else if (d.kind == "GameDay") {
+      auto c = convert<GameDay>(d, docs, overrides, sink, files);
+      out.game_days.push_back(std::move(c.doc));
+      out.game_day_systems.push_back(c.system ? std::move(*c.system) : System{});
     } else if (d.kind == "AlertRules") {
-      // Read for its shape; its names resolve against a system only in
-      // `relsim alerts --rules` (apply_alert_rules).
-      out.alert_rules.push_back(read_alert_rules_doc(r, copy));
-    } else {
-      apply_all(r, copy, overrides, OverrideTarget::game_day);
-      GameDay g = detail::read_game_day(r, copy);
-      ParsedDoc edited{d.file, copy, d.kind, nullptr, 0};
-      if (auto sys = system_for(edited, g.system, g.system_is_path, docs, overrides, sink)) {
-        detail::resolve_game_day(*sys, g, sink);
-      }
-      out.game_days.push_back(std::move(g));
+      out.alert_rules.push_back(convert<AlertRules>(d, docs, overrides, sink, files).doc);
     }
   }
   sink.throw_if_any();
@@ -370,61 +435,61 @@ const ParsedDoc* first_of(const std::vector<ParsedDoc>& docs, const std::string&
   return nullptr;
 }
 
+/// The first document of kind `Doc` in `path`, with its system for a
+/// Scenario or GameDay. Throws InputError with every problem found (also when
+/// the file holds no such document).
+template <typename Doc>
+Converted<Doc> load_first(const std::string& path, const std::vector<std::string>& overrides,
+                          const DataReader* data) {
+  const std::string kind = DocKind<Doc>::name;
+  Sink sink(data);
+  const auto parsed = parse_overrides(overrides, sink);
+  ParsedFiles files;
+  const auto& docs = parse_file_once(path, sink, files);
+  const ParsedDoc* doc = docs.empty() ? nullptr : first_of(docs, kind, path, sink);
+  if (!doc) {
+    sink.throw_if_any();
+    throw InputError({path, 0, 0}, "no " + kind + " document in file");
+  }
+  auto c = convert<Doc>(*doc, docs, parsed, sink, files);
+  sink.throw_if_any();
+  if constexpr (kNamesSystem<Doc>) {
+    if (!c.system) throw InputError(c.doc.location, kind + " names no system");
+  }
+  return c;
+}
+
 }  // namespace
 
 Documents load_files(const std::vector<std::string>& paths,
                      const std::vector<std::string>& overrides, const DataReader* data) {
   Sink sink(data);
   const auto parsed = parse_overrides(overrides, sink);
+  ParsedFiles files;
   std::vector<ParsedDoc> docs;
   for (const auto& p : paths) {
-    auto more = parse_file(p, sink);
+    const auto& more = parse_file_once(p, sink, files);
     docs.insert(docs.end(), more.begin(), more.end());
   }
-  return load_all(docs, parsed, sink);
+  return load_all(docs, parsed, sink, files);
 }
 
 Documents load_string(const std::string& text, const std::string& file_name,
                       const std::vector<std::string>& overrides, const DataReader* data) {
   Sink sink(data);
   const auto parsed = parse_overrides(overrides, sink);
-  return load_all(parse_text(text, file_name, sink), parsed, sink);
+  ParsedFiles files;
+  return load_all(parse_text(text, file_name, sink), parsed, sink, files);
 }
 
 ResolvedScenario load_scenario(const std::string& path, const std::vector<std::string>& overrides,
                                const DataReader* data) {
-  Sink sink(data);
-  const auto parsed = parse_overrides(overrides, sink);
-  const auto docs = parse_file(path, sink);
-  const ParsedDoc* doc = docs.empty() ? nullptr : first_of(docs, "Scenario", path, sink);
-  if (!doc) {
-    sink.throw_if_any();
-    throw InputError({path, 0, 0}, "no Scenario document in file");
-  }
-  Reader r(sink, doc->file);
-  YAML::Node copy = fresh(*doc);
-  apply_all(r, copy, parsed, OverrideTarget::scenario);
-  Scenario sc = detail::read_scenario(r, copy);
-  auto sys = system_for(ParsedDoc{doc->file, copy, doc->kind, nullptr, 0}, sc.system,
-                        sc.system_is_path, docs, parsed, sink);
-  if (sys) detail::resolve_scenario(*sys, sc, sink);
-  sink.throw_if_any();
-  if (!sys) throw InputError(sc.location, "Scenario names no system");
-  return ResolvedScenario{std::move(*sys), std::move(sc)};
+  auto c = load_first<Scenario>(path, overrides, data);
+  return ResolvedScenario{std::move(*c.system), std::move(c.doc)};
 }
 
 AlertRules load_alert_rules(const std::string& path) {
-  Sink sink;
-  const auto docs = parse_file(path, sink);
-  const ParsedDoc* doc = docs.empty() ? nullptr : first_of(docs, "AlertRules", path, sink);
-  if (!doc) {
-    sink.throw_if_any();
-    throw InputError({path, 0, 0}, "no AlertRules document in file");
-  }
-  Reader r(sink, doc->file);
-  AlertRules out = read_alert_rules_doc(r, fresh(*doc));
-  sink.throw_if_any();
-  return out;
+  return load_first<AlertRules>(path, {}, nullptr).doc;
 }
 
 void apply_alert_rules(System& system, const std::vector<Alert>& alerts) {
@@ -436,24 +501,8 @@ void apply_alert_rules(System& system, const std::vector<Alert>& alerts) {
 
 ResolvedGameDay load_game_day(const std::string& path, const std::vector<std::string>& overrides,
                               const DataReader* data) {
-  Sink sink(data);
-  const auto parsed = parse_overrides(overrides, sink);
-  const auto docs = parse_file(path, sink);
-  const ParsedDoc* doc = docs.empty() ? nullptr : first_of(docs, "GameDay", path, sink);
-  if (!doc) {
-    sink.throw_if_any();
-    throw InputError({path, 0, 0}, "no GameDay document in file");
-  }
-  Reader r(sink, doc->file);
-  YAML::Node copy = fresh(*doc);
-  apply_all(r, copy, parsed, OverrideTarget::game_day);
-  GameDay g = detail::read_game_day(r, copy);
-  auto sys = system_for(ParsedDoc{doc->file, copy, doc->kind, nullptr, 0}, g.system,
-                        g.system_is_path, docs, parsed, sink);
-  if (sys) detail::resolve_game_day(*sys, g, sink);
-  sink.throw_if_any();
-  if (!sys) throw InputError(g.location, "GameDay names no system");
-  return ResolvedGameDay{std::move(*sys), std::move(g)};
+  auto c = load_first<GameDay>(path, overrides, data);
+  return ResolvedGameDay{std::move(*c.system), std::move(c.doc)};
 }
 
 sim::Distribution parse_distribution(const std::string& text, const std::string& label,
@@ -481,7 +530,8 @@ std::string value_at(const std::string& path, const std::string& key,
   const auto parsed = parse_overrides(overrides, sink);
   auto probe = detail::parse_set_option(key + "=0", sink);
   if (probe) probe->label = "'" + key + "'";
-  const auto docs = parse_file(path, sink);
+  ParsedFiles files;
+  const auto& docs = parse_file_once(path, sink, files);
   const ParsedDoc* doc = docs.empty() ? nullptr : first_of(docs, "Scenario", path, sink);
   if (!doc || !probe) {
     sink.throw_if_any();
@@ -498,7 +548,7 @@ std::string value_at(const std::string& path, const std::string& key,
   } else {
     const Scenario sc = detail::read_scenario(r, copy);
     auto found = system_doc_for(ParsedDoc{doc->file, copy, doc->kind, nullptr, 0}, sc.system,
-                                sc.system_is_path, docs, parsed, sink);
+                                sc.system_is_path, docs, parsed, sink, files);
     if (found) {
       Reader sr(sink, found->first.file);
       YAML::Node system = fresh(found->first);

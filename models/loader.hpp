@@ -47,6 +47,11 @@ struct Documents {
   std::vector<Scenario> scenarios;
   std::vector<GameDay> game_days;
   std::vector<AlertRules> alert_rules;
+  /// The system each of `scenarios` (and `game_days`) names, as it runs on
+  /// it: the overrides and the document's own spec.overrides applied, resolved
+  /// (what load_scenario / load_game_day return for the first of a file).
+  std::vector<System> scenario_systems;
+  std::vector<System> game_day_systems;
 };
 
 /// A scenario with its system resolved, overrides applied: ready to compile.

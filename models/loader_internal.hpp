@@ -25,11 +25,34 @@ namespace relsim::models::detail {
 YAML::Node read_envelope(Reader& r, const YAML::Node& doc, std::string_view object,
                          std::string& name, std::string& description, SourceLocation& location);
 
+/// The envelope of a document (as read_envelope) and its spec, opened as the
+/// registry object `spec_object`; nullopt when there is no usable spec.
+std::optional<MapReader> read_spec(Reader& r, const YAML::Node& doc, std::string_view object,
+                                   std::string_view spec_object, std::string& name,
+                                   std::string& description, SourceLocation& location);
+
+/// Calls `read(m)` for every item of the list at `key` of `owner` that is a
+/// mapping of the registry object `object` (the others are reported).
+template <typename F>
+void for_each_item(const MapReader& owner, std::string_view key, std::string_view object,
+                   F&& read) {
+  Reader& r = owner.reader();
+  const YAML::Node list = owner.get(key);
+  if (!list.IsDefined()) return;
+  for (const auto& item : read_list(r, list, owner.path(key))) {
+    const MapReader m(r, item.first, item.second, object);
+    if (m.ok()) read(m);
+  }
+}
+
 System read_system(Reader& r, const YAML::Node& doc);
 Scenario read_scenario(Reader& r, const YAML::Node& doc);
 GameDay read_game_day(Reader& r, const YAML::Node& doc);
 
 // Pieces of read_system, split over two files.
+/// The `name` of a zone, service, SLO, alert, team ... mapping (reported when
+/// empty); `location` becomes where the name is written, else the mapping.
+std::string entity_name(const MapReader& m, SourceLocation& location);
 void read_calendar(const MapReader& spec, Calendar& out);
 std::vector<FailureProcess> read_failures(const MapReader& owner, FailureType type,
                                           std::string_view owner_kind);

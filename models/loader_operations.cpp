@@ -6,23 +6,11 @@ namespace relsim::models::detail {
 
 namespace {
 
-std::string entity_name(const MapReader& m, SourceLocation& location) {
-  std::string name;
-  m.string("name", name);
-  location = m.has("name") ? m.where("name") : m.where();
-  if (m.has("name") && name.empty()) m.error("name", m.path("name") + ": must not be empty");
-  return name;
-}
-
 void read_slos(const MapReader& spec, System& out) {
   Reader& r = spec.reader();
-  const YAML::Node list = spec.get("slos");
-  if (!list.IsDefined()) return;
   static const std::vector<std::pair<std::string_view, SliKind>> kSli = {
       {"availability", SliKind::availability}, {"latency", SliKind::latency}};
-  for (const auto& [item, path] : read_list(r, list, spec.path("slos"))) {
-    MapReader m(r, item, path, "Slo");
-    if (!m.ok()) continue;
+  for_each_item(spec, "slos", "Slo", [&](const MapReader& m) {
     Slo s;
     s.name = entity_name(m, s.location);
     m.name_ref("service", s.service);
@@ -40,7 +28,7 @@ void read_slos(const MapReader& spec, System& out) {
     }
     m.duration("threshold", s.threshold, Sign::positive);
     if (s.sli == SliKind::latency && !m.has("threshold")) {
-      m.error("missing required key 'threshold' in " + path + " (a latency SLO needs one)");
+      m.error("missing required key 'threshold' in " + m.path() + " (a latency SLO needs one)");
     }
     if (s.sli == SliKind::availability && m.has("threshold")) {
       m.error("threshold", m.path("threshold") + ": 'threshold' applies to latency SLOs only");
@@ -53,7 +41,7 @@ void read_slos(const MapReader& spec, System& out) {
       }
     }
     out.slos.push_back(std::move(s));
-  }
+  });
 }
 
 void read_budget_policy(const MapReader& spec, System& out) {
@@ -135,13 +123,9 @@ std::vector<BurnWindow> read_burn_windows(const MapReader& alert) {
 
 void read_alerts(const MapReader& spec, System& out) {
   Reader& r = spec.reader();
-  const YAML::Node list = spec.get("alerts");
-  if (!list.IsDefined()) return;
   static const std::vector<std::pair<std::string_view, AlertRoute>> kRoutes = {
       {"page", AlertRoute::page}, {"ticket", AlertRoute::ticket}};
-  for (const auto& [item, path] : read_list(r, list, spec.path("alerts"))) {
-    MapReader m(r, item, path, "Alert");
-    if (!m.ok()) continue;
+  for_each_item(spec, "alerts", "Alert", [&](const MapReader& m) {
     Alert a;
     a.name = entity_name(m, a.location);
     m.duration("evaluationInterval", a.evaluation_interval, Sign::positive);
@@ -149,11 +133,11 @@ void read_alerts(const MapReader& spec, System& out) {
     const bool burn = m.has("slo");
     const bool threshold = m.has("service") || m.has("condition");
     if (burn && threshold) {
-      m.error(path +
+      m.error(m.path() +
               ": an alert has either 'slo' (burn rate) or 'service' and 'condition' "
               "(threshold), not both");
     } else if (!burn && !threshold) {
-      m.error(path +
+      m.error(m.path() +
               ": an alert needs 'slo' (burn rate) or 'service' and 'condition' "
               "(threshold)");
     }
@@ -163,17 +147,18 @@ void read_alerts(const MapReader& spec, System& out) {
       a.burn_windows = read_burn_windows(m);
       m.duration("for", a.for_duration);
       if (m.has("route")) {
-        m.error("route", m.path("route") +
-                             ": 'route' applies to threshold alerts (burn windows have a severity)");
+        m.error("route",
+                m.path("route") +
+                    ": 'route' applies to threshold alerts (burn windows have a severity)");
       }
     } else if (threshold) {
       a.kind = AlertKind::threshold;
       m.name_ref("service", a.service);
-      if (!m.has("service")) m.error("missing required key 'service' in " + path);
+      if (!m.has("service")) m.error("missing required key 'service' in " + m.path());
       if (const YAML::Node c = m.get("condition"); c.IsDefined()) {
         a.condition = read_condition(r, c, m.path("condition"));
       } else {
-        m.error("missing required key 'condition' in " + path);
+        m.error("missing required key 'condition' in " + m.path());
       }
       m.duration("for", a.for_duration);
       if (const YAML::Node v = m.get("route"); v.IsDefined()) {
@@ -184,7 +169,7 @@ void read_alerts(const MapReader& spec, System& out) {
       }
     }
     out.alerts.push_back(std::move(a));
-  }
+  });
 }
 
 namespace {
@@ -209,11 +194,7 @@ std::optional<ByHours> read_by_hours(const MapReader& team, std::string_view key
 
 void read_teams(const MapReader& spec, System& out) {
   Reader& r = spec.reader();
-  const YAML::Node list = spec.get("teams");
-  if (!list.IsDefined()) return;
-  for (const auto& [item, path] : read_list(r, list, spec.path("teams"))) {
-    MapReader m(r, item, path, "Team");
-    if (!m.ok()) continue;
+  for_each_item(spec, "teams", "Team", [&](const MapReader& m) {
     Team t;
     t.name = entity_name(m, t.location);
     m.integer("members", t.members, 1);
@@ -230,6 +211,12 @@ void read_teams(const MapReader& spec, System& out) {
     m.boolean("secondary", t.secondary);
     if (auto ack = read_by_hours(m, "ack")) t.ack = *ack;
     t.respond = read_by_hours(m, "respond");
+    // The registry's default written out is no respond step, as when left out.
+    const auto no_respond = defaults::fixed(defaults::kTeamRespond);
+    if (t.respond && t.respond->business_hours == no_respond &&
+        t.respond->off_hours == no_respond) {
+      t.respond.reset();
+    }
     m.integer("escalationLoops", t.escalation_loops, 0);
     if (const YAML::Node esc = m.get("escalation"); esc.IsDefined()) {
       for (const auto& [step, step_path] : read_list(r, esc, m.path("escalation"))) {
@@ -255,22 +242,18 @@ void read_teams(const MapReader& spec, System& out) {
     }
     m.name_list("owns", t.owns);
     out.teams.push_back(std::move(t));
-  }
+  });
 }
 
 void read_runbooks(const MapReader& spec, System& out) {
   Reader& r = spec.reader();
-  const YAML::Node list = spec.get("runbooks");
-  if (!list.IsDefined()) return;
   static const std::vector<std::pair<std::string_view, RunbookAction>> kActions = {
       {"rollback", RunbookAction::rollback},
       {"restart", RunbookAction::restart},
       {"scaleUp", RunbookAction::scale_up},
       {"failover", RunbookAction::failover},
       {"drainZone", RunbookAction::drain_zone}};
-  for (const auto& [item, path] : read_list(r, list, spec.path("runbooks"))) {
-    MapReader m(r, item, path, "Runbook");
-    if (!m.ok()) continue;
+  for_each_item(spec, "runbooks", "Runbook", [&](const MapReader& m) {
     Runbook b;
     b.location = m.where();
     m.name_ref("for", b.service);
@@ -330,7 +313,7 @@ void read_runbooks(const MapReader& spec, System& out) {
       }
     }
     out.runbooks.push_back(std::move(b));
-  }
+  });
 }
 
 void read_severity(const MapReader& spec, System& out) {

@@ -248,11 +248,10 @@ Fault read_fault(Reader& r, const YAML::Node& n, const std::string& path, std::s
 
 Scenario read_scenario(Reader& r, const YAML::Node& doc) {
   Scenario s;
-  const YAML::Node spec_node =
-      read_envelope(r, doc, "ScenarioDocument", s.name, s.description, s.location);
-  if (!spec_node.IsDefined()) return s;
-  MapReader spec(r, spec_node, "spec", "ScenarioSpec");
-  if (!spec.ok()) return s;
+  const auto spec_reader =
+      read_spec(r, doc, "ScenarioDocument", "ScenarioSpec", s.name, s.description, s.location);
+  if (!spec_reader) return s;
+  const MapReader& spec = *spec_reader;
   read_system_ref(spec, s.system, s.system_is_path);
   spec.duration("horizon", s.horizon, Sign::positive);
   if (const YAML::Node t = spec.get("trials"); t.IsDefined()) {
@@ -327,11 +326,10 @@ Scenario read_scenario(Reader& r, const YAML::Node& doc) {
 
 GameDay read_game_day(Reader& r, const YAML::Node& doc) {
   GameDay g;
-  const YAML::Node spec_node =
-      read_envelope(r, doc, "GameDayDocument", g.name, g.description, g.location);
-  if (!spec_node.IsDefined()) return g;
-  MapReader spec(r, spec_node, "spec", "GameDaySpec");
-  if (!spec.ok()) return g;
+  const auto spec_reader =
+      read_spec(r, doc, "GameDayDocument", "GameDaySpec", g.name, g.description, g.location);
+  if (!spec_reader) return g;
+  const MapReader& spec = *spec_reader;
   read_system_ref(spec, g.system, g.system_is_path);
   if (const YAML::Node e = spec.get("experiment"); e.IsDefined()) {
     g.experiment = read_fault(r, e, spec.path("experiment"), "Experiment");

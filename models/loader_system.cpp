@@ -33,6 +33,16 @@ YAML::Node read_envelope(Reader& r, const YAML::Node& doc, std::string_view obje
   return m.get("spec");
 }
 
+std::optional<MapReader> read_spec(Reader& r, const YAML::Node& doc, std::string_view object,
+                                   std::string_view spec_object, std::string& name,
+                                   std::string& description, SourceLocation& location) {
+  const YAML::Node spec = read_envelope(r, doc, object, name, description, location);
+  if (!spec.IsDefined()) return std::nullopt;
+  std::optional<MapReader> m(std::in_place, r, spec, "spec", spec_object);
+  if (!m->ok()) return std::nullopt;
+  return m;
+}
+
 namespace {
 
 std::optional<sim::Duration> parse_utc_offset(std::string_view s) {
@@ -175,8 +185,6 @@ std::vector<FailureProcess> read_failures(const MapReader& owner, FailureType ty
   return out;
 }
 
-namespace {
-
 std::string entity_name(const MapReader& m, SourceLocation& location) {
   std::string name;
   m.string("name", name);
@@ -184,6 +192,8 @@ std::string entity_name(const MapReader& m, SourceLocation& location) {
   if (m.has("name") && name.empty()) m.error("name", m.path("name") + ": must not be empty");
   return name;
 }
+
+namespace {
 
 void read_zones(const MapReader& spec, System& out) {
   Reader& r = spec.reader();
@@ -288,7 +298,7 @@ Dependency read_dependency(Reader& r, const YAML::Node& item, const std::string&
     } else {
       MapReader rm(r, rt, m.path("retry"), "Retry");
       if (rm.ok()) {
-        d.retry_backoff = sim::Duration::millis(100);
+        d.retry_backoff = defaults::kRetryBackoff;
         if (rm.integer("attempts", d.retry_attempts, 1) && d.retry_attempts > 10) {
           rm.error("attempts", rm.path("attempts") + ": at most 10 attempts (got " +
                                    std::to_string(d.retry_attempts) + ")");
@@ -310,11 +320,7 @@ Dependency read_dependency(Reader& r, const YAML::Node& item, const std::string&
 
 void read_services(const MapReader& spec, System& out) {
   Reader& r = spec.reader();
-  const YAML::Node list = spec.get("services");
-  if (!list.IsDefined()) return;
-  for (const auto& [item, path] : read_list(r, list, spec.path("services"))) {
-    MapReader m(r, item, path, "Service");
-    if (!m.ok()) continue;
+  for_each_item(spec, "services", "Service", [&](const MapReader& m) {
     Service s;
     s.name = entity_name(m, s.location);
     m.integer("replicas", s.replicas, 1);
@@ -382,16 +388,12 @@ void read_services(const MapReader& spec, System& out) {
       }
     }
     out.services.push_back(std::move(s));
-  }
+  });
 }
 
 void read_datastores(const MapReader& spec, System& out) {
   Reader& r = spec.reader();
-  const YAML::Node list = spec.get("datastores");
-  if (!list.IsDefined()) return;
-  for (const auto& [item, path] : read_list(r, list, spec.path("datastores"))) {
-    MapReader m(r, item, path, "Datastore");
-    if (!m.ok()) continue;
+  for_each_item(spec, "datastores", "Datastore", [&](const MapReader& m) {
     Datastore d;
     d.name = entity_name(m, d.location);
     m.name_ref("primaryZone", d.primary_zone);
@@ -408,16 +410,12 @@ void read_datastores(const MapReader& spec, System& out) {
     }
     d.failures = read_failures(m, FailureType::primary_failure, "datastore");
     out.datastores.push_back(std::move(d));
-  }
+  });
 }
 
 void read_caches(const MapReader& spec, System& out) {
   Reader& r = spec.reader();
-  const YAML::Node list = spec.get("caches");
-  if (!list.IsDefined()) return;
-  for (const auto& [item, path] : read_list(r, list, spec.path("caches"))) {
-    MapReader m(r, item, path, "Cache");
-    if (!m.ok()) continue;
+  for_each_item(spec, "caches", "Cache", [&](const MapReader& m) {
     Cache c;
     c.name = entity_name(m, c.location);
     m.fraction("hitRatio", c.hit_ratio);
@@ -433,7 +431,7 @@ void read_caches(const MapReader& spec, System& out) {
     }
     c.failures = read_failures(m, FailureType::node_failure, "cache");
     out.caches.push_back(std::move(c));
-  }
+  });
 }
 
 }  // namespace
@@ -447,14 +445,12 @@ void read_topology(const MapReader& spec, System& out) {
 
 System read_system(Reader& r, const YAML::Node& doc) {
   System s;
-  const YAML::Node spec =
-      read_envelope(r, doc, "SystemDocument", s.name, s.description, s.location);
-  if (!spec.IsDefined()) return s;
-  MapReader m(r, spec, "spec", "SystemSpec");
-  if (!m.ok()) return s;
-  read_calendar(m, s.calendar);
-  read_topology(m, s);
-  read_operations(m, s);
+  const auto m =
+      read_spec(r, doc, "SystemDocument", "SystemSpec", s.name, s.description, s.location);
+  if (!m) return s;
+  read_calendar(*m, s.calendar);
+  read_topology(*m, s);
+  read_operations(*m, s);
   return s;
 }
 

@@ -10,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "models/key_defaults.hpp"
 #include "models/yaml_reader.hpp"
 
 namespace relsim::models::detail {
@@ -176,7 +177,7 @@ std::optional<sim::Distribution> read_empirical(Reader& r, const YAML::Node& n,
                                                 const std::string& path) {
   YAML::Node values = n;
   std::string values_path = path;
-  bool interpolate = false;
+  bool interpolate = defaults::kEmpiricalInterpolate;
   if (n.IsMap()) {
     MapReader m(r, n, path, "Empirical");
     if (!m.ok()) return std::nullopt;

@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "models/calendar.hpp"
+#include "models/key_defaults.hpp"
 #include "models/source_location.hpp"
 #include "models/system.hpp"
 #include "sim/time.hpp"
@@ -40,6 +41,7 @@ struct KillMode {
   enum class Kind : std::uint8_t { one, all, fixed, fixed_percent, random_max_percent };
   Kind kind = Kind::one;
   double value = 0.0;  // fixed: count; *_percent: fraction in (0, 1]
+  friend bool operator==(const KillMode&, const KillMode&) = default;
 };
 
 /// What a fault hits. Each field names an entity of the system; which ones a
@@ -53,6 +55,7 @@ struct FaultTarget {
   NameRef from;  // network faults: the caller side
   ComponentKind to_kind = ComponentKind::service;
   NameRef to;  // network faults: the callee side
+  friend bool operator==(const FaultTarget&, const FaultTarget&) = default;
 };
 
 struct Fault {
@@ -66,10 +69,11 @@ struct Fault {
   sim::Duration latency = sim::Duration::zero();  // network_latency: added per call
   double loss = 0.0;                              // network_loss: fraction of calls lost
   double error_rate = 0.0;                        // dependency_errors, bad_deploy: fraction failing
-  sim::Duration added_latency = sim::Duration::zero();  // bad_deploy
-  double fraction = 0.0;                                // capacity_loss: fraction of capacity lost
-  double factor = 1.0;                                  // load_spike: multiplier on demand
+  sim::Duration added_latency = defaults::kFaultAddedLatency;  // bad_deploy
+  double fraction = 0.0;  // capacity_loss: fraction of capacity lost
+  double factor = 1.0;    // load_spike: multiplier on demand
   SourceLocation location;
+  friend bool operator==(const Fault&, const Fault&) = default;
 };
 
 /// Stop when the confidence interval of `metric` is narrow enough.
@@ -77,9 +81,10 @@ struct StoppingRule {
   std::string metric;                         // e.g. `mttr`, `availability`; checked by the runner
   std::optional<double> relative_half_width;  // fraction of the estimate
   std::optional<double> absolute_half_width;  // in the metric's unit (seconds for times)
-  std::int64_t min_trials = 100;
-  std::int64_t max_trials = 1'000'000;
+  std::int64_t min_trials = defaults::kStoppingRuleMinTrials;
+  std::int64_t max_trials = defaults::kStoppingRuleMaxTrials;
   SourceLocation location;
+  friend bool operator==(const StoppingRule&, const StoppingRule&) = default;
 };
 
 /// One `path: value` override, from `spec.overrides` or `--set path=value`.
@@ -87,6 +92,7 @@ struct Override {
   std::string path;
   std::string value;        // YAML text of the value
   SourceLocation location;  // file of the scenario, or `<command line>`
+  friend bool operator==(const Override&, const Override&) = default;
 };
 
 struct Scenario {
@@ -94,15 +100,16 @@ struct Scenario {
   std::string description;
   NameRef system;  // a System's name, or a path relative to this file
   bool system_is_path = false;
-  sim::Duration horizon = sim::Duration::days(30);
-  std::int64_t trials = 1000;  // ignored when `until` is given
+  sim::Duration horizon = defaults::kScenarioHorizon;
+  std::int64_t trials = defaults::kScenarioTrials;  // ignored when `until` is given
   std::optional<StoppingRule> until;
-  std::uint64_t seed = 1;
-  bool random_failures = true;  // the system's failure processes run
-  bool random_deploys = true;   // the system's deploy processes run
+  std::uint64_t seed = defaults::kScenarioSeed;
+  bool random_failures = defaults::kScenarioRandomFailures;  // the system's failure processes run
+  bool random_deploys = defaults::kScenarioRandomDeploys;    // the system's deploy processes run
   std::vector<Fault> inject;
   std::vector<Override> overrides;  // as written in spec.overrides (already applied)
   SourceLocation location;          // of the document
+  friend bool operator==(const Scenario&, const Scenario&) = default;
 };
 
 /// camelCase names as written in the files (`podKill`, `zoneOutage`, ...).

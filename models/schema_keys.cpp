@@ -2,11 +2,52 @@
 // in file order; the loader asserts each key it reads is listed here.
 #include "models/schema_keys.hpp"
 
+#include <cstdio>
+#include <deque>
+#include <string>
+
 #include "models/game_day.hpp"
+#include "models/key_defaults.hpp"
 
 namespace relsim::models {
 
 namespace {
+
+// ---- default texts, printed from the typed defaults of models/key_defaults.hpp
+
+/// Keeps a default text for the program's life (KeySpec holds string_views).
+/// Only called while the table is built, once, under the static's guard.
+std::string_view keep(std::string text) {
+  static std::deque<std::string> texts;
+  return texts.emplace_back(std::move(text));
+}
+
+std::string shortest(double v) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%.12g", v);
+  return buf;
+}
+
+/// `0s`, `100ms`, `30s`, `1m`, `1h`, `30d`, `1w`: the largest unit that divides it.
+std::string_view duration_text(sim::Duration d) {
+  const std::int64_t us = d.count_micros();
+  if (us == 0) return "0s";
+  static constexpr std::pair<std::int64_t, const char*> kUnits[] = {
+      {604'800'000'000, "w"}, {86'400'000'000, "d"}, {3'600'000'000, "h"},
+      {60'000'000, "m"},      {1'000'000, "s"},      {1'000, "ms"}};
+  for (const auto& [size, unit] : kUnits) {
+    if (us % size == 0) return keep(std::to_string(us / size) + unit);
+  }
+  return keep(std::to_string(us) + "us");
+}
+
+/// `99%`, `100%`, `0%`.
+std::string_view percent_text(double fraction) { return keep(shortest(fraction * 100.0) + "%"); }
+std::string_view number_text(double v) { return keep(shortest(v)); }
+std::string_view integer_text(std::int64_t v) { return keep(std::to_string(v)); }
+std::string_view integer_text(std::uint64_t v) { return keep(std::to_string(v)); }
+std::string_view integer_text(int v) { return keep(std::to_string(v)); }
+std::string_view boolean_text(bool v) { return v ? "true" : "false"; }
 
 #define RELSIM_METRICS                                                                     \
   "enum(capacityRestored,trafficShift,failoverTime,errorRate,peakErrorRate,meanErrorRate," \
@@ -92,6 +133,7 @@ const std::vector<ObjectSpec> kObjects = {
 };
 
 std::vector<KeySpec> make_keys() {
+  using namespace defaults;  // NOLINT(google-build-using-namespace): the k* default constants
   std::vector<KeySpec> k = {
       // Envelopes.
       {"SystemDocument", "apiVersion", "enum(relsim/v1alpha1)", true, "", "the API version"},
@@ -143,18 +185,19 @@ std::vector<KeySpec> make_keys() {
       {"Service", "name", "string", true, "", "unique name among services, datastores, caches"},
       {"Service", "replicas", "integer", true, "", "replicas (>= 1)"},
       {"Service", "zones", "[ref(Zone)]", true, "", "zones the replicas spread over (not empty)"},
-      {"Service", "topologySpread", "boolean", false, "true",
+      {"Service", "topologySpread", "boolean", false, boolean_text(kServiceTopologySpread),
        "false: rescheduled replicas may pile into one zone"},
       {"Service", "loadBalancing", "enum(crossZone,zoneLocal)", false, "crossZone",
        "crossZone: an equal share per routed replica; zoneLocal: an equal share per zone"},
       {"Service", "zoneRoom", "integer", false, "",
        "replicas one zone's nodes run at full speed; more share that capacity (none: unlimited)"},
       {"Service", "capacityPerReplica", "number", true, "", "requests/s one replica serves (> 0)"},
-      {"Service", "demand", "number | Demand", false, "0",
+      {"Service", "demand", "number | Demand", false, number_text(kServiceDemand),
        "external demand in requests/s (callers add theirs)"},
       {"Service", "latency", "distribution", false, "", "own latency per request"},
-      {"Service", "restart", "distribution", false, "1m", "time until a replacement is ready"},
-      {"Service", "healthCheckDelay", "duration", false, "30s",
+      {"Service", "restart", "distribution", false, duration_text(kServiceRestart),
+       "time until a replacement is ready"},
+      {"Service", "healthCheckDelay", "duration", false, duration_text(kServiceHealthCheckDelay),
        "time until the load balancer stops sending traffic to a dead replica or zone"},
       {"Service", "autoscale", "Autoscale", false, "", "horizontal autoscaling (none: off)"},
       {"Service", "failures", "[Failure]", false, "", "replica crashes (type replicaCrash)"},
@@ -162,15 +205,17 @@ std::vector<KeySpec> make_keys() {
       {"Service", "dependsOn", "[Dependency]", false, "", "what it calls"},
       {"Demand", "base", "number", true, "", "requests/s (>= 0)"},
       {"Demand", "daily", "DailyProfile", false, "", "daily profile (none: flat)"},
-      {"Demand", "weekendFactor", "number", false, "1", "multiplier on Saturdays and Sundays"},
+      {"Demand", "weekendFactor", "number", false, number_text(kDemandWeekendFactor),
+       "multiplier on Saturdays and Sundays"},
       {"DailyProfile", "peak", "timeOfDay", true, "", "local time of the peak"},
       {"DailyProfile", "peakFactor", "number", true, "", "demand at the peak / base"},
       {"DailyProfile", "trough", "timeOfDay", true, "", "local time of the trough"},
       {"DailyProfile", "troughFactor", "number", true, "", "demand at the trough / base"},
       {"Autoscale", "minReplicas", "integer", false, "replicas", "lower bound"},
       {"Autoscale", "maxReplicas", "integer", true, "", "upper bound (>= replicas)"},
-      {"Autoscale", "targetUtilization", "fraction", false, "70%", "scale to keep below this"},
-      {"Autoscale", "reactionTime", "duration", false, "2m",
+      {"Autoscale", "targetUtilization", "fraction", false,
+       percent_text(kAutoscaleTargetUtilization), "scale to keep below this"},
+      {"Autoscale", "reactionTime", "duration", false, duration_text(kAutoscaleReactionTime),
        "metric delay and scheduling until new replicas serve"},
       {"Failure", "type", "enum(replicaCrash,zoneOutage,primaryFailure,nodeFailure)", false,
        "by owner: replicaCrash, zoneOutage, primaryFailure, nodeFailure", "what fails"},
@@ -178,12 +223,16 @@ std::vector<KeySpec> make_keys() {
       {"Failure", "duration", "distribution", false, "", "outage length (zone outages: required)"},
       {"Deploys", "rate", "rate", true, "", "deployments per unit of time"},
       {"Deploys", "during", "enum(always,businessHours)", false, "always", "when deploys happen"},
-      {"Deploys", "changeFailureRate", "fraction", false, "0%", "fraction of bad deploys"},
+      {"Deploys", "changeFailureRate", "fraction", false, percent_text(kDeploysChangeFailureRate),
+       "fraction of bad deploys"},
       {"Deploys", "badDeploy", "BadDeploy", false, "", "what a bad deploy does"},
-      {"Deploys", "rollback", "distribution", false, "5m", "rollback duration"},
-      {"BadDeploy", "errorRate", "fraction", false, "0%", "fraction of requests failing"},
-      {"BadDeploy", "addedLatency", "duration", false, "0s", "latency added to every request"},
-      {"BadDeploy", "detectsItself", "boolean", false, "false",
+      {"Deploys", "rollback", "distribution", false, duration_text(kDeploysRollback),
+       "rollback duration"},
+      {"BadDeploy", "errorRate", "fraction", false, percent_text(kBadDeployErrorRate),
+       "fraction of requests failing"},
+      {"BadDeploy", "addedLatency", "duration", false, duration_text(kBadDeployAddedLatency),
+       "latency added to every request"},
+      {"BadDeploy", "detectsItself", "boolean", false, boolean_text(kBadDeployDetectsItself),
        "true: automation (canary) rolls it back without people"},
       {"Dependency", "service", "ref(Service)", false, "", "the called service"},
       {"Dependency", "datastore", "ref(Datastore)", false, "", "the called datastore"},
@@ -192,46 +241,53 @@ std::vector<KeySpec> make_keys() {
        "hard: caller fails with it; soft: caller falls back; cache: misses go to the backing"},
       {"Dependency", "timeout", "duration", false, "", "calls give up after this (soft)"},
       {"Dependency", "fallback", "string", false, "", "what the fallback is (soft)"},
-      {"Dependency", "fallbackSuccess", "fraction", false, "0%",
+      {"Dependency", "fallbackSuccess", "fraction", false, percent_text(kDependencyFallbackSuccess),
        "fraction of requests the fallback still serves (soft)"},
-      {"Dependency", "callFraction", "fraction", false, "100%",
+      {"Dependency", "callFraction", "fraction", false, percent_text(kDependencyCallFraction),
        "fraction of the caller's requests that make this call"},
       {"Dependency", "retry", "Retry", false, "", "client retry of failed calls (hard, soft)"},
       {"Retry", "attempts", "integer", true, "",
        "tries per call, the first included (1..10); a failure share e becomes e^attempts"},
-      {"Retry", "backoff", "duration", false, "100ms", "wait before each retry (adds latency)"},
+      {"Retry", "backoff", "duration", false, duration_text(kRetryBackoff),
+       "wait before each retry (adds latency)"},
       {"Datastore", "name", "string", true, "", "unique name among services, datastores, caches"},
       {"Datastore", "primaryZone", "ref(Zone)", true, "", "zone of the primary"},
       {"Datastore", "replicaZones", "[ref(Zone)]", false, "", "zones of the replicas"},
-      {"Datastore", "capacity", "number", false, "0",
+      {"Datastore", "capacity", "number", false, number_text(kDatastoreCapacity),
        "requests/s before saturation; 0 = unlimited"},
       {"Datastore", "latency", "distribution", false, "", "latency per request"},
       {"Datastore", "failover", "DatastoreFailover", false, "", "failover behaviour"},
       {"Datastore", "failures", "[Failure]", false, "", "primary failures (type primaryFailure)"},
-      {"DatastoreFailover", "automatic", "boolean", false, "true",
-       "false: a person fails over (runbook step)"},
-      {"DatastoreFailover", "detect", "duration", false, "30s", "time to detect a dead primary"},
-      {"DatastoreFailover", "duration", "distribution", false, "1m", "promotion duration"},
-      {"DatastoreFailover", "connectionErrors", "duration", false, "0s",
-       "connection errors after the promotion"},
-      {"DatastoreFailover", "connectionErrorRate", "fraction", false, "100%",
+      {"DatastoreFailover", "automatic", "boolean", false,
+       boolean_text(kDatastoreFailoverAutomatic), "false: a person fails over (runbook step)"},
+      {"DatastoreFailover", "detect", "duration", false, duration_text(kDatastoreFailoverDetect),
+       "time to detect a dead primary"},
+      {"DatastoreFailover", "duration", "distribution", false,
+       duration_text(kDatastoreFailoverDuration), "promotion duration"},
+      {"DatastoreFailover", "connectionErrors", "duration", false,
+       duration_text(kDatastoreFailoverConnectionErrors), "connection errors after the promotion"},
+      {"DatastoreFailover", "connectionErrorRate", "fraction", false,
+       percent_text(kDatastoreFailoverConnectionErrorRate),
        "fraction of calls failing during connectionErrors (stale pooled connections)"},
       {"Cache", "name", "string", true, "", "unique name among services, datastores, caches"},
       {"Cache", "hitRatio", "fraction", true, "", "fraction of lookups served by the cache"},
       {"Cache", "backing", "ref(Datastore,Service)", true, "", "where misses go"},
       {"Cache", "zones", "[ref(Zone)]", true, "", "zones of the cache nodes"},
-      {"Cache", "capacity", "number", false, "0", "requests/s; 0 = unlimited"},
+      {"Cache", "capacity", "number", false, number_text(kCacheCapacity),
+       "requests/s; 0 = unlimited"},
       {"Cache", "failover", "CacheFailover", false, "", "failover behaviour"},
       {"Cache", "failures", "[Failure]", false, "", "node failures (type nodeFailure)"},
-      {"CacheFailover", "duration", "distribution", false, "30s", "failover duration"},
-      {"CacheFailover", "warmUp", "duration", false, "0s",
+      {"CacheFailover", "duration", "distribution", false, duration_text(kCacheFailoverDuration),
+       "failover duration"},
+      {"CacheFailover", "warmUp", "duration", false, duration_text(kCacheFailoverWarmUp),
        "the hit ratio climbs back linearly over this"},
       {"Slo", "name", "string", true, "", "unique SLO name"},
       {"Slo", "service", "ref(Service)", true, "", "the service measured"},
       {"Slo", "sli", "enum(availability,latency)", false, "availability", "what is measured"},
       {"Slo", "objective", "fraction", true, "", "target, below 100%"},
       {"Slo", "threshold", "duration", false, "", "latency SLIs: good when faster (required)"},
-      {"Slo", "window", "duration | enum(calendarMonth)", false, "30d", "rolling window"},
+      {"Slo", "window", "duration | enum(calendarMonth)", false, duration_text(kSloWindow),
+       "rolling window"},
       {"BudgetTier", "remainingAbove", "fraction | null", true, "",
        "applies while the remaining budget is above this; null: exhausted"},
       {"BudgetTier", "action", "enum(ship,freeze,allHands,leadershipReview)", true, "",
@@ -240,10 +296,12 @@ std::vector<KeySpec> make_keys() {
       {"Alert", "slo", "ref(Slo)", false, "", "burn-rate alerts: the SLO"},
       {"Alert", "burnRate", "enum(sreWorkbook) | [BurnWindow]", false, "sreWorkbook",
        "burn-rate windows (SLO alerts)"},
-      {"Alert", "evaluationInterval", "duration", false, "1m", "rule evaluation interval"},
+      {"Alert", "evaluationInterval", "duration", false, duration_text(kAlertEvaluationInterval),
+       "rule evaluation interval"},
       {"Alert", "service", "ref(Service)", false, "", "threshold alerts: the service"},
       {"Alert", "condition", "Condition", false, "", "threshold alerts: the condition"},
-      {"Alert", "for", "duration", false, "0s", "the condition must hold this long before it fires"},
+      {"Alert", "for", "duration", false, duration_text(kAlertFor),
+       "the condition must hold this long before it fires"},
       {"Alert", "route", "enum(page,ticket)", false, "page", "threshold alerts: page or ticket"},
       {"Alert", "team", "ref(Team)", false, "", "team paged (default: the owner)"},
       {"BurnWindow", "severity", "enum(page,ticket)", true, "", "page or ticket"},
@@ -256,17 +314,21 @@ std::vector<KeySpec> make_keys() {
       {"Condition", "usersAffected", "Bound", false, "", "fraction of demand not served well"},
       {"Bound", "above", "fraction", true, "", "true when the value is above"},
       {"LatencyBound", "above", "duration", true, "", "true when the percentile is above"},
-      {"LatencyBound", "percentile", "fraction", false, "99%", "which percentile"},
+      {"LatencyBound", "percentile", "fraction", false, percent_text(kLatencyBoundPercentile),
+       "which percentile"},
       {"Team", "name", "string", true, "", "unique team name"},
-      {"Team", "members", "integer", false, "1", "people in the rotation"},
+      {"Team", "members", "integer", false, integer_text(kTeamMembers), "people in the rotation"},
       {"Team", "rotation", "Rotation", false, "1w, Mon 10:00", "the rotation"},
-      {"Team", "secondary", "boolean", false, "false", "a secondary on-call exists"},
+      {"Team", "secondary", "boolean", false, boolean_text(kTeamSecondary),
+       "a secondary on-call exists"},
       {"Team", "ack", "ByHours | distribution", true, "", "page -> acknowledgement"},
-      {"Team", "respond", "ByHours | distribution", false, "0s", "ack -> working on it"},
+      {"Team", "respond", "ByHours | distribution", false, duration_text(kTeamRespond),
+       "ack -> working on it"},
       {"Team", "escalation", "[EscalationStep]", false, "", "escalation policy"},
-      {"Team", "escalationLoops", "integer", false, "0", "repeat the policy this many times"},
+      {"Team", "escalationLoops", "integer", false, integer_text(kTeamEscalationLoops),
+       "repeat the policy this many times"},
       {"Team", "owns", "[ref(Service)]", false, "", "services this team is paged for"},
-      {"Rotation", "length", "duration", false, "1w", "shift length"},
+      {"Rotation", "length", "duration", false, duration_text(kRotationLength), "shift length"},
       {"Rotation", "handoff", "weekTime", false, "Mon 10:00", "when shifts change"},
       {"ByHours", "businessHours", "distribution", true, "", "during business hours"},
       {"ByHours", "offHours", "distribution", true, "", "nights and weekends"},
@@ -276,14 +338,17 @@ std::vector<KeySpec> make_keys() {
       {"Runbook", "for", "ref(Service)", true, "", "the service"},
       {"Runbook", "alerts", "[ref(Alert)]", false, "",
        "alerts whose pages this runbook answers (default: any alert of the service)"},
-      {"Runbook", "diagnose", "distribution", false, "5m", "diagnosis time"},
+      {"Runbook", "diagnose", "distribution", false, duration_text(kRunbookDiagnose),
+       "diagnosis time"},
       {"Runbook", "steps", "[RunbookStep]", true, "", "mitigations tried in order"},
-      {"Runbook", "confirmStable", "duration", false, "15m", "stable period before resolved"},
+      {"Runbook", "confirmStable", "duration", false, duration_text(kRunbookConfirmStable),
+       "stable period before resolved"},
       {"RunbookStep", "action", "enum(rollback,restart,scaleUp,failover,drainZone)", true, "",
        "what the step does"},
       {"RunbookStep", "if", "string", false, "always", "`always` or `deployedWithin <duration>`"},
       {"RunbookStep", "duration", "distribution", true, "", "time the step takes"},
-      {"RunbookStep", "success", "fraction", false, "100%", "probability it mitigates"},
+      {"RunbookStep", "success", "fraction", false, percent_text(kRunbookStepSuccess),
+       "probability it mitigates"},
       {"RunbookStep", "to", "integer", false, "", "scaleUp: target replicas (required)"},
       {"RunbookStep", "target", "ref(Datastore,Cache) | ref(Zone)", false, "",
        "failover: datastore or cache (required); drainZone: zone (default: the failed one)"},
@@ -294,19 +359,23 @@ std::vector<KeySpec> make_keys() {
       // Scenario.
       {"ScenarioSpec", "system", "string", true, "",
        "a System's name in the same file, or a relative path to a system file"},
-      {"ScenarioSpec", "horizon", "duration", false, "30d", "simulated time per trial"},
-      {"ScenarioSpec", "trials", "integer | StoppingRule", false, "1000", "number of trials"},
-      {"ScenarioSpec", "seed", "integer", false, "1", "master seed"},
-      {"ScenarioSpec", "randomFailures", "boolean", false, "true",
+      {"ScenarioSpec", "horizon", "duration", false, duration_text(kScenarioHorizon),
+       "simulated time per trial"},
+      {"ScenarioSpec", "trials", "integer | StoppingRule", false, integer_text(kScenarioTrials),
+       "number of trials"},
+      {"ScenarioSpec", "seed", "integer", false, integer_text(kScenarioSeed), "master seed"},
+      {"ScenarioSpec", "randomFailures", "boolean", false, boolean_text(kScenarioRandomFailures),
        "run the system's failure processes"},
-      {"ScenarioSpec", "randomDeploys", "boolean", false, "true",
+      {"ScenarioSpec", "randomDeploys", "boolean", false, boolean_text(kScenarioRandomDeploys),
        "run the system's deploy processes"},
       {"ScenarioSpec", "inject", "[Fault]", false, "", "faults at fixed times"},
       {"ScenarioSpec", "overrides", "map(any)", false, "",
        "path: value overrides of the system, like --set"},
       {"StoppingRule", "until", "StoppingTarget", true, "", "stop when narrow enough"},
-      {"StoppingRule", "minTrials", "integer", false, "100", "at least this many"},
-      {"StoppingRule", "maxTrials", "integer", false, "1000000", "at most this many"},
+      {"StoppingRule", "minTrials", "integer", false, integer_text(kStoppingRuleMinTrials),
+       "at least this many"},
+      {"StoppingRule", "maxTrials", "integer", false, integer_text(kStoppingRuleMaxTrials),
+       "at most this many"},
       {"StoppingTarget", "metric", "string", true, "", "the estimate (e.g. mttr)"},
       {"StoppingTarget", "relativeHalfWidth", "fraction", false, "",
        "95% CI half width relative to the estimate"},
@@ -331,7 +400,8 @@ std::vector<KeySpec> make_keys() {
       {"", "latency", "duration", false, "", "networkLatency: added per call"},
       {"", "loss", "fraction", false, "", "networkLoss: fraction of calls lost"},
       {"", "errorRate", "fraction", false, "", "dependencyErrors, badDeploy: fraction failing"},
-      {"", "addedLatency", "duration", false, "0s", "badDeploy: latency added"},
+      {"", "addedLatency", "duration", false, duration_text(kFaultAddedLatency),
+       "badDeploy: latency added"},
       {"", "fraction", "fraction", false, "", "capacityLoss: fraction of capacity lost"},
       {"", "factor", "number", false, "", "loadSpike: multiplier on demand"},
   };
@@ -363,34 +433,40 @@ std::vector<KeySpec> make_keys() {
       {"GameDaySpec", "hypotheses", "[Hypothesis]", false, "", "what the team expects"},
       {"GameDaySpec", "stopConditions", "[StopCondition]", false, "", "abort conditions"},
       {"GameDaySpec", "budget", "GameDayBudget", false, "100% left", "the error budget left"},
-      {"GameDaySpec", "observe", "duration", false, "1h", "metrics window after the start"},
-      {"GameDaySpec", "trials", "integer", false, "1000", "trials per candidate start"},
-      {"GameDaySpec", "seed", "integer", false, "1", "master seed"},
-      {"GameDaySpec", "worstCasePercentile", "fraction", false, "95%",
-       "percentile reported as the worst case"},
+      {"GameDaySpec", "observe", "duration", false, duration_text(kGameDayObserve),
+       "metrics window after the start"},
+      {"GameDaySpec", "trials", "integer", false, integer_text(kGameDayTrials),
+       "trials per candidate start"},
+      {"GameDaySpec", "seed", "integer", false, integer_text(kGameDaySeed), "master seed"},
+      {"GameDaySpec", "worstCasePercentile", "fraction", false,
+       percent_text(kGameDayWorstCasePercentile), "percentile reported as the worst case"},
       {"CandidateWindow", "from", "timeSpec", true, "", "first candidate"},
       {"CandidateWindow", "to", "timeSpec", true, "", "last candidate (inclusive)"},
-      {"CandidateWindow", "every", "duration", false, "1h", "step"},
-      {"CandidateWindow", "businessHoursOnly", "boolean", false, "false",
-       "skip starts outside business hours"},
+      {"CandidateWindow", "every", "duration", false, duration_text(kCandidateWindowEvery), "step"},
+      {"CandidateWindow", "businessHoursOnly", "boolean", false,
+       boolean_text(kCandidateWindowBusinessHoursOnly), "skip starts outside business hours"},
       {"MetricBound", "below", "metricValue", false, "", "holds when the value is at most this"},
       {"MetricBound", "above", "metricValue", false, "", "holds when the value is at least this"},
-      {"MetricBound", "percentile", "fraction", false, "99%", "latencyPercentile only"},
+      {"MetricBound", "percentile", "fraction", false, "",
+       "latencyPercentile only, and required there"},
       {"Hypothesis", "name", "string", true, "", "what it says"},
       {"Hypothesis", "metric", RELSIM_METRICS, true, "", "the measured quantity"},
       {"Hypothesis", "within", "duration", false, "", "time metrics: at most"},
       {"Hypothesis", "max", "metricValue", false, "", "at most"},
       {"Hypothesis", "min", "metricValue", false, "", "at least"},
-      {"Hypothesis", "percentile", "fraction", false, "99%", "latencyPercentile only"},
+      {"Hypothesis", "percentile", "fraction", false, "",
+       "latencyPercentile only, and required there"},
       {"Hypothesis", "alert", "ref(Alert)", false, "",
        "firstPage, ackTime: count only pages of this alert"},
       {"StopCondition", "metric", RELSIM_METRICS, true, "", "the watched quantity"},
       {"StopCondition", "above", "metricValue", false, "", "fires above this"},
       {"StopCondition", "below", "metricValue", false, "", "fires below this"},
-      {"StopCondition", "percentile", "fraction", false, "99%", "latencyPercentile only"},
-      {"StopCondition", "for", "duration", false, "0s", "must hold this long"},
-      {"StopCondition", "abortLatency", "duration", false, "0s",
-       "from firing until the fault is reverted"},
+      {"StopCondition", "percentile", "fraction", false, "",
+       "latencyPercentile only, and required there"},
+      {"StopCondition", "for", "duration", false, duration_text(kStopConditionFor),
+       "must hold this long"},
+      {"StopCondition", "abortLatency", "duration", false,
+       duration_text(kStopConditionAbortLatency), "from firing until the fault is reverted"},
       {"GameDayBudget", "remainingThisMonth", "fraction", true, "",
        "fraction of the month's budget left"},
       {"GameDayBudget", "slos", "[ref(Slo)]", false, "",
@@ -430,7 +506,7 @@ std::vector<KeySpec> make_keys() {
       {"Empirical", "column", "string", false, "",
        "the column of `file`: `tta`, `ttm` or `ttr` of an incident table, or a CSV column of "
        "durations (seconds or `4m30s`)"},
-      {"Empirical", "interpolate", "boolean", false, "false",
+      {"Empirical", "interpolate", "boolean", false, boolean_text(kEmpiricalInterpolate),
        "true: piecewise-linear CDF; false: resample the values"},
   };
   k.insert(k.end(), tail.begin(), tail.end());

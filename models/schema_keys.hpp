@@ -12,6 +12,9 @@
 // - `accepted_keys()` lists the keys of each object: `object` (an id),
 //   `key` (camelCase, as written in files), `type`, `required`, `default_value`
 //   (text as a user would write it; empty = none / not set) and `description`.
+//   A default that is a value is printed from its typed constant in
+//   models/key_defaults.hpp, which the structs and compiled rows also use;
+//   tests/models/key_defaults_test.cpp checks every such key against the loader.
 // - `type` is a small grammar:
 //     alternatives       `A | B`           (either shape is accepted)
 //     list               `[T]`

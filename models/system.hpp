@@ -19,6 +19,7 @@
 #include <vector>
 
 #include "models/calendar.hpp"
+#include "models/key_defaults.hpp"
 #include "models/source_location.hpp"
 #include "sim/distribution.hpp"
 #include "sim/time.hpp"
@@ -41,6 +42,7 @@ struct FailureProcess {
   sim::Distribution every = sim::Distribution::exponential(30.0 * 86400.0);
   std::optional<sim::Distribution> duration;  // outage length (zone outages); else recovery model
   SourceLocation location;
+  friend bool operator==(const FailureProcess&, const FailureProcess&) = default;
 };
 
 // ---------------------------------------------------------------- topology
@@ -50,6 +52,7 @@ struct Zone {
   std::string region;                    // optional, informational
   std::vector<FailureProcess> failures;  // zone_outage only
   SourceLocation location;
+  friend bool operator==(const Zone&, const Zone&) = default;
 };
 
 /// Daily demand profile: piecewise linear between the trough and the peak
@@ -59,36 +62,42 @@ struct DailyProfile {
   double peak_factor = 1.0;
   sim::Duration trough = sim::Duration::hours(4);
   double trough_factor = 1.0;
+  friend bool operator==(const DailyProfile&, const DailyProfile&) = default;
 };
 
 struct Demand {
-  double base = 0.0;                  // requests/s
-  std::optional<DailyProfile> daily;  // none: flat
-  double weekend_factor = 1.0;        // multiplies demand on Sat/Sun
+  double base = defaults::kServiceDemand;                  // requests/s
+  std::optional<DailyProfile> daily;                       // none: flat
+  double weekend_factor = defaults::kDemandWeekendFactor;  // multiplies demand on Sat/Sun
+  friend bool operator==(const Demand&, const Demand&) = default;
 };
 
 struct Autoscale {
   int min_replicas = 0;  // 0: the service's `replicas`
   int max_replicas = 0;
-  double target_utilization = 0.7;                          // fraction
-  sim::Duration reaction_time = sim::Duration::minutes(2);  // metric delay + scheduling
+  double target_utilization = defaults::kAutoscaleTargetUtilization;  // fraction
+  sim::Duration reaction_time = defaults::kAutoscaleReactionTime;     // metric delay + scheduling
+  friend bool operator==(const Autoscale&, const Autoscale&) = default;
 };
 
 enum class DeployWindow : std::uint8_t { always, business_hours };
 
 struct BadDeploy {
-  double error_rate = 0.0;                              // fraction of requests failing
-  sim::Duration added_latency = sim::Duration::zero();  // added to every request
-  bool detects_itself = false;                          // automated rollback (canary)
+  double error_rate = defaults::kBadDeployErrorRate;               // fraction of requests failing
+  sim::Duration added_latency = defaults::kBadDeployAddedLatency;  // added to every request
+  bool detects_itself = defaults::kBadDeployDetectsItself;         // automated rollback (canary)
+  friend bool operator==(const BadDeploy&, const BadDeploy&) = default;
 };
 
 struct Deploys {
   double rate = 0.0;  // deployments per second
   DeployWindow during = DeployWindow::always;
-  double change_failure_rate = 0.0;  // fraction of deploys that are bad
+  double change_failure_rate =
+      defaults::kDeploysChangeFailureRate;  // fraction of deploys that are bad
   BadDeploy bad_deploy;
-  sim::Distribution rollback = sim::Distribution::fixed(300.0);
+  sim::Distribution rollback = defaults::fixed(defaults::kDeploysRollback);
   SourceLocation location;
+  friend bool operator==(const Deploys&, const Deploys&) = default;
 };
 
 enum class DependencyType : std::uint8_t {
@@ -105,11 +114,14 @@ struct Dependency {
   DependencyType type = DependencyType::hard;
   std::optional<sim::Duration> timeout;  // soft: calls give up after this
   std::string fallback;                  // soft: what the fallback is (free text)
-  double fallback_success = 0.0;         // soft: fraction of requests the fallback serves
-  double call_fraction = 1.0;            // fraction of the caller's requests that call it
-  int retry_attempts = 1;                // hard/soft: tries per call, the first included (1: no retry)
+  double fallback_success =
+      defaults::kDependencyFallbackSuccess;  // soft: fraction the fallback serves
+  double call_fraction =
+      defaults::kDependencyCallFraction;  // fraction of the caller's requests that call it
+  int retry_attempts = 1;  // hard/soft: tries per call, the first included (1: no retry)
   sim::Duration retry_backoff = sim::Duration::zero();  // wait before each retry
   SourceLocation location;
+  friend bool operator==(const Dependency&, const Dependency&) = default;
 };
 
 /// How a service's load balancer spreads requests over its zones.
@@ -121,44 +133,54 @@ enum class LoadBalancing : std::uint8_t {
 struct Service {
   std::string name;
   int replicas = 1;
-  std::vector<NameRef> zones;         // never empty after loading
-  bool topology_spread = true;        // false: rescheduled pods may pile into one zone
+  std::vector<NameRef> zones;  // never empty after loading
+  bool topology_spread =
+      defaults::kServiceTopologySpread;  // false: rescheduled pods may pile into one zone
   LoadBalancing load_balancing = LoadBalancing::cross_zone;
   int zone_room = 0;                  // replicas a zone runs at full speed (0: unlimited)
   double capacity_per_replica = 0.0;  // requests/s
   Demand demand;
-  std::optional<sim::Distribution> latency;                    // own latency per request, seconds
-  sim::Distribution restart = sim::Distribution::fixed(60.0);  // replacement replica ready after
-  sim::Duration health_check_delay = sim::Duration::seconds(30);  // LB notices a dead replica/zone
+  std::optional<sim::Distribution> latency;  // own latency per request, seconds
+  sim::Distribution restart =
+      defaults::fixed(defaults::kServiceRestart);  // replacement ready after
+  sim::Duration health_check_delay =
+      defaults::kServiceHealthCheckDelay;  // LB notices a dead replica/zone
   std::optional<Autoscale> autoscale;
   std::vector<FailureProcess> failures;  // replica_crash
   std::optional<Deploys> deploys;
   std::vector<Dependency> depends_on;
   SourceLocation location;
+  friend bool operator==(const Service&, const Service&) = default;
 };
 
 struct DatastoreFailover {
-  bool automatic = true;
-  sim::Duration detect = sim::Duration::seconds(30);
-  sim::Distribution duration = sim::Distribution::fixed(60.0);
-  sim::Duration connection_errors = sim::Duration::zero();  // errors after promotion
-  double connection_error_rate = 1.0;  // fraction of calls failing during connection_errors
+  bool automatic = defaults::kDatastoreFailoverAutomatic;
+  sim::Duration detect = defaults::kDatastoreFailoverDetect;
+  sim::Distribution duration = defaults::fixed(defaults::kDatastoreFailoverDuration);
+  sim::Duration connection_errors =
+      defaults::kDatastoreFailoverConnectionErrors;  // after promotion
+  double connection_error_rate =
+      defaults::kDatastoreFailoverConnectionErrorRate;  // fraction failing during connection_errors
+  friend bool operator==(const DatastoreFailover&, const DatastoreFailover&) = default;
 };
 
 struct Datastore {
   std::string name;
   NameRef primary_zone;
   std::vector<NameRef> replica_zones;
-  double capacity = 0.0;  // requests/s before saturation; 0 = unlimited
+  double capacity = defaults::kDatastoreCapacity;  // requests/s before saturation; 0 = unlimited
   std::optional<sim::Distribution> latency;
   DatastoreFailover failover;
   std::vector<FailureProcess> failures;  // primary_failure
   SourceLocation location;
+  friend bool operator==(const Datastore&, const Datastore&) = default;
 };
 
 struct CacheFailover {
-  sim::Distribution duration = sim::Distribution::fixed(30.0);
-  sim::Duration warm_up = sim::Duration::zero();  // hit ratio climbs back linearly over this
+  sim::Distribution duration = defaults::fixed(defaults::kCacheFailoverDuration);
+  sim::Duration warm_up =
+      defaults::kCacheFailoverWarmUp;  // hit ratio climbs back linearly over this
+  friend bool operator==(const CacheFailover&, const CacheFailover&) = default;
 };
 
 struct Cache {
@@ -167,10 +189,11 @@ struct Cache {
   ComponentKind backing_kind = ComponentKind::datastore;
   NameRef backing;  // a datastore or a service
   std::vector<NameRef> zones;
-  double capacity = 0.0;  // requests/s; 0 = unlimited
+  double capacity = defaults::kCacheCapacity;  // requests/s; 0 = unlimited
   CacheFailover failover;
   std::vector<FailureProcess> failures;  // node_failure
   SourceLocation location;
+  friend bool operator==(const Cache&, const Cache&) = default;
 };
 
 // ---------------------------------------------------------------- SLOs
@@ -185,8 +208,9 @@ struct Slo {
   double objective = 0.999;                // fraction in (0, 1)
   std::optional<sim::Duration> threshold;  // latency SLIs: a request is good when faster
   SloWindowKind window_kind = SloWindowKind::rolling;
-  sim::Duration window = sim::Duration::days(30);  // rolling window length
+  sim::Duration window = defaults::kSloWindow;  // rolling window length
   SourceLocation location;
+  friend bool operator==(const Slo&, const Slo&) = default;
 };
 
 enum class BudgetAction : std::uint8_t { ship, freeze, all_hands, leadership_review };
@@ -198,6 +222,7 @@ struct BudgetTier {
   std::optional<double> remaining_above;  // fraction; nullopt: the exhausted tier
   BudgetAction action = BudgetAction::ship;
   SourceLocation location;
+  friend bool operator==(const BudgetTier&, const BudgetTier&) = default;
 };
 
 /// The reference text's policy: > 50 % ship, 25–50 % freeze, 0-25 % all hands,
@@ -215,6 +240,7 @@ struct BurnWindow {
   sim::Duration long_window = sim::Duration::hours(1);
   sim::Duration short_window = sim::Duration::minutes(5);
   SourceLocation location;
+  friend bool operator==(const BurnWindow&, const BurnWindow&) = default;
 };
 
 /// The SRE workbook's windows: page 14.4x 1h/5m and 6x 6h/30m; ticket 3x
@@ -230,39 +256,43 @@ enum class ConditionMetric : std::uint8_t {
 /// `{errorRate: {above: 5%}}` or `{latency: {above: 500ms, percentile: 99%}}`.
 struct Condition {
   ConditionMetric metric = ConditionMetric::error_rate;
-  double above = 0.0;        // fraction, or seconds for latency
-  double percentile = 0.99;  // latency only
+  double above = 0.0;                                     // fraction, or seconds for latency
+  double percentile = defaults::kLatencyBoundPercentile;  // latency only
   SourceLocation location;
+  friend bool operator==(const Condition&, const Condition&) = default;
 };
 
 struct Alert {
   std::string name;
   AlertKind kind = AlertKind::burn_rate;
-  sim::Duration evaluation_interval = sim::Duration::minutes(1);
+  sim::Duration evaluation_interval = defaults::kAlertEvaluationInterval;
   // burn_rate
   NameRef slo;
   std::vector<BurnWindow> burn_windows;
   // threshold
   NameRef service;
   Condition condition;
-  sim::Duration for_duration = sim::Duration::zero();
+  sim::Duration for_duration = defaults::kAlertFor;
   AlertRoute route = AlertRoute::page;
   NameRef team;  // optional: page this team instead of the service's owner
   SourceLocation location;
+  friend bool operator==(const Alert&, const Alert&) = default;
 };
 
 // ---------------------------------------------------------------- people
 
 struct Rotation {
-  sim::Duration length = sim::Duration::days(7);
+  sim::Duration length = defaults::kRotationLength;
   Weekday handoff_day = Weekday::mon;
   sim::Duration handoff_time = sim::Duration::hours(10);  // local time of day
+  friend bool operator==(const Rotation&, const Rotation&) = default;
 };
 
 /// A duration distribution that depends on the time of day.
 struct ByHours {
   sim::Distribution business_hours = sim::Distribution::fixed(120.0);
   sim::Distribution off_hours = sim::Distribution::fixed(360.0);
+  friend bool operator==(const ByHours&, const ByHours&) = default;
 };
 
 enum class EscalationTarget : std::uint8_t { secondary, team };
@@ -272,19 +302,22 @@ struct EscalationStep {
   EscalationTarget target = EscalationTarget::secondary;
   NameRef team;  // target == team
   SourceLocation location;
+  friend bool operator==(const EscalationStep&, const EscalationStep&) = default;
 };
 
 struct Team {
   std::string name;
-  int members = 1;
+  int members = defaults::kTeamMembers;
   Rotation rotation;
-  bool secondary = false;
+  bool secondary = defaults::kTeamSecondary;
   ByHours ack;                     // page -> ack
   std::optional<ByHours> respond;  // ack -> working on it (default: immediately)
   std::vector<EscalationStep> escalation;
-  int escalation_loops = 0;   // PagerDuty num_loops: repeat the policy this many times
-  std::vector<NameRef> owns;  // services
+  int escalation_loops =
+      defaults::kTeamEscalationLoops;  // PagerDuty num_loops: repeat the policy this many times
+  std::vector<NameRef> owns;           // services
   SourceLocation location;
+  friend bool operator==(const Team&, const Team&) = default;
 };
 
 enum class RunbookAction : std::uint8_t { rollback, restart, scale_up, failover, drain_zone };
@@ -294,27 +327,30 @@ struct StepCondition {
   enum class Kind : std::uint8_t { always, deployed_within };
   Kind kind = Kind::always;
   sim::Duration within = sim::Duration::zero();
+  friend bool operator==(const StepCondition&, const StepCondition&) = default;
 };
 
 struct RunbookStep {
   RunbookAction action = RunbookAction::restart;
   StepCondition condition;
   sim::Distribution duration = sim::Distribution::fixed(180.0);
-  double success = 1.0;                                  // probability the step mitigates
+  double success = defaults::kRunbookStepSuccess;        // probability the step mitigates
   int to = 0;                                            // scale_up: target replica count
   ComponentKind target_kind = ComponentKind::datastore;  // failover: datastore or cache
   NameRef target;  // failover: datastore/cache; drain_zone: zone (empty: the failed zone)
   SourceLocation location;
+  friend bool operator==(const RunbookStep&, const RunbookStep&) = default;
 };
 
 struct Runbook {
   std::string name;             // defaults to the service name
   NameRef service;              // `for:`
   std::vector<NameRef> alerts;  // alerts whose pages this runbook answers (empty: any)
-  sim::Distribution diagnose = sim::Distribution::fixed(300.0);
+  sim::Distribution diagnose = defaults::fixed(defaults::kRunbookDiagnose);
   std::vector<RunbookStep> steps;
-  sim::Duration confirm_stable = sim::Duration::minutes(15);
+  sim::Duration confirm_stable = defaults::kRunbookConfirmStable;
   SourceLocation location;
+  friend bool operator==(const Runbook&, const Runbook&) = default;
 };
 
 struct SeverityRule {
@@ -324,6 +360,7 @@ struct SeverityRule {
   bool ack_next_business_day = false;
   std::optional<sim::Duration> respond;
   SourceLocation location;
+  friend bool operator==(const SeverityRule&, const SeverityRule&) = default;
 };
 
 /// The reference text's table: SEV-1 (> 50 % errors) 5m/15m, SEV-2 (> 10 %)
@@ -356,6 +393,7 @@ struct System {
   const Slo* find_slo(std::string_view n) const;
   const Alert* find_alert(std::string_view n) const;
   const Team* find_team(std::string_view n) const;
+  friend bool operator==(const System&, const System&) = default;
 };
 
 /// camelCase names as written in the files (`replicaCrash`, `allHands`, ...).

@@ -85,6 +85,8 @@ class Distribution {
   bool interpolates() const { return interpolate_; }
   /// A short human form, e.g. `lognormal(mu=3.8, sigma=0.6)`.
   std::string describe() const;
+  /// Same kind, parameters and table, bit for bit (tests compare loaded models).
+  friend bool operator==(const Distribution&, const Distribution&) = default;
 
  private:
   Distribution(DistributionKind kind, double a, double b) : kind_(kind), a_(a), b_(b) {}
