@@ -11,6 +11,25 @@ namespace {
 /// computed exactly at its crossing (in floating point) counts as reached.
 constexpr double kSlack = 1e-12;
 
+/// The root of c0 + c1·x + c2·x² in [lo, hi] where the polynomial is
+/// monotone with a sign change (midpoint of the range when none is found).
+double quadratic_root(double c0, double c1, double c2, double lo, double hi) {
+  double root = 0.5 * (lo + hi);
+  if (c2 == 0.0) {
+    if (c1 != 0.0) root = -c0 / c1;
+  } else {
+    const double disc = c1 * c1 - 4.0 * c2 * c0;
+    if (disc >= 0.0) {
+      // The numerically stable pair of roots.
+      const double q = -0.5 * (c1 + std::copysign(std::sqrt(disc), c1));
+      const double r1 = q / c2;
+      const double r2 = q != 0.0 ? c0 / q : r1;
+      root = (r1 >= lo && r1 <= hi) ? r1 : r2;
+    }
+  }
+  return std::clamp(root, lo, hi);
+}
+
 bool condition(double dn, double db, double threshold) {
   return dn > 0.0 && db - threshold * dn >= -kSlack * threshold * dn;
 }
@@ -182,8 +201,35 @@ std::optional<std::int64_t> BurnHistory::next_change(std::int64_t window, double
         for (int i = 0; i < n; ++i) {
           const std::int64_t hi = std::max(lo, stops[i]);
           if (hi > lo && holds_at(hi) != initial) {
+            // g is monotone on [lo, hi]: its root there, from the quadratic,
+            // lands within a µs or two of the first instant that differs;
+            // a few steps settle it, bisection if they do not.
             std::int64_t l = lo;  // holds_at(l) == initial (or l = a)
             std::int64_t h = hi;  // holds_at(h) != initial
+            const double root = quadratic_root(ga, slope_a, 0.5 * curvature,
+                                               static_cast<double>(lo - a),
+                                               static_cast<double>(hi - a));
+            std::int64_t guess = a + static_cast<std::int64_t>(std::ceil(root));
+            guess = std::clamp(guess, l + 1, h);
+            if (holds_at(guess) != initial) {
+              h = guess;
+              for (int step = 0; step < 4 && h - 1 > l; ++step) {
+                if (holds_at(h - 1) == initial) {
+                  l = h - 1;
+                  break;
+                }
+                --h;
+              }
+            } else {
+              l = guess;
+              for (int step = 0; step < 4 && l + 1 < h; ++step) {
+                if (holds_at(l + 1) != initial) {
+                  h = l + 1;
+                  break;
+                }
+                ++l;
+              }
+            }
             while (h - l > 1) {
               const std::int64_t mid = l + (h - l) / 2;
               (holds_at(mid) != initial ? h : l) = mid;

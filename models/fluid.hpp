@@ -42,6 +42,8 @@ struct FluidState {
   // Per edge (model.edges index).
   std::vector<double> edge_pass;     // (1 − loss)(1 − injected errors); 0 when partitioned
   std::vector<double> edge_latency;  // seconds of injected network latency
+
+  bool operator==(const FluidState&) const = default;
 };
 
 /// The nominal state of `model`: all zones up, every service's t = 0

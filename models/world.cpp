@@ -208,8 +208,13 @@ void Engine::evaluate_all() {
   touch_all_ = false;
   t_ref = t;
   evaluate_at(t, cur);
-  // Impact is measured against the nominal system at the same demand.
-  evaluate_fluid(m, nominal_state, demand_now, slope_now, nominal);
+  // Impact is measured against the nominal system at the same demand; in
+  // the nominal state itself (most of the time) its ratios are cur's.
+  if (fs == nominal_state) {
+    nominal = cur;  // copy-assignment: no allocation after the first
+  } else {
+    evaluate_fluid(m, nominal_state, demand_now, slope_now, nominal);
+  }
   changing_ = false;
   knot_min_ = sim::Duration::max();
   for (std::size_t s = 0; s < demand.size(); ++s) {
