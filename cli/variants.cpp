@@ -75,8 +75,7 @@ Variant parse_variant(const std::string& text, const std::string& file) {
 }
 
 std::vector<Variant> parse_sweep(const std::string& text, const std::string& file) {
-  const std::string form =
-      "expected --sweep path=FROM..TO, path=FROM..TO:STEP or path=V1,V2,...";
+  const std::string form = "expected --sweep path=FROM..TO, path=FROM..TO:STEP or path=V1,V2,...";
   const auto eq = text.find('=');
   if (eq == std::string::npos || eq == 0 || eq + 1 == text.size()) {
     throw std::invalid_argument("--sweep '" + text + "': " + form);
@@ -190,18 +189,11 @@ std::string system_of(const Variant& v, const RunSettings& settings) {
 }
 
 void add_variant_run_options(CLI::App* cmd, VariantRunOptions& o) {
-  cmd->add_option("--set", o.overrides, "Override a value in every run (repeatable)")
-      ->allow_extra_args(false);
-  cmd->add_option("--trials", o.trials, "Trials per run (default: the scenario's)");
-  cmd->add_option("--seed", o.seed, "Master seed (default: the scenario's)");
-  cmd->add_option("--threads", o.threads, "Worker threads (0: all cores)")->capture_default_str();
-  cmd->add_option("--confidence", o.confidence, "Confidence level of intervals")
-      ->capture_default_str();
-  cmd->add_option("--format", o.format, "Output format")
-      ->check(CLI::IsMember({"text", "json"}))
-      ->capture_default_str();
-  cmd->add_option("-o,--output", o.output,
-                  "Write to this file (atomically) instead of standard output");
+  add_trial_options(
+      cmd, o,
+      {"Trials per run (default: the scenario's)", "Master seed (default: the scenario's)", true});
+  add_output_options(cmd, o, {"text", "json"});
+  add_replay_options(cmd, o);
 }
 
 RunSettings settings_for(const std::string& file, const VariantRunOptions& o) {
@@ -220,15 +212,14 @@ RunSettings settings_for(const std::string& file, const VariantRunOptions& o) {
   }
   resolve_trials_and_seed(file, s);
   if (s.trials < 2) throw std::invalid_argument("a comparison needs at least 2 trials");
-  return s;
-}
-
-void emit(const VariantRunOptions& o, const std::string& text) {
-  if (o.output.empty()) {
-    std::cout << text << std::flush;
-  } else {
-    write_file_atomically(o.output, text);
+  if (o.trial_index) {
+    if (*o.trial_index >= s.trials) {
+      throw std::invalid_argument("--trial-index " + std::to_string(*o.trial_index) +
+                                  " is not below the trial count " + std::to_string(s.trials));
+    }
+    s.only_trial = o.trial_index;
   }
+  return s;
 }
 
 VariantRun run_variant(const Variant& v, const RunSettings& settings) {
@@ -241,6 +232,7 @@ VariantRun run_variant(const Variant& v, const RunSettings& settings) {
   ro.master_seed = settings.has_seed ? settings.seed : model.seed;
   ro.trials = settings.trials > 0 ? settings.trials : static_cast<std::uint64_t>(model.trials);
   ro.threads = settings.threads;
+  ro.only_trial = settings.only_trial;
   const auto start = std::chrono::steady_clock::now();
   const auto results = sim::run_trials<models::TrialResult>(ro, [&model]() {
     return [world = models::World(model)](std::uint64_t, std::uint64_t seed) mutable {
@@ -270,8 +262,8 @@ VariantRun run_variant(const Variant& v, const RunSettings& settings) {
     out.figures.push_back(std::move(budget));
   }
   for (std::size_t s = 0; s < model.services.size(); ++s) {
-    FigureSeries availability{model.names.components[model.services[s].component],
-                              "availability", {}};
+    FigureSeries availability{
+        model.names.components[model.services[s].component], "availability", {}};
     availability.values.reserve(n);
     for (const models::TrialResult& t : results.results) {
       availability.values.push_back(t.services[s].availability());
