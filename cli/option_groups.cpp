@@ -21,20 +21,29 @@ std::string joined(const std::vector<std::string>& items, const std::string& las
   return out;
 }
 
+std::string comma_list(const std::vector<std::string>& items) {
+  std::string out;
+  for (const std::string& i : items) out += (out.empty() ? "" : ",") + i;
+  return out;
+}
+
 /// A check of `--NAME` against `allowed` whose message names the values the
 /// command takes (and, for --format csv, where CSV comes from).
 CLI::Validator one_of(const std::string& option, std::vector<std::string> allowed) {
   return CLI::Validator(
       [option, allowed](std::string& value) -> std::string {
         if (std::find(allowed.begin(), allowed.end(), value) != allowed.end()) return {};
-        std::string why = "'" + value + "' is not a value of " + option + " here; this command " +
-                          (option == "--format" ? "prints " : "takes ") + joined(allowed, " or ");
+        std::string why = "this command " +
+                          std::string(option == "--format" ? "prints " : "takes ") +
+                          joined(allowed, " or ") + ", not '" + value + "'";
         if (option == "--format" && value == "csv") {
-          why += " (per-trial data as CSV: --out DIR/ where the command has a results file)";
+          why +=
+              " (per-trial data as CSV: --out DIR/ on the commands with a results file, "
+              "docs/cli.md)";
         }
         return why;
       },
-      "{" + joined(allowed, ",") + "}", "one of");
+      "{" + comma_list(allowed) + "}", "one of");
 }
 
 }  // namespace
