@@ -113,11 +113,13 @@ void resolve_legacy_output(OutputOptions& o) {
 }
 
 void check_output(const OutputOptions& o) {
-  if (!o.output.empty()) check_writable(o.output);
+  if (!o.output.empty() && o.output != "-") check_writable(o.output);
 }
 
 void emit(const OutputOptions& o, const std::string& text) {
-  if (!o.output.empty()) {
+  if (o.output == "-") {
+    std::cout << text << std::flush;  // `-o -`: standard output, even with -q
+  } else if (!o.output.empty()) {
     write_file_atomically(o.output, text);
   } else if (!o.quiet) {
     std::cout << text << std::flush;
