@@ -103,6 +103,7 @@ struct ImportOptions : OutputOptions {  // -o: the printed summary
   std::string input_format = "generic";
   std::string system;
   std::vector<std::string> outputs;  // --out: .h5/.hdf5 HDF5 incident table; else CSV; -: stdout
+  std::vector<std::string> o_values;  // -o as given (repeatable while the old meaning lasts)
   double confidence = 0.95;
 };
 
@@ -138,14 +139,18 @@ std::optional<models::System> system_of_file(const std::string& path) {
 }
 
 void run_import(ImportOptions o) {
-  // `-o TABLE.h5|TABLE.csv|-` wrote the table before --out did (deprecated).
-  if (!o.output.empty()) {
-    const std::string ext = std::filesystem::path(o.output).extension().string();
-    if (o.output == "-" || ext == ".h5" || ext == ".hdf5" || ext == ".csv") {
-      deprecated_note("-o " + o.output, "--out " + o.output,
-                      "-o now names the file of the printed summary");
-      o.outputs.push_back(o.output);
-      o.output.clear();
+  // `-o TABLE.h5|TABLE.csv|-` wrote the table before --out did (deprecated);
+  // any other -o names the file of the printed summary.
+  for (const std::string& v : o.o_values) {
+    const std::string ext = std::filesystem::path(v).extension().string();
+    if (v == "-" || ext == ".h5" || ext == ".hdf5" || ext == ".csv") {
+      deprecated_note("-o " + v, "--out " + v, "-o FILE now names the file of the summary");
+      o.outputs.push_back(v);
+    } else if (o.output.empty()) {
+      o.output = v;
+    } else {
+      throw std::invalid_argument("-o given twice ('" + o.output + "' and '" + v +
+                                  "'); the summary goes to one file");
     }
   }
   check_output(o);
@@ -573,9 +578,12 @@ void add_incidents_command(CLI::App& app) {
       ->group(kResultsGroup);
   i->add_option("--confidence", imp->confidence,
                 "Confidence level of the intervals (default 0.95)");
-  add_output_options(i, *imp, {},
-                     "Write the summary to FILE instead of standard output (deprecated: a .h5, "
-                     ".hdf5 or .csv FILE, or -, still gets the table, as --out)");
+  i->add_option("-o,--output", imp->o_values,
+                "Write the summary to FILE instead of standard output (deprecated: a .h5, "
+                ".hdf5 or .csv FILE, or -, still gets the table, as --out)")
+      ->allow_extra_args(false)
+      ->group(kOutputGroup);
+  add_quiet_flag(i, imp->quiet);
   i->callback([imp] { run_import(*imp); });
 
   auto fit = std::make_shared<FitOptions>();

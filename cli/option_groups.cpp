@@ -98,7 +98,11 @@ void add_output_options(CLI::App* cmd, OutputOptions& o, std::vector<std::string
              ? "Write what would be printed to FILE (atomically) instead of standard output"
              : output_help)
       ->group(kOutputGroup);
-  cmd->add_flag("-q,--quiet", o.quiet,
+  add_quiet_flag(cmd, o.quiet);
+}
+
+void add_quiet_flag(CLI::App* cmd, bool& quiet) {
+  cmd->add_flag("-q,--quiet", quiet,
                 "Nothing on the terminal but errors and warnings: no progress, no summary "
                 "(-o FILE still gets it)")
       ->group(kOutputGroup);

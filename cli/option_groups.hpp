@@ -61,6 +61,10 @@ struct OutputOptions {
 void add_output_options(CLI::App* cmd, OutputOptions& o, std::vector<std::string> formats,
                         const std::string& output_help = "");
 
+/// Registers -q/--quiet alone (for a command whose -o is registered by
+/// hand), with the group's meaning.
+void add_quiet_flag(CLI::App* cmd, bool& quiet);
+
 /// For commands that still accept the old `-o json` / `-o text` meaning
 /// --format: moves such a value into `format` with a deprecation note.
 void resolve_legacy_output(OutputOptions& o);

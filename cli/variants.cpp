@@ -9,6 +9,7 @@
 #include <regex>
 #include <stdexcept>
 
+#include "analysis/figure_table.hpp"
 #include "cli/data_files.hpp"
 #include "cli/output_file.hpp"
 #include "cli/report_format.hpp"
@@ -194,6 +195,44 @@ void add_variant_run_options(CLI::App* cmd, VariantRunOptions& o) {
       {"Trials per run (default: the scenario's)", "Master seed (default: the scenario's)", true});
   add_output_options(cmd, o, {"text", "json"});
   add_replay_options(cmd, o);
+}
+
+void add_variant_results_options(CLI::App* cmd, ResultsOptions& o) {
+  add_results_options(cmd, o, {"hdf5", "csv", "json"},
+                      "Also write every run's per-trial figures: PATH.h5 (HDF5), PATH.json, or a "
+                      "directory of CSV files (docs/export.md, \"Comparisons\")");
+}
+
+std::optional<analysis::ExportTarget> results_target(const ResultsOptions& o) {
+  if (o.out.empty()) {
+    if (!o.out_format.empty()) throw std::invalid_argument("--out-format needs --out");
+    return std::nullopt;
+  }
+  analysis::ExportTarget t = export_target(o.out, o.out_format);
+  analysis::check_export_target(t);
+  return t;
+}
+
+void write_variant_runs(const analysis::ExportTarget& target, const std::string& command,
+                        const RunSettings& settings, double confidence,
+                        const std::vector<VariantRun>& runs) {
+  static const char* kUnits[] = {"fraction", "count", "minutes"};
+  std::vector<analysis::FigureColumn> columns;
+  for (const VariantRun& r : runs) {
+    for (const FigureSeries& f : r.figures) {
+      columns.push_back(
+          {r.name, f.subject, f.figure, kUnits[static_cast<int>(f.unit)], &f.values});
+    }
+  }
+  analysis::FigureTableMeta meta;
+  meta.command = command;
+  meta.relsim_version = RELSIM_VERSION;
+  meta.command_line = app_command_line();
+  meta.seed = settings.seed;
+  meta.trials = settings.only_trial ? 1 : settings.trials;
+  meta.first_trial = settings.only_trial.value_or(0);
+  meta.confidence = confidence;
+  analysis::write_figure_table(target, meta, columns);
 }
 
 RunSettings settings_for(const std::string& file, const VariantRunOptions& o) {

@@ -13,6 +13,7 @@
 #include <string>
 #include <vector>
 
+#include "analysis/results_writer.hpp"
 #include "cli/option_groups.hpp"
 
 namespace relsim::cli {
@@ -79,6 +80,12 @@ struct VariantRunOptions : TrialOptions, OutputOptions, ReplayOptions {};
 /// Registers the VariantRunOptions on `cmd`; `o` must outlive the parse.
 void add_variant_run_options(CLI::App* cmd, VariantRunOptions& o);
 
+/// Registers --out/--out-format for the per-trial figures of the runs.
+void add_variant_results_options(CLI::App* cmd, ResultsOptions& o);
+
+/// The results file `o` asks for (checked, before any trial runs), or nullopt.
+std::optional<analysis::ExportTarget> results_target(const ResultsOptions& o);
+
 /// The settings of a run of `file`'s variants: --trials (at least 2) and
 /// --seed when given, else the scenario's. Checks --confidence and that
 /// --output can be written. Throws std::invalid_argument or models::InputError.
@@ -99,6 +106,12 @@ void resolve_trials_and_seed(const std::string& file, RunSettings& settings);
 /// The name of the system `v` runs (loads and compiles it, runs nothing).
 /// Throws models::InputError for bad files or overrides.
 std::string system_of(const Variant& v, const RunSettings& settings);
+
+/// Writes the per-trial figures of `runs` to `target` (analysis/figure_table.hpp):
+/// one column per run and figure; `command` is compare or sensitivity.
+void write_variant_runs(const analysis::ExportTarget& target, const std::string& command,
+                        const RunSettings& settings, double confidence,
+                        const std::vector<VariantRun>& runs);
 
 /// The figure `subject`/`figure` of `run`, or nullptr.
 const FigureSeries* find_figure(const VariantRun& run, const std::string& subject,
