@@ -15,8 +15,8 @@
 
 #include "analysis/markov.hpp"
 #include "cli/commands.hpp"
-#include "cli/option_groups.hpp"
 #include "cli/data_files.hpp"
+#include "cli/option_groups.hpp"
 #include "cli/output_file.hpp"
 #include "models/compiled_model.hpp"
 #include "models/json_node.hpp"

@@ -613,10 +613,10 @@ void out_game_day(std::ostream& out, const models::ResolvedGameDay& r,
   out << "GameDay " << g.name << " on system " << r.system.name;
   if (!g.description.empty()) out << ": " << g.description;
   out << "\n  the experiment: " << Explainer::fault_text(g.experiment) << ", at one of "
-            << m.candidate_starts.size() << " candidate start times, observed for "
-            << human(g.observe) << "; " << g.trials << " trials per start, seed " << g.seed
-            << ".\n  " << g.hypotheses.size() << " hypotheses and " << g.stop_conditions.size()
-            << " stop conditions: `relsim plan` estimates how likely each is.\n\n";
+      << m.candidate_starts.size() << " candidate start times, observed for " << human(g.observe)
+      << "; " << g.trials << " trials per start, seed " << g.seed << ".\n  " << g.hypotheses.size()
+      << " hypotheses and " << g.stop_conditions.size()
+      << " stop conditions: `relsim plan` estimates how likely each is.\n\n";
 }
 
 /// The values `relsim import` assumed: its `# assumed:` comments, one line
@@ -635,7 +635,7 @@ void out_assumed(std::ostream& out, const std::string& file) {
   }
   if (found.empty()) return;
   out << "\nAssumed by relsim import (" << found.size()
-            << " values no source file gave; replace them with your own)\n";
+      << " values no source file gave; replace them with your own)\n";
   for (const std::string& f : found) out << f << "\n";
 }
 

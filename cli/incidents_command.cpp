@@ -27,8 +27,8 @@
 #include "analysis/report_html.hpp"
 #include "analysis/run_meta.hpp"
 #include "cli/commands.hpp"
-#include "cli/option_groups.hpp"
 #include "cli/data_files.hpp"
+#include "cli/option_groups.hpp"
 #include "cli/output_file.hpp"
 #include "cli/report_format.hpp"
 #include "cli/run_support.hpp"
@@ -102,7 +102,7 @@ struct ImportOptions : OutputOptions {  // -o: the printed summary
   std::string file;
   std::string input_format = "generic";
   std::string system;
-  std::vector<std::string> outputs;  // --out: .h5/.hdf5 HDF5 incident table; else CSV; -: stdout
+  std::vector<std::string> outputs;   // --out: .h5/.hdf5 HDF5 incident table; else CSV; -: stdout
   std::vector<std::string> o_values;  // -o as given (repeatable while the old meaning lasts)
   double confidence = 0.95;
 };
@@ -169,9 +169,9 @@ void run_import(ImportOptions o) {
   const analysis::IncidentTable table = analysis::read_incidents(o.file, format);
   std::size_t skipped = 0;
   for (const auto& s : table.skipped) skipped += s.count;
-  std::string out =
-      format_text("relsim incidents import: %s (%s): %zu rows, %zu incidents, %zu skipped\n",
-                  o.file.c_str(), o.input_format.c_str(), table.rows, table.incidents.size(), skipped);
+  std::string out = format_text(
+      "relsim incidents import: %s (%s): %zu rows, %zu incidents, %zu skipped\n", o.file.c_str(),
+      o.input_format.c_str(), table.rows, table.incidents.size(), skipped);
   for (const auto& s : table.skipped) {
     out += format_text("  skipped %zu: %s (first at line %d)\n", s.count, s.reason.c_str(),
                        s.first_line);

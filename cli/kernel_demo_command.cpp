@@ -2,10 +2,10 @@
 // Monte Carlo runner and prints its estimates beside the exact answer.
 #include <chrono>
 #include <cmath>
+#include <cstdio>
 #include <memory>
 #include <optional>
 #include <stdexcept>
-#include <cstdio>
 #include <string>
 
 #include "analysis/estimators.hpp"
@@ -97,13 +97,12 @@ void run_demo(const DemoOptions& o) {
   std::printf("relsim kernel demo: machine repair (the kernel's built-in example)\n");
   std::printf("  %u machines, %u repair crews, MTBF %s (exponential), MTTR %s (%s)\n", o.machines,
               o.crews, o.mtbf.c_str(), o.mttr.c_str(), o.repair.c_str());
-  std::printf("  horizon %s after a %s warm-up; trials %llu..%llu of %llu, seed %llu, %u threads\n",
-              o.horizon.c_str(), o.warmup.c_str(),
-              static_cast<unsigned long long>(results.first_trial),
-              static_cast<unsigned long long>(results.first_trial + results.results.size() - 1),
-              static_cast<unsigned long long>(ro.trials),
-              static_cast<unsigned long long>(ro.master_seed),
-              sim::detail::resolve_threads(o.threads, results.results.size()));
+  std::printf(
+      "  horizon %s after a %s warm-up; trials %llu..%llu of %llu, seed %llu, %u threads\n",
+      o.horizon.c_str(), o.warmup.c_str(), static_cast<unsigned long long>(results.first_trial),
+      static_cast<unsigned long long>(results.first_trial + results.results.size() - 1),
+      static_cast<unsigned long long>(ro.trials), static_cast<unsigned long long>(ro.master_seed),
+      sim::detail::resolve_threads(o.threads, results.results.size()));
   std::printf("  %.3f s, %.2f M events/s\n\n", seconds, static_cast<double>(events) / seconds / 1e6);
   const int pct = static_cast<int>(std::lround(o.confidence * 100));
   std::printf("  %-22s %12s   %-24s   %12s\n", "figure", "estimate",

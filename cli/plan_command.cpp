@@ -21,8 +21,8 @@
 #include "analysis/plan_file.hpp"
 #include "analysis/run_meta.hpp"
 #include "cli/commands.hpp"
-#include "cli/option_groups.hpp"
 #include "cli/data_files.hpp"
+#include "cli/option_groups.hpp"
 #include "cli/output_file.hpp"
 #include "cli/plan_report.hpp"
 #include "cli/run_support.hpp"
@@ -153,9 +153,9 @@ void add_plan_command(CLI::App& app) {
   add_results_options(cmd, *opts, {"hdf5", "json"},
                       "Also write the plan's results to this file: HDF5 (.h5, .hdf5; a /gameday "
                       "group, docs/export.md) or JSON (.json); no CSV");
-  CLI::Option* export_opt = add_export_option(
-      cmd, opts->export_tool, {"chaos-mesh", "litmus", "fis"},
-      "Write the experiment as a manifest for the chaos tool (no trials run)");
+  CLI::Option* export_opt =
+      add_export_option(cmd, opts->export_tool, {"chaos-mesh", "litmus", "fis"},
+                        "Write the experiment as a manifest for the chaos tool (no trials run)");
   cmd->add_option("--report", opts->report,
                   "Also write a self-contained HTML report of the plan with charts to this file "
                   "(docs/report.md)")

@@ -18,8 +18,8 @@
 #include "analysis/run_report.hpp"
 #include "analysis/trial_row.hpp"
 #include "cli/commands.hpp"
-#include "cli/option_groups.hpp"
 #include "cli/merge_files.hpp"
+#include "cli/option_groups.hpp"
 #include "cli/output_file.hpp"
 #include "cli/run_support.hpp"
 
@@ -28,7 +28,7 @@ namespace relsim::cli {
 namespace {
 
 struct ReportOptions : OutputOptions {  // -o: the page; default RUN.html beside RUN.h5
-  std::string results;                 // RUN.h5
+  std::string results;                  // RUN.h5
 };
 
 [[noreturn]] void refuse(const std::string& why) { throw std::invalid_argument("report: " + why); }
@@ -54,8 +54,9 @@ void report(const ReportOptions& o) {
            "RUN.h5` or `relsim merge --out RUN.h5` writes (CSV and JSON exports do not keep "
            "the scenario and every incident)");
   }
-  const std::string out =
-      o.output.empty() ? std::filesystem::path(o.results).replace_extension(".html").string() : o.output;
+  const std::string out = o.output.empty()
+                              ? std::filesystem::path(o.results).replace_extension(".html").string()
+                              : o.output;
   check_writable(out);
   const std::string chart_js = analysis::read_chart_js();
 
@@ -100,8 +101,7 @@ void add_report_command(CLI::App& app) {
       "in $TMPDIR (else /tmp), unlinked as soon as it is open, so no exit leaves it behind.");
   cmd->add_option("results", opts->results, "Results file of a run (relsim run --out RUN.h5)")
       ->required();
-  add_output_options(cmd, *opts, {},
-                     "The HTML page to write (default: RUN.html beside RUN.h5)");
+  add_output_options(cmd, *opts, {}, "The HTML page to write (default: RUN.html beside RUN.h5)");
   add_deprecated_alias(cmd, "--out", "-o", opts->output);
   cmd->callback([opts] { report(*opts); });
 }

@@ -140,8 +140,8 @@ void run(SensitivityOptions o) {
   if (s.only_trial) {
     // One replayed trial fits no line: its figure at every design point.
     std::string out = "relsim sensitivity: trial " + std::to_string(*s.only_trial) + " of " +
-                      std::to_string(s.trials) + " (seed " + std::to_string(s.seed) + ") replayed; " +
-                      figure + ":" + subject + " at each point:\n";
+                      std::to_string(s.trials) + " (seed " + std::to_string(s.seed) +
+                      ") replayed; " + figure + ":" + subject + " at each point:\n";
     for (std::size_t i = 0; i < points.size(); ++i) {
       out += "  " + points[i].name + "  " + analysis::shortest(responses[i][0]) + "\n";
     }

@@ -14,8 +14,8 @@
 #include <vector>
 
 #include "cli/commands.hpp"
-#include "cli/option_groups.hpp"
 #include "cli/data_files.hpp"
+#include "cli/option_groups.hpp"
 #include "models/compiled_model.hpp"
 #include "models/json_node.hpp"
 #include "models/loader.hpp"
@@ -246,7 +246,9 @@ void add_validate_command(CLI::App& app) {
       "Prints one `ok:` line per valid document; errors as `file:line:col: error: ...`;\n"
       "warnings (a model that runs but is probably not what was meant) as\n"
       "`file:line:col: warning: ...`, exit 0 unless --strict.");
-  cmd->add_option("files", opts->files, "System, Scenario, GameDay or AlertRules files (YAML)")->required()->expected(1, -1);
+  cmd->add_option("files", opts->files, "System, Scenario, GameDay or AlertRules files (YAML)")
+      ->required()
+      ->expected(1, -1);
   add_set_option(cmd, opts->overrides);
   cmd->add_flag("--strict", opts->strict, "Treat warnings as errors (exit 1), e.g. in CI");
   add_output_options(cmd, *opts, {"text", "json"});

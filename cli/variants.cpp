@@ -220,8 +220,7 @@ void write_variant_runs(const analysis::ExportTarget& target, const std::string&
   std::vector<analysis::FigureColumn> columns;
   for (const VariantRun& r : runs) {
     for (const FigureSeries& f : r.figures) {
-      columns.push_back(
-          {r.name, f.subject, f.figure, kUnits[static_cast<int>(f.unit)], &f.values});
+      columns.push_back({r.name, f.subject, f.figure, kUnits[static_cast<int>(f.unit)], &f.values});
     }
   }
   analysis::FigureTableMeta meta;

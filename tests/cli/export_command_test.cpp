@@ -100,8 +100,8 @@ TEST(ExportCommand, Hdf5IsTheSameForAnyThreadCountAndShardSplit) {
   TempDir dir;
   ASSERT_EQ(relsim(kRun + " --threads 1 --out " + quote(dir / "one.h5")).code, 0);
   // Not --quiet: that keeps the summary off the terminal.
-  const auto two = relsim("run " + quote(kBaseline) + " --trials 240 --threads 2 --format json --out " +
-                          quote(dir / "two.h5"));
+  const auto two = relsim("run " + quote(kBaseline) +
+                          " --trials 240 --threads 2 --format json --out " + quote(dir / "two.h5"));
   ASSERT_EQ(two.code, 0) << two.out;
   expect_same_results(dir / "one.h5", dir / "two.h5");
   for (int i = 0; i < 3; ++i) {
