@@ -1,5 +1,5 @@
 // The results file of `relsim compare` and `relsim sensitivity` (`--out`,
-// docs/export.md "Comparisons"): every run's per-trial figures, one column
+// docs/compare.md "The results file"): every run's per-trial figures, one column
 // per (run, subject, figure), one row per trial, in trial order. Written
 // atomically as HDF5 (`/figures`), JSON or a folder of CSV files; a value a
 // trial does not have (no incident to take a mean over) is NaN in HDF5,

@@ -200,7 +200,7 @@ void add_variant_run_options(CLI::App* cmd, VariantRunOptions& o) {
 void add_variant_results_options(CLI::App* cmd, ResultsOptions& o) {
   add_results_options(cmd, o, {"hdf5", "csv", "json"},
                       "Also write every run's per-trial figures: PATH.h5 (HDF5), PATH.json, or a "
-                      "directory of CSV files (docs/export.md, \"Comparisons\")");
+                      "directory of CSV files (docs/compare.md, \"The results file\")");
 }
 
 std::optional<analysis::ExportTarget> results_target(const ResultsOptions& o) {
