@@ -7,6 +7,7 @@
 #include <gtest/gtest.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
 #include <map>
@@ -268,6 +269,42 @@ TEST(CliGrammar, ReplayRunsOneTrialOfEveryCommandThatRunsTrials) {
   EXPECT_EQ(compare.code, 1) << compare.out;
   EXPECT_NE(compare.out.find("--trial-index 25 is not below the trial count 20"), std::string::npos)
       << compare.out;
+}
+
+TEST(CliGrammar, CompareAndSensitivityWriteTheirPerTrialFigures) {
+  const TempDir dir;
+  const std::string compare =
+      "compare " + kBaseline +
+      " --sweep services.payment-api.replicas=5,6 --trials 12 --threads 2 -q";
+  const auto json = relsim(compare + " --out " + (dir / "c.json"));
+  ASSERT_EQ(json.code, 0) << json.out;
+  EXPECT_EQ(json.out, "");
+  const std::string j = read(dir / "c.json");
+  EXPECT_NE(j.find("\"command\": \"compare\""), std::string::npos) << j.substr(0, 400);
+  EXPECT_NE(j.find("\"run\": \"replicas=6\""), std::string::npos);
+  EXPECT_NE(j.find("\"figure\": \"attainment\""), std::string::npos);
+  const auto csv = relsim(compare + " --out " + (dir / "c") + "/");
+  ASSERT_EQ(csv.code, 0) << csv.out;
+  const std::string figures = read(dir / "c/figures.csv");
+  EXPECT_EQ(std::count(figures.begin(), figures.end(), '\n'), 13);  // header + 12 trials
+  EXPECT_EQ(read(dir / "c/columns.csv").rfind("column,run,subject,figure,unit\nc0,baseline,", 0),
+            0u);
+  const auto h5 = relsim(compare + " --out " + (dir / "c.h5"));
+  ASSERT_EQ(h5.code, 0) << h5.out;
+  EXPECT_TRUE(fs::exists(dir / "c.h5"));
+  const auto replay = relsim(compare + " --trial-index 7 --out " + (dir / "r.json"));
+  ASSERT_EQ(replay.code, 0) << replay.out;
+  EXPECT_NE(read(dir / "r.json").find("\"firstTrial\": 7"), std::string::npos);
+  const auto bad = relsim(compare + " --out " + (dir / "c.parquet"));
+  EXPECT_EQ(bad.code, 1);
+  EXPECT_NE(bad.out.find("the extension names no format"), std::string::npos) << bad.out;
+  const auto sens = relsim("sensitivity " + kBaseline +
+                           " --param services.payment-api.replicas --trials 12 --threads 2 --out " +
+                           (dir / "s.json") + " --trial-index 3");
+  ASSERT_EQ(sens.code, 0) << sens.out;
+  EXPECT_NE(sens.out.find("trial 3 of 12 (seed 7) replayed"), std::string::npos) << sens.out;
+  EXPECT_NE(read(dir / "s.json").find("\"run\": \"services.payment-api.replicas +\""),
+            std::string::npos);
 }
 
 }  // namespace
