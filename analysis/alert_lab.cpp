@@ -385,6 +385,11 @@ AlertLabResult run_alert_lab(const models::ResolvedScenario& base, const std::ve
     ro.master_seed = out.seed;
     ro.trials = out.trials;
     ro.threads = config.threads;
+    ro.only_trial = config.only_trial;
+    if (config.only_trial && *config.only_trial >= out.trials) {
+      throw std::invalid_argument("--trial-index " + std::to_string(*config.only_trial) +
+                                  " is not below the trial count " + std::to_string(out.trials));
+    }
     const auto results = sim::run_trials<LabTrial>(ro, [&]() {
       LabWorker w{std::make_unique<models::World>(m),
                   std::make_unique<LabObserver>(m, k),

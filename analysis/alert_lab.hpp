@@ -16,6 +16,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -33,6 +34,7 @@ struct AlertLabConfig {
   bool has_seed = false;
   unsigned threads = 0;
   double confidence = 0.95;
+  std::optional<std::uint64_t> only_trial;  // --trial-index: run this trial alone
 };
 
 /// An estimate and the number of observations behind it (trials, incidents

@@ -96,7 +96,7 @@ GameDayRuns run_game_day(const models::CompiledModel& model, const models::GameD
   }
   GameDayRuns runs;
   runs.targets = models::game_day_targets(model, game_day);
-  runs.trials = options.trials;
+  runs.trials = options.only_trial ? 1 : options.trials;  // the trials these runs hold
   runs.seed = options.seed;
   auto want = [&](const models::MetricCheck& c) {
     double p = 0.0;
@@ -114,6 +114,7 @@ GameDayRuns run_game_day(const models::CompiledModel& model, const models::GameD
   ro.master_seed = options.seed;
   ro.trials = options.trials;
   ro.threads = options.threads;
+  ro.only_trial = options.only_trial;
   const sim::Duration observe = game_day.observe;
   for (const sim::Duration start : model.candidate_starts) {
     models::CompiledModel at = model;

@@ -14,6 +14,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -30,6 +31,7 @@ struct PlanOptions {
   std::uint64_t seed = 1;
   unsigned threads = 0;  // 0: all cores
   double confidence = 0.95;
+  std::optional<std::uint64_t> only_trial;  // --trial-index: run this trial alone
 };
 
 /// The per-trial outcomes of one candidate start.

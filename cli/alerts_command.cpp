@@ -11,6 +11,7 @@
 #include <algorithm>
 #include <cctype>
 #include <memory>
+#include <optional>
 #include <stdexcept>
 #include <string>
 #include <vector>
@@ -21,6 +22,7 @@
 #include "analysis/alert_report.hpp"
 #include "analysis/alert_rules.hpp"
 #include "analysis/report_html.hpp"
+#include "analysis/results_writer.hpp"
 #include "cli/commands.hpp"
 #include "cli/data_files.hpp"
 #include "cli/output_file.hpp"
@@ -33,7 +35,7 @@ namespace relsim::cli {
 
 namespace {
 
-struct AlertsOptions : VariantRunOptions {
+struct AlertsOptions : VariantRunOptions, ResultsOptions {
   std::string file;
   std::vector<std::string> rules;
   std::vector<std::string> presets;
@@ -51,7 +53,6 @@ struct AlertsOptions : VariantRunOptions {
   std::string exporter;  // prometheus | sloth
   std::string rule_set;  // for --export
   std::string selector;
-  std::string hdf5;
   std::string report;
 };
 
@@ -218,7 +219,17 @@ void export_rules(const AlertsOptions& o, const models::Slo& slo,
 void run(const AlertsOptions& o) {
   check_confidence(o.confidence);
   if (!o.output.empty()) check_writable(o.output);
-  if (!o.hdf5.empty()) check_writable(o.hdf5);
+  std::optional<analysis::ExportFormat> out_format;
+  if (!o.out.empty()) {
+    out_format = o.out_format.empty() ? analysis::export_format_of(o.out)
+                                      : analysis::parse_export_format(o.out_format);
+    if (out_format != analysis::ExportFormat::hdf5 && out_format != analysis::ExportFormat::json) {
+      throw std::invalid_argument("--out '" + o.out +
+                                  "': the alert lab writes HDF5 (.h5, .hdf5) or JSON (.json), "
+                                  "not CSV");
+    }
+    check_writable(o.out);
+  }
   std::string chart_js;
   if (!o.report.empty()) {
     check_writable(o.report);
@@ -268,6 +279,7 @@ void run(const AlertsOptions& o) {
   cfg.seed = o.seed.value_or(0);
   cfg.threads = o.threads;
   cfg.confidence = o.confidence;
+  cfg.only_trial = o.trial_index;
 
   analysis::AlertLabReport rep;
   rep.sets = sets;
@@ -303,7 +315,10 @@ void run(const AlertsOptions& o) {
       if (low.min_requests > 0) rep.low.gated.push_back(analysis::run_low_traffic(s, low));
     }
   }
-  if (!o.hdf5.empty()) analysis::write_alert_lab_hdf5(o.hdf5, rep);
+  if (out_format == analysis::ExportFormat::hdf5) analysis::write_alert_lab_hdf5(o.out, rep);
+  if (out_format == analysis::ExportFormat::json) {
+    write_file_atomically(o.out, analysis::alert_lab_json(rep));
+  }
   if (!o.report.empty()) {
     write_file_atomically(o.report, analysis::render_html(analysis::alert_lab_html(rep), chart_js));
   }
@@ -358,18 +373,24 @@ void add_alerts_command(CLI::App& app) {
   cmd->add_option("--incidents-per-week", opts->incidents_per_week,
                   "Low traffic: incidents per week (Poisson)")
       ->capture_default_str();
-  cmd->add_option("--export", opts->exporter,
-                  "Write one rule set as a Prometheus rule file or a Sloth spec instead of running")
-      ->check(CLI::IsMember({"prometheus", "sloth"}));
+  add_export_option(
+      cmd, opts->exporter, {"prometheus", "sloth"},
+      "Write one rule set as a Prometheus rule file or a Sloth spec instead of running");
   cmd->add_option("--rule-set", opts->rule_set,
-                  "The rule set to export (default: multiwindow, or the last --rules file)");
+                  "The rule set to export (default: multiwindow, or the last --rules file)")
+      ->group(kExportGroup);
   cmd->add_option("--selector", opts->selector,
                   "PromQL label matchers of the service's request metrics (default: "
-                  "service=\"<service>\")");
+                  "service=\"<service>\")")
+      ->group(kExportGroup);
   add_variant_run_options(cmd, *opts);
-  cmd->add_option("--hdf5", opts->hdf5, "Also write the figures to this HDF5 file (group /alerts)");
+  add_results_options(cmd, *opts, {"hdf5", "json"},
+                      "Also write the figures to this file: HDF5 (.h5, .hdf5; group /alerts) or "
+                      "JSON (.json, the document of --format json)");
+  add_deprecated_alias(cmd, "--hdf5", "--out", opts->out);
   cmd->add_option("--report", opts->report,
-                  "Also write a self-contained HTML report with charts to this file");
+                  "Also write a self-contained HTML report with charts to this file")
+      ->group(kOutputGroup);
   cmd->callback([opts] { run(*opts); });
 }
 

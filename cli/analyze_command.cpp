@@ -16,6 +16,7 @@
 #include "analysis/markov.hpp"
 #include "cli/commands.hpp"
 #include "cli/data_files.hpp"
+#include "cli/option_groups.hpp"
 #include "cli/output_file.hpp"
 #include "models/compiled_model.hpp"
 #include "models/json_node.hpp"
@@ -28,11 +29,9 @@ namespace {
 using models::ComponentKind;
 using models::JsonNode;
 
-struct AnalyzeOptions {
+struct AnalyzeOptions : OutputOptions {
   std::string file;
   std::vector<std::string> overrides;
-  std::string format = "text";
-  std::string output;
   double min_probability = 1e-15;
   std::size_t max_states = 2'000'000;
   bool no_deploys = false;
@@ -274,6 +273,7 @@ std::string json_report(const Loaded& l, const models::CompiledModel& m,
 }
 
 void run(const AnalyzeOptions& o) {
+  check_output(o);
   const Loaded l = load(o);
   const models::CompiledModel m = models::compile(l.system, l.scenario);
   analysis::MarkovOptions options;
@@ -287,12 +287,7 @@ void run(const AnalyzeOptions& o) {
     refuse(l, m, e);
   }
   const std::string text = o.format == "json" ? json_report(l, m, r) : text_report(l, m, r);
-  if (o.output.empty()) {
-    std::cout << text;
-    std::cout.flush();
-  } else {
-    write_file_atomically(o.output, text);
-  }
+  emit(o, text);
 }
 
 }  // namespace
@@ -306,13 +301,8 @@ void add_analyze_command(CLI::App& app) {
       "availability and downtime, per SLO the long-run attainment. Anything that is not\n"
       "Markovian is refused with its location. See docs/analyze.md.");
   cmd->add_option("file", opts->file, "A System file (or a Scenario and its system)")->required();
-  cmd->add_option("--format", opts->format, "Output format: text or json")
-      ->check(CLI::IsMember({"text", "json"}));
-  cmd->add_option("-o,--output", opts->output,
-                  "Write to PATH instead of standard output (atomically)");
-  cmd->add_option("--set", opts->overrides,
-                  "Override a value, e.g. services.payment-api.replicas=8 (repeatable)")
-      ->allow_extra_args(false);
+  add_set_option(cmd, opts->overrides);
+  add_output_options(cmd, *opts, {"text", "json"});
   cmd->add_option("--min-probability", opts->min_probability,
                   "Skip combinations of sub-chain states less likely than this (default 1e-15)")
       ->check(CLI::Range(0.0, 1.0));

@@ -27,7 +27,7 @@ namespace relsim::cli {
 
 namespace {
 
-struct CompareOptions : VariantRunOptions {
+struct CompareOptions : VariantRunOptions, ResultsOptions {
   std::vector<std::string> files;
   std::vector<std::string> variants;
   std::vector<std::string> sweeps;
@@ -270,6 +270,7 @@ void run(const CompareOptions& o) {
   const std::vector<Variant> variants = variants_of(o);
 
   const RunSettings s = settings_for(o.files[0], o);
+  const std::optional<analysis::ExportTarget> target = results_target(o);
 
   // Every variant loads (and names one system) before any trial runs.
   const std::string system = system_of(variants[0], s);
@@ -282,6 +283,7 @@ void run(const CompareOptions& o) {
   }
   std::vector<VariantRun> runs;
   for (const Variant& v : variants) runs.push_back(run_variant(v, s));
+  if (target) write_variant_runs(*target, "compare", s, o.confidence, runs);
   const auto blocks = blocks_of(runs, o.confidence);
   const std::string out =
       o.format == "json" ? json(o, variants, runs, s, blocks) : text(o, variants, runs, s, blocks);
@@ -310,8 +312,10 @@ void add_compare_command(CLI::App& app) {
                   "path=FROM..TO, path=FROM..TO:STEP or path=V1,V2,...: one variant per value")
       ->allow_extra_args(false);
   add_variant_run_options(cmd, *opts);
+  add_variant_results_options(cmd, *opts);
   cmd->add_option("--report", opts->report,
-                  "Also write a self-contained HTML report with charts to this file");
+                  "Also write a self-contained HTML report with charts to this file")
+      ->group(kOutputGroup);
   cmd->callback([opts] { run(*opts); });
 }
 

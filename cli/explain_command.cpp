@@ -13,11 +13,14 @@
 #include <fstream>
 #include <iostream>
 #include <memory>
+#include <sstream>
 #include <string>
 #include <vector>
 
 #include "cli/commands.hpp"
+#include "cli/option_groups.hpp"
 #include "models/compiled_model.hpp"
+#include "models/json_node.hpp"
 #include "models/loader.hpp"
 #include "models/model_checks.hpp"
 #include "models/topology.hpp"
@@ -28,7 +31,7 @@ namespace {
 
 using models::System;
 
-struct ExplainOptions {
+struct ExplainOptions : OutputOptions {
   std::string file;
   std::vector<std::string> overrides;
   bool strict = false;  // warnings are errors
@@ -604,20 +607,21 @@ class Explainer {
   std::ostream& out_;
 };
 
-void out_game_day(const models::ResolvedGameDay& r, const models::CompiledModel& m) {
+void out_game_day(std::ostream& out, const models::ResolvedGameDay& r,
+                  const models::CompiledModel& m) {
   const auto& g = r.game_day;
-  std::cout << "GameDay " << g.name << " on system " << r.system.name;
-  if (!g.description.empty()) std::cout << ": " << g.description;
-  std::cout << "\n  the experiment: " << Explainer::fault_text(g.experiment) << ", at one of "
-            << m.candidate_starts.size() << " candidate start times, observed for "
-            << human(g.observe) << "; " << g.trials << " trials per start, seed " << g.seed
-            << ".\n  " << g.hypotheses.size() << " hypotheses and " << g.stop_conditions.size()
-            << " stop conditions: `relsim plan` estimates how likely each is.\n\n";
+  out << "GameDay " << g.name << " on system " << r.system.name;
+  if (!g.description.empty()) out << ": " << g.description;
+  out << "\n  the experiment: " << Explainer::fault_text(g.experiment) << ", at one of "
+      << m.candidate_starts.size() << " candidate start times, observed for " << human(g.observe)
+      << "; " << g.trials << " trials per start, seed " << g.seed << ".\n  " << g.hypotheses.size()
+      << " hypotheses and " << g.stop_conditions.size()
+      << " stop conditions: `relsim plan` estimates how likely each is.\n\n";
 }
 
 /// The values `relsim import` assumed: its `# assumed:` comments, one line
 /// each with the line number and the key (docs/import.md).
-void out_assumed(const std::string& file) {
+void out_assumed(std::ostream& out, const std::string& file) {
   std::ifstream in(file);
   std::vector<std::string> found;
   std::string line;
@@ -630,9 +634,9 @@ void out_assumed(const std::string& file) {
     found.push_back("  line " + std::to_string(n) + ": " + value + " (" + line.substr(at + 11) + ")");
   }
   if (found.empty()) return;
-  std::cout << "\nAssumed by relsim import (" << found.size()
-            << " values no source file gave; replace them with your own)\n";
-  for (const std::string& f : found) std::cout << f << "\n";
+  out << "\nAssumed by relsim import (" << found.size()
+      << " values no source file gave; replace them with your own)\n";
+  for (const std::string& f : found) out << f << "\n";
 }
 
 /// Prints the warnings of `s` to stderr, or throws them as errors with --strict.
@@ -644,31 +648,58 @@ void warn(const ExplainOptions& o, const System& s) {
   std::cerr.flush();
 }
 
+/// The explanation as JSON: the file, the kind explained and the text's
+/// lines (docs/cli.md, `relsim explain`).
+std::string explain_json(const std::string& file, const std::string& kind,
+                         const std::string& text) {
+  std::vector<std::string> lines;
+  std::size_t start = 0;
+  while (start < text.size()) {
+    const std::size_t end = text.find('\n', start);
+    lines.push_back(text.substr(start, end == std::string::npos ? end : end - start));
+    if (end == std::string::npos) break;
+    start = end + 1;
+  }
+  models::JsonNode root;
+  root.set("file", file);
+  root.set("kind", kind);
+  root.set("lines", models::JsonNode::strings(lines));
+  std::string out;
+  root.write(out);
+  return out + "\n";
+}
+
 void run_explain(const ExplainOptions& o) {
+  check_output(o);
   const auto docs = models::load_files({o.file}, o.overrides);
-  Explainer e(std::cout);
+  std::ostringstream text;
+  std::string kind;
+  Explainer e(text);
   if (!docs.scenarios.empty()) {
     const auto r = models::load_scenario(o.file, o.overrides);
     const auto m = models::compile(r.system, r.scenario);  // the checks `relsim run` makes
     warn(o, r.system);
+    kind = "Scenario";
     e.scenario(r, m);
     e.system(r.system);
   } else if (!docs.game_days.empty()) {
     const auto r = models::load_game_day(o.file, o.overrides);
     const auto m = models::compile(r.system, r.game_day);
     warn(o, r.system);
-    out_game_day(r, m);
+    kind = "GameDay";
+    out_game_day(text, r, m);
     e.system(r.system);
   } else if (!docs.systems.empty()) {
     const System& s = docs.systems.front();
     models::check_system(s, models::Topology::build(s));
     warn(o, s);
+    kind = "System";
     e.system(s);
   } else {
     throw models::InputError({o.file, 0, 0}, "no System, Scenario or GameDay document in file");
   }
-  out_assumed(o.file);
-  std::cout.flush();
+  out_assumed(text, o.file);
+  emit(o, o.format == "json" ? explain_json(o.file, kind, text.str()) : text.str());
 }
 
 }  // namespace
@@ -681,10 +712,9 @@ void add_explain_command(CLI::App& app) {
       "replicas per zone, dependencies and fallbacks, failures and deploys, SLOs, alerts and\n"
       "whom they page, rotations and escalation, runbooks, and what a scenario injects when.");
   cmd->add_option("file", opts->file, "A System, Scenario or GameDay file (YAML)")->required();
-  cmd->add_option("--set", opts->overrides,
-                  "Override a value, e.g. services.payment-api.replicas=8 (repeatable)")
-      ->allow_extra_args(false);
+  add_set_option(cmd, opts->overrides);
   cmd->add_flag("--strict", opts->strict, "Treat the model's warnings as errors (exit 1)");
+  add_output_options(cmd, *opts, {"text", "json"});
   cmd->callback([opts] { run_explain(*opts); });
 }
 

@@ -17,6 +17,7 @@
 
 #include "cli/commands.hpp"
 #include "cli/data_files.hpp"
+#include "cli/option_groups.hpp"
 #include "cli/output_file.hpp"
 #include "models/compiled_model.hpp"
 #include "models/json_node.hpp"
@@ -33,10 +34,8 @@ using models::EdgeType;
 using models::System;
 using models::Topology;
 
-struct GraphOptions {
+struct GraphOptions : OutputOptions {
   std::string file;
-  std::string format = "dot";
-  std::string output;
   std::vector<std::string> overrides;
 };
 
@@ -281,15 +280,12 @@ System system_of(const GraphOptions& o) {
 }
 
 void run_graph(const GraphOptions& o) {
+  check_output(o);
   const System s = system_of(o);
   const Topology t = Topology::build(s);
   models::check_system(s, t);
   const std::string text = o.format == "json" ? json(s, t) : dot(s, t);
-  if (o.output.empty()) {
-    std::cout << text;
-  } else {
-    write_file_atomically(o.output, text);
-  }
+  emit(o, text);
 }
 
 }  // namespace
@@ -303,14 +299,8 @@ void add_graph_command(CLI::App& app) {
       "order).");
   cmd->add_option("file", opts->file, "A file with a System (or a Scenario/GameDay naming one)")
       ->required();
-  cmd->add_option("--format", opts->format, "Output format")
-      ->check(CLI::IsMember({"dot", "json"}))
-      ->capture_default_str();
-  cmd->add_option("-o,--output", opts->output,
-                  "Write to this file (atomically) instead of standard output");
-  cmd->add_option("--set", opts->overrides,
-                  "Override a value, e.g. services.payment-api.replicas=8 (repeatable)")
-      ->allow_extra_args(false);
+  add_set_option(cmd, opts->overrides);
+  add_output_options(cmd, *opts, {"dot", "json"});
   cmd->callback([opts] { run_graph(*opts); });
 }
 

@@ -1,4 +1,4 @@
-// `relsim import FILE_OR_DIR... [-o system.yaml] [--from FORMAT] [--map a=b]
+// `relsim import FILE_OR_DIR... [-o system.yaml] [--input-format FORMAT] [--map a=b]
 // [--slo-period 30d]`: other tools' files -> relsim's YAML (docs/import.md).
 // The library does the work (analysis/import/import.hpp); this file maps the
 // flags, prints the notes (file:line:col) and the summary, checks that the
@@ -13,6 +13,7 @@
 
 #include "analysis/import/import.hpp"
 #include "cli/commands.hpp"
+#include "cli/option_groups.hpp"
 #include "cli/output_file.hpp"
 #include "models/loader.hpp"
 
@@ -23,10 +24,9 @@ namespace {
 namespace imp = analysis::import;
 namespace fs = std::filesystem;
 
-struct ImportCommandOptions {
+struct ImportCommandOptions : OutputOptions {
   std::vector<std::string> inputs;
-  std::string output;
-  std::string from;
+  std::string from;  // --input-format
   std::vector<std::string> maps;
   std::string slo_period;
 };
@@ -98,12 +98,8 @@ void run_import(const ImportCommandOptions& o) {
                                          "this with your input files); nothing was written:\n") +
                              e.what());
   }
-  if (o.output.empty()) {
-    std::cout << r.yaml;
-    std::cout.flush();
-  } else {
-    write_file_atomically(o.output, r.yaml);
-  }
+  emit(o, r.yaml);
+  if (o.quiet) return;
   std::cerr << "relsim import: read " << plural(model.files_read.size(), "file", "files") << " ("
             << plural(static_cast<std::size_t>(model.documents_used), "document", "documents")
             << " used): " << plural(model.services.size(), "service", "services") << ", "
@@ -139,12 +135,14 @@ void add_import_command(CLI::App& app) {
   cmd->add_option("inputs", opts->inputs,
                   "Files or directories (read recursively: .yaml, .yml, .json, in sorted order)")
       ->required();
-  cmd->add_option("-o,--output", opts->output,
-                  "Write the YAML here (atomically; never over an input); default: stdout");
-  cmd->add_option("--from", opts->from,
+  add_output_options(cmd, *opts, {},
+                     "Write the YAML here (atomically; never over an input); default: stdout");
+  cmd->add_option("--input-format", opts->from,
                   "Read every document as this format instead of detecting it: sloth, "
                   "sloth-windows, pyrra, openslo, prometheus-rules, kubernetes, pagerduty, "
-                  "opsgenie, backstage, chaos-mesh, litmus");
+                  "opsgenie, backstage, chaos-mesh, litmus")
+      ->group(kInputGroup);
+  add_deprecated_alias(cmd, "--from", "--input-format", opts->from);
   cmd->add_option("--map", opts->maps,
                   "Rename OLD=NEW: a service (team, store) as one file names it, the name to use "
                   "(repeatable)")

@@ -28,6 +28,7 @@
 #include "analysis/run_meta.hpp"
 #include "cli/commands.hpp"
 #include "cli/data_files.hpp"
+#include "cli/option_groups.hpp"
 #include "cli/output_file.hpp"
 #include "cli/report_format.hpp"
 #include "cli/run_support.hpp"
@@ -41,7 +42,7 @@ namespace {
 analysis::IncidentFormat format_of(const std::string& text) {
   const auto f = analysis::parse_incident_format(text);
   if (!f) {
-    throw std::invalid_argument("unknown --format '" + text +
+    throw std::invalid_argument("unknown --input-format '" + text +
                                 "' (expected 'pagerduty', 'opsgenie' or 'generic')");
   }
   return *f;
@@ -95,21 +96,14 @@ double seconds_of(const std::string& text, const char* option) {
   }
 }
 
-void write_or_print(const std::string& path, const std::string& text) {
-  if (path.empty() || path == "-") {
-    std::cout << text;
-  } else {
-    write_file_atomically(path, text);
-  }
-}
-
 // ---------------------------------------------------------------- import
 
-struct ImportOptions {
+struct ImportOptions : OutputOptions {  // -o: the printed summary
   std::string file;
-  std::string format = "generic";
+  std::string input_format = "generic";
   std::string system;
-  std::vector<std::string> outputs;  // .h5/.hdf5: HDF5 incident table; else CSV; -: stdout
+  std::vector<std::string> outputs;   // --out: .h5/.hdf5 HDF5 incident table; else CSV; -: stdout
+  std::vector<std::string> o_values;  // -o as given (repeatable while the old meaning lasts)
   double confidence = 0.95;
 };
 
@@ -144,7 +138,22 @@ std::optional<models::System> system_of_file(const std::string& path) {
   throw std::invalid_argument(path + " holds no System (nor a Scenario naming one)");
 }
 
-void run_import(const ImportOptions& o) {
+void run_import(ImportOptions o) {
+  // `-o TABLE.h5|TABLE.csv|-` wrote the table before --out did (deprecated);
+  // any other -o names the file of the printed summary.
+  for (const std::string& v : o.o_values) {
+    const std::string ext = std::filesystem::path(v).extension().string();
+    if (v == "-" || ext == ".h5" || ext == ".hdf5" || ext == ".csv") {
+      deprecated_note("-o " + v, "--out " + v, "-o FILE now names the file of the summary");
+      o.outputs.push_back(v);
+    } else if (o.output.empty()) {
+      o.output = v;
+    } else {
+      throw std::invalid_argument("-o given twice ('" + o.output + "' and '" + v +
+                                  "'); the summary goes to one file");
+    }
+  }
+  check_output(o);
   check_confidence(o.confidence);
   bool to_stdout = false;
   for (const auto& out : o.outputs) {
@@ -155,14 +164,14 @@ void run_import(const ImportOptions& o) {
       check_writable(out);
     }
   }
-  const auto format = format_of(o.format);
+  const auto format = format_of(o.input_format);
   const std::optional<models::System> system = system_of_file(o.system);
   const analysis::IncidentTable table = analysis::read_incidents(o.file, format);
   std::size_t skipped = 0;
   for (const auto& s : table.skipped) skipped += s.count;
-  std::string out =
-      format_text("relsim incidents import: %s (%s): %zu rows, %zu incidents, %zu skipped\n",
-                  o.file.c_str(), o.format.c_str(), table.rows, table.incidents.size(), skipped);
+  std::string out = format_text(
+      "relsim incidents import: %s (%s): %zu rows, %zu incidents, %zu skipped\n", o.file.c_str(),
+      o.input_format.c_str(), table.rows, table.incidents.size(), skipped);
   for (const auto& s : table.skipped) {
     out += format_text("  skipped %zu: %s (first at line %d)\n", s.count, s.reason.c_str(),
                        s.first_line);
@@ -203,7 +212,7 @@ void run_import(const ImportOptions& o) {
     if (is_hdf5_path(path)) {
       analysis::IncidentFileMeta meta;
       meta.relsim_version = RELSIM_VERSION;
-      meta.source_format = o.format;
+      meta.source_format = o.input_format;
       meta.command_line = app_command_line();
       meta.created = analysis::iso8601_utc_now();
       meta.calendar = system ? &system->calendar : nullptr;
@@ -219,14 +228,14 @@ void run_import(const ImportOptions& o) {
     std::cout << analysis::write_incident_csv(table);  // the table is the output
     return;
   }
-  std::cout << out;
+  emit(o, out);
 }
 
 // ---------------------------------------------------------------- fit
 
-struct FitOptions {
+struct FitOptions : OutputOptions {
   std::string file;
-  std::string format = "generic";
+  std::string input_format = "generic";
   std::string column = "ttr";
   std::string system;         // calendar for --hours and the ack snippet by hours
   std::string hours = "all";  // all, business, off-hours
@@ -234,7 +243,6 @@ struct FitOptions {
   std::string severity;
   std::string report;
   std::string emit;
-  std::string output;
 };
 
 /// The durations to fit and how many zeros were left out.
@@ -301,7 +309,7 @@ void run_fit(const FitOptions& o) {
   }
   const std::optional<models::System> system = system_of_file(o.system);
   const models::Calendar* calendar = system ? &system->calendar : nullptr;
-  const auto table = analysis::read_incident_file(o.file, format_of(o.format));
+  const auto table = analysis::read_incident_file(o.file, format_of(o.input_format));
   std::size_t zeros = 0;
   const std::vector<double> x =
       durations_of(table, metric, o.service, o.severity, calendar, hours, zeros);
@@ -377,7 +385,7 @@ void run_fit(const FitOptions& o) {
     // reads HDF5 incident tables and generic CSV; the path is relative to the
     // file it is pasted into). Filters are not applied there: only offered
     // for the whole table.
-    const bool readable = analysis::is_hdf5_file(o.file) || o.format == "generic";
+    const bool readable = analysis::is_hdf5_file(o.file) || o.input_format == "generic";
     if (readable && o.service.empty() && o.severity.empty() && hours == analysis::HoursClass::all) {
       out += "# or read from the file when the scenario loads (path relative to that file):\n";
       out += "# " + key + ": {empirical: {file: " + o.file + ", column: " + o.column + "}}\n";
@@ -415,14 +423,14 @@ void run_fit(const FitOptions& o) {
     const analysis::Report rep = analysis::incident_fit_report(r, x, o.file, subject, tail_text);
     write_file_atomically(o.report, analysis::render_html(rep, chart_js));
   }
-  write_or_print(o.output, out);
+  emit(o, out);
 }
 
 // ---------------------------------------------------------------- power
 
-struct PowerOptions {
+struct PowerOptions : OutputOptions {
   std::string file;
-  std::string format = "generic";
+  std::string input_format = "generic";
   std::string column = "ttr";
   std::string lognormal;  // MU,SIGMA of ln(seconds)
   std::string normal;     // MEAN,SD as durations
@@ -433,7 +441,6 @@ struct PowerOptions {
   std::size_t repeats = 10'000;
   std::uint64_t seed = 1;
   std::string power = "80%";
-  std::string output;
   std::string report;
 };
 
@@ -479,7 +486,7 @@ void run_power(const PowerOptions& o) {
   std::optional<sim::Distribution> d;
   std::string source;
   if (!o.file.empty()) {
-    const auto table = analysis::read_incident_file(o.file, format_of(o.format));
+    const auto table = analysis::read_incident_file(o.file, format_of(o.input_format));
     std::vector<double> x = analysis::metric_values(table, metric_of(o.column));
     if (x.size() < 2)
       throw std::invalid_argument(o.file + ": fewer than two " + o.column + " values");
@@ -540,7 +547,7 @@ void run_power(const PowerOptions& o) {
     write_file_atomically(
         o.report, analysis::render_html(analysis::incident_power_report(r, source), chart_js));
   }
-  write_or_print(o.output, out);
+  emit(o, out);
 }
 
 }  // namespace
@@ -558,16 +565,25 @@ void add_incidents_command(CLI::App& app) {
       "Reads a PagerDuty, Opsgenie or generic CSV export; summarises TTA, TTM and TTR\n"
       "per service and severity; writes a normalised incident table (-o).");
   i->add_option("file", imp->file, "The CSV export")->required();
-  i->add_option("--format", imp->format, "pagerduty, opsgenie or generic (default)");
+  add_input_format_option(i, imp->input_format, {"generic", "pagerduty", "opsgenie"},
+                          "The export's format: generic (default), pagerduty or opsgenie");
+  add_deprecated_alias(i, "--format", "--input-format", imp->input_format);
   i->add_option(
       "--system", imp->system,
       "A System (or Scenario) file whose calendar splits business hours from nights and weekends");
-  i->add_option("-o,--output", imp->outputs,
+  i->add_option("--out", imp->outputs,
                 "Write the normalised incident table here: HDF5 for .h5/.hdf5, else CSV; - for "
                 "stdout (repeatable)")
-      ->allow_extra_args(false);
+      ->allow_extra_args(false)
+      ->group(kResultsGroup);
   i->add_option("--confidence", imp->confidence,
                 "Confidence level of the intervals (default 0.95)");
+  i->add_option("-o,--output", imp->o_values,
+                "Write the summary to FILE instead of standard output (deprecated: a .h5, "
+                ".hdf5 or .csv FILE, or -, still gets the table, as --out)")
+      ->allow_extra_args(false)
+      ->group(kOutputGroup);
+  add_quiet_flag(i, imp->quiet);
   i->callback([imp] { run_import(*imp); });
 
   auto fit = std::make_shared<FitOptions>();
@@ -578,7 +594,10 @@ void add_incidents_command(CLI::App& app) {
   f->add_option("file", fit->file,
                 "An incident table (.h5 from import, or CSV: a normalised table or an export)")
       ->required();
-  f->add_option("--format", fit->format, "pagerduty, opsgenie or generic (default)");
+  add_input_format_option(f, fit->input_format, {"generic", "pagerduty", "opsgenie"},
+                          "The file's format when it is an export: generic (default), pagerduty "
+                          "or opsgenie");
+  add_deprecated_alias(f, "--format", "--input-format", fit->input_format);
   f->add_option("--column", fit->column, "tta, ttm or ttr (default)");
   f->add_option("--service", fit->service, "Only this service's incidents");
   f->add_option("--severity", fit->severity, "Only this severity's incidents");
@@ -588,7 +607,7 @@ void add_incidents_command(CLI::App& app) {
   f->add_option("--hours", fit->hours, "all (default), business or off-hours (needs --system)");
   f->add_option("--report", fit->report, "Also write an HTML report with a Q-Q chart per fit");
   f->add_option("--emit", fit->emit, "yaml: print the fits as scenario snippets");
-  f->add_option("-o,--output", fit->output, "Write the output here instead of standard output");
+  add_output_options(f, *fit, {});
   f->callback([fit] { run_fit(*fit); });
 
   auto pow = std::make_shared<PowerOptions>();
@@ -597,7 +616,10 @@ void add_incidents_command(CLI::App& app) {
       "Davidovič's resampling: how often a real improvement of MTTR is invisible, how often\n"
       "no change looks like one, and how many incidents it takes to tell.");
   p->add_option("file", pow->file, "An incident table (.h5 or CSV) whose durations are resampled");
-  p->add_option("--format", pow->format, "pagerduty, opsgenie or generic (default)");
+  add_input_format_option(p, pow->input_format, {"generic", "pagerduty", "opsgenie"},
+                          "The file's format when it is an export: generic (default), pagerduty "
+                          "or opsgenie");
+  add_deprecated_alias(p, "--format", "--input-format", pow->input_format);
   p->add_option("--column", pow->column, "tta, ttm or ttr (default)");
   p->add_option("--lognormal", pow->lognormal, "MU,SIGMA of ln(seconds) instead of a file");
   p->add_option("--normal", pow->normal, "MEAN,SD as durations (60m,20m) instead of a file");
@@ -611,7 +633,7 @@ void add_incidents_command(CLI::App& app) {
   p->add_option("--repeats", pow->repeats, "Resampling repeats (default 10000)");
   p->add_option("--seed", pow->seed, "Seed (default 1)");
   p->add_option("--power", pow->power, "Power for the incidents needed (default 80%)");
-  p->add_option("-o,--output", pow->output, "Write the output here instead of standard output");
+  add_output_options(p, *pow, {});
   p->add_option("--report", pow->report,
                 "Also write an HTML report with the histograms of differences");
   p->callback([pow] { run_power(*pow); });

@@ -2,14 +2,15 @@
 // Monte Carlo runner and prints its estimates beside the exact answer.
 #include <chrono>
 #include <cmath>
+#include <cstdio>
 #include <memory>
 #include <optional>
 #include <stdexcept>
-#include <cstdio>
 #include <string>
 
 #include "analysis/estimators.hpp"
 #include "cli/commands.hpp"
+#include "cli/option_groups.hpp"
 #include "sim/machine_repair.hpp"
 #include "sim/runner.hpp"
 
@@ -17,7 +18,7 @@ namespace relsim::cli {
 
 namespace {
 
-struct DemoOptions {
+struct DemoOptions : TrialOptions, ReplayOptions {
   std::uint32_t machines = 10;
   std::uint32_t crews = 2;
   std::string mtbf = "100h";
@@ -25,13 +26,11 @@ struct DemoOptions {
   std::string repair = "exponential";
   std::string horizon = "365d";
   std::string warmup = "10d";
-  std::uint64_t trials = 2000;
-  std::uint64_t seed = 42;
-  unsigned threads = 0;
   std::string shard = "0/1";
-  double confidence = 0.95;
-  std::optional<std::uint64_t> trial_index;
 };
+
+constexpr std::uint64_t kDemoTrials = 2000;
+constexpr std::uint64_t kDemoSeed = 42;
 
 sim::Distribution repair_distribution(const std::string& kind, double mean) {
   if (kind == "exponential") return sim::Distribution::exponential(mean);
@@ -71,8 +70,8 @@ void run_demo(const DemoOptions& o) {
     throw std::invalid_argument("--horizon must be longer than --warmup");
 
   sim::RunnerOptions ro;
-  ro.master_seed = o.seed;
-  ro.trials = o.trials;
+  ro.master_seed = o.seed.value_or(kDemoSeed);
+  ro.trials = o.trials.value_or(kDemoTrials);
   ro.threads = o.threads;
   ro.shard = sim::parse_shard(o.shard);
   ro.only_trial = o.trial_index;
@@ -98,12 +97,12 @@ void run_demo(const DemoOptions& o) {
   std::printf("relsim kernel demo: machine repair (the kernel's built-in example)\n");
   std::printf("  %u machines, %u repair crews, MTBF %s (exponential), MTTR %s (%s)\n", o.machines,
               o.crews, o.mtbf.c_str(), o.mttr.c_str(), o.repair.c_str());
-  std::printf("  horizon %s after a %s warm-up; trials %llu..%llu of %llu, seed %llu, %u threads\n",
-              o.horizon.c_str(), o.warmup.c_str(),
-              static_cast<unsigned long long>(results.first_trial),
-              static_cast<unsigned long long>(results.first_trial + results.results.size() - 1),
-              static_cast<unsigned long long>(o.trials), static_cast<unsigned long long>(o.seed),
-              sim::detail::resolve_threads(o.threads, results.results.size()));
+  std::printf(
+      "  horizon %s after a %s warm-up; trials %llu..%llu of %llu, seed %llu, %u threads\n",
+      o.horizon.c_str(), o.warmup.c_str(), static_cast<unsigned long long>(results.first_trial),
+      static_cast<unsigned long long>(results.first_trial + results.results.size() - 1),
+      static_cast<unsigned long long>(ro.trials), static_cast<unsigned long long>(ro.master_seed),
+      sim::detail::resolve_threads(o.threads, results.results.size()));
   std::printf("  %.3f s, %.2f M events/s\n\n", seconds, static_cast<double>(events) / seconds / 1e6);
   const int pct = static_cast<int>(std::lround(o.confidence * 100));
   std::printf("  %-22s %12s   %-24s   %12s\n", "figure", "estimate",
@@ -133,15 +132,12 @@ void add_kernel_demo_command(CLI::App& app) {
   cmd->add_option("--horizon", opts->horizon, "Simulated time per trial")->capture_default_str();
   cmd->add_option("--warmup", opts->warmup, "Time discarded at the start of each trial")
       ->capture_default_str();
-  cmd->add_option("--trials", opts->trials, "Number of trials")->capture_default_str();
-  cmd->add_option("--seed", opts->seed, "Master seed")->capture_default_str();
-  cmd->add_option("--threads", opts->threads, "Worker threads (0: all cores)")
-      ->capture_default_str();
-  cmd->add_option("--shard", opts->shard, "Run only shard i of n (i/n)")->capture_default_str();
-  cmd->add_option("--trial-index", opts->trial_index,
-                  "Replay one trial alone (as printed by a failed run)");
-  cmd->add_option("--confidence", opts->confidence, "Confidence level of intervals")
-      ->capture_default_str();
+  add_trial_options(cmd, *opts,
+                    {"Number of trials (default 2000)", "Master seed (default 42)", false});
+  cmd->add_option("--shard", opts->shard, "Run only shard i of n (i/n)")
+      ->capture_default_str()
+      ->group(kReplayGroup);
+  add_replay_options(cmd, *opts);
   cmd->callback([opts]() { run_demo(*opts); });
 }
 

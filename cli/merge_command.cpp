@@ -26,6 +26,7 @@
 #include "cli/commands.hpp"
 #include "cli/data_files.hpp"
 #include "cli/merge_files.hpp"
+#include "cli/option_groups.hpp"
 #include "cli/output_file.hpp"
 #include "cli/run_support.hpp"
 #include "cli/summary_text.hpp"
@@ -38,13 +39,8 @@ namespace {
 
 namespace fs = std::filesystem;
 
-struct MergeOptions {
+struct MergeOptions : OutputOptions, ResultsOptions {
   std::vector<std::string> parts;
-  std::string out;
-  std::string out_format;
-  std::string format = "text";
-  std::string output;
-  bool quiet = false;
   bool compress_series = false;
 };
 
@@ -223,19 +219,15 @@ MergedRun merge_files(const std::vector<std::string>& part_paths,
 
 namespace {
 
-void merge(const MergeOptions& o) {
+void merge(MergeOptions o) {
   analysis::ExportTarget target = export_target(o.out, o.out_format);
   target.compress_series = o.compress_series;
   analysis::check_export_target(target);
-  std::string format = o.format;
-  std::string output = o.output;
-  if (output == "json" || output == "text") {
-    format = output;
-    output.clear();
-  }
-  if (!output.empty()) check_writable(output);
+  resolve_legacy_output(o);  // `-o json` was short for --format json (deprecated)
+  const std::string& format = o.format;
+  check_output(o);
   const MergedRun run = merge_files(o.parts, target);
-  if (o.quiet && output.empty()) return;
+  if (o.quiet && o.output.empty()) return;
   const analysis::Timing timing{run.wall_seconds, 1};
   const std::string text =
       format == "json" ? analysis::summary_json(run.model, run.summary, run.meta, timing, false)
@@ -244,11 +236,7 @@ void merge(const MergeOptions& o) {
                                        run.wall_seconds,
                                        "merged from " + std::to_string(o.parts.size()) + " part" +
                                            (o.parts.size() == 1 ? "" : "s") + " into " + o.out});
-  if (output.empty()) {
-    std::cout << text << std::flush;
-  } else {
-    write_file_atomically(output, text);
-  }
+  emit(o, text);
 }
 
 }  // namespace
@@ -261,18 +249,15 @@ void add_merge_command(CLI::App& app) {
       "file of the whole run, with exactly the summary of a single run. Refuses parts of\n"
       "different runs (version, scenario, seed, trials) and overlapping or missing trials.");
   cmd->add_option("parts", opts->parts, "Part files (HDF5), in any order")->required();
-  cmd->add_option("--out", opts->out, "The merged file: PATH.h5, PATH.json or a CSV directory")
-      ->required();
-  cmd->add_option("--out-format", opts->out_format, "Format of --out when its name does not say")
-      ->check(CLI::IsMember({"hdf5", "csv", "json"}));
-  cmd->add_option("--format", opts->format, "Format of the summary printed")
-      ->check(CLI::IsMember({"text", "json"}))
-      ->capture_default_str();
-  cmd->add_option("-o,--output", opts->output,
-                  "Write the summary to this file instead of standard output");
-  cmd->add_flag("-q,--quiet", opts->quiet, "Print no summary");
+  add_results_options(cmd, *opts, {"hdf5", "csv", "json"},
+                      "The merged file: PATH.h5, PATH.json or a CSV directory");
+  cmd->get_option("--out")->required();
   cmd->add_flag("--compress-series", opts->compress_series,
-                "HDF5: deflate /budget too (about half the file, more CPU)");
+                "HDF5: deflate /budget too (about half the file, more CPU)")
+      ->group(kResultsGroup);
+  add_output_options(cmd, *opts, {"text", "json"},
+                     "Write the summary to FILE instead of standard output (`-o json`, "
+                     "deprecated, means --format json)");
   cmd->callback([opts] { merge(*opts); });
 }
 

@@ -22,6 +22,7 @@
 #include "analysis/run_meta.hpp"
 #include "cli/commands.hpp"
 #include "cli/data_files.hpp"
+#include "cli/option_groups.hpp"
 #include "cli/output_file.hpp"
 #include "cli/plan_report.hpp"
 #include "cli/run_support.hpp"
@@ -34,18 +35,11 @@ namespace relsim::cli {
 
 namespace {
 
-struct PlanCliOptions {
+// --out: the plan as HDF5 (.h5, .hdf5) or JSON (.json); --out-format: hdf5
+// or json, overriding the extension.
+struct PlanCliOptions : TrialOptions, OutputOptions, ResultsOptions, ReplayOptions {
   std::string game_day;
-  std::optional<std::uint64_t> trials;
-  std::optional<std::uint64_t> seed;
-  unsigned threads = 0;
-  std::vector<std::string> overrides;
-  double confidence = 0.95;
-  std::string format = "text";
-  std::string output;
   std::string export_tool;  // chaos-mesh, litmus, fis: write the manifest, run nothing
-  std::string out;          // --out: the plan as HDF5 (.h5, .hdf5) or JSON (.json)
-  std::string out_format;   // --out-format: hdf5 or json, overriding the extension
   std::string report;       // --report: the plan as an HTML page
 };
 
@@ -90,11 +84,7 @@ void plan(const PlanCliOptions& o) {
                       : o.export_tool == "litmus" ? analysis::ChaosTool::litmus
                                                   : analysis::ChaosTool::chaos_mesh;
     const std::string manifest = analysis::export_experiment(model, resolved.game_day, tool);
-    if (o.output.empty()) {
-      std::cout << manifest << std::flush;
-    } else {
-      write_file_atomically(o.output, manifest);
-    }
+    emit(o, manifest);
     return;
   }
   analysis::PlanOptions po;
@@ -111,6 +101,13 @@ void plan(const PlanCliOptions& o) {
   po.seed = o.seed.value_or(model.seed);
   po.threads = o.threads;
   po.confidence = o.confidence;
+  if (o.trial_index) {
+    if (*o.trial_index >= po.trials) {
+      throw std::invalid_argument("--trial-index " + std::to_string(*o.trial_index) +
+                                  " is not below the trial count " + std::to_string(po.trials));
+    }
+    po.only_trial = o.trial_index;
+  }
   const std::string chart_js = o.report.empty() ? std::string() : analysis::read_chart_js();
   const auto t0 = std::chrono::steady_clock::now();
   const auto runs = analysis::run_game_day(model, resolved.game_day, po);
@@ -135,11 +132,7 @@ void plan(const PlanCliOptions& o) {
     meta.relsim_version = RELSIM_VERSION;
     analysis::write_plan_hdf5(o.out, model, resolved.game_day, runs, plan, meta);
   }
-  if (o.output.empty()) {
-    std::cout << out << std::flush;
-  } else {
-    write_file_atomically(o.output, out);
-  }
+  emit(o, out);
 }
 
 }  // namespace
@@ -152,33 +145,22 @@ void add_plan_command(CLI::App& app) {
       "P(hypothesis holds), P(abort), impact with and without the stop conditions, error\n"
       "budget, blast radius, ranked start times and a go/no-go verdict. See docs/gamedays.md.");
   cmd->add_option("gameday", opts->game_day, "GameDay file (YAML)")->required();
-  cmd->add_option("--trials", opts->trials, "Trials per candidate start (default: the file's)");
-  cmd->add_option("--seed", opts->seed, "Master seed (default: the file's)");
-  cmd->add_option("--threads", opts->threads, "Worker threads (0: all cores)")
-      ->capture_default_str();
-  cmd->add_option("--set", opts->overrides,
-                  "Override a value, e.g. services.payment-api.replicas=8 (repeatable)")
-      ->allow_extra_args(false);
-  cmd->add_option("--confidence", opts->confidence, "Confidence level of intervals")
-      ->capture_default_str();
-  cmd->add_option("--format", opts->format, "Output format")
-      ->check(CLI::IsMember({"text", "json"}))
-      ->capture_default_str();
-  cmd->add_option("-o,--output", opts->output,
-                  "Write to this file (atomically) instead of standard output");
-  cmd->add_option("--out", opts->out,
-                  "Also write the plan's results to this file: HDF5 (.h5, .hdf5; a /gameday "
-                  "group, docs/export.md) or JSON (.json)");
-  cmd->add_option("--out-format", opts->out_format, "Format of --out, overriding its extension")
-      ->check(CLI::IsMember({"hdf5", "json"}));
+  add_trial_options(cmd, *opts,
+                    {"Trials per candidate start (default: the file's)",
+                     "Master seed (default: the file's)", true});
+  add_replay_options(cmd, *opts);
+  add_output_options(cmd, *opts, {"text", "json"});
+  add_results_options(cmd, *opts, {"hdf5", "json"},
+                      "Also write the plan's results to this file: HDF5 (.h5, .hdf5; a /gameday "
+                      "group, docs/export.md) or JSON (.json); no CSV");
   CLI::Option* export_opt =
-      cmd->add_option("--export", opts->export_tool,
-                      "Write the experiment as a manifest for the chaos tool (no trials run)")
-          ->check(CLI::IsMember({"chaos-mesh", "litmus", "fis"}));
+      add_export_option(cmd, opts->export_tool, {"chaos-mesh", "litmus", "fis"},
+                        "Write the experiment as a manifest for the chaos tool (no trials run)");
   cmd->add_option("--report", opts->report,
                   "Also write a self-contained HTML report of the plan with charts to this file "
                   "(docs/report.md)")
-      ->excludes(export_opt);
+      ->excludes(export_opt)
+      ->group(kOutputGroup);
   cmd->callback([opts] { plan(*opts); });
 }
 

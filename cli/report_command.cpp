@@ -19,6 +19,7 @@
 #include "analysis/trial_row.hpp"
 #include "cli/commands.hpp"
 #include "cli/merge_files.hpp"
+#include "cli/option_groups.hpp"
 #include "cli/output_file.hpp"
 #include "cli/run_support.hpp"
 
@@ -26,10 +27,8 @@ namespace relsim::cli {
 
 namespace {
 
-struct ReportOptions {
-  std::string results;  // RUN.h5
-  std::string out;      // report.html; default RUN.html beside RUN.h5
-  bool quiet = false;
+struct ReportOptions : OutputOptions {  // -o: the page; default RUN.html beside RUN.h5
+  std::string results;                  // RUN.h5
 };
 
 [[noreturn]] void refuse(const std::string& why) { throw std::invalid_argument("report: " + why); }
@@ -55,8 +54,9 @@ void report(const ReportOptions& o) {
            "RUN.h5` or `relsim merge --out RUN.h5` writes (CSV and JSON exports do not keep "
            "the scenario and every incident)");
   }
-  const std::string out =
-      o.out.empty() ? std::filesystem::path(o.results).replace_extension(".html").string() : o.out;
+  const std::string out = o.output.empty()
+                              ? std::filesystem::path(o.results).replace_extension(".html").string()
+                              : o.output;
   check_writable(out);
   const std::string chart_js = analysis::read_chart_js();
 
@@ -101,8 +101,8 @@ void add_report_command(CLI::App& app) {
       "in $TMPDIR (else /tmp), unlinked as soon as it is open, so no exit leaves it behind.");
   cmd->add_option("results", opts->results, "Results file of a run (relsim run --out RUN.h5)")
       ->required();
-  cmd->add_option("--out", opts->out, "The HTML file to write (default: RUN.html beside RUN.h5)");
-  cmd->add_flag("-q,--quiet", opts->quiet, "Print nothing on success");
+  add_output_options(cmd, *opts, {}, "The HTML page to write (default: RUN.html beside RUN.h5)");
+  add_deprecated_alias(cmd, "--out", "-o", opts->output);
   cmd->callback([opts] { report(*opts); });
 }
 

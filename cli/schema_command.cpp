@@ -8,6 +8,7 @@
 #include <string>
 
 #include "cli/commands.hpp"
+#include "cli/option_groups.hpp"
 #include "cli/output_file.hpp"
 #include "models/json_schema.hpp"
 #include "models/reference_docs.hpp"
@@ -19,19 +20,15 @@ void add_schema_command(CLI::App& app) {
       "schema",
       "Print the JSON Schema (draft-07) of System, Scenario and GameDay documents.\n"
       "Editors use it through a `# yaml-language-server: $schema=...` comment.");
-  auto output = std::make_shared<std::string>();
+  auto print = std::make_shared<OutputOptions>();
   auto markdown = std::make_shared<std::string>();
-  cmd->add_option("-o,--output", *output, "Write the schema to this file instead of stdout");
+  add_output_options(cmd, *print, {}, "Write the schema to this file instead of stdout");
   cmd->add_option("--markdown", *markdown,
                   "Also write the reference pages (README.md, system.md, ...) into this "
                   "directory, e.g. docs/reference");
-  cmd->callback([output, markdown] {
+  cmd->callback([print, markdown] {
     const std::string schema = models::json_schema();
-    if (output->empty()) {
-      if (markdown->empty()) std::cout << schema;
-    } else {
-      write_file_atomically(*output, schema);
-    }
+    if (!print->output.empty() || markdown->empty()) emit(*print, schema);
     if (!markdown->empty()) {
       std::error_code ec;
       std::filesystem::create_directories(*markdown, ec);

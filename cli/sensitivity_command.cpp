@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "analysis/compare.hpp"
+#include "analysis/text_format.hpp"
 #include "cli/commands.hpp"
 #include "cli/data_files.hpp"
 #include "cli/output_file.hpp"
@@ -24,7 +25,7 @@ namespace relsim::cli {
 
 namespace {
 
-struct SensitivityOptions : VariantRunOptions {
+struct SensitivityOptions : VariantRunOptions, ResultsOptions {
   std::string file;
   std::vector<std::string> params;
   std::string step = "10%";
@@ -58,6 +59,7 @@ double parse_step(const std::string& text) {
 void run(SensitivityOptions o) {
   const double h = parse_step(o.step);
   const RunSettings s = settings_for(o.file, o);
+  const std::optional<analysis::ExportTarget> target = results_target(o);
 
   std::vector<Parameter> params;
   for (const std::string& path : o.params) {
@@ -109,8 +111,9 @@ void run(SensitivityOptions o) {
   std::vector<std::vector<double>> responses;
   std::string scenario, system;
   int unit = 0;
+  std::vector<VariantRun> runs;  // kept for --out only
   for (const Variant& v : points) {
-    const VariantRun r = run_variant(v, s);
+    VariantRun r = run_variant(v, s);
     if (subject.empty()) {
       for (const FigureSeries& f : r.figures) {
         if (f.figure == figure) {
@@ -131,6 +134,19 @@ void run(SensitivityOptions o) {
     unit = static_cast<int>(f->unit);
     scenario = r.scenario;
     system = r.system;
+    if (target) runs.push_back(std::move(r));
+  }
+  if (target) write_variant_runs(*target, "sensitivity", s, o.confidence, runs);
+  if (s.only_trial) {
+    // One replayed trial fits no line: its figure at every design point.
+    std::string out = "relsim sensitivity: trial " + std::to_string(*s.only_trial) + " of " +
+                      std::to_string(s.trials) + " (seed " + std::to_string(s.seed) +
+                      ") replayed; " + figure + ":" + subject + " at each point:\n";
+    for (std::size_t i = 0; i < points.size(); ++i) {
+      out += "  " + points[i].name + "  " + analysis::shortest(responses[i][0]) + "\n";
+    }
+    emit(o, out);
+    return;
   }
   // Trials where the figure has no value at some point (no incident to
   // average over) leave the fit, at every point alike.
@@ -225,6 +241,7 @@ void add_sensitivity_command(CLI::App& app) {
                   "FIGURE:NAME with FIGURE one of attainment, pMet, budgetConsumed (of an SLO) or "
                   "availability (of a service); default: budgetConsumed of the first SLO");
   add_variant_run_options(cmd, *opts);
+  add_variant_results_options(cmd, *opts);
   cmd->callback([opts] { run(*opts); });
 }
 

@@ -31,7 +31,9 @@ const std::map<std::string, std::string>& examples() {
        "  relsim compare scenarios/payments/az-outage.yaml "
        "scenarios/payments/az-outage-no-spread.yaml --trials 500\n"
        "  relsim compare scenarios/payments/baseline.yaml --sweep "
-       "services.payment-api.replicas=4..8 --trials 200"},
+       "services.payment-api.replicas=4..8 --trials 200\n"
+       "  relsim compare scenarios/payments/baseline.yaml --sweep "
+       "services.payment-api.replicas=4,8 --trials 200 -q --out sweep.h5"},
       {"sensitivity",
        "  relsim sensitivity scenarios/payments/baseline.yaml --param "
        "services.payment-api.replicas --param teams.payments-oncall.members --trials 300"},
@@ -39,8 +41,8 @@ const std::map<std::string, std::string>& examples() {
        "  relsim incidents fit scenarios/incidents/incidents.csv --column ttr\n"
        "  relsim incidents power --lognormal 7.5,1.2 --improvement 10% --incidents 100"},
       {"incidents import",
-       "  relsim incidents import scenarios/incidents/pagerduty.csv --format pagerduty -o "
-       "incidents.csv"},
+       "  relsim incidents import scenarios/incidents/pagerduty.csv --input-format pagerduty "
+       "--out incidents.csv"},
       {"incidents fit",
        "  relsim incidents fit scenarios/incidents/incidents.csv --column ttr --emit yaml"},
       {"incidents power",
@@ -50,7 +52,8 @@ const std::map<std::string, std::string>& examples() {
        "  relsim plan scenarios/gamedays/week1-pod-kill.yaml --export chaos-mesh -o exp.yaml"},
       {"validate",
        "  relsim validate scenarios/systems/payments.yaml scenarios/payments/az-outage.yaml\n"
-       "  relsim validate --strict scenarios/guide/shop.yaml   # warnings are errors (CI)"},
+       "  relsim validate --strict scenarios/guide/shop.yaml   # warnings are errors (CI)\n"
+       "  relsim validate scenarios/payments/*.yaml --format json -o validation.json"},
       {"graph", "  relsim graph scenarios/systems/payments.yaml | dot -Tsvg > payments.svg"},
       {"schema", "  relsim schema --output relsim.schema.json"},
       {"kernel-demo", "  relsim kernel-demo --machines 10 --crews 2 --mtbf 100h --mttr 10h"},
@@ -62,12 +65,13 @@ const std::map<std::string, std::string>& examples() {
        "  relsim explain scenarios/datastore/failover-90s.yaml"},
       {"report",
        "  relsim run scenarios/payments/az-outage.yaml --trials 2000 --out az.h5\n"
-       "  relsim report az.h5 --out az.html"},
+       "  relsim report az.h5 -o az.html"},
       {"alerts",
        "  relsim alerts scenarios/alerting/burn-rate-alerts.yaml --trials 500\n"
        "  relsim alerts scenarios/payments/baseline.yaml --preset system --preset all\n"
        "  relsim alerts scenarios/alerting/burn-rate-alerts.yaml --preset multiwindow "
-       "--export prometheus -o rules.yaml"},
+       "--export prometheus -o rules.yaml\n"
+       "  relsim alerts scenarios/payments/baseline.yaml --trials 200 -q --out lab.h5"},
       {"import",
        "  relsim import tests/import/fixtures/team -o system.yaml\n"
        "  relsim explain system.yaml && relsim run system.yaml --trials 200"},
@@ -96,6 +100,7 @@ std::vector<std::string> flags_of(const CLI::App* app) {
   std::vector<std::string> out;
   for (; app; app = app->get_parent()) {
     for (const CLI::Option* o : app->get_options({})) {
+      if (o->get_group().empty()) continue;  // a deprecated spelling: never suggested
       for (const auto& n : o->get_lnames()) out.push_back("--" + n);
       for (const auto& n : o->get_snames()) out.push_back("-" + n);
     }

@@ -14,7 +14,9 @@
 
 #include "cli/commands.hpp"
 #include "cli/data_files.hpp"
+#include "cli/option_groups.hpp"
 #include "models/compiled_model.hpp"
+#include "models/json_node.hpp"
 #include "models/loader.hpp"
 #include "models/model_checks.hpp"
 #include "models/topology.hpp"
@@ -23,7 +25,7 @@ namespace relsim::cli {
 
 namespace {
 
-struct ValidateOptions {
+struct ValidateOptions : OutputOptions {
   std::vector<std::string> files;
   std::vector<std::string> overrides;
   bool strict = false;  // warnings are errors
@@ -55,6 +57,7 @@ class Validator {
   explicit Validator(const ValidateOptions& o) : o_(o) {}
 
   void run() {
+    check_output(o_);
     const models::Documents docs = models::load_files(o_.files, o_.overrides, data_files());
     for (const auto& s : docs.systems) guard([&] { system(s); });
     // Each file is read once: the loader gives every Scenario and GameDay the
@@ -73,8 +76,10 @@ class Validator {
     std::stable_sort(lines_.begin(), lines_.end(), [](const Line& a, const Line& b) {
       return a.file != b.file ? a.file < b.file : a.line < b.line;
     });
-    for (const auto& l : lines_) std::cout << "ok: " << l.text << '\n';
-    std::cout.flush();
+    // With -o FILE, the file is written only when every document is valid.
+    if (problems_.empty() || o_.output.empty()) {
+      emit(o_, o_.format == "json" ? json() : text());
+    }
     if (o_.strict) {
       problems_.insert(problems_.end(), warnings_.begin(), warnings_.end());
     } else {
@@ -95,6 +100,35 @@ class Validator {
     } catch (const models::InputError& e) {
       problems_.insert(problems_.end(), e.diagnostics().begin(), e.diagnostics().end());
     }
+  }
+
+  std::string text() const {
+    std::string out;
+    for (const auto& l : lines_) out += "ok: " + l.text + '\n';
+    return out;
+  }
+
+  /// `{"valid": [{"file", "line", "summary"}...], "warnings": [...]}`: the
+  /// `ok:` lines and the warnings (with --strict they are errors instead).
+  std::string json() const {
+    models::JsonNode::Array valid;
+    for (const auto& l : lines_) {
+      models::JsonNode node;
+      node.set("file", o_.files[l.file]);
+      node.set("line", l.line);
+      node.set("summary", l.text);
+      valid.push_back(std::move(node));
+    }
+    std::vector<std::string> warnings;
+    if (!o_.strict) {
+      for (const auto& w : warnings_) warnings.push_back(models::warning_text(w));
+    }
+    models::JsonNode root;
+    root.set("valid", std::move(valid));
+    root.set("warnings", models::JsonNode::strings(warnings));
+    std::string out;
+    root.write(out);
+    return out + "\n";
   }
 
   void ok(const models::SourceLocation& where, std::string text) {
@@ -163,12 +197,12 @@ void add_validate_command(CLI::App& app) {
       "Prints one `ok:` line per valid document; errors as `file:line:col: error: ...`;\n"
       "warnings (a model that runs but is probably not what was meant) as\n"
       "`file:line:col: warning: ...`, exit 0 unless --strict.");
-  cmd->add_option("files", opts->files, "Scenario files (YAML)")->required()->expected(1, -1);
-  cmd->add_option("--set", opts->overrides,
-                  "Override a value, e.g. services.payment-api.replicas=8 or "
-                  "scenario.horizon=7d (repeatable)")
-      ->allow_extra_args(false);  // one value per --set, so files may follow it
+  cmd->add_option("files", opts->files, "System, Scenario, GameDay or AlertRules files (YAML)")
+      ->required()
+      ->expected(1, -1);
+  add_set_option(cmd, opts->overrides);
   cmd->add_flag("--strict", opts->strict, "Treat warnings as errors (exit 1), e.g. in CI");
+  add_output_options(cmd, *opts, {"text", "json"});
   cmd->callback([opts] { Validator(*opts).run(); });
 }
 

@@ -9,6 +9,7 @@
 #include <regex>
 #include <stdexcept>
 
+#include "analysis/figure_table.hpp"
 #include "cli/data_files.hpp"
 #include "cli/output_file.hpp"
 #include "cli/report_format.hpp"
@@ -75,8 +76,7 @@ Variant parse_variant(const std::string& text, const std::string& file) {
 }
 
 std::vector<Variant> parse_sweep(const std::string& text, const std::string& file) {
-  const std::string form =
-      "expected --sweep path=FROM..TO, path=FROM..TO:STEP or path=V1,V2,...";
+  const std::string form = "expected --sweep path=FROM..TO, path=FROM..TO:STEP or path=V1,V2,...";
   const auto eq = text.find('=');
   if (eq == std::string::npos || eq == 0 || eq + 1 == text.size()) {
     throw std::invalid_argument("--sweep '" + text + "': " + form);
@@ -190,18 +190,48 @@ std::string system_of(const Variant& v, const RunSettings& settings) {
 }
 
 void add_variant_run_options(CLI::App* cmd, VariantRunOptions& o) {
-  cmd->add_option("--set", o.overrides, "Override a value in every run (repeatable)")
-      ->allow_extra_args(false);
-  cmd->add_option("--trials", o.trials, "Trials per run (default: the scenario's)");
-  cmd->add_option("--seed", o.seed, "Master seed (default: the scenario's)");
-  cmd->add_option("--threads", o.threads, "Worker threads (0: all cores)")->capture_default_str();
-  cmd->add_option("--confidence", o.confidence, "Confidence level of intervals")
-      ->capture_default_str();
-  cmd->add_option("--format", o.format, "Output format")
-      ->check(CLI::IsMember({"text", "json"}))
-      ->capture_default_str();
-  cmd->add_option("-o,--output", o.output,
-                  "Write to this file (atomically) instead of standard output");
+  add_trial_options(
+      cmd, o,
+      {"Trials per run (default: the scenario's)", "Master seed (default: the scenario's)", true});
+  add_output_options(cmd, o, {"text", "json"});
+  add_replay_options(cmd, o);
+}
+
+void add_variant_results_options(CLI::App* cmd, ResultsOptions& o) {
+  add_results_options(cmd, o, {"hdf5", "csv", "json"},
+                      "Also write every run's per-trial figures: PATH.h5 (HDF5), PATH.json, or a "
+                      "directory of CSV files (docs/compare.md, \"The results file\")");
+}
+
+std::optional<analysis::ExportTarget> results_target(const ResultsOptions& o) {
+  if (o.out.empty()) {
+    if (!o.out_format.empty()) throw std::invalid_argument("--out-format needs --out");
+    return std::nullopt;
+  }
+  analysis::ExportTarget t = export_target(o.out, o.out_format);
+  analysis::check_export_target(t);
+  return t;
+}
+
+void write_variant_runs(const analysis::ExportTarget& target, const std::string& command,
+                        const RunSettings& settings, double confidence,
+                        const std::vector<VariantRun>& runs) {
+  static const char* kUnits[] = {"fraction", "count", "minutes"};
+  std::vector<analysis::FigureColumn> columns;
+  for (const VariantRun& r : runs) {
+    for (const FigureSeries& f : r.figures) {
+      columns.push_back({r.name, f.subject, f.figure, kUnits[static_cast<int>(f.unit)], &f.values});
+    }
+  }
+  analysis::FigureTableMeta meta;
+  meta.command = command;
+  meta.relsim_version = RELSIM_VERSION;
+  meta.command_line = app_command_line();
+  meta.seed = settings.seed;
+  meta.trials = settings.only_trial ? 1 : settings.trials;
+  meta.first_trial = settings.only_trial.value_or(0);
+  meta.confidence = confidence;
+  analysis::write_figure_table(target, meta, columns);
 }
 
 RunSettings settings_for(const std::string& file, const VariantRunOptions& o) {
@@ -220,15 +250,14 @@ RunSettings settings_for(const std::string& file, const VariantRunOptions& o) {
   }
   resolve_trials_and_seed(file, s);
   if (s.trials < 2) throw std::invalid_argument("a comparison needs at least 2 trials");
-  return s;
-}
-
-void emit(const VariantRunOptions& o, const std::string& text) {
-  if (o.output.empty()) {
-    std::cout << text << std::flush;
-  } else {
-    write_file_atomically(o.output, text);
+  if (o.trial_index) {
+    if (*o.trial_index >= s.trials) {
+      throw std::invalid_argument("--trial-index " + std::to_string(*o.trial_index) +
+                                  " is not below the trial count " + std::to_string(s.trials));
+    }
+    s.only_trial = o.trial_index;
   }
+  return s;
 }
 
 VariantRun run_variant(const Variant& v, const RunSettings& settings) {
@@ -241,6 +270,7 @@ VariantRun run_variant(const Variant& v, const RunSettings& settings) {
   ro.master_seed = settings.has_seed ? settings.seed : model.seed;
   ro.trials = settings.trials > 0 ? settings.trials : static_cast<std::uint64_t>(model.trials);
   ro.threads = settings.threads;
+  ro.only_trial = settings.only_trial;
   const auto start = std::chrono::steady_clock::now();
   const auto results = sim::run_trials<models::TrialResult>(ro, [&model]() {
     return [world = models::World(model)](std::uint64_t, std::uint64_t seed) mutable {
@@ -270,8 +300,8 @@ VariantRun run_variant(const Variant& v, const RunSettings& settings) {
     out.figures.push_back(std::move(budget));
   }
   for (std::size_t s = 0; s < model.services.size(); ++s) {
-    FigureSeries availability{model.names.components[model.services[s].component],
-                              "availability", {}};
+    FigureSeries availability{
+        model.names.components[model.services[s].component], "availability", {}};
     availability.values.reserve(n);
     for (const models::TrialResult& t : results.results) {
       availability.values.push_back(t.services[s].availability());

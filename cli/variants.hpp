@@ -7,12 +7,14 @@
 // wherever they agree (common random numbers).
 #pragma once
 
+#include <CLI/CLI.hpp>
 #include <cstdint>
 #include <optional>
 #include <string>
 #include <vector>
 
-#include <CLI/CLI.hpp>
+#include "analysis/results_writer.hpp"
+#include "cli/option_groups.hpp"
 
 namespace relsim::cli {
 
@@ -68,37 +70,33 @@ struct RunSettings {
   std::uint64_t seed = 0;              // used when has_seed
   bool has_seed = false;
   unsigned threads = 0;
+  std::optional<std::uint64_t> only_trial;  // --trial-index: run this trial alone
 };
 
-/// The options every command that runs variants takes (--set, --trials,
-/// --seed, --threads, --confidence, --format, --output).
-struct VariantRunOptions {
-  std::vector<std::string> overrides;
-  std::optional<std::uint64_t> trials;
-  std::optional<std::uint64_t> seed;
-  unsigned threads = 0;
-  double confidence = 0.95;
-  std::string format = "text";
-  std::string output;
-};
+/// The options every command that runs variants takes: the Trials, Output
+/// (--format text|json, -o, -q) and Replay groups of cli/option_groups.hpp.
+struct VariantRunOptions : TrialOptions, OutputOptions, ReplayOptions {};
 
 /// Registers the VariantRunOptions on `cmd`; `o` must outlive the parse.
 void add_variant_run_options(CLI::App* cmd, VariantRunOptions& o);
+
+/// Registers --out/--out-format for the per-trial figures of the runs.
+void add_variant_results_options(CLI::App* cmd, ResultsOptions& o);
+
+/// The results file `o` asks for (checked, before any trial runs), or nullopt.
+std::optional<analysis::ExportTarget> results_target(const ResultsOptions& o);
 
 /// The settings of a run of `file`'s variants: --trials (at least 2) and
 /// --seed when given, else the scenario's. Checks --confidence and that
 /// --output can be written. Throws std::invalid_argument or models::InputError.
 RunSettings settings_for(const std::string& file, const VariantRunOptions& o);
 
-/// Writes `text` to --output (atomically) or to standard output.
-void emit(const VariantRunOptions& o, const std::string& text);
-
 /// Runs `v` (trials and seed from `settings`, else the scenario's) and
 /// extracts its per-trial figures: per SLO attainment, pMet (0/1) and
 /// budgetConsumed; per service availability; for `incidents` the count,
 /// mttr and ttd (mean minutes over the trial's incidents that resolved /
-/// were detected); per team pages, nightPages, noisePages and tickets. Throws models::InputError for
-/// bad files or overrides.
+/// were detected); per team pages, nightPages, noisePages and tickets. Throws models::InputError
+/// for bad files or overrides.
 VariantRun run_variant(const Variant& v, const RunSettings& settings);
 
 /// The trial count and seed a comparison uses: the settings' when given,
@@ -108,6 +106,12 @@ void resolve_trials_and_seed(const std::string& file, RunSettings& settings);
 /// The name of the system `v` runs (loads and compiles it, runs nothing).
 /// Throws models::InputError for bad files or overrides.
 std::string system_of(const Variant& v, const RunSettings& settings);
+
+/// Writes the per-trial figures of `runs` to `target` (analysis/figure_table.hpp):
+/// one column per run and figure; `command` is compare or sensitivity.
+void write_variant_runs(const analysis::ExportTarget& target, const std::string& command,
+                        const RunSettings& settings, double confidence,
+                        const std::vector<VariantRun>& runs);
 
 /// The figure `subject`/`figure` of `run`, or nullptr.
 const FigureSeries* find_figure(const VariantRun& run, const std::string& subject,

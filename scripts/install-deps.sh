@@ -33,6 +33,8 @@ packages=(
   # its sanitizer and libFuzzer runtimes
   clang-14
   libclang-rt-14-dev
+  # scripts/check-format.sh, run by CI: Debian 12's clang-format (version 14)
+  clang-format
 )
 if [ "$browser" -eq 1 ]; then
   packages+=(chromium)

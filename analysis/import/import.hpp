@@ -20,14 +20,14 @@
 namespace relsim::analysis::import {
 
 struct ImportOptions {
-  std::string from;  // --from FORMAT: every document is read as this format ("": detect)
+  std::string from;  // --input-format FORMAT: every document is read as this format ("": detect)
   std::vector<std::pair<std::string, std::string>> renames;  // --map a=b
   double slo_period_s = 30.0 * 86400.0;                      // --slo-period
   bool slo_period_given = false;
   std::string system_name = "imported";
 };
 
-/// The format names `--from` accepts, in the order detection tries them.
+/// The format names `--input-format` accepts, in the order detection tries them.
 std::vector<std::string> import_format_names();
 
 /// The formats that have a reader in this build (a subset of the above).

@@ -226,7 +226,7 @@ void read_document(const SourceDocument& doc, const ImportOptions& options, Impo
     const std::string kind = kind_of(doc.root);
     std::string text = "no known format: expected one of " + formats_list() +
                        " (detected from apiVersion/kind or the document's keys; force one with "
-                       "--from FORMAT)";
+                       "--input-format FORMAT)";
     if (!api.empty() || !kind.empty()) {
       text = "apiVersion '" + api + "' kind '" + kind + "' is not a format relsim import reads; " +
              text;
@@ -398,7 +398,7 @@ ImportModel read_inputs(const std::vector<std::string>& paths, const ImportOptio
   if (!options.from.empty()) {
     const auto names = import_format_names();
     if (std::find(names.begin(), names.end(), options.from) == names.end()) {
-      throw std::invalid_argument("--from: unknown format '" + options.from +
+      throw std::invalid_argument("--input-format: unknown format '" + options.from +
                                   "'; formats: " + formats_list());
     }
   }

@@ -99,7 +99,9 @@ const std::string kRun = "run " + quote(kBaseline) + " --trials 240 --quiet";
 TEST(ExportCommand, Hdf5IsTheSameForAnyThreadCountAndShardSplit) {
   TempDir dir;
   ASSERT_EQ(relsim(kRun + " --threads 1 --out " + quote(dir / "one.h5")).code, 0);
-  const auto two = relsim(kRun + " --threads 2 --format json --out " + quote(dir / "two.h5"));
+  // Not --quiet: that keeps the summary off the terminal.
+  const auto two = relsim("run " + quote(kBaseline) +
+                          " --trials 240 --threads 2 --format json --out " + quote(dir / "two.h5"));
   ASSERT_EQ(two.code, 0) << two.out;
   expect_same_results(dir / "one.h5", dir / "two.h5");
   for (int i = 0; i < 3; ++i) {
@@ -188,7 +190,7 @@ TEST(ExportCommand, MergeRefusesPartsOfOtherRunsAndGapsAndOverlaps) {
 TEST(ExportCommand, UntilStopsAtATrialCountFixedBySeedAndBatch) {
   // P(met) is 0 in every trial of the baseline: the Wilson half-width is
   // z²/(n + z²)/2, first <= 0.01 at n = 200 in batches of 50.
-  const std::string args = "run " + quote(kBaseline) + " --until p_slo_met:abs=0.01 --batch 50 -q";
+  const std::string args = "run " + quote(kBaseline) + " --until p_slo_met:abs=0.01 --batch 50";
   const auto one = relsim(args + " --threads 1 --format json");
   const auto two = relsim(args + " --threads 2 --format json");
   ASSERT_EQ(one.code, 0) << one.out;
@@ -197,7 +199,7 @@ TEST(ExportCommand, UntilStopsAtATrialCountFixedBySeedAndBatch) {
   const auto text = relsim(args);
   EXPECT_TRUE(contains(text.out, "stopped at 200 trials: p_slo_met half-width")) << text.out;
   const auto capped = relsim("run " + quote(kBaseline) +
-                             " --until p_slo_met:abs=0.0001 --batch 100 --max-trials 300 -q");
+                             " --until p_slo_met:abs=0.0001 --batch 100 --max-trials 300");
   ASSERT_EQ(capped.code, 0) << capped.out;
   EXPECT_TRUE(contains(capped.out, "stopped at the cap of 300 trials")) << capped.out;
   const auto unknown = relsim("run " + quote(kBaseline) + " --until nonsense:rel=5% -q");
@@ -209,7 +211,7 @@ TEST(ExportCommand, UntilStopsAtATrialCountFixedBySeedAndBatch) {
 }
 
 TEST(ExportCommand, ShardIndexFromTheBatchSystemsEnvironment) {
-  const std::string args = "run " + quote(kBaseline) + " --trials 30 -q --format json";
+  const std::string args = "run " + quote(kBaseline) + " --trials 30 --format json";
   const auto plain = relsim(args + " --shard 1/3");
   ASSERT_EQ(plain.code, 0) << plain.out;
   const auto k8s =
@@ -239,9 +241,13 @@ TEST(ExportCommand, CsvDirectoryAndJsonFileAndOutputShorthand) {
   }
   // Writing again over an earlier export replaces it.
   ASSERT_EQ(relsim(kRun + " --out " + quote(dir / "csv") + "/").code, 0);
-  const auto j = relsim(kRun + " --out " + quote(dir / "run.json") + " --output json");
+  // `--output json` is the deprecated spelling of --format json (docs/cli.md).
+  const auto j = relsim("run " + quote(kBaseline) + " --trials 240 --out " +
+                        quote(dir / "run.json") + " --output json");
   ASSERT_EQ(j.code, 0) << j.out;
   EXPECT_TRUE(contains(j.out, "\"trialsSummarised\": 240")) << j.out;
+  EXPECT_TRUE(contains(j.out, "relsim: warning: '-o json' is deprecated: use '--format json'"))
+      << j.out;
   std::ifstream in(dir / "run.json");
   std::stringstream s;
   s << in.rdbuf();

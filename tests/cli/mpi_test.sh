@@ -16,7 +16,7 @@ if [ "$(id -u)" -eq 0 ]; then flags="$flags --allow-run-as-root"; fi
 # shellcheck disable=SC2086
 "$mpiexec" $flags -n 2 "$relsim" run "$scenario" --trials 300 --threads 1 --format json \
   --out mpi.h5 > mpi.json
-"$relsim" run "$scenario" --trials 300 --threads 2 --quiet --format json --out one.h5 > one.json
+"$relsim" run "$scenario" --trials 300 --threads 2 --quiet --format json --out one.h5 -o one.json
 grep -v '"timing"' mpi.json > a.json
 grep -v '"timing"' one.json > b.json
 cmp a.json b.json

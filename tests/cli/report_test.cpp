@@ -143,7 +143,7 @@ TEST(ReportFromFile, IsThePageTheRunWrote) {
                                    (dir.path / "run.html").string() + "' -o '" +
                                    (dir.path / "summary.txt").string() + "'");
   ASSERT_EQ(r.code, 0) << r.out;
-  r = relsim::test::relsim("report '" + (dir.path / "run.h5").string() + "' --out '" +
+  r = relsim::test::relsim("report '" + (dir.path / "run.h5").string() + "' -o '" +
                            (dir.path / "again.html").string() + "'");
   ASSERT_EQ(r.code, 0) << r.out;
   EXPECT_NE(r.out.find("wrote " + (dir.path / "again.html").string()), std::string::npos) << r.out;

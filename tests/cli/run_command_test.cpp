@@ -176,7 +176,7 @@ TEST(RunCommand, UntilOnAProbabilityWaitsForTenEvents) {
   // tiny from the first block, but the rarer outcome (a month that met it)
   // never happens, so the run goes to the cap and says why.
   const auto r = relsim("run " + quote(kBaseline) +
-                        " --until p_slo_not_met:rel=50% --batch 50 --max-trials 200 -q");
+                        " --until p_slo_not_met:rel=50% --batch 50 --max-trials 200");
   ASSERT_EQ(r.code, 0) << r.out;
   EXPECT_TRUE(contains(r.out, "stopped at the cap of 200 trials: p_slo_not_met")) << r.out;
   EXPECT_TRUE(contains(r.out, "0 of the rarer outcome, 10 needed")) << r.out;

@@ -408,9 +408,14 @@ TEST(IncidentsCommand, BadInputExitsOneWithALocatedMessage) {
   EXPECT_NE(r.out.find(bad.string() + ":3:34: error: expected an ISO-8601 time"), std::string::npos)
       << r.out;
   EXPECT_FALSE(fs::exists(out));
+  r = test::relsim("incidents import " + bad.string() + " --input-format servicenow");
+  EXPECT_EQ(r.code, 2);  // a value the option does not take: a usage error
+  EXPECT_NE(r.out.find("takes generic, pagerduty or opsgenie, not 'servicenow'"), std::string::npos)
+      << r.out;
+  // The old spelling (deprecated) reaches the same check.
   r = test::relsim("incidents import " + bad.string() + " --format servicenow");
   EXPECT_EQ(r.code, 1);
-  EXPECT_NE(r.out.find("unknown --format 'servicenow'"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("unknown --input-format 'servicenow'"), std::string::npos) << r.out;
   r = test::relsim("incidents fit " + kExamples + "/incidents.csv --column ttx");
   EXPECT_EQ(r.code, 1);
   r = test::relsim("incidents power --incidents 10");

@@ -1,0 +1,170 @@
+// The per-trial figures of a comparison as a results file (see figure_table.hpp).
+#include "analysis/figure_table.hpp"
+
+#include <cmath>
+#include <cstdio>
+#include <filesystem>
+#include <stdexcept>
+
+#include "analysis/hdf5_support.hpp"
+#include "analysis/safe_output.hpp"
+#include "models/json_node.hpp"
+
+namespace relsim::analysis {
+
+namespace {
+
+/// `%.17g`: the value reads back as the same double; empty for NaN.
+std::string csv_number(double v) {
+  if (std::isnan(v)) return {};
+  char buf[40];
+  std::snprintf(buf, sizeof buf, "%.17g", v);
+  return buf;
+}
+
+/// A CSV field, quoted when it holds a comma, quote or line break.
+std::string csv_field(const std::string& text) {
+  if (text.find_first_of(",\"\n\r") == std::string::npos) return text;
+  std::string out(1, '"');
+  for (const char c : text) {
+    if (c == '"') out.push_back('"');
+    out.push_back(c);
+  }
+  out.push_back('"');
+  return out;
+}
+
+models::JsonNode meta_node(const FigureTableMeta& m) {
+  models::JsonNode node;
+  node.set("command", m.command);
+  node.set("relsimVersion", m.relsim_version);
+  node.set("commandLine", m.command_line);
+  node.set("seed", static_cast<std::int64_t>(m.seed));
+  node.set("trials", static_cast<std::int64_t>(m.trials));
+  node.set("firstTrial", static_cast<std::int64_t>(m.first_trial));
+  node.set("confidence", m.confidence);
+  return node;
+}
+
+std::string json_text(const FigureTableMeta& m, const std::vector<FigureColumn>& columns) {
+  models::JsonNode::Array cols;
+  for (const FigureColumn& c : columns) {
+    models::JsonNode node;
+    node.set("run", c.run);
+    node.set("subject", c.subject);
+    node.set("figure", c.figure);
+    node.set("unit", c.unit);
+    models::JsonNode::Array values;
+    for (const double v : *c.values) values.emplace_back(v);  // NaN is written as null
+    node.set("values", std::move(values));
+    cols.push_back(std::move(node));
+  }
+  models::JsonNode root;
+  root.set("meta", meta_node(m));
+  root.set("columns", std::move(cols));
+  std::string out;
+  root.write(out);
+  return out + "\n";
+}
+
+void write_text(const std::filesystem::path& path, const std::string& text) {
+  std::FILE* f = std::fopen(path.c_str(), "wb");
+  if (f == nullptr) throw std::runtime_error("cannot write '" + path.string() + "'");
+  const bool ok = std::fwrite(text.data(), 1, text.size(), f) == text.size();
+  if (std::fclose(f) != 0 || !ok) throw std::runtime_error("cannot write '" + path.string() + "'");
+}
+
+void write_csv(const std::string& dir, const FigureTableMeta& m,
+               const std::vector<FigureColumn>& columns, std::size_t rows) {
+  namespace fs = std::filesystem;
+  // Appended piece by piece: GCC 12 warns (-Wrestrict, a false positive)
+  // on `"literal" + std::string` here.
+  std::string index = "column,run,subject,figure,unit\n";
+  std::string table = "trial";
+  for (std::size_t k = 0; k < columns.size(); ++k) {
+    const FigureColumn& c = columns[k];
+    const std::string name = std::string("c").append(std::to_string(k));
+    index.append(name).append(",").append(csv_field(c.run)).append(",");
+    index.append(csv_field(c.subject)).append(",").append(csv_field(c.figure)).append(",");
+    index.append(c.unit).append("\n");
+    table.append(",").append(name);
+  }
+  table.append("\n");
+  for (std::size_t i = 0; i < rows; ++i) {
+    table.append(std::to_string(m.first_trial + i));
+    for (const FigureColumn& c : columns) table.append(",").append(csv_number((*c.values)[i]));
+    table.append("\n");
+  }
+  std::string meta;
+  meta_node(m).write(meta);
+  write_text(fs::path(dir) / "columns.csv", index);
+  write_text(fs::path(dir) / "figures.csv", table);
+  write_text(fs::path(dir) / "meta.json", meta + "\n");
+}
+
+void write_hdf5(const std::string& path, const FigureTableMeta& m,
+                const std::vector<FigureColumn>& columns, std::size_t rows) {
+  H5::Exception::dontPrint();
+  try {
+    H5::H5File file(path, H5F_ACC_TRUNC);
+    H5::Group g = file.createGroup("figures");
+    h5::write_string(g, "command", m.command);
+    h5::write_string(g, "relsim_version", m.relsim_version);
+    h5::write_string(g, "command_line", m.command_line);
+    h5::write_u64(g, "seed", m.seed);
+    h5::write_u64(g, "trials", m.trials);
+    h5::write_u64(g, "first_trial", m.first_trial);
+    h5::write_f64(g, "confidence", m.confidence);
+    std::vector<std::string> runs, subjects, figures, units;
+    for (const FigureColumn& c : columns) {
+      runs.push_back(c.run);
+      subjects.push_back(c.subject);
+      figures.push_back(c.figure);
+      units.push_back(c.unit);
+    }
+    h5::write_string_dataset(g, "runs", runs);
+    h5::write_string_dataset(g, "subjects", subjects);
+    h5::write_string_dataset(g, "figures", figures);
+    h5::write_string_dataset(g, "units", units);
+    std::vector<double> values(rows * columns.size());
+    for (std::size_t i = 0; i < rows; ++i) {
+      for (std::size_t k = 0; k < columns.size(); ++k) {
+        values[i * columns.size() + k] = (*columns[k].values)[i];
+      }
+    }
+    const hsize_t dims[2] = {rows, columns.size()};
+    H5::DataSpace space(2, dims);
+    H5::DataSet d = g.createDataSet("values", H5::PredType::NATIVE_DOUBLE, space);
+    if (!values.empty()) d.write(values.data(), H5::PredType::NATIVE_DOUBLE);
+  } catch (const H5::Exception& e) {
+    throw std::runtime_error("cannot write '" + path + "': " + e.getDetailMsg());
+  }
+}
+
+}  // namespace
+
+void write_figure_table(const ExportTarget& target, const FigureTableMeta& meta,
+                        const std::vector<FigureColumn>& columns) {
+  const std::size_t rows = columns.empty() ? 0 : columns.front().values->size();
+  for (const FigureColumn& c : columns) {
+    if (c.values->size() != rows) {
+      throw std::invalid_argument("write_figure_table: columns of different lengths");
+    }
+  }
+  const bool csv = target.format == ExportFormat::csv;
+  AtomicFile out(target.path, csv ? OutputKind::directory : OutputKind::file);
+  switch (target.format) {
+    case ExportFormat::json:
+      out.write(json_text(meta, columns));
+      break;
+    case ExportFormat::csv:
+      write_csv(out.temp_path(), meta, columns, rows);
+      break;
+    case ExportFormat::hdf5:
+      write_hdf5(out.temp_path(), meta, columns, rows);
+      break;
+  }
+  out.commit();
+}
+
+}  // namespace relsim::analysis
