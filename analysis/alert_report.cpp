@@ -8,6 +8,7 @@
 #include <sstream>
 #include <stdexcept>
 
+#include "analysis/format.hpp"
 #include "analysis/hdf5_support.hpp"
 #include "analysis/safe_output.hpp"
 #include "analysis/text_format.hpp"
@@ -16,18 +17,13 @@ namespace relsim::analysis {
 
 namespace {
 
-std::string fmt(const char* f, double v) {
-  char buf[64];
-  std::snprintf(buf, sizeof buf, f, v);
-  return buf;
-}
 
 /// `12.3 ±0.4` (scaled by k), `-` without a value.
 std::string cell(const LabFigure& f, double k, const char* format = "%.3g") {
   if (std::isnan(f.value.estimate)) return "-";
-  std::string s = fmt(format, f.value.estimate * k);
+  std::string s = printf_text(format, f.value.estimate * k);
   const double h = f.value.half_width() * k;
-  if (std::isfinite(h)) s += " ±" + fmt("%.2g", h);
+  if (std::isfinite(h)) s += " ±" + printf_text("%.2g", h);
   return s;
 }
 
@@ -90,7 +86,7 @@ std::string json_timing(const FireTiming& t) {
 
 std::string timing_cell(const FireTiming& t) {
   if (!t.fires) return "never";
-  return seconds_text(t.fire_seconds) + " (" + fmt("%.3g", t.budget_at_fire * 100.0) + " %)";
+  return seconds_text(t.fire_seconds) + " (" + printf_text("%.3g", t.budget_at_fire * 100.0) + " %)";
 }
 
 bool any_ticket(const std::vector<RuleSet>& sets) {
@@ -130,22 +126,6 @@ models::JsonNode scatter_config(models::JsonNode::Array datasets, models::JsonNo
 }
 
 }  // namespace
-
-std::string seconds_text(double s) {
-  if (!std::isfinite(s)) return "never";
-  if (s < 60.0) return fmt("%.3gs", s);
-  if (s < 3600.0) {
-    const auto total = static_cast<long long>(std::llround(s));
-    return std::to_string(total / 60) + "m" + (total % 60 < 10 ? "0" : "") +
-           std::to_string(total % 60) + "s";
-  }
-  if (s < 48.0 * 3600.0) {
-    const auto total = static_cast<long long>(std::llround(s / 60.0));
-    return std::to_string(total / 60) + "h" + (total % 60 < 10 ? "0" : "") +
-           std::to_string(total % 60) + "m";
-  }
-  return fmt("%.3gd", s / 86'400.0);
-}
 
 std::vector<WhenRow> when_table(const std::vector<RuleSet>& sets, const std::vector<double>& errors,
                                 double baseline, double objective, sim::Duration period,
@@ -191,9 +171,9 @@ std::vector<std::string> scaling_notes(sim::Duration period) {
     std::ostringstream s;
     s << r.factor << "x over " << window_text(r.window) << " (" << r.share * 100.0
       << " % of a 30-day budget) would spend "
-      << fmt("%.3g", share_of_factor(r.factor, r.window, period) * 100.0) << " % of a "
+      << printf_text("%.3g", share_of_factor(r.factor, r.window, period) * 100.0) << " % of a "
       << window_text(period) << " budget; the same " << r.share * 100.0 << " % needs "
-      << fmt("%.4g", factor_for_share(r.share, r.window, period)) << "x";
+      << printf_text("%.4g", factor_for_share(r.share, r.window, period)) << "x";
     out.push_back(s.str());
   }
   return out;
@@ -208,8 +188,8 @@ std::string alert_lab_text(const AlertLabReport& r) {
     << ", common random numbers)\n";
   o << "  significant: an incident spending >= " << shortest(lab.significant_share * 100.0)
     << " % of the budget or exhausting it; " << shortest(lab.confidence * 100.0)
-    << " % intervals (± half width); the SLO sees " << fmt("%.4g", lab.requests_per_second)
-    << " requests/s, baseline error ratio " << fmt("%.3g", lab.baseline_error) << "\n\n";
+    << " % intervals (± half width); the SLO sees " << printf_text("%.4g", lab.requests_per_second)
+    << " requests/s, baseline error ratio " << printf_text("%.3g", lab.baseline_error) << "\n\n";
   o << pad("rule set", 18);
   for (const Column& c : columns()) o << pad(c.title, 18);
   o << "\n";
@@ -253,8 +233,8 @@ std::string alert_lab_text(const AlertLabReport& r) {
     o << "\n";
     for (const WhenRow& w : r.when) {
       o << "  "
-        << pad(fmt("%.4g %%", w.error * 100.0) + " (" +
-                   fmt("%.4g", w.error / (1.0 - lab.objective)) + "x)",
+        << pad(printf_text("%.4g %%", w.error * 100.0) + " (" +
+                   printf_text("%.4g", w.error / (1.0 - lab.objective)) + "x)",
                22);
       const auto& v = route == 0 ? w.page : w.ticket;
       for (const FireTiming& t : v) o << pad(timing_cell(t), 20);
@@ -291,10 +271,10 @@ std::string alert_lab_text(const AlertLabReport& r) {
   if (r.low.present) {
     const LowTrafficConfig& c = r.low.config;
     o << "\nLow traffic (" << r.low.why << "): requests counted per evaluation interval "
-      << "(Poisson), " << fmt("%.4g", c.requests_per_second * 3600.0) << " requests/h, baseline "
-      << fmt("%.3g", c.baseline_error * 100.0) << " %; incidents "
-      << fmt("%.3g", c.incidents_per_day * 7.0) << "/week of "
-      << fmt("%.3g", c.incident_error * 100.0) << " % errors for "
+      << "(Poisson), " << printf_text("%.4g", c.requests_per_second * 3600.0) << " requests/h, baseline "
+      << printf_text("%.3g", c.baseline_error * 100.0) << " %; incidents "
+      << printf_text("%.3g", c.incidents_per_day * 7.0) << "/week of "
+      << printf_text("%.3g", c.incident_error * 100.0) << " % errors for "
       << window_text(c.incident_duration) << "; " << c.trials << " trials of "
       << window_text(c.horizon) << "\n";
     o << "  " << pad("rule set", 18) << pad("pages/week", 18) << pad("noise/week", 18)

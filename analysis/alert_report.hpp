@@ -61,7 +61,4 @@ Report alert_lab_html(const AlertLabReport& r);
 /// `/alerts` (docs/alerting.md, "HDF5"). Throws std::runtime_error.
 void write_alert_lab_hdf5(const std::string& path, const AlertLabReport& r);
 
-/// `0.6s`, `2m10s`, `1h0m`, `35.96h`, `never`.
-std::string seconds_text(double seconds);
-
 }  // namespace relsim::analysis
