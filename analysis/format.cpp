@@ -129,7 +129,12 @@ std::string interval_bounds(const Interval& iv, int decimals, double scale, std:
     if (std::isinf(v)) return std::string(v > 0 ? "inf" : "-inf");
     return printf_text("%.*f", decimals, v * scale);
   };
-  return "[" + end(iv.low) + ", " + end(iv.high) + (std::isinf(iv.high) ? ")" : "]");
+  std::string out(1, '[');  // appended piece by piece (GCC 12 misreads "[" + string: -Wrestrict)
+  out += end(iv.low);
+  out += ", ";
+  out += end(iv.high);
+  out += std::isinf(iv.high) ? ')' : ']';
+  return out;
 }
 
 int resolving_decimals(const Interval& iv, int decimals, double scale, int max) {
@@ -148,22 +153,16 @@ std::string padded(const std::string& text) { return printf_text("%-12s", text.c
 int probability_decimals(const Interval& iv) {
   const bool near_end =
       (iv.estimate > 0.0 && iv.estimate < 0.01) || (iv.estimate > 0.99 && iv.estimate < 1.0);
-  return resolving_decimals(iv, near_end ? 2 : 1, 100.0, 4);
+  return near_end ? 2 : 1;
 }
 
 }  // namespace
 
-std::string probability_text(const Interval& iv, std::uint64_t n) {
+std::string probability_text(const Interval& iv, std::uint64_t n, int width) {
   if (std::isnan(iv.estimate)) return "n/a";
-  const int d = probability_decimals(iv);
-  return padded(printf_text("%.*f %%", d, iv.estimate * 100.0)) + " " +
+  const int d = resolving_decimals(iv, probability_decimals(iv), 100.0, 4);
+  return printf_text("%-*s", width, printf_text("%.*f %%", d, iv.estimate * 100.0).c_str()) + " " +
          interval_bounds(iv, d, 100.0, n);
-}
-
-std::string probability_cell(const Interval& iv, std::uint64_t n) {
-  if (std::isnan(iv.estimate)) return "n/a";
-  const int d = probability_decimals(iv);
-  return printf_text("%.*f %%", d, iv.estimate * 100.0) + " " + interval_bounds(iv, d, 100.0, n);
 }
 
 std::string nines_text(const Interval& iv) {

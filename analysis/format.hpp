@@ -80,13 +80,10 @@ std::string interval_bounds(const Interval& iv, int decimals, double scale, std:
 /// ends print alike (a narrow interval around 99.99 %), at most `max`.
 int resolving_decimals(const Interval& iv, int decimals, double scale, int max);
 
-/// A probability as a percentage padded to 12 columns, then its interval:
-/// one decimal, two near (not at) 0 or 1, more while the ends print alike:
-/// `89.5 %       [84.5, 93.0]`; `n/a` for NaN.
-std::string probability_text(const Interval& iv, std::uint64_t n = 0);
-
-/// As probability_text without the padding: `0.0 % [0.0, 1.9]` (tables).
-std::string probability_cell(const Interval& iv, std::uint64_t n = 0);
+/// A probability as a percentage padded to `width` columns (none at 0),
+/// then its interval: one decimal, two near (not at) 0 or 1, more while
+/// the ends print alike: `89.5 %       [84.5, 93.0]`; `n/a` for NaN.
+std::string probability_text(const Interval& iv, std::uint64_t n = 0, int width = 12);
 
 /// A fraction near 1 as a percentage with enough digits to show its nines,
 /// padded to 12 columns, and its interval: 0.999871 → `99.9871 %    [..]`.
