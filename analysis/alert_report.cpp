@@ -145,16 +145,30 @@ std::vector<WhenRow> when_table(const std::vector<RuleSet>& sets, const std::vec
   return out;
 }
 
+std::vector<double> distinct_error_ratios(std::vector<double> ratios) {
+  std::sort(ratios.begin(), ratios.end());
+  // 1000 × (1 − 0.999) is 0.99999999999999989, not 1: ratios that differ by
+  // rounding only are one row (the table printed `100 % (1000x)` twice).
+  // The larger of two such (100 % rather than 99.999999999999989 %) is kept.
+  std::vector<double> out;
+  for (const double r : ratios) {
+    if (!out.empty() && r - out.back() <= 1e-9 * r) {
+      out.back() = r;
+    } else {
+      out.push_back(r);
+    }
+  }
+  return out;
+}
+
 std::vector<double> default_error_ratios(double objective) {
   const double b = 1.0 - objective;
   std::vector<double> out;
   for (double burn : {1.0, 2.0, 6.0, 10.0, 14.4, 35.0, 36.0, 100.0, 1000.0}) {
-    if (burn * b < 1.0) out.push_back(burn * b);
+    out.push_back(std::min(burn * b, 1.0));
   }
   out.push_back(1.0);
-  std::sort(out.begin(), out.end());
-  out.erase(std::unique(out.begin(), out.end()), out.end());
-  return out;
+  return distinct_error_ratios(std::move(out));
 }
 
 std::vector<std::string> scaling_notes(sim::Duration period) {

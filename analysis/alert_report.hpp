@@ -30,6 +30,10 @@ std::vector<WhenRow> when_table(const std::vector<RuleSet>& sets, const std::vec
                                 double baseline, double objective, sim::Duration period,
                                 const std::string& service = "");
 
+/// `ratios` ascending, each once: ratios within 1e-9 (relative) of each
+/// other, which differ by rounding only, become the larger one.
+std::vector<double> distinct_error_ratios(std::vector<double> ratios);
+
 /// The default error ratios of the table: burn rates 1, 2, 6, 10, 14.4, 35,
 /// 36, 100 and 1000 of the budget, and 100 %, each at most 100 %, ascending.
 std::vector<double> default_error_ratios(double objective);

@@ -197,24 +197,21 @@ std::string plan_text(const PlanReport& r) {
 
   out += printf_text("\n%-4s %-18s %-24s %-28s %-10s %s\n", "rank", "start", "budget consumed (mean)",
              "vs best (paired)", "P(abort)", "vs best (paired)");
-  constexpr std::size_t kShown = 10;  // then only the worst start
+  // The best ten, then only the worst start; a cut hides at least two
+  // starts (a line "... 1 more" would take the place of the start itself).
+  constexpr std::size_t kShown = 10;
+  const bool cut = p.ranking.size() > kShown + 2;
   for (std::size_t i = 0; i < p.ranking.size(); ++i) {
     const auto& c = p.candidates[p.ranking[i]];
-    if (i >= kShown && i + 1 != p.ranking.size()) {
+    if (cut && i >= kShown && i + 1 != p.ranking.size()) {
       if (i == kShown) out += printf_text("  ... %zu more\n", p.ranking.size() - kShown - 1);
       continue;
     }
     out += printf_text("%-4zu %-18s %-24s %-28s %-10s %s\n", i + 1, analysis::start_label(m, c.start).c_str(),
                pct(c.with_stop.budget_consumed.estimate).c_str(),
-               i == 0 ? "-"
-                      : ("+" + pct(c.budget_vs_best.estimate) + " [" + pct(c.budget_vs_best.low) +
-                         ", " + pct(c.budget_vs_best.high) + "]")
-                            .c_str(),
+               i == 0 ? "-" : analysis::percentage_points_text(c.budget_vs_best).c_str(),
                pct(c.p_abort.estimate).c_str(),
-               i == 0 ? "-"
-                      : (pct(c.abort_vs_best.estimate) + " [" + pct(c.abort_vs_best.low) + ", " +
-                         pct(c.abort_vs_best.high) + "]")
-                            .c_str());
+               i == 0 ? "-" : analysis::percentage_points_text(c.abort_vs_best).c_str());
   }
 
   std::string verdict = analysis::to_string(p.verdict);
@@ -568,8 +565,9 @@ analysis::Report plan_html(const PlanReport& r) {
       const auto& c = p.candidates[p.ranking[i]];
       table.rows.push_back(
           {std::to_string(i + 1), analysis::start_label(m, c.start), pct_interval(c.with_stop.budget_consumed),
-           i == 0 ? "-" : pct_interval(c.budget_vs_best), pct_interval(c.p_abort),
-           i == 0 ? "-" : pct_interval(c.abort_vs_best)});
+           i == 0 ? "-" : analysis::percentage_points_text(c.budget_vs_best),
+           pct_interval(c.p_abort),
+           i == 0 ? "-" : analysis::percentage_points_text(c.abort_vs_best)});
     }
     sec.tables.push_back(std::move(table));
     rep.sections.push_back(std::move(sec));
