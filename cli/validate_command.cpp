@@ -204,7 +204,11 @@ void add_validate_command(CLI::App& app) {
       "Prints one `ok:` line per valid document; errors as `file:line:col: error: ...`;\n"
       "warnings (a model that runs but is probably not what was meant) as\n"
       "`file:line:col: warning: ...`, exit 0 unless --strict.");
-  cmd->add_option("files", opts->files, "Scenario files (YAML)")->required()->expected(1, -1);
+  cmd->add_option("files", opts->files,
+                  "Files to check (YAML): System, Scenario, GameDay and AlertRules documents, "
+                  "in any mix")
+      ->required()
+      ->expected(1, -1);
   cmd->add_option("--set", opts->overrides,
                   "Override a value, e.g. services.payment-api.replicas=8 or "
                   "scenario.horizon=7d (repeatable)")
