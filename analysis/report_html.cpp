@@ -132,6 +132,13 @@ constexpr const char* kScript = R"JS(
           return Array.isArray(t.label) ? t.label.join(' ') : String(t.label);
         }).join('|'));
       });
+      Object.keys(chart.scales).forEach(function (id) {
+        var s = chart.scales[id];
+        if (s.relsimWidest === undefined) return;
+        // Row labels end at the axis's right edge, less the tick padding.
+        var start = s.right - s.options.ticks.padding - s.relsimWidest;
+        c.setAttribute('data-labels-fit-' + id, start >= 0 ? 'true' : 'false');
+      });
       if (chart.legend && chart.legend.legendItems) {
         c.setAttribute('data-legend', chart.legend.legendItems.map(function (l) {
           return l.text + '=' + l.fillStyle + '/' + l.strokeStyle;
@@ -152,6 +159,7 @@ constexpr const char* kScript = R"JS(
       });
       ctx.restore();
       scale.width = Math.max(scale.width, widest + scale.options.ticks.padding + 16);
+      scale.relsimWidest = widest;
     }
     function dayText(v) {
       var d = Math.floor(v + 1e-9), m = Math.round((v - d) * 1440);
