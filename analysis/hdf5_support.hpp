@@ -23,10 +23,11 @@ struct TrialScalars {
   std::uint64_t events = 0;
   std::uint32_t incidents = 0;
   std::uint32_t pages = 0;
+  std::uint64_t deploys = 0;
 };
 
 /// The compound type of a `/trials` row: `trial`, `events` (uint64),
-/// `incidents`, `pages` (uint32).
+/// `incidents`, `pages` (uint32), `deploys` (uint64).
 H5::CompType trials_type();
 
 /// The compound type of an `/incidents` row (the fields of IncidentRecord,

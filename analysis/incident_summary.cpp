@@ -198,6 +198,24 @@ void IncidentSummaryAccumulator::add(const models::TrialResult& t) {
   }
 }
 
+void add_incident_figures(IncidentSummaryAccumulator& acc, const TrialBlock& block) {
+  std::size_t next = 0;
+  models::TrialResult t;
+  for (const TrialRow& row : block.rows) {
+    t.events = row.events;
+    t.deploys = row.deploys;
+    t.teams.clear();
+    for (const TeamTrialRow& x : row.teams) {
+      t.teams.push_back({x.pages, x.pages_at_night, x.noise_pages, x.tickets, x.shifts});
+    }
+    t.incidents.clear();
+    for (std::uint32_t k = 0; k < row.incidents && next < block.incidents.size(); ++k) {
+      t.incidents.push_back(incident_row_of(block.incidents[next++]));
+    }
+    acc.add(t);
+  }
+}
+
 IncidentSummary IncidentSummaryAccumulator::finish() const {
   IncidentSummary s = totals_;
   const double confidence = confidence_;

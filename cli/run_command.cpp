@@ -410,6 +410,8 @@ void run(RunOptions o, const std::string& command_line) {
                    std::to_string(ranks) + " MPI ranks × " + std::to_string(threads) + " thread" +
                        (threads == 1 ? "" : "s") + ", merged in " +
                        analysis::shortest(std::round(merged.wall_seconds * 100) / 100) + " s"});
+    // The incident extras of a single run, from the merged parts' rows.
+    if (o.format != "json") text += analysis::format_incident_extras(merged.incidents);
     if (o.output.empty()) {
       std::cout << text << std::flush;
     } else {

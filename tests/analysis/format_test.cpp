@@ -84,7 +84,8 @@ TEST(Format, DaysAreCountedFromDayOne) {
 TEST(Format, PercentagePointsAreSignedAndZeroIsNoChange) {
   EXPECT_EQ(percentage_points_text({0.012, 0.003, 0.021}), "+1.2 pp [+0.3, +2.1]");
   EXPECT_EQ(percentage_points_text({-0.0236, -0.0348, -0.0122}), "-2.4 pp [-3.5, -1.2]");
-  EXPECT_EQ(percentage_points_text({-0.000395, -0.000479, -0.000311}), "-0.040 pp [-0.048, -0.031]");
+  EXPECT_EQ(percentage_points_text({-0.000395, -0.000479, -0.000311}),
+            "-0.040 pp [-0.048, -0.031]");
   EXPECT_EQ(percentage_points_text({0.0, 0.0, 0.0}), "no change");
   EXPECT_EQ(percentage_points_text({0.033, -0.035, 0.102}), "+3.3 pp [-3.5, +10.2]");
   EXPECT_EQ(percentage_points_text({kNaN, kNaN, kNaN}), "n/a");
@@ -198,6 +199,35 @@ TEST(RunSummaryText, TiersAreReachedAfterElapsedDays) {
   ASSERT_EQ(r.code, 0) << r.out;
   EXPECT_NE(r.out.find("first reached after "), std::string::npos) << r.out;
   EXPECT_EQ(r.out.find("first reached on day"), std::string::npos) << r.out;
+}
+
+// A run merged from its parts (relsim merge, and an MPI run, which merges
+// its ranks' parts through the same merge_files) prints the incident
+// figures of the single run: by cause, SEV target compliance and DORA
+// (from the parts' incident rows, with `responding_s` and `deploys`).
+TEST(MergedRunText, HasTheIncidentFiguresOfTheSingleRun) {
+  TempDir dir;
+  const std::string scenario = q(kSource / "scenarios/payments/az-outage.yaml");
+  const std::string common = "run " + scenario + " --trials 60 --seed 3 --quiet";
+  const auto one = relsim(common);
+  ASSERT_EQ(one.code, 0) << one.out;
+  for (int shard = 0; shard < 2; ++shard) {
+    const auto part =
+        relsim(common + " --shard " + std::to_string(shard) + "/2 -o /dev/null --out " +
+               q(dir.path / ("p" + std::to_string(shard) + ".h5")));
+    ASSERT_EQ(part.code, 0) << part.out;
+  }
+  const auto merged = relsim("merge " + q(dir.path / "p1.h5") + " " + q(dir.path / "p0.h5") +
+                             " --out " + q(dir.path / "m.h5"));
+  ASSERT_EQ(merged.code, 0) << merged.out;
+  auto extras = [](const std::string& text) {
+    const auto at = text.find("\nincidents by cause");
+    return at == std::string::npos ? std::string("<none>") : text.substr(at);
+  };
+  EXPECT_NE(extras(one.out), "<none>") << one.out;
+  EXPECT_NE(extras(merged.out).find("SEV target compliance"), std::string::npos) << merged.out;
+  EXPECT_NE(extras(merged.out).find("DORA: change failure rate"), std::string::npos);
+  EXPECT_EQ(extras(merged.out), extras(one.out));
 }
 
 TEST(ValidateHelp, NamesEveryKindOfFileItChecks) {
