@@ -421,8 +421,12 @@ JsonNode interval_chart(const std::string& x_label, const std::vector<std::strin
   }
   if (lo <= hi) {
     const double margin = hi > lo ? (hi - lo) * 0.1 : std::max(std::fabs(hi) * 1e-3, 1e-9);
-    x.set("min", lo - margin);
+    // A count or a share that cannot be negative keeps its axis at 0 or above.
+    x.set("min", lo >= 0.0 ? std::max(0.0, lo - margin) : lo - margin);
     x.set("max", hi + margin);
+    JsonNode ticks;
+    ticks.set("includeBounds", false);  // no tick at the margin's odd ends (-0.4, 4.5)
+    x.set("ticks", std::move(ticks));
   }
   scales.set("x", std::move(x));
   JsonNode options;

@@ -192,6 +192,10 @@ TEST(ReportInBrowser, RunPageTicksLegendsAndLabels) {
   const std::string ticks = canvas_attribute(dom, "Availability", "data-ticks-x");
   EXPECT_EQ(ticks.find("75"), std::string::npos) << ticks;
   EXPECT_NE(ticks.find("99.99"), std::string::npos) << ticks;
+  // Pages cannot be negative: the axis starts at 0, with no tick at a margin.
+  const std::string pages = canvas_attribute(dom, "Pages per on-call shift", "data-ticks-x");
+  EXPECT_EQ(pages.rfind("0|", 0), 0u) << pages;
+  EXPECT_EQ(pages.find('-'), std::string::npos) << pages;
   fs::remove_all(dir);
 }
 
