@@ -84,9 +84,15 @@ std::string percent_text(double fraction) {
   return printf_text("%.3g %%", fraction * 100.0);
 }
 
+bool no_change(const Interval& d) {
+  constexpr double kNoise = 1e-12;
+  return std::fabs(d.estimate) <= kNoise && std::fabs(d.low) <= kNoise &&
+         std::fabs(d.high) <= kNoise;
+}
+
 std::string percentage_points_text(const Interval& d) {
   if (std::isnan(d.estimate)) return "n/a";
-  if (d.estimate == 0.0 && d.low == 0.0 && d.high == 0.0) return "no change";
+  if (no_change(d)) return "no change";
   // Decimals of the larger end's magnitude, then enough to tell the ends apart.
   const double size =
       std::max({std::fabs(d.estimate), std::isfinite(d.low) ? std::fabs(d.low) : 0.0,

@@ -59,9 +59,14 @@ int significant_decimals(double x);
 /// A fraction as a percentage with 3 significant digits: `12.5 %`, `0.1 %`.
 std::string percent_text(double fraction);
 
-/// A difference of two probabilities in percentage points, signed, with
-/// its interval: `+1.2 pp [0.3, 2.1]`; `no change` when the estimate and
-/// both ends are 0 (two identical runs). Decimals resolve the interval.
+/// True when a paired difference and both ends of its interval are within
+/// 1e-12 of 0: the two runs agree in every trial, up to the rounding of
+/// sums taken in another order.
+bool no_change(const Interval& difference);
+
+/// A difference of two probabilities (or fractions) in percentage points,
+/// signed, with its interval: `+1.2 pp [+0.3, +2.1]`; `no change` for
+/// no_change. Decimals resolve the interval.
 std::string percentage_points_text(const Interval& difference);
 
 /// A budget-policy tier as a person says it: `ship`, `freeze`, `all hands`,

@@ -196,7 +196,7 @@ std::string plan_text(const PlanReport& r) {
   }
 
   out += printf_text("\n%-4s %-18s %-24s %-28s %-10s %s\n", "rank", "start", "budget consumed (mean)",
-             "vs best (paired)", "P(abort)", "vs best (paired)");
+             "vs best (paired, pp)", "P(abort)", "vs best (paired, pp)");
   // The best ten, then only the worst start; a cut hides at least two
   // starts (a line "... 1 more" would take the place of the start itself).
   constexpr std::size_t kShown = 10;
@@ -558,8 +558,8 @@ analysis::Report plan_html(const PlanReport& r) {
                                                       {"budget consumed (mean)", "P(abort)"},
                                                       values)});
     analysis::ReportTable table{"Ranked starts (best first)",
-                                {"rank", "start", "budget consumed (mean)", "vs best (paired)",
-                                 "P(abort)", "vs best (paired)"},
+                                {"rank", "start", "budget consumed (mean)", "vs best (paired, pp)",
+                                 "P(abort)", "vs best (paired, pp)"},
                                 {}};
     for (std::size_t i = 0; i < p.ranking.size(); ++i) {
       const auto& c = p.candidates[p.ranking[i]];

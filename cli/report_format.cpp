@@ -51,14 +51,6 @@ std::string value_with_interval(const analysis::Interval& iv, int unit) {
   return with_interval(iv, unit == 2 ? " min" : "", false, 1.0);
 }
 
-bool no_change(const analysis::Interval& iv) {
-  // 1e-12 of a fraction, a count or a minute is the rounding of sums taken
-  // in another order, not a difference the trials could show.
-  constexpr double kNoise = 1e-12;
-  return std::fabs(iv.estimate) <= kNoise && std::fabs(iv.low) <= kNoise &&
-         std::fabs(iv.high) <= kNoise;
-}
-
 std::string difference_with_interval(const analysis::Interval& iv, int unit) {
   if (no_change(iv)) return "no change";
   if (unit == 0) return with_interval(iv, " pp", true);

@@ -29,9 +29,7 @@ std::string points_with_interval(const analysis::Interval& iv);
 /// fractions as percentages, counts and minutes as they are.
 std::string value_with_interval(const analysis::Interval& iv, int unit);
 
-/// True when a paired difference and both ends of its interval are within
-/// 1e-12 of 0 (the variants agree in every trial, up to rounding).
-bool no_change(const analysis::Interval& iv);
+using analysis::no_change;  // a zero paired difference, up to rounding (analysis/format.hpp)
 
 /// A difference in `unit`: percentage points for fractions, else as values;
 /// `no change` for a zero difference (no_change).

@@ -87,6 +87,7 @@ TEST(Format, PercentagePointsAreSignedAndZeroIsNoChange) {
   EXPECT_EQ(percentage_points_text({-0.000395, -0.000479, -0.000311}),
             "-0.040 pp [-0.048, -0.031]");
   EXPECT_EQ(percentage_points_text({0.0, 0.0, 0.0}), "no change");
+  EXPECT_EQ(percentage_points_text({1e-17, -2e-17, 3e-17}), "no change");  // rounding only
   EXPECT_EQ(percentage_points_text({0.033, -0.035, 0.102}), "+3.3 pp [-3.5, +10.2]");
   EXPECT_EQ(percentage_points_text({kNaN, kNaN, kNaN}), "n/a");
 }
@@ -228,6 +229,26 @@ TEST(MergedRunText, HasTheIncidentFiguresOfTheSingleRun) {
   EXPECT_NE(extras(merged.out).find("SEV target compliance"), std::string::npos) << merged.out;
   EXPECT_NE(extras(merged.out).find("DORA: change failure rate"), std::string::npos);
   EXPECT_EQ(extras(merged.out), extras(one.out));
+}
+
+// The ranking of `relsim plan` shows ten starts, then the worst; a cut
+// hides at least two, so 12 candidates are all shown (not "... 1 more"
+// in place of rank 11), and paired differences are percentage points.
+TEST(PlanText, RankingCutAndPercentagePoints) {
+  const std::string plan = "plan " + q(kSource / "scenarios/gamedays/month2-az-failure.yaml") +
+                           " --trials 10 --set 'gameDay.candidateStarts.to=";
+  const auto twelve = relsim(plan + "Thu 11:00'");
+  ASSERT_EQ(twelve.code, 0) << twelve.out;
+  EXPECT_NE(twelve.out.find("\n11   "), std::string::npos) << twelve.out;
+  EXPECT_NE(twelve.out.find("\n12   "), std::string::npos) << twelve.out;
+  EXPECT_EQ(twelve.out.find(" more\n"), std::string::npos) << twelve.out;
+  EXPECT_NE(twelve.out.find("vs best (paired, pp)"), std::string::npos) << twelve.out;
+  EXPECT_NE(twelve.out.find(" pp ["), std::string::npos) << twelve.out;
+  EXPECT_EQ(twelve.out.find("0.0000 pp"), std::string::npos) << twelve.out;
+  const auto fifteen = relsim(plan + "Thu 17:00'");
+  ASSERT_EQ(fifteen.code, 0) << fifteen.out;
+  EXPECT_NE(fifteen.out.find("  ... 4 more\n15   "), std::string::npos) << fifteen.out;
+  EXPECT_EQ(fifteen.out.find("\n11   "), std::string::npos) << fifteen.out;
 }
 
 TEST(ValidateHelp, NamesEveryKindOfFileItChecks) {
