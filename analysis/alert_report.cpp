@@ -70,18 +70,29 @@ std::vector<std::pair<const char*, const LabFigure*>> named_figures(const RuleSe
           {"budgetConsumed", &s.budget_consumed}};
 }
 
-std::string json_figure(const LabFigure& f) {
-  return "{\"estimate\": " + json_number(f.value.estimate) +
-         ", \"low\": " + json_number(f.value.low) + ", \"high\": " + json_number(f.value.high) +
-         ", \"n\": " + std::to_string(f.n) + "}";
+using models::JsonNode;
+
+JsonNode json_figure(const LabFigure& f) {
+  JsonNode o;
+  o.set("estimate", f.value.estimate);
+  o.set("low", f.value.low);
+  o.set("high", f.value.high);
+  o.set("n", static_cast<std::int64_t>(f.n));
+  return o;
 }
 
-std::string json_timing(const FireTiming& t) {
-  if (!t.fires) return "{\"fires\": false, \"reason\": " + json_string(t.reason) + "}";
-  return "{\"fires\": true, \"conditionSeconds\": " + json_number(t.condition_seconds) +
-         ", \"fireSeconds\": " + json_number(t.fire_seconds) +
-         ", \"budgetAtFire\": " + json_number(t.budget_at_fire) +
-         ", \"resetSeconds\": " + json_number(t.reset_seconds) + "}";
+JsonNode json_timing(const FireTiming& t) {
+  JsonNode o;
+  o.set("fires", t.fires);
+  if (!t.fires) {
+    o.set("reason", t.reason);
+    return o;
+  }
+  o.set("conditionSeconds", t.condition_seconds);
+  o.set("fireSeconds", t.fire_seconds);
+  o.set("budgetAtFire", t.budget_at_fire);
+  o.set("resetSeconds", t.reset_seconds);
+  return o;
 }
 
 std::string timing_cell(const FireTiming& t) {
@@ -310,91 +321,101 @@ std::string alert_lab_text(const AlertLabReport& r) {
 
 std::string alert_lab_json(const AlertLabReport& r) {
   const AlertLabResult& lab = r.lab;
-  std::ostringstream o;
-  o << "{\n  \"system\": " << json_string(lab.system)
-    << ",\n  \"scenario\": " << json_string(lab.scenario)
-    << ",\n  \"slo\": " << json_string(lab.slo)
-    << ",\n  \"objective\": " << json_number(lab.objective)
-    << ",\n  \"sloWindowSeconds\": " << json_number(lab.slo_window.to_seconds())
-    << ",\n  \"horizonSeconds\": " << json_number(lab.horizon.to_seconds())
-    << ",\n  \"trials\": " << lab.trials << ",\n  \"seed\": " << lab.seed
-    << ",\n  \"confidence\": " << json_number(lab.confidence)
-    << ",\n  \"significantShare\": " << json_number(lab.significant_share)
-    << ",\n  \"requestsPerSecond\": " << json_number(lab.requests_per_second)
-    << ",\n  \"baselineError\": " << json_number(lab.baseline_error) << ",\n  \"ruleSets\": [";
-  for (std::size_t k = 0; k < lab.sets.size(); ++k) {
-    const RuleSetResult& s = lab.sets[k];
-    o << (k ? "," : "") << "\n    {\"name\": " << json_string(s.name)
-      << ", \"description\": " << json_string(s.description) << ", \"notes\": [";
-    for (std::size_t n = 0; n < s.notes.size(); ++n)
-      o << (n ? ", " : "") << json_string(s.notes[n]);
-    o << "], \"incidents\": " << s.incidents
-      << ", \"significantIncidents\": " << s.significant_incidents
-      << ", \"pageFirings\": " << s.page_firings << ",\n     \"figures\": {";
-    const auto figs = named_figures(s);
-    for (std::size_t f = 0; f < figs.size(); ++f) {
-      o << (f ? ", " : "") << "\n       " << json_string(figs[f].first) << ": "
-        << json_figure(*figs[f].second);
-    }
-    o << "},\n     \"ttdByCause\": [";
-    for (std::size_t g = 0; g < s.ttd_by_cause.size(); ++g) {
-      o << (g ? ", " : "") << "{\"cause\": " << json_string(s.ttd_by_cause[g].label)
-        << ", \"incidents\": " << s.ttd_by_cause[g].incidents
-        << ", \"ttdMinutes\": " << json_figure(s.ttd_by_cause[g].ttd_minutes) << "}";
-    }
-    o << "],\n     \"ttdBySeverity\": [";
-    for (std::size_t g = 0; g < s.ttd_by_severity.size(); ++g) {
-      o << (g ? ", " : "") << "{\"severity\": " << json_string(s.ttd_by_severity[g].label)
-        << ", \"incidents\": " << s.ttd_by_severity[g].incidents
-        << ", \"ttdMinutes\": " << json_figure(s.ttd_by_severity[g].ttd_minutes) << "}";
-    }
-    o << "]}";
+  auto count = [](auto n) { return JsonNode(static_cast<std::int64_t>(n)); };
+  JsonNode doc;
+  doc.set("system", lab.system);
+  doc.set("scenario", lab.scenario);
+  doc.set("slo", lab.slo);
+  doc.set("objective", lab.objective);
+  doc.set("sloWindowSeconds", lab.slo_window.to_seconds());
+  doc.set("horizonSeconds", lab.horizon.to_seconds());
+  doc.set("trials", count(lab.trials));
+  doc.set("seed", count(lab.seed));
+  doc.set("confidence", lab.confidence);
+  doc.set("significantShare", lab.significant_share);
+  doc.set("requestsPerSecond", lab.requests_per_second);
+  doc.set("baselineError", lab.baseline_error);
+  JsonNode::Array sets;
+  for (const RuleSetResult& s : lab.sets) {
+    JsonNode set;
+    set.set("name", s.name);
+    set.set("description", s.description);
+    set.set("notes", JsonNode::strings(s.notes));
+    set.set("incidents", count(s.incidents));
+    set.set("significantIncidents", count(s.significant_incidents));
+    set.set("pageFirings", count(s.page_firings));
+    JsonNode figures;
+    for (const auto& [name, figure] : named_figures(s)) figures.set(name, json_figure(*figure));
+    set.set("figures", std::move(figures));
+    auto by = [&](const char* key, const auto& groups) {
+      JsonNode::Array out;
+      for (const auto& g : groups) {
+        JsonNode x;
+        x.set(key, g.label);
+        x.set("incidents", count(g.incidents));
+        x.set("ttdMinutes", json_figure(g.ttd_minutes));
+        out.push_back(std::move(x));
+      }
+      return JsonNode(std::move(out));
+    };
+    set.set("ttdByCause", by("cause", s.ttd_by_cause));
+    set.set("ttdBySeverity", by("severity", s.ttd_by_severity));
+    sets.push_back(std::move(set));
   }
-  o << "\n  ],\n  \"whenDoesItFire\": [";
-  for (std::size_t w = 0; w < r.when.size(); ++w) {
-    const WhenRow& row = r.when[w];
-    o << (w ? "," : "") << "\n    {\"errorRatio\": " << json_number(row.error)
-      << ", \"burnRate\": " << json_number(row.error / (1.0 - lab.objective))
-      << ", \"ruleSets\": [";
+  doc.set("ruleSets", std::move(sets));
+  JsonNode::Array when;
+  for (const WhenRow& row : r.when) {
+    JsonNode w;
+    w.set("errorRatio", row.error);
+    w.set("burnRate", row.error / (1.0 - lab.objective));
+    JsonNode::Array per_set;
     for (std::size_t k = 0; k < r.sets.size(); ++k) {
-      o << (k ? ", " : "") << "\n      {\"name\": " << json_string(r.sets[k].name)
-        << ", \"page\": " << json_timing(row.page[k])
-        << ", \"ticket\": " << json_timing(row.ticket[k]) << "}";
+      JsonNode x;
+      x.set("name", r.sets[k].name);
+      x.set("page", json_timing(row.page[k]));
+      x.set("ticket", json_timing(row.ticket[k]));
+      per_set.push_back(std::move(x));
     }
-    o << "]}";
+    w.set("ruleSets", std::move(per_set));
+    when.push_back(std::move(w));
   }
-  o << "\n  ],\n  \"windowScaling\": [";
-  const auto notes = scaling_notes(lab.slo_window);
-  for (std::size_t n = 0; n < notes.size(); ++n) o << (n ? ", " : "") << json_string(notes[n]);
-  o << "],\n  \"lowTraffic\": ";
+  doc.set("whenDoesItFire", std::move(when));
+  doc.set("windowScaling", JsonNode::strings(scaling_notes(lab.slo_window)));
   if (!r.low.present) {
-    o << "null";
+    doc.set("lowTraffic", JsonNode::null());
   } else {
     const LowTrafficConfig& c = r.low.config;
-    o << "{\"why\": " << json_string(r.low.why)
-      << ", \"requestsPerSecond\": " << json_number(c.requests_per_second)
-      << ", \"minRequests\": " << c.min_requests
-      << ", \"incidentsPerDay\": " << json_number(c.incidents_per_day)
-      << ", \"incidentError\": " << json_number(c.incident_error)
-      << ", \"incidentSeconds\": " << json_number(c.incident_duration.to_seconds())
-      << ", \"trials\": " << c.trials << ", \"ruleSets\": [";
+    JsonNode low;
+    low.set("why", r.low.why);
+    low.set("requestsPerSecond", c.requests_per_second);
+    low.set("minRequests", count(c.min_requests));
+    low.set("incidentsPerDay", c.incidents_per_day);
+    low.set("incidentError", c.incident_error);
+    low.set("incidentSeconds", c.incident_duration.to_seconds());
+    low.set("trials", count(c.trials));
+    const auto one = [&](const LowTrafficResult& x) {
+      JsonNode o;
+      o.set("pagesPerWeek", json_figure(x.pages_per_week));
+      o.set("noisePagesPerWeek", json_figure(x.noise_pages_per_week));
+      o.set("precision", json_figure(x.precision));
+      o.set("recall", json_figure(x.recall));
+      o.set("ttdMinutes", json_figure(x.ttd_minutes));
+      return o;
+    };
+    JsonNode::Array per_set;
     for (std::size_t k = 0; k < r.sets.size(); ++k) {
-      const auto one = [&](const LowTrafficResult& x) {
-        return "{\"pagesPerWeek\": " + json_figure(x.pages_per_week) +
-               ", \"noisePagesPerWeek\": " + json_figure(x.noise_pages_per_week) +
-               ", \"precision\": " + json_figure(x.precision) +
-               ", \"recall\": " + json_figure(x.recall) +
-               ", \"ttdMinutes\": " + json_figure(x.ttd_minutes) + "}";
-      };
-      o << (k ? ", " : "") << "\n    {\"name\": " << json_string(r.sets[k].name)
-        << ", \"ungated\": " << one(r.low.plain[k])
-        << ", \"gated\": " << (r.low.gated.empty() ? std::string("null") : one(r.low.gated[k]))
-        << "}";
+      JsonNode x;
+      x.set("name", r.sets[k].name);
+      x.set("ungated", one(r.low.plain[k]));
+      x.set("gated", r.low.gated.empty() ? JsonNode::null() : one(r.low.gated[k]));
+      per_set.push_back(std::move(x));
     }
-    o << "]}";
+    low.set("ruleSets", std::move(per_set));
+    doc.set("lowTraffic", std::move(low));
   }
-  o << "\n}\n";
-  return o.str();
+  std::string out;
+  doc.write(out);
+  return out + "\n";
 }
 
 Report alert_lab_html(const AlertLabReport& r) {
