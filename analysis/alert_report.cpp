@@ -8,6 +8,7 @@
 #include <sstream>
 #include <stdexcept>
 
+#include "analysis/format.hpp"
 #include "analysis/hdf5_support.hpp"
 #include "analysis/safe_output.hpp"
 #include "analysis/text_format.hpp"
@@ -16,18 +17,13 @@ namespace relsim::analysis {
 
 namespace {
 
-std::string fmt(const char* f, double v) {
-  char buf[64];
-  std::snprintf(buf, sizeof buf, f, v);
-  return buf;
-}
 
 /// `12.3 ±0.4` (scaled by k), `-` without a value.
 std::string cell(const LabFigure& f, double k, const char* format = "%.3g") {
   if (std::isnan(f.value.estimate)) return "-";
-  std::string s = fmt(format, f.value.estimate * k);
+  std::string s = printf_text(format, f.value.estimate * k);
   const double h = f.value.half_width() * k;
-  if (std::isfinite(h)) s += " ±" + fmt("%.2g", h);
+  if (std::isfinite(h)) s += " ±" + printf_text("%.2g", h);
   return s;
 }
 
@@ -74,23 +70,34 @@ std::vector<std::pair<const char*, const LabFigure*>> named_figures(const RuleSe
           {"budgetConsumed", &s.budget_consumed}};
 }
 
-std::string json_figure(const LabFigure& f) {
-  return "{\"estimate\": " + json_number(f.value.estimate) +
-         ", \"low\": " + json_number(f.value.low) + ", \"high\": " + json_number(f.value.high) +
-         ", \"n\": " + std::to_string(f.n) + "}";
+using models::JsonNode;
+
+JsonNode json_figure(const LabFigure& f) {
+  JsonNode o;
+  o.set("estimate", f.value.estimate);
+  o.set("low", f.value.low);
+  o.set("high", f.value.high);
+  o.set("n", static_cast<std::int64_t>(f.n));
+  return o;
 }
 
-std::string json_timing(const FireTiming& t) {
-  if (!t.fires) return "{\"fires\": false, \"reason\": " + json_string(t.reason) + "}";
-  return "{\"fires\": true, \"conditionSeconds\": " + json_number(t.condition_seconds) +
-         ", \"fireSeconds\": " + json_number(t.fire_seconds) +
-         ", \"budgetAtFire\": " + json_number(t.budget_at_fire) +
-         ", \"resetSeconds\": " + json_number(t.reset_seconds) + "}";
+JsonNode json_timing(const FireTiming& t) {
+  JsonNode o;
+  o.set("fires", t.fires);
+  if (!t.fires) {
+    o.set("reason", t.reason);
+    return o;
+  }
+  o.set("conditionSeconds", t.condition_seconds);
+  o.set("fireSeconds", t.fire_seconds);
+  o.set("budgetAtFire", t.budget_at_fire);
+  o.set("resetSeconds", t.reset_seconds);
+  return o;
 }
 
 std::string timing_cell(const FireTiming& t) {
   if (!t.fires) return "never";
-  return seconds_text(t.fire_seconds) + " (" + fmt("%.3g", t.budget_at_fire * 100.0) + " %)";
+  return seconds_text(t.fire_seconds) + " (" + printf_text("%.3g", t.budget_at_fire * 100.0) + " %)";
 }
 
 bool any_ticket(const std::vector<RuleSet>& sets) {
@@ -131,22 +138,6 @@ models::JsonNode scatter_config(models::JsonNode::Array datasets, models::JsonNo
 
 }  // namespace
 
-std::string seconds_text(double s) {
-  if (!std::isfinite(s)) return "never";
-  if (s < 60.0) return fmt("%.3gs", s);
-  if (s < 3600.0) {
-    const auto total = static_cast<long long>(std::llround(s));
-    return std::to_string(total / 60) + "m" + (total % 60 < 10 ? "0" : "") +
-           std::to_string(total % 60) + "s";
-  }
-  if (s < 48.0 * 3600.0) {
-    const auto total = static_cast<long long>(std::llround(s / 60.0));
-    return std::to_string(total / 60) + "h" + (total % 60 < 10 ? "0" : "") +
-           std::to_string(total % 60) + "m";
-  }
-  return fmt("%.3gd", s / 86'400.0);
-}
-
 std::vector<WhenRow> when_table(const std::vector<RuleSet>& sets, const std::vector<double>& errors,
                                 double baseline, double objective, sim::Duration period,
                                 const std::string& service) {
@@ -165,16 +156,30 @@ std::vector<WhenRow> when_table(const std::vector<RuleSet>& sets, const std::vec
   return out;
 }
 
+std::vector<double> distinct_error_ratios(std::vector<double> ratios) {
+  std::sort(ratios.begin(), ratios.end());
+  // 1000 × (1 − 0.999) is 0.99999999999999989, not 1: ratios that differ by
+  // rounding only are one row (the table printed `100 % (1000x)` twice).
+  // The larger of two such (100 % rather than 99.999999999999989 %) is kept.
+  std::vector<double> out;
+  for (const double r : ratios) {
+    if (!out.empty() && r - out.back() <= 1e-9 * r) {
+      out.back() = r;
+    } else {
+      out.push_back(r);
+    }
+  }
+  return out;
+}
+
 std::vector<double> default_error_ratios(double objective) {
   const double b = 1.0 - objective;
   std::vector<double> out;
   for (double burn : {1.0, 2.0, 6.0, 10.0, 14.4, 35.0, 36.0, 100.0, 1000.0}) {
-    if (burn * b < 1.0) out.push_back(burn * b);
+    out.push_back(std::min(burn * b, 1.0));
   }
   out.push_back(1.0);
-  std::sort(out.begin(), out.end());
-  out.erase(std::unique(out.begin(), out.end()), out.end());
-  return out;
+  return distinct_error_ratios(std::move(out));
 }
 
 std::vector<std::string> scaling_notes(sim::Duration period) {
@@ -191,9 +196,9 @@ std::vector<std::string> scaling_notes(sim::Duration period) {
     std::ostringstream s;
     s << r.factor << "x over " << window_text(r.window) << " (" << r.share * 100.0
       << " % of a 30-day budget) would spend "
-      << fmt("%.3g", share_of_factor(r.factor, r.window, period) * 100.0) << " % of a "
+      << printf_text("%.3g", share_of_factor(r.factor, r.window, period) * 100.0) << " % of a "
       << window_text(period) << " budget; the same " << r.share * 100.0 << " % needs "
-      << fmt("%.4g", factor_for_share(r.share, r.window, period)) << "x";
+      << printf_text("%.4g", factor_for_share(r.share, r.window, period)) << "x";
     out.push_back(s.str());
   }
   return out;
@@ -208,8 +213,8 @@ std::string alert_lab_text(const AlertLabReport& r) {
     << ", common random numbers)\n";
   o << "  significant: an incident spending >= " << shortest(lab.significant_share * 100.0)
     << " % of the budget or exhausting it; " << shortest(lab.confidence * 100.0)
-    << " % intervals (± half width); the SLO sees " << fmt("%.4g", lab.requests_per_second)
-    << " requests/s, baseline error ratio " << fmt("%.3g", lab.baseline_error) << "\n\n";
+    << " % intervals (± half width); the SLO sees " << printf_text("%.4g", lab.requests_per_second)
+    << " requests/s, baseline error ratio " << printf_text("%.3g", lab.baseline_error) << "\n\n";
   o << pad("rule set", 18);
   for (const Column& c : columns()) o << pad(c.title, 18);
   o << "\n";
@@ -253,8 +258,8 @@ std::string alert_lab_text(const AlertLabReport& r) {
     o << "\n";
     for (const WhenRow& w : r.when) {
       o << "  "
-        << pad(fmt("%.4g %%", w.error * 100.0) + " (" +
-                   fmt("%.4g", w.error / (1.0 - lab.objective)) + "x)",
+        << pad(printf_text("%.4g %%", w.error * 100.0) + " (" +
+                   printf_text("%.4g", w.error / (1.0 - lab.objective)) + "x)",
                22);
       const auto& v = route == 0 ? w.page : w.ticket;
       for (const FireTiming& t : v) o << pad(timing_cell(t), 20);
@@ -291,10 +296,10 @@ std::string alert_lab_text(const AlertLabReport& r) {
   if (r.low.present) {
     const LowTrafficConfig& c = r.low.config;
     o << "\nLow traffic (" << r.low.why << "): requests counted per evaluation interval "
-      << "(Poisson), " << fmt("%.4g", c.requests_per_second * 3600.0) << " requests/h, baseline "
-      << fmt("%.3g", c.baseline_error * 100.0) << " %; incidents "
-      << fmt("%.3g", c.incidents_per_day * 7.0) << "/week of "
-      << fmt("%.3g", c.incident_error * 100.0) << " % errors for "
+      << "(Poisson), " << printf_text("%.4g", c.requests_per_second * 3600.0) << " requests/h, baseline "
+      << printf_text("%.3g", c.baseline_error * 100.0) << " %; incidents "
+      << printf_text("%.3g", c.incidents_per_day * 7.0) << "/week of "
+      << printf_text("%.3g", c.incident_error * 100.0) << " % errors for "
       << window_text(c.incident_duration) << "; " << c.trials << " trials of "
       << window_text(c.horizon) << "\n";
     o << "  " << pad("rule set", 18) << pad("pages/week", 18) << pad("noise/week", 18)
@@ -316,91 +321,101 @@ std::string alert_lab_text(const AlertLabReport& r) {
 
 std::string alert_lab_json(const AlertLabReport& r) {
   const AlertLabResult& lab = r.lab;
-  std::ostringstream o;
-  o << "{\n  \"system\": " << json_string(lab.system)
-    << ",\n  \"scenario\": " << json_string(lab.scenario)
-    << ",\n  \"slo\": " << json_string(lab.slo)
-    << ",\n  \"objective\": " << json_number(lab.objective)
-    << ",\n  \"sloWindowSeconds\": " << json_number(lab.slo_window.to_seconds())
-    << ",\n  \"horizonSeconds\": " << json_number(lab.horizon.to_seconds())
-    << ",\n  \"trials\": " << lab.trials << ",\n  \"seed\": " << lab.seed
-    << ",\n  \"confidence\": " << json_number(lab.confidence)
-    << ",\n  \"significantShare\": " << json_number(lab.significant_share)
-    << ",\n  \"requestsPerSecond\": " << json_number(lab.requests_per_second)
-    << ",\n  \"baselineError\": " << json_number(lab.baseline_error) << ",\n  \"ruleSets\": [";
-  for (std::size_t k = 0; k < lab.sets.size(); ++k) {
-    const RuleSetResult& s = lab.sets[k];
-    o << (k ? "," : "") << "\n    {\"name\": " << json_string(s.name)
-      << ", \"description\": " << json_string(s.description) << ", \"notes\": [";
-    for (std::size_t n = 0; n < s.notes.size(); ++n)
-      o << (n ? ", " : "") << json_string(s.notes[n]);
-    o << "], \"incidents\": " << s.incidents
-      << ", \"significantIncidents\": " << s.significant_incidents
-      << ", \"pageFirings\": " << s.page_firings << ",\n     \"figures\": {";
-    const auto figs = named_figures(s);
-    for (std::size_t f = 0; f < figs.size(); ++f) {
-      o << (f ? ", " : "") << "\n       " << json_string(figs[f].first) << ": "
-        << json_figure(*figs[f].second);
-    }
-    o << "},\n     \"ttdByCause\": [";
-    for (std::size_t g = 0; g < s.ttd_by_cause.size(); ++g) {
-      o << (g ? ", " : "") << "{\"cause\": " << json_string(s.ttd_by_cause[g].label)
-        << ", \"incidents\": " << s.ttd_by_cause[g].incidents
-        << ", \"ttdMinutes\": " << json_figure(s.ttd_by_cause[g].ttd_minutes) << "}";
-    }
-    o << "],\n     \"ttdBySeverity\": [";
-    for (std::size_t g = 0; g < s.ttd_by_severity.size(); ++g) {
-      o << (g ? ", " : "") << "{\"severity\": " << json_string(s.ttd_by_severity[g].label)
-        << ", \"incidents\": " << s.ttd_by_severity[g].incidents
-        << ", \"ttdMinutes\": " << json_figure(s.ttd_by_severity[g].ttd_minutes) << "}";
-    }
-    o << "]}";
+  auto count = [](auto n) { return JsonNode(static_cast<std::int64_t>(n)); };
+  JsonNode doc;
+  doc.set("system", lab.system);
+  doc.set("scenario", lab.scenario);
+  doc.set("slo", lab.slo);
+  doc.set("objective", lab.objective);
+  doc.set("sloWindowSeconds", lab.slo_window.to_seconds());
+  doc.set("horizonSeconds", lab.horizon.to_seconds());
+  doc.set("trials", count(lab.trials));
+  doc.set("seed", count(lab.seed));
+  doc.set("confidence", lab.confidence);
+  doc.set("significantShare", lab.significant_share);
+  doc.set("requestsPerSecond", lab.requests_per_second);
+  doc.set("baselineError", lab.baseline_error);
+  JsonNode::Array sets;
+  for (const RuleSetResult& s : lab.sets) {
+    JsonNode set;
+    set.set("name", s.name);
+    set.set("description", s.description);
+    set.set("notes", JsonNode::strings(s.notes));
+    set.set("incidents", count(s.incidents));
+    set.set("significantIncidents", count(s.significant_incidents));
+    set.set("pageFirings", count(s.page_firings));
+    JsonNode figures;
+    for (const auto& [name, figure] : named_figures(s)) figures.set(name, json_figure(*figure));
+    set.set("figures", std::move(figures));
+    auto by = [&](const char* key, const auto& groups) {
+      JsonNode::Array out;
+      for (const auto& g : groups) {
+        JsonNode x;
+        x.set(key, g.label);
+        x.set("incidents", count(g.incidents));
+        x.set("ttdMinutes", json_figure(g.ttd_minutes));
+        out.push_back(std::move(x));
+      }
+      return JsonNode(std::move(out));
+    };
+    set.set("ttdByCause", by("cause", s.ttd_by_cause));
+    set.set("ttdBySeverity", by("severity", s.ttd_by_severity));
+    sets.push_back(std::move(set));
   }
-  o << "\n  ],\n  \"whenDoesItFire\": [";
-  for (std::size_t w = 0; w < r.when.size(); ++w) {
-    const WhenRow& row = r.when[w];
-    o << (w ? "," : "") << "\n    {\"errorRatio\": " << json_number(row.error)
-      << ", \"burnRate\": " << json_number(row.error / (1.0 - lab.objective))
-      << ", \"ruleSets\": [";
+  doc.set("ruleSets", std::move(sets));
+  JsonNode::Array when;
+  for (const WhenRow& row : r.when) {
+    JsonNode w;
+    w.set("errorRatio", row.error);
+    w.set("burnRate", row.error / (1.0 - lab.objective));
+    JsonNode::Array per_set;
     for (std::size_t k = 0; k < r.sets.size(); ++k) {
-      o << (k ? ", " : "") << "\n      {\"name\": " << json_string(r.sets[k].name)
-        << ", \"page\": " << json_timing(row.page[k])
-        << ", \"ticket\": " << json_timing(row.ticket[k]) << "}";
+      JsonNode x;
+      x.set("name", r.sets[k].name);
+      x.set("page", json_timing(row.page[k]));
+      x.set("ticket", json_timing(row.ticket[k]));
+      per_set.push_back(std::move(x));
     }
-    o << "]}";
+    w.set("ruleSets", std::move(per_set));
+    when.push_back(std::move(w));
   }
-  o << "\n  ],\n  \"windowScaling\": [";
-  const auto notes = scaling_notes(lab.slo_window);
-  for (std::size_t n = 0; n < notes.size(); ++n) o << (n ? ", " : "") << json_string(notes[n]);
-  o << "],\n  \"lowTraffic\": ";
+  doc.set("whenDoesItFire", std::move(when));
+  doc.set("windowScaling", JsonNode::strings(scaling_notes(lab.slo_window)));
   if (!r.low.present) {
-    o << "null";
+    doc.set("lowTraffic", JsonNode::null());
   } else {
     const LowTrafficConfig& c = r.low.config;
-    o << "{\"why\": " << json_string(r.low.why)
-      << ", \"requestsPerSecond\": " << json_number(c.requests_per_second)
-      << ", \"minRequests\": " << c.min_requests
-      << ", \"incidentsPerDay\": " << json_number(c.incidents_per_day)
-      << ", \"incidentError\": " << json_number(c.incident_error)
-      << ", \"incidentSeconds\": " << json_number(c.incident_duration.to_seconds())
-      << ", \"trials\": " << c.trials << ", \"ruleSets\": [";
+    JsonNode low;
+    low.set("why", r.low.why);
+    low.set("requestsPerSecond", c.requests_per_second);
+    low.set("minRequests", count(c.min_requests));
+    low.set("incidentsPerDay", c.incidents_per_day);
+    low.set("incidentError", c.incident_error);
+    low.set("incidentSeconds", c.incident_duration.to_seconds());
+    low.set("trials", count(c.trials));
+    const auto one = [&](const LowTrafficResult& x) {
+      JsonNode o;
+      o.set("pagesPerWeek", json_figure(x.pages_per_week));
+      o.set("noisePagesPerWeek", json_figure(x.noise_pages_per_week));
+      o.set("precision", json_figure(x.precision));
+      o.set("recall", json_figure(x.recall));
+      o.set("ttdMinutes", json_figure(x.ttd_minutes));
+      return o;
+    };
+    JsonNode::Array per_set;
     for (std::size_t k = 0; k < r.sets.size(); ++k) {
-      const auto one = [&](const LowTrafficResult& x) {
-        return "{\"pagesPerWeek\": " + json_figure(x.pages_per_week) +
-               ", \"noisePagesPerWeek\": " + json_figure(x.noise_pages_per_week) +
-               ", \"precision\": " + json_figure(x.precision) +
-               ", \"recall\": " + json_figure(x.recall) +
-               ", \"ttdMinutes\": " + json_figure(x.ttd_minutes) + "}";
-      };
-      o << (k ? ", " : "") << "\n    {\"name\": " << json_string(r.sets[k].name)
-        << ", \"ungated\": " << one(r.low.plain[k])
-        << ", \"gated\": " << (r.low.gated.empty() ? std::string("null") : one(r.low.gated[k]))
-        << "}";
+      JsonNode x;
+      x.set("name", r.sets[k].name);
+      x.set("ungated", one(r.low.plain[k]));
+      x.set("gated", r.low.gated.empty() ? JsonNode::null() : one(r.low.gated[k]));
+      per_set.push_back(std::move(x));
     }
-    o << "]}";
+    low.set("ruleSets", std::move(per_set));
+    doc.set("lowTraffic", std::move(low));
   }
-  o << "\n}\n";
-  return o.str();
+  std::string out;
+  doc.write(out);
+  return out + "\n";
 }
 
 Report alert_lab_html(const AlertLabReport& r) {

@@ -30,6 +30,10 @@ std::vector<WhenRow> when_table(const std::vector<RuleSet>& sets, const std::vec
                                 double baseline, double objective, sim::Duration period,
                                 const std::string& service = "");
 
+/// `ratios` ascending, each once: ratios within 1e-9 (relative) of each
+/// other, which differ by rounding only, become the larger one.
+std::vector<double> distinct_error_ratios(std::vector<double> ratios);
+
 /// The default error ratios of the table: burn rates 1, 2, 6, 10, 14.4, 35,
 /// 36, 100 and 1000 of the budget, and 100 %, each at most 100 %, ascending.
 std::vector<double> default_error_ratios(double objective);
@@ -60,8 +64,5 @@ Report alert_lab_html(const AlertLabReport& r);
 /// Writes the HDF5 file `path` (via a unique temporary and a rename) with the group
 /// `/alerts` (docs/alerting.md, "HDF5"). Throws std::runtime_error.
 void write_alert_lab_hdf5(const std::string& path, const AlertLabReport& r);
-
-/// `0.6s`, `2m10s`, `1h0m`, `35.96h`, `never`.
-std::string seconds_text(double seconds);
 
 }  // namespace relsim::analysis

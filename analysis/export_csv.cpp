@@ -28,7 +28,7 @@ constexpr std::size_t kFlushBytes = std::size_t{1} << 20;
 std::string csv_header(const TrialLayout& layout, const std::string& file) {
   std::string out;
   auto field = [&](const std::string& name, auto) { out += "," + csv_field(name); };
-  if (file == "trials.csv") return "trial,events,incidents,pages";
+  if (file == "trials.csv") return "trial,events,incidents,pages,deploys";
   if (file == "slos.csv") {
     out = "trial,slo";
     for_each_slo_field(layout, field);
@@ -46,7 +46,7 @@ std::string csv_header(const TrialLayout& layout, const std::string& file) {
   }
   if (file == "incidents.csv") {
     return "trial,id,service,service_name,cause,cause_name,cause_index,severity,start_s,"
-           "detected_s,paged_s,acked_s,mitigated_s,resolved_s,escalations,team,team_name,"
+           "detected_s,paged_s,acked_s,mitigated_s,resolved_s,responding_s,escalations,team,team_name,"
            "steps_tried,requests_failed,budget_consumed,human_needed";
   }
   if (file == "budget.csv") return "trial,slo,sample,time_s,remaining_budget";
@@ -90,7 +90,8 @@ void CsvResultsWriter::append(const TrialBlock& block) {
   std::string text;
   for (const auto& r : block.rows) {
     text += std::to_string(r.trial) + "," + std::to_string(r.events) + "," +
-            std::to_string(r.incidents) + "," + std::to_string(r.pages) + "\n";
+            std::to_string(r.incidents) + "," + std::to_string(r.pages) + "," +
+            std::to_string(r.deploys) + "\n";
   }
   trials_ << text;
   check(trials_, "trials.csv");
@@ -134,6 +135,7 @@ void CsvResultsWriter::append(const TrialBlock& block) {
            std::to_string(i.severity) + "," + csv_number(i.start_s) + "," +
            csv_number(i.detected_s) + "," + csv_number(i.paged_s) + "," + csv_number(i.acked_s) +
            "," + csv_number(i.mitigated_s) + "," + csv_number(i.resolved_s) + "," +
+           csv_number(i.responding_s) + "," +
            std::to_string(i.escalations) + "," + std::to_string(i.team) + "," +
            name_of(model_.names.teams, i.team) + "," + std::to_string(i.steps_tried) + "," +
            csv_number(i.requests_failed) + "," + csv_number(i.budget_consumed) + "," +

@@ -199,7 +199,7 @@ void ResultsFileWriter::Impl::write_block(const TrialBlock& block) {
     std::vector<h5::TrialScalars> scalars;
     scalars.reserve(n);
     for (const TrialRow& r : block.rows)
-      scalars.push_back({r.trial, r.events, r.incidents, r.pages});
+      scalars.push_back({r.trial, r.events, r.incidents, r.pages, r.deploys});
     const hsize_t start[1] = {d.rows};
     const hsize_t count[1] = {n};
     const hsize_t extent[1] = {d.rows + n};

@@ -28,6 +28,7 @@ H5::CompType trials_type() {
   t.insertMember("events", offsetof(TrialScalars, events), H5::PredType::NATIVE_UINT64);
   t.insertMember("incidents", offsetof(TrialScalars, incidents), H5::PredType::NATIVE_UINT32);
   t.insertMember("pages", offsetof(TrialScalars, pages), H5::PredType::NATIVE_UINT32);
+  t.insertMember("deploys", offsetof(TrialScalars, deploys), H5::PredType::NATIVE_UINT64);
   return t;
 }
 
@@ -53,6 +54,7 @@ H5::CompType incident_type() {
   u("acked_s", offsetof(IncidentRecord, acked_s), f64);
   u("mitigated_s", offsetof(IncidentRecord, mitigated_s), f64);
   u("resolved_s", offsetof(IncidentRecord, resolved_s), f64);
+  u("responding_s", offsetof(IncidentRecord, responding_s), f64);
   u("escalations", offsetof(IncidentRecord, escalations), u16);
   u("team", offsetof(IncidentRecord, team), u32);
   u("steps_tried", offsetof(IncidentRecord, steps_tried), u16);

@@ -1,8 +1,9 @@
-// Internal to analysis/ (export_hdf5.cpp, import_hdf5.cpp, plan_file.cpp,
-// alert_report.cpp, incident_file.cpp): the HDF5 types and attribute helpers
-// of the results layout. With hdf5_table.hpp one of the two headers that
-// include H5Cpp.h; no header outside analysis/ includes either. Not
-// thread-safe (HDF5 is not).
+// Internal to analysis/: the HDF5 types and attribute helpers of the
+// results layout, for the .cpp files of analysis/ that read or write HDF5
+// (the results, plan, alert-lab and incident files). It and hdf5_table.hpp
+// include H5Cpp.h directly; hdf5_matrix.hpp includes it through this
+// header; no header outside analysis/ includes any of the three, so HDF5
+// types never reach models/ or cli/. Not thread-safe (HDF5 is not).
 #pragma once
 
 #include <H5Cpp.h>
@@ -22,10 +23,11 @@ struct TrialScalars {
   std::uint64_t events = 0;
   std::uint32_t incidents = 0;
   std::uint32_t pages = 0;
+  std::uint64_t deploys = 0;
 };
 
 /// The compound type of a `/trials` row: `trial`, `events` (uint64),
-/// `incidents`, `pages` (uint32).
+/// `incidents`, `pages` (uint32), `deploys` (uint64).
 H5::CompType trials_type();
 
 /// The compound type of an `/incidents` row (the fields of IncidentRecord,

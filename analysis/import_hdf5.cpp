@@ -232,6 +232,7 @@ TrialBlock ResultsFileReader::read_rows(std::uint64_t first, std::uint64_t count
       r.events = scalars[i].events;
       r.incidents = scalars[i].incidents;
       r.pages = scalars[i].pages;
+      r.deploys = scalars[i].deploys;
       r.slos.resize(d.layout.slos.size());
       for (SloTrialRow& x : r.slos) x.tier_reached_s.resize(d.layout.tiers.size());
       r.services.resize(d.layout.services.size());

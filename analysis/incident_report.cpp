@@ -1,5 +1,7 @@
 #include "analysis/incident_report.hpp"
 
+#include "analysis/format.hpp"
+
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
@@ -9,11 +11,7 @@ namespace relsim::analysis {
 
 namespace {
 
-std::string fixed(const char* fmt, double v) {
-  char buf[64];
-  std::snprintf(buf, sizeof buf, fmt, v);
-  return buf;
-}
+using analysis::printf_text;
 
 }  // namespace
 
@@ -93,8 +91,8 @@ Report incident_fit_report(const FitResult& r, const std::vector<double>& x,
   t.header = {"rank", "distribution", "AIC", "ΔAIC", "KS", "parameters", "scenario syntax"};
   for (std::size_t i = 0; i < r.fits.size(); ++i) {
     const DistributionFit& f = r.fits[i];
-    t.rows.push_back({std::to_string(i + 1), f.name, fixed("%.1f", f.aic),
-                      fixed("%.1f", f.aic - best.aic), fixed("%.4f", f.ks),
+    t.rows.push_back({std::to_string(i + 1), f.name, printf_text("%.1f", f.aic),
+                      printf_text("%.1f", f.aic - best.aic), printf_text("%.4f", f.ks),
                       fit_summary_text(f.distribution), distribution_yaml(f.distribution)});
   }
   ranking.tables.push_back(std::move(t));
@@ -144,7 +142,7 @@ models::JsonNode difference_histogram(const std::vector<double>& no_change,
     return out;
   };
   std::vector<std::string> labels;
-  for (int b = 0; b < bins; ++b) labels.push_back(fixed("%.3g", lo + (b + 0.5) * width));
+  for (int b = 0; b < bins; ++b) labels.push_back(printf_text("%.3g", lo + (b + 0.5) * width));
   auto dataset = [](const char* label, models::JsonNode::Array data, const char* color) {
     models::JsonNode d;
     d.set("label", label);
@@ -181,7 +179,7 @@ models::JsonNode difference_histogram(const std::vector<double>& no_change,
 
 Report incident_power_report(const PowerResult& r, const std::string& source) {
   const PowerSettings& st = r.settings;
-  const std::string x = fixed("%g %%", st.improvement * 100.0);
+  const std::string x = printf_text("%g %%", st.improvement * 100.0);
   Report rep;
   rep.title = "What MTTR can tell: " + x + " better?";
   rep.subtitle = "Two periods of " + std::to_string(st.incidents) + " incidents each, drawn from " +
@@ -205,17 +203,17 @@ Report incident_power_report(const PowerResult& r, const std::string& source) {
               "incidents needed"};
   for (const StatisticPower& s : r.statistics) {
     t.rows.push_back(
-        {statistic_name(s.statistic), fixed("%.3g", s.baseline / 60.0),
-         fixed("%.3f", s.p_improvement_hidden), fixed("%.3f", s.p_false_improvement),
-         "[" + fixed("%.3g", s.diff_low / 60.0) + ", " + fixed("%.3g", s.diff_high / 60.0) + "]",
-         fixed("%.3f", s.power),
+        {statistic_name(s.statistic), printf_text("%.3g", s.baseline / 60.0),
+         printf_text("%.3f", s.p_improvement_hidden), printf_text("%.3f", s.p_false_improvement),
+         "[" + printf_text("%.3g", s.diff_low / 60.0) + ", " + printf_text("%.3g", s.diff_high / 60.0) + "]",
+         printf_text("%.3f", s.power),
          s.incidents_needed ? std::to_string(s.incidents_needed) : "more than the search cap"});
   }
   const AnalyticPower& a = r.analytic;
-  t.rows.push_back({"mean (normal approximation)", fixed("%.3g", a.mean / 60.0),
-                    fixed("%.3f", a.p_improvement_hidden), fixed("%.3f", a.p_false_improvement),
-                    "±" + fixed("%.3g", a.half_width90 / 60.0), fixed("%.3f", a.power),
-                    fixed("%.0f", std::ceil(a.incidents_needed))});
+  t.rows.push_back({"mean (normal approximation)", printf_text("%.3g", a.mean / 60.0),
+                    printf_text("%.3f", a.p_improvement_hidden), printf_text("%.3f", a.p_false_improvement),
+                    "±" + printf_text("%.3g", a.half_width90 / 60.0), printf_text("%.3f", a.power),
+                    printf_text("%.0f", std::ceil(a.incidents_needed))});
   ReportSection summary;
   summary.title = "Figures";
   summary.text = "How often a real " + x +

@@ -1,6 +1,8 @@
 // Incident figures: see analysis/incident_summary.hpp.
 #include "analysis/incident_summary.hpp"
 
+#include "analysis/format.hpp"
+
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
@@ -196,6 +198,24 @@ void IncidentSummaryAccumulator::add(const models::TrialResult& t) {
   }
 }
 
+void add_incident_figures(IncidentSummaryAccumulator& acc, const TrialBlock& block) {
+  std::size_t next = 0;
+  models::TrialResult t;
+  for (const TrialRow& row : block.rows) {
+    t.events = row.events;
+    t.deploys = row.deploys;
+    t.teams.clear();
+    for (const TeamTrialRow& x : row.teams) {
+      t.teams.push_back({x.pages, x.pages_at_night, x.noise_pages, x.tickets, x.shifts});
+    }
+    t.incidents.clear();
+    for (std::uint32_t k = 0; k < row.incidents && next < block.incidents.size(); ++k) {
+      t.incidents.push_back(incident_row_of(block.incidents[next++]));
+    }
+    acc.add(t);
+  }
+}
+
 IncidentSummary IncidentSummaryAccumulator::finish() const {
   IncidentSummary s = totals_;
   const double confidence = confidence_;
@@ -251,20 +271,10 @@ IncidentSummary summarize_incidents(const models::CompiledModel& model,
 
 namespace {
 
-std::string fmt(const char* f, double a) {
-  char buf[64];
-  std::snprintf(buf, sizeof buf, f, a);
-  return buf;
-}
+using analysis::printf_text;
 
 /// Seconds as `42.0 s`, `12.3 min` or `4.56 h`.
-std::string human(double seconds) {
-  if (std::isnan(seconds)) return "n/a";
-  if (std::isinf(seconds)) return seconds > 0 ? "inf" : "-inf";
-  if (std::abs(seconds) < 120.0) return fmt("%.1f s", seconds);
-  if (std::abs(seconds) < 3.0 * 3600.0) return fmt("%.1f min", seconds / 60.0);
-  return fmt("%.2f h", seconds / 3600.0);
-}
+std::string human(double seconds) { return seconds_in_unit(seconds); }
 
 /// `n/a (n = 3)`: an interval left out below the minimum n (docs/results.md).
 std::string too_few(std::uint64_t n) { return "n/a (n = " + std::to_string(n) + ")"; }
@@ -282,10 +292,10 @@ std::string range(double low, double high, std::uint64_t n) {
 std::string percent(const Interval& iv, std::uint64_t n) {
   if (std::isnan(iv.estimate)) return "n/a";
   if (std::isnan(iv.low) || std::isnan(iv.high)) {
-    return fmt("%.1f %%", iv.estimate * 100.0) + " " + too_few(n);
+    return printf_text("%.1f %%", iv.estimate * 100.0) + " " + too_few(n);
   }
-  return fmt("%.1f %%", iv.estimate * 100.0) + " [" + fmt("%.1f", iv.low * 100.0) + ", " +
-         fmt("%.1f", iv.high * 100.0) + "]";
+  return printf_text("%.1f %%", iv.estimate * 100.0) + " [" + printf_text("%.1f", iv.low * 100.0) + ", " +
+         printf_text("%.1f", iv.high * 100.0) + "]";
 }
 
 void part(std::string& out, const char* name, const DurationStats& d) {
@@ -353,8 +363,8 @@ std::string format_incident_extras(const IncidentSummary& s) {
 std::string format_incidents(const models::CompiledModel& model, const IncidentSummary& s) {
   std::string out =
       "\nIncidents: " + std::to_string(s.incidents) + " in " + std::to_string(s.trials) +
-      " trials, " + fmt("%.3g", s.incidents_per_trial.estimate) + " per trial " +
-      fmt("[%.3g, ", s.incidents_per_trial.low) + fmt("%.3g]", s.incidents_per_trial.high) +
+      " trials, " + printf_text("%.3g", s.incidents_per_trial.estimate) + " per trial " +
+      printf_text("[%.3g, ", s.incidents_per_trial.low) + printf_text("%.3g]", s.incidents_per_trial.high) +
       "; MTTR parts: detect = detected − start, acknowledge = acked − paged,\n"
       "  mitigate = mitigated − start, resolve = resolved − start "
       "(mean [interval by trial], quantiles, p95 [Woodruff interval by trial])\n";
@@ -364,9 +374,9 @@ std::string format_incidents(const models::CompiledModel& model, const IncidentS
   cause_compliance_dora(out, s);
   for (std::size_t k = 0; k < s.teams.size(); ++k) {
     const TeamPages& t = s.teams[k];
-    out += "team " + model.names.teams[k] + ": " + fmt("%.3g", t.pages_per_shift.estimate) +
-           " pages per shift " + fmt("[%.3g, ", t.pages_per_shift.low) +
-           fmt("%.3g]", t.pages_per_shift.high) + ", at night " +
+    out += "team " + model.names.teams[k] + ": " + printf_text("%.3g", t.pages_per_shift.estimate) +
+           " pages per shift " + printf_text("[%.3g, ", t.pages_per_shift.low) +
+           printf_text("%.3g]", t.pages_per_shift.high) + ", at night " +
            percent(t.night_fraction, t.pages) + ", noise " + percent(t.noise_fraction, t.pages) +
            ", " + std::to_string(t.tickets) + " tickets\n";
   }

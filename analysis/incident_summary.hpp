@@ -35,6 +35,7 @@
 
 #include "analysis/estimators.hpp"
 #include "analysis/quantile_sketch.hpp"
+#include "analysis/trial_row.hpp"
 #include "analysis/run_summary.hpp"
 #include "models/compiled_model.hpp"
 #include "models/trial_result.hpp"
@@ -145,6 +146,11 @@ class IncidentSummaryAccumulator {
   Duration dora_;
   std::vector<Team> teams_;
 };
+
+/// Adds the trials of a block read back from a results file (its rows and
+/// incident records, trial order) to `acc`: what `relsim merge` and an MPI
+/// run use to print the same incident figures as the run that wrote them.
+void add_incident_figures(IncidentSummaryAccumulator& acc, const TrialBlock& block);
 
 /// Summarises the incident rows and team counts of `results` (trial order)
 /// at `confidence` in (0, 1).

@@ -5,6 +5,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <fstream>
+#include <limits>
 #include <sstream>
 #include <stdexcept>
 
@@ -123,9 +124,50 @@ constexpr const char* kScript = R"JS(
   window.addEventListener('error', function (e) { fail(String(e.message)); });
   try {
     var data = JSON.parse(document.getElementById('relsim-data').textContent);
+    // What was drawn, for the browser test: each axis's tick labels and the legend.
     var drawn = { id: 'relsimDrawn', afterRender: function (chart) {
-      chart.canvas.setAttribute('data-drawn', 'true');
+      var c = chart.canvas;
+      Object.keys(chart.scales).forEach(function (id) {
+        c.setAttribute('data-ticks-' + id, chart.scales[id].ticks.map(function (t) {
+          return Array.isArray(t.label) ? t.label.join(' ') : String(t.label);
+        }).join('|'));
+      });
+      Object.keys(chart.scales).forEach(function (id) {
+        var s = chart.scales[id];
+        if (s.relsimWidest === undefined) return;
+        // Row labels end at the axis's right edge, less the tick padding.
+        var start = s.right - s.options.ticks.padding - s.relsimWidest;
+        c.setAttribute('data-labels-fit-' + id, start >= 0 ? 'true' : 'false');
+      });
+      if (chart.legend && chart.legend.legendItems) {
+        c.setAttribute('data-legend', chart.legend.legendItems.map(function (l) {
+          return l.text + '=' + l.fillStyle + '/' + l.strokeStyle;
+        }).join('|'));
+      }
+      c.setAttribute('data-drawn', 'true');
     } };
+    // A day axis (relsimDays): day 1 is the first day, its start at 1; a tick
+    // at a whole day is the day's number, one within a day adds the time.
+    // A label axis as wide as its widest label: Chart.js caps an axis's
+    // width and would cut long row labels at the canvas's left edge.
+    function fitLabels(scale) {
+      var ctx = scale.ctx, font = Chart.helpers.toFont(scale.options.ticks.font), widest = 0;
+      ctx.save();
+      ctx.font = font.string;
+      scale.ticks.forEach(function (t) {
+        widest = Math.max(widest, ctx.measureText(String(t.label)).width);
+      });
+      ctx.restore();
+      scale.width = Math.max(scale.width, widest + scale.options.ticks.padding + 16);
+      scale.relsimWidest = widest;
+    }
+    function dayText(v) {
+      var d = Math.floor(v + 1e-9), m = Math.round((v - d) * 1440);
+      if (m >= 1440) { d += 1; m = 0; }
+      if (m === 0) return String(d);
+      var h = Math.floor(m / 60), mm = m % 60;
+      return d + ' ' + (h < 10 ? '0' : '') + h + ':' + (mm < 10 ? '0' : '') + mm;
+    }
     Chart.defaults.animation = false;
     Chart.defaults.maintainAspectRatio = false;
     Chart.defaults.responsive = true;
@@ -133,7 +175,9 @@ constexpr const char* kScript = R"JS(
     var baseLabel = Chart.defaults.plugins.tooltip.callbacks.label;
     Chart.defaults.plugins.tooltip.callbacks.label = function (item) {
       if (item.raw && typeof item.raw === 'object' && item.raw.name) {
-        return item.raw.name + ' at ' + Number(item.raw.x).toPrecision(4);
+        var x = item.chart.options.scales.x;
+        return item.raw.name + ' at ' + (x && x.relsimDays ? 'day ' + dayText(Number(item.raw.x))
+                                                           : Number(item.raw.x).toPrecision(4));
       }
       return baseLabel.call(this, item);
     };
@@ -141,6 +185,14 @@ constexpr const char* kScript = R"JS(
     for (var i = 0; i < canvases.length; ++i) {
       var config = data.charts[Number(canvases[i].getAttribute('data-chart'))];
       config.plugins = [drawn];
+      var scales = (config.options && config.options.scales) || {};
+      Object.keys(scales).forEach(function (id) {
+        if (scales[id].relsimDays) {
+          scales[id].ticks = scales[id].ticks || {};
+          scales[id].ticks.callback = dayText;
+        }
+        if (scales[id].relsimFitLabels) scales[id].afterFit = fitLabels;
+      });
       new Chart(canvases[i], config);
     }
     document.body.setAttribute('data-rendered', 'true');
@@ -224,55 +276,97 @@ std::string render_html(const Report& report, const std::string& chart_js) {
   return out;
 }
 
+double day_tick_step(double span_days) {
+  static constexpr double kSteps[] = {1.0 / 24, 2.0 / 24, 3.0 / 24, 6.0 / 24, 12.0 / 24, 1.0, 2.0,
+                                      7.0,      14.0,     28.0,     56.0,     91.0,      182.0,
+                                      364.0};
+  for (const double step : kSteps) {
+    if (span_days / step <= 12.0) return step;
+  }
+  return std::ceil(span_days / 12.0 / 364.0) * 364.0;
+}
+
+namespace {
+
+/// The x scale of a chart over a trial's days: linear from `from_days` to
+/// `to_days` (elapsed days; drawn at +1, day 1 being the first day), ticks
+/// at whole days or hours (day_tick_step) labelled by the page's script.
+JsonNode day_scale(const std::string& title, double from_days, double to_days) {
+  JsonNode x = axis(title);
+  x.set("type", "linear");
+  x.set("min", from_days + 1.0);
+  x.set("max", to_days + 1.0);
+  x.set("relsimDays", true);
+  JsonNode ticks;
+  ticks.set("stepSize", day_tick_step(to_days - from_days));
+  ticks.set("includeBounds", false);
+  ticks.set("autoSkip", false);
+  ticks.set("maxRotation", 0);
+  x.set("ticks", std::move(ticks));
+  return x;
+}
+
+}  // namespace
+
 JsonNode band_chart(const std::string& y_label, double start_days, double step_days,
                     const std::vector<double>& mid, const std::vector<double>& low,
                     const std::vector<double>& high, const std::string& mid_label,
-                    const std::vector<std::pair<std::string, double>>& levels) {
-  JsonNode::Array labels;
-  for (std::size_t i = 0; i < mid.size(); ++i) {
-    const double day = start_days + step_days * static_cast<double>(i);
-    char buf[32];
-    std::snprintf(buf, sizeof buf, "%.1f", day);
-    labels.emplace_back(std::string(buf));
-  }
+                    const std::vector<BandLevel>& levels) {
+  auto points = [&](const std::vector<double>& values) {
+    JsonNode::Array a;
+    a.reserve(values.size());
+    for (std::size_t i = 0; i < values.size(); ++i) {
+      JsonNode p;
+      p.set("x", start_days + step_days * static_cast<double>(i) + 1.0);
+      p.set("y", std::isfinite(values[i]) ? values[i] : 0.0);
+      a.push_back(std::move(p));
+    }
+    return JsonNode(std::move(a));
+  };
   JsonNode::Array datasets;
-  auto line = [&](const std::string& label, const std::vector<double>& values, const char* color,
-                  JsonNode fill, double width) {
+  auto line = [&](const std::string& label, JsonNode values, const char* border,
+                  const char* background, JsonNode fill, double width) {
     JsonNode d;
     d.set("label", label);
-    d.set("data", numbers(values));
-    d.set("borderColor", color);
-    d.set("backgroundColor", color);
+    d.set("data", std::move(values));
+    d.set("borderColor", border);
+    d.set("backgroundColor", background);
     d.set("fill", std::move(fill));
     d.set("pointRadius", 0);
     d.set("borderWidth", width);
     return d;
   };
-  datasets.push_back(line("95th percentile", high, "rgba(31,119,180,0.25)", false, 0.0));
-  JsonNode band = line("5th percentile", low, "rgba(31,119,180,0.25)", "-1", 0.0);
-  datasets.push_back(std::move(band));
-  datasets.push_back(line(mid_label, mid, kPalette[0], false, 2.0));
+  // The band is filled between the two percentile lines; each line has its
+  // own colour so the legend tells them apart (95th dark, 5th light).
+  datasets.push_back(line("95th percentile", points(high), "#08519c", "#08519c", false, 1.0));
+  datasets.push_back(
+      line("5th percentile", points(low), "#9ecae1", "rgba(31,119,180,0.2)", "-1", 1.0));
+  datasets.push_back(line(mid_label, points(mid), kPalette[0], kPalette[0], false, 2.0));
+  const double last = start_days + step_days * static_cast<double>(mid.empty() ? 0 : mid.size() - 1);
   for (std::size_t k = 0; k < levels.size(); ++k) {
-    JsonNode d = line(levels[k].first, std::vector<double>(mid.size(), levels[k].second),
-                      kPalette[1 + k % 5], false, 1.0);
+    const char* color = kPalette[1 + k % 5];
+    JsonNode::Array flat;
+    for (const double x : {start_days + 1.0, last + 1.0}) {
+      JsonNode p;
+      p.set("x", x);
+      p.set("y", levels[k].value);
+      flat.push_back(std::move(p));
+    }
+    JsonNode d = line(levels[k].label, std::move(flat), color, color, false, 1.5);
     JsonNode::Array dash{JsonNode(6), JsonNode(4)};
     d.set("borderDash", std::move(dash));
     datasets.push_back(std::move(d));
   }
   JsonNode data;
-  data.set("labels", std::move(labels));
   data.set("datasets", std::move(datasets));
-  JsonNode x = axis("day of the trial");
-  JsonNode ticks;
-  ticks.set("maxTicksLimit", 12);
-  x.set("ticks", std::move(ticks));
   JsonNode scales;
-  scales.set("x", std::move(x));
+  scales.set("x", day_scale("day of the trial", start_days, last));
   scales.set("y", axis(y_label));
   JsonNode options;
   options.set("scales", std::move(scales));
   JsonNode interaction;
-  interaction.set("mode", "index");
+  interaction.set("mode", "nearest");
+  interaction.set("axis", "x");
   interaction.set("intersect", false);
   options.set("interaction", std::move(interaction));
   JsonNode config;
@@ -315,6 +409,25 @@ JsonNode interval_chart(const std::string& x_label, const std::vector<std::strin
   JsonNode scales;
   JsonNode x = axis(x_label);
   x.set("beginAtZero", false);  // values near 99.99 % must not be squeezed against 0
+  // The range is the intervals' with a margin: Chart.js's own nice range
+  // (75–100 % for availabilities of 99.98 %) would shrink them to a line.
+  double lo = std::numeric_limits<double>::infinity(), hi = -lo;
+  for (std::size_t i = 0; i < labels.size(); ++i) {
+    for (const double v : {estimate[i], low[i], high[i]}) {
+      if (!std::isfinite(v)) continue;
+      lo = std::min(lo, v);
+      hi = std::max(hi, v);
+    }
+  }
+  if (lo <= hi) {
+    const double margin = hi > lo ? (hi - lo) * 0.1 : std::max(std::fabs(hi) * 1e-3, 1e-9);
+    // A count or a share that cannot be negative keeps its axis at 0 or above.
+    x.set("min", lo >= 0.0 ? std::max(0.0, lo - margin) : lo - margin);
+    x.set("max", hi + margin);
+    JsonNode ticks;
+    ticks.set("includeBounds", false);  // no tick at the margin's odd ends (-0.4, 4.5)
+    x.set("ticks", std::move(ticks));
+  }
   scales.set("x", std::move(x));
   JsonNode options;
   options.set("indexAxis", "y");
@@ -407,7 +520,8 @@ JsonNode histogram_chart(const std::string& x_label, const std::vector<double>& 
 JsonNode timeline_chart(const std::string& x_label, const std::vector<std::string>& rows,
                         const std::vector<std::string>& phase_names,
                         const std::vector<std::vector<TimelinePhase>>& phases,
-                        const std::vector<TimelineMarker>& markers) {
+                        const std::vector<TimelineMarker>& markers,
+                        std::optional<DayRange> days) {
   std::vector<std::string> labels = rows;
   std::vector<std::string> marker_rows;
   for (const auto& mk : markers) {
@@ -416,12 +530,14 @@ JsonNode timeline_chart(const std::string& x_label, const std::vector<std::strin
     }
   }
   labels.insert(labels.end(), marker_rows.begin(), marker_rows.end());
+  const double shift = days ? 1.0 : 0.0;  // a day axis counts from day 1
   JsonNode::Array datasets;
   for (std::size_t k = 0; k < phase_names.size(); ++k) {
     JsonNode::Array data;
     for (std::size_t r = 0; r < labels.size(); ++r) {
       if (r < rows.size() && k < phases[r].size() && phases[r][k].to > phases[r][k].from) {
-        data.push_back(JsonNode::Array{JsonNode(phases[r][k].from), JsonNode(phases[r][k].to)});
+        data.push_back(JsonNode::Array{JsonNode(phases[r][k].from + shift),
+                                       JsonNode(phases[r][k].to + shift)});
       } else {
         data.push_back(JsonNode::Array{JsonNode(0.0), JsonNode(0.0)});
       }
@@ -440,7 +556,7 @@ JsonNode timeline_chart(const std::string& x_label, const std::vector<std::strin
     for (const auto& mk : markers) {
       if (mk.row != marker_rows[k]) continue;
       JsonNode p;
-      p.set("x", std::isfinite(mk.at) ? mk.at : 0.0);
+      p.set("x", (std::isfinite(mk.at) ? mk.at : 0.0) + shift);
       p.set("y", mk.row);
       p.set("name", mk.name);
       points.push_back(std::move(p));
@@ -459,9 +575,13 @@ JsonNode timeline_chart(const std::string& x_label, const std::vector<std::strin
   data.set("labels", JsonNode::strings(labels));
   data.set("datasets", std::move(datasets));
   JsonNode scales;
-  JsonNode x = axis(x_label);
-  x.set("type", "linear");
-  scales.set("x", std::move(x));
+  if (days) {
+    scales.set("x", day_scale(x_label, days->from_days, days->to_days));
+  } else {
+    JsonNode x = axis(x_label);
+    x.set("type", "linear");
+    scales.set("x", std::move(x));
+  }
   JsonNode y;
   y.set("type", "category");
   JsonNode yticks;
@@ -470,6 +590,7 @@ JsonNode timeline_chart(const std::string& x_label, const std::vector<std::strin
   font.set("size", 10);
   yticks.set("font", std::move(font));
   y.set("ticks", std::move(yticks));
+  y.set("relsimFitLabels", true);  // the whole row labels (the page's script)
   scales.set("y", std::move(y));
   JsonNode options;
   options.set("indexAxis", "y");

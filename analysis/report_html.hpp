@@ -8,6 +8,7 @@
 // which. Pure functions over values; thread-safe.
 #pragma once
 
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -53,15 +54,31 @@ std::string render_html(const Report& report, const std::string& chart_js);
 
 // ---------------------------------------------------------------- chart builders
 
-/// A band chart over days: `mid` as a line, [low, high] as a shaded band,
-/// and a dashed horizontal line per entry of `levels` (label, value).
+/// A dashed horizontal line of a band chart: its legend label and value.
+struct BandLevel {
+  std::string label;
+  double value = 0.0;
+};
+
+/// The step of a day axis's ticks for a span of `span_days`: a whole number
+/// of hours (1, 2, 3, 6, 12) or days (1, 2, 7, 14, 28, ...), the smallest
+/// that gives at most 12 ticks.
+double day_tick_step(double span_days);
+
+/// A band chart over the days of a trial: `mid` as a line, [low, high] as a
+/// shaded band between the 5th and 95th percentile lines (each its own
+/// colour), and a dashed horizontal line per level. Sample i is at
+/// `start_days + i * step_days` elapsed days, drawn on a day axis where
+/// day 1 is the first day (its start at 1), ticks at whole days or hours.
 models::JsonNode band_chart(const std::string& y_label, double start_days, double step_days,
                             const std::vector<double>& mid, const std::vector<double>& low,
                             const std::vector<double>& high, const std::string& mid_label,
-                            const std::vector<std::pair<std::string, double>>& levels);
+                            const std::vector<BandLevel>& levels);
 
 /// Horizontal interval bars: one row per label, a bar from low to high and
-/// a point at the estimate; values are shown as given (already scaled).
+/// a point at the estimate; values are shown as given (already scaled). The
+/// axis spans the intervals with a 10 % margin, so narrow intervals near
+/// 100 % stay visible.
 models::JsonNode interval_chart(const std::string& x_label, const std::vector<std::string>& labels,
                                 const std::vector<double>& estimate,
                                 const std::vector<double>& low, const std::vector<double>& high);
@@ -99,12 +116,21 @@ struct TimelineMarker {
   double at = 0.0;
 };
 
+/// The span of a timeline over a trial's days, in elapsed days.
+struct DayRange {
+  double from_days = 0.0;
+  double to_days = 0.0;
+};
+
 /// A timeline: one row per label, each row's phases drawn as floating bars
 /// of the phase's colour (phase_names[k] names phase k of every row; a phase
-/// with to <= from is not drawn), plus the markers, one row per kind.
+/// with to <= from is not drawn), plus the markers, one row per kind. With
+/// `days`, phases and markers are elapsed days drawn on a day axis (day 1
+/// the first day, ticks at whole days or hours).
 models::JsonNode timeline_chart(const std::string& x_label, const std::vector<std::string>& rows,
                                 const std::vector<std::string>& phase_names,
                                 const std::vector<std::vector<TimelinePhase>>& phases,
-                                const std::vector<TimelineMarker>& markers);
+                                const std::vector<TimelineMarker>& markers,
+                                std::optional<DayRange> days = std::nullopt);
 
 }  // namespace relsim::analysis

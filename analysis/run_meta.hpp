@@ -14,7 +14,9 @@ namespace relsim::analysis {
 /// Version of the results layout; bumped when a reader would misread a file.
 /// 2: per-figure trials × SLOs/services/teams datasets and `/names`
 /// (docs/export.md) instead of one compound column per SLO, service and team.
-inline constexpr std::uint32_t kResultsFormatVersion = 2;
+/// 3: `/trials` `deploys` and `/incidents` `responding_s`, so a merged run
+/// (relsim merge, MPI) has the SEV response compliance and DORA figures.
+inline constexpr std::uint32_t kResultsFormatVersion = 3;
 
 struct RunMeta {
   std::string relsim_version;

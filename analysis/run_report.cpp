@@ -5,6 +5,8 @@
 #include <cstdio>
 #include <string>
 
+#include "analysis/format.hpp"
+#include "analysis/text_format.hpp"
 #include "analysis/trial_row.hpp"
 #include "models/trial_observer.hpp"
 #include "models/world.hpp"
@@ -14,44 +16,21 @@ namespace relsim::analysis {
 
 namespace {
 
-std::string fmt(const char* f, double v) {
-  char buf[64];
-  std::snprintf(buf, sizeof buf, f, v);
-  return buf;
-}
-
-std::string pct_interval(const Interval& iv) {
-  if (std::isnan(iv.estimate)) return "n/a";
-  return fmt("%.6g %%", iv.estimate * 100.0) + "  [" + fmt("%.6g", iv.low * 100.0) + ", " +
-         fmt("%.6g", iv.high * 100.0) + "]";
+/// A figure's text with the 12-column padding of the terminal summary cut
+/// to two spaces before its interval (where the tables split it).
+std::string cell(std::string text) {
+  const auto pad = text.find("  ");
+  if (pad != std::string::npos) text.erase(pad, text.find_first_not_of(' ', pad) - pad - 2);
+  return text;
 }
 
 std::string minutes_interval(const Interval& iv) {
-  if (std::isnan(iv.estimate)) return "n/a";
-  return fmt("%.3g min", iv.estimate / 60.0) + "  [" + fmt("%.3g", iv.low / 60.0) + ", " +
-         fmt("%.3g", iv.high / 60.0) + "]";
+  return cell(magnitude_text(iv.estimate, iv, 1.0 / 60.0, " min"));
 }
 
 std::string count_interval(const Interval& iv) {
-  if (std::isnan(iv.estimate)) return "n/a";
-  return fmt("%.3g", iv.estimate) + "  [" + fmt("%.3g", iv.low) + ", " + fmt("%.3g", iv.high) +
-         "]";
+  return cell(magnitude_text(iv.estimate, iv, 1.0, ""));
 }
-
-const char* tier_name(models::BudgetAction a) {
-  switch (a) {
-    case models::BudgetAction::ship:
-      return "ship";
-    case models::BudgetAction::freeze:
-      return "freeze";
-    case models::BudgetAction::all_hands:
-      return "all hands";
-    case models::BudgetAction::leadership_review:
-      return "leadership review";
-  }
-  return "?";
-}
-
 
 }  // namespace
 
@@ -97,19 +76,19 @@ Report build_run_report(const RunReportInput& in) {
   Report r;
   r.title = m.names.scenario + " on " + m.names.system;
   r.subtitle = "Monte Carlo estimates over " + std::to_string(s.trials) +
-               " trials; every figure with its " + fmt("%.3g", s.confidence * 100.0) +
+               " trials; every figure with its " + printf_text("%.3g", s.confidence * 100.0) +
                " % confidence interval.";
   r.facts = {{"scenario file", in.scenario_file},
              {"trials", std::to_string(s.trials)},
              {"seed", std::to_string(in.seed)},
-             {"horizon", fmt("%.4g days", m.horizon.to_seconds() / 86400.0)}};
+             {"horizon", horizon_text(m.horizon)}};
 
   // Per SLO: the remaining budget over the window and its figures.
   for (std::size_t k = 0; k < m.slos.size(); ++k) {
     const SloSummary& x = s.slos[k];
     ReportSection sec;
     sec.title = "SLO " + m.names.slos[k] + " (" + m.names.components[m.slos[k].component] + ", " +
-                fmt("%.6g %%", m.slos[k].objective * 100.0) + ")";
+                printf_text("%.6g %%", m.slos[k].objective * 100.0) + ")";
     sec.text = "How much of the window's error budget is left as the window goes by, and how "
                "often each budget-policy tier is reached.";
     const BudgetSeriesSummary& b = x.remaining_budget;
@@ -119,19 +98,25 @@ Report build_run_report(const RunReportInput& in) {
       for (const double y : v) out.push_back(y * 100.0);
       return out;
     };
-    std::vector<std::pair<std::string, double>> levels;
+    // Every tier of the policy, drawn where it begins as the budget falls:
+    // the first at 100 %, each next one at the previous tier's threshold.
+    std::vector<BandLevel> levels;
+    double upper = 1.0;
     for (const TierSummary& t : x.tiers) {
-      if (t.remaining_above && *t.remaining_above > 0.0) {
-        levels.emplace_back(std::string(tier_name(t.action)) + " above " +
-                                fmt("%.3g %%", *t.remaining_above * 100.0),
-                            *t.remaining_above * 100.0);
-      }
+      const std::string top = printf_text("%.3g %%", upper * 100.0);
+      levels.push_back(
+          {std::string(budget_action_text(t.action)) + ": " +
+               (t.remaining_above ? top + " to " + printf_text("%.3g %%", *t.remaining_above * 100.0)
+                                  : top + " and below"),
+           upper * 100.0});
+      if (!t.remaining_above) break;
+      upper = *t.remaining_above;
     }
     if (!b.mean.empty()) {
       sec.charts.push_back(
           {"Remaining error budget",
            " Mean over trials, with the band between the 5th and 95th percentiles; dashed lines: "
-           "the budget policy's tiers.",
+           "where each tier of the budget policy begins. Day 1 is the first day.",
            band_chart("remaining budget (%)", b.start.to_seconds() / 86400.0,
                       b.step.to_seconds() / 86400.0, scaled(b.mean), scaled(b.p05), scaled(b.p95),
                       "mean", levels)});
@@ -143,14 +128,16 @@ Report build_run_report(const RunReportInput& in) {
       t.rows.push_back({name, at == std::string::npos ? value : value.substr(0, at),
                         at == std::string::npos ? "" : value.substr(at + 2)});
     };
-    row("attainment (mean)", pct_interval(x.attainment));
-    row("P(SLO met)", pct_interval(x.p_met));
-    row("budget consumed (mean)", pct_interval(x.budget_consumed));
-    row("budget consumed (p95)", pct_interval({x.budget_consumed_p95.estimate,
-                                               x.budget_consumed_p95.low,
-                                               x.budget_consumed_p95.high}));
+    row("attainment (mean)", cell(nines_text(x.attainment)));
+    row("P(SLO met)", cell(probability_text(x.p_met)));
+    row("budget consumed (mean)",
+        cell(magnitude_text(x.budget_consumed.estimate, x.budget_consumed, 100.0, " %")));
+    const auto& p95 = x.budget_consumed_p95;
+    row("budget consumed (p95)",
+        cell(magnitude_text(p95.estimate, {p95.estimate, p95.low, p95.high}, 100.0, " %")));
     for (std::size_t i = 1; i < x.tiers.size(); ++i) {
-      row(std::string("P(") + tier_name(x.tiers[i].action) + ")", pct_interval(x.tiers[i].probability));
+      row(std::string("P(") + budget_action_text(x.tiers[i].action) + ")",
+          cell(probability_text(x.tiers[i].probability)));
     }
     sec.tables.push_back(std::move(t));
     r.sections.push_back(std::move(sec));
@@ -170,7 +157,7 @@ Report build_run_report(const RunReportInput& in) {
       est.push_back(a.estimate * 100.0);
       lo.push_back(a.low * 100.0);
       hi.push_back(a.high * 100.0);
-      const std::string value = pct_interval(a);
+      const std::string value = cell(nines_text(a));
       const auto at = value.find("  [");
       t.rows.push_back({names.back(), value.substr(0, at),
                         at == std::string::npos ? "" : value.substr(at + 2)});
@@ -226,7 +213,7 @@ Report build_run_report(const RunReportInput& in) {
       }
       sec.charts.push_back({"Time to resolve",
                             " Incidents of every trial, in minutes, up to the 99th percentile (" +
-                                fmt("%.3g", cap) + " min).",
+                                printf_text("%.3g", cap) + " min).",
                             histogram_chart("minutes to resolve", shown, 30)});
     }
     if (!in.sample_incidents.empty()) {
@@ -236,12 +223,7 @@ Report build_run_report(const RunReportInput& in) {
       std::vector<std::vector<TimelinePhase>> phases;
       for (const models::IncidentRow& i : in.sample_incidents) {
         if (rows.size() >= 16) break;  // a readable chart
-        const double day = i.start.to_seconds() / 86400.0;
-        const auto minute_of_day = static_cast<int>(std::fmod(i.start.to_seconds(), 86400.0) / 60.0);
-        char when[32];
-        std::snprintf(when, sizeof when, "day %d %02d:%02d", static_cast<int>(day) + 1,
-                      minute_of_day / 60, minute_of_day % 60);
-        rows.push_back(std::string(when) + " " + m.names.components[i.service] + " " +
+        rows.push_back(day_clock_text(i.start) + " " + m.names.components[i.service] + " " +
                        incident_cause_name(static_cast<std::uint8_t>(i.cause)) +
                        (i.severity ? " SEV-" + std::to_string(i.severity) : ""));
         auto minutes = [&](sim::Duration d, double fallback) {
@@ -255,8 +237,8 @@ Report build_run_report(const RunReportInput& in) {
       }
       std::string faults;
       for (std::size_t f = 0; f < m.faults.size(); ++f) {
-        faults += (faults.empty() ? " Injected faults: " : ", ") + m.names.faults[f] + " at day " +
-                  fmt("%.2f", m.faults[f].start.to_seconds() / 86400.0 + 1.0);
+        faults += (faults.empty() ? " Injected faults: " : ", ") + m.names.faults[f] + " at " +
+                  day_clock_text(m.faults[f].start);
       }
       sec.charts.push_back(
           {"Trial " + std::to_string(in.sample_trial) + ": its incidents",
@@ -296,11 +278,12 @@ Report build_run_report(const RunReportInput& in) {
       for (const SampleDeploy& d : in.sample_deploys) bad += d.bad ? 1 : 0;
       sec.charts.push_back(
           {"Trial " + std::to_string(in.sample_trial) + " over the horizon",
-           " Days from the trial's start: each incident from its start to resolved (drawn at "
-           "least " + fmt("%.3g", min_width * 24.0) + " h wide), the " +
+           " Day 1 is the first day: each incident from its start to resolved (drawn at "
+           "least " + printf_text("%.3g", min_width * 24.0) + " h wide), the " +
                std::to_string(in.sample_deploys.size()) + " deploys (" + std::to_string(bad) +
                " bad) and the injected faults.",
-           timeline_chart("days from the trial's start", rows, {"incident"}, phases, markers)});
+           timeline_chart("day of the trial", rows, {"incident"}, phases, markers,
+                          DayRange{0.0, days(m.horizon)})});
     }
     sec.tables.push_back(std::move(t));
     r.sections.push_back(std::move(sec));

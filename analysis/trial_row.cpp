@@ -64,6 +64,7 @@ void append_incidents(const models::TrialResult& r, std::uint64_t trial,
     x.acked_s = seconds_or_nan(i.acked);
     x.mitigated_s = seconds_or_nan(i.mitigated);
     x.resolved_s = seconds_or_nan(i.resolved);
+    x.responding_s = seconds_or_nan(i.responding);
     x.requests_failed = i.requests_failed;
     x.budget_consumed = i.budget_consumed;
     out.push_back(x);
@@ -93,6 +94,7 @@ models::IncidentRow incident_row_of(const IncidentRecord& r) {
   i.acked = duration_or_never(r.acked_s);
   i.mitigated = duration_or_never(r.mitigated_s);
   i.resolved = duration_or_never(r.resolved_s);
+  i.responding = duration_or_never(r.responding_s);
   i.escalations = r.escalations;
   i.team = r.team;
   i.steps_tried = r.steps_tried;
@@ -146,6 +148,7 @@ TrialRow to_row(const models::CompiledModel& model, const models::TrialResult& r
   TrialRow row;
   row.trial = trial;
   row.events = r.events;
+  row.deploys = r.deploys;
   row.incidents = static_cast<std::uint32_t>(r.incidents.size());
   row.slos.reserve(r.slos.size());
   for (const auto& x : r.slos) {

@@ -63,6 +63,7 @@ struct TrialRow {
   std::uint64_t events = 0;               // kernel events
   std::uint32_t incidents = 0;            // incident rows of the trial
   std::uint32_t pages = 0;                // pages over all teams
+  std::uint64_t deploys = 0;              // deployments (DORA's change failure denominator)
   std::vector<SloTrialRow> slos;          // model.slos order
   std::vector<ServiceTrialRow> services;  // model.services order
   std::vector<TeamTrialRow> teams;        // model.teams order
@@ -89,6 +90,7 @@ struct IncidentRecord {
   double acked_s = 0.0;
   double mitigated_s = 0.0;
   double resolved_s = 0.0;
+  double responding_s = 0.0;  // a responder started working on it (SEV response targets)
   double requests_failed = 0.0;
   double budget_consumed = 0.0;
 
@@ -103,8 +105,7 @@ struct IncidentRecord {
 /// `replica_crash`, `zone_outage`, ... (the models::IncidentCause names).
 const char* incident_cause_name(std::uint8_t cause);
 /// The models::IncidentRow an IncidentRecord was made from (times back to
-/// whole microseconds, NaN back to models::kNever); `responding` is not
-/// stored in the record and comes back as kNever.
+/// whole microseconds, NaN back to models::kNever).
 models::IncidentRow incident_row_of(const IncidentRecord& r);
 
 /// Number of models::IncidentCause values.

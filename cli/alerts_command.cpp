@@ -120,8 +120,7 @@ std::vector<double> error_ratios(const std::string& text, double objective) {
     if (comma == std::string::npos) break;
     start = comma + 1;
   }
-  std::sort(out.begin(), out.end());
-  return out;
+  return analysis::distinct_error_ratios(std::move(out));
 }
 
 /// The rule sets: the system's own alert rules on the SLO (each alert, then

@@ -78,6 +78,10 @@ struct FigureBlock {
   std::vector<Row> rows;
 };
 
+/// A figure whose per-trial value is 0 or 1 (P(SLO met)): its interval is
+/// Wilson's, as in `relsim run`.
+bool is_probability(const std::string& figure) { return figure == "pMet"; }
+
 bool all_zero(const std::vector<double>& v) {
   return std::all_of(v.begin(), v.end(), [](double x) { return x == 0.0; });
 }
@@ -107,6 +111,16 @@ std::vector<FigureBlock> blocks_of(const std::vector<VariantRun>& runs, double c
         }
       }
       row.mean = own.interval(confidence);
+      if (is_probability(f.figure)) {
+        // As `relsim run` gives it: Wilson's interval of the trials that met.
+        std::uint64_t met = 0, n = 0;
+        for (const double v : g->values) {
+          if (std::isnan(v)) continue;
+          ++n;
+          met += v != 0.0 ? 1 : 0;
+        }
+        row.mean = analysis::wilson_interval(met, n, confidence);
+      }
       if (&run != &base && a.size() >= 2) row.paired = analysis::compare_paired(a, b, confidence);
       block.rows.push_back(row);
     }
@@ -122,7 +136,7 @@ std::string text(const CompareOptions& o, const std::vector<Variant>& variants,
   for (const auto& r : runs) wall += r.wall_seconds;
   int w = 18;
   for (const Variant& v : variants) w = std::max(w, static_cast<int>(v.name.size()) + 1);
-  std::string out = format_text(
+  std::string out = printf_text(
       "relsim compare: %s on %s; %zu variants on the same %llu trials (seed %llu, common random "
       "numbers); %.2f s wall\n",
       runs[0].scenario.c_str(), runs[0].system.c_str(), runs.size(),
@@ -130,22 +144,26 @@ std::string text(const CompareOptions& o, const std::vector<Variant>& variants,
   for (const Variant& v : variants) {
     std::string how = v.file != o.files[0] ? v.file : "";
     for (const auto& ov : v.overrides) how += (how.empty() ? "--set " : " --set ") + ov;
-    out += format_text("  %-*s %s\n", w, v.name.c_str(), how.empty() ? "as written" : how.c_str());
+    out += printf_text("  %-*s %s\n", w, v.name.c_str(), how.empty() ? "as written" : how.c_str());
   }
-  out += format_text(
+  out += printf_text(
       "  %d %% intervals: t over trials; Δ: paired t on per-trial differences from the baseline;\n"
       "  ×N: independent runs would need N times the trials for the same Δ precision\n",
       static_cast<int>(std::lround(o.confidence * 100)));
   for (const FigureBlock& b : blocks) {
     out += "\n" + b.subject + ": " + figure_label(b.figure) + "\n";
     for (const Row& r : b.rows) {
-      out += format_text("  %-*s %s", w, r.run->name.c_str(),
-                         value_with_interval(r.mean, b.unit).c_str());
+      out += printf_text("  %-*s %s", w, r.run->name.c_str(),
+                         is_probability(b.figure)
+                             ? analysis::probability_text(r.mean, 0, 14).c_str()
+                             : value_with_interval(r.mean, b.unit).c_str());
       if (r.paired) {
         out += "   Δ " + difference_with_interval(r.paired->difference, b.unit);
         const double vr = r.paired->variance_reduction;
-        if (std::isfinite(vr)) {
-          out += format_text("  ×%.3g", vr);
+        if (no_change(r.paired->difference)) {
+          // Identical in every trial: there is no precision to compare.
+        } else if (std::isfinite(vr)) {
+          out += printf_text("  ×%.3g", vr);
         } else if (std::isinf(vr)) {
           out += "  ×inf";
         }
@@ -211,7 +229,7 @@ std::string report_html(const CompareOptions& o, const std::vector<Variant>& var
   r.facts = {{"baseline", o.files[0]},
              {"trials per variant", std::to_string(s.trials)},
              {"seed", std::to_string(s.seed)},
-             {"confidence", format_text("%.3g %%", o.confidence * 100.0)}};
+             {"confidence", printf_text("%.3g %%", o.confidence * 100.0)}};
   for (const Variant& v : variants) {
     std::string how = v.file != o.files[0] ? v.file : "";
     for (const auto& ov : v.overrides) how += (how.empty() ? "--set " : " --set ") + ov;
@@ -233,8 +251,8 @@ std::string report_html(const CompareOptions& o, const std::vector<Variant>& var
       est.push_back(row.mean.estimate * k);
       lo.push_back(row.mean.low * k);
       hi.push_back(row.mean.high * k);
-      std::vector<std::string> cells{row.run->name, format_text("%.6g", row.mean.estimate * k),
-                                     format_text("[%.6g, %.6g]", row.mean.low * k,
+      std::vector<std::string> cells{row.run->name, printf_text("%.6g", row.mean.estimate * k),
+                                     printf_text("[%.6g, %.6g]", row.mean.low * k,
                                                  row.mean.high * k)};
       if (row.paired) {
         const auto& d = row.paired->difference;
@@ -242,9 +260,9 @@ std::string report_html(const CompareOptions& o, const std::vector<Variant>& var
         dest.push_back(d.estimate * k);
         dlo.push_back(d.low * k);
         dhi.push_back(d.high * k);
-        cells.push_back(format_text("%+.6g", d.estimate * k));
-        cells.push_back(format_text("[%.6g, %.6g]", d.low * k, d.high * k));
-        cells.push_back(format_text("%.3g", row.paired->variance_reduction));
+        cells.push_back(printf_text("%+.6g", d.estimate * k));
+        cells.push_back(printf_text("[%.6g, %.6g]", d.low * k, d.high * k));
+        cells.push_back(printf_text("%.3g", row.paired->variance_reduction));
       } else {
         cells.insert(cells.end(), {"", "", ""});
       }

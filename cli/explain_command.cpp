@@ -17,6 +17,7 @@
 #include <string>
 #include <vector>
 
+#include "analysis/format.hpp"
 #include "cli/commands.hpp"
 #include "cli/option_groups.hpp"
 #include "models/compiled_model.hpp"
@@ -154,20 +155,6 @@ std::string action_text(const models::RunbookStep& st) {
       return "fail over " + st.target.name;
     case models::RunbookAction::drain_zone:
       return st.target.name.empty() ? "drain the failed zone" : "drain " + st.target.name;
-  }
-  return "";
-}
-
-std::string budget_word(models::BudgetAction a) {
-  switch (a) {
-    case models::BudgetAction::ship:
-      return "ship";
-    case models::BudgetAction::freeze:
-      return "freeze releases";
-    case models::BudgetAction::all_hands:
-      return "all hands on reliability";
-    case models::BudgetAction::leadership_review:
-      return "leadership review";
   }
   return "";
 }
@@ -491,7 +478,7 @@ class Explainer {
         out_ << (i ? "; " : "")
              << (t.remaining_above ? "above " + pct(*t.remaining_above) + " left"
                                    : std::string("exhausted"))
-             << ": " << budget_word(t.action);
+             << ": " << analysis::budget_action_text(t.action);
       }
       out_ << ".\n";
     }

@@ -15,6 +15,7 @@
 #include <string>
 #include <vector>
 
+#include "analysis/format.hpp"
 #include "cli/commands.hpp"
 #include "cli/data_files.hpp"
 #include "cli/option_groups.hpp"
@@ -51,28 +52,6 @@ std::string percent(double fraction) {
   char buf[32];
   std::snprintf(buf, sizeof buf, "%.6g%%", fraction * 100.0);
   return buf;
-}
-
-/// A double-quoted string for DOT (the JSON below quotes with models::json_quote): quotes and
-/// backslashes escaped, a newline as `\n` (a line break in DOT labels), other control characters as
-/// `\u00XX`.
-std::string quoted(const std::string& s) {
-  std::string out = "\"";
-  for (const char c : s) {
-    if (c == '"' || c == '\\') {
-      out += '\\';
-      out += c;
-    } else if (c == '\n') {
-      out += "\\n";
-    } else if (static_cast<unsigned char>(c) < 0x20) {
-      char buf[8];
-      std::snprintf(buf, sizeof buf, "\\u%04x", static_cast<unsigned>(c));
-      out += buf;
-    } else {
-      out += c;
-    }
-  }
-  return out + "\"";
 }
 
 /// Replicas of service `v` in its `slot`-th zone at t = 0.
@@ -120,16 +99,16 @@ std::string node_label(const System& s, const models::TopologyVertex& v) {
 
 std::string dot(const System& s, const Topology& t) {
   static const char* kShape[] = {"box", "cylinder", "hexagon"};  // by ComponentKind
-  std::string out = "// relsim graph of system " + quoted(s.name) + "; layout: dot -Tsvg\n";
-  out += "digraph " + quoted(s.name) + " {\n";
+  std::string out = "// relsim graph of system " + analysis::dot_quote(s.name) + "; layout: dot -Tsvg\n";
+  out += "digraph " + analysis::dot_quote(s.name) + " {\n";
   out +=
-      "  graph [rankdir=TB, fontname=\"Helvetica\", label=" + quoted(s.name) + ", labelloc=t];\n";
+      "  graph [rankdir=TB, fontname=\"Helvetica\", label=" + analysis::dot_quote(s.name) + ", labelloc=t];\n";
   out += "  node [fontname=\"Helvetica\", fontsize=11];\n";
   out += "  edge [fontname=\"Helvetica\", fontsize=9];\n\n";
   out += "  // Components: box = service, cylinder = datastore, hexagon = cache.\n";
   for (const auto& v : t.vertices()) {
-    out += "  " + quoted(v.name) + " [shape=" + kShape[static_cast<int>(v.kind)] +
-           ", label=" + quoted(node_label(s, v)) + "];\n";
+    out += "  " + analysis::dot_quote(v.name) + " [shape=" + kShape[static_cast<int>(v.kind)] +
+           ", label=" + analysis::dot_quote(node_label(s, v)) + "];\n";
   }
   out += "\n  // Dependencies: solid = hard, dashed = soft (label: fallback), dotted = cache.\n";
   for (const auto& e : t.edges()) {
@@ -140,20 +119,20 @@ std::string dot(const System& s, const Topology& t) {
         break;
       case EdgeType::soft:
         attrs = "style=dashed, label=" +
-                quoted("fallback" + (e.fallback.empty() ? "" : ": " + e.fallback) + " (" +
+                analysis::dot_quote("fallback" + (e.fallback.empty() ? "" : ": " + e.fallback) + " (" +
                        percent(e.fallback_success) + ")");
         break;
       case EdgeType::cache:
         attrs = "style=dotted, label=\"cache\"";
         break;
       case EdgeType::backing:
-        attrs = "style=dotted, label=" + quoted("misses (" + percent(e.call_fraction) + ")");
+        attrs = "style=dotted, label=" + analysis::dot_quote("misses (" + percent(e.call_fraction) + ")");
         break;
     }
     if (e.type != EdgeType::backing && e.call_fraction < 1.0) {
-      attrs += ", taillabel=" + quoted(percent(e.call_fraction));
+      attrs += ", taillabel=" + analysis::dot_quote(percent(e.call_fraction));
     }
-    out += "  " + quoted(t.vertex(e.from).name) + " -> " + quoted(t.vertex(e.to).name) + " [" +
+    out += "  " + analysis::dot_quote(t.vertex(e.from).name) + " -> " + analysis::dot_quote(t.vertex(e.to).name) + " [" +
            attrs + "];\n";
   }
   out += "\n  // Zones (failure domains) and what runs in each.\n";
@@ -163,12 +142,12 @@ std::string dot(const System& s, const Topology& t) {
     for (const char c : t.zone_name(z)) id += std::isalnum(static_cast<unsigned char>(c)) ? c : '_';
     for (int n = 2; !cluster_ids.insert(id).second; ++n) id += "_" + std::to_string(n);
     out += "  subgraph " + id + " {\n";
-    out += "    label=" + quoted(t.zone_name(z)) + "; style=rounded; color=gray50;\n";
+    out += "    label=" + analysis::dot_quote(t.zone_name(z)) + "; style=rounded; color=gray50;\n";
     for (const auto& m : t.zone_members(z)) {
       const auto& v = t.vertex(m.vertex);
-      out += "    " + quoted(t.zone_name(z) + "/" + v.name) +
+      out += "    " + analysis::dot_quote(t.zone_name(z) + "/" + v.name) +
              " [shape=" + kShape[static_cast<int>(v.kind)] +
-             ", style=dashed, fontsize=9, label=" + quoted(placement_label(s, t, m.vertex, z)) +
+             ", style=dashed, fontsize=9, label=" + analysis::dot_quote(placement_label(s, t, m.vertex, z)) +
              "];\n";
     }
     out += "  }\n";
@@ -177,7 +156,7 @@ std::string dot(const System& s, const Topology& t) {
   for (models::ZoneId z = 0; z < t.zone_count(); ++z) {
     for (const auto& m : t.zone_members(z)) {
       const auto& name = t.vertex(m.vertex).name;
-      out += "  " + quoted(t.zone_name(z) + "/" + name) + " -> " + quoted(name) +
+      out += "  " + analysis::dot_quote(t.zone_name(z) + "/" + name) + " -> " + analysis::dot_quote(name) +
              " [dir=none, color=gray75, penwidth=0.6];\n";
     }
   }

@@ -60,11 +60,11 @@ analysis::RecordedTime metric_of(const std::string& text) {
 std::string minutes(double seconds) {
   if (std::isnan(seconds)) return "n/a";
   if (std::isinf(seconds)) return seconds > 0 ? "inf" : "-inf";
-  return format_text("%.3g", seconds / 60.0);
+  return printf_text("%.3g", seconds / 60.0);
 }
 
 /// A probability with three decimals, `n/a` for NaN.
-std::string probability(double p) { return std::isnan(p) ? "n/a" : format_text("%.3f", p); }
+std::string probability(double p) { return std::isnan(p) ? "n/a" : printf_text("%.3f", p); }
 
 std::string interval_minutes(const analysis::Interval& iv) {
   return minutes(iv.estimate) + " [" + minutes(iv.low) + ", " + minutes(iv.high) + "]";
@@ -121,10 +121,10 @@ std::string describe_calendar(const models::Calendar& c) {
   }
   const auto hm = [](sim::Duration t) {
     const auto s = static_cast<long long>(t.to_seconds());
-    return format_text("%02lld:%02lld", s / 3600, s / 60 % 60);
+    return printf_text("%02lld:%02lld", s / 3600, s / 60 % 60);
   };
   const auto off = static_cast<long long>(c.utc_offset.to_seconds());
-  return format_text("%s %s-%s at UTC%c%02lld:%02lld", days.c_str(),
+  return printf_text("%s %s-%s at UTC%c%02lld:%02lld", days.c_str(),
                      hm(c.business_hours.from).c_str(), hm(c.business_hours.to).c_str(),
                      off < 0 ? '-' : '+', std::llabs(off) / 3600, std::llabs(off) / 60 % 60);
 }
@@ -169,15 +169,16 @@ void run_import(ImportOptions o) {
   const analysis::IncidentTable table = analysis::read_incidents(o.file, format);
   std::size_t skipped = 0;
   for (const auto& s : table.skipped) skipped += s.count;
-  std::string out = format_text(
-      "relsim incidents import: %s (%s): %zu rows, %zu incidents, %zu skipped\n", o.file.c_str(),
-      o.input_format.c_str(), table.rows, table.incidents.size(), skipped);
+  std::string out =
+      printf_text("relsim incidents import: %s (%s): %zu rows, %zu incidents, %zu skipped\n",
+                  o.file.c_str(), o.input_format.c_str(), table.rows, table.incidents.size(),
+                  skipped);
   for (const auto& s : table.skipped) {
-    out += format_text("  skipped %zu: %s (first at line %d)\n", s.count, s.reason.c_str(),
+    out += printf_text("  skipped %zu: %s (first at line %d)\n", s.count, s.reason.c_str(),
                        s.first_line);
   }
   if (table.times_without_offset > 0) {
-    out += format_text("  note: %zu times had no UTC offset and were read as UTC\n",
+    out += printf_text("  note: %zu times had no UTC offset and were read as UTC\n",
                        table.times_without_offset);
   }
   if (system) {
@@ -185,7 +186,7 @@ void run_import(ImportOptions o) {
            system->name + ")\n";
   }
   const int pct = static_cast<int>(std::lround(o.confidence * 100));
-  out += format_text(
+  out += printf_text(
       "  minutes; mean with its %d %% t interval, median and p90 with %d %% order-statistic "
       "intervals (inf: too few incidents to bound it); * = all\n\n",
       pct, pct);
@@ -196,11 +197,11 @@ void run_import(ImportOptions o) {
     ws = std::max(ws, r.service.size());
     wv = std::max(wv, r.severity.size());
   }
-  out += format_text("%-*s  %-*s  %-6s %-9s %6s  %-24s %-24s %-24s\n", static_cast<int>(ws),
+  out += printf_text("%-*s  %-*s  %-6s %-9s %6s  %-24s %-24s %-24s\n", static_cast<int>(ws),
                      "service", static_cast<int>(wv), "severity", "metric", "hours", "n", "mean",
                      "median", "p90");
   for (const auto& r : rows) {
-    out += format_text(
+    out += printf_text(
         "%-*s  %-*s  %-6s %-9s %6zu  %-24s %-24s %-24s\n", static_cast<int>(ws), r.service.c_str(),
         static_cast<int>(wv), r.severity.c_str(), analysis::metric_name(r.metric),
         analysis::hours_name(r.hours), r.summary.n, interval_minutes(r.summary.mean).c_str(),
@@ -334,7 +335,7 @@ void run_fit(const FitOptions& o) {
       by_hours =
           "ack: {businessHours: " + analysis::distribution_yaml(fb.fits.front().distribution) +
           ", offHours: " + analysis::distribution_yaml(fo.fits.front().distribution) + "}";
-      by_hours = format_text(
+      by_hours = printf_text(
                      "# by the calendar of %s: %zu incidents in business hours (best: %s), "
                      "%zu off hours (best: %s)\n",
                      system->name.c_str(), xb.size(), fb.fits.front().name.c_str(), xo.size(),
@@ -349,7 +350,7 @@ void run_fit(const FitOptions& o) {
                               (hours == analysis::HoursClass::all ? "" : ", " + o.hours);
   std::string tail_text;
   if (r.tail.heavier) {
-    tail_text = format_text(
+    tail_text = printf_text(
         "warning: the data's tail is heavier than the %s fit: %zu of %zu incidents lie above its "
         "%.0fth percentile (%.1f expected, p = %.2g); data p99 %s vs fit p99 %s. Consider the "
         "empirical distribution.",
@@ -374,7 +375,7 @@ void run_fit(const FitOptions& o) {
     if (!by_hours.empty()) out += "# the same for all hours:\n";
     for (std::size_t i = 0; i < r.fits.size(); ++i) {
       const auto& f = r.fits[i];
-      out += format_text("%s%s (AIC %.1f, ΔAIC %.1f, KS %.3f)\n", i == 0 ? "# best: " : "# ",
+      out += printf_text("%s%s (AIC %.1f, ΔAIC %.1f, KS %.3f)\n", i == 0 ? "# best: " : "# ",
                          f.name.c_str(), f.aic, f.aic - best.aic, f.ks);
       out += (i == 0 && by_hours.empty() ? "" : "# ") + key + ": " +
              analysis::distribution_yaml(f.distribution) + "\n";
@@ -391,27 +392,27 @@ void run_fit(const FitOptions& o) {
       out += "# " + key + ": {empirical: {file: " + o.file + ", column: " + o.column + "}}\n";
     }
   } else {
-    out += format_text("relsim incidents fit: %s, %s: %zu incidents", o.file.c_str(),
+    out += printf_text("relsim incidents fit: %s, %s: %zu incidents", o.file.c_str(),
                        subject.c_str(), r.n);
     if (zeros)
       out +=
-          format_text(" (%zu zero durations left out: no distribution here puts mass at 0)", zeros);
+          printf_text(" (%zu zero durations left out: no distribution here puts mass at 0)", zeros);
     out +=
         "\n  maximum likelihood; ranked by AIC (lower is better); KS: largest gap between the "
         "data's and the fit's CDF\n\n";
-    out += format_text("  %-4s %-12s %10s %8s %7s  %s\n", "rank", "distribution", "AIC", "ΔAIC",
+    out += printf_text("  %-4s %-12s %10s %8s %7s  %s\n", "rank", "distribution", "AIC", "ΔAIC",
                        "KS", "parameters");
     for (std::size_t i = 0; i < r.fits.size(); ++i) {
       const auto& f = r.fits[i];
       out +=
-          format_text("  %-4zu %-12s %10.1f %8.1f %7.4f  %s\n", i + 1, f.name.c_str(), f.aic,
+          printf_text("  %-4zu %-12s %10.1f %8.1f %7.4f  %s\n", i + 1, f.name.c_str(), f.aic,
                       f.aic - best.aic, f.ks, analysis::fit_summary_text(f.distribution).c_str());
     }
     out += "  -    empirical    resampled from the data itself (--emit yaml prints it)\n";
     if (!tail_text.empty()) {
       out += "\n" + tail_text + "\n";
     } else {
-      out += format_text(
+      out += printf_text(
           "\n  tail: %zu incidents above the %s fit's %.0fth percentile (%.1f expected, p = %.2g); "
           "data p99 %s, fit p99 %s\n",
           r.tail.above, best.name.c_str(), r.tail.level * 100.0, r.tail.expected, r.tail.p_value,
@@ -505,39 +506,39 @@ void run_power(const PowerOptions& o) {
     source = "normal(mean=" + mean + ", sd=" + sd + ")";
   }
   const analysis::PowerResult r = analysis::incident_power(*d, st);
-  const std::string x_pct = format_text("%g %%", st.improvement * 100.0);
+  const std::string x_pct = printf_text("%g %%", st.improvement * 100.0);
   double mc_error = 0.0;
   for (const auto& s : r.statistics) mc_error = std::max(mc_error, s.mc_error);
   const std::string y = analysis::duration_yaml(st.threshold);
-  std::string out = format_text(
+  std::string out = printf_text(
       "relsim incidents power: %s\n  two periods of N = %zu incidents each; one period's durations "
       "shortened by %s; %zu repeats (seed %llu)\n  minutes; Monte Carlo standard error of every "
       "probability <= %.3f\n\n",
       source.c_str(), st.incidents, x_pct.c_str(), st.repeats,
       static_cast<unsigned long long>(st.seed), mc_error);
-  out += format_text("  %-15s %9s %16s %18s %24s %7s %12s\n", "statistic", "value",
+  out += printf_text("  %-15s %9s %16s %18s %24s %7s %12s\n", "statistic", "value",
                      ("P(" + x_pct + " hidden)").c_str(), ("P(none ≥ " + y + " better)").c_str(),
                      "90 % interval, no change", "power",
-                     ("N for " + format_text("%g", st.power * 100) + " %").c_str());
+                     ("N for " + printf_text("%g", st.power * 100) + " %").c_str());
   for (const auto& s : r.statistics) {
     const std::string needed = s.incidents_needed == 0
-                                   ? format_text("> %zu", analysis::kMaxIncidentsSearched)
-                                   : format_text("~%zu", s.incidents_needed);
+                                   ? printf_text("> %zu", analysis::kMaxIncidentsSearched)
+                                   : printf_text("~%zu", s.incidents_needed);
     out +=
-        format_text("  %-15s %9s %16s %18s %24s %7s %12s\n", analysis::statistic_name(s.statistic),
+        printf_text("  %-15s %9s %16s %18s %24s %7s %12s\n", analysis::statistic_name(s.statistic),
                     minutes(s.baseline).c_str(), probability(s.p_improvement_hidden).c_str(),
                     probability(s.p_false_improvement).c_str(),
                     ("[" + minutes(s.diff_low) + ", " + minutes(s.diff_high) + "]").c_str(),
                     probability(s.power).c_str(), std::isnan(s.power) ? "n/a" : needed.c_str());
   }
   const auto& a = r.analytic;
-  out += format_text(
+  out += printf_text(
       "\n  analytic (normal approximation of the mean; mean %s, sd %s):\n"
       "  %-15s %9s %16.3f %18.3f %24s %7.3f %12s\n",
       minutes(a.mean).c_str(), minutes(a.sd).c_str(), "mean", minutes(a.mean).c_str(),
       a.p_improvement_hidden, a.p_false_improvement, ("±" + minutes(a.half_width90)).c_str(),
-      a.power, format_text("~%.0f", std::ceil(a.incidents_needed)).c_str());
-  out += format_text(
+      a.power, printf_text("~%.0f", std::ceil(a.incidents_needed)).c_str());
+  out += printf_text(
       "\n  P(hidden): the improved period's figure is not lower at all. P(none ≥ %s better): "
       "nothing\n"
       "  changed, yet one period looks at least %s better. Power: the improvement is beyond the\n"

@@ -200,12 +200,15 @@ MergedRun merge_files(const std::vector<std::string>& part_paths,
 
   InterruptGuard interrupt;
   analysis::ResultsWriter writer(model, meta, target, envelopes);
+  analysis::IncidentSummaryAccumulator incidents(model, meta.confidence);
   for (const auto& p : parts) {
     const std::uint64_t block = p->block_trials();
     for (std::uint64_t first = 0; first < p->rows(); first += block) {
       if (interrupted()) throw Interrupted();
       const std::uint64_t n = std::min(block, p->rows() - first);
-      writer.record(p->read_block(first, n));
+      const analysis::TrialBlock rows = p->read_block(first, n);
+      writer.record(rows);
+      analysis::add_incident_figures(incidents, rows);
     }
   }
   const analysis::RunSummary summary = writer.summarize();
@@ -214,7 +217,7 @@ MergedRun merge_files(const std::vector<std::string>& part_paths,
   const analysis::Timing timing{wall, 1};
   writer.commit(summary, timing);
 
-  return {model, meta, summary, wall};
+  return {model, meta, summary, incidents.finish(), wall};
 }
 
 namespace {
@@ -229,13 +232,15 @@ void merge(MergeOptions o) {
   const MergedRun run = merge_files(o.parts, target);
   if (o.quiet && o.output.empty()) return;
   const analysis::Timing timing{run.wall_seconds, 1};
-  const std::string text =
+  std::string text =
       format == "json" ? analysis::summary_json(run.model, run.summary, run.meta, timing, false)
                        : summary_text(run.model, run.summary,
                                       {run.meta.scenario_file, run.meta.seed, run.meta.trials, 0, 1,
                                        run.wall_seconds,
                                        "merged from " + std::to_string(o.parts.size()) + " part" +
                                            (o.parts.size() == 1 ? "" : "s") + " into " + o.out});
+  // As a single run prints it: by cause, SEV target compliance, DORA.
+  if (format != "json") text += analysis::format_incident_extras(run.incidents);
   emit(o, text);
 }
 

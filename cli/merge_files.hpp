@@ -13,6 +13,7 @@
 #include <string>
 #include <vector>
 
+#include "analysis/incident_summary.hpp"
 #include "analysis/results_writer.hpp"
 #include "analysis/run_meta.hpp"
 #include "analysis/run_summary.hpp"
@@ -24,6 +25,9 @@ struct MergedRun {
   models::CompiledModel model;
   analysis::RunMeta meta;
   analysis::RunSummary summary;
+  /// The incident figures a single run prints after its summary (by cause,
+  /// SEV target compliance, DORA), from the parts' rows: the same values.
+  analysis::IncidentSummary incidents;
   double wall_seconds = 0.0;
 };
 

@@ -1,6 +1,7 @@
 // The report of `relsim plan`. See cli/plan_report.hpp.
 #include "cli/plan_report.hpp"
 
+#include "analysis/format.hpp"
 #include "analysis/plan_file.hpp"
 #include "analysis/text_format.hpp"
 #include "cli/report_format.hpp"
@@ -8,7 +9,6 @@
 #include <algorithm>
 #include <cctype>
 #include <cmath>
-#include <cstdarg>
 #include <cstdio>
 #include <string>
 #include <vector>
@@ -20,36 +20,17 @@ namespace {
 using analysis::Interval;
 using analysis::QuantileInterval;
 
-std::string fmt(const char* f, ...) __attribute__((format(printf, 1, 2)));
-std::string fmt(const char* f, ...) {
-  char buf[512];
-  va_list args;
-  va_start(args, f);
-  std::vsnprintf(buf, sizeof buf, f, args);
-  va_end(args);
-  return buf;
-}
-
-/// Seconds as `45s`, `2m03s`, `1h05m`; `never` for +infinity.
-std::string seconds_text(double s) {
-  if (std::isnan(s)) return "n/a";
-  if (std::isinf(s)) return "never";
-  if (s < 1.0) return fmt("%.0fms", s * 1000.0);
-  if (s < 10.0) return fmt("%.1fs", s);
-  if (s < 60.0) return fmt("%.0fs", s);
-  const auto whole = static_cast<long long>(std::lround(s));
-  if (whole < 3600) return fmt("%lldm%02llds", whole / 60, whole % 60);
-  return fmt("%lldh%02lldm", whole / 3600, (whole % 3600) / 60);
-}
+using analysis::printf_text;
+using analysis::seconds_text;
 
 std::string pct(double x) {
   if (std::isnan(x)) return "n/a";
   if (std::isinf(x)) return "inf";
   const double v = x * 100.0;
   if (std::fabs(v) < 1e-9) return "0 %";  // rounding noise of paired differences
-  if (std::fabs(v) >= 10.0) return fmt("%.1f %%", v);
-  if (std::fabs(v) >= 0.1) return fmt("%.2f %%", v);
-  return fmt("%.3g %%", v);
+  if (std::fabs(v) >= 10.0) return printf_text("%.1f %%", v);
+  if (std::fabs(v) >= 0.1) return printf_text("%.2f %%", v);
+  return printf_text("%.3g %%", v);
 }
 
 std::string pct_interval(const Interval& iv) {
@@ -58,8 +39,8 @@ std::string pct_interval(const Interval& iv) {
 
 std::string count_text(double x) {
   if (std::isnan(x)) return "n/a";
-  if (std::fabs(x) >= 1e6) return fmt("%.3g", x);
-  return fmt("%.0f", x);
+  if (std::fabs(x) >= 1e6) return printf_text("%.3g", x);
+  return printf_text("%.0f", x);
 }
 
 /// A metric value in its unit.
@@ -86,7 +67,7 @@ std::string check_text(const models::MetricCheck& c) {
   const auto unit = unit_of(c.metric);
   std::string out = c.metric_name;
   if (c.metric == models::GameDayMetric::latency_percentile) {
-    out += fmt("(p%g)", c.percentile * 100.0);
+    out += printf_text("(p%g)", c.percentile * 100.0);
   }
   if (c.below) out += " <= " + metric_text(unit, *c.below);
   if (c.above) out += " >= " + metric_text(unit, *c.above);
@@ -115,7 +96,7 @@ std::string plan_text(const PlanReport& r) {
   const auto& g = r.game_day;
   const auto& p = r.plan;
   const auto& t = r.runs.targets;
-  std::string out = fmt(
+  std::string out = printf_text(
       "relsim plan: %s on %s: %zu candidate start%s x %llu trials (common random numbers), seed "
       "%llu; observe %s; %.2f s wall on %u thread%s\n",
       m.names.scenario.c_str(), m.names.system.c_str(), p.candidates.size(),
@@ -124,7 +105,7 @@ std::string plan_text(const PlanReport& r) {
       r.threads, r.threads == 1 ? "" : "s");
   out += "  " + r.file + "; experiment: " + analysis::experiment_label(m) + "\n";
   out +=
-      fmt("  %d %% intervals: Wilson for probabilities, t for means, order statistics for "
+      printf_text("  %d %% intervals: Wilson for probabilities, t for means, order statistics for "
           "quantiles\n",
           static_cast<int>(std::lround(p.confidence * 100)));
   std::string slos, watched;
@@ -139,7 +120,7 @@ std::string plan_text(const PlanReport& r) {
   const std::size_t best = p.ranking.front();
   const auto& b = p.candidates[best];
   out += "\nRecommended start: " + analysis::start_label(m, b.start) +
-         fmt(" (rank 1 of %zu); figures below are for it\n", p.candidates.size());
+         printf_text(" (rank 1 of %zu); figures below are for it\n", p.candidates.size());
 
   if (!g.hypotheses.empty()) {
     int nw = 30, cw = 26;
@@ -147,13 +128,13 @@ std::string plan_text(const PlanReport& r) {
       nw = std::max(nw, static_cast<int>(hy.name.size()));
       cw = std::max(cw, static_cast<int>(check_text(hy.check).size()));
     }
-    out += fmt("\n%-*s %-*s %-26s %-10s %-10s %s\n", nw + 2, "hypothesis", cw, "check", "P(holds)",
+    out += printf_text("\n%-*s %-*s %-26s %-10s %-10s %s\n", nw + 2, "hypothesis", cw, "check", "P(holds)",
                "median", "p90", "p99");
     for (std::size_t h = 0; h < g.hypotheses.size(); ++h) {
       const auto& hy = g.hypotheses[h];
       const auto& hs = b.hypotheses[h];
       const auto unit = unit_of(hy.check.metric);
-      out += fmt("  %-*s %-*s %-26s %-10s %-10s %s\n", nw, hy.name.c_str(), cw,
+      out += printf_text("  %-*s %-*s %-26s %-10s %-10s %s\n", nw, hy.name.c_str(), cw,
                  check_text(hy.check).c_str(), pct_interval(hs.p_holds).c_str(),
                  metric_text(unit, hs.value.p50.estimate).c_str(),
                  metric_text(unit, hs.value.p90.estimate).c_str(),
@@ -161,35 +142,35 @@ std::string plan_text(const PlanReport& r) {
     }
   }
   if (!g.stop_conditions.empty()) {
-    out += fmt("\n%-56s %-24s %s\n", "stop condition", "P(fires)", "mean time to fire");
+    out += printf_text("\n%-56s %-24s %s\n", "stop condition", "P(fires)", "mean time to fire");
     for (std::size_t k = 0; k < g.stop_conditions.size(); ++k) {
       const auto& ss = b.stops[k];
       out +=
-          fmt("  %-54s %-24s %s\n", stop_text(g.stop_conditions[k]).c_str(),
+          printf_text("  %-54s %-24s %s\n", stop_text(g.stop_conditions[k]).c_str(),
               pct_interval(ss.p_fires).c_str(), seconds_text(ss.seconds_to_fire.estimate).c_str());
     }
-    out += fmt("  %-54s %s\n", "any (P(abort))", pct_interval(b.p_abort).c_str());
+    out += printf_text("  %-54s %s\n", "any (P(abort))", pct_interval(b.p_abort).c_str());
   }
   if (!std::isnan(b.p_steady.estimate)) {
-    out += fmt("\n%-32s %-26s %-26s %s\n", "steady state (10 min before)", "check", "P(holds)",
+    out += printf_text("\n%-32s %-26s %-26s %s\n", "steady state (10 min before)", "check", "P(holds)",
                "median");
     for (std::size_t k = 0; k < g.steady_state.size() && k < b.steady_checks.size(); ++k) {
       const auto& check = g.steady_state[k];
       const auto& hs = b.steady_checks[k];
-      out += fmt("  %-30s %-26s %-26s %s\n", "", check_text(check).c_str(),
+      out += printf_text("  %-30s %-26s %-26s %s\n", "", check_text(check).c_str(),
                  pct_interval(hs.p_holds).c_str(),
                  metric_text(unit_of(check.metric), hs.value.p50.estimate).c_str());
     }
-    out += fmt("  %-30s %-26s %s\n", "all", "", pct_interval(b.p_steady).c_str());
+    out += printf_text("  %-30s %-26s %s\n", "all", "", pct_interval(b.p_steady).c_str());
   }
   const int worst = static_cast<int>(std::lround(g.worst_case_percentile * 100));
-  out += fmt("\n%-32s %-30s %s\n", "impact", "with stop conditions", "without");
+  out += printf_text("\n%-32s %-30s %s\n", "impact", "with stop conditions", "without");
   auto row = [&](const char* label, const std::string& a, const std::string& c) {
-    out += fmt("  %-30s %-30s %s\n", label, a.c_str(), c.c_str());
+    out += printf_text("  %-30s %-30s %s\n", label, a.c_str(), c.c_str());
   };
   row("budget consumed (mean)", pct_interval(b.with_stop.budget_consumed),
       pct_interval(b.without_stop.budget_consumed));
-  row(fmt("budget consumed (p%d)", worst).c_str(), pct(b.with_stop.budget_worst.estimate),
+  row(printf_text("budget consumed (p%d)", worst).c_str(), pct(b.with_stop.budget_worst.estimate),
       pct(b.without_stop.budget_worst.estimate));
   row("requests failed (mean)", count_text(b.with_stop.requests_failed.estimate),
       count_text(b.without_stop.requests_failed.estimate));
@@ -199,41 +180,38 @@ std::string plan_text(const PlanReport& r) {
       pct(b.without_stop.users_affected.estimate));
 
   out += "\nbudget\n";
-  out += fmt("  %-30s %s\n", "of what is left (mean)", pct_interval(b.of_remaining).c_str());
-  out += fmt("  %-30s %s\n", "P(stricter policy tier)", pct_interval(b.p_tier_pushed).c_str());
+  out += printf_text("  %-30s %s\n", "of what is left (mean)", pct_interval(b.of_remaining).c_str());
+  out += printf_text("  %-30s %s\n", "P(stricter policy tier)", pct_interval(b.p_tier_pushed).c_str());
   for (std::size_t k = 0; k < t.budget_slos.size(); ++k) {
-    out += fmt("  %-30s %s\n", ("SLO " + m.names.slos[t.budget_slos[k]]).c_str(),
+    out += printf_text("  %-30s %s\n", ("SLO " + m.names.slos[t.budget_slos[k]]).c_str(),
                pct_interval(b.slo_budget[k]).c_str());
   }
 
-  out += fmt("\n%-32s %-6s %s\n", "blast radius", "path", "failed requests (mean fraction)");
+  out += printf_text("\n%-32s %-6s %s\n", "blast radius", "path", "failed requests (mean fraction)");
   for (std::size_t k = 0; k < t.affected.size(); ++k) {
     const bool hit = std::find(t.hit.begin(), t.hit.end(), t.affected[k]) != t.hit.end();
-    out += fmt("  %-30s %-6s %s\n", m.names.components[t.affected[k]].c_str(),
+    out += printf_text("  %-30s %-6s %s\n", m.names.components[t.affected[k]].c_str(),
                hit ? "hit" : (t.hard_path[k] ? "hard" : "soft"),
                pct_interval(b.component_error[k]).c_str());
   }
 
-  out += fmt("\n%-4s %-18s %-24s %-28s %-10s %s\n", "rank", "start", "budget consumed (mean)",
-             "vs best (paired)", "P(abort)", "vs best (paired)");
-  constexpr std::size_t kShown = 10;  // then only the worst start
+  out += printf_text("\n%-4s %-18s %-24s %-28s %-10s %s\n", "rank", "start", "budget consumed (mean)",
+             "vs best (paired, pp)", "P(abort)", "vs best (paired, pp)");
+  // The best ten, then only the worst start; a cut hides at least two
+  // starts (a line "... 1 more" would take the place of the start itself).
+  constexpr std::size_t kShown = 10;
+  const bool cut = p.ranking.size() > kShown + 2;
   for (std::size_t i = 0; i < p.ranking.size(); ++i) {
     const auto& c = p.candidates[p.ranking[i]];
-    if (i >= kShown && i + 1 != p.ranking.size()) {
-      if (i == kShown) out += fmt("  ... %zu more\n", p.ranking.size() - kShown - 1);
+    if (cut && i >= kShown && i + 1 != p.ranking.size()) {
+      if (i == kShown) out += printf_text("  ... %zu more\n", p.ranking.size() - kShown - 1);
       continue;
     }
-    out += fmt("%-4zu %-18s %-24s %-28s %-10s %s\n", i + 1, analysis::start_label(m, c.start).c_str(),
+    out += printf_text("%-4zu %-18s %-24s %-28s %-10s %s\n", i + 1, analysis::start_label(m, c.start).c_str(),
                pct(c.with_stop.budget_consumed.estimate).c_str(),
-               i == 0 ? "-"
-                      : ("+" + pct(c.budget_vs_best.estimate) + " [" + pct(c.budget_vs_best.low) +
-                         ", " + pct(c.budget_vs_best.high) + "]")
-                            .c_str(),
+               i == 0 ? "-" : analysis::percentage_points_text(c.budget_vs_best).c_str(),
                pct(c.p_abort.estimate).c_str(),
-               i == 0 ? "-"
-                      : (pct(c.abort_vs_best.estimate) + " [" + pct(c.abort_vs_best.low) + ", " +
-                         pct(c.abort_vs_best.high) + "]")
-                            .c_str());
+               i == 0 ? "-" : analysis::percentage_points_text(c.abort_vs_best).c_str());
   }
 
   std::string verdict = analysis::to_string(p.verdict);
@@ -402,7 +380,7 @@ analysis::Report plan_html(const PlanReport& r) {
   const auto& t = r.runs.targets;
   analysis::Report rep;
   rep.title = "Game-day plan: " + m.names.scenario + " on " + m.names.system;
-  rep.subtitle = fmt("%zu candidate start%s x %llu trials with common random numbers; every "
+  rep.subtitle = printf_text("%zu candidate start%s x %llu trials with common random numbers; every "
                      "figure with its %d %% confidence interval.",
                      p.candidates.size(), p.candidates.size() == 1 ? "" : "s",
                      static_cast<unsigned long long>(r.runs.trials),
@@ -501,7 +479,7 @@ analysis::Report plan_html(const PlanReport& r) {
     sec.text = "What the drill costs with the stop conditions (as it will be run) and without "
                "them, and what it does to this month's error budget.";
     const std::vector<std::string> labels = {"budget consumed (mean)",
-                                             fmt("budget consumed (p%d)", worst),
+                                             printf_text("budget consumed (p%d)", worst),
                                              "peak error rate (mean)", "users affected (mean)"};
     auto column = [&](const analysis::ImpactSummary& x) {
       return std::vector<double>{x.budget_consumed.estimate * 100.0,
@@ -580,15 +558,16 @@ analysis::Report plan_html(const PlanReport& r) {
                                                       {"budget consumed (mean)", "P(abort)"},
                                                       values)});
     analysis::ReportTable table{"Ranked starts (best first)",
-                                {"rank", "start", "budget consumed (mean)", "vs best (paired)",
-                                 "P(abort)", "vs best (paired)"},
+                                {"rank", "start", "budget consumed (mean)", "vs best (paired, pp)",
+                                 "P(abort)", "vs best (paired, pp)"},
                                 {}};
     for (std::size_t i = 0; i < p.ranking.size(); ++i) {
       const auto& c = p.candidates[p.ranking[i]];
       table.rows.push_back(
           {std::to_string(i + 1), analysis::start_label(m, c.start), pct_interval(c.with_stop.budget_consumed),
-           i == 0 ? "-" : pct_interval(c.budget_vs_best), pct_interval(c.p_abort),
-           i == 0 ? "-" : pct_interval(c.abort_vs_best)});
+           i == 0 ? "-" : analysis::percentage_points_text(c.budget_vs_best),
+           pct_interval(c.p_abort),
+           i == 0 ? "-" : analysis::percentage_points_text(c.abort_vs_best)});
     }
     sec.tables.push_back(std::move(table));
     rep.sections.push_back(std::move(sec));

@@ -2,8 +2,6 @@
 
 #include <algorithm>
 #include <cmath>
-#include <cstdarg>
-#include <cstdio>
 #include <stdexcept>
 #include <vector>
 
@@ -24,27 +22,14 @@ std::string with_interval(const analysis::Interval& iv, const char* unit, bool s
   if (std::isnan(iv.estimate)) return "n/a";
   const int d = decimals_for(iv, scale);
   const char* fmt = sign ? "%+.*f%s" : "%.*f%s";
-  std::string out = format_text(fmt, d, iv.estimate * scale, unit);
+  std::string out = printf_text(fmt, d, iv.estimate * scale, unit);
   if (std::isfinite(iv.low) && std::isfinite(iv.high)) {
-    out = format_text("%-14s [%.*f, %.*f]", out.c_str(), d, iv.low * scale, d, iv.high * scale);
+    out = printf_text("%-14s [%.*f, %.*f]", out.c_str(), d, iv.low * scale, d, iv.high * scale);
   }
   return out;
 }
 
 }  // namespace
-
-std::string format_text(const char* fmt, ...) {
-  va_list args;
-  va_start(args, fmt);
-  va_list copy;
-  va_copy(copy, args);
-  const int n = std::vsnprintf(nullptr, 0, fmt, copy);
-  va_end(copy);
-  std::vector<char> buf(static_cast<std::size_t>(std::max(n, 0)) + 1);
-  std::vsnprintf(buf.data(), buf.size(), fmt, args);
-  va_end(args);
-  return std::string(buf.data(), static_cast<std::size_t>(std::max(n, 0)));
-}
 
 std::string figure_label(const std::string& figure) {
   if (figure == "attainment") return "attainment (mean)";
@@ -67,6 +52,7 @@ std::string value_with_interval(const analysis::Interval& iv, int unit) {
 }
 
 std::string difference_with_interval(const analysis::Interval& iv, int unit) {
+  if (no_change(iv)) return "no change";
   if (unit == 0) return with_interval(iv, " pp", true);
   return with_interval(iv, unit == 2 ? " min" : "", true, 1.0);
 }
@@ -76,6 +62,7 @@ std::string fraction_with_interval(const analysis::Interval& iv) {
 }
 
 std::string points_with_interval(const analysis::Interval& iv) {
+  if (no_change(iv)) return "no change";
   return with_interval(iv, " pp", true);
 }
 

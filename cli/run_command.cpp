@@ -170,15 +170,18 @@ void run(RunOptions o, const std::string& command_line, Collective& collective) 
     // Wall time of the whole run: rank 0's trials, then the merge.
     const analysis::Timing all{run.timing.wall_seconds + merged.wall_seconds,
                                threads * static_cast<unsigned>(ranks)};
-    emit(o,
-         o.format == "json"
-             ? analysis::summary_json(model, merged.summary, merged.meta, all, false)
-             : summary_text(
-                   model, merged.summary,
-                   {o.scenario, run.master_seed, run.meta.trials, 0, threads, all.wall_seconds,
-                    std::to_string(ranks) + " MPI ranks × " + std::to_string(threads) + " thread" +
-                        (threads == 1 ? "" : "s") + ", merged in " +
-                        analysis::shortest(std::round(merged.wall_seconds * 100) / 100) + " s"}));
+    std::string text =
+        o.format == "json"
+            ? analysis::summary_json(model, merged.summary, merged.meta, all, false)
+            : summary_text(
+                  model, merged.summary,
+                  {o.scenario, run.master_seed, run.meta.trials, 0, threads, all.wall_seconds,
+                   std::to_string(ranks) + " MPI ranks × " + std::to_string(threads) + " thread" +
+                       (threads == 1 ? "" : "s") + ", merged in " +
+                       analysis::shortest(std::round(merged.wall_seconds * 100) / 100) + " s"});
+    // The incident extras of a single run, from the merged parts' rows.
+    if (o.format != "json") text += analysis::format_incident_extras(merged.incidents);
+    emit(o, text);
     return;
   }
 

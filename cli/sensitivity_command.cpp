@@ -195,7 +195,7 @@ void run(SensitivityOptions o) {
     out += "\n  ]\n}\n";
   } else {
     const int pct = static_cast<int>(std::lround(o.confidence * 100));
-    out = format_text(
+    out = printf_text(
         "relsim sensitivity: %s on %s; %s of %s; %zu runs × %llu trials (seed %llu, common random "
         "numbers)\n  local linear model by least squares over ±%s changes of each parameter; %d "
         "%% t intervals over trials\n\n",
@@ -209,11 +209,11 @@ void run(SensitivityOptions o) {
       wv = std::max(wv, static_cast<int>(p.value.size()));
       wt = std::max(wt, static_cast<int>(p.down.size() + p.up.size() + 2));
     }
-    out += format_text("%-4s  %-*s  %-*s  %-*s  %s\n", "rank", wp, "parameter", wv, "value", wt,
+    out += printf_text("%-4s  %-*s  %-*s  %-*s  %s\n", "rank", wp, "parameter", wv, "value", wt,
                        "tried (-, +)", ("effect of +" + o.step).c_str());
     for (std::size_t r = 0; r < np; ++r) {
       const Parameter& p = params[order[r]];
-      out += format_text("%-4zu  %-*s  %-*s  %-*s  %s\n", r + 1, wp, p.path.c_str(), wv,
+      out += printf_text("%-4zu  %-*s  %-*s  %-*s  %s\n", r + 1, wp, p.path.c_str(), wv,
                          p.value.c_str(), wt, (p.down + ", " + p.up).c_str(),
                          difference_with_interval(p.effect, unit).c_str());
     }

@@ -12,6 +12,7 @@
 #include <string>
 #include <vector>
 
+#include "analysis/text_format.hpp"
 #include "cli/commands.hpp"
 #include "cli/data_files.hpp"
 #include "cli/option_groups.hpp"
@@ -34,15 +35,6 @@ struct ValidateOptions : OutputOptions {
 /// `1 fault`, `2 faults`.
 std::string count(std::size_t n, const std::string& singular, const std::string& plural = "") {
   return std::to_string(n) + " " + (n == 1 ? singular : plural.empty() ? singular + "s" : plural);
-}
-
-/// `30d` rather than format_duration's `4w2d`: horizons are written in days.
-std::string horizon_text(sim::Duration d) {
-  const auto day = sim::Duration::days(1).count_micros();
-  if (d.count_micros() > 0 && d.count_micros() % day == 0) {
-    return std::to_string(d.count_micros() / day) + "d";
-  }
-  return sim::format_duration(d);
 }
 
 /// One document's result, sorted into file order before printing.
@@ -165,7 +157,7 @@ class Validator {
     const models::CompiledModel m = models::compile(sys, sc);
     if (warn(sys, models::Topology::build(sys))) return;
     ok(sc.location, sc.name + " (Scenario on " + sys.name + ": " +
-                        count(m.faults.size(), "fault") + ", " + horizon_text(m.horizon) +
+                        count(m.faults.size(), "fault") + ", " + analysis::horizon_text(m.horizon) +
                         " horizon)");
   }
 

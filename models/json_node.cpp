@@ -96,6 +96,12 @@ JsonNode JsonNode::strings(const std::vector<std::string>& items) {
   return a;
 }
 
+JsonNode JsonNode::null() {
+  JsonNode n;
+  n.value_ = Null{};
+  return n;
+}
+
 JsonNode& JsonNode::set(std::string_view key, JsonNode value) {
   auto& object = std::get<Object>(value_);
   for (auto& [k, v] : object) {
@@ -115,7 +121,9 @@ bool JsonNode::is_scalar() const {
 }
 
 void JsonNode::write(std::string& out, int indent) const {
-  if (const auto* b = std::get_if<bool>(&value_)) {
+  if (std::holds_alternative<Null>(value_)) {
+    out += "null";
+  } else if (const auto* b = std::get_if<bool>(&value_)) {
     out += *b ? "true" : "false";
   } else if (const auto* i = std::get_if<std::int64_t>(&value_)) {
     out += std::to_string(*i);

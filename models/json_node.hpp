@@ -1,11 +1,12 @@
-// A JSON value to build and print, for generated files (the JSON Schema):
-// null-free (booleans, integers, doubles, strings, arrays, objects), with
+// A JSON value to build and print, for generated files (the JSON Schema)
+// and reports: null, booleans, integers, doubles, strings, arrays, objects, with
 // object keys kept in insertion order so the output is deterministic and
 // reads in the order it was built. `write` pretty-prints with 2-space
 // indentation; arrays of scalars stay on one line; a NaN or infinite double
 // is written as null. Strings are escaped by `json_quote`, which also
 // replaces bytes that are not UTF-8. relsim's one JSON writer: the JSON
-// Schema and the FIS experiment template are built as trees, and every other
+// Schema, the FIS experiment template, the report's charts and the alert
+// lab's document are built as trees, and every other
 // JSON document quotes its strings with `json_quote` (analysis::json_string). A value type;
 // thread-safe as values are.
 #pragma once
@@ -49,6 +50,8 @@ class JsonNode {
 
   /// An array of strings.
   static JsonNode strings(const std::vector<std::string>& items);
+  /// JSON's `null` (a value that is not there, e.g. an optional section).
+  static JsonNode null();
   /// Sets `key` of this object: appended on first use, replaced in place after.
   JsonNode& set(std::string_view key, JsonNode value);
   /// Sets every key of the object `other`, in its order.
@@ -58,7 +61,8 @@ class JsonNode {
 
  private:
   bool is_scalar() const;
-  std::variant<bool, std::int64_t, double, std::string, Array, Object> value_;
+  struct Null {};
+  std::variant<Null, bool, std::int64_t, double, std::string, Array, Object> value_;
 };
 
 }  // namespace relsim::models

@@ -30,15 +30,9 @@
 // Why: in the hold loop a heap pays a sift-down through log n levels of
 // dependent cache misses per pop; this queue pays a bucket append per push
 // and, amortised, part of a small sort and about 0.3 moves out of the
-// overflow. BM_Hold (bench/bench_event_queue.cpp), std::priority_queue of the
-// same records as the baseline in the same binary, one core of the 2-core
-// machine (2026-11-30, median of 3, quiet machine), events/s at
-// 1e3/1e4/1e5/1e6 pending, one Exp(1) draw per event: 32.6/30.0/16.8/4.2 M
-// against 12.4/8.7/4.8/1.9 M (x2.6/3.4/3.5/2.3); increments drawn in advance:
-// 47.7/41.9/21.9/5.1 M against 13.6/9.4/4.6/1.2 M (x3.5/4.5/4.7/4.4). With a
-// few pending events (the machine-repair example, ~11) it is slower than the
-// old 4-ary heap (itself 7-11 % slower than std::priority_queue): BM_Runner
-// takes ~19 % more CPU per trial, likely the few-events mode's sorted inserts.
+// overflow. With a few pending events (the machine-repair example, ~11) a
+// heap is as fast or faster. What it measured, against std::priority_queue
+// (BM_Hold, bench/bench_event_queue.cpp): docs/event-queue.md.
 //
 // Complexity: push O(1) (an append, or an insert into the current bucket's
 // few events); pop O(1) amortised (a share of one bucket's sort, O(k log k)

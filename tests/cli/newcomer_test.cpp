@@ -167,8 +167,8 @@ TEST(Explain, SaysWhatItUnderstoodOfThePaymentsSystem) {
       "the error budget is 0.01 % of requests (4.32 min of full outage).",
       "  payment-latency: 99 % of payment-api's requests succeed within 500 ms, over a rolling "
       "30 d; the error budget is 1 % of requests.",
-      "  budget policy: above 50 % left: ship; above 25 % left: freeze releases; above 0 % "
-      "left: all hands on reliability; exhausted: leadership review.",
+      "  budget policy: above 50 % left: ship; above 25 % left: freeze; above 0 % "
+      "left: all hands; exhausted: leadership review.",
       "  PaymentAPIHighErrorRate: pages payments-oncall (owner of payment-api) when "
       "payment-api's error rate above 5 % for 1 min (checked every 1 min).",
       "  PaymentAPISlow: opens a ticket when payment-api's p99 latency above 2 s for 10 min "
