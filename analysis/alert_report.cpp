@@ -17,7 +17,6 @@ namespace relsim::analysis {
 
 namespace {
 
-
 /// `12.3 ±0.4` (scaled by k), `-` without a value.
 std::string cell(const LabFigure& f, double k, const char* format = "%.3g") {
   if (std::isnan(f.value.estimate)) return "-";
@@ -97,7 +96,8 @@ JsonNode json_timing(const FireTiming& t) {
 
 std::string timing_cell(const FireTiming& t) {
   if (!t.fires) return "never";
-  return seconds_text(t.fire_seconds) + " (" + printf_text("%.3g", t.budget_at_fire * 100.0) + " %)";
+  return seconds_text(t.fire_seconds) + " (" + printf_text("%.3g", t.budget_at_fire * 100.0) +
+         " %)";
 }
 
 bool any_ticket(const std::vector<RuleSet>& sets) {
@@ -296,9 +296,9 @@ std::string alert_lab_text(const AlertLabReport& r) {
   if (r.low.present) {
     const LowTrafficConfig& c = r.low.config;
     o << "\nLow traffic (" << r.low.why << "): requests counted per evaluation interval "
-      << "(Poisson), " << printf_text("%.4g", c.requests_per_second * 3600.0) << " requests/h, baseline "
-      << printf_text("%.3g", c.baseline_error * 100.0) << " %; incidents "
-      << printf_text("%.3g", c.incidents_per_day * 7.0) << "/week of "
+      << "(Poisson), " << printf_text("%.4g", c.requests_per_second * 3600.0)
+      << " requests/h, baseline " << printf_text("%.3g", c.baseline_error * 100.0)
+      << " %; incidents " << printf_text("%.3g", c.incidents_per_day * 7.0) << "/week of "
       << printf_text("%.3g", c.incident_error * 100.0) << " % errors for "
       << window_text(c.incident_duration) << "; " << c.trials << " trials of "
       << window_text(c.horizon) << "\n";

@@ -15,11 +15,10 @@
 //               aws:eks:pod-network-packet-loss (network faults).
 // Kubernetes pods are selected by the label `app=<component>` in the
 // namespace named after the system; AWS resources by placeholders
-// (REGION, ACCOUNT, CLUSTER, the FIS pods' service account) the team fills in. Stop conditions become FIS stop
-// conditions on CloudWatch alarms (placeholders) and comments in the
-// Kubernetes manifests, which have no stop conditions of their own. A fault
-// the tool cannot express is an InputError located at the experiment.
-// Pure functions; thread-safe.
+// (REGION, ACCOUNT, CLUSTER, the FIS pods' service account) the team fills in. Stop conditions
+// become FIS stop conditions on CloudWatch alarms (placeholders) and comments in the Kubernetes
+// manifests, which have no stop conditions of their own. A fault the tool cannot express is an
+// InputError located at the experiment. Pure functions; thread-safe.
 #pragma once
 
 #include <string>

@@ -36,7 +36,7 @@ PairedComparison compare_paired(std::span<const double> baseline, std::span<cons
   }
   const double unpaired = b.variance() + v.variance();
   const double paired = d.variance();
-  out.variance_reduction = paired > 0.0    ? unpaired / paired
+  out.variance_reduction = paired > 0.0     ? unpaired / paired
                            : unpaired > 0.0 ? std::numeric_limits<double>::infinity()
                                             : std::numeric_limits<double>::quiet_NaN();
   return out;
@@ -70,9 +70,8 @@ LocalLinearFit fit_local_linear(const std::vector<double>& design, std::size_t p
         "fit_local_linear: the design does not separate the parameters (rank deficient)");
   }
   // The least-squares map from responses to coefficients, applied trial by trial.
-  const Eigen::MatrixXd map =
-      qr.solve(Eigen::MatrixXd::Identity(static_cast<Eigen::Index>(points),
-                                         static_cast<Eigen::Index>(points)));
+  const Eigen::MatrixXd map = qr.solve(Eigen::MatrixXd::Identity(
+      static_cast<Eigen::Index>(points), static_cast<Eigen::Index>(points)));
   std::vector<MeanAccumulator> acc(parameters + 1);
   Eigen::VectorXd y(static_cast<Eigen::Index>(points));
   for (std::size_t t = 0; t < trials; ++t) {

@@ -46,7 +46,8 @@ std::string csv_header(const TrialLayout& layout, const std::string& file) {
   }
   if (file == "incidents.csv") {
     return "trial,id,service,service_name,cause,cause_name,cause_index,severity,start_s,"
-           "detected_s,paged_s,acked_s,mitigated_s,resolved_s,responding_s,escalations,team,team_name,"
+           "detected_s,paged_s,acked_s,mitigated_s,resolved_s,responding_s,escalations,team,team_"
+           "name,"
            "steps_tried,requests_failed,budget_consumed,human_needed";
   }
   if (file == "budget.csv") return "trial,slo,sample,time_s,remaining_budget";
@@ -135,11 +136,10 @@ void CsvResultsWriter::append(const TrialBlock& block) {
            std::to_string(i.severity) + "," + csv_number(i.start_s) + "," +
            csv_number(i.detected_s) + "," + csv_number(i.paged_s) + "," + csv_number(i.acked_s) +
            "," + csv_number(i.mitigated_s) + "," + csv_number(i.resolved_s) + "," +
-           csv_number(i.responding_s) + "," +
-           std::to_string(i.escalations) + "," + std::to_string(i.team) + "," +
-           name_of(model_.names.teams, i.team) + "," + std::to_string(i.steps_tried) + "," +
-           csv_number(i.requests_failed) + "," + csv_number(i.budget_consumed) + "," +
-           std::to_string(i.human_needed) + "\n";
+           csv_number(i.responding_s) + "," + std::to_string(i.escalations) + "," +
+           std::to_string(i.team) + "," + name_of(model_.names.teams, i.team) + "," +
+           std::to_string(i.steps_tried) + "," + csv_number(i.requests_failed) + "," +
+           csv_number(i.budget_consumed) + "," + std::to_string(i.human_needed) + "\n";
   }
   incidents_ << inc;
   check(incidents_, "incidents.csv");

@@ -1,11 +1,11 @@
 #include "analysis/incident_report.hpp"
 
-#include "analysis/format.hpp"
-
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
 #include <limits>
+
+#include "analysis/format.hpp"
 
 namespace relsim::analysis {
 
@@ -205,13 +205,15 @@ Report incident_power_report(const PowerResult& r, const std::string& source) {
     t.rows.push_back(
         {statistic_name(s.statistic), printf_text("%.3g", s.baseline / 60.0),
          printf_text("%.3f", s.p_improvement_hidden), printf_text("%.3f", s.p_false_improvement),
-         "[" + printf_text("%.3g", s.diff_low / 60.0) + ", " + printf_text("%.3g", s.diff_high / 60.0) + "]",
+         "[" + printf_text("%.3g", s.diff_low / 60.0) + ", " +
+             printf_text("%.3g", s.diff_high / 60.0) + "]",
          printf_text("%.3f", s.power),
          s.incidents_needed ? std::to_string(s.incidents_needed) : "more than the search cap"});
   }
   const AnalyticPower& a = r.analytic;
   t.rows.push_back({"mean (normal approximation)", printf_text("%.3g", a.mean / 60.0),
-                    printf_text("%.3f", a.p_improvement_hidden), printf_text("%.3f", a.p_false_improvement),
+                    printf_text("%.3f", a.p_improvement_hidden),
+                    printf_text("%.3f", a.p_false_improvement),
                     "±" + printf_text("%.3g", a.half_width90 / 60.0), printf_text("%.3f", a.power),
                     printf_text("%.0f", std::ceil(a.incidents_needed))});
   ReportSection summary;

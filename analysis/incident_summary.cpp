@@ -1,13 +1,13 @@
 // Incident figures: see analysis/incident_summary.hpp.
 #include "analysis/incident_summary.hpp"
 
-#include "analysis/format.hpp"
-
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
 #include <limits>
 #include <stdexcept>
+
+#include "analysis/format.hpp"
 
 namespace relsim::analysis {
 namespace {
@@ -294,8 +294,8 @@ std::string percent(const Interval& iv, std::uint64_t n) {
   if (std::isnan(iv.low) || std::isnan(iv.high)) {
     return printf_text("%.1f %%", iv.estimate * 100.0) + " " + too_few(n);
   }
-  return printf_text("%.1f %%", iv.estimate * 100.0) + " [" + printf_text("%.1f", iv.low * 100.0) + ", " +
-         printf_text("%.1f", iv.high * 100.0) + "]";
+  return printf_text("%.1f %%", iv.estimate * 100.0) + " [" + printf_text("%.1f", iv.low * 100.0) +
+         ", " + printf_text("%.1f", iv.high * 100.0) + "]";
 }
 
 void part(std::string& out, const char* name, const DurationStats& d) {
@@ -361,13 +361,14 @@ std::string format_incident_extras(const IncidentSummary& s) {
 }
 
 std::string format_incidents(const models::CompiledModel& model, const IncidentSummary& s) {
-  std::string out =
-      "\nIncidents: " + std::to_string(s.incidents) + " in " + std::to_string(s.trials) +
-      " trials, " + printf_text("%.3g", s.incidents_per_trial.estimate) + " per trial " +
-      printf_text("[%.3g, ", s.incidents_per_trial.low) + printf_text("%.3g]", s.incidents_per_trial.high) +
-      "; MTTR parts: detect = detected − start, acknowledge = acked − paged,\n"
-      "  mitigate = mitigated − start, resolve = resolved − start "
-      "(mean [interval by trial], quantiles, p95 [Woodruff interval by trial])\n";
+  std::string out = "\nIncidents: " + std::to_string(s.incidents) + " in " +
+                    std::to_string(s.trials) + " trials, " +
+                    printf_text("%.3g", s.incidents_per_trial.estimate) + " per trial " +
+                    printf_text("[%.3g, ", s.incidents_per_trial.low) +
+                    printf_text("%.3g]", s.incidents_per_trial.high) +
+                    "; MTTR parts: detect = detected − start, acknowledge = acked − paged,\n"
+                    "  mitigate = mitigated − start, resolve = resolved − start "
+                    "(mean [interval by trial], quantiles, p95 [Woodruff interval by trial])\n";
   if (s.incidents == 0) return out;
   out += "by severity\n";
   for (const auto& g : s.by_severity) group(out, g);

@@ -35,8 +35,8 @@
 
 #include "analysis/estimators.hpp"
 #include "analysis/quantile_sketch.hpp"
-#include "analysis/trial_row.hpp"
 #include "analysis/run_summary.hpp"
+#include "analysis/trial_row.hpp"
 #include "models/compiled_model.hpp"
 #include "models/trial_result.hpp"
 

@@ -209,8 +209,9 @@ std::string read_chart_js(const std::string& default_path) {
   const std::string path = env != nullptr && *env != '\0' ? env : default_path;
   std::ifstream in(path, std::ios::binary);
   if (!in) {
-    throw std::runtime_error("the HTML report needs Chart.js at " + path +
-                             " (Debian package libjs-chart.js; scripts/install-deps.sh installs it)");
+    throw std::runtime_error(
+        "the HTML report needs Chart.js at " + path +
+        " (Debian package libjs-chart.js; scripts/install-deps.sh installs it)");
   }
   std::stringstream s;
   s << in.rdbuf();
@@ -267,19 +268,20 @@ std::string render_html(const Report& report, const std::string& chart_js) {
   if (!report.subtitle.empty()) out += "<p>" + escape_html(report.subtitle) + "</p>\n";
   if (!facts.empty()) out += "<dl class=\"facts\">" + facts + "</dl>\n";
   out += "</header>\n<div id=\"relsim-errors\" hidden></div>\n" + body;
-  out += "<footer>Made by relsim. Intervals are confidence intervals of the Monte Carlo "
-         "estimate; see docs/results.md.</footer>\n</main>\n";
-  out += "<script type=\"application/json\" id=\"relsim-data\">" + script_safe(json) +
-         "</script>\n";
+  out +=
+      "<footer>Made by relsim. Intervals are confidence intervals of the Monte Carlo "
+      "estimate; see docs/results.md.</footer>\n</main>\n";
+  out +=
+      "<script type=\"application/json\" id=\"relsim-data\">" + script_safe(json) + "</script>\n";
   out += "<script>" + script_safe(chart_js) + "</script>\n";
   out += std::string("<script>") + kScript + "</script>\n</body>\n</html>\n";
   return out;
 }
 
 double day_tick_step(double span_days) {
-  static constexpr double kSteps[] = {1.0 / 24, 2.0 / 24, 3.0 / 24, 6.0 / 24, 12.0 / 24, 1.0, 2.0,
-                                      7.0,      14.0,     28.0,     56.0,     91.0,      182.0,
-                                      364.0};
+  static constexpr double kSteps[] = {1.0 / 24, 2.0 / 24, 3.0 / 24, 6.0 / 24, 12.0 / 24,
+                                      1.0,      2.0,      7.0,      14.0,     28.0,
+                                      56.0,     91.0,     182.0,    364.0};
   for (const double step : kSteps) {
     if (span_days / step <= 12.0) return step;
   }
@@ -342,7 +344,8 @@ JsonNode band_chart(const std::string& y_label, double start_days, double step_d
   datasets.push_back(
       line("5th percentile", points(low), "#9ecae1", "rgba(31,119,180,0.2)", "-1", 1.0));
   datasets.push_back(line(mid_label, points(mid), kPalette[0], kPalette[0], false, 2.0));
-  const double last = start_days + step_days * static_cast<double>(mid.empty() ? 0 : mid.size() - 1);
+  const double last =
+      start_days + step_days * static_cast<double>(mid.empty() ? 0 : mid.size() - 1);
   for (std::size_t k = 0; k < levels.size(); ++k) {
     const char* color = kPalette[1 + k % 5];
     JsonNode::Array flat;
@@ -520,8 +523,7 @@ JsonNode histogram_chart(const std::string& x_label, const std::vector<double>& 
 JsonNode timeline_chart(const std::string& x_label, const std::vector<std::string>& rows,
                         const std::vector<std::string>& phase_names,
                         const std::vector<std::vector<TimelinePhase>>& phases,
-                        const std::vector<TimelineMarker>& markers,
-                        std::optional<DayRange> days) {
+                        const std::vector<TimelineMarker>& markers, std::optional<DayRange> days) {
   std::vector<std::string> labels = rows;
   std::vector<std::string> marker_rows;
   for (const auto& mk : markers) {

@@ -80,8 +80,8 @@ models::JsonNode band_chart(const std::string& y_label, double start_days, doubl
 /// axis spans the intervals with a 10 % margin, so narrow intervals near
 /// 100 % stay visible.
 models::JsonNode interval_chart(const std::string& x_label, const std::vector<std::string>& labels,
-                                const std::vector<double>& estimate,
-                                const std::vector<double>& low, const std::vector<double>& high);
+                                const std::vector<double>& estimate, const std::vector<double>& low,
+                                const std::vector<double>& high);
 
 /// A vertical bar chart of one series.
 models::JsonNode bar_chart(const std::string& x_label, const std::string& y_label,

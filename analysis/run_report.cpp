@@ -89,8 +89,9 @@ Report build_run_report(const RunReportInput& in) {
     ReportSection sec;
     sec.title = "SLO " + m.names.slos[k] + " (" + m.names.components[m.slos[k].component] + ", " +
                 printf_text("%.6g %%", m.slos[k].objective * 100.0) + ")";
-    sec.text = "How much of the window's error budget is left as the window goes by, and how "
-               "often each budget-policy tier is reached.";
+    sec.text =
+        "How much of the window's error budget is left as the window goes by, and how "
+        "often each budget-policy tier is reached.";
     const BudgetSeriesSummary& b = x.remaining_budget;
     auto scaled = [](const std::vector<double>& v) {
       std::vector<double> out;
@@ -104,11 +105,11 @@ Report build_run_report(const RunReportInput& in) {
     double upper = 1.0;
     for (const TierSummary& t : x.tiers) {
       const std::string top = printf_text("%.3g %%", upper * 100.0);
-      levels.push_back(
-          {std::string(budget_action_text(t.action)) + ": " +
-               (t.remaining_above ? top + " to " + printf_text("%.3g %%", *t.remaining_above * 100.0)
-                                  : top + " and below"),
-           upper * 100.0});
+      levels.push_back({std::string(budget_action_text(t.action)) + ": " +
+                            (t.remaining_above
+                                 ? top + " to " + printf_text("%.3g %%", *t.remaining_above * 100.0)
+                                 : top + " and below"),
+                        upper * 100.0});
       if (!t.remaining_above) break;
       upper = *t.remaining_above;
     }
@@ -159,8 +160,8 @@ Report build_run_report(const RunReportInput& in) {
       hi.push_back(a.high * 100.0);
       const std::string value = cell(nines_text(a));
       const auto at = value.find("  [");
-      t.rows.push_back({names.back(), value.substr(0, at),
-                        at == std::string::npos ? "" : value.substr(at + 2)});
+      t.rows.push_back(
+          {names.back(), value.substr(0, at), at == std::string::npos ? "" : value.substr(at + 2)});
     }
     sec.charts.push_back({"Availability", " Successful requests / all requests, mean over trials.",
                           interval_chart("availability (%)", names, est, lo, hi)});
@@ -172,13 +173,14 @@ Report build_run_report(const RunReportInput& in) {
   if (s.incidents[0].incidents > 0) {
     ReportSection sec;
     sec.title = "Incidents and MTTR";
-    sec.text = "Time to detect, acknowledge, mitigate and resolve, by severity (means over the "
-               "incidents of every trial).";
+    sec.text =
+        "Time to detect, acknowledge, mitigate and resolve, by severity (means over the "
+        "incidents of every trial).";
     std::vector<std::string> groups;
     std::vector<std::vector<double>> values(kIncidentMetrics);
     ReportTable t;
-    t.header = {"severity", "incidents per trial", "MTTR (mean)", "TTD (mean)", "TTA (mean)",
-                "TTM (mean)", "MTTR median", "MTTR p90"};
+    t.header = {"severity",   "incidents per trial", "MTTR (mean)", "TTD (mean)",
+                "TTA (mean)", "TTM (mean)",          "MTTR median", "MTTR p90"};
     for (std::size_t g = 0; g < kSeverityGroups; ++g) {
       const IncidentGroupSummary& x = s.incidents[g];
       if (x.incidents == 0) continue;
@@ -206,7 +208,8 @@ Report build_run_report(const RunReportInput& in) {
       // Up to the 99th percentile: the longest 1 % would squeeze the rest into one bar.
       std::vector<double> sorted = in.resolve_minutes;
       std::sort(sorted.begin(), sorted.end());
-      const double cap = sorted[static_cast<std::size_t>(0.99 * static_cast<double>(sorted.size() - 1))];
+      const double cap =
+          sorted[static_cast<std::size_t>(0.99 * static_cast<double>(sorted.size() - 1))];
       std::vector<double> shown;
       for (const double v : sorted) {
         if (v <= cap) shown.push_back(v);
@@ -233,7 +236,8 @@ Report build_run_report(const RunReportInput& in) {
         const double detected = std::min(minutes(i.detected, 0.0), mitigated);
         const double acked = std::clamp(minutes(i.acked, detected), detected, mitigated);
         const double resolved = std::max(minutes(i.resolved, mitigated), mitigated);
-        phases.push_back({{0.0, detected}, {detected, acked}, {acked, mitigated}, {mitigated, resolved}});
+        phases.push_back(
+            {{0.0, detected}, {detected, acked}, {acked, mitigated}, {mitigated, resolved}});
       }
       std::string faults;
       for (std::size_t f = 0; f < m.faults.size(); ++f) {
@@ -243,7 +247,8 @@ Report build_run_report(const RunReportInput& in) {
       sec.charts.push_back(
           {"Trial " + std::to_string(in.sample_trial) + ": its incidents",
            " Minutes from each incident's start: until detected, until acknowledged, until "
-           "mitigated, until resolved." + faults + (faults.empty() ? "" : "."),
+           "mitigated, until resolved." +
+               faults + (faults.empty() ? "" : "."),
            timeline_chart("minutes from the incident's start", rows,
                           {"detect", "acknowledge", "mitigate", "resolve"}, phases, {})});
     }
@@ -279,7 +284,8 @@ Report build_run_report(const RunReportInput& in) {
       sec.charts.push_back(
           {"Trial " + std::to_string(in.sample_trial) + " over the horizon",
            " Day 1 is the first day: each incident from its start to resolved (drawn at "
-           "least " + printf_text("%.3g", min_width * 24.0) + " h wide), the " +
+           "least " +
+               printf_text("%.3g", min_width * 24.0) + " h wide), the " +
                std::to_string(in.sample_deploys.size()) + " deploys (" + std::to_string(bad) +
                " bad) and the injected faults.",
            timeline_chart("day of the trial", rows, {"incident"}, phases, markers,
@@ -304,9 +310,9 @@ Report build_run_report(const RunReportInput& in) {
       est.push_back(std::isfinite(x.pages_per_shift.estimate) ? x.pages_per_shift.estimate : 0.0);
       lo.push_back(x.pages_per_shift.low);
       hi.push_back(x.pages_per_shift.high);
-      t.rows.push_back({names.back(), count_interval(x.pages_per_shift),
-                        count_interval(x.night_pages_per_trial),
-                        count_interval(x.noise_pages_per_trial), count_interval(x.tickets_per_trial)});
+      t.rows.push_back(
+          {names.back(), count_interval(x.pages_per_shift), count_interval(x.night_pages_per_trial),
+           count_interval(x.noise_pages_per_trial), count_interval(x.tickets_per_trial)});
     }
     sec.charts.push_back({"Pages per on-call shift", " Mean over trials.",
                           interval_chart("pages per shift", names, est, lo, hi)});

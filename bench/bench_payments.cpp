@@ -45,8 +45,8 @@ void BM_PaymentsTrial(benchmark::State& state) {
       static_cast<double>(state.iterations() * o.trials), benchmark::Counter::kIsRate);
   state.counters["events/s"] =
       benchmark::Counter(static_cast<double>(events), benchmark::Counter::kIsRate);
-  state.counters["events/trial"] = static_cast<double>(events) /
-                                   static_cast<double>(state.iterations() * o.trials);
+  state.counters["events/trial"] =
+      static_cast<double>(events) / static_cast<double>(state.iterations() * o.trials);
 }
 
 }  // namespace

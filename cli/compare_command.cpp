@@ -153,10 +153,10 @@ std::string text(const CompareOptions& o, const std::vector<Variant>& variants,
   for (const FigureBlock& b : blocks) {
     out += "\n" + b.subject + ": " + figure_label(b.figure) + "\n";
     for (const Row& r : b.rows) {
-      out += printf_text("  %-*s %s", w, r.run->name.c_str(),
-                         is_probability(b.figure)
-                             ? analysis::probability_text(r.mean, 0, 14).c_str()
-                             : value_with_interval(r.mean, b.unit).c_str());
+      out +=
+          printf_text("  %-*s %s", w, r.run->name.c_str(),
+                      is_probability(b.figure) ? analysis::probability_text(r.mean, 0, 14).c_str()
+                                               : value_with_interval(r.mean, b.unit).c_str());
       if (r.paired) {
         out += "   Δ " + difference_with_interval(r.paired->difference, b.unit);
         const double vr = r.paired->variance_reduction;
@@ -198,8 +198,8 @@ std::string json(const CompareOptions& o, const std::vector<Variant>& variants,
     const FigureBlock& b = blocks[i];
     static const char* const kUnits[] = {"fraction", "count", "minutes"};
     out += std::string(i ? ",\n" : "\n") + "    {\"subject\": " + json_string(b.subject) +
-           ", \"figure\": " + json_string(b.figure) + ", \"unit\": " +
-           json_string(kUnits[b.unit]) + ", \"variants\": [";
+           ", \"figure\": " + json_string(b.figure) + ", \"unit\": " + json_string(kUnits[b.unit]) +
+           ", \"variants\": [";
     for (std::size_t k = 0; k < b.rows.size(); ++k) {
       const Row& r = b.rows[k];
       out += std::string(k ? ",\n" : "\n") + "      {\"name\": " + json_string(r.run->name) +
@@ -244,16 +244,17 @@ std::string report_html(const CompareOptions& o, const std::vector<Variant>& var
     const std::string unit = b.unit == 0 ? "%" : b.unit == 2 ? "minutes" : "count";
     const std::string dunit = b.unit == 0 ? "percentage points" : unit;
     analysis::ReportTable table;
-    table.header = {"variant", "value (" + unit + ")", "interval",
-                    "difference (" + dunit + ")", "paired interval", "variance reduction"};
+    table.header = {"variant",         "value (" + unit + ")",
+                    "interval",        "difference (" + dunit + ")",
+                    "paired interval", "variance reduction"};
     for (const Row& row : b.rows) {
       names.push_back(row.run->name);
       est.push_back(row.mean.estimate * k);
       lo.push_back(row.mean.low * k);
       hi.push_back(row.mean.high * k);
-      std::vector<std::string> cells{row.run->name, printf_text("%.6g", row.mean.estimate * k),
-                                     printf_text("[%.6g, %.6g]", row.mean.low * k,
-                                                 row.mean.high * k)};
+      std::vector<std::string> cells{
+          row.run->name, printf_text("%.6g", row.mean.estimate * k),
+          printf_text("[%.6g, %.6g]", row.mean.low * k, row.mean.high * k)};
       if (row.paired) {
         const auto& d = row.paired->difference;
         dnames.push_back(row.run->name);

@@ -618,7 +618,8 @@ void out_assumed(std::ostream& out, const std::string& file) {
     std::string value = line.substr(0, at);
     value.erase(0, value.find_first_not_of(" -"));
     value.erase(value.find_last_not_of(' ') + 1);
-    found.push_back("  line " + std::to_string(n) + ": " + value + " (" + line.substr(at + 11) + ")");
+    found.push_back("  line " + std::to_string(n) + ": " + value + " (" + line.substr(at + 11) +
+                    ")");
   }
   if (found.empty()) return;
   out << "\nAssumed by relsim import (" << found.size()

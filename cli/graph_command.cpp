@@ -99,10 +99,11 @@ std::string node_label(const System& s, const models::TopologyVertex& v) {
 
 std::string dot(const System& s, const Topology& t) {
   static const char* kShape[] = {"box", "cylinder", "hexagon"};  // by ComponentKind
-  std::string out = "// relsim graph of system " + analysis::dot_quote(s.name) + "; layout: dot -Tsvg\n";
+  std::string out =
+      "// relsim graph of system " + analysis::dot_quote(s.name) + "; layout: dot -Tsvg\n";
   out += "digraph " + analysis::dot_quote(s.name) + " {\n";
-  out +=
-      "  graph [rankdir=TB, fontname=\"Helvetica\", label=" + analysis::dot_quote(s.name) + ", labelloc=t];\n";
+  out += "  graph [rankdir=TB, fontname=\"Helvetica\", label=" + analysis::dot_quote(s.name) +
+         ", labelloc=t];\n";
   out += "  node [fontname=\"Helvetica\", fontsize=11];\n";
   out += "  edge [fontname=\"Helvetica\", fontsize=9];\n\n";
   out += "  // Components: box = service, cylinder = datastore, hexagon = cache.\n";
@@ -119,21 +120,22 @@ std::string dot(const System& s, const Topology& t) {
         break;
       case EdgeType::soft:
         attrs = "style=dashed, label=" +
-                analysis::dot_quote("fallback" + (e.fallback.empty() ? "" : ": " + e.fallback) + " (" +
-                       percent(e.fallback_success) + ")");
+                analysis::dot_quote("fallback" + (e.fallback.empty() ? "" : ": " + e.fallback) +
+                                    " (" + percent(e.fallback_success) + ")");
         break;
       case EdgeType::cache:
         attrs = "style=dotted, label=\"cache\"";
         break;
       case EdgeType::backing:
-        attrs = "style=dotted, label=" + analysis::dot_quote("misses (" + percent(e.call_fraction) + ")");
+        attrs = "style=dotted, label=" +
+                analysis::dot_quote("misses (" + percent(e.call_fraction) + ")");
         break;
     }
     if (e.type != EdgeType::backing && e.call_fraction < 1.0) {
       attrs += ", taillabel=" + analysis::dot_quote(percent(e.call_fraction));
     }
-    out += "  " + analysis::dot_quote(t.vertex(e.from).name) + " -> " + analysis::dot_quote(t.vertex(e.to).name) + " [" +
-           attrs + "];\n";
+    out += "  " + analysis::dot_quote(t.vertex(e.from).name) + " -> " +
+           analysis::dot_quote(t.vertex(e.to).name) + " [" + attrs + "];\n";
   }
   out += "\n  // Zones (failure domains) and what runs in each.\n";
   std::set<std::string> cluster_ids;
@@ -146,9 +148,8 @@ std::string dot(const System& s, const Topology& t) {
     for (const auto& m : t.zone_members(z)) {
       const auto& v = t.vertex(m.vertex);
       out += "    " + analysis::dot_quote(t.zone_name(z) + "/" + v.name) +
-             " [shape=" + kShape[static_cast<int>(v.kind)] +
-             ", style=dashed, fontsize=9, label=" + analysis::dot_quote(placement_label(s, t, m.vertex, z)) +
-             "];\n";
+             " [shape=" + kShape[static_cast<int>(v.kind)] + ", style=dashed, fontsize=9, label=" +
+             analysis::dot_quote(placement_label(s, t, m.vertex, z)) + "];\n";
     }
     out += "  }\n";
   }
@@ -156,8 +157,8 @@ std::string dot(const System& s, const Topology& t) {
   for (models::ZoneId z = 0; z < t.zone_count(); ++z) {
     for (const auto& m : t.zone_members(z)) {
       const auto& name = t.vertex(m.vertex).name;
-      out += "  " + analysis::dot_quote(t.zone_name(z) + "/" + name) + " -> " + analysis::dot_quote(name) +
-             " [dir=none, color=gray75, penwidth=0.6];\n";
+      out += "  " + analysis::dot_quote(t.zone_name(z) + "/" + name) + " -> " +
+             analysis::dot_quote(name) + " [dir=none, color=gray75, penwidth=0.6];\n";
     }
   }
   return out + "}\n";

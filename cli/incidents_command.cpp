@@ -169,10 +169,9 @@ void run_import(ImportOptions o) {
   const analysis::IncidentTable table = analysis::read_incidents(o.file, format);
   std::size_t skipped = 0;
   for (const auto& s : table.skipped) skipped += s.count;
-  std::string out =
-      printf_text("relsim incidents import: %s (%s): %zu rows, %zu incidents, %zu skipped\n",
-                  o.file.c_str(), o.input_format.c_str(), table.rows, table.incidents.size(),
-                  skipped);
+  std::string out = printf_text(
+      "relsim incidents import: %s (%s): %zu rows, %zu incidents, %zu skipped\n", o.file.c_str(),
+      o.input_format.c_str(), table.rows, table.incidents.size(), skipped);
   for (const auto& s : table.skipped) {
     out += printf_text("  skipped %zu: %s (first at line %d)\n", s.count, s.reason.c_str(),
                        s.first_line);
@@ -433,8 +432,8 @@ struct PowerOptions : OutputOptions {
   std::string file;
   std::string input_format = "generic";
   std::string column = "ttr";
-  std::string lognormal;  // MU,SIGMA of ln(seconds)
-  std::string normal;     // MEAN,SD as durations
+  std::string lognormal;     // MU,SIGMA of ln(seconds)
+  std::string normal;        // MEAN,SD as durations
   std::string distribution;  // any distribution in the scenario language
   std::string improvement = "10%";
   std::size_t incidents = 100;

@@ -103,7 +103,8 @@ void run_demo(const DemoOptions& o) {
       static_cast<unsigned long long>(results.first_trial + results.results.size() - 1),
       static_cast<unsigned long long>(ro.trials), static_cast<unsigned long long>(ro.master_seed),
       sim::detail::resolve_threads(o.threads, results.results.size()));
-  std::printf("  %.3f s, %.2f M events/s\n\n", seconds, static_cast<double>(events) / seconds / 1e6);
+  std::printf("  %.3f s, %.2f M events/s\n\n", seconds,
+              static_cast<double>(events) / seconds / 1e6);
   const int pct = static_cast<int>(std::lround(o.confidence * 100));
   std::printf("  %-22s %12s   %-24s   %12s\n", "figure", "estimate",
               (std::to_string(pct) + "% CI (t)").c_str(), "exact");

@@ -1,17 +1,17 @@
 // The report of `relsim plan`. See cli/plan_report.hpp.
 #include "cli/plan_report.hpp"
 
-#include "analysis/format.hpp"
-#include "analysis/plan_file.hpp"
-#include "analysis/text_format.hpp"
-#include "cli/report_format.hpp"
-
 #include <algorithm>
 #include <cctype>
 #include <cmath>
 #include <cstdio>
 #include <string>
 #include <vector>
+
+#include "analysis/format.hpp"
+#include "analysis/plan_file.hpp"
+#include "analysis/text_format.hpp"
+#include "cli/report_format.hpp"
 
 namespace relsim::cli {
 
@@ -104,10 +104,10 @@ std::string plan_text(const PlanReport& r) {
       static_cast<unsigned long long>(r.runs.seed), sim::format_duration(g.observe).c_str(), r.wall,
       r.threads, r.threads == 1 ? "" : "s");
   out += "  " + r.file + "; experiment: " + analysis::experiment_label(m) + "\n";
-  out +=
-      printf_text("  %d %% intervals: Wilson for probabilities, t for means, order statistics for "
-          "quantiles\n",
-          static_cast<int>(std::lround(p.confidence * 100)));
+  out += printf_text(
+      "  %d %% intervals: Wilson for probabilities, t for means, order statistics for "
+      "quantiles\n",
+      static_cast<int>(std::lround(p.confidence * 100)));
   std::string slos, watched;
   for (const auto k : t.budget_slos) slos += (slos.empty() ? "" : ", ") + m.names.slos[k];
   for (const auto s : t.watched) {
@@ -128,38 +128,38 @@ std::string plan_text(const PlanReport& r) {
       nw = std::max(nw, static_cast<int>(hy.name.size()));
       cw = std::max(cw, static_cast<int>(check_text(hy.check).size()));
     }
-    out += printf_text("\n%-*s %-*s %-26s %-10s %-10s %s\n", nw + 2, "hypothesis", cw, "check", "P(holds)",
-               "median", "p90", "p99");
+    out += printf_text("\n%-*s %-*s %-26s %-10s %-10s %s\n", nw + 2, "hypothesis", cw, "check",
+                       "P(holds)", "median", "p90", "p99");
     for (std::size_t h = 0; h < g.hypotheses.size(); ++h) {
       const auto& hy = g.hypotheses[h];
       const auto& hs = b.hypotheses[h];
       const auto unit = unit_of(hy.check.metric);
       out += printf_text("  %-*s %-*s %-26s %-10s %-10s %s\n", nw, hy.name.c_str(), cw,
-                 check_text(hy.check).c_str(), pct_interval(hs.p_holds).c_str(),
-                 metric_text(unit, hs.value.p50.estimate).c_str(),
-                 metric_text(unit, hs.value.p90.estimate).c_str(),
-                 metric_text(unit, hs.value.p99.estimate).c_str());
+                         check_text(hy.check).c_str(), pct_interval(hs.p_holds).c_str(),
+                         metric_text(unit, hs.value.p50.estimate).c_str(),
+                         metric_text(unit, hs.value.p90.estimate).c_str(),
+                         metric_text(unit, hs.value.p99.estimate).c_str());
     }
   }
   if (!g.stop_conditions.empty()) {
     out += printf_text("\n%-56s %-24s %s\n", "stop condition", "P(fires)", "mean time to fire");
     for (std::size_t k = 0; k < g.stop_conditions.size(); ++k) {
       const auto& ss = b.stops[k];
-      out +=
-          printf_text("  %-54s %-24s %s\n", stop_text(g.stop_conditions[k]).c_str(),
-              pct_interval(ss.p_fires).c_str(), seconds_text(ss.seconds_to_fire.estimate).c_str());
+      out += printf_text("  %-54s %-24s %s\n", stop_text(g.stop_conditions[k]).c_str(),
+                         pct_interval(ss.p_fires).c_str(),
+                         seconds_text(ss.seconds_to_fire.estimate).c_str());
     }
     out += printf_text("  %-54s %s\n", "any (P(abort))", pct_interval(b.p_abort).c_str());
   }
   if (!std::isnan(b.p_steady.estimate)) {
-    out += printf_text("\n%-32s %-26s %-26s %s\n", "steady state (10 min before)", "check", "P(holds)",
-               "median");
+    out += printf_text("\n%-32s %-26s %-26s %s\n", "steady state (10 min before)", "check",
+                       "P(holds)", "median");
     for (std::size_t k = 0; k < g.steady_state.size() && k < b.steady_checks.size(); ++k) {
       const auto& check = g.steady_state[k];
       const auto& hs = b.steady_checks[k];
       out += printf_text("  %-30s %-26s %-26s %s\n", "", check_text(check).c_str(),
-                 pct_interval(hs.p_holds).c_str(),
-                 metric_text(unit_of(check.metric), hs.value.p50.estimate).c_str());
+                         pct_interval(hs.p_holds).c_str(),
+                         metric_text(unit_of(check.metric), hs.value.p50.estimate).c_str());
     }
     out += printf_text("  %-30s %-26s %s\n", "all", "", pct_interval(b.p_steady).c_str());
   }
@@ -180,23 +180,27 @@ std::string plan_text(const PlanReport& r) {
       pct(b.without_stop.users_affected.estimate));
 
   out += "\nbudget\n";
-  out += printf_text("  %-30s %s\n", "of what is left (mean)", pct_interval(b.of_remaining).c_str());
-  out += printf_text("  %-30s %s\n", "P(stricter policy tier)", pct_interval(b.p_tier_pushed).c_str());
+  out +=
+      printf_text("  %-30s %s\n", "of what is left (mean)", pct_interval(b.of_remaining).c_str());
+  out +=
+      printf_text("  %-30s %s\n", "P(stricter policy tier)", pct_interval(b.p_tier_pushed).c_str());
   for (std::size_t k = 0; k < t.budget_slos.size(); ++k) {
     out += printf_text("  %-30s %s\n", ("SLO " + m.names.slos[t.budget_slos[k]]).c_str(),
-               pct_interval(b.slo_budget[k]).c_str());
+                       pct_interval(b.slo_budget[k]).c_str());
   }
 
-  out += printf_text("\n%-32s %-6s %s\n", "blast radius", "path", "failed requests (mean fraction)");
+  out +=
+      printf_text("\n%-32s %-6s %s\n", "blast radius", "path", "failed requests (mean fraction)");
   for (std::size_t k = 0; k < t.affected.size(); ++k) {
     const bool hit = std::find(t.hit.begin(), t.hit.end(), t.affected[k]) != t.hit.end();
     out += printf_text("  %-30s %-6s %s\n", m.names.components[t.affected[k]].c_str(),
-               hit ? "hit" : (t.hard_path[k] ? "hard" : "soft"),
-               pct_interval(b.component_error[k]).c_str());
+                       hit ? "hit" : (t.hard_path[k] ? "hard" : "soft"),
+                       pct_interval(b.component_error[k]).c_str());
   }
 
-  out += printf_text("\n%-4s %-18s %-24s %-28s %-10s %s\n", "rank", "start", "budget consumed (mean)",
-             "vs best (paired, pp)", "P(abort)", "vs best (paired, pp)");
+  out +=
+      printf_text("\n%-4s %-18s %-24s %-28s %-10s %s\n", "rank", "start", "budget consumed (mean)",
+                  "vs best (paired, pp)", "P(abort)", "vs best (paired, pp)");
   // The best ten, then only the worst start; a cut hides at least two
   // starts (a line "... 1 more" would take the place of the start itself).
   constexpr std::size_t kShown = 10;
@@ -207,11 +211,12 @@ std::string plan_text(const PlanReport& r) {
       if (i == kShown) out += printf_text("  ... %zu more\n", p.ranking.size() - kShown - 1);
       continue;
     }
-    out += printf_text("%-4zu %-18s %-24s %-28s %-10s %s\n", i + 1, analysis::start_label(m, c.start).c_str(),
-               pct(c.with_stop.budget_consumed.estimate).c_str(),
-               i == 0 ? "-" : analysis::percentage_points_text(c.budget_vs_best).c_str(),
-               pct(c.p_abort.estimate).c_str(),
-               i == 0 ? "-" : analysis::percentage_points_text(c.abort_vs_best).c_str());
+    out += printf_text("%-4zu %-18s %-24s %-28s %-10s %s\n", i + 1,
+                       analysis::start_label(m, c.start).c_str(),
+                       pct(c.with_stop.budget_consumed.estimate).c_str(),
+                       i == 0 ? "-" : analysis::percentage_points_text(c.budget_vs_best).c_str(),
+                       pct(c.p_abort.estimate).c_str(),
+                       i == 0 ? "-" : analysis::percentage_points_text(c.abort_vs_best).c_str());
   }
 
   std::string verdict = analysis::to_string(p.verdict);
@@ -337,8 +342,9 @@ std::string plan_json(const PlanReport& r) {
   out += "],\n";
   out += "  \"verdict\": {\"decision\": " + quoted(analysis::to_string(p.verdict)) +
          ", \"start\": " +
-         (p.ranking.empty() ? std::string("null")
-                            : quoted(analysis::start_label(m, p.candidates[p.ranking.front()].start))) +
+         (p.ranking.empty()
+              ? std::string("null")
+              : quoted(analysis::start_label(m, p.candidates[p.ranking.front()].start))) +
          ", \"reasons\": [";
   for (std::size_t i = 0; i < p.reasons.size(); ++i) {
     out += (i ? ", " : "") + quoted(p.reasons[i]);
@@ -380,11 +386,12 @@ analysis::Report plan_html(const PlanReport& r) {
   const auto& t = r.runs.targets;
   analysis::Report rep;
   rep.title = "Game-day plan: " + m.names.scenario + " on " + m.names.system;
-  rep.subtitle = printf_text("%zu candidate start%s x %llu trials with common random numbers; every "
-                     "figure with its %d %% confidence interval.",
-                     p.candidates.size(), p.candidates.size() == 1 ? "" : "s",
-                     static_cast<unsigned long long>(r.runs.trials),
-                     static_cast<int>(std::lround(p.confidence * 100)));
+  rep.subtitle = printf_text(
+      "%zu candidate start%s x %llu trials with common random numbers; every "
+      "figure with its %d %% confidence interval.",
+      p.candidates.size(), p.candidates.size() == 1 ? "" : "s",
+      static_cast<unsigned long long>(r.runs.trials),
+      static_cast<int>(std::lround(p.confidence * 100)));
   rep.facts = {{"game-day file", r.file},
                {"experiment", analysis::experiment_label(m)},
                {"observe", sim::format_duration(g.observe)},
@@ -400,9 +407,10 @@ analysis::Report plan_html(const PlanReport& r) {
     for (auto& ch : verdict) ch = static_cast<char>(std::toupper(static_cast<unsigned char>(ch)));
     analysis::ReportSection sec;
     sec.title = "Verdict: " + verdict + " at " + best_start;
-    sec.text = "The plan's go / no-go line for the recommended start (rank 1), given the "
-               "hypotheses, the stop conditions and the error budget left this month. The "
-               "sections below are for that start; the last one ranks every candidate.";
+    sec.text =
+        "The plan's go / no-go line for the recommended start (rank 1), given the "
+        "hypotheses, the stop conditions and the error budget left this month. The "
+        "sections below are for that start; the last one ranks every candidate.";
     analysis::ReportTable reasons{"Why", {"reason"}, {}};
     for (const auto& reason : p.reasons) reasons.rows.push_back({reason});
     for (const auto& note : p.notes) reasons.rows.push_back({"note: " + note});
@@ -414,11 +422,12 @@ analysis::Report plan_html(const PlanReport& r) {
   if (!g.hypotheses.empty()) {
     analysis::ReportSection sec;
     sec.title = "Hypotheses";
-    sec.text = "The probability that each hypothesis holds when the drill starts at " +
-               best_start + ", and the distribution of what it measures.";
+    sec.text = "The probability that each hypothesis holds when the drill starts at " + best_start +
+               ", and the distribution of what it measures.";
     PercentIntervals holds;
-    analysis::ReportTable table{
-        "Hypotheses at " + best_start, {"hypothesis", "check", "P(holds)", "median", "p90", "p99"}, {}};
+    analysis::ReportTable table{"Hypotheses at " + best_start,
+                                {"hypothesis", "check", "P(holds)", "median", "p90", "p99"},
+                                {}};
     for (std::size_t h = 0; h < g.hypotheses.size(); ++h) {
       const auto& hy = g.hypotheses[h];
       const auto& hs = b.hypotheses[h];
@@ -434,14 +443,13 @@ analysis::Report plan_html(const PlanReport& r) {
                           holds.chart("P(holds), %")});
     sec.tables.push_back(std::move(table));
     if (!std::isnan(b.p_steady.estimate)) {
-      analysis::ReportTable steady{"Steady state over the 10 min before the start",
-                                   {"check", "P(holds)", "median"},
-                                   {}};
+      analysis::ReportTable steady{
+          "Steady state over the 10 min before the start", {"check", "P(holds)", "median"}, {}};
       for (std::size_t k = 0; k < g.steady_state.size() && k < b.steady_checks.size(); ++k) {
         const auto& hs = b.steady_checks[k];
-        steady.rows.push_back({check_text(g.steady_state[k]), pct_interval(hs.p_holds),
-                               metric_text(unit_of(g.steady_state[k].metric),
-                                           hs.value.p50.estimate)});
+        steady.rows.push_back(
+            {check_text(g.steady_state[k]), pct_interval(hs.p_holds),
+             metric_text(unit_of(g.steady_state[k].metric), hs.value.p50.estimate)});
       }
       steady.rows.push_back({"all", pct_interval(b.p_steady), ""});
       sec.tables.push_back(std::move(steady));
@@ -452,8 +460,9 @@ analysis::Report plan_html(const PlanReport& r) {
   if (!g.stop_conditions.empty()) {
     analysis::ReportSection sec;
     sec.title = "Stop conditions";
-    sec.text = "How often each stop condition aborts the drill (the first to fire reverts the "
-               "fault after its abort latency), and how soon.";
+    sec.text =
+        "How often each stop condition aborts the drill (the first to fire reverts the "
+        "fault after its abort latency), and how soon.";
     PercentIntervals fires;
     analysis::ReportTable table{"Stop conditions at " + best_start,
                                 {"stop condition", "P(fires first)", "mean time to fire"},
@@ -476,31 +485,32 @@ analysis::Report plan_html(const PlanReport& r) {
     const int worst = static_cast<int>(std::lround(g.worst_case_percentile * 100));
     analysis::ReportSection sec;
     sec.title = "Impact and error budget";
-    sec.text = "What the drill costs with the stop conditions (as it will be run) and without "
-               "them, and what it does to this month's error budget.";
+    sec.text =
+        "What the drill costs with the stop conditions (as it will be run) and without "
+        "them, and what it does to this month's error budget.";
     const std::vector<std::string> labels = {"budget consumed (mean)",
                                              printf_text("budget consumed (p%d)", worst),
                                              "peak error rate (mean)", "users affected (mean)"};
     auto column = [&](const analysis::ImpactSummary& x) {
-      return std::vector<double>{x.budget_consumed.estimate * 100.0,
-                                 x.budget_worst.estimate * 100.0, x.peak_error_rate.estimate * 100.0,
-                                 x.users_affected.estimate * 100.0};
+      return std::vector<double>{
+          x.budget_consumed.estimate * 100.0, x.budget_worst.estimate * 100.0,
+          x.peak_error_rate.estimate * 100.0, x.users_affected.estimate * 100.0};
     };
     const auto with = column(b.with_stop);
     const auto without = column(b.without_stop);
     const std::vector<std::vector<double>> values = {with, without};  // [series][label]
     sec.charts.push_back({"Impact with and without the stop conditions",
                           " Percent: of the month's budget, of requests, of demand.",
-                          analysis::grouped_bar_chart("", "%", labels,
-                                                      {"with stop conditions", "without"}, values)});
-    analysis::ReportTable impact{"Impact at " + best_start,
-                                 {"figure", "with stop conditions", "without"},
-                                 {}};
+                          analysis::grouped_bar_chart(
+                              "", "%", labels, {"with stop conditions", "without"}, values)});
+    analysis::ReportTable impact{
+        "Impact at " + best_start, {"figure", "with stop conditions", "without"}, {}};
     impact.rows.push_back({labels[0], pct_interval(b.with_stop.budget_consumed),
                            pct_interval(b.without_stop.budget_consumed)});
     impact.rows.push_back({labels[1], pct(b.with_stop.budget_worst.estimate),
                            pct(b.without_stop.budget_worst.estimate)});
-    impact.rows.push_back({"requests failed (mean)", count_text(b.with_stop.requests_failed.estimate),
+    impact.rows.push_back({"requests failed (mean)",
+                           count_text(b.with_stop.requests_failed.estimate),
                            count_text(b.without_stop.requests_failed.estimate)});
     impact.rows.push_back({labels[2], pct(b.with_stop.peak_error_rate.estimate),
                            pct(b.without_stop.peak_error_rate.estimate)});
@@ -521,9 +531,10 @@ analysis::Report plan_html(const PlanReport& r) {
   if (!t.affected.empty()) {
     analysis::ReportSection sec;
     sec.title = "Blast radius";
-    sec.text = "Every component the fault reaches through the dependency graph (hit: the fault's "
-               "target; hard or soft: the kind of dependency path), with the mean share of its "
-               "requests that fail during the observation.";
+    sec.text =
+        "Every component the fault reaches through the dependency graph (hit: the fault's "
+        "target; hard or soft: the kind of dependency path), with the mean share of its "
+        "requests that fail during the observation.";
     PercentIntervals failed;
     analysis::ReportTable table{"Blast radius at " + best_start,
                                 {"component", "path", "failed requests (mean fraction)"},
@@ -543,9 +554,10 @@ analysis::Report plan_html(const PlanReport& r) {
   {
     analysis::ReportSection sec;
     sec.title = "Candidate starts";
-    sec.text = "Every candidate start in time order: the drill's mean budget cost and P(abort). "
-               "All starts ran on the same trial seeds, so the paired differences from the best "
-               "start in the table are tight even where the intervals of the starts overlap.";
+    sec.text =
+        "Every candidate start in time order: the drill's mean budget cost and P(abort). "
+        "All starts ran on the same trial seeds, so the paired differences from the best "
+        "start in the table are tight even where the intervals of the starts overlap.";
     std::vector<std::string> labels;
     std::vector<std::vector<double>> values(2);  // [series][label]
     for (const auto& c : p.candidates) {
@@ -553,21 +565,21 @@ analysis::Report plan_html(const PlanReport& r) {
       values[0].push_back(c.with_stop.budget_consumed.estimate * 100.0);
       values[1].push_back(c.p_abort.estimate * 100.0);
     }
-    sec.charts.push_back({"Budget cost and P(abort) by start", " Percent, means over the trials.",
-                          analysis::grouped_bar_chart("start", "%", labels,
-                                                      {"budget consumed (mean)", "P(abort)"},
-                                                      values)});
+    sec.charts.push_back(
+        {"Budget cost and P(abort) by start", " Percent, means over the trials.",
+         analysis::grouped_bar_chart("start", "%", labels, {"budget consumed (mean)", "P(abort)"},
+                                     values)});
     analysis::ReportTable table{"Ranked starts (best first)",
                                 {"rank", "start", "budget consumed (mean)", "vs best (paired, pp)",
                                  "P(abort)", "vs best (paired, pp)"},
                                 {}};
     for (std::size_t i = 0; i < p.ranking.size(); ++i) {
       const auto& c = p.candidates[p.ranking[i]];
-      table.rows.push_back(
-          {std::to_string(i + 1), analysis::start_label(m, c.start), pct_interval(c.with_stop.budget_consumed),
-           i == 0 ? "-" : analysis::percentage_points_text(c.budget_vs_best),
-           pct_interval(c.p_abort),
-           i == 0 ? "-" : analysis::percentage_points_text(c.abort_vs_best)});
+      table.rows.push_back({std::to_string(i + 1), analysis::start_label(m, c.start),
+                            pct_interval(c.with_stop.budget_consumed),
+                            i == 0 ? "-" : analysis::percentage_points_text(c.budget_vs_best),
+                            pct_interval(c.p_abort),
+                            i == 0 ? "-" : analysis::percentage_points_text(c.abort_vs_best)});
     }
     sec.tables.push_back(std::move(table));
     rep.sections.push_back(std::move(sec));

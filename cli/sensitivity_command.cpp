@@ -34,12 +34,12 @@ struct SensitivityOptions : VariantRunOptions, ResultsOptions {
 
 struct Parameter {
   std::string path;
-  std::string value;              // as written (after overrides)
-  std::string down, up;           // the perturbed values
-  double delta_down = 0.0;        // realised relative change of the −step value
-  double delta_up = 0.0;          // of the +step value
-  analysis::Interval effect;      // figure change for a +step change
-  analysis::Interval per_unit;    // coefficient: figure change per unit relative change
+  std::string value;            // as written (after overrides)
+  std::string down, up;         // the perturbed values
+  double delta_down = 0.0;      // realised relative change of the −step value
+  double delta_up = 0.0;        // of the +step value
+  analysis::Interval effect;    // figure change for a +step change
+  analysis::Interval per_unit;  // coefficient: figure change per unit relative change
 };
 
 double parse_step(const std::string& text) {
@@ -87,8 +87,8 @@ void run(SensitivityOptions o) {
   for (std::size_t i = 0; i < np; ++i) {
     for (const bool up : {false, true}) {
       const Parameter& p = params[i];
-      points.push_back({p.path + (up ? " +" : " -"), o.file,
-                        {p.path + "=" + (up ? p.up : p.down)}});
+      points.push_back(
+          {p.path + (up ? " +" : " -"), o.file, {p.path + "=" + (up ? p.up : p.down)}});
       for (std::size_t k = 0; k < np; ++k) {
         design.push_back(k == i ? (up ? p.delta_up : p.delta_down) : 0.0);
       }
@@ -100,9 +100,10 @@ void run(SensitivityOptions o) {
   if (!o.figure.empty()) {
     const auto colon = o.figure.find(':');
     if (colon == std::string::npos) {
-      throw std::invalid_argument("--figure '" + o.figure +
-                                  "': expected FIGURE:NAME, e.g. budgetConsumed:payment-availability "
-                                  "or availability:payment-api");
+      throw std::invalid_argument(
+          "--figure '" + o.figure +
+          "': expected FIGURE:NAME, e.g. budgetConsumed:payment-availability "
+          "or availability:payment-api");
     }
     figure = o.figure.substr(0, colon);
     subject = o.figure.substr(colon + 1);
@@ -177,11 +178,11 @@ void run(SensitivityOptions o) {
 
   std::string out;
   if (o.format == "json") {
-    out = "{\n  \"scenario\": " + json_string(scenario) + ",\n  \"system\": " +
-          json_string(system) + ",\n  \"figure\": " + json_string(figure) +
+    out = "{\n  \"scenario\": " + json_string(scenario) +
+          ",\n  \"system\": " + json_string(system) + ",\n  \"figure\": " + json_string(figure) +
           ",\n  \"subject\": " + json_string(subject) +
-          ",\n  \"trials\": " + std::to_string(s.trials) + ",\n  \"seed\": " +
-          std::to_string(s.seed) + ",\n  \"step\": " + json_number(h) +
+          ",\n  \"trials\": " + std::to_string(s.trials) +
+          ",\n  \"seed\": " + std::to_string(s.seed) + ",\n  \"step\": " + json_number(h) +
           ",\n  \"confidence\": " + json_number(o.confidence) +
           ",\n  \"baseline\": " + json_interval(fit.coefficients[0]) + ",\n  \"parameters\": [";
     for (std::size_t r = 0; r < np; ++r) {

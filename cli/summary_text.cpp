@@ -44,11 +44,12 @@ std::string summary_text(const models::CompiledModel& m, const analysis::RunSumm
   if (!r.stop_note.empty()) out += "  " + r.stop_note + "\n";
   const int pct = static_cast<int>(std::lround(s.confidence * 100));
   out += "  " + scenario_file +
-         printf_text("; trials %llu..%llu of %llu on %u thread%s; %.4g events per trial\n",
-                 static_cast<unsigned long long>(r.first_trial),
-                 static_cast<unsigned long long>(r.first_trial + s.trials - (s.trials > 0 ? 1 : 0)),
-                 static_cast<unsigned long long>(r.total_trials), r.threads,
-                 r.threads == 1 ? "" : "s", s.events_per_trial);
+         printf_text(
+             "; trials %llu..%llu of %llu on %u thread%s; %.4g events per trial\n",
+             static_cast<unsigned long long>(r.first_trial),
+             static_cast<unsigned long long>(r.first_trial + s.trials - (s.trials > 0 ? 1 : 0)),
+             static_cast<unsigned long long>(r.total_trials), r.threads, r.threads == 1 ? "" : "s",
+             s.events_per_trial);
   out += printf_text(
       "  %d %% intervals: t on the logit/log scale for per-trial means, Garwood for counts, "
       "Wilson for probabilities,\n  by trial for incident figures (docs/results.md)\n",
@@ -75,11 +76,12 @@ std::string summary_text(const models::CompiledModel& m, const analysis::RunSumm
     line("budget consumed p95",
          magnitude_text(p95.estimate, {p95.estimate, p95.low, p95.high}, 100.0, " %"));
     const int md = significant_decimals(x.budget_minutes.estimate);
-    line("budget minutes (mean)", std::isnan(x.budget_minutes.estimate)
-                                      ? "n/a"
-                                      : printf_text("%.*f of %.4g min", md, x.budget_minutes.estimate,
-                                                x.budget_minutes_allowed) +
-                                            " " + interval_bounds(x.budget_minutes, md, 1.0));
+    line("budget minutes (mean)",
+         std::isnan(x.budget_minutes.estimate)
+             ? "n/a"
+             : printf_text("%.*f of %.4g min", md, x.budget_minutes.estimate,
+                           x.budget_minutes_allowed) +
+                   " " + interval_bounds(x.budget_minutes, md, 1.0));
     for (std::size_t t = 1; t < x.tiers.size(); ++t) {  // tier 0 (ship) holds from the start
       const auto& tier = x.tiers[t];
       std::string value = probability_text(tier.probability);
@@ -95,7 +97,7 @@ std::string summary_text(const models::CompiledModel& m, const analysis::RunSumm
     out += printf_text("\n%-24s %s\n", "service", "availability (mean)");
     for (std::size_t v = 0; v < m.services.size(); ++v) {
       out += printf_text("  %-22s %s\n", service_name(m, v).c_str(),
-                     nines_text(s.services[v].availability).c_str());
+                         nines_text(s.services[v].availability).c_str());
     }
   }
   // Teams only when the engine reports their pages (shifts > 0 somewhere).
@@ -104,13 +106,13 @@ std::string summary_text(const models::CompiledModel& m, const analysis::RunSumm
     teams_reported = teams_reported || !std::isnan(t.pages_per_shift.estimate);
   if (teams_reported) {
     out += printf_text("\n%-24s %-30s %-26s %s\n", "team", "pages per shift (mean)",
-                   "pages per trial (mean)", "noise pages per trial");
+                       "pages per trial (mean)", "noise pages per trial");
     for (std::size_t t = 0; t < s.teams.size(); ++t) {
       const auto& x = s.teams[t];
       const std::string name = t < m.names.teams.size() ? m.names.teams[t] : std::to_string(t);
       auto value = [](const Interval& iv) { return magnitude_text(iv.estimate, iv, 1.0, ""); };
       out += printf_text("  %-22s %-30s %-26s %s\n", name.c_str(), value(x.pages_per_shift).c_str(),
-                     value(x.pages_per_trial).c_str(), value(x.noise_pages_per_trial).c_str());
+                         value(x.pages_per_trial).c_str(), value(x.noise_pages_per_trial).c_str());
     }
   }
 
@@ -122,28 +124,29 @@ std::string summary_text(const models::CompiledModel& m, const analysis::RunSumm
       const auto& x = s.incidents[g];
       if (x.incidents == 0) continue;
       out += printf_text("  %-6s %llu incidents, %s per trial; humans needed in %s\n",
-                     analysis::severity_group_name(g).c_str(),
-                     static_cast<unsigned long long>(x.incidents),
-                     magnitude_text(x.per_trial.estimate, x.per_trial, 1.0, "").c_str(),
-                     probability_text(x.p_human_needed, x.incidents).c_str());
+                         analysis::severity_group_name(g).c_str(),
+                         static_cast<unsigned long long>(x.incidents),
+                         magnitude_text(x.per_trial.estimate, x.per_trial, 1.0, "").c_str(),
+                         probability_text(x.p_human_needed, x.incidents).c_str());
       static const char* const kLabels[] = {"MTTR", "TTD", "TTA", "TTM"};
       for (std::size_t k = 0; k < analysis::kIncidentMetrics; ++k) {
         const auto& d = x.durations[k];
         if (d.n == 0) continue;
-        out += printf_text("    %-5s mean %-32s median %-32s p95 %s\n", kLabels[k],
-                       duration_interval_text(d.mean, d.n).c_str(), quantile_value(d.median, d.n).c_str(),
-                       quantile_value(d.p95, d.n).c_str());
+        out +=
+            printf_text("    %-5s mean %-32s median %-32s p95 %s\n", kLabels[k],
+                        duration_interval_text(d.mean, d.n).c_str(),
+                        quantile_value(d.median, d.n).c_str(), quantile_value(d.p95, d.n).c_str());
       }
       if (x.paged > 0) {
         out += printf_text("    escalated %s of %llu paged, %s steps each;\n",
-                       probability_text(x.p_escalated, x.paged).c_str(),
-                       static_cast<unsigned long long>(x.paged),
-                       magnitude_text(x.escalations_per_incident.estimate, x.escalations_per_incident,
-                                 1.0, "", x.paged)
-                           .c_str());
+                           probability_text(x.p_escalated, x.paged).c_str(),
+                           static_cast<unsigned long long>(x.paged),
+                           magnitude_text(x.escalations_per_incident.estimate,
+                                          x.escalations_per_incident, 1.0, "", x.paged)
+                               .c_str());
         out += printf_text("      acked after an escalation %s, by another team %s\n",
-                       probability_text(x.p_acked_after_escalation, x.acked).c_str(),
-                       probability_text(x.p_other_team_acked, x.acked).c_str());
+                           probability_text(x.p_acked_after_escalation, x.acked).c_str(),
+                           probability_text(x.p_other_team_acked, x.acked).c_str());
       }
     }
   }

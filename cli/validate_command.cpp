@@ -156,9 +156,8 @@ class Validator {
   void scenario(const models::Scenario& sc, const models::System& sys) {
     const models::CompiledModel m = models::compile(sys, sc);
     if (warn(sys, models::Topology::build(sys))) return;
-    ok(sc.location, sc.name + " (Scenario on " + sys.name + ": " +
-                        count(m.faults.size(), "fault") + ", " + analysis::horizon_text(m.horizon) +
-                        " horizon)");
+    ok(sc.location, sc.name + " (Scenario on " + sys.name + ": " + count(m.faults.size(), "fault") +
+                        ", " + analysis::horizon_text(m.horizon) + " horizon)");
   }
 
   void game_day(const models::GameDay& g, const models::System& sys) {

@@ -150,8 +150,7 @@ std::optional<std::int64_t> BurnHistory::next_change(std::int64_t window, double
       const double db_b = end.b - start.b;
       // The window's start moves over the segment ending at `it` (none when
       // flat): g = db − θ·dn is quadratic in t there, linear without curvature.
-      const bool curved =
-          it != begin && it != pts_.end() && (it->cn != 0.0 || it->cb != 0.0);
+      const bool curved = it != begin && it != pts_.end() && (it->cn != 0.0 || it->cb != 0.0);
       if (!curved) {
         if (condition(dn_b, db_b, threshold) != initial) {
           // g is linear on [a, b]: its root is the change.
@@ -206,9 +205,9 @@ std::optional<std::int64_t> BurnHistory::next_change(std::int64_t window, double
             // a few steps settle it, bisection if they do not.
             std::int64_t l = lo;  // holds_at(l) == initial (or l = a)
             std::int64_t h = hi;  // holds_at(h) != initial
-            const double root = quadratic_root(ga, slope_a, 0.5 * curvature,
-                                               static_cast<double>(lo - a),
-                                               static_cast<double>(hi - a));
+            const double root =
+                quadratic_root(ga, slope_a, 0.5 * curvature, static_cast<double>(lo - a),
+                               static_cast<double>(hi - a));
             std::int64_t guess = a + static_cast<std::int64_t>(std::ceil(root));
             guess = std::clamp(guess, l + 1, h);
             if (holds_at(guess) != initial) {

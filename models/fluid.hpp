@@ -33,12 +33,13 @@ struct FluidState {
   std::vector<int> healthy;  // running replicas of the service in the zone
   std::vector<int> routed;   // healthy + dead ones the load balancer still routes to
   // Per component (model.components index).
-  std::vector<std::uint8_t> serving;     // datastores: primary serving; caches: node serving; services: 1
-  std::vector<double> hit_ratio;         // caches: current hit ratio
-  std::vector<double> capacity_factor;   // services: 1 − capacity lost (capacityLoss fault)
-  std::vector<double> demand_factor;     // services: external demand multiplier (loadSpike)
-  std::vector<double> error_rate;        // fraction of admitted requests failing (bad deploy)
-  std::vector<double> added_latency;     // seconds added to every request (bad deploy)
+  std::vector<std::uint8_t>
+      serving;                    // datastores: primary serving; caches: node serving; services: 1
+  std::vector<double> hit_ratio;  // caches: current hit ratio
+  std::vector<double> capacity_factor;  // services: 1 − capacity lost (capacityLoss fault)
+  std::vector<double> demand_factor;    // services: external demand multiplier (loadSpike)
+  std::vector<double> error_rate;       // fraction of admitted requests failing (bad deploy)
+  std::vector<double> added_latency;    // seconds added to every request (bad deploy)
   // Per edge (model.edges index).
   std::vector<double> edge_pass;     // (1 − loss)(1 − injected errors); 0 when partitioned
   std::vector<double> edge_latency;  // seconds of injected network latency
@@ -53,21 +54,21 @@ FluidState make_fluid_state(const CompiledModel& model);
 
 /// Results per component (model.components index).
 struct FluidResult {
-  std::vector<double> load;         // requests/s arriving (external demand + callers)
-  std::vector<double> load_slope;   // d load / dt at fixed regime, requests/s per second
-  std::vector<double> admitted;     // requests/s the component itself serves
+  std::vector<double> load;            // requests/s arriving (external demand + callers)
+  std::vector<double> load_slope;      // d load / dt at fixed regime, requests/s per second
+  std::vector<double> admitted;        // requests/s the component itself serves
   std::vector<double> admitted_slope;  // d admitted / dt at fixed regime (feeds the callees' slope)
-  std::vector<double> success;      // fraction of `load` that succeeds end to end (0..1)
-  std::vector<double> delay;        // Δ: extra latency of its requests, seconds
-  std::vector<double> max_utilisation;  // the highest per-zone (or own) utilisation ρ
+  std::vector<double> success;         // fraction of `load` that succeeds end to end (0..1)
+  std::vector<double> delay;           // Δ: extra latency of its requests, seconds
+  std::vector<double> max_utilisation;   // the highest per-zone (or own) utilisation ρ
   std::vector<std::uint8_t> overloaded;  // some zone (or the component) drops load
-  std::vector<double> stretch;          // latency stretch, averaged over zones by admitted
-  std::vector<double> median;           // median of the latency distribution (0 without one)
+  std::vector<double> stretch;           // latency stretch, averaged over zones by admitted
+  std::vector<double> median;            // median of the latency distribution (0 without one)
   // Per placement (model.placements; service_replicas rows, else 0):
   std::vector<double> zone_admitted;  // requests/s the zone's replicas serve
   std::vector<double> zone_rho;       // their utilisation
   // Per edge (model.edges index):
-  std::vector<double> edge_failure;  // share of one attempt's calls that fail (before retry)
+  std::vector<double> edge_failure;   // share of one attempt's calls that fail (before retry)
   std::vector<double> retry_scratch;  // the previous pass's edge_failure (client retry only)
 };
 

@@ -54,8 +54,8 @@ inline constexpr sim::Duration kNever = sim::Duration::max();
 /// its parts: detect = detected − start, acknowledge = acked − paged,
 /// mitigate = mitigated − start, resolve = resolved − start.
 struct IncidentRow {
-  std::uint32_t id = 0;              // 0-based, in start order within the trial
-  std::uint32_t service = 0;         // component index of the service it is opened on
+  std::uint32_t id = 0;       // 0-based, in start order within the trial
+  std::uint32_t service = 0;  // component index of the service it is opened on
   IncidentCause cause = IncidentCause::replica_crash;
   std::uint32_t cause_index = 0;     // failure, deploy or fault row; 0xFFFFFFFF: none
   std::uint8_t severity = 0;         // highest SEV level reached, 1..4; 0: none assigned

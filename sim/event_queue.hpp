@@ -291,13 +291,15 @@ class EventQueue {
     const std::size_t m = std::min(n, kSample);
     for (std::size_t i = 0; i < m; ++i) sample[i] = far_[i * (n / m)].time.count_micros();
     std::nth_element(sample, sample + m / 8, sample + m);
-    const std::uint64_t front = static_cast<std::uint64_t>(sample[m / 8]) - static_cast<std::uint64_t>(lo);
+    const std::uint64_t front =
+        static_cast<std::uint64_t>(sample[m / 8]) - static_cast<std::uint64_t>(lo);
     __extension__ using Wide = unsigned __int128;
     const auto width = static_cast<std::uint64_t>(
         std::max<Wide>(1, static_cast<Wide>(front) * (8 * kPerBucket) / n));
     shift_ = static_cast<unsigned>(std::bit_width(width) - 1);
     const std::size_t cap = std::max<std::size_t>(kMinBuckets, n * kCoverage / kPerBucket);
-    const std::size_t nb = static_cast<std::size_t>(std::min<std::uint64_t>(span >> shift_, cap - 1)) + 1;
+    const std::size_t nb =
+        static_cast<std::size_t>(std::min<std::uint64_t>(span >> shift_, cap - 1)) + 1;
     if (head_of_.size() < nb) head_of_.resize(nb, kNil);
     nb_ = nb;
     base_ = lo;

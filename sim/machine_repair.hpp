@@ -33,10 +33,10 @@ struct MachineRepairParams {
 
 /// One trial's figures (fixed size).
 struct MachineRepairResult {
-  double availability = 0.0;     // time-average fraction of machines up after warm-up
-  double mean_queue = 0.0;       // time-average number of machines waiting for a crew
-  std::uint64_t failures = 0;    // failures after warm-up
-  std::uint64_t events = 0;      // events handled in the trial
+  double availability = 0.0;   // time-average fraction of machines up after warm-up
+  double mean_queue = 0.0;     // time-average number of machines waiting for a crew
+  std::uint64_t failures = 0;  // failures after warm-up
+  std::uint64_t events = 0;    // events handled in the trial
 };
 
 /// Runs trials of the machine-repair model; one per thread, reused across

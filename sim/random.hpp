@@ -75,7 +75,9 @@ class Rng {
   /// Uniform double in [0, 1) with 53 random bits.
   constexpr double uniform01() { return static_cast<double>(next_u64() >> 11) * 0x1.0p-53; }
   /// Uniform double in (0, 1]: safe under log().
-  constexpr double uniform_open0() { return static_cast<double>((next_u64() >> 11) + 1) * 0x1.0p-53; }
+  constexpr double uniform_open0() {
+    return static_cast<double>((next_u64() >> 11) + 1) * 0x1.0p-53;
+  }
   /// Uniform integer in [0, n) for n >= 1 (Lemire's multiply-shift; unbiased).
   std::uint64_t below(std::uint64_t n);
   /// True with probability p (p <= 0 never, p >= 1 always; one word drawn).

@@ -45,8 +45,8 @@ struct ImportedBurnWindow {
   std::string severity = "page";  // page | ticket
   double factor = 0.0;            // burn-rate multiple
   double long_window_s = 0.0;
-  double short_window_s = 0.0;    // 0: a single window
-  double for_s = 0.0;             // `for:` delay (Pyrra, Prometheus)
+  double short_window_s = 0.0;  // 0: a single window
+  double for_s = 0.0;           // `for:` delay (Pyrra, Prometheus)
   double budget_percent = 0.0;  // Sloth AlertWindows: errorBudgetPercent (0: not given)
 };
 
@@ -60,7 +60,7 @@ struct ImportedAlertWindows {
 struct ImportedAlert {
   std::string name;
   Origin origin;
-  std::string slo;      // burn-rate alert: the SLO's name
+  std::string slo;  // burn-rate alert: the SLO's name
   std::vector<ImportedBurnWindow> windows;
   // Threshold alert (a Prometheus rule that is not a burn rate).
   std::string service;
@@ -82,8 +82,8 @@ struct ImportedSlo {
   std::string name;
   std::string service;
   Origin origin;
-  std::string sli = "availability";  // availability | latency
-  std::optional<Sourced<double>> objective;  // fraction, 0.999
+  std::string sli = "availability";            // availability | latency
+  std::optional<Sourced<double>> objective;    // fraction, 0.999
   std::optional<Sourced<double>> threshold_s;  // latency SLIs
   std::optional<Sourced<double>> window_s;     // rolling window; calendar month: see below
   bool calendar_month = false;
@@ -110,7 +110,7 @@ struct ImportedAlertPolicy {
 };
 
 struct ImportedDependency {
-  std::string target;  // a service, datastore or cache, by name
+  std::string target;         // a service, datastore or cache, by name
   std::string type = "hard";  // hard | soft | cache
   Origin origin;
 };
@@ -122,15 +122,15 @@ struct ImportedService {
   std::optional<Sourced<int>> replicas;
   std::optional<Sourced<std::vector<std::string>>> zones;
   std::optional<Sourced<bool>> topology_spread;
-  std::optional<Sourced<double>> reschedule_s;         // tolerationSeconds for unreachable
-  std::optional<Sourced<double>> health_check_s;       // probes: period × threshold + timeout
+  std::optional<Sourced<double>> reschedule_s;    // tolerationSeconds for unreachable
+  std::optional<Sourced<double>> health_check_s;  // probes: period × threshold + timeout
   std::optional<Sourced<double>> min_ready_s;
-  std::optional<Sourced<int>> max_unavailable;         // rollingUpdate / PDB
+  std::optional<Sourced<int>> max_unavailable;  // rollingUpdate / PDB
   std::optional<Sourced<int>> pdb_min_available;
   std::optional<Sourced<int>> hpa_min, hpa_max;
   std::optional<Sourced<double>> hpa_target_utilization;  // fraction
   std::optional<Sourced<double>> hpa_reaction_s;
-  std::optional<Sourced<std::string>> owner;           // team name
+  std::optional<Sourced<std::string>> owner;  // team name
   std::optional<Sourced<std::string>> lifecycle;
   std::vector<ImportedDependency> depends_on;
   // Added by the format readers (import-formats):
@@ -167,9 +167,9 @@ struct ImportedTeam {
   Origin origin;
   std::vector<std::string> aliases;  // PagerDuty/Opsgenie ids and names
   std::optional<Sourced<int>> members;
-  std::optional<Sourced<double>> shift_s;           // rotation length
-  std::optional<Sourced<std::string>> handoff;      // weekTime "Mon 10:00"
-  std::optional<Sourced<std::string>> utc_offset;   // "+01:00" from the time zone
+  std::optional<Sourced<double>> shift_s;          // rotation length
+  std::optional<Sourced<std::string>> handoff;     // weekTime "Mon 10:00"
+  std::optional<Sourced<std::string>> utc_offset;  // "+01:00" from the time zone
   std::optional<Sourced<bool>> secondary;
   std::vector<ImportedEscalationStep> escalation;
   std::optional<Sourced<int>> escalation_loops;
@@ -189,7 +189,7 @@ struct ImportedExperiment {
   std::string source_format;  // "chaos-mesh", "litmus"
   std::string fault;          // podKill, networkLatency, ...
   std::string service, zone, datastore, cache, from, to;
-  std::string mode;           // one | all | {fraction: ..} written as relsim YAML text
+  std::string mode;  // one | all | {fraction: ..} written as relsim YAML text
   std::optional<double> duration_s, interval_s, latency_s, loss, error_rate, fraction, factor;
   std::vector<std::string> candidate_starts;  // timeSpec text (Schedule cron -> starts)
   // Added by the format readers (import-formats): checks the tool runs

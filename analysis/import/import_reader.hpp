@@ -5,9 +5,9 @@
 // node's 1-based line and column) and skips what it cannot use.
 #pragma once
 
-#include <string>
-
 #include <yaml-cpp/yaml.h>
+
+#include <string>
 
 #include "analysis/import/import_model.hpp"
 
@@ -15,8 +15,8 @@ namespace relsim::analysis::import {
 
 /// One YAML or JSON document (a multi-document file gives several).
 struct SourceDocument {
-  std::string file;     // as given on the command line, for messages
-  int index = 0;        // document index within the file
+  std::string file;  // as given on the command line, for messages
+  int index = 0;     // document index within the file
   YAML::Node root;
 };
 
@@ -31,16 +31,21 @@ std::string detect_format(const SourceDocument& doc);
 
 // Readers, one per format (analysis/import/read_<format>.cpp). Each is called
 // only for a document `detect_format` gave to it.
-void read_sloth(const SourceDocument& doc, ImportModel& out);            // prometheus/v1 and sloth.slok.dev/v1
-void read_sloth_windows(const SourceDocument& doc, ImportModel& out);    // sloth.slok.dev/v1 AlertWindows
-void read_pyrra(const SourceDocument& doc, ImportModel& out);            // pyrra.dev/v1alpha1
-void read_openslo(const SourceDocument& doc, ImportModel& out);          // openslo/v1, openslo/v1alpha
-void read_prometheus_rules(const SourceDocument& doc, ImportModel& out); // groups: / PrometheusRule
-void read_kubernetes(const SourceDocument& doc, ImportModel& out);       // apps/v1, policy/v1, autoscaling/*
-void read_pagerduty(const SourceDocument& doc, ImportModel& out);        // schedules, escalation policies
-void read_opsgenie(const SourceDocument& doc, ImportModel& out);         // schedules, escalations
-void read_backstage(const SourceDocument& doc, ImportModel& out);        // backstage.io/v1alpha1
-void read_chaos_mesh(const SourceDocument& doc, ImportModel& out);       // chaos-mesh.org/v1alpha1
-void read_litmus(const SourceDocument& doc, ImportModel& out);           // litmuschaos.io/v1alpha1 ChaosEngine
+void read_sloth(const SourceDocument& doc,
+                ImportModel& out);  // prometheus/v1 and sloth.slok.dev/v1
+void read_sloth_windows(const SourceDocument& doc,
+                        ImportModel& out);                       // sloth.slok.dev/v1 AlertWindows
+void read_pyrra(const SourceDocument& doc, ImportModel& out);    // pyrra.dev/v1alpha1
+void read_openslo(const SourceDocument& doc, ImportModel& out);  // openslo/v1, openslo/v1alpha
+void read_prometheus_rules(const SourceDocument& doc,
+                           ImportModel& out);  // groups: / PrometheusRule
+void read_kubernetes(const SourceDocument& doc,
+                     ImportModel& out);  // apps/v1, policy/v1, autoscaling/*
+void read_pagerduty(const SourceDocument& doc, ImportModel& out);  // schedules, escalation policies
+void read_opsgenie(const SourceDocument& doc, ImportModel& out);   // schedules, escalations
+void read_backstage(const SourceDocument& doc, ImportModel& out);  // backstage.io/v1alpha1
+void read_chaos_mesh(const SourceDocument& doc, ImportModel& out);  // chaos-mesh.org/v1alpha1
+void read_litmus(const SourceDocument& doc,
+                 ImportModel& out);  // litmuschaos.io/v1alpha1 ChaosEngine
 
 }  // namespace relsim::analysis::import

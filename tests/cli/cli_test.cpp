@@ -1,12 +1,12 @@
 // The relsim program as a user runs it: exit codes and output.
 #include <gtest/gtest.h>
-
-#include "tests/support/run_relsim.hpp"
+#include <sys/wait.h>
 
 #include <array>
 #include <cstdio>
 #include <string>
-#include <sys/wait.h>
+
+#include "tests/support/run_relsim.hpp"
 
 namespace {
 

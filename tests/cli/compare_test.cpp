@@ -6,9 +6,9 @@
 // printed intervals, the paired interval far narrower than the unpaired one
 // (common random numbers), identical output for 1 and 2 threads, and exit 1
 // with a message and no output file for bad input.
-#include <gtest/gtest.h>
+#include "analysis/compare.hpp"
 
-#include "tests/support/run_relsim.hpp"
+#include <gtest/gtest.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -22,10 +22,10 @@
 #include <string>
 #include <vector>
 
-#include "analysis/compare.hpp"
 #include "cli/variants.hpp"
 #include "models/diagnostics.hpp"
 #include "models/loader.hpp"
+#include "tests/support/run_relsim.hpp"
 
 namespace relsim::cli {
 namespace {
@@ -53,8 +53,8 @@ TEST(ComparePaired, MatchesHandComputedValues) {
   // Welch: se² = (5/3 + 2.25) / 4, dof = se⁴ / ((5/12)² / 3 + (2.25/4)² / 3)
   const double sb = 5.0 / 12.0, sv = 2.25 / 4.0;
   const double dof = (sb + sv) * (sb + sv) / (sb * sb / 3.0 + sv * sv / 3.0);
-  EXPECT_NEAR(c.unpaired_half_width,
-              analysis::student_t_quantile(0.975, dof) * std::sqrt(sb + sv), 1e-9);
+  EXPECT_NEAR(c.unpaired_half_width, analysis::student_t_quantile(0.975, dof) * std::sqrt(sb + sv),
+              1e-9);
   EXPECT_GT(c.unpaired_half_width, c.difference.half_width());
 }
 
@@ -113,9 +113,10 @@ TEST(Variants, ParseTheThreeForms) {
       parse_variant("big:--set services.api.replicas=9 --set=services.api.zoneRoom=5", "f");
   ASSERT_EQ(b.overrides.size(), 2u);
   EXPECT_EQ(b.overrides[1], "services.api.zoneRoom=5");
-  const Variant c = parse_variant("lat:services.api.latency={lognormal: {median: 40ms, p99: 1s}};"
-                                  "services.api.replicas=3",
-                                  "f");
+  const Variant c = parse_variant(
+      "lat:services.api.latency={lognormal: {median: 40ms, p99: 1s}};"
+      "services.api.replicas=3",
+      "f");
   ASSERT_EQ(c.overrides.size(), 2u);
   EXPECT_EQ(c.overrides[0], "services.api.latency={lognormal: {median: 40ms, p99: 1s}}");
   for (const char* bad : {"noname", ":--set a=1", "x:", "x:--set foo", "x:=1"}) {
@@ -134,8 +135,8 @@ TEST(Variants, SweepsExpandRangesAndLists) {
   const auto l = parse_sweep("services[api].healthCheckDelay=5s,30s,1m", "f");
   ASSERT_EQ(l.size(), 3u);
   EXPECT_EQ(l[1].name, "healthCheckDelay=30s");
-  for (const char* bad : {"services.api.replicas", "=3..4", "a=6..3", "a=1..2:0", "a=5",
-                          "a=1,,2", "a=1..1000"}) {
+  for (const char* bad :
+       {"services.api.replicas", "=3..4", "a=6..3", "a=1..2:0", "a=5", "a=1,,2", "a=1..1000"}) {
     EXPECT_THROW(parse_sweep(bad, "f"), std::invalid_argument) << bad;
   }
 }
@@ -200,8 +201,9 @@ analysis::Interval interval_on_line(const std::string& json, const std::string& 
                                     const std::string& key) {
   std::istringstream in(json);
   std::string line;
-  const std::regex re("\"" + key +
-                      R"(": \{"estimate": ([-0-9.eE+]+), "low": ([-0-9.eE+]+), "high": ([-0-9.eE+]+)\})");
+  const std::regex re(
+      "\"" + key +
+      R"(": \{"estimate": ([-0-9.eE+]+), "low": ([-0-9.eE+]+), "high": ([-0-9.eE+]+)\})");
   while (std::getline(in, line)) {
     if (line.find(marker) == std::string::npos) continue;
     std::smatch m;
@@ -243,8 +245,8 @@ TEST(CompareCommand, PairedDifferenceHoldsTheExactValueAndIsFarNarrowerThanUnpai
                            " --variant 'slower:--set services.web.restart={exponential: {mean: "
                            "66m}}' --confidence 0.99 --format json");
   ASSERT_EQ(r.code, 0) << r.out;
-  const double exact = time_average(4 * kHour, 1.1 * kHour, kMonth) -
-                       time_average(4 * kHour, 1.0 * kHour, kMonth);
+  const double exact =
+      time_average(4 * kHour, 1.1 * kHour, kMonth) - time_average(4 * kHour, 1.0 * kHour, kMonth);
   const std::string marker = "\"subject\": \"web\"";
   // The service block: the line of the "slower" row after the "web" subject line.
   const auto at = r.out.find(marker);
@@ -263,8 +265,8 @@ TEST(CompareCommand, PairedDifferenceHoldsTheExactValueAndIsFarNarrowerThanUnpai
 }
 
 TEST(CompareCommand, OutputIsTheSameForOneAndTwoThreads) {
-  const std::string args = "compare " + q(kOneReplica) +
-                           " --sweep services.web.replicas=1..3 --trials 60 --format json";
+  const std::string args =
+      "compare " + q(kOneReplica) + " --sweep services.web.replicas=1..3 --trials 60 --format json";
   const Outcome one = relsim(args + " --threads 1");
   const Outcome two = relsim(args + " --threads 2");
   ASSERT_EQ(one.code, 0) << one.out;
@@ -295,11 +297,13 @@ TEST(CompareCommand, BadInputExitsOneWithAMessageAndNoFile) {
       {"compare " + q(kOneReplica) + " --variant 'x:--set services.web.replicaz=2'",
        "unknown key 'replicaz'"},
       {"compare " + q(kOneReplica) + " " + q(kAzOutage), "compare needs one system"},
-      {"compare " + q(kOneReplica) + " --variant 'a:--set services.web.replicas=2' --variant "
-       "'a:--set services.web.replicas=3'",
+      {"compare " + q(kOneReplica) +
+           " --variant 'a:--set services.web.replicas=2' --variant "
+           "'a:--set services.web.replicas=3'",
        "two variants are named 'a'"},
-      {"compare " + q(kOneReplica) + " --sweep services.web.replicas=1..2 --sweep "
-       "services.web.demand=1,2",
+      {"compare " + q(kOneReplica) +
+           " --sweep services.web.replicas=1..2 --sweep "
+           "services.web.demand=1,2",
        "one --sweep at a time"},
       {"compare " + q(kOneReplica) + " --sweep services.web.replicas=1..2 -o " +
            q((out / "missing-dir" / "x.json").string()),

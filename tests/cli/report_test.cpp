@@ -50,8 +50,8 @@ Report sample() {
   s.charts.push_back({"Band", " caption",
                       band_chart("remaining budget (%)", 0.0, 1.0, {100, 90, 80}, {95, 80, 60},
                                  {100, 95, 90}, "mean", {{"freeze", 50.0}})});
-  s.charts.push_back({"Intervals", "", interval_chart("%", {"a", "b"}, {1, 2}, {0.5, 1.5},
-                                                      {1.5, 2.5})});
+  s.charts.push_back(
+      {"Intervals", "", interval_chart("%", {"a", "b"}, {1, 2}, {0.5, 1.5}, {1.5, 2.5})});
   s.tables.push_back({"caption", {"x", "y"}, {{"1", "</script><script>alert(1)</script>"}}});
   r.sections.push_back(s);
   return r;
@@ -138,10 +138,10 @@ struct TempDir {
 TEST(ReportFromFile, IsThePageTheRunWrote) {
   const TempDir dir("report-file");
   const std::string scenario = (kSource / "scenarios/payments/baseline.yaml").string();
-  Outcome r = relsim::test::relsim("run '" + scenario + "' --trials 60 --threads 2 --quiet --out '" +
-                                   (dir.path / "run.h5").string() + "' --report '" +
-                                   (dir.path / "run.html").string() + "' -o '" +
-                                   (dir.path / "summary.txt").string() + "'");
+  Outcome r = relsim::test::relsim(
+      "run '" + scenario + "' --trials 60 --threads 2 --quiet --out '" +
+      (dir.path / "run.h5").string() + "' --report '" + (dir.path / "run.html").string() +
+      "' -o '" + (dir.path / "summary.txt").string() + "'");
   ASSERT_EQ(r.code, 0) << r.out;
   r = relsim::test::relsim("report '" + (dir.path / "run.h5").string() + "' -o '" +
                            (dir.path / "again.html").string() + "'");
@@ -199,14 +199,14 @@ TEST(PlanReport, HasEverySectionOfThePlan) {
   const TempDir dir("plan-report");
   const std::string game_day = (kSource / "scenarios/guide/game-day.yaml").string();
   const std::string page = (dir.path / "plan.html").string();
-  Outcome r = relsim::test::relsim("plan '" + game_day + "' --trials 40 --report '" + page +
-                                   "' --format json -o '" + (dir.path / "plan.json").string() +
-                                   "'");
+  Outcome r =
+      relsim::test::relsim("plan '" + game_day + "' --trials 40 --report '" + page +
+                           "' --format json -o '" + (dir.path / "plan.json").string() + "'");
   ASSERT_EQ(r.code, 0) << r.out;
   const std::string html = read_text(page);
-  for (const char* title : {"Verdict: ", "Hypotheses", "Stop conditions",
-                            "Impact and error budget", "Blast radius", "Candidate starts",
-                            "capacity back within 3m", "errors stay under 1%"}) {
+  for (const char* title :
+       {"Verdict: ", "Hypotheses", "Stop conditions", "Impact and error budget", "Blast radius",
+        "Candidate starts", "capacity back within 3m", "errors stay under 1%"}) {
     EXPECT_NE(html.find(title), std::string::npos) << title;
   }
   // Hypotheses, stop conditions, impact, blast radius, starts: one chart each.

@@ -3,8 +3,6 @@
 // --output), and the output of real runs of the payments example: the table's
 // rows, JSON written whole, and JSON identical for one and two threads.
 #include <gtest/gtest.h>
-
-#include "tests/support/run_relsim.hpp"
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -14,6 +12,8 @@
 #include <fstream>
 #include <sstream>
 #include <string>
+
+#include "tests/support/run_relsim.hpp"
 
 namespace {
 

@@ -3,14 +3,14 @@
 // compliance, DORA and the team's pages per shift; identical for one and two
 // threads.
 #include <gtest/gtest.h>
-
-#include "tests/support/run_relsim.hpp"
 #include <sys/wait.h>
 
 #include <array>
 #include <cstdio>
 #include <filesystem>
 #include <string>
+
+#include "tests/support/run_relsim.hpp"
 
 namespace {
 

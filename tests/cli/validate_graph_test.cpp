@@ -3,8 +3,6 @@
 // tests/data/graph/ (each announces its diagnostics in `# expect:` header
 // lines, as tests/data/bad/ does), DOT and JSON output, atomic --output.
 #include <gtest/gtest.h>
-
-#include "tests/support/run_relsim.hpp"
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -16,6 +14,8 @@
 #include <sstream>
 #include <string>
 #include <vector>
+
+#include "tests/support/run_relsim.hpp"
 
 namespace {
 

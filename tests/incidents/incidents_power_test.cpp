@@ -122,9 +122,9 @@ TEST(IncidentPower, CommandPrintsResampledAndAnalyticFigures) {
   EXPECT_NE(r.out.find("analytic"), std::string::npos) << r.out;
   // ±1.645·20·√(2/100) = ±4.65 minutes.
   EXPECT_NE(r.out.find("±4.65"), std::string::npos) << r.out;
-  const auto f = test::relsim(
-      std::string("incidents power ") + RELSIM_SOURCE_DIR +
-      "/scenarios/incidents/incidents.csv --column ttr --incidents 100 --repeats 1000 --improvement 30%");
+  const auto f = test::relsim(std::string("incidents power ") + RELSIM_SOURCE_DIR +
+                              "/scenarios/incidents/incidents.csv --column ttr --incidents 100 "
+                              "--repeats 1000 --improvement 30%");
   EXPECT_EQ(f.code, 0) << f.out;
 }
 

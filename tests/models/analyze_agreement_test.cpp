@@ -170,16 +170,17 @@ Case draw_case(Draw& d, const std::string& name) {
     if (!replicas.empty()) stores += "      replicaZones: [" + replicas + "]\n";
     if (d.chance(0.6)) {
       store_summary = ", db (automatic failover)";
-      stores += "      failover: {detect: 0s, duration: " +
-                exponential(d.pick({"2m", "5m", "10m"})) +
-                "}\n      failures:\n        - {type: primaryFailure, every: " +
-                exponential(d.pick({"2d", "3d", "4d"})) + "}\n";
+      stores +=
+          "      failover: {detect: 0s, duration: " + exponential(d.pick({"2m", "5m", "10m"})) +
+          "}\n      failures:\n        - {type: primaryFailure, every: " +
+          exponential(d.pick({"2d", "3d", "4d"})) + "}\n";
     } else {
       store_summary = ", db (manual, repaired)";
-      stores += "      failover: {automatic: false}\n      failures:\n"
-                "        - {type: primaryFailure, every: " +
-                exponential(d.pick({"2d", "3d", "4d"})) +
-                ", duration: " + exponential(d.pick({"30m", "1h", "2h"})) + "}\n";
+      stores +=
+          "      failover: {automatic: false}\n      failures:\n"
+          "        - {type: primaryFailure, every: " +
+          exponential(d.pick({"2d", "3d", "4d"})) +
+          ", duration: " + exponential(d.pick({"30m", "1h", "2h"})) + "}\n";
     }
     const int user = d.between(0, ns - 1);
     services[static_cast<std::size_t>(user)].depends.push_back(
@@ -198,8 +199,7 @@ Case draw_case(Draw& d, const std::string& name) {
                 "]\n      failover: {duration: " + exponential(d.pick({"1m", "5m"})) +
                 ", warmUp: 0s}\n      failures:\n        - {type: nodeFailure, every: " +
                 exponential(d.pick({"2d", "4d"})) + "}\n";
-      services[static_cast<std::size_t>(d.between(0, ns - 1))].depends.push_back(
-          "{cache: cache}");
+      services[static_cast<std::size_t>(d.between(0, ns - 1))].depends.push_back("{cache: cache}");
     }
   }
   // Every zone must hold something: give unused ones to the first service.
@@ -241,8 +241,10 @@ Case draw_case(Draw& d, const std::string& name) {
     if (i == 0 && d.chance(0.5)) {
       latency = true;
       service_yaml += "      latency: {lognormal: {median: 50ms, p99: 400ms}}\n";
-      slo_yaml += "    - {name: svc1-latency, service: svc1, sli: latency, threshold: 200ms, "
-                  "objective: 95%, window: " + window + "}\n";
+      slo_yaml +=
+          "    - {name: svc1-latency, service: svc1, sli: latency, threshold: 200ms, "
+          "objective: 95%, window: " +
+          window + "}\n";
     }
     if (d.chance(0.3)) {
       ++deploys;
@@ -261,15 +263,16 @@ Case draw_case(Draw& d, const std::string& name) {
                 ", objective: 99%, window: " + window + "}\n";
   }
 
-  out.yaml = "apiVersion: relsim/v1alpha1\nkind: System\nmetadata: {name: " + name +
-             "}\nspec:\n" + zone_yaml + service_yaml + stores + slo_yaml +
+  out.yaml = "apiVersion: relsim/v1alpha1\nkind: System\nmetadata: {name: " + name + "}\nspec:\n" +
+             zone_yaml + service_yaml + stores + slo_yaml +
              "---\napiVersion: relsim/v1alpha1\nkind: Scenario\nmetadata: {name: agreement}\n"
-             "spec:\n  system: " + name + "\n  horizon: " +
-             std::to_string(kBurnInDays + kWindowDays) + "d\n  trials: " +
-             std::to_string(kTrials) + "\n  seed: " + std::to_string(kMonteCarloSeed) + "\n";
+             "spec:\n  system: " +
+             name + "\n  horizon: " + std::to_string(kBurnInDays + kWindowDays) +
+             "d\n  trials: " + std::to_string(kTrials) +
+             "\n  seed: " + std::to_string(kMonteCarloSeed) + "\n";
   out.summary = std::to_string(nz) + " zone" + (nz > 1 ? "s" : "") + " (" +
-                std::to_string(outages) + " with outages), " + std::to_string(ns) +
-                " service" + (ns > 1 ? "s" : "") + " (need/replicas " + needs + ")" +
+                std::to_string(outages) + " with outages), " + std::to_string(ns) + " service" +
+                (ns > 1 ? "s" : "") + " (need/replicas " + needs + ")" +
                 (soft ? ", soft deps" : "") + (spread_off ? ", no spread" : "") + store_summary +
                 (deploys ? ", deploys" : "") + (latency ? ", latency SLO" : "");
   return out;
@@ -287,9 +290,8 @@ std::vector<Interval> monte_carlo(const models::CompiledModel& m) {
   o.trials = static_cast<std::uint64_t>(m.trials);
   o.threads = 2;
   const auto r = sim::run_trials<models::TrialResult>(o, [&m]() {
-    return [w = models::World(m)](std::uint64_t, std::uint64_t seed) mutable {
-      return w.run(seed);
-    };
+    return
+        [w = models::World(m)](std::uint64_t, std::uint64_t seed) mutable { return w.run(seed); };
   });
   std::vector<Interval> out;
   for (std::size_t k = 0; k < m.slos.size(); ++k) {

@@ -3,8 +3,6 @@
 #include "models/reference_docs.hpp"
 
 #include <gtest/gtest.h>
-
-#include "tests/support/run_relsim.hpp"
 #include <sys/wait.h>
 #include <unistd.h>
 #include <yaml-cpp/yaml.h>
@@ -22,6 +20,7 @@
 #include "models/json_schema.hpp"
 #include "models/schema_keys.hpp"
 #include "tests/models/schema_test_support.hpp"
+#include "tests/support/run_relsim.hpp"
 
 namespace {
 

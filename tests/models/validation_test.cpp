@@ -36,8 +36,9 @@ CompiledModel compile_text(const std::string& text) {
 /// A scenario document on system `sys` with no deploys, `days` long.
 std::string scenario(const std::string& sys, int days, int trials) {
   return "---\napiVersion: relsim/v1alpha1\nkind: Scenario\nmetadata: {name: v}\nspec:\n"
-         "  system: " + sys + "\n  horizon: " + std::to_string(days) + "d\n  trials: " +
-         std::to_string(trials) + "\n  seed: 20261125\n  randomDeploys: false\n";
+         "  system: " +
+         sys + "\n  horizon: " + std::to_string(days) + "d\n  trials: " + std::to_string(trials) +
+         "\n  seed: 20261125\n  randomDeploys: false\n";
 }
 
 /// Runs the model and returns the interval `relsim run` gives a per-trial
@@ -67,7 +68,7 @@ double availability(const TrialResult& t) { return t.services.at(0).availability
 
 /// The availability of the service named `name` (services are in topological order).
 std::function<double(const TrialResult&)> availability_of(const CompiledModel& m,
-                                                         const std::string& name) {
+                                                          const std::string& name) {
   const Index row = m.components.at(m.find_component(name)).row;
   return [row](const TrialResult& t) { return t.services.at(row).availability(); };
 }
@@ -97,22 +98,26 @@ spec:
   zones: [a]
   services:
     - name: web
-      replicas: )" + replicas + R"(
+      replicas: )" +
+         replicas + R"(
       zones: [a]
       capacityPerReplica: 100
-      demand: )" + demand + R"(
+      demand: )" +
+         demand + R"(
       healthCheckDelay: 0s
-      restart: )" + restart + R"(
+      restart: )" +
+         restart + R"(
       failures:
-        - {type: replicaCrash, every: )" + every + R"(}
+        - {type: replicaCrash, every: )" +
+         every + R"(}
 )";
 }
 
 TEST(Validation, SingleComponentAlternatingRenewal) {
   // MTBF 4 h, MTTR 1 h (both exponential): A = 0.8, plus the transient.
-  const CompiledModel m = compile_text(one_service("1", "{exponential: {mean: 1h}}",
-                                                   "{exponential: {mean: 4h}}", "50") +
-                                       scenario("s", 30, 400));
+  const CompiledModel m = compile_text(
+      one_service("1", "{exponential: {mean: 1h}}", "{exponential: {mean: 4h}}", "50") +
+      scenario("s", 30, 400));
   const double horizon = 30 * 24.0;
   const double exact = time_average(horizon, [](double t) { return p_up(t, 4.0, 1.0); });
   const analysis::Interval ci = estimate(m, availability);
@@ -127,9 +132,8 @@ TEST(Validation, AvailabilityIsInsensitiveToTheRepairDistribution) {
   const double sigma = std::sqrt(2.0 * std::log(60.0 / 40.0));
   const double p99 = 40.0 * std::exp(2.326347874040841 * sigma);
   const std::string restart = "{lognormal: {median: 40m, p99: " + std::to_string(p99) + "m}}";
-  const CompiledModel m =
-      compile_text(one_service("1", restart, "{exponential: {mean: 4h}}", "50") +
-                   scenario("s", 365, 150));
+  const CompiledModel m = compile_text(
+      one_service("1", restart, "{exponential: {mean: 4h}}", "50") + scenario("s", 365, 150));
   const analysis::Interval ci = estimate(m, availability);
   EXPECT_TRUE(agrees(::testing::UnitTest::GetInstance()->current_test_info()->name(), 0.8, ci));
   EXPECT_LT(ci.half_width(), 0.003);
@@ -137,9 +141,9 @@ TEST(Validation, AvailabilityIsInsensitiveToTheRepairDistribution) {
 
 TEST(Validation, ReplicasWithANeedServeTheBinomialFraction) {
   // 4 replicas of 100 req/s for 250 req/s: k up serve min(1, k·100/250).
-  const CompiledModel m = compile_text(one_service("4", "{exponential: {mean: 1h}}",
-                                                   "{exponential: {mean: 4h}}", "250") +
-                                       scenario("s", 30, 300));
+  const CompiledModel m = compile_text(
+      one_service("4", "{exponential: {mean: 1h}}", "{exponential: {mean: 4h}}", "250") +
+      scenario("s", 30, 300));
   const double horizon = 30 * 24.0;
   const double exact = time_average(horizon, [](double t) {
     const double p = p_up(t, 4.0, 1.0);
@@ -171,7 +175,8 @@ spec:
       failures:
         - {type: replicaCrash, every: {exponential: {mean: 6h}}}
       dependsOn:
-        - )" + dependency + R"(
+        - )" +
+         dependency + R"(
     - name: back
       replicas: 1
       zones: [a]
@@ -186,9 +191,8 @@ spec:
 TEST(Validation, SeriesOfHardDependenciesMultiplies) {
   const CompiledModel m =
       compile_text(two_services("{service: back, type: hard}") + scenario("s", 30, 300));
-  const double exact = time_average(30 * 24.0, [](double t) {
-    return p_up(t, 6.0, 0.5) * p_up(t, 3.0, 1.0);
-  });
+  const double exact =
+      time_average(30 * 24.0, [](double t) { return p_up(t, 6.0, 0.5) * p_up(t, 3.0, 1.0); });
   const analysis::Interval ci = estimate(m, availability_of(m, "front"));
   EXPECT_TRUE(agrees(::testing::UnitTest::GetInstance()->current_test_info()->name(), exact, ci));
 }

@@ -3,8 +3,10 @@
 // with the fluid re-evaluated in full after every incremental update (they
 // must agree bit for bit), and again with every event integrated eagerly by
 // Simpson's rule over full evaluations (the per-trial request counts must
-// agree: totals to 1e-9, good requests to 1e-7) with the same incidents. See docs/model.md ("What an event costs").
+// agree: totals to 1e-9, good requests to 1e-7) with the same incidents. See docs/model.md ("What
+// an event costs").
 #include <gtest/gtest.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <cmath>
@@ -13,8 +15,6 @@
 #include <sstream>
 #include <string>
 #include <vector>
-
-#include <unistd.h>
 
 #include "models/compiled_model.hpp"
 #include "models/loader.hpp"
@@ -78,8 +78,10 @@ std::uint64_t compare_modes(const CompiledModel& m, int trials, const std::strin
     events += a.events;
     EXPECT_EQ(a.incidents.size(), b.incidents.size()) << what << " trial " << i;
     for (std::size_t k = 0; k < a.slos.size(); ++k) {
-      EXPECT_PRED2(close, a.slos[k].total, b.slos[k].total) << what << " trial " << i << " SLO " << k;
-      EXPECT_PRED2(close_good, a.slos[k].good, b.slos[k].good) << what << " trial " << i << " SLO " << k;
+      EXPECT_PRED2(close, a.slos[k].total, b.slos[k].total)
+          << what << " trial " << i << " SLO " << k;
+      EXPECT_PRED2(close_good, a.slos[k].good, b.slos[k].good)
+          << what << " trial " << i << " SLO " << k;
     }
     for (std::size_t s = 0; s < a.services.size(); ++s) {
       EXPECT_PRED2(close, a.services[s].total, b.services[s].total)
@@ -103,8 +105,8 @@ TEST(WorldLazy, EveryScenarioAgreesWithTheReferences) {
 TEST(WorldLazy, GeneratedPlatformAgreesWithTheReferences) {
   for (const int n : {10, 60}) {
     const PlatformText p = generate_platform(n, "gen");
-    const auto dir = std::filesystem::temp_directory_path() /
-                     ("relsim-lazy-test-" + std::to_string(::getpid()));
+    const auto dir =
+        std::filesystem::temp_directory_path() / ("relsim-lazy-test-" + std::to_string(::getpid()));
     std::filesystem::create_directories(dir);
     std::ofstream(dir / "system.yaml") << p.system;
     std::ofstream(dir / "scenario.yaml") << p.scenario;

@@ -4,8 +4,6 @@
 // of scenarios/gamedays/ plan, with their documented claims; JSON is written
 // whole and is identical for one and two threads.
 #include <gtest/gtest.h>
-
-#include "tests/support/run_relsim.hpp"
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -15,6 +13,8 @@
 #include <fstream>
 #include <sstream>
 #include <string>
+
+#include "tests/support/run_relsim.hpp"
 
 namespace {
 

@@ -37,11 +37,11 @@ const std::string kRoot = RELSIM_SOURCE_DIR;
 
 struct Claim {
   int line = 0;
-  std::string text;     // as written, for messages
+  std::string text;      // as written, for messages
   bool service = false;  // `service <name>.availability`
-  std::string subject;  // SLO or service name
-  std::string figure;   // attainment, budgetConsumed, pMet, availability
-  std::string op;       // >=, <=, in
+  std::string subject;   // SLO or service name
+  std::string figure;    // attainment, budgetConsumed, pMet, availability
+  std::string op;        // >=, <=, in
   double lo = 0.0;
   double hi = 0.0;
 };
@@ -124,9 +124,13 @@ std::vector<TrialResult> run(const CompiledModel& m, std::uint64_t trials) {
   o.master_seed = m.seed;
   o.trials = trials;
   o.threads = 2;
-  return sim::run_trials<TrialResult>(o, [&m]() {
-           return [w = World(m)](std::uint64_t, std::uint64_t seed) mutable { return w.run(seed); };
-         })
+  return sim::run_trials<TrialResult>(o,
+                                      [&m]() {
+                                        return [w = World(m)](std::uint64_t,
+                                                              std::uint64_t seed) mutable {
+                                          return w.run(seed);
+                                        };
+                                      })
       .results;
 }
 
@@ -177,8 +181,9 @@ TEST_P(ScenarioClaimsTest, HoldsWithinTheEstimatesInterval) {
       ADD_FAILURE() << s.path << ":" << c.line << ": " << e.what();
       continue;
     }
-    const bool holds = c.op == ">=" ? ci.low >= c.lo : c.op == "<=" ? ci.high <= c.hi
-                                                                      : ci.low >= c.lo && ci.high <= c.hi;
+    const bool holds = c.op == ">="   ? ci.low >= c.lo
+                       : c.op == "<=" ? ci.high <= c.hi
+                                      : ci.low >= c.lo && ci.high <= c.hi;
     std::printf("  %-60s estimate %.6g, 99%% CI [%.6g, %.6g]%s\n", c.text.c_str(), ci.estimate,
                 ci.low, ci.high, holds ? "" : "  FAILS");
     EXPECT_TRUE(holds) << s.path << ":" << c.line << ":" << c.text << ": estimate " << ci.estimate

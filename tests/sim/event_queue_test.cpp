@@ -210,24 +210,30 @@ TEST(EventQueue, MatchesReferenceModelOnRandomSequences) {
 // the window, its width estimate and the overflow, plus zero delays.
 TEST(EventQueue, MatchesReferenceModelOnHoldWithExponentialDelays) {
   for (std::uint64_t round = 0; round < 4; ++round)
-    check_against_reference(100 + round, 60000, 50, [](Rng& r) {
-      if (r.below(20) == 0) return std::int64_t{0};
-      return static_cast<std::int64_t>(-1e6 * std::log(r.uniform_open0()));
-    }, 5000);
+    check_against_reference(
+        100 + round, 60000, 50,
+        [](Rng& r) {
+          if (r.below(20) == 0) return std::int64_t{0};
+          return static_cast<std::int64_t>(-1e6 * std::log(r.uniform_open0()));
+        },
+        5000);
 }
 
 // Far-future events and large jumps of the clock: delays from microseconds
 // to centuries, so windows are rebuilt over very uneven overflows.
 TEST(EventQueue, MatchesReferenceModelWithFarFutureEventsAndLargeJumps) {
   for (std::uint64_t round = 0; round < 20; ++round)
-    check_against_reference(200 + round, 20000, 55, [](Rng& r) {
-      const auto scale = r.below(5);
-      if (scale == 0) return static_cast<std::int64_t>(r.below(10));
-      if (scale == 1) return static_cast<std::int64_t>(r.below(1000000));
-      if (scale == 2) return static_cast<std::int64_t>(r.below(1ULL << 40));
-      if (scale == 3) return static_cast<std::int64_t>(r.below(1ULL << 60));  // ~36,000 years
-      return std::int64_t{1000};
-    }, 300);
+    check_against_reference(
+        200 + round, 20000, 55,
+        [](Rng& r) {
+          const auto scale = r.below(5);
+          if (scale == 0) return static_cast<std::int64_t>(r.below(10));
+          if (scale == 1) return static_cast<std::int64_t>(r.below(1000000));
+          if (scale == 2) return static_cast<std::int64_t>(r.below(1ULL << 40));
+          if (scale == 3) return static_cast<std::int64_t>(r.below(1ULL << 60));  // ~36,000 years
+          return std::int64_t{1000};
+        },
+        300);
 }
 
 // Queues that empty and refill often, and stay small (the sorted-array mode
@@ -267,9 +273,9 @@ TEST(EventQueue, MatchesReferenceModelGrowingFromFewToManyAndBack) {
     check_against_reference(700 + round, 20000, 70, [](Rng& r) {
       return static_cast<std::int64_t>(-1e6 * std::log(r.uniform_open0()));
     });
-    check_against_reference(800 + round, 20000, 30, [](Rng& r) {
-      return static_cast<std::int64_t>(r.below(1000000));
-    }, 8000);
+    check_against_reference(
+        800 + round, 20000, 30, [](Rng& r) { return static_cast<std::int64_t>(r.below(1000000)); },
+        8000);
   }
 }
 
@@ -278,13 +284,16 @@ TEST(EventQueue, MatchesReferenceModelGrowingFromFewToManyAndBack) {
 // most of the overflow out of the window) and bimodal times.
 TEST(EventQueue, MatchesReferenceModelOnClusteredTimes) {
   for (std::uint64_t round = 0; round < 10; ++round) {
-    check_against_reference(500 + round, 20000, 50, [](Rng& r) {
-      return r.below(2) == 0 ? std::int64_t{0} : std::int64_t{1000000};
-    }, 3000);
-    check_against_reference(600 + round, 20000, 50, [](Rng& r) {
-      return r.below(100) < 90 ? static_cast<std::int64_t>(r.below(3))
-                               : static_cast<std::int64_t>(r.below(1ULL << 35));
-    }, 3000);
+    check_against_reference(
+        500 + round, 20000, 50,
+        [](Rng& r) { return r.below(2) == 0 ? std::int64_t{0} : std::int64_t{1000000}; }, 3000);
+    check_against_reference(
+        600 + round, 20000, 50,
+        [](Rng& r) {
+          return r.below(100) < 90 ? static_cast<std::int64_t>(r.below(3))
+                                   : static_cast<std::int64_t>(r.below(1ULL << 35));
+        },
+        3000);
   }
 }
 
@@ -296,10 +305,18 @@ TEST(EventQueue, HandlesTimesAtTheEndsOfTheRange) {
   for (int i = 0; i < 3000; ++i) {
     std::int64_t t = 0;
     switch (rng.below(4)) {
-      case 0: t = kMax - static_cast<std::int64_t>(rng.below(1000)); break;
-      case 1: t = kMin + static_cast<std::int64_t>(rng.below(1000)); break;
-      case 2: t = static_cast<std::int64_t>(rng.next_u64()); break;
-      default: t = kMax; break;
+      case 0:
+        t = kMax - static_cast<std::int64_t>(rng.below(1000));
+        break;
+      case 1:
+        t = kMin + static_cast<std::int64_t>(rng.below(1000));
+        break;
+      case 2:
+        t = static_cast<std::int64_t>(rng.next_u64());
+        break;
+      default:
+        t = kMax;
+        break;
     }
     ref.emplace(t, q.push(at_us(t), 0, 0));
   }

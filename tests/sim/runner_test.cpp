@@ -139,8 +139,7 @@ TEST(Runner, ReportsLowestFailingTrialWithSeedForAnyThreadCount) {
     } catch (const TrialFailure& e) {
       EXPECT_EQ(e.trial_index(), 77u);
       EXPECT_EQ(e.master_seed(), 31337u);
-      EXPECT_NE(std::string(e.what()).find("trial 77 (seed 31337) failed: boom"),
-                std::string::npos)
+      EXPECT_NE(std::string(e.what()).find("trial 77 (seed 31337) failed: boom"), std::string::npos)
           << e.what();
     }
   }
