@@ -279,7 +279,9 @@ void Engine::refresh() {
 void Engine::verify_incremental() {
   evaluate_fluid(m, fs, demand_now, slope_now, mid);
   auto same = [](const auto& a, const auto& b) {
-    return a.size() == b.size() && std::memcmp(a.data(), b.data(), a.size() * sizeof(a[0])) == 0;
+    // Bit for bit (memcmp); an empty vector's data() may be null.
+    return a.size() == b.size() &&
+           (a.empty() || std::memcmp(a.data(), b.data(), a.size() * sizeof(a[0])) == 0);
   };
   const bool ok = same(cur.load, mid.load) && same(cur.load_slope, mid.load_slope) &&
                   same(cur.admitted, mid.admitted) && same(cur.success, mid.success) &&
