@@ -68,9 +68,15 @@ void check_export_target(const ExportTarget& t) {
   const fs::path dir = p.parent_path().empty() ? fs::path(".") : p.parent_path();
   std::error_code ec;
   if (!fs::is_directory(dir, ec)) cannot_write(t.path, "no directory '" + dir.string() + "'");
-  if (::access(dir.c_str(), W_OK) != 0) cannot_write(t.path, std::strerror(errno));
+  const bool in_place = written_in_place(t.path);  // a device or FIFO: its folder is not written
+  if (!in_place && ::access(dir.c_str(), W_OK) != 0) cannot_write(t.path, std::strerror(errno));
   const bool is_dir = fs::is_directory(p, ec);
   if (t.format == ExportFormat::csv) {
+    if (in_place) {
+      cannot_write(t.path,
+                   "it is a device, FIFO or socket, and CSV output is a folder (choose "
+                   "--out-format hdf5 or json)");
+    }
     if (fs::exists(p, ec) && !is_dir)
       cannot_write(t.path, "it is a file (CSV output is a directory)");
     if (is_dir && !fs::is_empty(p, ec) && !is_csv_export(p)) {

@@ -191,7 +191,63 @@ void fsync_path(const std::string& path, bool directory) {
   ::close(fd);
 }
 
+/// Where a write to `target` lands: a link is followed to the file it names
+/// (renaming over the link would replace the link, not its file).
+std::string destination_of(const std::string& target) {
+  fs::path p = target;
+  std::error_code ec;
+  int hops = 0;
+  for (; hops < 40 && fs::is_symlink(p, ec); ++hops) {
+    if (p.string().rfind("/proc/", 0) == 0) break;  // a descriptor: written in place
+    const fs::path link = fs::read_symlink(p, ec);
+    if (ec) break;
+    p = link.is_absolute() ? link : folder_of(p) / link;
+  }
+  return hops == 0 ? target : p.lexically_normal().string();
+}
+
+/// True when `dest` is written in place rather than replaced: an existing
+/// device, FIFO or socket (`-o /dev/null`), or a descriptor of this process
+/// reached through /proc (`-o /dev/stdout`).
+bool writes_in_place(const std::string& dest) {
+  if (dest.rfind("/proc/", 0) == 0) return true;
+  struct stat st {};
+  return ::stat(dest.c_str(), &st) == 0 && !S_ISREG(st.st_mode) && !S_ISDIR(st.st_mode);
+}
+
+/// Copies the file `from` into the open descriptor `to`.
+void copy_into(const std::string& from, int to, const std::string& target) {
+  const int in = ::open(from.c_str(), O_RDONLY | O_CLOEXEC);
+  if (in < 0) cannot_write(target, std::strerror(errno));
+  char buf[1 << 16];
+  for (;;) {
+    const ssize_t n = ::read(in, buf, sizeof buf);
+    if (n == 0) break;
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      const int err = errno;
+      ::close(in);
+      cannot_write(target, std::strerror(err));
+    }
+    for (ssize_t done = 0; done < n;) {
+      const ssize_t w = ::write(to, buf + done, static_cast<std::size_t>(n - done));
+      if (w < 0) {
+        if (errno == EINTR) continue;
+        const int err = errno;
+        ::close(in);
+        cannot_write(target, std::strerror(err));
+      }
+      done += w;
+    }
+  }
+  ::close(in);
+}
+
 }  // namespace
+
+bool written_in_place(const std::string& target) {
+  return writes_in_place(destination_of(strip_slash(target)));
+}
 
 std::string temporary_prefix(const std::string& target) {
   const fs::path t(strip_slash(target));
@@ -243,7 +299,8 @@ bool claim(const std::string& path, OutputKind kind) {
   for (const auto& [out, k] : r.outputs) {
     if (out.canonical == id.canonical) return false;
   }
-  if (r.locking) acquire_lock(r, path, id);
+  const std::string dest = destination_of(path);
+  if (r.locking && !writes_in_place(dest)) acquire_lock(r, dest, id);
   r.outputs.emplace_back(std::move(id), kind);
   return true;
 }
@@ -282,17 +339,25 @@ void remove_temporaries() noexcept {
 
 AtomicFile::AtomicFile(std::string target, OutputKind kind)
     : target_(strip_slash(std::move(target))), kind_(kind) {
-  owns_claim_ = claim(target_, kind_);
+  dest_ = destination_of(target_);
+  in_place_ = writes_in_place(dest_);
+  if (in_place_ && kind_ == OutputKind::directory)
+    cannot_write(target_, "it is a device, FIFO or socket, not a folder");
+  owns_claim_ = claim(dest_, kind_);
   // A claim made here ends with this file; one made before (at the start of
   // the command) holds until the process exits.
   struct Undo {
     AtomicFile& f;
     bool armed = true;
     ~Undo() {
-      if (armed && f.owns_claim_) release(f.target_);
+      if (armed && f.owns_claim_) release(f.dest_);
     }
   } undo{*this};
-  std::string name = temporary_prefix(target_) + "XXXXXX";
+  // A file written in place is assembled in the temporary directory: nothing
+  // is ever created beside a device (`/dev/null`) or in /proc.
+  std::string name = (in_place_ ? (fs::temp_directory_path() / "relsim-out.relsim-tmp.").string()
+                                : temporary_prefix(dest_)) +
+                     "XXXXXX";
   Registry& r = registry();
   const std::lock_guard lock(r.mutex);
   if (kind_ == OutputKind::file) {
@@ -311,7 +376,7 @@ AtomicFile::AtomicFile(std::string target, OutputKind kind)
 
 AtomicFile::~AtomicFile() {
   discard();
-  if (owns_claim_) release(target_);
+  if (owns_claim_) release(dest_);
 }
 
 void AtomicFile::write(std::string_view text) {
@@ -335,6 +400,21 @@ void AtomicFile::write(std::string_view text) {
 
 void AtomicFile::commit() {
   if (done_) return;
+  if (in_place_) {
+    // A device, FIFO or descriptor cannot be replaced: its bytes are copied
+    // into it (a FIFO waits here for its reader).
+    const int fd = ::open(dest_.c_str(), O_WRONLY | O_CLOEXEC);
+    if (fd < 0) cannot_write(target_, std::strerror(errno));
+    try {
+      copy_into(temp_, fd, target_);
+    } catch (...) {
+      ::close(fd);
+      throw;
+    }
+    ::close(fd);
+    discard();
+    return;
+  }
   if (kind_ == OutputKind::file) {
     const int fd = ::open(temp_.c_str(), O_RDONLY | O_CLOEXEC);
     if (fd < 0 || ::fsync(fd) != 0) {
@@ -353,19 +433,19 @@ void AtomicFile::commit() {
   Registry& r = registry();
   const std::lock_guard lock(r.mutex);  // a signal now waits for the rename
   std::error_code ec;
-  if (kind_ == OutputKind::directory && fs::is_directory(target_, ec)) {
+  if (kind_ == OutputKind::directory && fs::is_directory(dest_, ec)) {
     // rename(2) cannot replace a non-empty directory: exchange the two, then
     // remove the old export (now under the temporary name).
-    if (::renameat2(AT_FDCWD, temp_.c_str(), AT_FDCWD, target_.c_str(), RENAME_EXCHANGE) != 0) {
+    if (::renameat2(AT_FDCWD, temp_.c_str(), AT_FDCWD, dest_.c_str(), RENAME_EXCHANGE) != 0) {
       cannot_write(target_, std::strerror(errno));
     }
     fs::remove_all(temp_, ec);
-  } else if (::rename(temp_.c_str(), target_.c_str()) != 0) {
+  } else if (::rename(temp_.c_str(), dest_.c_str()) != 0) {
     cannot_write(target_, std::strerror(errno));
   }
   r.temporaries.erase(temp_);
   done_ = true;
-  fsync_path(folder_of(fs::path(target_)).string(), true);
+  fsync_path(folder_of(fs::path(dest_)).string(), true);
 }
 
 void AtomicFile::discard() noexcept {
@@ -378,7 +458,10 @@ void AtomicFile::discard() noexcept {
   done_ = true;
 }
 
-ScratchFile::ScratchFile(const std::string& beside) {
+ScratchFile::ScratchFile(const std::string& target) {
+  const std::string beside = target.empty() || writes_in_place(destination_of(target))
+                                 ? std::string()
+                                 : destination_of(target);
   std::string name = beside.empty()
                          ? (fs::temp_directory_path() / "relsim-scratch.relsim-tmp.").string()
                          : temporary_prefix(beside) + "scratch.";

@@ -2,6 +2,10 @@
 // mechanism behind every file relsim writes (text, HTML, JSON, HDF5, CSV
 // directories).
 //
+// - A target that is a link is written where the link points. A target that
+//   is a device, FIFO or socket (`-o /dev/null`, `-o /dev/stdout`) cannot be
+//   replaced: the file is assembled in the temporary directory and copied
+//   into it at commit, and it is never locked (a device is shared).
 // - `AtomicFile` writes beside its target under a unique temporary name
 //   (`.NAME.relsim-tmp.XXXXXX`, made by mkstemp/mkdtemp), and `commit`
 //   flushes it to disk (fsync) and renames it over the target, so a reader
@@ -75,19 +79,21 @@ class AtomicFile {
   void discard() noexcept;
 
  private:
-  std::string target_;
+  std::string target_;  // as given (messages)
+  std::string dest_;    // where it lands: target_ with a link followed
   std::string temp_;
   OutputKind kind_;
+  bool in_place_ = false;  // dest_ is a device, FIFO or descriptor: copied into at commit
   bool done_ = false;
   bool owns_claim_ = false;  // this file claimed the target (released with it)
 };
 
-/// A scratch file beside `beside` (or, when empty, in the system's temporary
-/// directory) with a unique name holding `.relsim-tmp.`, removed on
-/// destruction and by remove_temporaries.
+/// A scratch file beside the output `target` (in the system's temporary
+/// directory when `target` is empty or written in place, like /dev/null) with a unique name holding
+/// `.relsim-tmp.`, removed on destruction and by remove_temporaries.
 class ScratchFile {
  public:
-  explicit ScratchFile(const std::string& beside);
+  explicit ScratchFile(const std::string& target);
   ~ScratchFile();
   ScratchFile(const ScratchFile&) = delete;
   ScratchFile& operator=(const ScratchFile&) = delete;
@@ -96,6 +102,11 @@ class ScratchFile {
  private:
   std::string path_;
 };
+
+/// True when `target` is written in place rather than replaced: it is (or a
+/// link to) an existing device, FIFO or socket, or a descriptor under /proc
+/// (`/dev/null`, `/dev/stdout`).
+bool written_in_place(const std::string& target);
 
 /// `DIR/.NAME.relsim-tmp.` — the start of every temporary name of `target`
 /// (the full name ends in six random characters).

@@ -66,7 +66,9 @@ void check_writable(const std::string& path) {
   };
   if (!fs::is_directory(dir, ec)) fail("no directory '" + dir.string() + "'");
   if (fs::is_directory(p, ec)) fail("it is a directory");
-  if (::access(dir.c_str(), W_OK) != 0) fail(std::strerror(errno));
+  // A device or FIFO (-o /dev/null) is written in place: its folder is not.
+  if (!analysis::written_in_place(path) && ::access(dir.c_str(), W_OK) != 0)
+    fail(std::strerror(errno));
   analysis::claim_output(path);  // not an input, and no other relsim writes it
 }
 

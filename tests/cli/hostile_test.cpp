@@ -191,6 +191,60 @@ TEST(HostileOutputs, ASecondWriterOfTheSamePathFailsSayingWhy) {
   EXPECT_FALSE(contains(listing(dir.path()), ".relsim-")) << listing(dir.path());
 }
 
+TEST(HostileOutputs, ADeviceOrFifoIsWrittenInPlaceNeverReplacedNorLocked) {
+  // `-o /dev/null` once replaced the device with a regular file when run as
+  // root (and two runs at once collided on `/dev/.null.relsim-lock`). A FIFO
+  // stands in for the device: it must still be a FIFO afterwards, hold the
+  // whole document for its reader, and leave nothing beside it.
+  TempDir dir;
+  write(dir / "s.yaml", kScenario);
+  const fs::path fifo = dir / "pipe";
+  ASSERT_EQ(::mkfifo(fifo.c_str(), 0644), 0);
+  const fs::path got = dir / "got.json";
+  const fs::path want = dir / "want.json";
+  const std::string common = "run " + quote(dir / "s.yaml") + " -q --format json --seed 7";
+  // Two writers of the FIFO at once: neither is refused (a device is shared).
+  // The shell holds the FIFO open for writing (fd 3) so that its reader sees
+  // no end of file between the two runs.
+  const std::string run = std::string(RELSIM_BINARY) + " " + common + " -o " + quote(fifo);
+  const auto both_runs = shell("(cat " + quote(fifo) + " > " + quote(got) + ") & exec 3<>" +
+                               quote(fifo) + "; (" + run + ") & p1=$!; (" + run +
+                               ") & p2=$!; wait $p1; a=$?; wait $p2; b=$?; exec 3>&-; wait; "
+                               "echo codes $a $b");
+  EXPECT_TRUE(contains(both_runs.out, "codes 0 0")) << both_runs.out;
+  const auto plain = relsim(common + " -o " + quote(want));
+  ASSERT_EQ(plain.code, 0) << plain.out;
+  struct stat st {};
+  ASSERT_EQ(::stat(fifo.c_str(), &st), 0);
+  EXPECT_TRUE(S_ISFIFO(st.st_mode));
+  // Both documents arrived whole (they differ only in their timing line).
+  const std::string text = read(got);
+  EXPECT_NEAR(static_cast<double>(text.size()), 2.0 * static_cast<double>(read(want).size()), 40.0);
+  EXPECT_NE(text.find("\"seed\": 7", text.find("\"seed\": 7") + 1), std::string::npos);
+  EXPECT_FALSE(contains(listing(dir.path()), ".relsim-")) << listing(dir.path());
+  // A results file into a FIFO needs a format that is one file.
+  const auto csv = relsim(common + " --out " + quote(fifo));
+  EXPECT_EQ(csv.code, 1) << csv.out;
+  EXPECT_TRUE(contains(csv.out, "it is a device, FIFO or socket, and CSV output is a folder"))
+      << csv.out;
+  EXPECT_TRUE(S_ISFIFO(st.st_mode));
+}
+
+TEST(HostileOutputs, ALinkIsWrittenThroughToItsFile) {
+  TempDir dir;
+  write(dir / "s.yaml", kScenario);
+  write(dir / "real" / "out.json", "old");
+  fs::create_symlink(dir / "real" / "out.json", dir / "link.json");
+  const auto r =
+      relsim("run " + quote(dir / "s.yaml") + " -q --format json -o " + quote(dir / "link.json"));
+  ASSERT_EQ(r.code, 0) << r.out;
+  EXPECT_TRUE(fs::is_symlink(dir / "link.json"));
+  EXPECT_TRUE(contains(read(dir / "real" / "out.json"), "\"trials\""))
+      << read(dir / "real" / "out.json");
+  EXPECT_FALSE(contains(listing(dir.path()), ".relsim-")) << listing(dir.path());
+  EXPECT_FALSE(contains(listing(dir / "real"), ".relsim-")) << listing(dir / "real");
+}
+
 TEST(HostileOutputs, TemporariesAreUniqueBesideTheTargetAndRemovedUnlessCommitted) {
   TempDir dir;
   const std::string target = (dir / "out.txt").string();
