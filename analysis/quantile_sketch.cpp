@@ -43,7 +43,11 @@ std::int32_t QuantileSketch::key_of(double x) const {
 }
 
 QuantileSketch::Cell& QuantileSketch::cell(std::int32_t key) {
-  if (key <= 0) return non_positive_[key];
+  if (key == 0) {
+    has_zero_ = true;
+    return zero_;
+  }
+  if (key < 0) return negative_[key];
   if (positive_.empty()) {
     first_key_ = key;
     positive_.resize(1);
@@ -58,9 +62,10 @@ QuantileSketch::Cell& QuantileSketch::cell(std::int32_t key) {
 
 template <class F>
 void QuantileSketch::visit(F&& f) const {
-  for (const auto& [key, c] : non_positive_) {
+  for (const auto& [key, c] : negative_) {
     if (f(key, c)) return;
   }
+  if (has_zero_ && f(0, zero_)) return;
   for (std::size_t b = 0; b < positive_.size(); ++b) {
     if (f(first_key_ + static_cast<std::int32_t>(b), positive_[b])) return;
   }
@@ -85,21 +90,27 @@ void QuantileSketch::add_trial(std::span<double> values) {
   const std::uint64_t ni = values.size();
   n_ += ni;
   sum_nn_ += ni * ni;
-  keys_.clear();
-  for (const double x : values) {
-    const std::int32_t key = key_of(x);
-    ++cell(key).count;
-    keys_.push_back(key);
-    if (exact_.size() < kExactValues) exact_.push_back(x);
+  for (std::size_t j = 0; j < values.size() && exact_.size() < kExactValues; ++j)
+    exact_.push_back(values[j]);
+  if (ni == 1) {  // most trials of most figures: aᵢ steps from 0 to 1 at one key
+    Cell& c = cell(key_of(values[0]));
+    ++c.count;
+    ++c.sq;
+    ++c.an;
+    return;
   }
+  keys_.clear();
+  for (const double x : values) keys_.push_back(key_of(x));
   std::sort(keys_.begin(), keys_.end());
-  // aᵢ(b) steps up at each distinct key: add the increments of aᵢ² and aᵢ·nᵢ.
+  // aᵢ(b) steps up at each distinct key: add its count there and the
+  // increments of aᵢ² and aᵢ·nᵢ (one cell lookup per distinct key).
   std::uint64_t before = 0;
   for (std::size_t j = 0; j < keys_.size();) {
     std::size_t end = j;
     while (end < keys_.size() && keys_[end] == keys_[j]) ++end;
     const std::uint64_t after = before + (end - j);
     Cell& c = cell(keys_[j]);
+    c.count += end - j;
     c.sq += after * after - before * before;
     c.an += ni * (after - before);
     before = after;

@@ -76,7 +76,7 @@ class QuantileSketch {
   };
   std::int32_t key_of(double x) const;
   /// The cell of `key`: positive values in a dense array from the smallest
-  /// key seen, zero and negative values (rare) in a map.
+  /// key seen, zero in its own cell, negative values (rare) in a map.
   Cell& cell(std::int32_t key);
   /// Calls f(key, cell) for every bucket in ascending order of value; stops
   /// when f returns true.
@@ -92,11 +92,13 @@ class QuantileSketch {
   std::uint64_t trials_ = 0;
   std::uint64_t trials_with_values_ = 0;
   std::int32_t first_key_ = 0;
-  std::vector<Cell> positive_;                 // keys first_key_, first_key_ + 1, ...
-  std::map<std::int32_t, Cell> non_positive_;  // key 0: zero; negative keys: negative values
-  std::uint64_t sum_nn_ = 0;                   // Σ nᵢ²
-  std::vector<double> exact_;                  // the first kExactValues values
-  std::vector<std::int32_t> keys_;             // scratch for add_trial
+  std::vector<Cell> positive_;             // keys first_key_, first_key_ + 1, ...
+  std::map<std::int32_t, Cell> negative_;  // negative keys: negative values
+  Cell zero_;                              // key 0: values within 1e-9 of zero
+  bool has_zero_ = false;
+  std::uint64_t sum_nn_ = 0;        // Σ nᵢ²
+  std::vector<double> exact_;       // the first kExactValues values
+  std::vector<std::int32_t> keys_;  // scratch for add_trial
 };
 
 }  // namespace relsim::analysis
