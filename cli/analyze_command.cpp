@@ -235,7 +235,7 @@ std::string json_report(const Loaded& l, const models::CompiledModel& m,
     node.set("availability", x.availability);
     node.set("downtimeSecondsPer30d", std::max(0.0, 1.0 - x.availability) * 30.0 * 86400.0);
     if (m.components[c].kind != ComponentKind::service) node.set("serving", x.serving);
-    components.push_back(std::move(node));
+    components.push_back(std::move(node.one_line()));
   }
   root.set("components", std::move(components));
   JsonNode::Array slos;
@@ -248,28 +248,26 @@ std::string json_report(const Loaded& l, const models::CompiledModel& m,
     node.set("attainment", r.slos[k].attainment);
     node.set("met", r.slos[k].met);
     node.set("budgetConsumed", r.slos[k].budget_consumed);
-    slos.push_back(std::move(node));
+    slos.push_back(std::move(node.one_line()));
   }
   root.set("slos", std::move(slos));
   JsonNode::Array chains;
   for (const auto& sc : r.subchains) {
     JsonNode node;
     node.set("label", sc.label);
-    node.set("states", static_cast<std::int64_t>(sc.states));
-    node.set("recurrent", static_cast<std::int64_t>(sc.recurrent));
+    node.set("states", sc.states);
+    node.set("recurrent", sc.recurrent);
     node.set("nominalTransient", sc.nominal_transient);
-    node.set("outcomes", static_cast<std::int64_t>(sc.outcomes));
+    node.set("outcomes", sc.outcomes);
     node.set("method", analysis::to_string(sc.method));
-    chains.push_back(std::move(node));
+    chains.push_back(std::move(node.one_line()));
   }
   root.set("subchains", std::move(chains));
-  root.set("combinations", static_cast<std::int64_t>(r.combinations));
+  root.set("combinations", r.combinations);
   root.set("skippedMass", r.skipped_mass);
   root.set("demandPoints", r.demand_points);
   root.set("notes", JsonNode::strings(r.notes));
-  std::string out;
-  root.write(out);
-  return out + "\n";
+  return root.text();
 }
 
 void run(const AnalyzeOptions& o) {
