@@ -31,6 +31,8 @@ std::string printf_text(const char* format, ...) {
   return std::string(big.data(), static_cast<std::size_t>(n));
 }
 
+std::string decimal_text(double v) { return printf_text("%.15g", v); }
+
 // ---------------------------------------------------------------- durations
 
 std::string seconds_text(double s) {

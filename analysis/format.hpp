@@ -28,6 +28,10 @@ namespace relsim::analysis {
 /// printf into a string of any length (the one printf wrapper).
 std::string printf_text(const char* format, ...) __attribute__((format(printf, 1, 2)));
 
+/// `v` with 15 significant digits (`%.15g`), so that `1 - 0.9` reads `0.1`:
+/// a value a person wrote, given back as written (sweeps, graph labels).
+std::string decimal_text(double v);
+
 // ---------------------------------------------------------------- durations
 
 /// Seconds as `45s`, `2.5s`, `2m03s`, `1h05m` or `2.5d` (3 significant

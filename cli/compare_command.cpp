@@ -307,8 +307,8 @@ void run(const CompareOptions& o) {
   for (const Variant& v : variants) runs.push_back(run_variant(v, s));
   if (target) write_variant_runs(*target, "compare", s, o.confidence, runs);
   const auto blocks = blocks_of(runs, o.confidence);
-  const std::string out =
-      o.format == "json" ? json(o, variants, runs, s, blocks).text() : text(o, variants, runs, s, blocks);
+  const std::string out = o.format == "json" ? json(o, variants, runs, s, blocks).text()
+                                             : text(o, variants, runs, s, blocks);
   if (!o.report.empty()) {
     write_file_atomically(o.report, report_html(o, variants, runs, s, blocks, chart_js));
   }

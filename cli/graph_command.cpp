@@ -8,7 +8,6 @@
 // in docs/graph.md. `--output` writes atomically (PATH.tmp, then rename).
 #include <algorithm>
 #include <cctype>
-#include <cstdio>
 #include <cstdlib>
 #include <iostream>
 #include <memory>
@@ -42,18 +41,10 @@ struct GraphOptions : OutputOptions {
 };
 
 /// A number with 15 significant digits, so that `1 - 0.9` prints as `0.1`.
-std::string number(double v) {
-  char buf[32];
-  std::snprintf(buf, sizeof buf, "%.15g", v);
-  return buf;
-}
+std::string number(double v) { return analysis::decimal_text(v); }
 
 /// `99%`, `10%`, `12.5%` (6 significant digits: for labels).
-std::string percent(double fraction) {
-  char buf[32];
-  std::snprintf(buf, sizeof buf, "%.6g%%", fraction * 100.0);
-  return buf;
-}
+std::string percent(double fraction) { return analysis::printf_text("%.6g%%", fraction * 100.0); }
 
 /// Replicas of service `v` in its `slot`-th zone at t = 0.
 int replicas_in(const System& s, const models::TopologyVertex& v, std::size_t slot) {

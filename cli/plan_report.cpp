@@ -8,9 +8,9 @@
 #include <string>
 #include <vector>
 
+#include "analysis/export_json.hpp"
 #include "analysis/format.hpp"
 #include "analysis/plan_file.hpp"
-#include "analysis/export_json.hpp"
 #include "analysis/text_format.hpp"
 #include "cli/report_format.hpp"
 
@@ -346,10 +346,9 @@ JsonNode verdict_json(const PlanReport& r) {
   const auto& p = r.plan;
   JsonNode verdict;
   verdict.set("decision", analysis::to_string(p.verdict));
-  verdict.set("start", p.ranking.empty()
-                           ? JsonNode::null()
-                           : JsonNode(analysis::start_label(
-                                 r.model, p.candidates[p.ranking.front()].start)));
+  verdict.set("start", p.ranking.empty() ? JsonNode::null()
+                                         : JsonNode(analysis::start_label(
+                                               r.model, p.candidates[p.ranking.front()].start)));
   verdict.set("reasons", JsonNode::strings(p.reasons));
   return std::move(verdict.one_line());
 }
@@ -381,7 +380,8 @@ std::string plan_json(const PlanReport& r) {
   for (std::size_t i = 0; i < p.candidates.size(); ++i) candidates.push_back(candidate_json(r, i));
   doc.set("candidates", std::move(candidates));
   JsonNode::Array ranking;
-  for (const auto i : p.ranking) ranking.emplace_back(analysis::start_label(m, p.candidates[i].start));
+  for (const auto i : p.ranking)
+    ranking.emplace_back(analysis::start_label(m, p.candidates[i].start));
   doc.set("ranking", std::move(ranking));
   doc.set("verdict", verdict_json(r));
   doc.set("notes", JsonNode::strings(p.notes));

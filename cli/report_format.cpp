@@ -68,8 +68,8 @@ std::string points_with_interval(const analysis::Interval& iv) {
 
 void check_confidence(double confidence) {
   if (!(confidence > 0.0 && confidence < 1.0)) {
-    throw std::invalid_argument("--confidence must be in (0, 1) (got " + analysis::shortest(confidence) +
-                                ")");
+    throw std::invalid_argument("--confidence must be in (0, 1) (got " +
+                                analysis::shortest(confidence) + ")");
   }
 }
 

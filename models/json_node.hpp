@@ -49,11 +49,11 @@ class JsonNode {
   JsonNode(std::int64_t i) : value_(i) {}                    // NOLINT
   JsonNode(std::uint64_t u) : value_(u) {}                   // NOLINT
   JsonNode(unsigned u) : value_(static_cast<std::uint64_t>(u)) {}  // NOLINT
-  JsonNode(double d) : value_(d) {}                          // NOLINT
-  JsonNode(std::string s) : value_(std::move(s)) {}          // NOLINT
-  JsonNode(std::string_view s) : value_(std::string(s)) {}   // NOLINT
-  JsonNode(const char* s) : value_(std::string(s)) {}        // NOLINT
-  JsonNode(Array a) : value_(std::move(a)) {}                // NOLINT
+  JsonNode(double d) : value_(d) {}                                // NOLINT
+  JsonNode(std::string s) : value_(std::move(s)) {}                // NOLINT
+  JsonNode(std::string_view s) : value_(std::string(s)) {}         // NOLINT
+  JsonNode(const char* s) : value_(std::string(s)) {}              // NOLINT
+  JsonNode(Array a) : value_(std::move(a)) {}                      // NOLINT
 
   /// An array of strings.
   static JsonNode strings(const std::vector<std::string>& items);

@@ -2,7 +2,8 @@
 // part 3): the writer's layout and number text, and each document read back
 // with a strict parser and compared by value with what it was built from —
 // the run summary and results metadata (library), and the documents of
-// graph, analyze and plan (the program). compare and sensitivity are read
+// graph, analyze and plan (the program), and the per-trial figures file of
+// compare and sensitivity with its metadata. compare and sensitivity are read
 // back in tests/cli/compare_test.cpp, the alert lab in
 // tests/alerts/alerts_command_test.cpp.
 #include <gtest/gtest.h>
@@ -13,12 +14,16 @@
 #include <cstring>
 #include <filesystem>
 #include <fstream>
+#include <iterator>
 #include <limits>
 #include <string>
+#include <type_traits>
 #include <vector>
 
 #include "analysis/export_json.hpp"
+#include "analysis/figure_table.hpp"
 #include "analysis/run_request.hpp"
+#include "analysis/text_format.hpp"
 #include "models/compiled_model.hpp"
 #include "models/json_node.hpp"
 #include "models/loader.hpp"
@@ -47,8 +52,8 @@ void expect_interval(const JsonValue& v, const analysis::Interval& iv, const std
   const auto check = [&](const char* key, double expected) {
     const JsonValue& x = v.at(key);
     if (std::isfinite(expected)) {
-      EXPECT_TRUE(same_bits(x.number, expected)) << what << "." << key << ": " << x.number
-                                                 << " != " << expected;
+      EXPECT_TRUE(same_bits(x.number, expected))
+          << what << "." << key << ": " << x.number << " != " << expected;
     } else {
       EXPECT_EQ(x.type, JsonValue::Type::null) << what << "." << key;
     }
@@ -156,10 +161,9 @@ TEST(RunSummaryJson, ReadsBackAsTheSummaryItWasBuiltFrom) {
       analysis::summary_json(m, s, run.outcome.meta, run.outcome.timing, /*with_meta=*/false));
   EXPECT_EQ(doc.keys(),
             (std::vector<std::string>{"scenario", "scenarioFile", "system", "seed", "trials",
-                                      "firstTrial", "trialsSummarised", "horizon",
-                                      "horizonSeconds", "confidence", "events", "eventsPerTrial",
-                                      "slos", "services", "pagesPerTrial", "teams", "incidents",
-                                      "timing"}));
+                                      "firstTrial", "trialsSummarised", "horizon", "horizonSeconds",
+                                      "confidence", "events", "eventsPerTrial", "slos", "services",
+                                      "pagesPerTrial", "teams", "incidents", "timing"}));
   EXPECT_EQ(doc.at("scenario").string, m.names.scenario);
   EXPECT_EQ(doc.at("system").string, m.names.system);
   EXPECT_EQ(doc.at("seed").number, static_cast<double>(run.outcome.meta.seed));
@@ -183,8 +187,7 @@ TEST(RunSummaryJson, ReadsBackAsTheSummaryItWasBuiltFrom) {
               static_cast<double>(x.budget_consumed_p95.upper_rank));
     ASSERT_EQ(slo.at("tiers").array.size(), x.tiers.size());
     for (std::size_t t = 0; t < x.tiers.size(); ++t) {
-      EXPECT_EQ(slo.at("tiers").at(t).at("trials").number,
-                static_cast<double>(x.tiers[t].reached));
+      EXPECT_EQ(slo.at("tiers").at(t).at("trials").number, static_cast<double>(x.tiers[t].reached));
       EXPECT_EQ(slo.at("tiers").at(t).at("remainingAbove").type == JsonValue::Type::null,
                 !x.tiers[t].remaining_above.has_value());
     }
@@ -201,8 +204,7 @@ TEST(RunSummaryJson, ReadsBackAsTheSummaryItWasBuiltFrom) {
   ASSERT_EQ(services.array.size(), m.services.size());
   for (std::size_t v = 0; v < m.services.size(); ++v) {
     EXPECT_EQ(services.at(v).at("name").string, m.names.components[m.services[v].component]);
-    expect_interval(services.at(v).at("availability"), s.services[v].availability,
-                    "availability");
+    expect_interval(services.at(v).at("availability"), s.services[v].availability, "availability");
   }
   expect_interval(doc.at("pagesPerTrial"), s.pages_per_trial, "pagesPerTrial");
   ASSERT_EQ(doc.at("teams").array.size(), s.teams.size());
@@ -263,6 +265,58 @@ struct TempDir {
   ~TempDir() { fs::remove_all(path); }
 };
 
+std::string read_file(const fs::path& p) {
+  std::ifstream in(p);
+  return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
+}
+
+TEST(FigureTableJson, MetaAndColumnsReadBackInJsonAndCsv) {
+  const TempDir dir;
+  analysis::FigureTableMeta meta;
+  meta.command = "compare";
+  meta.relsim_version = "0.test";
+  meta.command_line = "relsim compare 'a b.yaml'";
+  meta.seed = 18446744073709551615ULL;  // the largest seed reads back exactly
+  meta.trials = 3;
+  meta.first_trial = 4;
+  meta.confidence = 0.9;
+  const std::vector<double> values{0.1, std::nan(""), 1.0 / 3.0};
+  const std::vector<analysis::FigureColumn> columns{
+      {"baseline", "web, \"api\"", "attainment", "fraction", &values}};
+  analysis::write_figure_table({(dir.path / "f.json").string(), analysis::ExportFormat::json}, meta,
+                               columns);
+  analysis::write_figure_table({(dir.path / "f").string(), analysis::ExportFormat::csv}, meta,
+                               columns);
+  const JsonValue doc = parse_json(read_file(dir.path / "f.json"));
+  const JsonValue csv_meta = parse_json(read_file(dir.path / "f" / "meta.json"));
+  for (const JsonValue* m : {&doc.at("meta"), &csv_meta}) {
+    std::vector<std::string> keys;
+    analysis::for_each_figure_meta_field(meta, [&](const char*, const char* key, const auto& v) {
+      keys.emplace_back(key);
+      if constexpr (std::is_same_v<std::decay_t<decltype(v)>, std::string>) {
+        EXPECT_EQ(m->at(key).string, v) << key;
+      } else {
+        EXPECT_EQ(m->at(key).number, static_cast<double>(v)) << key;
+      }
+    });
+    EXPECT_EQ(m->keys(), keys);
+  }
+  // The seed's text is exact (a double would round it).
+  EXPECT_NE(read_file(dir.path / "f" / "meta.json").find("\"seed\": 18446744073709551615"),
+            std::string::npos);
+  const JsonValue& column = doc.at("columns").at(std::size_t{0});
+  EXPECT_EQ(column.at("subject").string, "web, \"api\"");
+  EXPECT_TRUE(same_bits(column.at("values").at(std::size_t{0}).number, 0.1));
+  EXPECT_EQ(column.at("values").at(std::size_t{1}).type, JsonValue::Type::null);
+  EXPECT_TRUE(same_bits(column.at("values").at(std::size_t{2}).number, 1.0 / 3.0));
+  // CSV: shortest round-trip numbers, an empty field for NaN, a quoted subject.
+  EXPECT_EQ(read_file(dir.path / "f" / "figures.csv"),
+            "trial,c0\n4,0.1\n5,\n6," + analysis::shortest(1.0 / 3.0) + "\n");
+  EXPECT_EQ(
+      read_file(dir.path / "f" / "columns.csv"),
+      "column,run,subject,figure,unit\nc0,baseline,\"web, \"\"api\"\"\",attainment,fraction\n");
+}
+
 TEST(GraphJson, ListsTheTopologyItWasBuiltFrom) {
   const auto r = test::relsim("graph --format json " + quote(kBaseline));
   ASSERT_EQ(r.code, 0) << r.out;
@@ -291,46 +345,32 @@ TEST(GraphJson, ListsTheTopologyItWasBuiltFrom) {
 TEST(AnalyzeJson, HoldsTheClosedFormAvailability) {
   // One replica crashing every 4 h (exponential) and restarting in 1 h:
   // long-run availability μ / (λ + μ) = 1 / (1/4 + 1) = 0.8.
-  const TempDir dir;
-  const fs::path file = dir.path / "one.yaml";
-  std::ofstream(file) << R"(apiVersion: relsim/v1alpha1
-kind: System
-metadata: {name: one}
-spec:
-  zones: [a]
-  services:
-    - name: web
-      replicas: 1
-      zones: [a]
-      capacityPerReplica: 100
-      demand: 50
-      healthCheckDelay: 0s
-      restart: {exponential: {mean: 1h}}
-      failures:
-        - {type: replicaCrash, every: {exponential: {mean: 4h}}}
-)";
+  const fs::path file = kSource / "tests" / "data" / "compare" / "one-replica.yaml";
   const auto r = test::relsim("analyze --no-deploys --format json " + quote(file));
   ASSERT_EQ(r.code, 0) << r.out;
   const JsonValue doc = parse_json(r.out);
-  EXPECT_EQ(doc.at("system").string, "one");
+  EXPECT_EQ(doc.at("system").string, "one-replica");
+  EXPECT_EQ(doc.at("scenario").string, "one-replica-month");
   const JsonValue& web = doc.at("components").at(std::size_t{0});
   EXPECT_EQ(web.at("name").string, "web");
   EXPECT_NEAR(web.at("availability").number, 0.8, 1e-12);
   EXPECT_NEAR(web.at("downtimeSecondsPer30d").number, 0.2 * 30 * 86400, 1e-6);
-  EXPECT_EQ(doc.at("subchains").array.size(), 1U);
+  const JsonValue& slo = doc.at("slos").at(std::size_t{0});
+  EXPECT_EQ(slo.at("name").string, "web-availability");
+  EXPECT_NEAR(slo.at("attainment").number, 0.8, 1e-12);
+  EXPECT_EQ(slo.at("met").type, JsonValue::Type::boolean);
+  EXPECT_FALSE(slo.at("met").boolean);
   EXPECT_EQ(doc.at("notes").type, JsonValue::Type::array);
 }
 
 TEST(PlanJson, RanksTheCandidatesItLists) {
   const TempDir dir;
   const fs::path out = dir.path / "plan.json";
-  const auto r = test::relsim("plan " + quote(kSource / "scenarios" / "gamedays" /
-                                              "week1-pod-kill.yaml") +
-                              " --trials 20 --threads 2 --format json -o " + quote(out));
+  const auto r =
+      test::relsim("plan " + quote(kSource / "scenarios" / "gamedays" / "week1-pod-kill.yaml") +
+                   " --trials 20 --threads 2 --format json -o " + quote(out));
   ASSERT_EQ(r.code, 0) << r.out;
-  std::ifstream in(out);
-  const std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-  const JsonValue doc = parse_json(text);
+  const JsonValue doc = parse_json(read_file(out));
   EXPECT_EQ(doc.at("trials").number, 20.0);
   EXPECT_EQ(doc.at("system").string, "payments");
   const JsonValue& candidates = doc.at("candidates");

@@ -329,8 +329,8 @@ TEST(SensitivityCommand, SlopeOfAvailabilityInTheRestartTimeIsTheClosedForm) {
   EXPECT_EQ(params.at(std::size_t{0}).at("path").string, "services.web.restart.exponential.mean");
   EXPECT_EQ(params.at(std::size_t{0}).at("rank").number, 1.0);
   // Capacity 360 to 440 for a demand of 50 changes nothing: zero up to rounding.
-  const analysis::Interval none =
-      interval_of(item_with(params, "path", "services.web.capacityPerReplica").at("perRelativeUnit"));
+  const analysis::Interval none = interval_of(
+      item_with(params, "path", "services.web.capacityPerReplica").at("perRelativeUnit"));
   EXPECT_NEAR(none.estimate, 0.0, 1e-12);
   EXPECT_NEAR(none.low, 0.0, 1e-12);
   EXPECT_NEAR(none.high, 0.0, 1e-12);

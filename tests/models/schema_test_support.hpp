@@ -1,9 +1,9 @@
 // Test support for the schema and reference-doc tests: a strict JSON parser
-// (RFC 8259, tests/support/json_value.hpp), a YAML -> JSON conversion that types plain scalars like the YAML
-// 1.2 core schema (as yaml-language-server does), and a validator for the
-// subset of JSON Schema draft-07 that relsim's schema uses. With them the
-// tests check that the generated schema is well-formed JSON and accepts the
-// example files, without Python or a JSON library. Plus file helpers.
+// (RFC 8259, tests/support/json_value.hpp), a YAML -> JSON conversion that types plain scalars like
+// the YAML 1.2 core schema (as yaml-language-server does), and a validator for the subset of JSON
+// Schema draft-07 that relsim's schema uses. With them the tests check that the generated schema is
+// well-formed JSON and accepts the example files, without Python or a JSON library. Plus file
+// helpers.
 #pragma once
 
 #include <filesystem>
