@@ -146,7 +146,7 @@ TEST(AlertsCommand, JsonHdf5AndReportAreWritten) {
 }
 
 TEST(AlertsCommand, HeaderSaysWhichTrialsTheFiguresComeFrom) {
-  auto r = relsim("alerts " + kBurn + " --preset multiwindow --preset fastest --trials 4");
+  auto r = relsim("alerts " + kBurn + " --preset multiwindow --preset burnRate1h --trials 4");
   ASSERT_EQ(r.code, 0) << r.out;
   EXPECT_TRUE(contains(r.out, "2 rule sets on the same 4 trials (seed ")) << r.out;
   r = relsim("alerts " + kBurn + " --preset multiwindow --trials 4");
@@ -155,7 +155,7 @@ TEST(AlertsCommand, HeaderSaysWhichTrialsTheFiguresComeFrom) {
   EXPECT_FALSE(contains(r.out, "the same")) << r.out;
   // A replay runs one trial: the header and the JSON say so.
   r = relsim("alerts " + kBurn +
-             " --preset multiwindow --preset fastest --trials 4 "
+             " --preset multiwindow --preset burnRate1h --trials 4 "
              "--trial-index 2");
   ASSERT_EQ(r.code, 0) << r.out;
   EXPECT_TRUE(contains(r.out, "2 rule sets, each on trial 2 of 4 alone (seed ")) << r.out;
