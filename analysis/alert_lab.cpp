@@ -401,6 +401,8 @@ AlertLabResult run_alert_lab(const models::ResolvedScenario& base, const std::ve
       w.world->set_observer(w.observer.get());
       return w;
     });
+    out.first_trial = results.first_trial;
+    out.trials_run = results.results.size();
     MeanAccumulator pages, tickets, night, noise, budget, ttd, before, reset, requests, first;
     std::vector<double> prec_num, prec_den, rec_num, rec_den;
     std::vector<std::pair<std::string, MeanAccumulator>> by_cause, by_sev;

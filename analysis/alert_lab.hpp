@@ -86,7 +86,9 @@ struct AlertLabResult {
   double objective = 0.0;
   sim::Duration slo_window;
   sim::Duration horizon;
-  std::uint64_t trials = 0;
+  std::uint64_t trials = 0;       // the run's trial count (the scenario's or --trials)
+  std::uint64_t first_trial = 0;  // the first trial run (--trial-index: that trial)
+  std::uint64_t trials_run = 0;   // trials behind the figures (--trial-index: 1)
   std::uint64_t seed = 0;
   double confidence = 0.95;
   double significant_share = 0.02;

@@ -204,13 +204,27 @@ std::vector<std::string> scaling_notes(sim::Duration period) {
   return out;
 }
 
+std::string runs_text(const AlertLabResult& lab) {
+  const std::size_t n = lab.sets.size();
+  std::string out = std::to_string(n) + (n == 1 ? " rule set" : " rule sets");
+  if (lab.trials_run != lab.trials) {  // --trial-index: one trial replayed
+    return out + (n == 1 ? " on" : ", each on") + " trial " + std::to_string(lab.first_trial) +
+           " of " + std::to_string(lab.trials) + " alone (seed " + std::to_string(lab.seed) +
+           ", --trial-index)";
+  }
+  if (n == 1)
+    return out + " on " + std::to_string(lab.trials) + " trials (seed " + std::to_string(lab.seed) +
+           ")";
+  return out + " on the same " + std::to_string(lab.trials) + " trials (seed " +
+         std::to_string(lab.seed) + ", common random numbers)";
+}
+
 std::string alert_lab_text(const AlertLabReport& r) {
   const AlertLabResult& lab = r.lab;
   std::ostringstream o;
   o << "relsim alerts: " << lab.scenario << " on " << lab.system << "; SLO " << lab.slo << " ("
     << shortest(lab.objective * 100.0) << " % over " << window_text(lab.slo_window) << "); "
-    << lab.sets.size() << " rule sets on the same " << lab.trials << " trials (seed " << lab.seed
-    << ", common random numbers)\n";
+    << runs_text(lab) << "\n";
   o << "  significant: an incident spending >= " << shortest(lab.significant_share * 100.0)
     << " % of the budget or exhausting it; " << shortest(lab.confidence * 100.0)
     << " % intervals (± half width); the SLO sees " << printf_text("%.4g", lab.requests_per_second)
@@ -330,6 +344,8 @@ std::string alert_lab_json(const AlertLabReport& r) {
   doc.set("sloWindowSeconds", lab.slo_window.to_seconds());
   doc.set("horizonSeconds", lab.horizon.to_seconds());
   doc.set("trials", count(lab.trials));
+  doc.set("firstTrial", count(lab.first_trial));
+  doc.set("trialsRun", count(lab.trials_run));
   doc.set("seed", count(lab.seed));
   doc.set("confidence", lab.confidence);
   doc.set("significantShare", lab.significant_share);
@@ -422,12 +438,13 @@ Report alert_lab_html(const AlertLabReport& r) {
   const AlertLabResult& lab = r.lab;
   Report rep;
   rep.title = "Alert design lab: " + lab.slo;
-  rep.subtitle = lab.scenario + " on " + lab.system + ", " + std::to_string(lab.sets.size()) +
-                 " rule sets on the same trials";
+  rep.subtitle = lab.scenario + " on " + lab.system + ", " + runs_text(lab) + ".";
   rep.facts = {
       {"SLO", lab.slo + " (" + shortest(lab.objective * 100.0) + " % over " +
                   window_text(lab.slo_window) + ")"},
-      {"trials", std::to_string(lab.trials)},
+      {"trials", lab.trials_run == lab.trials ? std::to_string(lab.trials)
+                                              : "trial " + std::to_string(lab.first_trial) +
+                                                    " of " + std::to_string(lab.trials)},
       {"seed", std::to_string(lab.seed)},
       {"significant", ">= " + shortest(lab.significant_share * 100.0) + " % of the budget"},
       {"confidence", shortest(lab.confidence * 100.0) + " %"}};

@@ -197,7 +197,7 @@ void CsvResultsWriter::finish(const RunSummary& summary, const RunMeta& meta) {
     }
   }
   write("envelope.csv", e);
-  write("meta.json", meta_json(meta, 0) + "\n");
+  write("meta.json", meta_json(meta));
   const std::pair<std::ofstream*, const char*> files[] = {
       {&trials_, "trials.csv"}, {&slos_, "slos.csv"},           {&services_, "services.csv"},
       {&teams_, "teams.csv"},   {&incidents_, "incidents.csv"}, {&budget_, "budget.csv"}};

@@ -1,180 +1,211 @@
 // The run summary as JSON (see export_json.hpp and docs/results.md).
 #include "analysis/export_json.hpp"
 
-#include <cmath>
 #include <vector>
 
 #include "analysis/text_format.hpp"
 
 namespace relsim::analysis {
 
+using models::JsonNode;
+
 namespace {
 
-std::string u64(std::uint64_t v) { return std::to_string(v); }
-
-std::string interval_json(const Interval& iv) {
-  return "{\"estimate\": " + json_number(iv.estimate) + ", \"low\": " + json_number(iv.low) +
-         ", \"high\": " + json_number(iv.high) + "}";
+JsonNode quantile_node(const QuantileInterval& q) {
+  return interval_node(Interval{q.estimate, q.low, q.high});
 }
 
-std::string series_json(const std::vector<double>& values) {
-  std::string out = "[";
-  for (std::size_t i = 0; i < values.size(); ++i) {
-    out += (i ? ", " : "") + (std::isfinite(values[i]) ? shortest_sample(values[i]) : "null");
-  }
-  return out + "]";
+JsonNode window_node(const models::SloRow& row, const SloSummary& x) {
+  JsonNode w;
+  w.set("kind", row.window_kind == models::SloWindowKind::rolling ? "rolling" : "calendarMonth");
+  w.set("startSeconds", x.window.start.to_seconds());
+  w.set("lengthSeconds", x.window.length.to_seconds());
+  return std::move(w.one_line());
 }
 
-std::string strings_json(const std::vector<std::string>& values) {
-  std::string out = "[";
-  for (std::size_t i = 0; i < values.size(); ++i) out += (i ? ", " : "") + json_string(values[i]);
-  return out + "]";
+JsonNode tier_node(const TierSummary& tier) {
+  JsonNode t;
+  t.set("action", models::to_string(tier.action));
+  t.set("remainingAbove", JsonNode::optional(tier.remaining_above));
+  t.set("trials", tier.reached);
+  t.set("probability", interval_node(tier.probability));
+  t.set("firstReachedSeconds", interval_node(tier.first_reached_seconds));
+  return std::move(t.one_line());
 }
 
-std::string slo_json(const models::CompiledModel& m, std::size_t k, const SloSummary& x) {
+JsonNode slo_node(const models::CompiledModel& m, std::size_t k, const SloSummary& x) {
   const auto& row = m.slos[k];
+  JsonNode slo;
+  slo.set("name", m.names.slos[k]);
+  slo.set("service", m.names.components[row.component]);
+  slo.set("sli", models::to_string(row.sli));
+  slo.set("objective", row.objective);
+  slo.set("window", window_node(row, x));
+  slo.set("attainment", interval_node(x.attainment));
+  JsonNode met;
+  met.set("trials", x.met);
+  met.set("probability", interval_node(x.p_met));
+  met.set("notMetProbability", interval_node(x.p_not_met));
+  slo.set("met", std::move(met.one_line()));
   const auto& p95 = x.budget_consumed_p95;
-  std::string out = "    {\n";
-  out += "      \"name\": " + json_string(m.names.slos[k]) + ",\n";
-  out += "      \"service\": " + json_string(m.names.components[row.component]) + ",\n";
-  out += "      \"sli\": " + json_string(models::to_string(row.sli)) + ",\n";
-  out += "      \"objective\": " + json_number(row.objective) + ",\n";
-  out += std::string("      \"window\": {\"kind\": ") +
-         (row.window_kind == models::SloWindowKind::rolling ? "\"rolling\"" : "\"calendarMonth\"") +
-         ", \"startSeconds\": " + json_number(x.window.start.to_seconds()) +
-         ", \"lengthSeconds\": " + json_number(x.window.length.to_seconds()) + "},\n";
-  out += "      \"attainment\": " + interval_json(x.attainment) + ",\n";
-  out += "      \"met\": {\"trials\": " + u64(x.met) +
-         ", \"probability\": " + interval_json(x.p_met) +
-         ", \"notMetProbability\": " + interval_json(x.p_not_met) + "},\n";
-  out += "      \"budgetConsumed\": {\"mean\": " + interval_json(x.budget_consumed) +
-         ", \"p95\": {\"estimate\": " + json_number(p95.estimate) +
-         ", \"low\": " + json_number(p95.low) + ", \"high\": " + json_number(p95.high) +
-         ", \"lowerRank\": " + u64(p95.lower_rank) + ", \"upperRank\": " + u64(p95.upper_rank) +
-         ", \"coverage\": " + json_number(p95.coverage) + "}},\n";
-  out += "      \"budgetMinutes\": {\"mean\": " + interval_json(x.budget_minutes) +
-         ", \"allowed\": " + json_number(x.budget_minutes_allowed) + "},\n";
-  out += "      \"tiers\": [";
-  for (std::size_t t = 0; t < x.tiers.size(); ++t) {
-    const auto& tier = x.tiers[t];
-    out += std::string(t ? ",\n" : "\n") +
-           "        {\"action\": " + json_string(models::to_string(tier.action)) +
-           ", \"remainingAbove\": " +
-           (tier.remaining_above ? json_number(*tier.remaining_above) : "null") +
-           ", \"trials\": " + u64(tier.reached) +
-           ", \"probability\": " + interval_json(tier.probability) +
-           ", \"firstReachedSeconds\": " + interval_json(tier.first_reached_seconds) + "}";
-  }
-  out += "\n      ],\n";
+  JsonNode p95_node = quantile_node(p95);
+  p95_node.set("lowerRank", p95.lower_rank);
+  p95_node.set("upperRank", p95.upper_rank);
+  p95_node.set("coverage", p95.coverage);
+  JsonNode consumed;
+  consumed.set("mean", interval_node(x.budget_consumed));
+  consumed.set("p95", std::move(p95_node));
+  slo.set("budgetConsumed", std::move(consumed.one_line()));
+  JsonNode minutes;
+  minutes.set("mean", interval_node(x.budget_minutes));
+  minutes.set("allowed", x.budget_minutes_allowed);
+  slo.set("budgetMinutes", std::move(minutes.one_line()));
+  JsonNode::Array tiers;
+  for (const auto& tier : x.tiers) tiers.push_back(tier_node(tier));
+  slo.set("tiers", std::move(tiers));
   const auto& rb = x.remaining_budget;
-  out += "      \"remainingBudget\": {\"startSeconds\": " + json_number(rb.start.to_seconds()) +
-         ", \"stepSeconds\": " + json_number(rb.step.to_seconds()) + ",\n";
-  out += "        \"mean\": " + series_json(rb.mean) + ",\n";
-  out += "        \"p05\": " + series_json(rb.p05) + ",\n";
-  out += "        \"p95\": " + series_json(rb.p95) + "}\n";
-  return out + "    }";
+  JsonNode remaining;
+  remaining.set("startSeconds", rb.start.to_seconds());
+  remaining.set("stepSeconds", rb.step.to_seconds());
+  remaining.set("mean", JsonNode::numbers(rb.mean, true));
+  remaining.set("p05", JsonNode::numbers(rb.p05, true));
+  remaining.set("p95", JsonNode::numbers(rb.p95, true));
+  slo.set("remainingBudget", std::move(remaining));
+  return slo;
 }
 
-std::string quantile_json(const QuantileInterval& q) {
-  return "{\"estimate\": " + json_number(q.estimate) + ", \"low\": " + json_number(q.low) +
-         ", \"high\": " + json_number(q.high) + "}";
+JsonNode slos_node(const models::CompiledModel& m, const RunSummary& s) {
+  JsonNode::Array slos;
+  for (std::size_t k = 0; k < m.slos.size(); ++k) slos.push_back(slo_node(m, k, s.slos[k]));
+  return slos;
 }
 
-std::string incidents_json(const RunSummary& s) {
-  std::string out = "  \"incidents\": {";
-  for (std::size_t g = 0; g < kSeverityGroups; ++g) {
-    const auto& x = s.incidents[g];
-    out += std::string(g ? ",\n" : "\n") + "    " + json_string(severity_group_name(g)) +
-           ": {\"count\": " + u64(x.incidents) + ", \"perTrial\": " + interval_json(x.per_trial) +
-           ", \"pHumanNeeded\": " + interval_json(x.p_human_needed) +
-           ", \"escalation\": {\"paged\": " + u64(x.paged) + ", \"acked\": " + u64(x.acked) +
-           ", \"pEscalated\": " + interval_json(x.p_escalated) +
-           ", \"escalationsPerIncident\": " + interval_json(x.escalations_per_incident) +
-           ", \"pAckedAfterEscalation\": " + interval_json(x.p_acked_after_escalation) +
-           ", \"pOtherTeamAcked\": " + interval_json(x.p_other_team_acked) + "}";
-    for (std::size_t m = 0; m < kIncidentMetrics; ++m) {
-      const auto& d = x.durations[m];
-      out += ",\n      \"" + std::string(to_string(static_cast<IncidentMetric>(m))) +
-             "Seconds\": {\"n\": " + u64(d.n) + ", \"mean\": " + interval_json(d.mean) +
-             ", \"median\": " + quantile_json(d.median) + ", \"p90\": " + quantile_json(d.p90) +
-             ", \"p95\": " + quantile_json(d.p95) + "}";
-    }
-    out += "}";
+JsonNode services_node(const models::CompiledModel& m, const RunSummary& s) {
+  JsonNode::Array services;
+  for (std::size_t v = 0; v < m.services.size(); ++v) {
+    JsonNode service;
+    service.set("name", m.names.components[m.services[v].component]);
+    service.set("availability", interval_node(s.services[v].availability));
+    services.push_back(std::move(service.one_line()));
   }
-  return out + "\n  },\n";
+  return services;
 }
 
-std::string teams_json(const models::CompiledModel& m, const RunSummary& s) {
-  std::string out = "  \"pagesPerTrial\": " + interval_json(s.pages_per_trial) + ",\n";
-  out += "  \"teams\": [";
+JsonNode teams_node(const models::CompiledModel& m, const RunSummary& s) {
+  JsonNode::Array teams;
   for (std::size_t t = 0; t < s.teams.size(); ++t) {
     const auto& x = s.teams[t];
-    out += std::string(t ? ",\n" : "\n") + "    {\"name\": " +
-           json_string(t < m.names.teams.size() ? m.names.teams[t] : std::to_string(t)) +
-           ", \"pagesPerTrial\": " + interval_json(x.pages_per_trial) +
-           ", \"pagesPerShift\": " + interval_json(x.pages_per_shift) +
-           ", \"nightPagesPerTrial\": " + interval_json(x.night_pages_per_trial) +
-           ", \"noisePagesPerTrial\": " + interval_json(x.noise_pages_per_trial) +
-           ", \"ticketsPerTrial\": " + interval_json(x.tickets_per_trial) + "}";
+    JsonNode team;
+    team.set("name", t < m.names.teams.size() ? m.names.teams[t] : std::to_string(t));
+    team.set("pagesPerTrial", interval_node(x.pages_per_trial));
+    team.set("pagesPerShift", interval_node(x.pages_per_shift));
+    team.set("nightPagesPerTrial", interval_node(x.night_pages_per_trial));
+    team.set("noisePagesPerTrial", interval_node(x.noise_pages_per_trial));
+    team.set("ticketsPerTrial", interval_node(x.tickets_per_trial));
+    teams.push_back(std::move(team.one_line()));
   }
-  return out + (s.teams.empty() ? "],\n" : "\n  ],\n");
+  return teams;
+}
+
+JsonNode incident_group_node(const IncidentGroupSummary& x) {
+  JsonNode group;
+  group.set("count", x.incidents);
+  group.set("perTrial", interval_node(x.per_trial));
+  group.set("pHumanNeeded", interval_node(x.p_human_needed));
+  JsonNode escalation;
+  escalation.set("paged", x.paged);
+  escalation.set("acked", x.acked);
+  escalation.set("pEscalated", interval_node(x.p_escalated));
+  escalation.set("escalationsPerIncident", interval_node(x.escalations_per_incident));
+  escalation.set("pAckedAfterEscalation", interval_node(x.p_acked_after_escalation));
+  escalation.set("pOtherTeamAcked", interval_node(x.p_other_team_acked));
+  group.set("escalation", std::move(escalation.one_line()));
+  for (std::size_t k = 0; k < kIncidentMetrics; ++k) {
+    const auto& d = x.durations[k];
+    JsonNode duration;
+    duration.set("n", d.n);
+    duration.set("mean", interval_node(d.mean));
+    duration.set("median", quantile_node(d.median));
+    duration.set("p90", quantile_node(d.p90));
+    duration.set("p95", quantile_node(d.p95));
+    group.set(std::string(to_string(static_cast<IncidentMetric>(k))) + "Seconds",
+              std::move(duration.one_line()));
+  }
+  return group;
+}
+
+JsonNode incidents_node(const RunSummary& s) {
+  JsonNode incidents;
+  for (std::size_t g = 0; g < kSeverityGroups; ++g) {
+    incidents.set(severity_group_name(g), incident_group_node(s.incidents[g]));
+  }
+  return incidents;
+}
+
+// Last, on one line: the only part that depends on the machine and threads.
+JsonNode timing_node(const RunSummary& s, const Timing& timing) {
+  const double per_second =
+      timing.wall_seconds > 0 ? static_cast<double>(s.trials) / timing.wall_seconds : 0.0;
+  JsonNode t;
+  t.set("wallSeconds", timing.wall_seconds);
+  t.set("trialsPerSecond", per_second);
+  t.set("threads", timing.threads);
+  return std::move(t.one_line());
 }
 
 }  // namespace
 
-std::string meta_json(const RunMeta& r, int indent) {
-  const std::string pad(static_cast<std::size_t>(indent), ' ');
-  std::string out = "{\n" + pad + "  \"formatVersion\": " + std::to_string(kResultsFormatVersion);
-  struct Value {
-    std::string operator()(const std::string& v) const { return json_string(v); }
-    std::string operator()(const std::vector<std::string>& v) const { return strings_json(v); }
-    std::string operator()(std::uint64_t v) const { return u64(v); }
-    std::string operator()(std::uint32_t v) const { return u64(v); }
-    std::string operator()(double v) const { return json_number(v); }
-  };
+JsonNode interval_node(const Interval& iv) {
+  JsonNode n;
+  n.set("estimate", iv.estimate);
+  n.set("low", iv.low);
+  n.set("high", iv.high);
+  return std::move(n.one_line());
+}
+
+JsonNode meta_node(const RunMeta& r) {
+  JsonNode meta;
+  meta.set("formatVersion", kResultsFormatVersion);
   for_each_meta_field(r, [&](const char*, const char* key, const auto& value) {
-    out += ",\n" + pad + "  \"" + key + "\": " + Value{}(value);
+    if constexpr (std::is_same_v<std::decay_t<decltype(value)>, std::vector<std::string>>) {
+      meta.set(key, JsonNode::strings(value));
+    } else {
+      meta.set(key, value);
+    }
   });
-  return out + "\n" + pad + "}";
+  return meta;
+}
+
+std::string meta_json(const RunMeta& meta) { return meta_node(meta).text(); }
+
+JsonNode summary_node(const models::CompiledModel& m, const RunSummary& s, const RunMeta& r,
+                      const Timing& timing, bool with_meta) {
+  JsonNode doc;
+  doc.set("scenario", m.names.scenario);
+  doc.set("scenarioFile", r.scenario_file);
+  doc.set("system", m.names.system);
+  doc.set("seed", r.seed);
+  doc.set("trials", r.trials);
+  doc.set("firstTrial", r.first_trial);
+  doc.set("trialsSummarised", s.trials);
+  doc.set("horizon", horizon_text(m.horizon));
+  doc.set("horizonSeconds", m.horizon.to_seconds());
+  doc.set("confidence", s.confidence);
+  doc.set("events", s.events);
+  doc.set("eventsPerTrial", s.events_per_trial);
+  doc.set("slos", slos_node(m, s));
+  doc.set("services", services_node(m, s));
+  doc.set("pagesPerTrial", interval_node(s.pages_per_trial));
+  doc.set("teams", teams_node(m, s));
+  doc.set("incidents", incidents_node(s));
+  if (with_meta) doc.set("meta", meta_node(r));
+  doc.set("timing", timing_node(s, timing));
+  return doc;
 }
 
 std::string summary_json(const models::CompiledModel& m, const RunSummary& s, const RunMeta& r,
                          const Timing& timing, bool with_meta) {
-  std::string out = "{\n";
-  out += "  \"scenario\": " + json_string(m.names.scenario) + ",\n";
-  out += "  \"scenarioFile\": " + json_string(r.scenario_file) + ",\n";
-  out += "  \"system\": " + json_string(m.names.system) + ",\n";
-  out += "  \"seed\": " + u64(r.seed) + ",\n";
-  out += "  \"trials\": " + u64(r.trials) + ",\n";
-  out += "  \"firstTrial\": " + u64(r.first_trial) + ",\n";
-  out += "  \"trialsSummarised\": " + u64(s.trials) + ",\n";
-  out += "  \"horizon\": " + json_string(horizon_text(m.horizon)) + ",\n";
-  out += "  \"horizonSeconds\": " + json_number(m.horizon.to_seconds()) + ",\n";
-  out += "  \"confidence\": " + json_number(s.confidence) + ",\n";
-  out += "  \"events\": " + u64(s.events) + ",\n";
-  out += "  \"eventsPerTrial\": " + json_number(s.events_per_trial) + ",\n";
-  out += "  \"slos\": [";
-  for (std::size_t k = 0; k < m.slos.size(); ++k) {
-    out += (k ? ",\n" : "\n") + slo_json(m, k, s.slos[k]);
-  }
-  out += m.slos.empty() ? "],\n" : "\n  ],\n";
-  out += "  \"services\": [";
-  for (std::size_t v = 0; v < m.services.size(); ++v) {
-    out += std::string(v ? ",\n" : "\n") +
-           "    {\"name\": " + json_string(m.names.components[m.services[v].component]) +
-           ", \"availability\": " + interval_json(s.services[v].availability) + "}";
-  }
-  out += m.services.empty() ? "],\n" : "\n  ],\n";
-  out += teams_json(m, s);
-  out += incidents_json(s);
-  if (with_meta) out += "  \"meta\": " + meta_json(r, 2) + ",\n";
-  // Last, on one line: the only part that depends on the machine and threads.
-  const double per_second =
-      timing.wall_seconds > 0 ? static_cast<double>(s.trials) / timing.wall_seconds : 0.0;
-  out += "  \"timing\": {\"wallSeconds\": " + json_number(timing.wall_seconds) +
-         ", \"trialsPerSecond\": " + json_number(per_second) +
-         ", \"threads\": " + std::to_string(timing.threads) + "}\n";
-  return out + "}\n";
+  return summary_node(m, s, r, timing, with_meta).text();
 }
 
 }  // namespace relsim::analysis

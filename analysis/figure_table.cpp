@@ -1,48 +1,24 @@
 // The per-trial figures of a comparison as a results file (see figure_table.hpp).
 #include "analysis/figure_table.hpp"
 
-#include <cmath>
 #include <cstdio>
 #include <filesystem>
 #include <stdexcept>
+#include <type_traits>
 
 #include "analysis/hdf5_support.hpp"
 #include "analysis/safe_output.hpp"
+#include "analysis/text_format.hpp"
 #include "models/json_node.hpp"
 
 namespace relsim::analysis {
 
 namespace {
 
-/// `%.17g`: the value reads back as the same double; empty for NaN.
-std::string csv_number(double v) {
-  if (std::isnan(v)) return {};
-  char buf[40];
-  std::snprintf(buf, sizeof buf, "%.17g", v);
-  return buf;
-}
-
-/// A CSV field, quoted when it holds a comma, quote or line break.
-std::string csv_field(const std::string& text) {
-  if (text.find_first_of(",\"\n\r") == std::string::npos) return text;
-  std::string out(1, '"');
-  for (const char c : text) {
-    if (c == '"') out.push_back('"');
-    out.push_back(c);
-  }
-  out.push_back('"');
-  return out;
-}
-
 models::JsonNode meta_node(const FigureTableMeta& m) {
   models::JsonNode node;
-  node.set("command", m.command);
-  node.set("relsimVersion", m.relsim_version);
-  node.set("commandLine", m.command_line);
-  node.set("seed", static_cast<std::int64_t>(m.seed));
-  node.set("trials", static_cast<std::int64_t>(m.trials));
-  node.set("firstTrial", static_cast<std::int64_t>(m.first_trial));
-  node.set("confidence", m.confidence);
+  for_each_figure_meta_field(
+      m, [&](const char*, const char* key, const auto& value) { node.set(key, value); });
   return node;
 }
 
@@ -62,9 +38,7 @@ std::string json_text(const FigureTableMeta& m, const std::vector<FigureColumn>&
   models::JsonNode root;
   root.set("meta", meta_node(m));
   root.set("columns", std::move(cols));
-  std::string out;
-  root.write(out);
-  return out + "\n";
+  return root.text();
 }
 
 void write_text(const std::filesystem::path& path, const std::string& text) {
@@ -95,11 +69,9 @@ void write_csv(const std::string& dir, const FigureTableMeta& m,
     for (const FigureColumn& c : columns) table.append(",").append(csv_number((*c.values)[i]));
     table.append("\n");
   }
-  std::string meta;
-  meta_node(m).write(meta);
   write_text(fs::path(dir) / "columns.csv", index);
   write_text(fs::path(dir) / "figures.csv", table);
-  write_text(fs::path(dir) / "meta.json", meta + "\n");
+  write_text(fs::path(dir) / "meta.json", meta_node(m).text());
 }
 
 void write_hdf5(const std::string& path, const FigureTableMeta& m,
@@ -108,13 +80,16 @@ void write_hdf5(const std::string& path, const FigureTableMeta& m,
   try {
     H5::H5File file(path, H5F_ACC_TRUNC);
     H5::Group g = file.createGroup("figures");
-    h5::write_string(g, "command", m.command);
-    h5::write_string(g, "relsim_version", m.relsim_version);
-    h5::write_string(g, "command_line", m.command_line);
-    h5::write_u64(g, "seed", m.seed);
-    h5::write_u64(g, "trials", m.trials);
-    h5::write_u64(g, "first_trial", m.first_trial);
-    h5::write_f64(g, "confidence", m.confidence);
+    for_each_figure_meta_field(m, [&](const char* name, const char*, const auto& value) {
+      using T = std::decay_t<decltype(value)>;
+      if constexpr (std::is_same_v<T, std::string>) {
+        h5::write_string(g, name, value);
+      } else if constexpr (std::is_same_v<T, double>) {
+        h5::write_f64(g, name, value);
+      } else {
+        h5::write_u64(g, name, value);
+      }
+    });
     std::vector<std::string> runs, subjects, figures, units;
     for (const FigureColumn& c : columns) {
       runs.push_back(c.run);

@@ -34,6 +34,21 @@ struct FigureTableMeta {
   double confidence = 0.95;
 };
 
+/// Calls `visit(name, camel_name, field)` for every field of `meta` in file
+/// order: the one list the HDF5 attributes of `/figures` and the JSON and
+/// CSV `meta` objects are written from (as for_each_meta_field for a run).
+/// `field` is a std::string, std::uint64_t or double.
+template <class Meta, class Visit>
+void for_each_figure_meta_field(Meta& meta, Visit&& visit) {
+  visit("command", "command", meta.command);
+  visit("relsim_version", "relsimVersion", meta.relsim_version);
+  visit("command_line", "commandLine", meta.command_line);
+  visit("seed", "seed", meta.seed);
+  visit("trials", "trials", meta.trials);
+  visit("first_trial", "firstTrial", meta.first_trial);
+  visit("confidence", "confidence", meta.confidence);
+}
+
 /// Writes `columns` to `target` (every column as long as the first). Throws
 /// std::invalid_argument for columns of different lengths,
 /// std::runtime_error when the file cannot be written (nothing is left).

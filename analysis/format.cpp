@@ -31,7 +31,16 @@ std::string printf_text(const char* format, ...) {
   return std::string(big.data(), static_cast<std::size_t>(n));
 }
 
+std::string decimal_text(double v) { return printf_text("%.15g", v); }
+
 // ---------------------------------------------------------------- durations
+
+std::string compact_duration_text(double seconds) {
+  if (seconds == 0.0) return "0s";
+  if (seconds < 60.0) return printf_text("%.3gs", seconds);
+  if (seconds < 7200.0) return printf_text("%.3gmin", seconds / 60.0);
+  return printf_text("%.3gh", seconds / 3600.0);
+}
 
 std::string seconds_text(double s) {
   if (std::isnan(s)) return "n/a";
@@ -82,6 +91,14 @@ int significant_decimals(double x) {
 std::string percent_text(double fraction) {
   if (std::isnan(fraction)) return "n/a";
   return printf_text("%.3g %%", fraction * 100.0);
+}
+
+std::string shortfall_percent_text(double fraction) {
+  if (std::isnan(fraction)) return "-";
+  if (fraction >= 1.0) return "100%";
+  const double shortfall = (1.0 - fraction) * 100.0;
+  const int decimals = std::clamp(static_cast<int>(std::ceil(-std::log10(shortfall))) + 1, 1, 12);
+  return printf_text("%.*f%%", decimals, fraction * 100.0);
 }
 
 bool no_change(const Interval& d) {

@@ -28,6 +28,10 @@ namespace relsim::analysis {
 /// printf into a string of any length (the one printf wrapper).
 std::string printf_text(const char* format, ...) __attribute__((format(printf, 1, 2)));
 
+/// `v` with 15 significant digits (`%.15g`), so that `1 - 0.9` reads `0.1`:
+/// a value a person wrote, given back as written (sweeps, graph labels).
+std::string decimal_text(double v);
+
 // ---------------------------------------------------------------- durations
 
 /// Seconds as `45s`, `2.5s`, `2m03s`, `1h05m` or `2.5d` (3 significant
@@ -47,6 +51,10 @@ std::string day_clock_text(sim::Duration since_start);
 /// days + 1), so a point lies between the ticks of the day it is on.
 double day_axis(sim::Duration since_start);
 
+/// A short duration for a table cell, 3 significant digits, no space:
+/// `0s`, `42.3s`, `12.5min` (from 1 min), `3.2h` (from 2 h).
+std::string compact_duration_text(double seconds);
+
 /// `1.6 days` (3 significant digits; `1 day` for exactly one).
 std::string days_text(double seconds);
 
@@ -58,6 +66,11 @@ int significant_decimals(double x);
 
 /// A fraction as a percentage with 3 significant digits: `12.5 %`, `0.1 %`.
 std::string percent_text(double fraction);
+
+/// A fraction near 1 as a percentage with enough decimals to show the first
+/// two significant digits of its shortfall, no space: `99.99812%`,
+/// `99.9999901%`, `100%`; `-` for NaN.
+std::string shortfall_percent_text(double fraction);
 
 /// True when a paired difference and both ends of its interval are within
 /// 1e-12 of 0: the two runs agree in every trial, up to the rounding of

@@ -3,9 +3,9 @@
 
 #include <algorithm>
 #include <cmath>
-#include <cstdio>
 #include <numeric>
 
+#include "analysis/format.hpp"
 #include "models/diagnostics.hpp"
 #include "models/world.hpp"
 #include "sim/runner.hpp"
@@ -71,10 +71,7 @@ ImpactSummary impact(const std::vector<models::GameDayTrial>& trials, double wor
 }
 
 std::string percent(double x) {
-  if (std::isinf(x)) return "unbounded (too few trials)";
-  char buf[64];
-  std::snprintf(buf, sizeof buf, "%.3g %%", x * 100.0);
-  return buf;
+  return std::isinf(x) ? "unbounded (too few trials)" : percent_text(x);
 }
 
 }  // namespace

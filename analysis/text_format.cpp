@@ -6,8 +6,6 @@
 #include <cmath>
 #include <cstdio>
 
-#include "models/json_node.hpp"
-
 namespace relsim::analysis {
 
 namespace {
@@ -33,10 +31,6 @@ std::string shortest_sample(double v) {
   if (static_cast<double>(f) == v) return to_chars_shortest(f);
   return to_chars_shortest(v);
 }
-
-std::string json_number(double v) { return std::isfinite(v) ? shortest(v) : "null"; }
-
-std::string json_string(const std::string& s) { return models::json_quote(s); }
 
 std::string csv_field(const std::string& s) {
   if (s.find_first_of(",\"\r\n") == std::string::npos) return s;

@@ -1,7 +1,8 @@
-// Number and string formatting shared by the JSON and CSV exporters and the
-// printed summaries: every number is written so that reading it back gives
-// the same double (shortest round-trip text), which is what lets HDF5, CSV
-// and JSON carry exactly the same figures. Pure functions; thread-safe.
+// Machine text shared by the CSV exporter and the printed summaries: every
+// number is written so that reading it back gives the same double (shortest
+// round-trip text), as models::JsonNode writes JSON numbers, which is what
+// lets HDF5, CSV and JSON carry exactly the same figures. Pure functions;
+// thread-safe.
 #pragma once
 
 #include <string>
@@ -18,13 +19,6 @@ std::string shortest(double v);
 /// sample) is written as the shortest float text (`0.9999` rather than
 /// `0.99989998340606689`); reading it as a float gives the same bits.
 std::string shortest_sample(double v);
-
-/// A JSON number (`shortest`); `null` for NaN and infinities.
-std::string json_number(double v);
-
-/// A JSON string literal: models::json_quote (`"`, `\` and control characters
-/// escaped, bytes that are not UTF-8 replaced by U+FFFD).
-std::string json_string(const std::string& s);
 
 /// A CSV field (RFC 4180): quoted when it holds a comma, quote or line break.
 std::string csv_field(const std::string& s);

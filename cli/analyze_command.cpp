@@ -6,13 +6,13 @@
 // 1). `--output` writes atomically (PATH.tmp, then rename).
 #include <algorithm>
 #include <cmath>
-#include <cstdio>
 #include <iostream>
 #include <memory>
 #include <string>
 #include <tuple>
 #include <vector>
 
+#include "analysis/format.hpp"
 #include "analysis/markov.hpp"
 #include "cli/commands.hpp"
 #include "cli/data_files.hpp"
@@ -106,38 +106,16 @@ models::SourceLocation where(const Loaded& l, const models::CompiledModel& m,
 
 // ---------------------------------------------------------------- formatting
 
-/// A percentage with enough decimals to show the first two significant
-/// digits of the shortfall: 99.99812%, 99.9999901%, 100%.
-std::string percent(double fraction) {
-  if (std::isnan(fraction)) return "-";
-  if (fraction >= 1.0) return "100%";
-  const double shortfall = (1.0 - fraction) * 100.0;
-  const int decimals = std::clamp(static_cast<int>(std::ceil(-std::log10(shortfall))) + 1, 1, 12);
-  char buf[48];
-  std::snprintf(buf, sizeof buf, "%.*f%%", decimals, fraction * 100.0);
-  return buf;
-}
+using analysis::printf_text;
+
+std::string percent(double fraction) { return analysis::shortfall_percent_text(fraction); }
 
 /// A plain number, 6 significant digits.
-std::string number(double v) {
-  char buf[32];
-  std::snprintf(buf, sizeof buf, "%.6g", v);
-  return buf;
-}
+std::string number(double v) { return printf_text("%.6g", v); }
 
 /// Downtime per 30 days at `availability`: `0s`, `42.3s`, `12.5min`, `3.2h`.
 std::string downtime(double availability) {
-  const double seconds = std::max(0.0, 1.0 - availability) * 30.0 * 86400.0;
-  char buf[32];
-  if (seconds == 0.0) return "0s";
-  if (seconds < 60.0) {
-    std::snprintf(buf, sizeof buf, "%.3gs", seconds);
-  } else if (seconds < 7200.0) {
-    std::snprintf(buf, sizeof buf, "%.3gmin", seconds / 60.0);
-  } else {
-    std::snprintf(buf, sizeof buf, "%.3gh", seconds / 3600.0);
-  }
-  return buf;
+  return analysis::compact_duration_text(std::max(0.0, 1.0 - availability) * 30.0 * 86400.0);
 }
 
 /// Columns padded to their widest cell, two spaces apart.
@@ -171,8 +149,7 @@ std::vector<models::Index> report_order(const Loaded& l, const models::CompiledM
 std::string method_line(const analysis::MarkovResult& r) {
   std::size_t largest = 0;
   for (const auto& sc : r.subchains) largest = std::max(largest, sc.states);
-  char skipped[32];
-  std::snprintf(skipped, sizeof skipped, "%.2g", r.skipped_mass);
+  const std::string skipped = printf_text("%.2g", r.skipped_mass);
   return std::to_string(r.subchains.size()) + " independent sub-chains (largest " +
          std::to_string(largest) + " states); " + std::to_string(r.combinations) +
          " combinations of their states × " + std::to_string(r.demand_points) + " demand point" +
@@ -201,8 +178,7 @@ std::string text_report(const Loaded& l, const models::CompiledModel& m,
     for (std::size_t k = 0; k < m.slos.size(); ++k) {
       const auto& slo = m.slos[k];
       const auto& x = r.slos[k];
-      char budget[32];
-      std::snprintf(budget, sizeof budget, "%.3g%%", x.budget_consumed * 100.0);
+      const std::string budget = printf_text("%.3g%%", x.budget_consumed * 100.0);
       rows.push_back({m.names.slos[k], m.names.components[slo.component],
                       models::to_string(slo.sli), number(slo.objective * 100.0) + "%",
                       percent(x.attainment), budget, x.met ? "yes" : "no"});
@@ -235,7 +211,7 @@ std::string json_report(const Loaded& l, const models::CompiledModel& m,
     node.set("availability", x.availability);
     node.set("downtimeSecondsPer30d", std::max(0.0, 1.0 - x.availability) * 30.0 * 86400.0);
     if (m.components[c].kind != ComponentKind::service) node.set("serving", x.serving);
-    components.push_back(std::move(node));
+    components.push_back(std::move(node.one_line()));
   }
   root.set("components", std::move(components));
   JsonNode::Array slos;
@@ -248,28 +224,26 @@ std::string json_report(const Loaded& l, const models::CompiledModel& m,
     node.set("attainment", r.slos[k].attainment);
     node.set("met", r.slos[k].met);
     node.set("budgetConsumed", r.slos[k].budget_consumed);
-    slos.push_back(std::move(node));
+    slos.push_back(std::move(node.one_line()));
   }
   root.set("slos", std::move(slos));
   JsonNode::Array chains;
   for (const auto& sc : r.subchains) {
     JsonNode node;
     node.set("label", sc.label);
-    node.set("states", static_cast<std::int64_t>(sc.states));
-    node.set("recurrent", static_cast<std::int64_t>(sc.recurrent));
+    node.set("states", sc.states);
+    node.set("recurrent", sc.recurrent);
     node.set("nominalTransient", sc.nominal_transient);
-    node.set("outcomes", static_cast<std::int64_t>(sc.outcomes));
+    node.set("outcomes", sc.outcomes);
     node.set("method", analysis::to_string(sc.method));
-    chains.push_back(std::move(node));
+    chains.push_back(std::move(node.one_line()));
   }
   root.set("subchains", std::move(chains));
-  root.set("combinations", static_cast<std::int64_t>(r.combinations));
+  root.set("combinations", r.combinations);
   root.set("skippedMass", r.skipped_mass);
   root.set("demandPoints", r.demand_points);
   root.set("notes", JsonNode::strings(r.notes));
-  std::string out;
-  root.write(out);
-  return out + "\n";
+  return root.text();
 }
 
 void run(const AnalyzeOptions& o) {

@@ -16,6 +16,7 @@
 #include <vector>
 
 #include "analysis/compare.hpp"
+#include "analysis/export_json.hpp"
 #include "analysis/report_html.hpp"
 #include "cli/commands.hpp"
 #include "cli/output_file.hpp"
@@ -174,47 +175,49 @@ std::string text(const CompareOptions& o, const std::vector<Variant>& variants,
   return out;
 }
 
-std::string json(const CompareOptions& o, const std::vector<Variant>& variants,
-                 const std::vector<VariantRun>& runs, const RunSettings& s,
-                 const std::vector<FigureBlock>& blocks) {
-  std::string out = "{\n";
-  out += "  \"scenario\": " + json_string(runs[0].scenario) + ",\n";
-  out += "  \"system\": " + json_string(runs[0].system) + ",\n";
-  out += "  \"trials\": " + std::to_string(s.trials) + ",\n";
-  out += "  \"seed\": " + std::to_string(s.seed) + ",\n";
-  out += "  \"confidence\": " + json_number(o.confidence) + ",\n";
-  out += "  \"variants\": [";
-  for (std::size_t i = 0; i < variants.size(); ++i) {
-    const Variant& v = variants[i];
-    std::string overrides = "[";
-    for (std::size_t k = 0; k < v.overrides.size(); ++k) {
-      overrides += (k ? ", " : "") + json_string(v.overrides[k]);
-    }
-    out += std::string(i ? ",\n" : "\n") + "    {\"name\": " + json_string(v.name) +
-           ", \"file\": " + json_string(v.file) + ", \"overrides\": " + overrides + "]}";
+models::JsonNode json(const CompareOptions& o, const std::vector<Variant>& variants,
+                      const std::vector<VariantRun>& runs, const RunSettings& s,
+                      const std::vector<FigureBlock>& blocks) {
+  using models::JsonNode;
+  JsonNode doc;
+  doc.set("scenario", runs[0].scenario);
+  doc.set("system", runs[0].system);
+  doc.set("trials", s.trials);
+  doc.set("seed", s.seed);
+  doc.set("confidence", o.confidence);
+  JsonNode::Array variant_nodes;
+  for (const Variant& v : variants) {
+    JsonNode node;
+    node.set("name", v.name);
+    node.set("file", v.file);
+    node.set("overrides", JsonNode::strings(v.overrides));
+    variant_nodes.push_back(std::move(node.one_line()));
   }
-  out += "\n  ],\n  \"figures\": [";
-  for (std::size_t i = 0; i < blocks.size(); ++i) {
-    const FigureBlock& b = blocks[i];
-    static const char* const kUnits[] = {"fraction", "count", "minutes"};
-    out += std::string(i ? ",\n" : "\n") + "    {\"subject\": " + json_string(b.subject) +
-           ", \"figure\": " + json_string(b.figure) + ", \"unit\": " + json_string(kUnits[b.unit]) +
-           ", \"variants\": [";
-    for (std::size_t k = 0; k < b.rows.size(); ++k) {
-      const Row& r = b.rows[k];
-      out += std::string(k ? ",\n" : "\n") + "      {\"name\": " + json_string(r.run->name) +
-             ", \"mean\": " + json_interval(r.mean);
+  doc.set("variants", std::move(variant_nodes));
+  static const char* const kUnits[] = {"fraction", "count", "minutes"};
+  JsonNode::Array figures;
+  for (const FigureBlock& b : blocks) {
+    JsonNode figure;
+    figure.set("subject", b.subject);
+    figure.set("figure", b.figure);
+    figure.set("unit", kUnits[b.unit]);
+    JsonNode::Array rows;
+    for (const Row& r : b.rows) {
+      JsonNode row;
+      row.set("name", r.run->name);
+      row.set("mean", analysis::interval_node(r.mean));
       if (r.paired) {
-        out += ", \"difference\": " + json_interval(r.paired->difference) +
-               ", \"unpairedHalfWidth\": " + json_number(r.paired->unpaired_half_width) +
-               ", \"varianceReduction\": " + json_number(r.paired->variance_reduction);
+        row.set("difference", analysis::interval_node(r.paired->difference));
+        row.set("unpairedHalfWidth", r.paired->unpaired_half_width);
+        row.set("varianceReduction", r.paired->variance_reduction);
       }
-      out += "}";
+      rows.push_back(std::move(row.one_line()));
     }
-    out += "\n    ]}";
+    figure.set("variants", std::move(rows));
+    figures.push_back(std::move(figure));
   }
-  out += "\n  ]\n}\n";
-  return out;
+  doc.set("figures", std::move(figures));
+  return doc;
 }
 
 /// The HTML report: per figure, each variant's value and its difference from
@@ -304,8 +307,8 @@ void run(const CompareOptions& o) {
   for (const Variant& v : variants) runs.push_back(run_variant(v, s));
   if (target) write_variant_runs(*target, "compare", s, o.confidence, runs);
   const auto blocks = blocks_of(runs, o.confidence);
-  const std::string out =
-      o.format == "json" ? json(o, variants, runs, s, blocks) : text(o, variants, runs, s, blocks);
+  const std::string out = o.format == "json" ? json(o, variants, runs, s, blocks).text()
+                                             : text(o, variants, runs, s, blocks);
   if (!o.report.empty()) {
     write_file_atomically(o.report, report_html(o, variants, runs, s, blocks, chart_js));
   }

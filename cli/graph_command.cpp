@@ -8,7 +8,7 @@
 // in docs/graph.md. `--output` writes atomically (PATH.tmp, then rename).
 #include <algorithm>
 #include <cctype>
-#include <cstdio>
+#include <cstdlib>
 #include <iostream>
 #include <memory>
 #include <set>
@@ -41,18 +41,10 @@ struct GraphOptions : OutputOptions {
 };
 
 /// A number with 15 significant digits, so that `1 - 0.9` prints as `0.1`.
-std::string number(double v) {
-  char buf[32];
-  std::snprintf(buf, sizeof buf, "%.15g", v);
-  return buf;
-}
+std::string number(double v) { return analysis::decimal_text(v); }
 
 /// `99%`, `10%`, `12.5%` (6 significant digits: for labels).
-std::string percent(double fraction) {
-  char buf[32];
-  std::snprintf(buf, sizeof buf, "%.6g%%", fraction * 100.0);
-  return buf;
-}
+std::string percent(double fraction) { return analysis::printf_text("%.6g%%", fraction * 100.0); }
 
 /// Replicas of service `v` in its `slot`-th zone at t = 0.
 int replicas_in(const System& s, const models::TopologyVertex& v, std::size_t slot) {
@@ -164,87 +156,98 @@ std::string dot(const System& s, const Topology& t) {
   return out + "}\n";
 }
 
-std::string names_json(const Topology& t, const std::vector<models::VertexId>& ids) {
-  std::string out = "[";
-  for (std::size_t i = 0; i < ids.size(); ++i) {
-    out += (i ? ", " : "") + models::json_quote(t.vertex(ids[i]).name);
-  }
-  return out + "]";
+/// `v` rounded to 15 significant digits, so that `1 - 0.9` is written as `0.1`.
+double rounded(double v) { return std::strtod(number(v).c_str(), nullptr); }
+
+models::JsonNode names_json(const Topology& t, const std::vector<models::VertexId>& ids) {
+  models::JsonNode::Array names;
+  for (const models::VertexId v : ids) names.emplace_back(t.vertex(v).name);
+  return names;
 }
 
-std::string zones_json(const Topology& t, const std::vector<models::ZoneId>& ids) {
-  std::string out = "[";
-  for (std::size_t i = 0; i < ids.size(); ++i)
-    out += (i ? ", " : "") + models::json_quote(t.zone_name(ids[i]));
-  return out + "]";
+models::JsonNode zones_json(const Topology& t, const std::vector<models::ZoneId>& ids) {
+  models::JsonNode::Array names;
+  for (const models::ZoneId z : ids) names.emplace_back(t.zone_name(z));
+  return names;
 }
 
-std::string json(const System& s, const Topology& t) {
-  std::string out = "{\n  \"system\": " + models::json_quote(s.name) + ",\n  \"nodes\": [\n";
-  for (models::VertexId v = 0; v < t.vertex_count(); ++v) {
-    const auto& vx = t.vertex(v);
-    out += "    {\"id\": " + std::to_string(v) + ", \"name\": " + models::json_quote(vx.name) +
-           ", \"kind\": " + models::json_quote(models::to_string(vx.kind));
-    switch (vx.kind) {
-      case ComponentKind::service: {
-        const auto& svc = s.services[vx.index];
-        out += ", \"replicas\": " + std::to_string(svc.replicas) +
-               ", \"capacityPerReplica\": " + number(svc.capacity_per_replica);
-        break;
-      }
-      case ComponentKind::datastore:
-        out += ", \"capacity\": " + number(s.datastores[vx.index].capacity);
-        break;
-      case ComponentKind::cache: {
-        const auto& c = s.caches[vx.index];
-        out += ", \"hitRatio\": " + number(c.hit_ratio) +
-               ", \"backing\": " + models::json_quote(c.backing.name);
-        break;
-      }
+models::JsonNode node_json(const System& s, const Topology& t, models::VertexId v) {
+  const auto& vx = t.vertex(v);
+  models::JsonNode node;
+  node.set("id", v);
+  node.set("name", vx.name);
+  node.set("kind", models::to_string(vx.kind));
+  switch (vx.kind) {
+    case ComponentKind::service: {
+      const auto& svc = s.services[vx.index];
+      node.set("replicas", svc.replicas);
+      node.set("capacityPerReplica", rounded(svc.capacity_per_replica));
+      break;
     }
-    std::vector<models::VertexId> dependents;
-    for (const auto& r : t.dependents_of(v)) dependents.push_back(r.vertex);
-    out += ", \"zones\": " + zones_json(t, t.zones_of(v)) +
-           ", \"dependents\": " + names_json(t, dependents) + "}";
-    out += v + 1 < t.vertex_count() ? ",\n" : "\n";
-  }
-  out += "  ],\n  \"edges\": [\n";
-  for (std::size_t i = 0; i < t.edges().size(); ++i) {
-    const auto& e = t.edges()[i];
-    out += "    {\"from\": " + models::json_quote(t.vertex(e.from).name) +
-           ", \"to\": " + models::json_quote(t.vertex(e.to).name) +
-           ", \"type\": " + models::json_quote(models::to_string(e.type)) +
-           ", \"callFraction\": " + number(e.call_fraction);
-    if (e.type == EdgeType::soft) {
-      out += ", \"fallback\": " + models::json_quote(e.fallback) +
-             ", \"fallbackSuccess\": " + number(e.fallback_success);
+    case ComponentKind::datastore:
+      node.set("capacity", rounded(s.datastores[vx.index].capacity));
+      break;
+    case ComponentKind::cache: {
+      const auto& c = s.caches[vx.index];
+      node.set("hitRatio", rounded(c.hit_ratio));
+      node.set("backing", c.backing.name);
+      break;
     }
-    out += "}";
-    out += i + 1 < t.edges().size() ? ",\n" : "\n";
   }
-  out += "  ],\n  \"zones\": [\n";
-  for (models::ZoneId z = 0; z < t.zone_count(); ++z) {
-    out += "    {\"name\": " + models::json_quote(t.zone_name(z)) +
-           ", \"region\": " + models::json_quote(s.zones[z].region) + ", \"members\": [";
-    const auto& members = t.zone_members(z);
-    for (std::size_t i = 0; i < members.size(); ++i) {
-      const auto& m = members[i];
-      const auto& vx = t.vertex(m.vertex);
-      out += std::string(i ? ", " : "") + "{\"component\": " + models::json_quote(vx.name) +
-             ", \"role\": " + models::json_quote(models::to_string(m.role));
-      if (m.role == models::ZoneRole::service_replicas) {
-        const auto& zones = t.zones_of(m.vertex);
-        const auto slot =
-            static_cast<std::size_t>(std::find(zones.begin(), zones.end(), z) - zones.begin());
-        out += ", \"replicas\": " + std::to_string(replicas_in(s, vx, slot));
-      }
-      out += "}";
+  std::vector<models::VertexId> dependents;
+  for (const auto& r : t.dependents_of(v)) dependents.push_back(r.vertex);
+  node.set("zones", zones_json(t, t.zones_of(v)));
+  node.set("dependents", names_json(t, dependents));
+  return std::move(node.one_line());
+}
+
+models::JsonNode edge_json(const Topology& t, const models::TopologyEdge& e) {
+  models::JsonNode edge;
+  edge.set("from", t.vertex(e.from).name);
+  edge.set("to", t.vertex(e.to).name);
+  edge.set("type", models::to_string(e.type));
+  edge.set("callFraction", rounded(e.call_fraction));
+  if (e.type == EdgeType::soft) {
+    edge.set("fallback", e.fallback);
+    edge.set("fallbackSuccess", rounded(e.fallback_success));
+  }
+  return std::move(edge.one_line());
+}
+
+models::JsonNode zone_json(const System& s, const Topology& t, models::ZoneId z) {
+  models::JsonNode zone;
+  zone.set("name", t.zone_name(z));
+  zone.set("region", s.zones[z].region);
+  models::JsonNode::Array members;
+  for (const auto& m : t.zone_members(z)) {
+    const auto& vx = t.vertex(m.vertex);
+    models::JsonNode member;
+    member.set("component", vx.name);
+    member.set("role", models::to_string(m.role));
+    if (m.role == models::ZoneRole::service_replicas) {
+      const auto& zones = t.zones_of(m.vertex);
+      const auto slot =
+          static_cast<std::size_t>(std::find(zones.begin(), zones.end(), z) - zones.begin());
+      member.set("replicas", replicas_in(s, vx, slot));
     }
-    out += "]}";
-    out += z + 1 < t.zone_count() ? ",\n" : "\n";
+    members.push_back(std::move(member));
   }
-  out += "  ],\n  \"topologicalOrder\": " + names_json(t, t.topological_order()) + "\n}\n";
-  return out;
+  zone.set("members", std::move(members));
+  return std::move(zone.one_line());
+}
+
+models::JsonNode json(const System& s, const Topology& t) {
+  models::JsonNode doc;
+  doc.set("system", s.name);
+  models::JsonNode::Array nodes, edges, zones;
+  for (models::VertexId v = 0; v < t.vertex_count(); ++v) nodes.push_back(node_json(s, t, v));
+  for (const auto& e : t.edges()) edges.push_back(edge_json(t, e));
+  for (models::ZoneId z = 0; z < t.zone_count(); ++z) zones.push_back(zone_json(s, t, z));
+  doc.set("nodes", std::move(nodes));
+  doc.set("edges", std::move(edges));
+  doc.set("zones", std::move(zones));
+  doc.set("topologicalOrder", names_json(t, t.topological_order()));
+  return doc;
 }
 
 /// The system of FILE: its first System document, else the system its first
@@ -264,7 +267,7 @@ void run_graph(const GraphOptions& o) {
   const System s = system_of(o);
   const Topology t = Topology::build(s);
   models::check_system(s, t);
-  const std::string text = o.format == "json" ? json(s, t) : dot(s, t);
+  const std::string text = o.format == "json" ? json(s, t).text() : dot(s, t);
   emit(o, text);
 }
 

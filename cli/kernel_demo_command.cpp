@@ -1,16 +1,20 @@
 // `relsim kernel-demo`: runs the kernel's machine-repair example through the
-// Monte Carlo runner and prints its estimates beside the exact answer.
+// Monte Carlo runner and prints its estimates beside the exact answer, as
+// text or JSON (the output group: --format, -o, -q; docs/cli.md).
 #include <chrono>
 #include <cmath>
-#include <cstdio>
 #include <memory>
 #include <optional>
 #include <stdexcept>
 #include <string>
+#include <vector>
 
 #include "analysis/estimators.hpp"
+#include "analysis/export_json.hpp"
+#include "analysis/format.hpp"
 #include "cli/commands.hpp"
 #include "cli/option_groups.hpp"
+#include "models/json_node.hpp"
 #include "sim/machine_repair.hpp"
 #include "sim/runner.hpp"
 
@@ -18,7 +22,7 @@ namespace relsim::cli {
 
 namespace {
 
-struct DemoOptions : TrialOptions, ReplayOptions {
+struct DemoOptions : TrialOptions, OutputOptions, ReplayOptions {
   std::uint32_t machines = 10;
   std::uint32_t crews = 2;
   std::string mtbf = "100h";
@@ -43,15 +47,89 @@ sim::Distribution repair_distribution(const std::string& kind, double mean) {
                               kind + "')");
 }
 
-void print_row(const char* name, const analysis::Interval& ci, double exact, bool has_exact) {
-  std::printf("  %-22s %12.6f   [%.6f, %.6f]", name, ci.estimate, ci.low, ci.high);
-  if (has_exact) {
-    std::printf("   %12.6f  %s", exact, ci.contains(exact) ? "inside" : "OUTSIDE");
+/// One figure: its interval and, where the birth-death chain gives it, the exact value.
+struct Figure {
+  const char* label;  // text
+  const char* key;    // JSON
+  analysis::Interval interval;
+  std::optional<double> exact;
+};
+
+/// What a run of the demo found, for the text and the JSON.
+struct DemoResult {
+  std::uint64_t first_trial = 0;
+  std::uint64_t trials_run = 0;
+  std::uint64_t trials = 0;
+  std::uint64_t seed = 0;
+  unsigned threads = 1;
+  std::uint64_t events = 0;
+  double seconds = 0.0;
+  std::vector<Figure> figures;
+};
+
+std::string text(const DemoOptions& o, const DemoResult& r) {
+  using analysis::printf_text;
+  std::string out = "relsim kernel demo: machine repair (the kernel's built-in example)\n";
+  out += printf_text("  %u machines, %u repair crews, MTBF %s (exponential), MTTR %s (%s)\n",
+                     o.machines, o.crews, o.mtbf.c_str(), o.mttr.c_str(), o.repair.c_str());
+  out += printf_text(
+      "  horizon %s after a %s warm-up; trials %llu..%llu of %llu, seed %llu, %u threads\n",
+      o.horizon.c_str(), o.warmup.c_str(), static_cast<unsigned long long>(r.first_trial),
+      static_cast<unsigned long long>(r.first_trial + r.trials_run - 1),
+      static_cast<unsigned long long>(r.trials), static_cast<unsigned long long>(r.seed),
+      r.threads);
+  out += printf_text("  %.3f s, %.2f M events/s\n\n", r.seconds,
+                     static_cast<double>(r.events) / r.seconds / 1e6);
+  const int pct = static_cast<int>(std::lround(o.confidence * 100));
+  out += printf_text("  %-22s %12s   %-24s   %12s\n", "figure", "estimate",
+                     (std::to_string(pct) + "% CI (t)").c_str(), "exact");
+  for (const Figure& f : r.figures) {
+    const auto& ci = f.interval;
+    out += printf_text("  %-22s %12.6f   [%.6f, %.6f]", f.label, ci.estimate, ci.low, ci.high);
+    if (f.exact) {
+      out += printf_text("   %12.6f  %s", *f.exact, ci.contains(*f.exact) ? "inside" : "OUTSIDE");
+    }
+    out += "\n";
   }
-  std::printf("\n");
+  if (o.repair != "exponential")
+    out += "\n  (exact values are known for exponential repairs only)\n";
+  return out;
+}
+
+/// The same figures as JSON: the parameters, the run, each figure's
+/// interval and `exact` (null where it is not known), and `timing` last.
+std::string json(const DemoOptions& o, const DemoResult& r, double mtbf, double mttr) {
+  using models::JsonNode;
+  JsonNode doc;
+  doc.set("model", "machineRepair");
+  doc.set("machines", o.machines);
+  doc.set("crews", o.crews);
+  doc.set("mtbfSeconds", mtbf);
+  doc.set("mttrSeconds", mttr);
+  doc.set("repair", o.repair);
+  doc.set("horizonSeconds", sim::parse_duration(o.horizon).to_seconds());
+  doc.set("warmupSeconds", sim::parse_duration(o.warmup).to_seconds());
+  doc.set("seed", r.seed);
+  doc.set("trials", r.trials);
+  doc.set("firstTrial", r.first_trial);
+  doc.set("trialsRun", r.trials_run);
+  doc.set("confidence", o.confidence);
+  doc.set("events", r.events);
+  for (const Figure& f : r.figures) {
+    JsonNode figure = analysis::interval_node(f.interval);
+    figure.set("exact", JsonNode::optional(f.exact));
+    doc.set(f.key, std::move(figure));
+  }
+  JsonNode timing;
+  timing.set("wallSeconds", r.seconds);
+  timing.set("eventsPerSecond", r.seconds > 0 ? static_cast<double>(r.events) / r.seconds : 0.0);
+  timing.set("threads", r.threads);
+  doc.set("timing", std::move(timing.one_line()));
+  return doc.text();
 }
 
 void run_demo(const DemoOptions& o) {
+  check_output(o);
   sim::MachineRepairParams params;
   params.machines = o.machines;
   params.crews = o.crews;
@@ -86,34 +164,32 @@ void run_demo(const DemoOptions& o) {
       std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
 
   analysis::MeanAccumulator availability, queue, failures;
-  std::uint64_t events = 0;
-  for (const auto& r : results.results) {
-    availability.add(r.availability);
-    queue.add(r.mean_queue);
-    failures.add(static_cast<double>(r.failures));
-    events += r.events;
+  DemoResult r;
+  for (const auto& t : results.results) {
+    availability.add(t.availability);
+    queue.add(t.mean_queue);
+    failures.add(static_cast<double>(t.failures));
+    r.events += t.events;
   }
-
-  std::printf("relsim kernel demo: machine repair (the kernel's built-in example)\n");
-  std::printf("  %u machines, %u repair crews, MTBF %s (exponential), MTTR %s (%s)\n", o.machines,
-              o.crews, o.mtbf.c_str(), o.mttr.c_str(), o.repair.c_str());
-  std::printf(
-      "  horizon %s after a %s warm-up; trials %llu..%llu of %llu, seed %llu, %u threads\n",
-      o.horizon.c_str(), o.warmup.c_str(), static_cast<unsigned long long>(results.first_trial),
-      static_cast<unsigned long long>(results.first_trial + results.results.size() - 1),
-      static_cast<unsigned long long>(ro.trials), static_cast<unsigned long long>(ro.master_seed),
-      sim::detail::resolve_threads(o.threads, results.results.size()));
-  std::printf("  %.3f s, %.2f M events/s\n\n", seconds,
-              static_cast<double>(events) / seconds / 1e6);
-  const int pct = static_cast<int>(std::lround(o.confidence * 100));
-  std::printf("  %-22s %12s   %-24s   %12s\n", "figure", "estimate",
-              (std::to_string(pct) + "% CI (t)").c_str(), "exact");
+  r.first_trial = results.first_trial;
+  r.trials_run = results.results.size();
+  r.trials = ro.trials;
+  r.seed = ro.master_seed;
+  r.threads = sim::detail::resolve_threads(o.threads, results.results.size());
+  r.seconds = seconds;
   const bool exact_known = o.repair == "exponential";
   const auto exact = sim::machine_repair_exact(o.machines, o.crews, mtbf, mttr);
-  print_row("availability", availability.interval(o.confidence), exact.availability, exact_known);
-  print_row("repair queue length", queue.interval(o.confidence), exact.mean_queue, exact_known);
-  print_row("failures per trial", failures.interval(o.confidence), 0.0, false);
-  if (!exact_known) std::printf("\n  (exact values are known for exponential repairs only)\n");
+  const auto known = [&](double v) {
+    return exact_known ? std::optional<double>(v) : std::nullopt;
+  };
+  r.figures = {
+      {"availability", "availability", availability.interval(o.confidence),
+       known(exact.availability)},
+      {"repair queue length", "repairQueueLength", queue.interval(o.confidence),
+       known(exact.mean_queue)},
+      {"failures per trial", "failuresPerTrial", failures.interval(o.confidence), std::nullopt},
+  };
+  emit(o, o.format == "json" ? json(o, r, mtbf, mttr) : text(o, r));
 }
 
 }  // namespace
@@ -139,6 +215,7 @@ void add_kernel_demo_command(CLI::App& app) {
       ->capture_default_str()
       ->group(kReplayGroup);
   add_replay_options(cmd, *opts);
+  add_output_options(cmd, *opts, {"text", "json"});
   cmd->callback([opts]() { run_demo(*opts); });
 }
 

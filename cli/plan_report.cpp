@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "analysis/export_json.hpp"
 #include "analysis/format.hpp"
 #include "analysis/plan_file.hpp"
 #include "analysis/text_format.hpp"
@@ -231,24 +232,125 @@ std::string plan_text(const PlanReport& r) {
 
 namespace {
 
-using analysis::json_number;
+using models::JsonNode;
 
-std::string quoted(const std::string& s) { return analysis::json_string(s); }
-std::string num(double v) { return json_number(v); }
-std::string iv(const Interval& i) { return json_interval(i); }
+JsonNode iv(const Interval& i) { return analysis::interval_node(i); }
 
-std::string qv(const QuantileInterval& q) {
-  return "{\"estimate\": " + num(q.estimate) + ", \"low\": " + num(q.low) +
-         ", \"high\": " + num(q.high) +
-         ", \"never\": " + (std::isinf(q.estimate) ? "true" : "false") + "}";
+JsonNode qv(const QuantileInterval& q) {
+  JsonNode n = analysis::interval_node(Interval{q.estimate, q.low, q.high});
+  n.set("never", std::isinf(q.estimate));
+  return n;
 }
 
-std::string impact_json(const analysis::ImpactSummary& x) {
-  return "{\"budgetConsumed\": " + iv(x.budget_consumed) +
-         ", \"budgetWorstCase\": " + qv(x.budget_worst) +
-         ", \"requestsFailed\": " + iv(x.requests_failed) +
-         ", \"peakErrorRate\": " + iv(x.peak_error_rate) +
-         ", \"usersAffected\": " + iv(x.users_affected) + "}";
+JsonNode impact_json(const analysis::ImpactSummary& x) {
+  JsonNode n;
+  n.set("budgetConsumed", iv(x.budget_consumed));
+  n.set("budgetWorstCase", qv(x.budget_worst));
+  n.set("requestsFailed", iv(x.requests_failed));
+  n.set("peakErrorRate", iv(x.peak_error_rate));
+  n.set("usersAffected", iv(x.users_affected));
+  return std::move(n.one_line());
+}
+
+JsonNode intervals_json(const std::vector<Interval>& items) {
+  JsonNode::Array a;
+  for (const Interval& i : items) a.push_back(iv(i));
+  return std::move(JsonNode(std::move(a)).one_line());
+}
+
+JsonNode budget_json(const PlanReport& r) {
+  const auto& m = r.model;
+  JsonNode budget;
+  budget.set("remainingThisMonth", r.game_day.budget.remaining_this_month);
+  budget.set("tier", tier_name(m, r.plan.tier_before));
+  JsonNode::Array slos;
+  for (const auto k : r.runs.targets.budget_slos) slos.emplace_back(m.names.slos[k]);
+  budget.set("slos", std::move(slos));
+  return std::move(budget.one_line());
+}
+
+JsonNode blast_radius_json(const PlanReport& r) {
+  const auto& m = r.model;
+  const auto& t = r.runs.targets;
+  JsonNode::Array items;
+  for (std::size_t k = 0; k < t.affected.size(); ++k) {
+    const bool hit = std::find(t.hit.begin(), t.hit.end(), t.affected[k]) != t.hit.end();
+    JsonNode item;
+    item.set("component", m.names.components[t.affected[k]]);
+    item.set("path", hit ? "hit" : (t.hard_path[k] ? "hard" : "soft"));
+    items.push_back(std::move(item));
+  }
+  return std::move(JsonNode(std::move(items)).one_line());
+}
+
+JsonNode candidate_json(const PlanReport& r, std::size_t i) {
+  const auto& m = r.model;
+  const auto& g = r.game_day;
+  const auto& p = r.plan;
+  const auto& c = p.candidates[i];
+  const auto rank = static_cast<std::size_t>(std::find(p.ranking.begin(), p.ranking.end(), i) -
+                                             p.ranking.begin()) +
+                    1;
+  JsonNode n;
+  n.set("start", analysis::start_label(m, c.start));
+  n.set("startSeconds", c.start.to_seconds());
+  n.set("rank", rank);
+  JsonNode::Array hypotheses;
+  for (std::size_t h = 0; h < c.hypotheses.size(); ++h) {
+    const auto& hs = c.hypotheses[h];
+    JsonNode x;
+    x.set("name", g.hypotheses[h].name);
+    x.set("metric", g.hypotheses[h].check.metric_name);
+    x.set("holds", hs.holds);
+    x.set("pHolds", iv(hs.p_holds));
+    x.set("median", qv(hs.value.p50));
+    x.set("p90", qv(hs.value.p90));
+    x.set("p99", qv(hs.value.p99));
+    hypotheses.push_back(std::move(x.one_line()));
+  }
+  n.set("hypotheses", std::move(hypotheses));
+  JsonNode::Array steady;
+  for (std::size_t k = 0; k < c.steady_checks.size() && k < g.steady_state.size(); ++k) {
+    const auto& hs = c.steady_checks[k];
+    JsonNode x;
+    x.set("metric", g.steady_state[k].metric_name);
+    x.set("holds", hs.holds);
+    x.set("pHolds", iv(hs.p_holds));
+    x.set("median", qv(hs.value.p50));
+    steady.push_back(std::move(x.one_line()));
+  }
+  n.set("steadyState", std::move(steady));
+  JsonNode::Array stops;
+  for (const auto& ss : c.stops) {
+    JsonNode x;
+    x.set("fires", ss.fires);
+    x.set("pFires", iv(ss.p_fires));
+    x.set("secondsToFire", iv(ss.seconds_to_fire));
+    stops.push_back(std::move(x.one_line()));
+  }
+  n.set("stopConditions", std::move(stops));
+  n.set("pAbort", iv(c.p_abort));
+  n.set("pSteadyState", iv(c.p_steady));
+  n.set("withStop", impact_json(c.with_stop));
+  n.set("withoutStop", impact_json(c.without_stop));
+  n.set("budgetOfRemaining", iv(c.of_remaining));
+  n.set("pStricterTier", iv(c.p_tier_pushed));
+  n.set("sloBudget", intervals_json(c.slo_budget));
+  n.set("componentErrorRate", intervals_json(c.component_error));
+  n.set("budgetVsBest", iv(c.budget_vs_best));
+  n.set("abortVsBest", iv(c.abort_vs_best));
+  return n;
+}
+
+JsonNode verdict_json(const PlanReport& r) {
+  const auto& p = r.plan;
+  JsonNode verdict;
+  verdict.set("decision", analysis::to_string(p.verdict));
+  verdict.set("start", p.ranking.empty() ? JsonNode::null()
+                                         : JsonNode(analysis::start_label(
+                                               r.model, p.candidates[p.ranking.front()].start)));
+  verdict.set("reasons", JsonNode::strings(p.reasons));
+  return std::move(verdict.one_line());
 }
 
 }  // namespace
@@ -257,104 +359,37 @@ std::string plan_json(const PlanReport& r) {
   const auto& m = r.model;
   const auto& g = r.game_day;
   const auto& p = r.plan;
-  const auto& t = r.runs.targets;
-  std::string out = "{\n";
-  out += "  \"gameDay\": " + quoted(m.names.scenario) + ",\n";
-  out += "  \"file\": " + quoted(r.file) + ",\n";
-  out += "  \"system\": " + quoted(m.names.system) + ",\n";
-  out += "  \"experiment\": " + quoted(analysis::experiment_label(m)) + ",\n";
-  out += "  \"seed\": " + std::to_string(r.runs.seed) + ",\n";
-  out += "  \"trials\": " + std::to_string(r.runs.trials) + ",\n";
-  out += "  \"observeSeconds\": " + num(g.observe.to_seconds()) + ",\n";
-  out += "  \"confidence\": " + num(p.confidence) + ",\n";
-  out += "  \"worstCasePercentile\": " + num(g.worst_case_percentile) + ",\n";
-  out += "  \"budget\": {\"remainingThisMonth\": " + num(g.budget.remaining_this_month) +
-         ", \"tier\": " + quoted(tier_name(m, p.tier_before)) + ", \"slos\": [";
-  for (std::size_t k = 0; k < t.budget_slos.size(); ++k) {
-    out += (k ? ", " : "") + quoted(m.names.slos[t.budget_slos[k]]);
+  JsonNode doc;
+  doc.set("gameDay", m.names.scenario);
+  doc.set("file", r.file);
+  doc.set("system", m.names.system);
+  doc.set("experiment", analysis::experiment_label(m));
+  doc.set("seed", r.runs.seed);
+  doc.set("trials", r.runs.trials);
+  doc.set("observeSeconds", g.observe.to_seconds());
+  doc.set("confidence", p.confidence);
+  doc.set("worstCasePercentile", g.worst_case_percentile);
+  doc.set("budget", budget_json(r));
+  JsonNode::Array watched;
+  for (const auto k : r.runs.targets.watched) {
+    watched.emplace_back(m.names.components[m.services[k].component]);
   }
-  out += "]},\n  \"watched\": [";
-  for (std::size_t k = 0; k < t.watched.size(); ++k) {
-    out += (k ? ", " : "") + quoted(m.names.components[m.services[t.watched[k]].component]);
-  }
-  out += "],\n  \"blastRadius\": [";
-  for (std::size_t k = 0; k < t.affected.size(); ++k) {
-    const bool hit = std::find(t.hit.begin(), t.hit.end(), t.affected[k]) != t.hit.end();
-    out += std::string(k ? ", " : "") +
-           "{\"component\": " + quoted(m.names.components[t.affected[k]]) +
-           ", \"path\": " + quoted(hit ? "hit" : (t.hard_path[k] ? "hard" : "soft")) + "}";
-  }
-  out += "],\n  \"candidates\": [";
-  for (std::size_t i = 0; i < p.candidates.size(); ++i) {
-    const auto& c = p.candidates[i];
-    const auto rank = static_cast<std::size_t>(std::find(p.ranking.begin(), p.ranking.end(), i) -
-                                               p.ranking.begin()) +
-                      1;
-    out += i ? ",\n" : "\n";
-    out += "    {\"start\": " + quoted(analysis::start_label(m, c.start)) +
-           ", \"startSeconds\": " + num(c.start.to_seconds()) +
-           ", \"rank\": " + std::to_string(rank) + ",\n";
-    out += "     \"hypotheses\": [";
-    for (std::size_t h = 0; h < c.hypotheses.size(); ++h) {
-      const auto& hs = c.hypotheses[h];
-      out += std::string(h ? ", " : "") + "{\"name\": " + quoted(g.hypotheses[h].name) +
-             ", \"metric\": " + quoted(g.hypotheses[h].check.metric_name) +
-             ", \"holds\": " + std::to_string(hs.holds) + ", \"pHolds\": " + iv(hs.p_holds) +
-             ", \"median\": " + qv(hs.value.p50) + ", \"p90\": " + qv(hs.value.p90) +
-             ", \"p99\": " + qv(hs.value.p99) + "}";
-    }
-    out += "],\n     \"steadyState\": [";
-    for (std::size_t k = 0; k < c.steady_checks.size() && k < g.steady_state.size(); ++k) {
-      const auto& hs = c.steady_checks[k];
-      out += std::string(k ? ", " : "") + "{\"metric\": " + quoted(g.steady_state[k].metric_name) +
-             ", \"holds\": " + std::to_string(hs.holds) + ", \"pHolds\": " + iv(hs.p_holds) +
-             ", \"median\": " + qv(hs.value.p50) + "}";
-    }
-    out += "],\n     \"stopConditions\": [";
-    for (std::size_t k = 0; k < c.stops.size(); ++k) {
-      const auto& ss = c.stops[k];
-      out += std::string(k ? ", " : "") + "{\"fires\": " + std::to_string(ss.fires) +
-             ", \"pFires\": " + iv(ss.p_fires) + ", \"secondsToFire\": " + iv(ss.seconds_to_fire) +
-             "}";
-    }
-    out +=
-        "],\n     \"pAbort\": " + iv(c.p_abort) + ", \"pSteadyState\": " + iv(c.p_steady) + ",\n";
-    out += "     \"withStop\": " + impact_json(c.with_stop) + ",\n";
-    out += "     \"withoutStop\": " + impact_json(c.without_stop) + ",\n";
-    out += "     \"budgetOfRemaining\": " + iv(c.of_remaining) +
-           ", \"pStricterTier\": " + iv(c.p_tier_pushed) + ",\n";
-    out += "     \"sloBudget\": [";
-    for (std::size_t k = 0; k < c.slo_budget.size(); ++k) {
-      out += std::string(k ? ", " : "") + iv(c.slo_budget[k]);
-    }
-    out += "], \"componentErrorRate\": [";
-    for (std::size_t k = 0; k < c.component_error.size(); ++k) {
-      out += std::string(k ? ", " : "") + iv(c.component_error[k]);
-    }
-    out += "],\n     \"budgetVsBest\": " + iv(c.budget_vs_best) +
-           ", \"abortVsBest\": " + iv(c.abort_vs_best) + "}";
-  }
-  out += "\n  ],\n";
-  out += "  \"ranking\": [";
-  for (std::size_t i = 0; i < p.ranking.size(); ++i) {
-    out += (i ? ", " : "") + quoted(analysis::start_label(m, p.candidates[p.ranking[i]].start));
-  }
-  out += "],\n";
-  out += "  \"verdict\": {\"decision\": " + quoted(analysis::to_string(p.verdict)) +
-         ", \"start\": " +
-         (p.ranking.empty()
-              ? std::string("null")
-              : quoted(analysis::start_label(m, p.candidates[p.ranking.front()].start))) +
-         ", \"reasons\": [";
-  for (std::size_t i = 0; i < p.reasons.size(); ++i) {
-    out += (i ? ", " : "") + quoted(p.reasons[i]);
-  }
-  out += "]},\n  \"notes\": [";
-  for (std::size_t i = 0; i < p.notes.size(); ++i) out += (i ? ", " : "") + quoted(p.notes[i]);
-  out += "],\n";
-  out += "  \"timing\": {\"wallSeconds\": " + num(r.wall) +
-         ", \"threads\": " + std::to_string(r.threads) + "}\n";
-  return out + "}\n";
+  doc.set("watched", std::move(watched));
+  doc.set("blastRadius", blast_radius_json(r));
+  JsonNode::Array candidates;
+  for (std::size_t i = 0; i < p.candidates.size(); ++i) candidates.push_back(candidate_json(r, i));
+  doc.set("candidates", std::move(candidates));
+  JsonNode::Array ranking;
+  for (const auto i : p.ranking)
+    ranking.emplace_back(analysis::start_label(m, p.candidates[i].start));
+  doc.set("ranking", std::move(ranking));
+  doc.set("verdict", verdict_json(r));
+  doc.set("notes", JsonNode::strings(p.notes));
+  JsonNode timing;
+  timing.set("wallSeconds", r.wall);
+  timing.set("threads", r.threads);
+  doc.set("timing", std::move(timing.one_line()));
+  return doc.text();
 }
 
 // ---------------------------------------------------------------- HTML

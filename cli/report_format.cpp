@@ -66,15 +66,10 @@ std::string points_with_interval(const analysis::Interval& iv) {
   return with_interval(iv, " pp", true);
 }
 
-std::string json_interval(const analysis::Interval& iv) {
-  return "{\"estimate\": " + json_number(iv.estimate) + ", \"low\": " + json_number(iv.low) +
-         ", \"high\": " + json_number(iv.high) + "}";
-}
-
 void check_confidence(double confidence) {
   if (!(confidence > 0.0 && confidence < 1.0)) {
-    throw std::invalid_argument("--confidence must be in (0, 1) (got " + json_number(confidence) +
-                                ")");
+    throw std::invalid_argument("--confidence must be in (0, 1) (got " +
+                                analysis::shortest(confidence) + ")");
   }
 }
 

@@ -1,6 +1,6 @@
 // Small formatting and checking helpers shared by the commands that print
 // figures with intervals (compare, sensitivity): percentages with as many
-// decimals as their interval needs, JSON scalars,
+// decimals as their interval needs,
 // and the early check of --confidence (--output: run_support.hpp).
 #pragma once
 
@@ -34,11 +34,6 @@ using analysis::no_change;  // a zero paired difference, up to rounding (analysi
 /// A difference in `unit`: percentage points for fractions, else as values;
 /// `no change` for a zero difference (no_change).
 std::string difference_with_interval(const analysis::Interval& iv, int unit);
-
-using analysis::json_number;  // shortest round-trip text; null for NaN and infinities
-using analysis::json_string;
-/// `{"estimate": x, "low": l, "high": h}`.
-std::string json_interval(const analysis::Interval& iv);
 
 /// Throws std::invalid_argument unless 0 < confidence < 1.
 void check_confidence(double confidence);

@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "analysis/compare.hpp"
+#include "analysis/export_json.hpp"
 #include "analysis/text_format.hpp"
 #include "cli/commands.hpp"
 #include "cli/data_files.hpp"
@@ -178,22 +179,31 @@ void run(SensitivityOptions o) {
 
   std::string out;
   if (o.format == "json") {
-    out = "{\n  \"scenario\": " + json_string(scenario) +
-          ",\n  \"system\": " + json_string(system) + ",\n  \"figure\": " + json_string(figure) +
-          ",\n  \"subject\": " + json_string(subject) +
-          ",\n  \"trials\": " + std::to_string(s.trials) +
-          ",\n  \"seed\": " + std::to_string(s.seed) + ",\n  \"step\": " + json_number(h) +
-          ",\n  \"confidence\": " + json_number(o.confidence) +
-          ",\n  \"baseline\": " + json_interval(fit.coefficients[0]) + ",\n  \"parameters\": [";
+    models::JsonNode doc;
+    doc.set("scenario", scenario);
+    doc.set("system", system);
+    doc.set("figure", figure);
+    doc.set("subject", subject);
+    doc.set("trials", s.trials);
+    doc.set("seed", s.seed);
+    doc.set("step", h);
+    doc.set("confidence", o.confidence);
+    doc.set("baseline", analysis::interval_node(fit.coefficients[0]));
+    models::JsonNode::Array ranked;
     for (std::size_t r = 0; r < np; ++r) {
       const Parameter& p = params[order[r]];
-      out += std::string(r ? ",\n" : "\n") + "    {\"rank\": " + std::to_string(r + 1) +
-             ", \"path\": " + json_string(p.path) + ", \"value\": " + json_string(p.value) +
-             ", \"down\": " + json_string(p.down) + ", \"up\": " + json_string(p.up) +
-             ", \"effectOfStep\": " + json_interval(p.effect) +
-             ", \"perRelativeUnit\": " + json_interval(p.per_unit) + "}";
+      models::JsonNode row;
+      row.set("rank", r + 1);
+      row.set("path", p.path);
+      row.set("value", p.value);
+      row.set("down", p.down);
+      row.set("up", p.up);
+      row.set("effectOfStep", analysis::interval_node(p.effect));
+      row.set("perRelativeUnit", analysis::interval_node(p.per_unit));
+      ranked.push_back(std::move(row.one_line()));
     }
-    out += "\n  ]\n}\n";
+    doc.set("parameters", std::move(ranked));
+    out = doc.text();
   } else {
     const int pct = static_cast<int>(std::lround(o.confidence * 100));
     out = printf_text(

@@ -3,7 +3,6 @@
 
 #include <chrono>
 #include <cmath>
-#include <cstdio>
 #include <iostream>
 #include <limits>
 #include <regex>
@@ -31,12 +30,7 @@ std::string trim(const std::string& s) {
   return s.substr(b, e - b + 1);
 }
 
-/// `%.15g`, so that a value reads back as the same double.
-std::string plain(double v) {
-  char buf[40];
-  std::snprintf(buf, sizeof buf, "%.15g", v);
-  return buf;
-}
+using analysis::decimal_text;
 
 }  // namespace
 
@@ -102,12 +96,12 @@ std::vector<Variant> parse_sweep(const std::string& text, const std::string& fil
     }
     const double count = std::floor((to - from) / step + 1e-9) + 1.0;
     if (count > 200) {
-      throw std::invalid_argument("--sweep '" + text + "': " + plain(count) +
+      throw std::invalid_argument("--sweep '" + text + "': " + decimal_text(count) +
                                   " values; at most 200");
     }
     for (int i = 0; i < static_cast<int>(count); ++i) {
       const double x = from + step * i;
-      values.push_back(integers ? std::to_string(std::lround(x)) : plain(x));
+      values.push_back(integers ? std::to_string(std::lround(x)) : decimal_text(x));
     }
   } else {
     std::size_t start = 0;
@@ -158,7 +152,7 @@ std::string scale_value(const std::string& text, double factor) {
       if (scaled == std::lround(x) && factor != 1.0) scaled += factor > 1.0 ? 1 : -1;
       return std::to_string(scaled);
     }
-    if (rest.empty() || rest == "%" || rest.front() == '/') return plain(x * factor) + rest;
+    if (rest.empty() || rest == "%" || rest.front() == '/') return decimal_text(x * factor) + rest;
   }
   sim::Duration d;
   try {

@@ -13,6 +13,17 @@ void newline(std::string& out, int indent) {
   out.append(static_cast<std::size_t>(indent), ' ');
 }
 
+template <class T>
+void append_number(std::string& out, T v) {
+  if (!std::isfinite(v)) {
+    out += "null";  // JSON has no NaN or infinity
+    return;
+  }
+  char buf[64];
+  auto [end, ec] = std::to_chars(buf, buf + sizeof buf, v);
+  out.append(buf, ec == std::errc() ? end : buf);
+}
+
 }  // namespace
 
 std::size_t utf8_sequence_length(std::string_view text, std::size_t at) {
@@ -102,6 +113,39 @@ JsonNode JsonNode::null() {
   return n;
 }
 
+JsonNode JsonNode::optional(const std::optional<double>& v) { return v ? JsonNode(*v) : null(); }
+
+JsonNode JsonNode::sample(double v) {
+  JsonNode n(v);
+  const auto f = static_cast<float>(v);
+  if (std::isfinite(v) && static_cast<double>(f) == v) n.value_ = f;
+  return n;
+}
+
+JsonNode JsonNode::numbers(const std::vector<double>& items, bool samples) {
+  Array a;
+  a.reserve(items.size());
+  for (const double v : items) a.push_back(samples ? sample(v) : JsonNode(v));
+  return a;
+}
+
+JsonNode& JsonNode::one_line() {
+  one_line_ = true;
+  return *this;
+}
+
+JsonNode& JsonNode::push(JsonNode value) {
+  auto& array = std::get<Array>(value_);
+  array.push_back(std::move(value));
+  return array.back();
+}
+
+std::string JsonNode::text() const {
+  std::string out;
+  write(out);
+  return out + '\n';
+}
+
 JsonNode& JsonNode::set(std::string_view key, JsonNode value) {
   auto& object = std::get<Object>(value_);
   for (auto& [k, v] : object) {
@@ -120,31 +164,35 @@ bool JsonNode::is_scalar() const {
   return !std::holds_alternative<Array>(value_) && !std::holds_alternative<Object>(value_);
 }
 
-void JsonNode::write(std::string& out, int indent) const {
+void JsonNode::write(std::string& out, int indent) const { write_value(out, indent, false); }
+
+void JsonNode::write_value(std::string& out, int indent, bool one_line) const {
+  one_line = one_line || one_line_;
   if (std::holds_alternative<Null>(value_)) {
     out += "null";
   } else if (const auto* b = std::get_if<bool>(&value_)) {
     out += *b ? "true" : "false";
   } else if (const auto* i = std::get_if<std::int64_t>(&value_)) {
     out += std::to_string(*i);
+  } else if (const auto* u = std::get_if<std::uint64_t>(&value_)) {
+    out += std::to_string(*u);
   } else if (const auto* d = std::get_if<double>(&value_)) {
-    if (!std::isfinite(*d)) {
-      out += "null";  // JSON has no NaN or infinity
-      return;
-    }
-    char buf[32];
-    auto [end, ec] = std::to_chars(buf, buf + sizeof buf, *d);
-    out.append(buf, ec == std::errc() ? end : buf);
+    append_number(out, *d);
+  } else if (const auto* f = std::get_if<float>(&value_)) {
+    append_number(out, *f);
   } else if (const auto* s = std::get_if<std::string>(&value_)) {
     out += json_quote(*s);
   } else if (const auto* a = std::get_if<Array>(&value_)) {
-    bool flat = true;  // arrays of scalars (`required`, `enum`) stay on one line
-    for (const JsonNode& item : *a) flat = flat && item.is_scalar();
+    bool flat = one_line;  // arrays of scalars (`required`, `enum`) stay on one line
+    if (!flat) {
+      flat = true;
+      for (const JsonNode& item : *a) flat = flat && item.is_scalar();
+    }
     out += '[';
     for (std::size_t k = 0; k < a->size(); ++k) {
       if (k > 0) out += flat ? ", " : ",";
       if (!flat) newline(out, indent + 2);
-      (*a)[k].write(out, indent + 2);
+      (*a)[k].write_value(out, indent + 2, one_line);
     }
     if (!flat && !a->empty()) newline(out, indent);
     out += ']';
@@ -152,13 +200,13 @@ void JsonNode::write(std::string& out, int indent) const {
     const auto& o = std::get<Object>(value_);
     out += '{';
     for (std::size_t k = 0; k < o.size(); ++k) {
-      if (k > 0) out += ',';
-      newline(out, indent + 2);
+      if (k > 0) out += one_line ? ", " : ",";
+      if (!one_line) newline(out, indent + 2);
       out += json_quote(o[k].first);
       out += ": ";
-      o[k].second.write(out, indent + 2);
+      o[k].second.write_value(out, indent + 2, one_line);
     }
-    if (!o.empty()) newline(out, indent);
+    if (!one_line && !o.empty()) newline(out, indent);
     out += '}';
   }
 }

@@ -145,6 +145,29 @@ TEST(AlertsCommand, JsonHdf5AndReportAreWritten) {
   EXPECT_TRUE(contains(page, "Pages per shift"));
 }
 
+TEST(AlertsCommand, HeaderSaysWhichTrialsTheFiguresComeFrom) {
+  auto r = relsim("alerts " + kBurn + " --preset multiwindow --preset burnRate1h --trials 4");
+  ASSERT_EQ(r.code, 0) << r.out;
+  EXPECT_TRUE(contains(r.out, "2 rule sets on the same 4 trials (seed ")) << r.out;
+  r = relsim("alerts " + kBurn + " --preset multiwindow --trials 4");
+  ASSERT_EQ(r.code, 0) << r.out;
+  EXPECT_TRUE(contains(r.out, "1 rule set on 4 trials (seed ")) << r.out;
+  EXPECT_FALSE(contains(r.out, "the same")) << r.out;
+  // A replay runs one trial: the header and the JSON say so.
+  r = relsim("alerts " + kBurn +
+             " --preset multiwindow --preset burnRate1h --trials 4 "
+             "--trial-index 2");
+  ASSERT_EQ(r.code, 0) << r.out;
+  EXPECT_TRUE(contains(r.out, "2 rule sets, each on trial 2 of 4 alone (seed ")) << r.out;
+  EXPECT_FALSE(contains(r.out, "on the same 4 trials")) << r.out;
+  r = relsim("alerts " + kBurn + " --preset multiwindow --trials 4 --trial-index 2 --format json");
+  ASSERT_EQ(r.code, 0) << r.out;
+  const YAML::Node doc = YAML::Load(r.out);
+  EXPECT_EQ(doc["trials"].as<int>(), 4);
+  EXPECT_EQ(doc["firstTrial"].as<int>(), 2);
+  EXPECT_EQ(doc["trialsRun"].as<int>(), 1);
+}
+
 TEST(AlertsCommand, TextNamesTheImpossiblePageOnANinetyPercentSlo) {
   const auto r = relsim("alerts " + kBurn +
                         " --set slos.payment-availability.objective=90% --trials 3 "

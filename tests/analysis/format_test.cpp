@@ -70,6 +70,27 @@ TEST(Format, SecondsInTheUnitTheirSizeAsks) {
   EXPECT_EQ(seconds_in_unit(4.56 * 3600.0), "4.56 h");
 }
 
+TEST(Format, CompactDurationsForTableCells) {
+  EXPECT_EQ(compact_duration_text(0.0), "0s");
+  EXPECT_EQ(compact_duration_text(42.34), "42.3s");
+  EXPECT_EQ(compact_duration_text(600.0), "10min");
+  EXPECT_EQ(compact_duration_text(3393.09), "56.6min");
+  EXPECT_EQ(compact_duration_text(7200.0), "2h");
+}
+
+TEST(Format, ShortfallPercentShowsTheNines) {
+  EXPECT_EQ(shortfall_percent_text(0.9986909360577887), "99.87%");
+  EXPECT_EQ(shortfall_percent_text(0.99992363489204), "99.9924%");
+  EXPECT_EQ(shortfall_percent_text(1.0), "100%");
+  EXPECT_EQ(shortfall_percent_text(std::nan("")), "-");
+}
+
+TEST(Format, DecimalTextGivesBackWhatWasWritten) {
+  EXPECT_EQ(decimal_text(1.0 - 0.9), "0.1");
+  EXPECT_EQ(decimal_text(400.0), "400");
+  EXPECT_EQ(decimal_text(0.99), "0.99");
+}
+
 TEST(Format, DaysAreCountedFromDayOne) {
   // 4 days 21 h after the start is on the fifth day, as the axis shows it.
   const sim::Duration t = sim::Duration::days(4) + sim::Duration::hours(21);

@@ -74,10 +74,11 @@ const std::vector<std::string> kOutputCommands = {"run",           "merge",
                                                   "validate",      "explain",
                                                   "graph",         "schema",
                                                   "import",        "incidents import",
-                                                  "incidents fit", "incidents power"};
-const std::vector<std::string> kFormatCommands = {"run",         "merge", "analyze", "compare",
-                                                  "sensitivity", "plan",  "alerts",  "validate",
-                                                  "explain",     "graph"};
+                                                  "incidents fit", "incidents power",
+                                                  "kernel-demo"};
+const std::vector<std::string> kFormatCommands = {"run",         "merge", "analyze",    "compare",
+                                                  "sensitivity", "plan",  "alerts",     "validate",
+                                                  "explain",     "graph", "kernel-demo"};
 const std::vector<std::string> kResultsCommands = {"run",         "merge", "compare",
                                                    "sensitivity", "plan",  "alerts"};
 const std::vector<std::string> kModelCommands = {"validate", "explain", "graph", "analyze"};

@@ -1,11 +1,15 @@
 // The relsim program as a user runs it: exit codes and output.
 #include <gtest/gtest.h>
 #include <sys/wait.h>
+#include <unistd.h>
 
 #include <array>
 #include <cstdio>
+#include <filesystem>
+#include <fstream>
 #include <string>
 
+#include "tests/support/json_value.hpp"
 #include "tests/support/run_relsim.hpp"
 
 namespace {
@@ -41,6 +45,46 @@ TEST(Cli, KernelDemoPrintsEstimateBesideExactValue) {
   EXPECT_NE(r.out.find("availability"), std::string::npos) << r.out;
   // The exact stationary availability of 10 machines, 2 crews, MTBF 100h, MTTR 10h.
   EXPECT_NE(r.out.find("0.896136"), std::string::npos) << r.out;
+}
+
+TEST(Cli, KernelDemoWritesItsFiguresAsJson) {
+  const auto r = relsim("kernel-demo --trials 200 --threads 2 --seed 3 --format json");
+  ASSERT_EQ(r.code, 0) << r.out;
+  const relsim::testing::JsonValue doc = relsim::testing::parse_json(r.out);
+  EXPECT_EQ(doc.at("machines").number, 10.0);
+  EXPECT_EQ(doc.at("trials").number, 200.0);
+  EXPECT_EQ(doc.at("trialsRun").number, 200.0);
+  EXPECT_EQ(doc.at("seed").number, 3.0);
+  // The exact stationary availability of 10 machines, 2 crews, MTBF 100h, MTTR 10h,
+  // inside the estimate's own interval (fixed seed).
+  const relsim::testing::JsonValue& a = doc.at("availability");
+  EXPECT_NEAR(a.at("exact").number, 0.896136, 5e-7);
+  EXPECT_LE(a.at("low").number, a.at("exact").number);
+  EXPECT_GE(a.at("high").number, a.at("exact").number);
+  EXPECT_EQ(doc.at("failuresPerTrial").at("exact").type, relsim::testing::JsonValue::Type::null);
+  EXPECT_EQ(doc.keys().back(), "timing");
+  // The text says the same estimate.
+  const auto text = relsim("kernel-demo --trials 200 --threads 2 --seed 3");
+  char estimate[32];
+  std::snprintf(estimate, sizeof estimate, "%12.6f", a.at("estimate").number);
+  EXPECT_NE(text.out.find(estimate), std::string::npos) << text.out;
+}
+
+TEST(Cli, KernelDemoQuietPrintsNothingAndOutputWritesTheFile) {
+  const auto quiet = relsim("kernel-demo --trials 20 -q");
+  EXPECT_EQ(quiet.code, 0);
+  EXPECT_EQ(quiet.out, "");
+  const auto dir =
+      std::filesystem::temp_directory_path() / ("relsim-kernel-demo-" + std::to_string(getpid()));
+  std::filesystem::create_directories(dir);
+  const auto file = dir / "demo.json";
+  const auto r = relsim("kernel-demo --trials 20 --format json -o '" + file.string() + "'");
+  EXPECT_EQ(r.code, 0) << r.out;
+  EXPECT_EQ(r.out, "");
+  std::ifstream in(file);
+  const std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  EXPECT_EQ(relsim::testing::parse_json(text).at("trials").number, 20.0);
+  std::filesystem::remove_all(dir);
 }
 
 TEST(Cli, KernelDemoOutputDoesNotDependOnThreads) {

@@ -25,6 +25,7 @@
 #include "cli/variants.hpp"
 #include "models/diagnostics.hpp"
 #include "models/loader.hpp"
+#include "tests/support/json_value.hpp"
 #include "tests/support/run_relsim.hpp"
 
 namespace relsim::cli {
@@ -195,38 +196,22 @@ using relsim::test::relsim;
 
 std::string q(const std::string& s) { return "'" + s + "'"; }
 
-/// The value of `"key": {"estimate": x, "low": l, "high": h}` on the first
-/// line of `json` that contains `marker` (compare's JSON keeps a variant on one line).
-analysis::Interval interval_on_line(const std::string& json, const std::string& marker,
-                                    const std::string& key) {
-  std::istringstream in(json);
-  std::string line;
-  const std::regex re(
-      "\"" + key +
-      R"(": \{"estimate": ([-0-9.eE+]+), "low": ([-0-9.eE+]+), "high": ([-0-9.eE+]+)\})");
-  while (std::getline(in, line)) {
-    if (line.find(marker) == std::string::npos) continue;
-    std::smatch m;
-    if (std::regex_search(line, m, re)) {
-      return {std::stod(m[1].str()), std::stod(m[2].str()), std::stod(m[3].str())};
-    }
-  }
-  ADD_FAILURE() << "no " << key << " on a line with " << marker << " in:\n" << json;
-  return {};
+using testing::JsonValue;
+using testing::parse_json;
+
+/// `{"estimate": x, "low": l, "high": h}` read back as an interval.
+analysis::Interval interval_of(const JsonValue& v) {
+  return {v.at("estimate").number, v.at("low").number, v.at("high").number};
 }
 
-double number_on_line(const std::string& json, const std::string& marker, const std::string& key) {
-  std::istringstream in(json);
-  std::string line;
-  const std::regex re("\"" + key + R"(": ([-0-9.eE+]+))");
-  while (std::getline(in, line)) {
-    std::smatch m;
-    if (line.find(marker) != std::string::npos && std::regex_search(line, m, re)) {
-      return std::stod(m[1].str());
-    }
+/// The first item of the array `items` whose `key` is the string `value`.
+const JsonValue& item_with(const JsonValue& items, const std::string& key,
+                           const std::string& value) {
+  for (const JsonValue& item : items.array) {
+    const JsonValue* v = item.find(key);
+    if (v != nullptr && v->string == value) return item;
   }
-  ADD_FAILURE() << "no " << key << " on a line with " << marker;
-  return 0.0;
+  throw std::runtime_error("no item with " + key + " = " + value);
 }
 
 /// Expected time-average availability over `horizon` of one replica that
@@ -247,17 +232,16 @@ TEST(CompareCommand, PairedDifferenceHoldsTheExactValueAndIsFarNarrowerThanUnpai
   ASSERT_EQ(r.code, 0) << r.out;
   const double exact =
       time_average(4 * kHour, 1.1 * kHour, kMonth) - time_average(4 * kHour, 1.0 * kHour, kMonth);
-  const std::string marker = "\"subject\": \"web\"";
-  // The service block: the line of the "slower" row after the "web" subject line.
-  const auto at = r.out.find(marker);
-  ASSERT_NE(at, std::string::npos);
-  const std::string block = r.out.substr(at);
-  const analysis::Interval d = interval_on_line(block, "\"name\": \"slower\"", "difference");
+  // The service's first figure, the row of the "slower" variant.
+  const JsonValue doc = parse_json(r.out);
+  const JsonValue& row =
+      item_with(item_with(doc.at("figures"), "subject", "web").at("variants"), "name", "slower");
+  const analysis::Interval d = interval_of(row.at("difference"));
   std::printf("exact %.6f, paired estimate %.6f, 99%% CI [%.6f, %.6f]\n", exact, d.estimate, d.low,
               d.high);
   EXPECT_TRUE(d.contains(exact));
-  const double unpaired = number_on_line(block, "\"name\": \"slower\"", "unpairedHalfWidth");
-  const double reduction = number_on_line(block, "\"name\": \"slower\"", "varianceReduction");
+  const double unpaired = row.at("unpairedHalfWidth").number;
+  const double reduction = row.at("varianceReduction").number;
   // The same crashes and nearly the same restarts in both variants: the
   // paired interval must be several times narrower than independent runs'.
   EXPECT_LT(d.half_width() * 4.0, unpaired);
@@ -335,17 +319,18 @@ TEST(SensitivityCommand, SlopeOfAvailabilityInTheRestartTimeIsTheClosedForm) {
   const double up = time_average(4 * kHour, 1.1 * kHour, kMonth);
   const double down = time_average(4 * kHour, 0.9 * kHour, kMonth);
   const double exact = (up - down) / 0.2;
-  const analysis::Interval slope = interval_on_line(
-      r.out, "\"path\": \"services.web.restart.exponential.mean\"", "perRelativeUnit");
+  const JsonValue doc = parse_json(r.out);
+  const JsonValue& params = doc.at("parameters");
+  const analysis::Interval slope = interval_of(
+      item_with(params, "path", "services.web.restart.exponential.mean").at("perRelativeUnit"));
   std::printf("exact slope %.6f, estimate %.6f, 99%% CI [%.6f, %.6f]\n", exact, slope.estimate,
               slope.low, slope.high);
   EXPECT_TRUE(slope.contains(exact));
-  EXPECT_NE(r.out.find("\"rank\": 1, \"path\": \"services.web.restart.exponential.mean\""),
-            std::string::npos)
-      << r.out;
+  EXPECT_EQ(params.at(std::size_t{0}).at("path").string, "services.web.restart.exponential.mean");
+  EXPECT_EQ(params.at(std::size_t{0}).at("rank").number, 1.0);
   // Capacity 360 to 440 for a demand of 50 changes nothing: zero up to rounding.
-  const analysis::Interval none =
-      interval_on_line(r.out, "\"path\": \"services.web.capacityPerReplica\"", "perRelativeUnit");
+  const analysis::Interval none = interval_of(
+      item_with(params, "path", "services.web.capacityPerReplica").at("perRelativeUnit"));
   EXPECT_NEAR(none.estimate, 0.0, 1e-12);
   EXPECT_NEAR(none.low, 0.0, 1e-12);
   EXPECT_NEAR(none.high, 0.0, 1e-12);

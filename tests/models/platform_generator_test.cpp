@@ -6,6 +6,7 @@
 
 #include <gtest/gtest.h>
 #include <unistd.h>
+#include <yaml-cpp/yaml.h>
 
 #include <filesystem>
 #include <fstream>
@@ -98,6 +99,31 @@ TEST(PlatformGenerator, IsDeterministic) {
   EXPECT_EQ(models::generate_platform(250, "a").system, models::generate_platform(250, "a").system);
   EXPECT_EQ(models::generate_platform(250, "a").scenario,
             models::generate_platform(250, "a").scenario);
+}
+
+TEST(PlatformGenerator, DocumentsAreEmittedSoANameStaysOneValue) {
+  // The documents come from yaml-cpp's emitter: a name with a colon, a quote
+  // or a `#` is quoted, and reads back as written.
+  const std::string name = "team: \"core\" # 1";
+  const models::PlatformText text = models::generate_platform(7, name, "sys: a.yaml");
+  const YAML::Node system = YAML::Load(text.system);
+  EXPECT_EQ(system["metadata"]["name"].as<std::string>(), name);
+  EXPECT_EQ(system["spec"]["services"].size(), 7u);
+  const YAML::Node first = system["spec"]["services"][0];
+  EXPECT_EQ(first["demand"]["daily"]["peak"].as<std::string>(), "14:00");
+  EXPECT_EQ(first["demand"]["daily"]["peakFactor"].as<double>(), 1.5);
+  EXPECT_EQ(first["dependsOn"][0]["callFraction"].as<std::string>(), "50%");
+  EXPECT_EQ(first["failures"][0]["every"]["exponential"]["mean"].as<std::string>(), "20d");
+  EXPECT_TRUE(first["deploys"]["badDeploy"]["detectsItself"].as<bool>());
+  EXPECT_EQ(system["spec"]["teams"][0]["owns"].size(), 7u);
+  const YAML::Node scenario = YAML::Load(text.scenario);
+  EXPECT_EQ(scenario["metadata"]["name"].as<std::string>(), name + "-month");
+  EXPECT_EQ(scenario["spec"]["system"].as<std::string>(), "sys: a.yaml");
+  EXPECT_EQ(scenario["spec"]["trials"].as<int>(), 100);
+  // And the loader takes the system as relsim's own.
+  const models::Documents docs = models::load_string(text.system, "platform.yaml");
+  ASSERT_EQ(docs.systems.size(), 1u);
+  EXPECT_EQ(docs.systems[0].name, name);
 }
 
 TEST(PlatformGenerator, RefusesBadSizes) {

@@ -1,9 +1,9 @@
 // Test support for the schema and reference-doc tests: a strict JSON parser
-// (RFC 8259), a YAML -> JSON conversion that types plain scalars like the YAML
-// 1.2 core schema (as yaml-language-server does), and a validator for the
-// subset of JSON Schema draft-07 that relsim's schema uses. With them the
-// tests check that the generated schema is well-formed JSON and accepts the
-// example files, without Python or a JSON library. Plus file helpers.
+// (RFC 8259, tests/support/json_value.hpp), a YAML -> JSON conversion that types plain scalars like
+// the YAML 1.2 core schema (as yaml-language-server does), and a validator for the subset of JSON
+// Schema draft-07 that relsim's schema uses. With them the tests check that the generated schema is
+// well-formed JSON and accepts the example files, without Python or a JSON library. Plus file
+// helpers.
 #pragma once
 
 #include <filesystem>
@@ -12,28 +12,14 @@
 #include <utility>
 #include <vector>
 
+#include "tests/support/json_value.hpp"
+
 namespace YAML {
 class Node;
 }
 
 namespace relsim::testing {
 
-struct JsonValue {
-  enum class Type { null, boolean, number, string, array, object };
-  Type type = Type::null;
-  bool boolean = false;
-  double number = 0;
-  std::string string;
-  std::vector<JsonValue> array;
-  std::vector<std::pair<std::string, JsonValue>> object;
-
-  /// The member `key` of an object, or nullptr.
-  const JsonValue* find(std::string_view key) const;
-};
-
-/// Parses JSON text strictly (no trailing commas, comments or duplicate keys);
-/// throws std::runtime_error with the byte offset of the problem.
-JsonValue parse_json(std::string_view text);
 /// A YAML node as the JSON value an editor's YAML 1.2 parser would see.
 JsonValue yaml_to_json(const YAML::Node& node);
 /// Validates `value` against `schema` (a subschema of `root`); returns the
