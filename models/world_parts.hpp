@@ -40,6 +40,13 @@ struct Part {
   sim::Duration draw(const sim::Distribution& d, sim::Rng& r) {
     return sim::Duration::from_seconds(d.sample(r));
   }
+  /// A time to failure of failure row `row` on its clock `clock` (an index
+  /// into FailureRow::streams' range): nominal, or biased when importance
+  /// sampling is on (models/failure_bias.hpp). `failure_fired` /
+  /// `failure_cancelled` close the clock for the likelihood ratio.
+  sim::Duration draw_failure(Index row, Index clock);
+  void failure_fired(Index clock);
+  void failure_cancelled(Index clock);
   void touch(Index component);
   void touch_placement(Index p);
 
@@ -92,6 +99,8 @@ struct Replicas : Part {
 
  private:
   void schedule_crash_clocks(Index slot);
+  /// Importance sampling: the slot's pending times to failure end now.
+  void cancel_crash_clocks(Index slot);
   void place_and_run(Index slot, Index preferred_placement);
   Index choose_placement(Index service_row) const;
   void place_waiting(Index service_row);
@@ -159,6 +168,9 @@ struct Stores : Part {
 
  private:
   void schedule_datastore_clocks(Index d);
+  /// Importance sampling: the pending times to failure of failure type
+  /// `type` on component c end now.
+  void cancel_clocks(FailureType type, Index c);
   void schedule_cache_clocks(Index k);
   void datastore_step(Index d);
   void cache_step(Index k);

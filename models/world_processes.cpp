@@ -60,6 +60,8 @@ void Replicas::on_crash(Index target, Index failure_row) {
   const Slot& sl = slots_[slot];
   w_.begin_change({IncidentCause::replica_crash, failure_row, m_.services[sl.service].component,
                    sl.placement == kNoIndex ? kNoIndex : m_.placements[sl.placement].zone});
+  failure_fired(m_.failures[failure_row].streams.begin +
+                (slot - m_.services[sl.service].replica_begin));
   kill(slot, false);
 }
 
@@ -92,9 +94,15 @@ void Replicas::schedule_crash_clocks(Index slot) {
   const Index r = slot - m_.services[s].replica_begin;
   for (const Index f : crash_rows_[s]) {
     const FailureRow& row = m_.failures[f];
-    in(draw(row.every, w_.failure_rng(row.streams.begin + r)), EventKind::replica_crash,
-       slot_targets_[slot], f);
+    in(draw_failure(f, row.streams.begin + r), EventKind::replica_crash, slot_targets_[slot], f);
   }
+}
+
+void Replicas::cancel_crash_clocks(Index slot) {
+  if (!w_.bias.active()) return;
+  const Index s = slots_[slot].service;
+  const Index r = slot - m_.services[s].replica_begin;
+  for (const Index f : crash_rows_[s]) failure_cancelled(m_.failures[f].streams.begin + r);
 }
 
 void Replicas::kill(Index slot, bool graceful) {
@@ -103,6 +111,7 @@ void Replicas::kill(Index slot, bool graceful) {
   const Index p = sl.placement;
   const ServiceRow& svc = m_.services[sl.service];
   w_.sim.cancel(slot_targets_[slot]);  // its crash clocks
+  cancel_crash_clocks(slot);
   --w_.fs.healthy[p];
   touch_placement(p);
   if (graceful || svc.health_check_delay <= sim::Duration::zero()) {
@@ -273,6 +282,7 @@ void Replicas::set_replicas(Index s, int count) {
     const Index slot = svc.replica_begin + static_cast<Index>(r);
     Slot& sl = slots_[slot];
     w_.sim.cancel(slot_targets_[slot]);
+    if (sl.state == SlotState::running) cancel_crash_clocks(slot);
     if (sl.state == SlotState::running) {
       --w_.fs.healthy[sl.placement];
       --w_.fs.routed[sl.placement];
@@ -298,8 +308,7 @@ void Zones::start() {
   for (Index f = 0; f < m_.failures.size(); ++f) {
     const FailureRow& row = m_.failures[f];
     if (row.type == FailureType::zone_outage) {
-      at(draw(row.every, w_.failure_rng(row.streams.begin)), EventKind::zone_outage,
-         targets_[row.owner], f);
+      at(draw_failure(f, row.streams.begin), EventKind::zone_outage, targets_[row.owner], f);
     }
   }
 }
@@ -308,6 +317,7 @@ void Zones::on_outage(Index target, Index failure_row) {
   const Index z = targets_.local(target);
   w_.begin_change({IncidentCause::zone_outage, failure_row, kNoIndex, z});
   const FailureRow& row = m_.failures[failure_row];
+  failure_fired(row.streams.begin);
   down(z);
   if (row.duration) {
     in(draw(*row.duration, w_.failure_rng(row.streams.begin)), EventKind::zone_back, target,
@@ -319,8 +329,7 @@ void Zones::on_back(Index target, Index failure_row) {
   w_.begin_change(Cause{});
   const FailureRow& row = m_.failures[failure_row];
   up(targets_.local(target));
-  in(draw(row.every, w_.failure_rng(row.streams.begin)), EventKind::zone_outage, target,
-     failure_row);
+  in(draw_failure(failure_row, row.streams.begin), EventKind::zone_outage, target, failure_row);
 }
 
 void Zones::down(Index z) {
