@@ -13,6 +13,7 @@
 
 #include "analysis/estimators.hpp"
 #include "analysis/text_format.hpp"
+#include "models/failure_bias.hpp"
 #include "models/system.hpp"
 #include "models/world.hpp"
 #include "sim/runner.hpp"
@@ -25,6 +26,8 @@ using models::Index;
 
 /// A stage where no trial stands out multiplies every θ by this.
 constexpr double kBoost = 4.0;
+/// Cross-entropy stages run at the event's level after reaching it.
+constexpr int kRefineStages = 2;
 /// θ stays within [kMinTheta, kMaxTheta].
 constexpr double kMinTheta = 0.01;
 constexpr double kMaxTheta = 1e6;
@@ -119,11 +122,28 @@ std::vector<PilotTrial> run_pilot(const models::CompiledModel& m, const RareTarg
   return std::move(r.results);
 }
 
+/// Per (failure row, class): whether its factor matters — a row with a
+/// hazard, in its up class or, for replica crashes, its degraded class.
+std::vector<std::uint8_t> biasable_factors(const models::CompiledModel& m) {
+  std::vector<std::uint8_t> out(m.failures.size() * models::kBiasClasses, 0);
+  for (std::size_t j = 0; j < m.failures.size(); ++j) {
+    const models::FailureRow& f = m.failures[j];
+    if (!m.random_failures || !f.every.has_hazard()) continue;
+    out[j * models::kBiasClasses + models::kBiasUp] = 1;
+    // Degraded: another replica of the service is down (never with one).
+    if (f.type == models::FailureType::replica_crash &&
+        m.services[m.components[f.owner].row].max_replicas > 1)
+      out[j * models::kBiasClasses + models::kBiasDegraded] = 1;
+  }
+  return out;
+}
+
 double geometric_mean(const models::CompiledModel& m, const std::vector<double>& theta) {
+  const std::vector<std::uint8_t> biasable = biasable_factors(m);
   double sum = 0.0;
   int n = 0;
   for (std::size_t j = 0; j < theta.size(); ++j) {
-    if (!m.failures[j].every.has_hazard()) continue;
+    if (!biasable[j]) continue;
     sum += std::log(theta[j]);
     ++n;
   }
@@ -259,13 +279,11 @@ RareTarget parse_rare_target(const models::CompiledModel& m, const std::string& 
 
 RarePlan plan_failure_bias(const models::CompiledModel& m, const RareTarget& target,
                            std::uint64_t master_seed, unsigned threads, const RareOptions& o) {
-  const std::size_t rows = m.failures.size();
-  std::vector<std::uint8_t> biasable(rows, 0);
+  // One factor per (failure row, class): `rows` below counts those.
+  const std::vector<std::uint8_t> biasable = biasable_factors(m);
+  const std::size_t rows = biasable.size();
   bool any = false;
-  for (std::size_t j = 0; j < rows; ++j) {
-    biasable[j] = m.random_failures && m.failures[j].every.has_hazard() ? 1 : 0;
-    any = any || biasable[j] != 0;
-  }
+  for (const std::uint8_t b : biasable) any = any || b != 0;
   if (!any) {
     throw std::invalid_argument(
         "--rare: the scenario has no failure process to bias (random failures are off, or "
@@ -288,7 +306,9 @@ RarePlan plan_failure_bias(const models::CompiledModel& m, const RareTarget& tar
   const auto n = static_cast<std::size_t>(o.pilot_trials);
   const auto elite_count =
       std::max<std::size_t>(1, static_cast<std::size_t>(std::ceil(o.elite_fraction * n)));
-  for (int stage = 0; stage < o.max_stages; ++stage) {
+  int refined = 0;
+  for (int stage = 0; stage < o.max_stages + kRefineStages; ++stage) {
+    if (stage >= o.max_stages && !plan.reached) break;
     const std::vector<PilotTrial> pilot =
         run_pilot(m, target, plan.theta, pilot_seed(master_seed, stage), n, threads);
     plan.pilot_trials += n;
@@ -303,7 +323,7 @@ RarePlan plan_failure_bias(const models::CompiledModel& m, const RareTarget& tar
                      sorted.end(), std::greater<>());
     const double gamma = sorted[elite_count - 1];
     const double lowest = *std::min_element(scores.begin(), scores.end());
-    const bool last = st.hits >= elite_count || gamma >= target.level;
+    const bool last = plan.reached || st.hits >= elite_count || gamma >= target.level;
     st.level = last ? target.level : gamma;
     // The elite: the trials that hit (final stage) or score at or above gamma.
     std::vector<double> sum_n(rows, 0.0), sum_h(rows, 0.0);
@@ -351,8 +371,11 @@ RarePlan plan_failure_bias(const models::CompiledModel& m, const RareTarget& tar
     st.mean_theta = geometric_mean(m, plan.theta);
     plan.stages.push_back(st);
     if (last) {
+      // At the event's level: kRefineStages more stages with the hits as
+      // the elite let the factors settle (the first hits were found with
+      // the factors of the level below).
       plan.reached = true;
-      break;
+      if (++refined > kRefineStages) break;
     }
   }
   return plan;
@@ -519,11 +542,13 @@ std::string rare_text(const models::CompiledModel& m, const RareOutcome& o,
   }
   out += "  bias θ               ";
   const std::vector<std::string> names = failure_process_names(m);
+  const std::vector<std::uint8_t> biasable = biasable_factors(m);
   bool first = true;
-  for (std::size_t j = 0; j < names.size(); ++j) {
-    if (o.plan.theta[j] == 1.0) continue;
-    out += std::string(first ? "" : "\n                       ") + names[j] + " ×" +
-           sci(o.plan.theta[j]);
+  for (std::size_t k = 0; k < o.plan.theta.size(); ++k) {
+    if (!biasable[k]) continue;
+    out += std::string(first ? "" : "\n                       ") + names[k / models::kBiasClasses] +
+           (k % models::kBiasClasses == models::kBiasDegraded ? " (degraded)" : "") + " ×" +
+           sci(o.plan.theta[k]);
     first = false;
   }
   if (first) out += "none";
@@ -556,10 +581,13 @@ models::JsonNode rare_json(const models::CompiledModel& m, const RareOutcome& o)
   r.set("largestShare", e.largest_share);
   JsonNode::Array bias;
   const std::vector<std::string> names = failure_process_names(m);
-  for (std::size_t j = 0; j < names.size(); ++j) {
+  const std::vector<std::uint8_t> biasable = biasable_factors(m);
+  for (std::size_t k = 0; k < o.plan.theta.size(); ++k) {
+    if (!biasable[k]) continue;
     JsonNode b;
-    b.set("process", names[j]);
-    b.set("theta", o.plan.theta[j]);
+    b.set("process", names[k / models::kBiasClasses]);
+    b.set("state", k % models::kBiasClasses == models::kBiasDegraded ? "degraded" : "up");
+    b.set("theta", o.plan.theta[k]);
     bias.emplace_back(std::move(b));
   }
   r.set("bias", JsonNode(std::move(bias)));

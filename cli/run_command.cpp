@@ -131,7 +131,10 @@ void run(RunOptions o, const std::string& command_line, Collective& collective) 
   if (o.rare.empty() && (o.rare_bias || o.rare_pilot != 1000)) {
     throw std::invalid_argument("--rare-bias and --rare-pilot go with --rare TARGET");
   }
-  if (o.rare_pilot < 10) throw std::invalid_argument("--rare-pilot must be at least 10");
+  if (o.rare_pilot < 10 || o.rare_pilot > 1000000) {
+    throw std::invalid_argument("--rare-pilot must be between 10 and 1000000 (got " +
+                                std::to_string(o.rare_pilot) + ")");
+  }
 
   const auto resolved = models::load_scenario(o.scenario, o.overrides, data_files());
   const models::CompiledModel model = models::compile(resolved.system, resolved.scenario);

@@ -1,20 +1,29 @@
 // Importance sampling of the failure processes by proportional hazards
-// (docs/results.md, "Rare events"). Under a bias θ > 0 for failure row j,
-// each time to failure of that row is drawn with the hazard θ·h(t) instead
-// of h(t): X = H⁻¹(H(X₀)/θ), where X₀ is the nominal draw from the same
-// stream (so the stream's words, and every later draw from it, are those
-// of the nominal run) and H = −ln S is the distribution's cumulative
-// hazard. The trial's likelihood ratio (nominal over biased density of
-// everything drawn) is then
+// (docs/results.md, "Rare events"). Each failure row j has two bias
+// factors, θ_j,up and θ_j,degraded: a time to failure runs with hazard
+// θ·h(a) at age a, where θ is the factor of the class its owner is in at
+// the time — degraded for a replica crash while another replica of the
+// same service is down (restarting or waiting), up otherwise (zone
+// outages, datastore and cache failures are always `up`). Raising the
+// failure rates mostly where the system already lost redundancy is the
+// dependability literature's failure biasing; with θ constant it is plain
+// proportional hazards.
 //
-//   LR = Π over failure draws: θ⁻¹·exp((θ − 1)·H(x))   for a draw that fired at x,
-//                               exp((θ − 1)·H(c))       for one censored at c
+// Sampling: E = H(X₀), X₀ the nominal draw of the clock's stream (so the
+// stream's words, and every later draw from it, are those of the nominal
+// run; H = −ln S the cumulative hazard), is the biased hazard the clock
+// must consume; it fires at the age where Σ θ_k·ΔH_k reaches E (ΔH_k the
+// nominal hazard of segment k of constant θ). When the owner's class
+// changes, the pending clocks are re-timed (`rebias`). The likelihood
+// ratio of the trial (nominal over biased density of everything drawn) is
 //
-// (censored: its clock was cancelled — a replica killed by its zone, a
-// store failed for another reason — or the horizon came first). Every other
-// random draw of the trial has the same distribution under both, so it
-// cancels. A row whose distribution has no hazard (fixed, normal,
-// empirical) keeps θ = 1.
+//   LR = Π over failure draws exp(Σ_k (θ_k − 1)·ΔH_k) · (θ at the failure)⁻¹ if it fired
+//
+// (a draw is censored when its clock is cancelled — a replica killed by
+// its zone, a store failed for another reason — or the horizon comes
+// first). Every other random draw of the trial has the same distribution
+// under both, so it cancels. A row whose distribution has no hazard (fixed,
+// normal, empirical) keeps θ = 1.
 //
 // One FailureBias per Engine; `reset` per trial. Clocks are the model's
 // failure streams (FailureRow::streams): each has at most one pending time
@@ -23,6 +32,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <vector>
 
 #include "models/compiled_model.hpp"
@@ -31,19 +41,25 @@
 
 namespace relsim::models {
 
-/// What a biased trial reports besides its TrialResult.
+/// The class of a failure clock's owner (an index into the factors of a row).
+inline constexpr int kBiasClasses = 2;
+inline constexpr int kBiasUp = 0;
+inline constexpr int kBiasDegraded = 1;
+
+/// What a biased trial reports besides its TrialResult. Per (failure row,
+/// class), index row·kBiasClasses + class.
 struct BiasTally {
   double log_lr = 0.0;           // ln(nominal / biased likelihood) of the trial
-  std::vector<double> failures;  // per failure row: times to failure that fired
-  std::vector<double> exposure;  // per failure row: Σ H(x or c), the nominal
-                                 // cumulative hazard of its draws over their exposure
+  std::vector<double> failures;  // times to failure that fired in that class
+  std::vector<double> exposure;  // nominal cumulative hazard its clocks ran through in it
 };
 
 class FailureBias {
  public:
-  /// θ per failure row of `model` (1: nominal). Throws std::invalid_argument
-  /// for a size mismatch or a θ that is not finite and positive. A θ ≠ 1 on
-  /// a row without hazard is set back to 1 (see has_hazard).
+  /// θ per failure row of `model` (both classes alike) or per (row, class)
+  /// (size rows·kBiasClasses); 1 is nominal. Throws std::invalid_argument
+  /// for another size or a θ that is not finite and positive. A row without
+  /// hazard (see sim::Distribution::has_hazard) keeps 1.
   void configure(const CompiledModel& model, std::vector<double> theta);
   /// No biasing: nominal draws.
   void clear();
@@ -52,13 +68,17 @@ class FailureBias {
 
   void reset();
   /// A time to failure of row `row` on clock `clock` (its failure stream,
-  /// local index), drawn at `now`.
-  sim::Duration draw(const FailureRow& fr, Index row, Index clock, sim::Rng& rng,
-                     sim::Duration now) {
+  /// local index), drawn at `now` with the owner in class `cls`.
+  sim::Duration draw(const FailureRow& fr, Index row, Index clock, sim::Rng& rng, sim::Duration now,
+                     int cls) {
     const double x0 = fr.every.sample(rng);
     if (!active_) return sim::Duration::from_seconds(x0);
-    return sim::Duration::from_seconds(biased(fr, row, clock, x0, now));
+    return sim::Duration::from_seconds(biased(fr, row, clock, x0, now, cls));
   }
+  /// The owner of clock `clock` is now in class `cls`: the time (from the
+  /// trial's start) at which the clock now fires; nullopt when it is not
+  /// pending. The caller reschedules its event.
+  std::optional<sim::Duration> rebias(Index clock, int cls, sim::Duration now);
   /// Clock `clock`'s time to failure fired now.
   void fired(Index clock) {
     if (active_) close(clock, true, sim::Duration::zero());
@@ -72,19 +92,26 @@ class FailureBias {
   const BiasTally& tally() const { return tally_; }
 
  private:
-  double biased(const FailureRow& fr, Index row, Index clock, double x0, sim::Duration now);
+  double biased(const FailureRow& fr, Index row, Index clock, double x0, sim::Duration now,
+                int cls);
   void close(Index clock, bool fired, sim::Duration now);
+  /// Ends the clock's current segment at nominal hazard h.
+  void end_segment(Index clock, double h);
 
   struct Clock {
     Index row = kNoIndex;  // kNoIndex: nothing pending
+    int cls = kBiasUp;
     sim::Duration start;
-    double x = 0.0;       // the biased time to failure (seconds)
+    double target = 0.0;  // E: the biased hazard to consume
+    double spent = 0.0;   // biased hazard consumed by the closed segments
+    double seg_h = 0.0;   // nominal hazard at the start of the current segment
+    double x = 0.0;       // the age (seconds) at which it fires
     bool listed = false;  // in open_ (this trial)
   };
   const CompiledModel* model_ = nullptr;
   bool active_ = false;
-  std::vector<double> theta_;      // per failure row
-  std::vector<double> log_theta_;  // per failure row
+  std::vector<double> theta_;      // per (row, class)
+  std::vector<double> log_theta_;  // per (row, class)
   std::vector<Clock> clocks_;      // per failure stream
   std::vector<Index> open_;        // clocks drawn this trial (each once)
   BiasTally tally_;

@@ -53,9 +53,10 @@ class World {
   void set_checks(const Checks& checks);
 
   /// Importance sampling (models/failure_bias.hpp): later trials draw the
-  /// times to failure of failure row j with hazard theta[j]·h (theta sized
-  /// like model.failures; empty: nominal again, the default) and keep their
-  /// likelihood ratio and per-row failures and exposure in bias_tally().
+  /// times to failure of failure row j with hazard θ·h, θ = theta[j] (sized
+  /// like model.failures) or theta[j·kBiasClasses + class] (the up and
+  /// degraded classes); empty: nominal again, the default. They keep their
+  /// likelihood ratio and per-(row, class) failures and exposure in bias_tally().
   void set_failure_bias(const std::vector<double>& theta);
   /// The last trial's tally (meaningful only with a failure bias set).
   const BiasTally& bias_tally() const;

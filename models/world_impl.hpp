@@ -182,8 +182,8 @@ inline void Part::in(sim::Duration d, EventKind k, Index target, std::uint64_t p
 }
 inline sim::Rng& Part::rng(Index stream) { return w_.rng(stream); }
 inline void Part::touch(Index c) { w_.touch(c); }
-inline sim::Duration Part::draw_failure(Index row, Index clock) {
-  return w_.bias.draw(m_.failures[row], row, clock, w_.failure_rng(clock), w_.now());
+inline sim::Duration Part::draw_failure(Index row, Index clock, int cls) {
+  return w_.bias.draw(m_.failures[row], row, clock, w_.failure_rng(clock), w_.now(), cls);
 }
 inline void Part::failure_fired(Index clock) { w_.bias.fired(clock); }
 inline void Part::failure_cancelled(Index clock) { w_.bias.cancel(clock, w_.now()); }

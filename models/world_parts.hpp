@@ -13,6 +13,7 @@
 
 #include "models/burn_history.hpp"
 #include "models/compiled_model.hpp"
+#include "models/failure_bias.hpp"
 #include "models/slo_ledger.hpp"
 #include "models/trial_result.hpp"
 #include "models/world_registry.hpp"
@@ -44,7 +45,7 @@ struct Part {
   /// into FailureRow::streams' range): nominal, or biased when importance
   /// sampling is on (models/failure_bias.hpp). `failure_fired` /
   /// `failure_cancelled` close the clock for the likelihood ratio.
-  sim::Duration draw_failure(Index row, Index clock);
+  sim::Duration draw_failure(Index row, Index clock, int cls = kBiasUp);
   void failure_fired(Index clock);
   void failure_cancelled(Index clock);
   void touch(Index component);
@@ -101,6 +102,10 @@ struct Replicas : Part {
   void schedule_crash_clocks(Index slot);
   /// Importance sampling: the slot's pending times to failure end now.
   void cancel_crash_clocks(Index slot);
+  /// Importance sampling: service row s is degraded while fewer of its
+  /// replicas run than it is scaled to; when that changes, the crash clocks
+  /// of its running replicas are re-timed (models/failure_bias.hpp).
+  void update_bias_class(Index s);
   void place_and_run(Index slot, Index preferred_placement);
   Index choose_placement(Index service_row) const;
   void place_waiting(Index service_row);
@@ -112,6 +117,9 @@ struct Replicas : Part {
   std::vector<Slot> slots_;
   std::vector<int> replicas_;  // per service row: the replica count it is scaled to
   std::vector<std::uint8_t> autoscale_pending_;
+  std::vector<int> running_;              // per service row: running replicas
+  std::vector<std::uint8_t> bias_class_;  // per service row: kBiasUp / kBiasDegraded
+  std::vector<std::pair<Index, sim::Duration>> rebiased_;  // scratch: (row, fire time)
 };
 
 // ---------------------------------------------------------------- zones

@@ -89,6 +89,33 @@ TEST(RareBias, LikelihoodRatioOfExponentialClocks) {
   EXPECT_TRUE(weights.interval(0.99).contains(1.0)) << weights.mean();
 }
 
+TEST(RareBias, WeightsAverageOneWhenTheClassesDiffer) {
+  // 1-of-2 replicas: θ = 2 while both run, 30 while one is down (its clock
+  // re-timed when the other dies or comes back). E_θ[w] = 1, and the
+  // weighted mean of a nominal figure (the budget consumed) matches the
+  // plain run's within the intervals.
+  const models::CompiledModel m =
+      test::compile_text(test::rare_model(2, "300h", "{exponential: {mean: 2h}}", 100));
+  models::World biased(m), plain(m);
+  biased.set_failure_bias({2.0, 30.0});
+  analysis::MeanAccumulator weights, weighted_budget, budget;
+  double degraded = 0.0;
+  for (std::uint64_t i = 0; i < 6000; ++i) {
+    const models::TrialResult r = biased.run(sim::trial_seed(m.seed, i));
+    const double w = std::exp(biased.bias_tally().log_lr);
+    weights.add(w);
+    weighted_budget.add(w * r.slos[0].budget_consumed);
+    budget.add(plain.run(sim::trial_seed(m.seed, i)).slos[0].budget_consumed);
+    degraded += biased.bias_tally().exposure[1];
+  }
+  EXPECT_GT(degraded, 0.0);  // time with one replica down is counted in its class
+  EXPECT_TRUE(weights.interval(0.99).contains(1.0)) << weights.mean();
+  const auto a = weighted_budget.interval(0.99);
+  const auto b = budget.interval(0.99);
+  EXPECT_LT(std::fabs(a.estimate - b.estimate), a.half_width() + b.half_width())
+      << a.estimate << " vs " << b.estimate;
+}
+
 RareOutcome rare(const models::CompiledModel& m, unsigned threads, sim::Shard shard,
                  std::uint64_t trials = 600) {
   RunRequest rq;
@@ -201,14 +228,14 @@ TEST(RareRun, RefusesAModelWithoutFailureProcesses) {
 
 TEST(RareCommand, PrintsTheEstimateAndRefusesBadInput) {
   const auto ok =
-      test::relsim("run " + kScenario + " --rare slo_not_met --trials 400 --rare-pilot 200 -q");
+      test::relsim("run " + kScenario + " --rare slo_not_met --trials 400 --rare-pilot 200");
   EXPECT_EQ(ok.code, 0) << ok.out;
   EXPECT_NE(ok.out.find("Rare event: P(SLO web-availability not met)"), std::string::npos)
       << ok.out;
   EXPECT_NE(ok.out.find("effective samples"), std::string::npos) << ok.out;
   EXPECT_NE(ok.out.find("variance ratio"), std::string::npos) << ok.out;
-  const auto json = test::relsim(
-      "run " + kScenario + " --rare slo_not_met --trials 400 --rare-pilot 200 -q --format json");
+  const auto json = test::relsim("run " + kScenario +
+                                 " --rare slo_not_met --trials 400 --rare-pilot 200 --format json");
   EXPECT_EQ(json.code, 0) << json.out;
   EXPECT_NE(json.out.find("\"effectiveSampleSize\": "), std::string::npos) << json.out;
   EXPECT_NE(json.out.find("\"varianceRatio\": "), std::string::npos) << json.out;
