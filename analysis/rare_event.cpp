@@ -432,7 +432,16 @@ RareEstimate estimate_rare(const std::vector<RareSample>& samples, double confid
   e.ess = sum * sum / sum_sq;
   e.variance_ratio = var > 0.0 ? e.estimate * (1.0 - e.estimate) / var : nan;
   e.largest_share = largest / sum;
-  if (e.ess < kMinEss) {
+  if (!(sum > 0.0) || !std::isfinite(sum)) {
+    e.low = e.high = e.relative_half_width = e.variance_ratio = nan;
+    e.ess = 0.0;
+    e.largest_share = 1.0;
+    e.warnings.push_back(
+        "the weights are degenerate: the likelihood ratios of all " + std::to_string(e.hits) +
+        " hits under- or overflow (the bias is far too strong); the estimate means nothing");
+    return e;
+  }
+  if (!(e.ess >= kMinEss)) {
     e.warnings.push_back("the weights are degenerate: the effective sample size is " +
                          fixed1(e.ess) + " (of " + std::to_string(e.hits) + " hits); below " +
                          shortest(kMinEss) + " the interval is not to be trusted");

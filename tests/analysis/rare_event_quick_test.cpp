@@ -172,6 +172,17 @@ TEST(RareRun, DegenerateWeightsAreWarnedAbout) {
   EXPECT_NE(out.estimate.warnings[0].find("degenerate"), std::string::npos)
       << out.estimate.warnings[0];
   EXPECT_LT(out.estimate.ess, 30.0);
+  // θ = 40 on the 1-of-2 service at both classes: hits found, but a few
+  // weights carry them.
+  const models::CompiledModel two =
+      test::compile_text(test::rare_model(2, "5000h", "{exponential: {mean: 30m}}", 2000));
+  rq.trials = 2000;
+  o.fixed_bias = 40.0;
+  const RareOutcome skew = run_rare(two, rq, "slo_not_met", o);
+  EXPECT_GT(skew.estimate.hits, 10u);
+  ASSERT_FALSE(skew.estimate.warnings.empty());
+  EXPECT_NE(skew.estimate.warnings[0].find("degenerate"), std::string::npos)
+      << skew.estimate.warnings[0];
   const std::string text = rare_text(m, out, "x.yaml");
   EXPECT_NE(text.find("warning: "), std::string::npos) << text;
   // A sound bias warns of nothing.
