@@ -89,13 +89,14 @@ TEST(RareBias, LikelihoodRatioOfExponentialClocks) {
   EXPECT_TRUE(weights.interval(0.99).contains(1.0)) << weights.mean();
 }
 
-TEST(RareBias, WeightsAverageOneWhenTheClassesDiffer) {
+void weights_average_one(const std::string& every) {
   // 1-of-2 replicas: θ = 2 while both run, 30 while one is down (its clock
   // re-timed when the other dies or comes back). E_θ[w] = 1, and the
   // weighted mean of a nominal figure (the budget consumed) matches the
   // plain run's within the intervals.
-  const models::CompiledModel m =
-      test::compile_text(test::rare_model(2, "300h", "{exponential: {mean: 2h}}", 100));
+  std::string text = test::rare_model(2, "300h", "{exponential: {mean: 2h}}", 100);
+  text.replace(text.find("{exponential: {mean: 300h}}"), 27, every);
+  const models::CompiledModel m = test::compile_text(text);
   models::World biased(m), plain(m);
   biased.set_failure_bias({2.0, 30.0});
   analysis::MeanAccumulator weights, weighted_budget, budget;
@@ -109,11 +110,18 @@ TEST(RareBias, WeightsAverageOneWhenTheClassesDiffer) {
     degraded += biased.bias_tally().exposure[1];
   }
   EXPECT_GT(degraded, 0.0);  // time with one replica down is counted in its class
-  EXPECT_TRUE(weights.interval(0.99).contains(1.0)) << weights.mean();
+  EXPECT_TRUE(weights.interval(0.99).contains(1.0)) << every << ": " << weights.mean();
   const auto a = weighted_budget.interval(0.99);
   const auto b = budget.interval(0.99);
   EXPECT_LT(std::fabs(a.estimate - b.estimate), a.half_width() + b.half_width())
-      << a.estimate << " vs " << b.estimate;
+      << every << ": " << a.estimate << " vs " << b.estimate;
+}
+
+TEST(RareBias, WeightsAverageOneWhenTheClassesDiffer) {
+  weights_average_one("{exponential: {mean: 300h}}");
+  // Not memoryless: a re-timed clock keeps the hazard it has consumed.
+  weights_average_one("{weibull: {shape: 1.6, scale: 300h}}");
+  weights_average_one("{lognormal: {median: 200h, p90: 600h}}");
 }
 
 RareOutcome rare(const models::CompiledModel& m, unsigned threads, sim::Shard shard,
@@ -189,6 +197,33 @@ TEST(RareRun, DegenerateWeightsAreWarnedAbout) {
   const RareOutcome fine = rare(m, 2, {0, 1}, 2000);
   EXPECT_TRUE(fine.estimate.warnings.empty())
       << (fine.estimate.warnings.empty() ? "" : fine.estimate.warnings[0]);
+}
+
+TEST(RareEstimate, FiguresOfHandWeights) {
+  // 8 trials: hits weigh 0.1, 0.3, 0.2 (w·I); misses 2, 1, 1, 1.5, 1.9.
+  const std::vector<RareSample> s = {{0.1, true},  {2.0, false}, {0.3, true},  {1.0, false},
+                                     {1.0, false}, {0.2, true},  {1.5, false}, {1.9, false}};
+  const RareEstimate e = estimate_rare(s, 0.95);
+  const double p = 0.6 / 8.0;
+  EXPECT_DOUBLE_EQ(e.estimate, p);
+  EXPECT_EQ(e.hits, 3u);
+  EXPECT_NEAR(e.ess, 0.36 / (0.01 + 0.09 + 0.04), 1e-12);
+  EXPECT_NEAR(e.mean_weight, 8.0 / 8.0, 1e-12);
+  double ss = 0.0;
+  for (const auto& x : s) ss += std::pow((x.hit ? x.weight : 0.0) - p, 2);
+  const double var = ss / 7.0;
+  EXPECT_NEAR(e.variance_ratio, p * (1 - p) / var, 1e-12);
+  const double cv = std::sqrt(var / 8.0) / p;
+  EXPECT_NEAR(e.low, p * std::exp(-1.959963984540054 * cv), 1e-9);
+  EXPECT_NEAR(e.high, p * std::exp(1.959963984540054 * cv), 1e-9);
+  EXPECT_GT(e.low, 0.0);
+  EXPECT_NEAR(e.largest_share, 0.5, 1e-12);
+  // No hit: 0 without an upper end, and a warning.
+  const RareEstimate none = estimate_rare({{1.0, false}, {0.5, false}}, 0.95);
+  EXPECT_EQ(none.estimate, 0.0);
+  EXPECT_TRUE(std::isnan(none.high));
+  ASSERT_FALSE(none.warnings.empty());
+  EXPECT_NE(none.warnings[0].find("no trial reached the event"), std::string::npos);
 }
 
 TEST(RareTargets, ParseEveryKindAndRefuseNonsense) {
