@@ -1,7 +1,8 @@
 // Rare-event estimation against closed forms (docs/validation.md, "Rare
 // events"; issue 19 part 3): P(SLO not met) of a single service with
 // Poisson outages of fixed length against a 99.99 % budget at P ≈ 1e-4,
-// 1e-6 and 1e-8, and of a 1-of-2 service with exponential restarts. Each
+// 1e-6 and 1e-8, P(budget tier reached) and P(budget minutes > 5.5) ≈ 1e-10
+// of the same model, and of a 1-of-2 service with exponential restarts. Each
 // estimate's own 99 % interval must contain the exact value, and its
 // relative half-width must be at most 10 % with 20,000 trials. Slow.
 #include "analysis/rare_event.hpp"
@@ -63,6 +64,20 @@ TEST(RareEvents, FixedOutagesAtOneInAMillion) {
 
 TEST(RareEvents, FixedOutagesAtOneInAHundredMillion) {
   fixed_outages("P ~ 1e-8 (MTBF 11,000 h)", 11000.0);  // exact 9.48e-9
+}
+
+TEST(RareEvents, BudgetTierAndFigureThresholds) {
+  // The freeze tier (half the budget, 129.6 s) is reached when the third
+  // crash comes before T − 129.6 s of up time; more than 5.5 budget minutes
+  // take a sixth before T − 330 s (M = 11,000 h: P ≈ 1e-10).
+  const models::CompiledModel m4400 =
+      test::compile_text(test::rare_model(1, "4400h", "1m", static_cast<int>(kTrials)));
+  const double freeze = test::poisson_tail((test::kMonth - 129.6) / (4400.0 * 3600.0), 3);
+  check("tier:freeze (MTBF 4,400 h)", run(m4400, "tier:freeze"), freeze, 0.0);
+  const models::CompiledModel m11000 =
+      test::compile_text(test::rare_model(1, "11000h", "1m", static_cast<int>(kTrials)));
+  const double minutes = test::poisson_tail((test::kMonth - 330.0) / (11000.0 * 3600.0), 6);
+  check("budget_minutes>5.5 (MTBF 11,000 h)", run(m11000, "budget_minutes>5.5"), minutes, 0.0);
 }
 
 TEST(RareEvents, OneOfTwoReplicasAgainstItsChain) {
