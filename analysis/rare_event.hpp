@@ -30,7 +30,6 @@
 #include "analysis/export_json.hpp"
 #include "analysis/run_request.hpp"
 #include "models/compiled_model.hpp"
-#include "models/json_node.hpp"
 #include "models/trial_result.hpp"
 
 namespace relsim::analysis {
@@ -138,16 +137,12 @@ struct RareOutcome {
 RareOutcome run_rare(const models::CompiledModel& model, const RunRequest& request,
                      const std::string& target, const RareOptions& options);
 
+/// Per (failure row, class), index row·models::kBiasClasses + class: whether
+/// its factor matters — a row with a hazard, in its up class or, for replica
+/// crashes of a service with more than one replica, its degraded class.
+std::vector<std::uint8_t> biasable_factors(const models::CompiledModel& model);
+
 /// The names of the failure rows (`web replicaCrash`), for reports.
 std::vector<std::string> failure_process_names(const models::CompiledModel& model);
-
-/// The text block `relsim run --rare` prints.
-std::string rare_text(const models::CompiledModel& model, const RareOutcome& outcome,
-                      const std::string& scenario_file);
-/// The `rare` section of the JSON document (keys in docs/results.md).
-models::JsonNode rare_json(const models::CompiledModel& model, const RareOutcome& outcome);
-/// The whole document `relsim run --rare --format json` prints.
-std::string rare_document_json(const models::CompiledModel& model, const RareOutcome& outcome,
-                               const std::string& scenario_file);
 
 }  // namespace relsim::analysis

@@ -21,6 +21,7 @@
 #include "analysis/export_json.hpp"
 #include "analysis/incident_summary.hpp"
 #include "analysis/rare_event.hpp"
+#include "analysis/rare_report.hpp"
 #include "analysis/report_html.hpp"
 #include "analysis/results_writer.hpp"
 #include "analysis/run_report.hpp"

@@ -11,6 +11,7 @@
 
 #include "analysis/estimators.hpp"
 #include "analysis/rare_event.hpp"
+#include "analysis/rare_report.hpp"
 #include "models/world.hpp"
 #include "sim/distribution.hpp"
 #include "sim/random.hpp"
