@@ -20,6 +20,8 @@
 
 #include "analysis/export_json.hpp"
 #include "analysis/incident_summary.hpp"
+#include "analysis/rare_event.hpp"
+#include "analysis/rare_report.hpp"
 #include "analysis/report_html.hpp"
 #include "analysis/results_writer.hpp"
 #include "analysis/run_report.hpp"
@@ -52,7 +54,22 @@ struct RunOptions : TrialOptions, OutputOptions, ResultsOptions, ReplayOptions {
   std::optional<std::uint64_t> max_trials;
   std::optional<std::uint64_t> batch;  // default: analysis::block_trials(model)
   bool compress_series = false;
+  std::string rare;                 // --rare TARGET: importance sampling
+  std::optional<double> rare_bias;  // --rare-bias: a fixed θ instead of the pilot
+  std::uint64_t rare_pilot = 1000;  // --rare-pilot: trials per pilot stage
 };
+
+/// `relsim run --rare TARGET` (docs/results.md, "Rare events").
+void run_rare_command(const RunOptions& o, const analysis::RunRequest& rq,
+                      const models::CompiledModel& model) {
+  analysis::RareOptions ro;
+  ro.fixed_bias = o.rare_bias;
+  ro.pilot_trials = o.rare_pilot;
+  (void)analysis::parse_rare_target(model, o.rare);  // the target's message before any work
+  const analysis::RareOutcome out = analysis::run_rare(model, rq, o.rare, ro);
+  emit(o, o.format == "json" ? analysis::rare_document_json(model, out, o.scenario)
+                             : analysis::rare_text(model, out, o.scenario));
+}
 
 /// The progress line and Ctrl-C, as the library sees them.
 class ProgressObserver : public analysis::RunObserver {
@@ -107,8 +124,26 @@ void run(RunOptions o, const std::string& command_line, Collective& collective) 
   if (rq.target) analysis::check_export_target(*rq.target);
   check_output(o);
 
+  if (!o.rare.empty() && (rq.until || rq.target || !o.report.empty() || rq.trial_index)) {
+    throw std::invalid_argument(
+        "--rare estimates one probability from weighted trials: it does not go with --until, "
+        "--out, --report or --trial-index");
+  }
+  if (o.rare.empty() && (o.rare_bias || o.rare_pilot != 1000)) {
+    throw std::invalid_argument("--rare-bias and --rare-pilot go with --rare TARGET");
+  }
+  if (o.rare_pilot < 10 || o.rare_pilot > 1000000) {
+    throw std::invalid_argument("--rare-pilot must be between 10 and 1000000 (got " +
+                                std::to_string(o.rare_pilot) + ")");
+  }
+
   const auto resolved = models::load_scenario(o.scenario, o.overrides, data_files());
   const models::CompiledModel model = models::compile(resolved.system, resolved.scenario);
+  if (!o.rare.empty()) {
+    if (mpi_size() > 1) throw std::invalid_argument("--rare does not go with mpirun");
+    run_rare_command(o, rq, model);
+    return;
+  }
   rq.scenario_until = resolved.scenario.until;
   // Under mpirun each rank runs shard rank/size into a part file beside the
   // output (or in the temporary directory), named with rank 0's process id,
@@ -252,6 +287,20 @@ void add_run_command(CLI::App& app) {
                   "Run batches until the interval of FIGURE is narrow enough: FIGURE:rel=5% or "
                   "FIGURE:abs=0.01 (FIGURE: mttr, p_slo_met, p_slo_not_met, ... or a summary "
                   "figure name; a probability also waits for 10 events)")
+      ->group(kTrialsGroup);
+  cmd->add_option("--rare", opts->rare,
+                  "Estimate one rare probability by importance sampling (failure biasing): "
+                  "slo_not_met[:SLO], tier:ACTION[:SLO], or FIGURE>VALUE[:NAME] / "
+                  "FIGURE<VALUE[:NAME] (budget_consumed, budget_minutes, attainment, "
+                  "availability); prints the estimate, its interval, the effective sample "
+                  "size and the variance ratio (docs/results.md, \"Rare events\")")
+      ->group(kTrialsGroup);
+  cmd->add_option("--rare-bias", opts->rare_bias,
+                  "With --rare: multiply every failure rate by this factor instead of "
+                  "choosing the factors by the cross-entropy pilot")
+      ->group(kTrialsGroup);
+  cmd->add_option("--rare-pilot", opts->rare_pilot,
+                  "With --rare: trials per cross-entropy pilot stage (default 1000)")
       ->group(kTrialsGroup);
   cmd->add_option("--max-trials", opts->max_trials,
                   "With --until: stop after this many trials at most (default 1000000)")

@@ -25,6 +25,14 @@ World& World::operator=(World&&) noexcept = default;
 TrialResult World::run(std::uint64_t trial_seed) { return impl_->run(trial_seed); }
 void World::set_observer(TrialObserver* observer) { impl_->observer = observer; }
 void World::set_checks(const Checks& checks) { impl_->checks = checks; }
+void World::set_failure_bias(const std::vector<double>& theta) {
+  if (theta.empty()) {
+    impl_->bias.clear();
+  } else {
+    impl_->bias.configure(impl_->m, theta);
+  }
+}
+const BiasTally& World::bias_tally() const { return impl_->bias.tally(); }
 
 Engine::Engine(const CompiledModel& model)
     : m(model),
@@ -75,6 +83,7 @@ void Engine::reset(std::uint64_t trial_seed) {
   demand_now.assign(m.services.size(), 0.0);
   slope_now.assign(m.services.size(), 0.0);
   cause = Cause{};
+  bias.reset();
   replicas.reset();
   zones.reset();
   stores.reset();
@@ -95,6 +104,7 @@ TrialResult Engine::run(std::uint64_t trial_seed) {
   accounts.start();
   after_change();
   sim.run_until(sim::Time::at(horizon), *this);
+  bias.finish(horizon);
   if (eager) {
     accounts.account();
   } else {

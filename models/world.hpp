@@ -13,8 +13,10 @@
 
 #include <cstdint>
 #include <memory>
+#include <vector>
 
 #include "models/compiled_model.hpp"
+#include "models/failure_bias.hpp"
 #include "models/trial_result.hpp"
 
 namespace relsim::models {
@@ -49,6 +51,15 @@ class World {
     bool always_eager = false;
   };
   void set_checks(const Checks& checks);
+
+  /// Importance sampling (models/failure_bias.hpp): later trials draw the
+  /// times to failure of failure row j with hazard θ·h, θ = theta[j] (sized
+  /// like model.failures) or theta[j·kBiasClasses + class] (the up and
+  /// degraded classes); empty: nominal again, the default. They keep their
+  /// likelihood ratio and per-(row, class) failures and exposure in bias_tally().
+  void set_failure_bias(const std::vector<double>& theta);
+  /// The last trial's tally (meaningful only with a failure bias set).
+  const BiasTally& bias_tally() const;
 
  private:
   std::unique_ptr<Engine> impl_;

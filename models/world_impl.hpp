@@ -13,6 +13,7 @@
 
 #include "models/compiled_model.hpp"
 #include "models/demand.hpp"
+#include "models/failure_bias.hpp"
 #include "models/fluid.hpp"
 #include "models/fluid_incremental.hpp"
 #include "models/trial_observer.hpp"
@@ -97,6 +98,7 @@ struct Engine {
   World::Checks checks;
   TrialObserver* observer = nullptr;  // set_observer; see models/trial_observer.hpp
   Cause cause;                        // of the event being handled
+  FailureBias bias;                   // importance sampling (World::set_failure_bias)
 
   // Static lookups.
   std::vector<DemandCurve> demand;  // per service row
@@ -180,6 +182,11 @@ inline void Part::in(sim::Duration d, EventKind k, Index target, std::uint64_t p
 }
 inline sim::Rng& Part::rng(Index stream) { return w_.rng(stream); }
 inline void Part::touch(Index c) { w_.touch(c); }
+inline sim::Duration Part::draw_failure(Index row, Index clock, int cls) {
+  return w_.bias.draw(m_.failures[row], row, clock, w_.failure_rng(clock), w_.now(), cls);
+}
+inline void Part::failure_fired(Index clock) { w_.bias.fired(clock); }
+inline void Part::failure_cancelled(Index clock) { w_.bias.cancel(clock, w_.now()); }
 inline void Part::touch_placement(Index p) { w_.touch_placement(p); }
 
 }  // namespace relsim::models

@@ -13,6 +13,7 @@
 
 #include "models/burn_history.hpp"
 #include "models/compiled_model.hpp"
+#include "models/failure_bias.hpp"
 #include "models/slo_ledger.hpp"
 #include "models/trial_result.hpp"
 #include "models/world_registry.hpp"
@@ -40,6 +41,13 @@ struct Part {
   sim::Duration draw(const sim::Distribution& d, sim::Rng& r) {
     return sim::Duration::from_seconds(d.sample(r));
   }
+  /// A time to failure of failure row `row` on its clock `clock` (an index
+  /// into FailureRow::streams' range): nominal, or biased when importance
+  /// sampling is on (models/failure_bias.hpp). `failure_fired` /
+  /// `failure_cancelled` close the clock for the likelihood ratio.
+  sim::Duration draw_failure(Index row, Index clock, int cls = kBiasUp);
+  void failure_fired(Index clock);
+  void failure_cancelled(Index clock);
   void touch(Index component);
   void touch_placement(Index p);
 
@@ -92,6 +100,12 @@ struct Replicas : Part {
 
  private:
   void schedule_crash_clocks(Index slot);
+  /// Importance sampling: the slot's pending times to failure end now.
+  void cancel_crash_clocks(Index slot);
+  /// Importance sampling: service row s is degraded while fewer of its
+  /// replicas run than it is scaled to; when that changes, the crash clocks
+  /// of its running replicas are re-timed (models/failure_bias.hpp).
+  void update_bias_class(Index s);
   void place_and_run(Index slot, Index preferred_placement);
   Index choose_placement(Index service_row) const;
   void place_waiting(Index service_row);
@@ -103,6 +117,9 @@ struct Replicas : Part {
   std::vector<Slot> slots_;
   std::vector<int> replicas_;  // per service row: the replica count it is scaled to
   std::vector<std::uint8_t> autoscale_pending_;
+  std::vector<int> running_;              // per service row: running replicas
+  std::vector<std::uint8_t> bias_class_;  // per service row: kBiasUp / kBiasDegraded
+  std::vector<std::pair<Index, sim::Duration>> rebiased_;  // scratch: (row, fire time)
 };
 
 // ---------------------------------------------------------------- zones
@@ -159,6 +176,9 @@ struct Stores : Part {
 
  private:
   void schedule_datastore_clocks(Index d);
+  /// Importance sampling: the pending times to failure of failure type
+  /// `type` on component c end now.
+  void cancel_clocks(FailureType type, Index c);
   void schedule_cache_clocks(Index k);
   void datastore_step(Index d);
   void cache_step(Index k);

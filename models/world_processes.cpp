@@ -39,6 +39,8 @@ void Replicas::reset() {
   slots_.assign(m_.replica_zone.size(), Slot{});
   replicas_.assign(m_.services.size(), 0);
   autoscale_pending_.assign(m_.services.size(), 0);
+  running_.assign(m_.services.size(), 0);
+  bias_class_.assign(m_.services.size(), kBiasUp);
 }
 
 void Replicas::start() {
@@ -52,6 +54,7 @@ void Replicas::start() {
       if (r < svc.replicas) place_and_run(slot, slots_[slot].placement);
     }
     replicas_[s] = svc.replicas;
+    update_bias_class(s);
   }
 }
 
@@ -60,6 +63,8 @@ void Replicas::on_crash(Index target, Index failure_row) {
   const Slot& sl = slots_[slot];
   w_.begin_change({IncidentCause::replica_crash, failure_row, m_.services[sl.service].component,
                    sl.placement == kNoIndex ? kNoIndex : m_.placements[sl.placement].zone});
+  failure_fired(m_.failures[failure_row].streams.begin +
+                (slot - m_.services[sl.service].replica_begin));
   kill(slot, false);
 }
 
@@ -92,8 +97,37 @@ void Replicas::schedule_crash_clocks(Index slot) {
   const Index r = slot - m_.services[s].replica_begin;
   for (const Index f : crash_rows_[s]) {
     const FailureRow& row = m_.failures[f];
-    in(draw(row.every, w_.failure_rng(row.streams.begin + r)), EventKind::replica_crash,
+    in(draw_failure(f, row.streams.begin + r, bias_class_[s]), EventKind::replica_crash,
        slot_targets_[slot], f);
+  }
+}
+
+void Replicas::cancel_crash_clocks(Index slot) {
+  if (!w_.bias.active()) return;
+  const Index s = slots_[slot].service;
+  const Index r = slot - m_.services[s].replica_begin;
+  for (const Index f : crash_rows_[s]) failure_cancelled(m_.failures[f].streams.begin + r);
+}
+
+void Replicas::update_bias_class(Index s) {
+  if (!w_.bias.active()) return;
+  const std::uint8_t cls = running_[s] < replicas_[s] ? kBiasDegraded : kBiasUp;
+  if (cls == bias_class_[s]) return;
+  bias_class_[s] = cls;
+  const ServiceRow& svc = m_.services[s];
+  for (Index slot = svc.replica_begin; slot < svc.replica_begin + svc.max_replicas; ++slot) {
+    if (slots_[slot].state != SlotState::running) continue;
+    const Index r = slot - svc.replica_begin;
+    rebiased_.clear();
+    for (const Index f : crash_rows_[s]) {
+      const auto t = w_.bias.rebias(m_.failures[f].streams.begin + r, cls, now());
+      if (t) rebiased_.emplace_back(f, *t);
+    }
+    if (rebiased_.empty()) continue;
+    // Its target holds only its crash clocks while it runs: all re-timed.
+    w_.sim.cancel(slot_targets_[slot]);
+    for (const auto& [f, t] : rebiased_)
+      at(std::max(t, now()), EventKind::replica_crash, slot_targets_[slot], f);
   }
 }
 
@@ -103,6 +137,9 @@ void Replicas::kill(Index slot, bool graceful) {
   const Index p = sl.placement;
   const ServiceRow& svc = m_.services[sl.service];
   w_.sim.cancel(slot_targets_[slot]);  // its crash clocks
+  cancel_crash_clocks(slot);
+  --running_[sl.service];
+  update_bias_class(sl.service);
   --w_.fs.healthy[p];
   touch_placement(p);
   if (graceful || svc.health_check_delay <= sim::Duration::zero()) {
@@ -153,6 +190,8 @@ void Replicas::place_and_run(Index slot, Index p) {
   Slot& sl = slots_[slot];
   sl.state = SlotState::running;
   sl.placement = p;
+  ++running_[sl.service];
+  update_bias_class(sl.service);
   ++w_.fs.healthy[p];
   touch_placement(p);
   if (sl.ghost == p) {
@@ -274,6 +313,8 @@ void Replicas::set_replicas(Index s, int count) {
     Slot& sl = slots_[slot];
     w_.sim.cancel(slot_targets_[slot]);
     if (sl.state == SlotState::running) {
+      cancel_crash_clocks(slot);
+      --running_[s];
       --w_.fs.healthy[sl.placement];
       --w_.fs.routed[sl.placement];
       touch_placement(sl.placement);
@@ -281,6 +322,7 @@ void Replicas::set_replicas(Index s, int count) {
     sl.state = SlotState::off;
   }
   replicas_[s] = count;
+  update_bias_class(s);
 }
 
 // ---------------------------------------------------------------- zones
@@ -298,8 +340,7 @@ void Zones::start() {
   for (Index f = 0; f < m_.failures.size(); ++f) {
     const FailureRow& row = m_.failures[f];
     if (row.type == FailureType::zone_outage) {
-      at(draw(row.every, w_.failure_rng(row.streams.begin)), EventKind::zone_outage,
-         targets_[row.owner], f);
+      at(draw_failure(f, row.streams.begin), EventKind::zone_outage, targets_[row.owner], f);
     }
   }
 }
@@ -308,6 +349,7 @@ void Zones::on_outage(Index target, Index failure_row) {
   const Index z = targets_.local(target);
   w_.begin_change({IncidentCause::zone_outage, failure_row, kNoIndex, z});
   const FailureRow& row = m_.failures[failure_row];
+  failure_fired(row.streams.begin);
   down(z);
   if (row.duration) {
     in(draw(*row.duration, w_.failure_rng(row.streams.begin)), EventKind::zone_back, target,
@@ -319,8 +361,7 @@ void Zones::on_back(Index target, Index failure_row) {
   w_.begin_change(Cause{});
   const FailureRow& row = m_.failures[failure_row];
   up(targets_.local(target));
-  in(draw(row.every, w_.failure_rng(row.streams.begin)), EventKind::zone_outage, target,
-     failure_row);
+  in(draw_failure(failure_row, row.streams.begin), EventKind::zone_outage, target, failure_row);
 }
 
 void Zones::down(Index z) {

@@ -49,6 +49,7 @@ void Stores::on_datastore_failure(Index target, Index failure_row) {
   w_.begin_change(
       {IncidentCause::datastore_failure, failure_row, m_.datastores[d].component, ds_primary_[d]});
   const FailureRow& row = m_.failures[failure_row];
+  failure_fired(row.streams.begin);
   std::optional<sim::Duration> repair;
   if (row.duration) repair = draw(*row.duration, w_.failure_rng(row.streams.begin));
   datastore_fail(d, false, repair);
@@ -63,6 +64,7 @@ void Stores::on_cache_failure(Index target, Index failure_row) {
   const Index k = cache_clock_.local(target);
   w_.begin_change(
       {IncidentCause::cache_failure, failure_row, m_.caches[k].component, cache_zone_[k]});
+  failure_fired(m_.failures[failure_row].streams.begin);
   cache_fail(k);
 }
 
@@ -122,14 +124,20 @@ void Stores::failover_now(Index component) {
   }
 }
 
+void Stores::cancel_clocks(FailureType type, Index c) {
+  if (!w_.bias.active()) return;
+  for (const FailureRow& row : m_.failures) {
+    if (row.type == type && row.owner == c) failure_cancelled(row.streams.begin);
+  }
+}
+
 void Stores::schedule_datastore_clocks(Index d) {
   if (!m_.random_failures) return;
   const Index c = m_.datastores[d].component;
   for (Index f = 0; f < m_.failures.size(); ++f) {
     const FailureRow& row = m_.failures[f];
     if (row.type == FailureType::primary_failure && row.owner == c) {
-      in(draw(row.every, w_.failure_rng(row.streams.begin)), EventKind::datastore_failure,
-         ds_clock_[d], f);
+      in(draw_failure(f, row.streams.begin), EventKind::datastore_failure, ds_clock_[d], f);
     }
   }
 }
@@ -145,6 +153,7 @@ void Stores::datastore_fail(Index d, bool forced, std::optional<sim::Duration> r
     w_.set_error_state(ds.component);
   }
   w_.sim.cancel(ds_clock_[d]);
+  cancel_clocks(FailureType::primary_failure, ds.component);
   w_.sim.cancel(ds_state_targets_[d]);
   fs.serving[ds.component] = 0;
   touch(ds.component);
@@ -220,8 +229,7 @@ void Stores::schedule_cache_clocks(Index k) {
   for (Index f = 0; f < m_.failures.size(); ++f) {
     const FailureRow& row = m_.failures[f];
     if (row.type == FailureType::node_failure && row.owner == c) {
-      in(draw(row.every, w_.failure_rng(row.streams.begin)), EventKind::cache_failure,
-         cache_clock_[k], f);
+      in(draw_failure(f, row.streams.begin), EventKind::cache_failure, cache_clock_[k], f);
     }
   }
 }
@@ -230,6 +238,7 @@ void Stores::cache_fail(Index k) {
   if (cache_state_[k] == StoreState::failing_over || cache_state_[k] == StoreState::down) return;
   const CacheRow& cache = m_.caches[k];
   w_.sim.cancel(cache_clock_[k]);
+  cancel_clocks(FailureType::node_failure, cache.component);
   w_.sim.cancel(cache_state_targets_[k]);
   w_.fs.serving[cache.component] = 0;
   touch(cache.component);

@@ -408,6 +408,68 @@ double Distribution::quantile(double p) const {
   return 0.0;  // unreachable
 }
 
+bool Distribution::has_hazard() const {
+  switch (kind_) {
+    case DistributionKind::exponential:
+    case DistributionKind::weibull:
+    case DistributionKind::gamma:
+      return true;
+    case DistributionKind::lognormal:
+      return b_ > 0.0;
+    case DistributionKind::uniform:
+      return a_ < b_;
+    case DistributionKind::fixed:
+    case DistributionKind::normal:
+    case DistributionKind::empirical:
+      return false;
+  }
+  return false;  // unreachable
+}
+
+double Distribution::cumulative_hazard(double x) const {
+  if (std::isnan(x)) fail(describe() + ": cumulative hazard x must not be NaN");
+  switch (kind_) {
+    case DistributionKind::exponential:  // x / mean
+      return x <= 0.0 ? 0.0 : x / a_;
+    case DistributionKind::weibull:  // (x/λ)^k
+      return x <= 0.0 ? 0.0 : std::pow(x / b_, a_);
+    case DistributionKind::gamma:  // −ln Q(k, x/θ)
+      return x <= 0.0 ? 0.0 : -std::log(incomplete_gamma(a_, x / b_, true));
+    case DistributionKind::lognormal:  // −ln Φ((mu − ln x)/sigma)
+      return x <= 0.0 ? 0.0 : -std::log(normal_cdf(-std::log(x), -a_, b_));
+    case DistributionKind::uniform:  // −ln((max − x)/(max − min))
+      if (x <= a_) return 0.0;
+      if (x >= b_) return std::numeric_limits<double>::infinity();
+      return -std::log((b_ - x) / (b_ - a_));
+    case DistributionKind::fixed:
+    case DistributionKind::normal:
+    case DistributionKind::empirical:
+      break;
+  }
+  fail(describe() + ": has no cumulative hazard");
+}
+
+double Distribution::inverse_cumulative_hazard(double y) const {
+  if (!(y >= 0.0))
+    fail(describe() + ": inverse cumulative hazard y must be >= 0 (got " + num(y) + ")");
+  switch (kind_) {
+    case DistributionKind::exponential:
+      return a_ * y;
+    case DistributionKind::weibull:
+      return b_ * std::pow(y, 1.0 / a_);
+    case DistributionKind::uniform:
+      return std::isinf(y) ? b_ : b_ - (b_ - a_) * std::exp(-y);
+    case DistributionKind::gamma:
+    case DistributionKind::lognormal:
+      return quantile(-std::expm1(-y));
+    case DistributionKind::fixed:
+    case DistributionKind::normal:
+    case DistributionKind::empirical:
+      break;
+  }
+  fail(describe() + ": has no cumulative hazard");
+}
+
 double Distribution::cdf(double x) const {
   if (std::isnan(x)) fail(describe() + ": cdf x must not be NaN");
   switch (kind_) {

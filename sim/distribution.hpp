@@ -78,6 +78,19 @@ class Distribution {
   /// lower incomplete gamma function P(k, x/θ), to ~1e-15 relative.
   double cdf(double x) const;
 
+  /// Whether the distribution has a cumulative hazard H(x) = −ln(1 − F(x))
+  /// that is continuous and strictly increasing on its support, so that
+  /// proportional-hazards biasing (models/failure_bias.hpp) applies:
+  /// exponential, Weibull, gamma, lognormal (sigma > 0) and uniform
+  /// (min < max). Fixed, normal and empirical distributions have none.
+  bool has_hazard() const;
+  /// H(x) = −ln S(x), 0 at or below the support's start, +inf past its end.
+  /// Only for has_hazard().
+  double cumulative_hazard(double x) const;
+  /// The x with H(x) = y for y >= 0 (H⁻¹; exact for exponential and Weibull,
+  /// through quantile() otherwise). Only for has_hazard().
+  double inverse_cumulative_hazard(double y) const;
+
   DistributionKind kind() const { return kind_; }
   double param_a() const { return a_; }
   double param_b() const { return b_; }
