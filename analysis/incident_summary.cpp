@@ -109,6 +109,10 @@ IncidentSummaryAccumulator::IncidentSummaryAccumulator(const models::CompiledMod
   for (int c = 0; c < kCauses; ++c) {
     cause_[static_cast<std::size_t>(c)].label = cause_label(static_cast<models::IncidentCause>(c));
   }
+  service_.resize(model.services.size());
+  for (std::size_t v = 0; v < model.services.size(); ++v) {
+    service_[v].label = model.names.components[model.services[v].component];
+  }
   levels_.resize(5);
   for (std::size_t l = 0; l < levels_.size(); ++l) levels_[l].level = static_cast<int>(l);
   teams_.resize(model.teams.size());
@@ -123,7 +127,17 @@ void IncidentSummaryAccumulator::add(const models::TrialResult& t) {
   s.incidents += t.incidents.size();
   s.deploys += t.deploys;
   std::uint64_t failed = 0;
+  // The impact rows are in incident order: walk them alongside.
+  std::size_t impact = 0;
   for (const IncidentRow& r : t.incidents) {
+    while (impact < t.impacts.size() && t.impacts[impact].incident < r.id) ++impact;
+    for (; impact < t.impacts.size() && t.impacts[impact].incident == r.id; ++impact) {
+      const std::uint32_t c = t.impacts[impact].service;
+      if (c < model.components.size() &&
+          model.components[c].kind == models::ComponentKind::service) {
+        service_[model.components[c].row].add(r);
+      }
+    }
     all_.add(r);
     const std::size_t level = r.severity <= 4 ? r.severity : 0;
     sev_[level].add(r);
@@ -175,6 +189,9 @@ void IncidentSummaryAccumulator::add(const models::TrialResult& t) {
   for (auto& g : cause_) {
     for (auto& d : g.parts) d.flush();
   }
+  for (auto& g : service_) {
+    for (auto& d : g.parts) d.flush();
+  }
   dora_.flush();
   for (Level& c : levels_) {
     c.ack_met += c.trial_ack;
@@ -199,7 +216,7 @@ void IncidentSummaryAccumulator::add(const models::TrialResult& t) {
 }
 
 void add_incident_figures(IncidentSummaryAccumulator& acc, const TrialBlock& block) {
-  std::size_t next = 0;
+  std::size_t next = 0, impact = 0, cost = 0;
   models::TrialResult t;
   for (const TrialRow& row : block.rows) {
     t.events = row.events;
@@ -208,10 +225,8 @@ void add_incident_figures(IncidentSummaryAccumulator& acc, const TrialBlock& blo
     for (const TeamTrialRow& x : row.teams) {
       t.teams.push_back({x.pages, x.pages_at_night, x.noise_pages, x.tickets, x.shifts});
     }
-    t.incidents.clear();
-    for (std::uint32_t k = 0; k < row.incidents && next < block.incidents.size(); ++k) {
-      t.incidents.push_back(incident_row_of(block.incidents[next++]));
-    }
+    incidents_of(block, next, row.incidents, impact, cost, t);
+    next += row.incidents;
     acc.add(t);
   }
 }
@@ -230,6 +245,9 @@ IncidentSummary IncidentSummaryAccumulator::finish() const {
   if (sev_[0].incidents > 0) s.by_severity.push_back(sev_[0].finish(confidence));
   for (const auto& c : cause_) {
     if (c.incidents > 0) s.by_cause.push_back(c.finish(confidence));
+  }
+  for (const auto& v : service_) {
+    if (v.incidents > 0) s.by_service.push_back(v.finish(confidence));
   }
   for (std::size_t l = 1; l <= 4; ++l) {
     const Level& c = levels_[l];
@@ -331,6 +349,10 @@ void group(std::string& out, const IncidentGroup& g) {
 void cause_compliance_dora(std::string& out, const IncidentSummary& s) {
   out += "by cause\n";
   for (const auto& g : s.by_cause) group(out, g);
+  if (!s.by_service.empty()) {
+    out += "by service (an incident counts for every service it impaired, with its own times)\n";
+    for (const auto& g : s.by_service) group(out, g);
+  }
   if (!s.compliance.empty()) {
     out += "SEV target compliance (paged incidents)\n";
     for (const auto& c : s.compliance) {
