@@ -49,7 +49,7 @@ std::string csv_header(const TrialLayout& layout, const std::string& file) {
            "detected_s,paged_s,acked_s,mitigated_s,resolved_s,responding_s,escalations,team,team_"
            "name,"
            "steps_tried,requests_failed,budget_consumed,human_needed,cause_component,cause_"
-           "component_name,cause_zone,cause_zone_name,runbook,runbook_name";
+           "component_name,cause_zone,cause_zone_name,runbook,runbook_name,impacts,slo_costs";
   }
   if (file == "incident_services.csv") {
     return "trial,incident,service,service_name,impaired_s,recovered_s,requests_failed";
@@ -150,7 +150,8 @@ void CsvResultsWriter::append(const TrialBlock& block) {
            std::to_string(i.cause_component) + "," +
            name_of(model_.names.components, i.cause_component) + "," +
            std::to_string(i.cause_zone) + "," + name_of(model_.names.zones, i.cause_zone) + "," +
-           std::to_string(i.runbook) + "," + name_of(model_.names.runbooks, i.runbook) + "\n";
+           std::to_string(i.runbook) + "," + name_of(model_.names.runbooks, i.runbook) + "," +
+           std::to_string(i.impacts) + "," + std::to_string(i.slo_costs) + "\n";
   }
   incidents_ << inc;
   check(incidents_, "incidents.csv");
