@@ -54,7 +54,8 @@ std::string csv_header(const TrialLayout& layout, const std::string& file) {
   if (file == "incident_services.csv") {
     return "trial,incident,service,service_name,impaired_s,recovered_s,requests_failed";
   }
-  if (file == "incident_slos.csv") return "trial,incident,slo,slo_name,bad_requests,budget_consumed";
+  if (file == "incident_slos.csv")
+    return "trial,incident,slo,slo_name,bad_requests,budget_consumed";
   if (file == "budget.csv") return "trial,slo,sample,time_s,remaining_budget";
   if (file == "envelope.csv") return "slo,sample,time_s,mean,p05,p95";
   if (file == "summary.csv") return "figure,estimate,low,high,confidence,method,unit,n";
@@ -227,10 +228,14 @@ void CsvResultsWriter::finish(const RunSummary& summary, const RunMeta& meta) {
   }
   write("envelope.csv", e);
   write("meta.json", meta_json(meta, 0) + "\n");
-  const std::pair<std::ofstream*, const char*> files[] = {
-      {&trials_, "trials.csv"}, {&slos_, "slos.csv"},           {&services_, "services.csv"},
-      {&teams_, "teams.csv"},   {&incidents_, "incidents.csv"}, {&budget_, "budget.csv"},
-      {&impacts_, "incident_services.csv"}, {&incident_slos_, "incident_slos.csv"}};
+  const std::pair<std::ofstream*, const char*> files[] = {{&trials_, "trials.csv"},
+                                                          {&slos_, "slos.csv"},
+                                                          {&services_, "services.csv"},
+                                                          {&teams_, "teams.csv"},
+                                                          {&incidents_, "incidents.csv"},
+                                                          {&budget_, "budget.csv"},
+                                                          {&impacts_, "incident_services.csv"},
+                                                          {&incident_slos_, "incident_slos.csv"}};
   for (const auto& [out, file] : files) {
     out->close();
     check(*out, file);

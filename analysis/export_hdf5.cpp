@@ -156,13 +156,13 @@ ResultsFileWriter::ResultsFileWriter(const std::string& path, const models::Comp
     d.incidents = d.file.createDataSet("incidents", d.incident_type, H5::DataSpace(1, dims, max),
                                        h5::chunked({kResultsChunkTrials}, d.compress));
     d.impact_type = h5::impact_type();
-    d.impacts = d.file.createDataSet("incident_services", d.impact_type,
-                                     H5::DataSpace(1, dims, max),
-                                     h5::chunked({kResultsChunkTrials}, d.compress));
+    d.impacts =
+        d.file.createDataSet("incident_services", d.impact_type, H5::DataSpace(1, dims, max),
+                             h5::chunked({kResultsChunkTrials}, d.compress));
     d.incident_slo_type = h5::incident_slo_type();
-    d.incident_slos = d.file.createDataSet("incident_slos", d.incident_slo_type,
-                                           H5::DataSpace(1, dims, max),
-                                           h5::chunked({kResultsChunkTrials}, d.compress));
+    d.incident_slos =
+        d.file.createDataSet("incident_slos", d.incident_slo_type, H5::DataSpace(1, dims, max),
+                             h5::chunked({kResultsChunkTrials}, d.compress));
     d.file.createGroup("budget");
     return 0;
   });

@@ -109,7 +109,8 @@ ResultsFileReader::ResultsFileReader(const std::string& path) : impl_(std::make_
     d.incidents.getSpace().getSimpleExtentDims(&ni);
     d.incident_rows = ni;
     for (const char* name : {"incident_services", "incident_slos"}) {
-      if (!d.file.nameExists(name)) d.fail(std::string("not a relsim results file (no /") + name + ")");
+      if (!d.file.nameExists(name))
+        d.fail(std::string("not a relsim results file (no /") + name + ")");
     }
     d.impacts = d.file.openDataSet("incident_services");
     d.impact_type = h5::impact_type();
@@ -194,8 +195,8 @@ namespace {
 
 /// Rows [start, start + count) of a 1-D compound dataset.
 template <class Row>
-void read_table(H5::DataSet& ds, const H5::CompType& type, std::uint64_t start,
-                std::uint64_t count, std::vector<Row>& out) {
+void read_table(H5::DataSet& ds, const H5::CompType& type, std::uint64_t start, std::uint64_t count,
+                std::vector<Row>& out) {
   out.resize(count);
   if (count == 0) return;
   const hsize_t first[1] = {start};
@@ -248,8 +249,7 @@ TrialBlock ResultsFileReader::read_block(std::uint64_t first, std::uint64_t coun
       impacts += r.impacts;
       costs += r.slo_costs;
     }
-    if (d.cursor_impact + impacts > d.impact_rows ||
-        d.cursor_cost + costs > d.incident_slo_rows) {
+    if (d.cursor_impact + impacts > d.impact_rows || d.cursor_cost + costs > d.incident_slo_rows) {
       d.fail("/incidents counts more rows than /incident_services or /incident_slos holds");
     }
     read_table(d.impacts, d.impact_type, d.cursor_impact, impacts, block.impacts);

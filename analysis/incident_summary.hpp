@@ -3,8 +3,8 @@
 // mitigate (mitigated − start) and resolve (resolved − start) — as mean,
 // median, p90 and p95 with confidence intervals, over all incidents, by
 // severity, by cause and by service (an incident counts once for every
-// service of its impact set, with the incident's own times); compliance with the SEV ack and response targets;
-// DORA's change failure rate and MTTR (detection → resolution for SEV-1 and
+// service of its impact set, with the incident's own times); compliance with the SEV ack and
+// response targets; DORA's change failure rate and MTTR (detection → resolution for SEV-1 and
 // SEV-2); and per team pages per on-call shift, the share at night and the
 // share that was noise.
 //
@@ -92,7 +92,7 @@ struct IncidentSummary {
   /// for each service of its impact set (so the groups sum to more
   /// incidents than there were).
   std::vector<IncidentGroup> by_service;
-  std::vector<SevCompliance> compliance;   // levels of model.severity that were paged
+  std::vector<SevCompliance> compliance;  // levels of model.severity that were paged
   std::uint64_t deploys = 0;
   std::uint64_t failed_deploys = 0;  // incidents caused by a deploy (or a badDeploy fault)
   Interval change_failure_rate;      // failed_deploys / deploys, Wilson with effective n
@@ -144,8 +144,8 @@ class IncidentSummaryAccumulator {
   IncidentSummary totals_;
   MeanAccumulator per_trial_;
   Group all_;
-  std::vector<Group> sev_;    // index 0: unassessed
-  std::vector<Group> cause_;  // IncidentCause order
+  std::vector<Group> sev_;      // index 0: unassessed
+  std::vector<Group> cause_;    // IncidentCause order
   std::vector<Group> service_;  // model.services order
   std::vector<Level> levels_;
   RatioAccumulator change_failure_;

@@ -3,8 +3,8 @@
 // trials, the budget-policy tiers as dashed lines) with its figures; per
 // service availability; MTTR and its parts by severity; the distribution of
 // incident durations; a sample trial's incidents as a timeline with the
-// injected faults (each named by its primary service and its cause); pages per on-call shift. Built from the run's summary plus
-// what the run kept for it (every incident's time to resolve, and the
+// injected faults (each named by its primary service and its cause); pages per on-call shift. Built
+// from the run's summary plus what the run kept for it (every incident's time to resolve, and the
 // incidents of its first trial). Pure function over values.
 #pragma once
 

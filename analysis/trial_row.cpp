@@ -207,9 +207,14 @@ TrialRow to_row(const models::CompiledModel& model, const models::TrialResult& r
   row.incidents = static_cast<std::uint32_t>(r.incidents.size());
   row.slos.reserve(r.slos.size());
   for (const auto& x : r.slos) {
-    SloTrialRow s{x.good,           x.total,          x.attainment,
-                  x.met,            x.budget_consumed, x.budget_minutes,
-                  x.incident_budget_consumed, {}};
+    SloTrialRow s{x.good,
+                  x.total,
+                  x.attainment,
+                  x.met,
+                  x.budget_consumed,
+                  x.budget_minutes,
+                  x.incident_budget_consumed,
+                  {}};
     s.tier_reached_s.reserve(x.tier_reached.size());
     for (const auto& t : x.tier_reached) {
       s.tier_reached_s.push_back(t ? t->to_seconds() : std::numeric_limits<double>::quiet_NaN());

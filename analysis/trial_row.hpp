@@ -89,8 +89,8 @@ struct IncidentRecord {
   std::uint32_t runbook = 0xFFFFFFFF;          // model.runbooks index
   std::uint32_t impacts = 0;                   // its rows in /incident_services
   std::uint32_t slo_costs = 0;                 // its rows in /incident_slos
-  std::uint8_t cause = 0;     // models::IncidentCause
-  std::uint8_t severity = 0;  // 1..4; 0 none assigned
+  std::uint8_t cause = 0;                      // models::IncidentCause
+  std::uint8_t severity = 0;                   // 1..4; 0 none assigned
   std::uint8_t human_needed = 0;
   std::uint16_t escalations = 0;
   std::uint16_t steps_tried = 0;
@@ -177,10 +177,9 @@ struct TrialLayout {
 
 /// Every per-SLO figure of a trial, in file order: `visit(name, field)` for
 /// `good`, `total`, `attainment`, `met`, `budget_consumed`,
-/// `budget_minutes`, `incident_budget_consumed`, then `<tier>_reached_s` per tier of `layout`; `field`
-/// maps an SloTrialRow (const or not) to that figure (double& or bool&).
-/// The one list the HDF5 writer and reader, the CSV export and the
-/// documentation test go through.
+/// `budget_minutes`, `incident_budget_consumed`, then `<tier>_reached_s` per tier of `layout`;
+/// `field` maps an SloTrialRow (const or not) to that figure (double& or bool&). The one list the
+/// HDF5 writer and reader, the CSV export and the documentation test go through.
 template <class Visit>
 void for_each_slo_field(const TrialLayout& layout, Visit&& visit) {
   visit(

@@ -75,19 +75,19 @@ struct IncidentRow {
   /// zone outage and for overload.
   std::uint32_t cause_component = kNoRow;
   std::uint32_t cause_zone = kNoRow;  // the zone it hit (a zone outage's zone), kNoRow: none
-  std::uint8_t severity = 0;         // highest SEV level reached, 1..4; 0: none assigned
-  sim::Duration start = kNever;      // impact began
-  sim::Duration detected = kNever;   // first alert fired
-  sim::Duration paged = kNever;      // first page sent
-  sim::Duration acked = kNever;      // a responder acknowledged
-  sim::Duration mitigated = kNever;  // impact ended
-  sim::Duration resolved = kNever;   // declared resolved (mitigated + confirm-stable)
-  std::uint16_t escalations = 0;     // escalation steps taken before the ack
-  std::uint32_t team = 0xFFFFFFFF;   // the acknowledging team (model.teams); none: 0xFFFFFFFF
-  std::uint16_t steps_tried = 0;     // runbook steps tried
-  double requests_failed = 0.0;      // failed requests of the primary service while it was impaired
-  double budget_consumed = 0.0;      // of the primary service's first SLO's window budget (fraction)
-  bool human_needed = false;         // false: automation alone recovered
+  std::uint8_t severity = 0;          // highest SEV level reached, 1..4; 0: none assigned
+  sim::Duration start = kNever;       // impact began
+  sim::Duration detected = kNever;    // first alert fired
+  sim::Duration paged = kNever;       // first page sent
+  sim::Duration acked = kNever;       // a responder acknowledged
+  sim::Duration mitigated = kNever;   // impact ended
+  sim::Duration resolved = kNever;    // declared resolved (mitigated + confirm-stable)
+  std::uint16_t escalations = 0;      // escalation steps taken before the ack
+  std::uint32_t team = 0xFFFFFFFF;    // the acknowledging team (model.teams); none: 0xFFFFFFFF
+  std::uint16_t steps_tried = 0;      // runbook steps tried
+  double requests_failed = 0.0;  // failed requests of the primary service while it was impaired
+  double budget_consumed = 0.0;  // of the primary service's first SLO's window budget (fraction)
+  bool human_needed = false;     // false: automation alone recovered
   /// A responder started working on it (ack + the team's respond delay):
   /// the "response" of the SEV targets. Added for SEV response compliance.
   sim::Duration responding = kNever;
@@ -115,9 +115,9 @@ struct IncidentImpact {
 /// The budget an incident cost one SLO: the SLO's bad requests in its window
 /// while the SLO's service was impaired by the incident.
 struct IncidentSloCost {
-  std::uint32_t incident = 0;  // IncidentRow::id
-  std::uint32_t slo = 0;       // model.slos index
-  double bad = 0.0;            // bad requests
+  std::uint32_t incident = 0;    // IncidentRow::id
+  std::uint32_t slo = 0;         // model.slos index
+  double bad = 0.0;              // bad requests
   double budget_consumed = 0.0;  // bad / the window's budget
 };
 
@@ -131,13 +131,13 @@ struct TeamTrialResult {
 };
 
 struct TrialResult {
-  std::vector<SloTrialResult> slos;          // model.slos order
-  std::vector<ServiceTrialResult> services;  // model.services order
-  std::vector<TeamTrialResult> teams;        // model.teams order
-  std::vector<IncidentRow> incidents;        // by start
-  std::vector<IncidentImpact> impacts;       // by incident, then in the order impaired
+  std::vector<SloTrialResult> slos;            // model.slos order
+  std::vector<ServiceTrialResult> services;    // model.services order
+  std::vector<TeamTrialResult> teams;          // model.teams order
+  std::vector<IncidentRow> incidents;          // by start
+  std::vector<IncidentImpact> impacts;         // by incident, then in the order impaired
   std::vector<IncidentSloCost> incident_slos;  // by incident, then model.slos order
-  std::uint64_t events = 0;                  // events the kernel handled
+  std::uint64_t events = 0;                    // events the kernel handled
   /// Deployments in the trial (random deploys, good or bad, and injected
   /// badDeploy faults): the denominator of DORA's change failure rate.
   std::uint64_t deploys = 0;

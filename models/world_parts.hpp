@@ -380,15 +380,15 @@ struct Incident {
   Index page_team = kNoIndex;
   sim::Duration page_time;
   std::uint16_t page_gen = 0;
-  std::vector<Index> notified;      // responders paged for the active page
-  Index responder = kNoIndex;       // who works on it
-  Index primary = kNoIndex;         // service row: its primary service while it runs
-  Index first_impact = kNoIndex;    // its first entry in People::impacts_
-  bool runbook_chosen = false;      // runbook / runbook_service are set
-  Index runbook = kNoIndex;         // the runbook its responder follows
+  std::vector<Index> notified;       // responders paged for the active page
+  Index responder = kNoIndex;        // who works on it
+  Index primary = kNoIndex;          // service row: its primary service while it runs
+  Index first_impact = kNoIndex;     // its first entry in People::impacts_
+  bool runbook_chosen = false;       // runbook / runbook_service are set
+  Index runbook = kNoIndex;          // the runbook its responder follows
   Index runbook_service = kNoIndex;  // service row the runbook's steps act on
-  Index drained = kNoIndex;         // a zone its runbook drained
-  Index zone = kNoIndex;            // the zone of its cause, if one
+  Index drained = kNoIndex;          // a zone its runbook drained
+  Index zone = kNoIndex;             // the zone of its cause, if one
 };
 
 /// A service in an incident's impact set (People::impacts_).
@@ -460,21 +460,21 @@ struct People : Part {
 
   Range escalate_target_, responder_targets_;
   Range ack_streams_, respond_streams_, diagnose_streams_, step_streams_;
-  std::vector<Index> responder_begin_;        // per team, size teams + 1
-  std::vector<sim::Duration> first_handoff_;  // per team
+  std::vector<Index> responder_begin_;           // per team, size teams + 1
+  std::vector<sim::Duration> first_handoff_;     // per team
   std::vector<Index> svc_slo_begin_, svc_slos_;  // CSR: service row → its SLOs
   std::vector<std::uint8_t> user_facing_;        // per service row: no service calls it
   Index event_incident_ = kNoIndex;              // the incident opened by the event being handled
   std::vector<Responder> responders_;
   std::vector<Incident> incidents_;
-  std::vector<Index> open_;             // incidents not closed
-  std::vector<Index> waiting_;          // incidents with an active page, in page order
-  std::vector<std::uint8_t> impaired_;  // per service row
-  std::vector<Index> svc_incident_;     // per service row: its latest incident
-  std::vector<Index> svc_impact_;       // per service row: its entry in that incident's impacts
-  std::vector<Index> slo_cost_;         // per SLO: its entry in its service's latest incident
-  std::vector<ImpactEntry> impacts_;    // every incident's impact set, in the order joined
-  std::vector<SloCostEntry> slo_costs_;  // every incident's SLO costs, in the order joined
+  std::vector<Index> open_;               // incidents not closed
+  std::vector<Index> waiting_;            // incidents with an active page, in page order
+  std::vector<std::uint8_t> impaired_;    // per service row
+  std::vector<Index> svc_incident_;       // per service row: its latest incident
+  std::vector<Index> svc_impact_;         // per service row: its entry in that incident's impacts
+  std::vector<Index> slo_cost_;           // per SLO: its entry in its service's latest incident
+  std::vector<ImpactEntry> impacts_;      // every incident's impact set, in the order joined
+  std::vector<SloCostEntry> slo_costs_;   // every incident's SLO costs, in the order joined
   std::vector<double> slo_incident_bad_;  // per SLO: bad requests charged to incidents
   std::vector<Index> newly_impaired_;     // track_impact: services impaired by this event
   std::vector<TeamTrialResult> teams_;

@@ -715,10 +715,9 @@ void People::finish(TrialResult& r) {
                          static_cast<std::uint32_t>(m_.services[e.service].component), e.impaired,
                          e.recovered, e.failed});
   }
-  std::stable_sort(r.impacts.begin(), r.impacts.end(),
-                   [](const IncidentImpact& a, const IncidentImpact& b) {
-                     return a.incident < b.incident;
-                   });
+  std::stable_sort(
+      r.impacts.begin(), r.impacts.end(),
+      [](const IncidentImpact& a, const IncidentImpact& b) { return a.incident < b.incident; });
   auto budget_of = [&](Index k) {
     return k < r.slos.size() ? (1.0 - m_.slos[k].objective) * r.slos[k].total : 0.0;
   };

@@ -228,8 +228,9 @@ TEST(ImpactSet, MttrByServiceCountsAnIncidentForEveryServiceItImpaired) {
   EXPECT_GT(memberships, incidents);  // the zone outage counts for four services
   EXPECT_EQ(s.by_service.size(), expected.size());
   // auth's group has the zone outages although none is auth's incident.
-  const auto auth = std::find_if(s.by_service.begin(), s.by_service.end(),
-                                 [](const analysis::IncidentGroup& g) { return g.label == "auth"; });
+  const auto auth =
+      std::find_if(s.by_service.begin(), s.by_service.end(),
+                   [](const analysis::IncidentGroup& g) { return g.label == "auth"; });
   ASSERT_NE(auth, s.by_service.end());
   EXPECT_GE(auth->incidents, 30u);
   EXPECT_NE(analysis::format_incident_extras(s).find(
@@ -316,8 +317,7 @@ TEST(ImpactSet, ShardsMergeIntoTheSingleRunsFiguresAndTables) {
   const fs::path dir = temp_dir("merge");
   const std::string d = dir.string();
   const std::string args = "run " + kFixture + " --trials 16 -q ";
-  ASSERT_EQ(test::relsim(args + "--threads 1 --out " + d + "/one.h5 -o " + d + "/one.txt").code,
-            0);
+  ASSERT_EQ(test::relsim(args + "--threads 1 --out " + d + "/one.h5 -o " + d + "/one.txt").code, 0);
   ASSERT_EQ(test::relsim(args + "--shard 0/2 --out " + d + "/p0.h5").code, 0);
   ASSERT_EQ(test::relsim(args + "--shard 1/2 --threads 2 --out " + d + "/p1.h5").code, 0);
   const auto merged =
@@ -351,9 +351,9 @@ TEST(ImpactSet, ShardsMergeIntoTheSingleRunsFiguresAndTables) {
 TEST(ImpactSet, CsvHasTheImpactSetAndSloCostTables) {
   const fs::path dir = temp_dir("csv");
   const std::string out = (dir / "csv").string();
-  ASSERT_EQ(test::relsim("run " + kFixture + " --trials 3 -q --out " + out + " --out-format csv")
-                .code,
-            0);
+  ASSERT_EQ(
+      test::relsim("run " + kFixture + " --trials 3 -q --out " + out + " --out-format csv").code,
+      0);
   std::ifstream services(out + "/incident_services.csv"), slos(out + "/incident_slos.csv");
   std::string header, line;
   ASSERT_TRUE(std::getline(services, header));
@@ -375,7 +375,8 @@ TEST(ImpactSet, ReportTimelineNamesThePrimaryServiceAndTheCause) {
   std::stringstream s;
   s << in.rdbuf();
   const std::string text = s.str();
-  // "#k edge-api: injected fault (zoneOutage@Tue 20:00), +3 services", not "#k auth injected_fault".
+  // "#k edge-api: injected fault (zoneOutage@Tue 20:00), +3 services", not "#k auth
+  // injected_fault".
   EXPECT_NE(text.find("edge-api: injected fault (zoneOutage@Tue 20:00), +"), std::string::npos);
   EXPECT_EQ(text.find("auth injected_fault"), std::string::npos);
   fs::remove_all(dir);
