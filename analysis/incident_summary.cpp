@@ -111,7 +111,9 @@ IncidentSummaryAccumulator::IncidentSummaryAccumulator(const models::CompiledMod
   }
   service_.resize(model.services.size());
   for (std::size_t v = 0; v < model.services.size(); ++v) {
-    service_[v].label = model.names.components[model.services[v].component];
+    const auto c = model.services[v].component;
+    service_[v].label = c < model.names.components.size() ? model.names.components[c]
+                                                          : "service " + std::to_string(v);
   }
   levels_.resize(5);
   for (std::size_t l = 0; l < levels_.size(); ++l) levels_[l].level = static_cast<int>(l);
