@@ -115,6 +115,7 @@ IncidentSummaryAccumulator::IncidentSummaryAccumulator(const models::CompiledMod
     service_[v].label = c < model.names.components.size() ? model.names.components[c]
                                                           : "service " + std::to_string(v);
   }
+  slo_budget_.resize(model.slos.size());
   levels_.resize(5);
   for (std::size_t l = 0; l < levels_.size(); ++l) levels_[l].level = static_cast<int>(l);
   teams_.resize(model.teams.size());
@@ -128,6 +129,9 @@ void IncidentSummaryAccumulator::add(const models::TrialResult& t) {
   per_trial_.add(static_cast<double>(t.incidents.size()));
   s.incidents += t.incidents.size();
   s.deploys += t.deploys;
+  for (std::size_t k = 0; k < slo_budget_.size(); ++k) {
+    slo_budget_[k].add(k < t.slos.size() ? t.slos[k].incident_budget_consumed : 0.0);
+  }
   std::uint64_t failed = 0;
   // The impact rows are in incident order: walk them alongside.
   std::size_t impact = 0;
@@ -227,6 +231,10 @@ void add_incident_figures(IncidentSummaryAccumulator& acc, const TrialBlock& blo
     for (const TeamTrialRow& x : row.teams) {
       t.teams.push_back({x.pages, x.pages_at_night, x.noise_pages, x.tickets, x.shifts});
     }
+    t.slos.resize(row.slos.size());
+    for (std::size_t k = 0; k < row.slos.size(); ++k) {
+      t.slos[k].incident_budget_consumed = row.slos[k].incident_budget_consumed;
+    }
     incidents_of(block, next, row.incidents, impact, cost, t);
     next += row.incidents;
     acc.add(t);
@@ -250,6 +258,10 @@ IncidentSummary IncidentSummaryAccumulator::finish() const {
   }
   for (const auto& v : service_) {
     if (v.incidents > 0) s.by_service.push_back(v.finish(confidence));
+  }
+  for (const MeanAccumulator& b : slo_budget_) {
+    s.slo_incident_budget.push_back(b.count() > 0 ? log_scale_mean_interval(b, confidence)
+                                                  : Interval{kNaN, kNaN, kNaN});
   }
   for (std::size_t l = 1; l <= 4; ++l) {
     const Level& c = levels_[l];
@@ -381,6 +393,25 @@ std::string format_incident_extras(const IncidentSummary& s) {
       "\nincidents by cause (resolve, detect, acknowledge, mitigate: mean [interval by trial], "
       "quantiles, p95 [Woodruff interval by trial])\n";
   cause_compliance_dora(out, s);
+  return out;
+}
+
+std::string format_incident_extras(const models::CompiledModel& model, const IncidentSummary& s) {
+  std::string out = format_incident_extras(s);
+  if (out.empty() || s.slo_incident_budget.empty()) return out;
+  out +=
+      "budget by incident (per SLO, the budget its incidents consumed per trial: the sum of "
+      "the incidents' shares; the rest is the SLO's baseline)\n";
+  for (std::size_t k = 0; k < s.slo_incident_budget.size(); ++k) {
+    const Interval& b = s.slo_incident_budget[k];
+    const std::string name =
+        k < model.names.slos.size() ? model.names.slos[k] : "SLO " + std::to_string(k);
+    out += "  " + name + ": " + printf_text("%.3g %%", b.estimate * 100.0);
+    if (!std::isnan(b.low) && !std::isnan(b.high)) {
+      out += printf_text(" [%.3g, ", b.low * 100.0) + printf_text("%.3g]", b.high * 100.0);
+    }
+    out += "\n";
+  }
   return out;
 }
 

@@ -92,6 +92,10 @@ struct IncidentSummary {
   /// for each service of its impact set (so the groups sum to more
   /// incidents than there were).
   std::vector<IncidentGroup> by_service;
+  /// Per SLO (model.slos order): the budget incidents consumed in a trial
+  /// (SloTrialResult::incident_budget_consumed, the sum of its budget by
+  /// incident), mean over trials, t on the log scale.
+  std::vector<Interval> slo_incident_budget;
   std::vector<SevCompliance> compliance;  // levels of model.severity that were paged
   std::uint64_t deploys = 0;
   std::uint64_t failed_deploys = 0;  // incidents caused by a deploy (or a badDeploy fault)
@@ -144,9 +148,10 @@ class IncidentSummaryAccumulator {
   IncidentSummary totals_;
   MeanAccumulator per_trial_;
   Group all_;
-  std::vector<Group> sev_;      // index 0: unassessed
-  std::vector<Group> cause_;    // IncidentCause order
-  std::vector<Group> service_;  // model.services order
+  std::vector<Group> sev_;                   // index 0: unassessed
+  std::vector<Group> cause_;                 // IncidentCause order
+  std::vector<Group> service_;               // model.services order
+  std::vector<MeanAccumulator> slo_budget_;  // per SLO: budget consumed by incidents
   std::vector<Level> levels_;
   RatioAccumulator change_failure_;
   Duration dora_;
@@ -172,5 +177,8 @@ std::string format_incidents(const models::CompiledModel& model, const IncidentS
 /// SEV target compliance and DORA's change failure rate and MTTR. Empty
 /// without incidents.
 std::string format_incident_extras(const IncidentSummary& summary);
+/// As above, with the SLOs' names for the budget by incident.
+std::string format_incident_extras(const models::CompiledModel& model,
+                                   const IncidentSummary& summary);
 
 }  // namespace relsim::analysis

@@ -227,6 +227,13 @@ TEST(ImpactSet, MttrByServiceCountsAnIncidentForEveryServiceItImpaired) {
   EXPECT_EQ(total, memberships);
   EXPECT_GT(memberships, incidents);  // the zone outage counts for four services
   EXPECT_EQ(s.by_service.size(), expected.size());
+  // Budget by incident per SLO: the mean of the trials' consumption from incidents.
+  ASSERT_EQ(s.slo_incident_budget.size(), m.slos.size());
+  for (std::size_t k = 0; k < m.slos.size(); ++k) {
+    double sum = 0.0;
+    for (const TrialResult& r : results) sum += r.slos[k].incident_budget_consumed;
+    EXPECT_NEAR(s.slo_incident_budget[k].estimate, sum / results.size(), 1e-12);
+  }
   // auth's group has the zone outages although none is auth's incident.
   const auto auth =
       std::find_if(s.by_service.begin(), s.by_service.end(),
@@ -332,6 +339,9 @@ TEST(ImpactSet, ShardsMergeIntoTheSingleRunsFiguresAndTables) {
     return at == std::string::npos ? std::string() : text.substr(at);
   };
   EXPECT_FALSE(section(d + "/one.txt").empty());
+  // The budget by incident per SLO is printed after the groups, merged alike.
+  EXPECT_NE(section(d + "/one.txt").find("budget by incident"), std::string::npos);
+  EXPECT_NE(section(d + "/one.txt").find("  edge-availability: "), std::string::npos);
   EXPECT_EQ(section(d + "/one.txt"), section(d + "/m.txt"));
   const analysis::ResultsFileReader one(d + "/one.h5"), m(d + "/m.h5");
   const analysis::TrialBlock a = one.read_block(0, 16), b = m.read_block(0, 16);
