@@ -48,8 +48,14 @@ std::string csv_header(const TrialLayout& layout, const std::string& file) {
     return "trial,id,service,service_name,cause,cause_name,cause_index,severity,start_s,"
            "detected_s,paged_s,acked_s,mitigated_s,resolved_s,responding_s,escalations,team,team_"
            "name,"
-           "steps_tried,requests_failed,budget_consumed,human_needed";
+           "steps_tried,requests_failed,budget_consumed,human_needed,cause_component,cause_"
+           "component_name,cause_zone,cause_zone_name,runbook,runbook_name,impacts,slo_costs";
   }
+  if (file == "incident_services.csv") {
+    return "trial,incident,service,service_name,impaired_s,recovered_s,requests_failed";
+  }
+  if (file == "incident_slos.csv")
+    return "trial,incident,slo,slo_name,bad_requests,budget_consumed";
   if (file == "budget.csv") return "trial,slo,sample,time_s,remaining_budget";
   if (file == "envelope.csv") return "slo,sample,time_s,mean,p05,p95";
   if (file == "summary.csv") return "figure,estimate,low,high,confidence,method,unit,n";
@@ -71,6 +77,8 @@ CsvResultsWriter::CsvResultsWriter(const std::string& dir, const models::Compile
   open(services_, "services.csv", csv_header(layout_, "services.csv"));
   open(teams_, "teams.csv", csv_header(layout_, "teams.csv"));
   open(incidents_, "incidents.csv", csv_header(layout_, "incidents.csv"));
+  open(impacts_, "incident_services.csv", csv_header(layout_, "incident_services.csv"));
+  open(incident_slos_, "incident_slos.csv", csv_header(layout_, "incident_slos.csv"));
   open(budget_, "budget.csv", csv_header(layout_, "budget.csv"));
 }
 
@@ -139,10 +147,32 @@ void CsvResultsWriter::append(const TrialBlock& block) {
            csv_number(i.responding_s) + "," + std::to_string(i.escalations) + "," +
            std::to_string(i.team) + "," + name_of(model_.names.teams, i.team) + "," +
            std::to_string(i.steps_tried) + "," + csv_number(i.requests_failed) + "," +
-           csv_number(i.budget_consumed) + "," + std::to_string(i.human_needed) + "\n";
+           csv_number(i.budget_consumed) + "," + std::to_string(i.human_needed) + "," +
+           std::to_string(i.cause_component) + "," +
+           name_of(model_.names.components, i.cause_component) + "," +
+           std::to_string(i.cause_zone) + "," + name_of(model_.names.zones, i.cause_zone) + "," +
+           std::to_string(i.runbook) + "," + name_of(model_.names.runbooks, i.runbook) + "," +
+           std::to_string(i.impacts) + "," + std::to_string(i.slo_costs) + "\n";
   }
   incidents_ << inc;
   check(incidents_, "incidents.csv");
+  std::string imp;
+  for (const auto& v : block.impacts) {
+    imp += std::to_string(v.trial) + "," + std::to_string(v.incident) + "," +
+           std::to_string(v.service) + "," + name_of(model_.names.components, v.service) + "," +
+           csv_number(v.impaired_s) + "," + csv_number(v.recovered_s) + "," +
+           csv_number(v.requests_failed) + "\n";
+  }
+  impacts_ << imp;
+  check(impacts_, "incident_services.csv");
+  std::string cost;
+  for (const auto& c : block.incident_slos) {
+    cost += std::to_string(c.trial) + "," + std::to_string(c.incident) + "," +
+            std::to_string(c.slo) + "," + name_of(model_.names.slos, c.slo) + "," +
+            csv_number(c.bad_requests) + "," + csv_number(c.budget_consumed) + "\n";
+  }
+  incident_slos_ << cost;
+  check(incident_slos_, "incident_slos.csv");
 
   const std::uint64_t n = block.rows.size();
   const std::uint64_t keep = rows_ < kCsvBudgetTrials ? std::min(n, kCsvBudgetTrials - rows_) : 0;
@@ -198,9 +228,14 @@ void CsvResultsWriter::finish(const RunSummary& summary, const RunMeta& meta) {
   }
   write("envelope.csv", e);
   write("meta.json", meta_json(meta));
-  const std::pair<std::ofstream*, const char*> files[] = {
-      {&trials_, "trials.csv"}, {&slos_, "slos.csv"},           {&services_, "services.csv"},
-      {&teams_, "teams.csv"},   {&incidents_, "incidents.csv"}, {&budget_, "budget.csv"}};
+  const std::pair<std::ofstream*, const char*> files[] = {{&trials_, "trials.csv"},
+                                                          {&slos_, "slos.csv"},
+                                                          {&services_, "services.csv"},
+                                                          {&teams_, "teams.csv"},
+                                                          {&incidents_, "incidents.csv"},
+                                                          {&budget_, "budget.csv"},
+                                                          {&impacts_, "incident_services.csv"},
+                                                          {&incident_slos_, "incident_slos.csv"}};
   for (const auto& [out, file] : files) {
     out->close();
     check(*out, file);

@@ -3,7 +3,9 @@
 // columns: trials.csv (one row per trial), slos.csv (one row per trial and
 // SLO), services.csv (per trial and service), teams.csv (per trial and
 // team), all appended block by block; incidents.csv (one row per incident,
-// with service, cause and team names); budget.csv (the remaining-budget
+// with service, cause and team names), incident_services.csv (its impact
+// set: one row per service it impaired) and incident_slos.csv (the budget it
+// cost each SLO); budget.csv (the remaining-budget
 // series of the directory's first kCsvBudgetTrials trials, one row per
 // trial, SLO and sample), envelope.csv (per SLO and sample), summary.csv and
 // meta.json. Numbers are shortest round-trip text (NaN is an empty field),
@@ -50,6 +52,8 @@ class CsvResultsWriter {
   std::ofstream services_;
   std::ofstream teams_;
   std::ofstream incidents_;
+  std::ofstream impacts_;        // incident_services.csv
+  std::ofstream incident_slos_;  // incident_slos.csv
   std::ofstream budget_;
   std::uint64_t rows_ = 0;
 };

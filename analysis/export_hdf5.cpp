@@ -47,6 +47,9 @@ struct ResultsFileWriter::Impl {
   H5::DataSet incidents;
   H5::CompType incident_type;
   std::uint64_t incident_rows = 0;
+  H5::DataSet impacts, incident_slos;  // /incident_services, /incident_slos
+  H5::CompType impact_type, incident_slo_type;
+  std::uint64_t impact_rows = 0, incident_slo_rows = 0;
   std::vector<std::optional<H5::DataSet>> budget;  // created at the first append
   std::vector<std::size_t> lengths;
   std::uint64_t rows = 0;  // written to the file
@@ -63,6 +66,8 @@ struct ResultsFileWriter::Impl {
     write_block(pending);
     pending.rows.clear();
     pending.incidents.clear();
+    pending.impacts.clear();
+    pending.incident_slos.clear();
     for (auto& s : pending.series) s.clear();
   }
 
@@ -150,6 +155,14 @@ ResultsFileWriter::ResultsFileWriter(const std::string& path, const models::Comp
     d.incident_type = h5::incident_type();
     d.incidents = d.file.createDataSet("incidents", d.incident_type, H5::DataSpace(1, dims, max),
                                        h5::chunked({kResultsChunkTrials}, d.compress));
+    d.impact_type = h5::impact_type();
+    d.impacts =
+        d.file.createDataSet("incident_services", d.impact_type, H5::DataSpace(1, dims, max),
+                             h5::chunked({kResultsChunkTrials}, d.compress));
+    d.incident_slo_type = h5::incident_slo_type();
+    d.incident_slos =
+        d.file.createDataSet("incident_slos", d.incident_slo_type, H5::DataSpace(1, dims, max),
+                             h5::chunked({kResultsChunkTrials}, d.compress));
     d.file.createGroup("budget");
     return 0;
   });
@@ -172,6 +185,9 @@ void ResultsFileWriter::append(const TrialBlock& block) {
   d.pending.rows.insert(d.pending.rows.end(), block.rows.begin(), block.rows.end());
   d.pending.incidents.insert(d.pending.incidents.end(), block.incidents.begin(),
                              block.incidents.end());
+  d.pending.impacts.insert(d.pending.impacts.end(), block.impacts.begin(), block.impacts.end());
+  d.pending.incident_slos.insert(d.pending.incident_slos.end(), block.incident_slos.begin(),
+                                 block.incident_slos.end());
   for (std::size_t s = 0; s < block.series.size(); ++s) {
     d.pending.series[s].insert(d.pending.series[s].end(), block.series[s].begin(),
                                block.series[s].end());
@@ -225,16 +241,20 @@ void ResultsFileWriter::Impl::write_block(const TrialBlock& block) {
       ds.write(d.buffer.data(), h5::native_type<S>(), H5::DataSpace(2, m_count), space);
     });
 
-    if (!block.incidents.empty()) {
-      const hsize_t i_start[1] = {d.incident_rows};
-      const hsize_t i_count[1] = {block.incidents.size()};
-      const hsize_t i_extent[1] = {d.incident_rows + block.incidents.size()};
-      d.incidents.extend(i_extent);
-      H5::DataSpace i_space = d.incidents.getSpace();
+    auto append_rows = [](H5::DataSet& ds, const H5::CompType& type, std::uint64_t at,
+                          const auto& records) {
+      if (records.empty()) return;
+      const hsize_t i_start[1] = {at};
+      const hsize_t i_count[1] = {records.size()};
+      const hsize_t i_extent[1] = {at + records.size()};
+      ds.extend(i_extent);
+      H5::DataSpace i_space = ds.getSpace();
       i_space.selectHyperslab(H5S_SELECT_SET, i_count, i_start);
-      d.incidents.write(block.incidents.data(), d.incident_type, H5::DataSpace(1, i_count),
-                        i_space);
-    }
+      ds.write(records.data(), type, H5::DataSpace(1, i_count), i_space);
+    };
+    append_rows(d.incidents, d.incident_type, d.incident_rows, block.incidents);
+    append_rows(d.impacts, d.impact_type, d.impact_rows, block.impacts);
+    append_rows(d.incident_slos, d.incident_slo_type, d.incident_slo_rows, block.incident_slos);
 
     for (std::size_t s = 0; s < d.lengths.size(); ++s) {
       const auto& m = block.series[s];
@@ -259,6 +279,8 @@ void ResultsFileWriter::Impl::write_block(const TrialBlock& block) {
   });
   d.rows += n;
   d.incident_rows += block.incidents.size();
+  d.impact_rows += block.impacts.size();
+  d.incident_slo_rows += block.incident_slos.size();
 }
 
 std::uint64_t ResultsFileWriter::rows() const { return impl_->rows + impl_->pending.rows.size(); }
@@ -347,6 +369,8 @@ void ResultsFileWriter::close() {
     for (auto& b : d.budget) b.reset();
     for (auto& f : d.figures) f.close();
     d.incidents.close();
+    d.impacts.close();
+    d.incident_slos.close();
     d.trials.close();
     d.file.close();
     return 0;

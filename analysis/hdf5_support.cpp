@@ -61,6 +61,34 @@ H5::CompType incident_type() {
   u("requests_failed", offsetof(IncidentRecord, requests_failed), f64);
   u("budget_consumed", offsetof(IncidentRecord, budget_consumed), f64);
   u("human_needed", offsetof(IncidentRecord, human_needed), u8);
+  u("cause_component", offsetof(IncidentRecord, cause_component), u32);
+  u("cause_zone", offsetof(IncidentRecord, cause_zone), u32);
+  u("runbook", offsetof(IncidentRecord, runbook), u32);
+  u("impacts", offsetof(IncidentRecord, impacts), u32);
+  u("slo_costs", offsetof(IncidentRecord, slo_costs), u32);
+  return t;
+}
+
+H5::CompType impact_type() {
+  H5::CompType t(sizeof(ImpactRecord));
+  const auto& f64 = H5::PredType::NATIVE_DOUBLE;
+  t.insertMember("trial", offsetof(ImpactRecord, trial), H5::PredType::NATIVE_UINT64);
+  t.insertMember("incident", offsetof(ImpactRecord, incident), H5::PredType::NATIVE_UINT32);
+  t.insertMember("service", offsetof(ImpactRecord, service), H5::PredType::NATIVE_UINT32);
+  t.insertMember("impaired_s", offsetof(ImpactRecord, impaired_s), f64);
+  t.insertMember("recovered_s", offsetof(ImpactRecord, recovered_s), f64);
+  t.insertMember("requests_failed", offsetof(ImpactRecord, requests_failed), f64);
+  return t;
+}
+
+H5::CompType incident_slo_type() {
+  H5::CompType t(sizeof(IncidentSloRecord));
+  const auto& f64 = H5::PredType::NATIVE_DOUBLE;
+  t.insertMember("trial", offsetof(IncidentSloRecord, trial), H5::PredType::NATIVE_UINT64);
+  t.insertMember("incident", offsetof(IncidentSloRecord, incident), H5::PredType::NATIVE_UINT32);
+  t.insertMember("slo", offsetof(IncidentSloRecord, slo), H5::PredType::NATIVE_UINT32);
+  t.insertMember("bad_requests", offsetof(IncidentSloRecord, bad_requests), f64);
+  t.insertMember("budget_consumed", offsetof(IncidentSloRecord, budget_consumed), f64);
   return t;
 }
 

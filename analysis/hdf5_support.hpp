@@ -33,6 +33,10 @@ H5::CompType trials_type();
 /// The compound type of an `/incidents` row (the fields of IncidentRecord,
 /// in models::IncidentRow order; `cause` as uint8, see its `causes` attribute).
 H5::CompType incident_type();
+/// The compound types of `/incident_services` (ImpactRecord) and
+/// `/incident_slos` (IncidentSloRecord) rows.
+H5::CompType impact_type();
+H5::CompType incident_slo_type();
 
 /// A UTF-8 variable-length string type.
 H5::StrType string_type();

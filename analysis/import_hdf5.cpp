@@ -27,6 +27,11 @@ struct ResultsFileReader::Impl {
   // `cursor_row` is incident `cursor_incident` (blocks are read in order).
   std::uint64_t cursor_row = 0;
   std::uint64_t cursor_incident = 0;
+  // ... and its first impact and SLO cost rows.
+  H5::DataSet impacts, incident_slos;
+  H5::CompType impact_type, incident_slo_type;
+  std::uint64_t impact_rows = 0, incident_slo_rows = 0;
+  std::uint64_t cursor_impact = 0, cursor_cost = 0;
   std::vector<H5::DataSet> budget;
   std::vector<std::size_t> lengths;
   std::uint64_t rows = 0;
@@ -103,6 +108,18 @@ ResultsFileReader::ResultsFileReader(const std::string& path) : impl_(std::make_
     hsize_t ni = 0;
     d.incidents.getSpace().getSimpleExtentDims(&ni);
     d.incident_rows = ni;
+    for (const char* name : {"incident_services", "incident_slos"}) {
+      if (!d.file.nameExists(name))
+        d.fail(std::string("not a relsim results file (no /") + name + ")");
+    }
+    d.impacts = d.file.openDataSet("incident_services");
+    d.impact_type = h5::impact_type();
+    d.impacts.getSpace().getSimpleExtentDims(&ni);
+    d.impact_rows = ni;
+    d.incident_slos = d.file.openDataSet("incident_slos");
+    d.incident_slo_type = h5::incident_slo_type();
+    d.incident_slos.getSpace().getSimpleExtentDims(&ni);
+    d.incident_slo_rows = ni;
     for (const auto& slo : d.layout.slos) {
       const std::string name = "budget/" + h5::object_name(slo);
       if (!d.file.nameExists(name)) d.fail("no /" + name);
@@ -174,16 +191,48 @@ std::vector<FigureRow> ResultsFileReader::read_summary() const {
 
 std::uint64_t ResultsFileReader::incident_rows() const { return impl_->incident_rows; }
 
+namespace {
+
+/// Rows [start, start + count) of a 1-D compound dataset.
+template <class Row>
+void read_table(H5::DataSet& ds, const H5::CompType& type, std::uint64_t start, std::uint64_t count,
+                std::vector<Row>& out) {
+  out.resize(count);
+  if (count == 0) return;
+  const hsize_t first[1] = {start};
+  const hsize_t cnt[1] = {count};
+  H5::DataSpace space = ds.getSpace();
+  space.selectHyperslab(H5S_SELECT_SET, cnt, first);
+  ds.read(out.data(), type, H5::DataSpace(1, cnt), space);
+}
+
+}  // namespace
+
 TrialBlock ResultsFileReader::read_block(std::uint64_t first, std::uint64_t count) const {
   auto& d = *impl_;
   if (first != d.cursor_row) {
-    // Not where the last block ended: count the incidents of the rows before.
+    // Not where the last block ended: count the incidents (and their impact
+    // and SLO cost rows) of the rows before.
     d.cursor_row = 0;
     d.cursor_incident = 0;
+    d.cursor_impact = 0;
+    d.cursor_cost = 0;
     while (d.cursor_row < first) {
       const std::uint64_t n = std::min<std::uint64_t>(kResultsChunkTrials, first - d.cursor_row);
       const TrialBlock skipped = read_rows(d.cursor_row, n);
-      for (const auto& r : skipped.rows) d.cursor_incident += r.incidents;
+      std::uint64_t incidents = 0;
+      for (const auto& r : skipped.rows) incidents += r.incidents;
+      std::vector<IncidentRecord> records;
+      try {
+        read_table(d.incidents, d.incident_type, d.cursor_incident, incidents, records);
+      } catch (const H5::Exception& e) {
+        d.fail(e.getDetailMsg());
+      }
+      for (const auto& r : records) {
+        d.cursor_impact += r.impacts;
+        d.cursor_cost += r.slo_costs;
+      }
+      d.cursor_incident += incidents;
       d.cursor_row += n;
     }
   }
@@ -193,20 +242,25 @@ TrialBlock ResultsFileReader::read_block(std::uint64_t first, std::uint64_t coun
   if (d.cursor_incident + incidents > d.incident_rows) {
     d.fail("/trials counts more incidents than /incidents holds");
   }
-  if (incidents > 0) {
-    try {
-      block.incidents.resize(incidents);
-      const hsize_t start[1] = {d.cursor_incident};
-      const hsize_t cnt[1] = {incidents};
-      H5::DataSpace space = d.incidents.getSpace();
-      space.selectHyperslab(H5S_SELECT_SET, cnt, start);
-      d.incidents.read(block.incidents.data(), d.incident_type, H5::DataSpace(1, cnt), space);
-    } catch (const H5::Exception& e) {
-      d.fail(e.getDetailMsg());
+  std::uint64_t impacts = 0, costs = 0;
+  try {
+    read_table(d.incidents, d.incident_type, d.cursor_incident, incidents, block.incidents);
+    for (const auto& r : block.incidents) {
+      impacts += r.impacts;
+      costs += r.slo_costs;
     }
+    if (d.cursor_impact + impacts > d.impact_rows || d.cursor_cost + costs > d.incident_slo_rows) {
+      d.fail("/incidents counts more rows than /incident_services or /incident_slos holds");
+    }
+    read_table(d.impacts, d.impact_type, d.cursor_impact, impacts, block.impacts);
+    read_table(d.incident_slos, d.incident_slo_type, d.cursor_cost, costs, block.incident_slos);
+  } catch (const H5::Exception& e) {
+    d.fail(e.getDetailMsg());
   }
   d.cursor_row = first + count;
   d.cursor_incident += incidents;
+  d.cursor_impact += impacts;
+  d.cursor_cost += costs;
   return block;
 }
 

@@ -109,6 +109,13 @@ IncidentSummaryAccumulator::IncidentSummaryAccumulator(const models::CompiledMod
   for (int c = 0; c < kCauses; ++c) {
     cause_[static_cast<std::size_t>(c)].label = cause_label(static_cast<models::IncidentCause>(c));
   }
+  service_.resize(model.services.size());
+  for (std::size_t v = 0; v < model.services.size(); ++v) {
+    const auto c = model.services[v].component;
+    service_[v].label = c < model.names.components.size() ? model.names.components[c]
+                                                          : "service " + std::to_string(v);
+  }
+  slo_budget_.resize(model.slos.size());
   levels_.resize(5);
   for (std::size_t l = 0; l < levels_.size(); ++l) levels_[l].level = static_cast<int>(l);
   teams_.resize(model.teams.size());
@@ -122,8 +129,21 @@ void IncidentSummaryAccumulator::add(const models::TrialResult& t) {
   per_trial_.add(static_cast<double>(t.incidents.size()));
   s.incidents += t.incidents.size();
   s.deploys += t.deploys;
+  for (std::size_t k = 0; k < slo_budget_.size(); ++k) {
+    slo_budget_[k].add(k < t.slos.size() ? t.slos[k].incident_budget_consumed : 0.0);
+  }
   std::uint64_t failed = 0;
+  // The impact rows are in incident order: walk them alongside.
+  std::size_t impact = 0;
   for (const IncidentRow& r : t.incidents) {
+    while (impact < t.impacts.size() && t.impacts[impact].incident < r.id) ++impact;
+    for (; impact < t.impacts.size() && t.impacts[impact].incident == r.id; ++impact) {
+      const std::uint32_t c = t.impacts[impact].service;
+      if (c < model.components.size() &&
+          model.components[c].kind == models::ComponentKind::service) {
+        service_[model.components[c].row].add(r);
+      }
+    }
     all_.add(r);
     const std::size_t level = r.severity <= 4 ? r.severity : 0;
     sev_[level].add(r);
@@ -175,6 +195,9 @@ void IncidentSummaryAccumulator::add(const models::TrialResult& t) {
   for (auto& g : cause_) {
     for (auto& d : g.parts) d.flush();
   }
+  for (auto& g : service_) {
+    for (auto& d : g.parts) d.flush();
+  }
   dora_.flush();
   for (Level& c : levels_) {
     c.ack_met += c.trial_ack;
@@ -199,7 +222,7 @@ void IncidentSummaryAccumulator::add(const models::TrialResult& t) {
 }
 
 void add_incident_figures(IncidentSummaryAccumulator& acc, const TrialBlock& block) {
-  std::size_t next = 0;
+  std::size_t next = 0, impact = 0, cost = 0;
   models::TrialResult t;
   for (const TrialRow& row : block.rows) {
     t.events = row.events;
@@ -208,10 +231,12 @@ void add_incident_figures(IncidentSummaryAccumulator& acc, const TrialBlock& blo
     for (const TeamTrialRow& x : row.teams) {
       t.teams.push_back({x.pages, x.pages_at_night, x.noise_pages, x.tickets, x.shifts});
     }
-    t.incidents.clear();
-    for (std::uint32_t k = 0; k < row.incidents && next < block.incidents.size(); ++k) {
-      t.incidents.push_back(incident_row_of(block.incidents[next++]));
+    t.slos.resize(row.slos.size());
+    for (std::size_t k = 0; k < row.slos.size(); ++k) {
+      t.slos[k].incident_budget_consumed = row.slos[k].incident_budget_consumed;
     }
+    incidents_of(block, next, row.incidents, impact, cost, t);
+    next += row.incidents;
     acc.add(t);
   }
 }
@@ -230,6 +255,13 @@ IncidentSummary IncidentSummaryAccumulator::finish() const {
   if (sev_[0].incidents > 0) s.by_severity.push_back(sev_[0].finish(confidence));
   for (const auto& c : cause_) {
     if (c.incidents > 0) s.by_cause.push_back(c.finish(confidence));
+  }
+  for (const auto& v : service_) {
+    if (v.incidents > 0) s.by_service.push_back(v.finish(confidence));
+  }
+  for (const MeanAccumulator& b : slo_budget_) {
+    s.slo_incident_budget.push_back(b.count() > 0 ? log_scale_mean_interval(b, confidence)
+                                                  : Interval{kNaN, kNaN, kNaN});
   }
   for (std::size_t l = 1; l <= 4; ++l) {
     const Level& c = levels_[l];
@@ -331,6 +363,10 @@ void group(std::string& out, const IncidentGroup& g) {
 void cause_compliance_dora(std::string& out, const IncidentSummary& s) {
   out += "by cause\n";
   for (const auto& g : s.by_cause) group(out, g);
+  if (!s.by_service.empty()) {
+    out += "by service (an incident counts for every service it impaired, with its own times)\n";
+    for (const auto& g : s.by_service) group(out, g);
+  }
   if (!s.compliance.empty()) {
     out += "SEV target compliance (paged incidents)\n";
     for (const auto& c : s.compliance) {
@@ -357,6 +393,25 @@ std::string format_incident_extras(const IncidentSummary& s) {
       "\nincidents by cause (resolve, detect, acknowledge, mitigate: mean [interval by trial], "
       "quantiles, p95 [Woodruff interval by trial])\n";
   cause_compliance_dora(out, s);
+  return out;
+}
+
+std::string format_incident_extras(const models::CompiledModel& model, const IncidentSummary& s) {
+  std::string out = format_incident_extras(s);
+  if (out.empty() || s.slo_incident_budget.empty()) return out;
+  out +=
+      "budget by incident (per SLO, the budget its incidents consumed per trial: the sum of "
+      "the incidents' shares; the rest is the SLO's baseline)\n";
+  for (std::size_t k = 0; k < s.slo_incident_budget.size(); ++k) {
+    const Interval& b = s.slo_incident_budget[k];
+    const std::string name =
+        k < model.names.slos.size() ? model.names.slos[k] : "SLO " + std::to_string(k);
+    out += "  " + name + ": " + printf_text("%.3g %%", b.estimate * 100.0);
+    if (!std::isnan(b.low) && !std::isnan(b.high)) {
+      out += printf_text(" [%.3g, ", b.low * 100.0) + printf_text("%.3g]", b.high * 100.0);
+    }
+    out += "\n";
+  }
   return out;
 }
 

@@ -2,8 +2,9 @@
 // parts — time to detect (detected − start), acknowledge (acked − paged),
 // mitigate (mitigated − start) and resolve (resolved − start) — as mean,
 // median, p90 and p95 with confidence intervals, over all incidents, by
-// severity and by cause; compliance with the SEV ack and response targets;
-// DORA's change failure rate and MTTR (detection → resolution for SEV-1 and
+// severity, by cause and by service (an incident counts once for every
+// service of its impact set, with the incident's own times); compliance with the SEV ack and
+// response targets; DORA's change failure rate and MTTR (detection → resolution for SEV-1 and
 // SEV-2); and per team pages per on-call shift, the share at night and the
 // share that was noise.
 //
@@ -87,7 +88,15 @@ struct IncidentSummary {
   Interval incidents_per_trial;            // quasi-Poisson Garwood
   std::vector<IncidentGroup> by_severity;  // `all` first, then SEV-1..4 and `unassessed` that occur
   std::vector<IncidentGroup> by_cause;     // causes that occur, in IncidentCause order
-  std::vector<SevCompliance> compliance;   // levels of model.severity that were paged
+  /// Services that incidents impaired, model order: every incident counts
+  /// for each service of its impact set (so the groups sum to more
+  /// incidents than there were).
+  std::vector<IncidentGroup> by_service;
+  /// Per SLO (model.slos order): the budget incidents consumed in a trial
+  /// (SloTrialResult::incident_budget_consumed, the sum of its budget by
+  /// incident), mean over trials, t on the log scale.
+  std::vector<Interval> slo_incident_budget;
+  std::vector<SevCompliance> compliance;  // levels of model.severity that were paged
   std::uint64_t deploys = 0;
   std::uint64_t failed_deploys = 0;  // incidents caused by a deploy (or a badDeploy fault)
   Interval change_failure_rate;      // failed_deploys / deploys, Wilson with effective n
@@ -139,8 +148,10 @@ class IncidentSummaryAccumulator {
   IncidentSummary totals_;
   MeanAccumulator per_trial_;
   Group all_;
-  std::vector<Group> sev_;    // index 0: unassessed
-  std::vector<Group> cause_;  // IncidentCause order
+  std::vector<Group> sev_;                   // index 0: unassessed
+  std::vector<Group> cause_;                 // IncidentCause order
+  std::vector<Group> service_;               // model.services order
+  std::vector<MeanAccumulator> slo_budget_;  // per SLO: budget consumed by incidents
   std::vector<Level> levels_;
   RatioAccumulator change_failure_;
   Duration dora_;
@@ -162,8 +173,12 @@ IncidentSummary summarize_incidents(const models::CompiledModel& model,
 std::string format_incidents(const models::CompiledModel& model, const IncidentSummary& summary);
 
 /// What `relsim run` prints after its summary (which already has MTTR by
-/// severity and the team pages): MTTR and its parts by cause, SEV target
-/// compliance and DORA's change failure rate and MTTR. Empty without incidents.
+/// severity and the team pages): MTTR and its parts by cause and by service,
+/// SEV target compliance and DORA's change failure rate and MTTR. Empty
+/// without incidents.
 std::string format_incident_extras(const IncidentSummary& summary);
+/// As above, with the SLOs' names for the budget by incident.
+std::string format_incident_extras(const models::CompiledModel& model,
+                                   const IncidentSummary& summary);
 
 }  // namespace relsim::analysis

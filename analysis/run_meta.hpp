@@ -16,7 +16,10 @@ namespace relsim::analysis {
 /// (docs/export.md) instead of one compound column per SLO, service and team.
 /// 3: `/trials` `deploys` and `/incidents` `responding_s`, so a merged run
 /// (relsim merge, MPI) has the SEV response compliance and DORA figures.
-inline constexpr std::uint32_t kResultsFormatVersion = 3;
+/// 4: incidents with an impact set: `/incidents` `cause_component`,
+/// `cause_zone`, `runbook`, `impacts`, `slo_costs`; `/incident_services`,
+/// `/incident_slos` and `/slo/incident_budget_consumed`.
+inline constexpr std::uint32_t kResultsFormatVersion = 4;
 
 struct RunMeta {
   std::string relsim_version;

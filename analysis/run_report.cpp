@@ -6,6 +6,7 @@
 #include <string>
 
 #include "analysis/format.hpp"
+#include "analysis/incident_summary.hpp"
 #include "analysis/text_format.hpp"
 #include "analysis/trial_row.hpp"
 #include "models/trial_observer.hpp"
@@ -66,8 +67,24 @@ void record_sample_trial(RunReportInput& in, std::uint64_t master_seed, std::uin
   in.sample_deploys.clear();
   DeployLog log(in.sample_deploys);
   world.set_observer(&log);
-  in.sample_incidents = world.run(sim::trial_seed(master_seed, trial)).incidents;
+  models::TrialResult r = world.run(sim::trial_seed(master_seed, trial));
+  in.sample_incidents = std::move(r.incidents);
+  in.sample_impacts = std::move(r.impacts);
   in.sample_trial = trial;
+}
+
+std::string incident_label(const models::CompiledModel& m, const models::IncidentRow& i,
+                           const std::vector<models::IncidentImpact>& impacts) {
+  const auto others = std::count_if(impacts.begin(), impacts.end(), [&](const auto& v) {
+    return v.incident == i.id && v.service != i.service;
+  });
+  const std::string subject = incident_cause_subject(m, i);
+  std::string out = m.names.components[i.service] + ": " + cause_label(i.cause);
+  if (!subject.empty()) out += " (" + subject + ")";
+  if (others > 0) {
+    out += ", +" + std::to_string(others) + (others == 1 ? " service" : " services");
+  }
+  return out;
 }
 
 Report build_run_report(const RunReportInput& in) {
@@ -226,8 +243,7 @@ Report build_run_report(const RunReportInput& in) {
       std::vector<std::vector<TimelinePhase>> phases;
       for (const models::IncidentRow& i : in.sample_incidents) {
         if (rows.size() >= 16) break;  // a readable chart
-        rows.push_back(day_clock_text(i.start) + " " + m.names.components[i.service] + " " +
-                       incident_cause_name(static_cast<std::uint8_t>(i.cause)) +
+        rows.push_back(day_clock_text(i.start) + " " + incident_label(m, i, in.sample_impacts) +
                        (i.severity ? " SEV-" + std::to_string(i.severity) : ""));
         auto minutes = [&](sim::Duration d, double fallback) {
           return d == models::kNever ? fallback : (d - i.start).to_seconds() / 60.0;
@@ -261,8 +277,7 @@ Report build_run_report(const RunReportInput& in) {
       const double min_width = days(m.horizon) / 200.0;
       for (const models::IncidentRow& i : in.sample_incidents) {
         if (rows.size() >= 16) break;
-        rows.push_back("#" + std::to_string(i.id) + " " + m.names.components[i.service] + " " +
-                       incident_cause_name(static_cast<std::uint8_t>(i.cause)));
+        rows.push_back("#" + std::to_string(i.id) + " " + incident_label(m, i, in.sample_impacts));
         const sim::Duration end = i.resolved != models::kNever    ? i.resolved
                                   : i.mitigated != models::kNever ? i.mitigated
                                                                   : m.horizon;

@@ -3,8 +3,8 @@
 // trials, the budget-policy tiers as dashed lines) with its figures; per
 // service availability; MTTR and its parts by severity; the distribution of
 // incident durations; a sample trial's incidents as a timeline with the
-// injected faults; pages per on-call shift. Built from the run's summary plus
-// what the run kept for it (every incident's time to resolve, and the
+// injected faults (each named by its primary service and its cause); pages per on-call shift. Built
+// from the run's summary plus what the run kept for it (every incident's time to resolve, and the
 // incidents of its first trial). Pure function over values.
 #pragma once
 
@@ -36,6 +36,7 @@ struct RunReportInput {
   /// One trial of the run (`sample_trial`), for the timelines: its
   /// incidents and its random deploys (record_sample_trial fills both).
   std::vector<models::IncidentRow> sample_incidents;
+  std::vector<models::IncidentImpact> sample_impacts;  // their impact sets
   std::vector<SampleDeploy> sample_deploys;
   std::uint64_t sample_trial = 0;
 };
@@ -47,6 +48,12 @@ void add_resolve_times(RunReportInput& in, const std::vector<models::IncidentRow
 /// same trial, bit for bit: its random streams derive from the pair) on
 /// `*in.model` and keeps its incidents and deploys as the sample trial.
 void record_sample_trial(RunReportInput& in, std::uint64_t master_seed, std::uint64_t trial);
+
+/// A sample incident as the timelines name it: its primary service, its
+/// cause and what the cause hit, and how many other services it impaired
+/// (`edge-api: zone outage (zone-a), +2 services`).
+std::string incident_label(const models::CompiledModel& model, const models::IncidentRow& incident,
+                           const std::vector<models::IncidentImpact>& impacts);
 
 Report build_run_report(const RunReportInput& in);
 

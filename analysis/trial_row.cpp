@@ -44,10 +44,14 @@ const char* incident_cause_name(std::uint8_t cause) {
   return cause < kIncidentCauses ? kNames[cause] : "unknown";
 }
 
-void append_incidents(const models::TrialResult& r, std::uint64_t trial,
-                      std::vector<IncidentRecord>& out) {
+void append_incidents(const models::TrialResult& r, std::uint64_t trial, TrialBlock& block) {
+  std::vector<IncidentRecord>& out = block.incidents;
+  const std::size_t first = out.size();
   for (const auto& i : r.incidents) {
     IncidentRecord x;
+    x.cause_component = i.cause_component;
+    x.cause_zone = i.cause_zone;
+    x.runbook = i.runbook;
     x.trial = trial;
     x.id = i.id;
     x.service = i.service;
@@ -68,6 +72,15 @@ void append_incidents(const models::TrialResult& r, std::uint64_t trial,
     x.requests_failed = i.requests_failed;
     x.budget_consumed = i.budget_consumed;
     out.push_back(x);
+  }
+  for (const auto& v : r.impacts) {
+    if (v.incident < r.incidents.size()) ++out[first + v.incident].impacts;
+    block.impacts.push_back({trial, v.incident, v.service, seconds_or_nan(v.impaired),
+                             seconds_or_nan(v.recovered), v.requests_failed});
+  }
+  for (const auto& c : r.incident_slos) {
+    if (c.incident < r.incidents.size()) ++out[first + c.incident].slo_costs;
+    block.incident_slos.push_back({trial, c.incident, c.slo, c.bad, c.budget_consumed});
   }
 }
 
@@ -101,7 +114,49 @@ models::IncidentRow incident_row_of(const IncidentRecord& r) {
   i.requests_failed = r.requests_failed;
   i.budget_consumed = r.budget_consumed;
   i.human_needed = r.human_needed != 0;
+  i.cause_component = r.cause_component;
+  i.cause_zone = r.cause_zone;
+  i.runbook = r.runbook;
   return i;
+}
+
+models::IncidentImpact incident_impact_of(const ImpactRecord& r) {
+  return {r.incident, r.service, duration_or_never(r.impaired_s), duration_or_never(r.recovered_s),
+          r.requests_failed};
+}
+
+models::IncidentSloCost incident_slo_cost_of(const IncidentSloRecord& r) {
+  return {r.incident, r.slo, r.bad_requests, r.budget_consumed};
+}
+
+void incidents_of(const TrialBlock& block, std::size_t first, std::size_t count,
+                  std::size_t& impact, std::size_t& cost, models::TrialResult& out) {
+  out.incidents.clear();
+  out.impacts.clear();
+  out.incident_slos.clear();
+  for (std::size_t k = first; k < first + count && k < block.incidents.size(); ++k) {
+    const IncidentRecord& r = block.incidents[k];
+    out.incidents.push_back(incident_row_of(r));
+    for (std::uint32_t j = 0; j < r.impacts && impact < block.impacts.size(); ++j) {
+      out.impacts.push_back(incident_impact_of(block.impacts[impact++]));
+    }
+    for (std::uint32_t j = 0; j < r.slo_costs && cost < block.incident_slos.size(); ++j) {
+      out.incident_slos.push_back(incident_slo_cost_of(block.incident_slos[cost++]));
+    }
+  }
+}
+
+std::string incident_cause_subject(const models::CompiledModel& model,
+                                   const models::IncidentRow& r) {
+  const auto& names = model.names;
+  if (r.cause == models::IncidentCause::zone_outage) {
+    return r.cause_zone < names.zones.size() ? names.zones[r.cause_zone] : std::string();
+  }
+  if (r.cause == models::IncidentCause::injected_fault && r.cause_index < names.faults.size()) {
+    return names.faults[r.cause_index];
+  }
+  if (r.cause_component < names.components.size()) return names.components[r.cause_component];
+  return {};
 }
 
 std::uint64_t block_trials(const models::CompiledModel& model) {
@@ -152,7 +207,14 @@ TrialRow to_row(const models::CompiledModel& model, const models::TrialResult& r
   row.incidents = static_cast<std::uint32_t>(r.incidents.size());
   row.slos.reserve(r.slos.size());
   for (const auto& x : r.slos) {
-    SloTrialRow s{x.good, x.total, x.attainment, x.met, x.budget_consumed, x.budget_minutes, {}};
+    SloTrialRow s{x.good,
+                  x.total,
+                  x.attainment,
+                  x.met,
+                  x.budget_consumed,
+                  x.budget_minutes,
+                  x.incident_budget_consumed,
+                  {}};
     s.tier_reached_s.reserve(x.tier_reached.size());
     for (const auto& t : x.tier_reached) {
       s.tier_reached_s.push_back(t ? t->to_seconds() : std::numeric_limits<double>::quiet_NaN());
@@ -176,7 +238,7 @@ TrialBlock to_block(const models::CompiledModel& model,
   block.rows.reserve(results.size());
   for (std::size_t i = 0; i < results.size(); ++i) {
     block.rows.push_back(to_row(model, results[i], first_trial + i));
-    append_incidents(results[i], first_trial + i, block.incidents);
+    append_incidents(results[i], first_trial + i, block);
   }
   block.series.resize(model.slos.size());
   for (std::size_t s = 0; s < model.slos.size(); ++s) {

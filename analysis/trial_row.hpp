@@ -39,6 +39,9 @@ struct SloTrialRow {
   bool met = true;
   double budget_consumed = 0.0;
   double budget_minutes = 0.0;
+  /// The part of budget_consumed charged to incidents (the sum of the
+  /// SLO's IncidentSloRecord::budget_consumed in the trial).
+  double incident_budget_consumed = 0.0;
   /// Per budget-policy tier: seconds from the trial's start to when the tier
   /// was first reached; NaN when it never was.
   std::vector<double> tier_reached_s;
@@ -72,15 +75,22 @@ struct TrialRow {
 /// One incident (models::IncidentRow) with the trial it belongs to; times
 /// are seconds from the trial's start, NaN when the step never happened
 /// (models::kNever). `service` is a component index, `team` a team index
-/// (0xFFFFFFFF: none), `cause_index` 0xFFFFFFFF when none.
+/// (0xFFFFFFFF: none), `cause_index` 0xFFFFFFFF when none. `service` is
+/// the primary service; `impacts` and `slo_costs` count its rows in the
+/// impact set and SLO cost tables, which follow the incidents' order.
 struct IncidentRecord {
   std::uint64_t trial = 0;
   std::uint32_t id = 0;
   std::uint32_t service = 0;
   std::uint32_t cause_index = 0;
   std::uint32_t team = 0xFFFFFFFF;
-  std::uint8_t cause = 0;     // models::IncidentCause
-  std::uint8_t severity = 0;  // 1..4; 0 none assigned
+  std::uint32_t cause_component = 0xFFFFFFFF;  // component index
+  std::uint32_t cause_zone = 0xFFFFFFFF;       // zone index
+  std::uint32_t runbook = 0xFFFFFFFF;          // model.runbooks index
+  std::uint32_t impacts = 0;                   // its rows in /incident_services
+  std::uint32_t slo_costs = 0;                 // its rows in /incident_slos
+  std::uint8_t cause = 0;                      // models::IncidentCause
+  std::uint8_t severity = 0;                   // 1..4; 0 none assigned
   std::uint8_t human_needed = 0;
   std::uint16_t escalations = 0;
   std::uint16_t steps_tried = 0;
@@ -102,21 +112,54 @@ struct IncidentRecord {
   double ttm_s() const { return mitigated_s - start_s; }
 };
 
+/// A service an incident impaired (models::IncidentImpact): `service` a
+/// component index, times in seconds from the trial's start (recovered_s
+/// NaN: still impaired at the horizon).
+struct ImpactRecord {
+  std::uint64_t trial = 0;
+  std::uint32_t incident = 0;  // IncidentRecord::id
+  std::uint32_t service = 0;
+  double impaired_s = 0.0;
+  double recovered_s = 0.0;
+  double requests_failed = 0.0;
+};
+
+/// The budget an incident cost an SLO (models::IncidentSloCost).
+struct IncidentSloRecord {
+  std::uint64_t trial = 0;
+  std::uint32_t incident = 0;  // IncidentRecord::id
+  std::uint32_t slo = 0;       // model.slos index
+  double bad_requests = 0.0;
+  double budget_consumed = 0.0;
+};
+
 /// `replica_crash`, `zone_outage`, ... (the models::IncidentCause names).
 const char* incident_cause_name(std::uint8_t cause);
 /// The models::IncidentRow an IncidentRecord was made from (times back to
 /// whole microseconds, NaN back to models::kNever).
 models::IncidentRow incident_row_of(const IncidentRecord& r);
+models::IncidentImpact incident_impact_of(const ImpactRecord& r);
+models::IncidentSloCost incident_slo_cost_of(const IncidentSloRecord& r);
+
+/// The name of what caused an incident: the zone of a zone outage, the
+/// fault of an injected fault, else the component the cause hit (the
+/// datastore, the cache, the crashed replica's or the deployed service);
+/// empty when none (overload).
+std::string incident_cause_subject(const models::CompiledModel& model,
+                                   const models::IncidentRow& r);
 
 /// Number of models::IncidentCause values.
 inline constexpr std::uint8_t kIncidentCauses = 7;
 
 /// A block of consecutive trials: their rows, their incidents (trial order,
-/// then id order) and, per SLO, their remaining-budget series as a rows ×
+/// then id order), the incidents' impact sets and SLO costs (in the order of
+/// their incidents) and, per SLO, their remaining-budget series as a rows ×
 /// samples matrix (row-major).
 struct TrialBlock {
   std::vector<TrialRow> rows;
   std::vector<IncidentRecord> incidents;
+  std::vector<ImpactRecord> impacts;
+  std::vector<IncidentSloRecord> incident_slos;
   std::vector<std::vector<float>> series;  // per SLO
 };
 
@@ -134,10 +177,9 @@ struct TrialLayout {
 
 /// Every per-SLO figure of a trial, in file order: `visit(name, field)` for
 /// `good`, `total`, `attainment`, `met`, `budget_consumed`,
-/// `budget_minutes`, then `<tier>_reached_s` per tier of `layout`; `field`
-/// maps an SloTrialRow (const or not) to that figure (double& or bool&).
-/// The one list the HDF5 writer and reader, the CSV export and the
-/// documentation test go through.
+/// `budget_minutes`, `incident_budget_consumed`, then `<tier>_reached_s` per tier of `layout`;
+/// `field` maps an SloTrialRow (const or not) to that figure (double& or bool&). The one list the
+/// HDF5 writer and reader, the CSV export and the documentation test go through.
 template <class Visit>
 void for_each_slo_field(const TrialLayout& layout, Visit&& visit) {
   visit(
@@ -152,6 +194,9 @@ void for_each_slo_field(const TrialLayout& layout, Visit&& visit) {
       std::string("budget_consumed"), [](auto& s) -> auto& { return s.budget_consumed; });
   visit(
       std::string("budget_minutes"), [](auto& s) -> auto& { return s.budget_minutes; });
+  visit(
+      std::string("incident_budget_consumed"),
+      [](auto& s) -> auto& { return s.incident_budget_consumed; });
   for (std::size_t t = 0; t < layout.tiers.size(); ++t) {
     visit(
         layout.tiers[t] + "_reached_s", [t](auto& s) -> auto& { return s.tier_reached_s[t]; });
@@ -205,9 +250,14 @@ TrialRow to_row(const models::CompiledModel& model, const models::TrialResult& r
 /// Rows and series of the consecutive trials `results` (the first is trial
 /// `first_trial`). Throws std::invalid_argument when a result does not have
 /// the model's shape or its series lengths differ from the first result's.
-/// The incident records of trial `trial` appended to `out`.
-void append_incidents(const models::TrialResult& r, std::uint64_t trial,
-                      std::vector<IncidentRecord>& out);
+/// The incident records of trial `trial` appended to `block` (with their
+/// impact sets and SLO costs).
+void append_incidents(const models::TrialResult& r, std::uint64_t trial, TrialBlock& block);
+/// The incidents of one trial from a block's records: `first` of its
+/// incidents and the next `count`, with the impact and SLO cost rows from
+/// positions `impact` and `cost` (advanced past them).
+void incidents_of(const TrialBlock& block, std::size_t first, std::size_t count,
+                  std::size_t& impact, std::size_t& cost, models::TrialResult& out);
 
 TrialBlock to_block(const models::CompiledModel& model,
                     const std::vector<models::TrialResult>& results, std::uint64_t first_trial);

@@ -240,7 +240,7 @@ void merge(MergeOptions o) {
                                          "merged from " + std::to_string(o.parts.size()) + " part" +
                                              (o.parts.size() == 1 ? "" : "s") + " into " + o.out});
   // As a single run prints it: by cause, SEV target compliance, DORA.
-  if (format != "json") text += analysis::format_incident_extras(run.incidents);
+  if (format != "json") text += analysis::format_incident_extras(run.model, run.incidents);
   emit(o, text);
 }
 

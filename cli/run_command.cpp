@@ -215,7 +215,7 @@ void run(RunOptions o, const std::string& command_line, Collective& collective) 
                        (threads == 1 ? "" : "s") + ", merged in " +
                        analysis::shortest(std::round(merged.wall_seconds * 100) / 100) + " s"});
     // The incident extras of a single run, from the merged parts' rows.
-    if (o.format != "json") text += analysis::format_incident_extras(merged.incidents);
+    if (o.format != "json") text += analysis::format_incident_extras(model, merged.incidents);
     emit(o, text);
     return;
   }
@@ -227,7 +227,7 @@ void run(RunOptions o, const std::string& command_line, Collective& collective) 
     text = summary_text(model, run.summary,
                         {o.scenario, run.master_seed, run.meta.trials, run.first_trial, threads,
                          run.timing.wall_seconds, run.stop_note});
-    text += analysis::format_incident_extras(run.incidents);
+    text += analysis::format_incident_extras(model, run.incidents);
   }
   if (!o.report.empty()) {
     analysis::RunReportInput& in = run.report;

@@ -27,6 +27,10 @@ struct SloTrialResult {
   /// sampled every `series_step` from the window's start; the last sample is
   /// at the window's end.
   std::vector<float> remaining_budget;
+  /// The part of budget_consumed charged to incidents: bad requests in the
+  /// window while the SLO's service was impaired (docs/model.md,
+  /// "Incidents"). The incidents' IncidentSloCost rows of this SLO sum to it.
+  double incident_budget_consumed = 0.0;
 };
 
 struct ServiceTrialResult {
@@ -49,28 +53,41 @@ enum class IncidentCause : std::uint8_t {
 /// A step of an incident that never happened (not detected, never acked...).
 inline constexpr sim::Duration kNever = sim::Duration::max();
 
+/// "None" in the 32-bit index fields of the incident rows.
+inline constexpr std::uint32_t kNoRow = 0xFFFFFFFF;
+
 /// One incident of a trial (docs/model.md, "Incidents"). Times are offsets
 /// from the trial's start, kNever when that step did not happen. MTTR and
 /// its parts: detect = detected − start, acknowledge = acked − paged,
-/// mitigate = mitigated − start, resolve = resolved − start.
+/// mitigate = mitigated − start, resolve = resolved − start. Every service
+/// it impaired is an IncidentImpact row of the trial, every SLO it cost
+/// budget an IncidentSloCost row; `service` is the primary one of them.
 struct IncidentRow {
-  std::uint32_t id = 0;       // 0-based, in start order within the trial
-  std::uint32_t service = 0;  // component index of the service it is opened on
+  std::uint32_t id = 0;  // 0-based, in start order within the trial
+  /// Component index of its primary service: the user-facing one it
+  /// impaired (no other service calls it), the one whose SLO lost the most
+  /// budget among several (or when none is user-facing).
+  std::uint32_t service = 0;
   IncidentCause cause = IncidentCause::replica_crash;
-  std::uint32_t cause_index = 0;     // failure, deploy or fault row; 0xFFFFFFFF: none
-  std::uint8_t severity = 0;         // highest SEV level reached, 1..4; 0: none assigned
-  sim::Duration start = kNever;      // impact began
-  sim::Duration detected = kNever;   // first alert fired
-  sim::Duration paged = kNever;      // first page sent
-  sim::Duration acked = kNever;      // a responder acknowledged
-  sim::Duration mitigated = kNever;  // impact ended
-  sim::Duration resolved = kNever;   // declared resolved (mitigated + confirm-stable)
-  std::uint16_t escalations = 0;     // escalation steps taken before the ack
-  std::uint32_t team = 0xFFFFFFFF;   // the acknowledging team (model.teams); none: 0xFFFFFFFF
-  std::uint16_t steps_tried = 0;     // runbook steps tried
-  double requests_failed = 0.0;      // failed requests of the service between start and mitigated
-  double budget_consumed = 0.0;      // of the service's first SLO's window budget (fraction)
-  bool human_needed = false;         // false: automation alone recovered
+  std::uint32_t cause_index = 0;  // failure, deploy or fault row; 0xFFFFFFFF: none
+  /// The component the cause hit (the crashed replica's, the deployed
+  /// service, the datastore, the cache, the fault's target); kNoRow for a
+  /// zone outage and for overload.
+  std::uint32_t cause_component = kNoRow;
+  std::uint32_t cause_zone = kNoRow;  // the zone it hit (a zone outage's zone), kNoRow: none
+  std::uint8_t severity = 0;          // highest SEV level reached, 1..4; 0: none assigned
+  sim::Duration start = kNever;       // impact began
+  sim::Duration detected = kNever;    // first alert fired
+  sim::Duration paged = kNever;       // first page sent
+  sim::Duration acked = kNever;       // a responder acknowledged
+  sim::Duration mitigated = kNever;   // impact ended
+  sim::Duration resolved = kNever;    // declared resolved (mitigated + confirm-stable)
+  std::uint16_t escalations = 0;      // escalation steps taken before the ack
+  std::uint32_t team = 0xFFFFFFFF;    // the acknowledging team (model.teams); none: 0xFFFFFFFF
+  std::uint16_t steps_tried = 0;      // runbook steps tried
+  double requests_failed = 0.0;  // failed requests of the primary service while it was impaired
+  double budget_consumed = 0.0;  // of the primary service's first SLO's window budget (fraction)
+  bool human_needed = false;     // false: automation alone recovered
   /// A responder started working on it (ack + the team's respond delay):
   /// the "response" of the SEV targets. Added for SEV response compliance.
   sim::Duration responding = kNever;
@@ -80,6 +97,28 @@ struct IncidentRow {
   /// of a named alert reads `paged_alert`.
   std::uint32_t detected_alert = 0xFFFFFFFF;
   std::uint32_t paged_alert = 0xFFFFFFFF;
+  /// The runbook its responder followed (model.runbooks), kNoRow: none.
+  std::uint32_t runbook = kNoRow;
+};
+
+/// A service an incident impaired: from when it was first impaired to when
+/// it last recovered (kNever: still impaired at the horizon), and its failed
+/// requests meanwhile.
+struct IncidentImpact {
+  std::uint32_t incident = 0;  // IncidentRow::id
+  std::uint32_t service = 0;   // component index
+  sim::Duration impaired = kNever;
+  sim::Duration recovered = kNever;
+  double requests_failed = 0.0;
+};
+
+/// The budget an incident cost one SLO: the SLO's bad requests in its window
+/// while the SLO's service was impaired by the incident.
+struct IncidentSloCost {
+  std::uint32_t incident = 0;    // IncidentRow::id
+  std::uint32_t slo = 0;         // model.slos index
+  double bad = 0.0;              // bad requests
+  double budget_consumed = 0.0;  // bad / the window's budget
 };
 
 /// Per team: what its on-call saw in the trial.
@@ -92,11 +131,13 @@ struct TeamTrialResult {
 };
 
 struct TrialResult {
-  std::vector<SloTrialResult> slos;          // model.slos order
-  std::vector<ServiceTrialResult> services;  // model.services order
-  std::vector<TeamTrialResult> teams;        // model.teams order
-  std::vector<IncidentRow> incidents;        // by start
-  std::uint64_t events = 0;                  // events the kernel handled
+  std::vector<SloTrialResult> slos;            // model.slos order
+  std::vector<ServiceTrialResult> services;    // model.services order
+  std::vector<TeamTrialResult> teams;          // model.teams order
+  std::vector<IncidentRow> incidents;          // by start
+  std::vector<IncidentImpact> impacts;         // by incident, then in the order impaired
+  std::vector<IncidentSloCost> incident_slos;  // by incident, then model.slos order
+  std::uint64_t events = 0;                    // events the kernel handled
   /// Deployments in the trial (random deploys, good or bad, and injected
   /// badDeploy faults): the denominator of DORA's change failure rate.
   std::uint64_t deploys = 0;

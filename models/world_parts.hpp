@@ -400,12 +400,30 @@ struct Incident {
   Index page_team = kNoIndex;
   sim::Duration page_time;
   std::uint16_t page_gen = 0;
-  std::vector<Index> notified;  // responders paged for the active page
-  Index responder = kNoIndex;   // who works on it
-  Index slo = kNoIndex;         // its service's first SLO (budget)
-  double slo_bad = 0.0;         // bad requests of that SLO in its window while open
-  Index drained = kNoIndex;     // a zone its runbook drained
-  Index zone = kNoIndex;        // the zone of its cause, if one
+  std::vector<Index> notified;       // responders paged for the active page
+  Index responder = kNoIndex;        // who works on it
+  Index primary = kNoIndex;          // service row: its primary service while it runs
+  Index first_impact = kNoIndex;     // its first entry in People::impacts_
+  bool runbook_chosen = false;       // runbook / runbook_service are set
+  Index runbook = kNoIndex;          // the runbook its responder follows
+  Index runbook_service = kNoIndex;  // service row the runbook's steps act on
+  Index drained = kNoIndex;          // a zone its runbook drained
+  Index zone = kNoIndex;             // the zone of its cause, if one
+};
+
+/// A service in an incident's impact set (People::impacts_).
+struct ImpactEntry {
+  Index incident = 0;
+  Index service = 0;  // service row
+  sim::Duration impaired, recovered;
+  double failed = 0.0;
+};
+
+/// An SLO in an incident's budget table (People::slo_costs_).
+struct SloCostEntry {
+  Index incident = 0;
+  Index slo = 0;
+  double bad = 0.0;
 };
 
 /// Incidents and the people who answer them: impact tracking and grouping,
@@ -436,10 +454,12 @@ struct People : Part {
   void finish(TrialResult& r);
 
  private:
-  Index open_incident(Index service_row);
+  Index open_incident();
   void track_service(Index s);
+  /// Service row s joins incident i (its impact entry and SLO cost entries).
+  void join(Index i, Index s);
   Index incident_for(Index component);
-  void settle_incident(Index i);
+  void choose_runbook(Index i);
   void noise_page(Index team);
   void page(Index incident, Index team);
   void cancel_page(Index incident);
@@ -455,20 +475,28 @@ struct People : Part {
   void escalate(Index incident, int step);
   Index on_call(Index team, bool secondary, sim::Duration t) const;
   int assess_severity(Index component) const;
+  /// The final primary service row of incident i (finish).
+  Index final_primary(Index i, const TrialResult& r) const;
 
   Range escalate_target_, responder_targets_;
   Range ack_streams_, respond_streams_, diagnose_streams_, step_streams_;
-  std::vector<Index> responder_begin_;        // per team, size teams + 1
-  std::vector<sim::Duration> first_handoff_;  // per team
-  std::vector<Index> first_slo_;              // per service row
-  Index event_incident_ = kNoIndex;           // the incident opened by the event being handled
+  std::vector<Index> responder_begin_;           // per team, size teams + 1
+  std::vector<sim::Duration> first_handoff_;     // per team
+  std::vector<Index> svc_slo_begin_, svc_slos_;  // CSR: service row → its SLOs
+  std::vector<std::uint8_t> user_facing_;        // per service row: no service calls it
+  Index event_incident_ = kNoIndex;              // the incident opened by the event being handled
   std::vector<Responder> responders_;
   std::vector<Incident> incidents_;
-  std::vector<Index> open_;             // incidents not closed
-  std::vector<Index> waiting_;          // incidents with an active page, in page order
-  std::vector<std::uint8_t> impaired_;  // per service row
-  std::vector<Index> svc_incident_;     // per service row: its latest incident
-  std::vector<Index> newly_impaired_;   // track_impact: services impaired by this event
+  std::vector<Index> open_;               // incidents not closed
+  std::vector<Index> waiting_;            // incidents with an active page, in page order
+  std::vector<std::uint8_t> impaired_;    // per service row
+  std::vector<Index> svc_incident_;       // per service row: its latest incident
+  std::vector<Index> svc_impact_;         // per service row: its entry in that incident's impacts
+  std::vector<Index> slo_cost_;           // per SLO: its entry in its service's latest incident
+  std::vector<ImpactEntry> impacts_;      // every incident's impact set, in the order joined
+  std::vector<SloCostEntry> slo_costs_;   // every incident's SLO costs, in the order joined
+  std::vector<double> slo_incident_bad_;  // per SLO: bad requests charged to incidents
+  std::vector<Index> newly_impaired_;     // track_impact: services impaired by this event
   std::vector<TeamTrialResult> teams_;
 };
 

@@ -4,6 +4,7 @@
 // See docs/model.md ("Incidents", "People", "Runbooks", "Severity").
 #include <algorithm>
 #include <cmath>
+#include <tuple>
 
 #include "models/world_impl.hpp"
 
@@ -18,6 +19,17 @@ constexpr double kImpairment = 1e-6;
 constexpr int kRunbookPasses = 3;
 /// Confirm-stable period when the service has no runbook.
 constexpr sim::Duration kDefaultConfirm = sim::Duration::minutes(15);
+
+/// The cost row of (incident i, SLO k) in r.incident_slos (sorted by both), or null.
+const IncidentSloCost* cost_of(const TrialResult& r, Index i, Index k) {
+  const auto it = std::lower_bound(r.incident_slos.begin(), r.incident_slos.end(),
+                                   std::make_pair(i, k), [](const IncidentSloCost& c, auto key) {
+                                     return std::make_pair(static_cast<Index>(c.incident),
+                                                           static_cast<Index>(c.slo)) < key;
+                                   });
+  if (it == r.incident_slos.end() || it->incident != i || it->slo != k) return nullptr;
+  return &*it;
+}
 
 std::uint64_t escalation_payload(Index incident, std::uint16_t gen, int step) {
   return (static_cast<std::uint64_t>(incident) << 32) | (static_cast<std::uint64_t>(gen) << 16) |
@@ -42,8 +54,24 @@ People::People(Engine& engine, const CompiledModel& m, Registry& reg) : Part(eng
     if (h < sim::Duration::zero()) h += sim::Duration::days(7);
     first_handoff_[t] = h;
   }
-  first_slo_.assign(m.services.size(), kNoIndex);
-  for (Index k = m.slos.size(); k-- > 0;) first_slo_[m.components[m.slos[k].component].row] = k;
+  // Which SLOs a service carries, in model order.
+  svc_slo_begin_.assign(m.services.size() + 1, 0);
+  for (const SloRow& slo : m.slos) ++svc_slo_begin_[m.components[slo.component].row + 1];
+  for (std::size_t s = 0; s < m.services.size(); ++s) svc_slo_begin_[s + 1] += svc_slo_begin_[s];
+  svc_slos_.resize(m.slos.size());
+  {
+    std::vector<Index> fill(svc_slo_begin_.begin(), svc_slo_begin_.end() - 1);
+    for (Index k = 0; k < m.slos.size(); ++k) {
+      svc_slos_[fill[m.components[m.slos[k].component].row]++] = k;
+    }
+  }
+  // User-facing: no service calls it (a cache's backing edge is no call).
+  user_facing_.assign(m.services.size(), 1);
+  for (Index s = 0; s < m.services.size(); ++s) {
+    for (const Index e : m.callers_of(m.services[s].component)) {
+      if (m.components[m.edges[e].source].kind == ComponentKind::service) user_facing_[s] = 0;
+    }
+  }
   escalate_target_ = reg.targets(1);
   responder_targets_ = reg.targets(responder_begin_.back());
   ack_streams_ = reg.streams(m.teams.size(), [&m](std::size_t i) { return m.teams[i].ack_stream; });
@@ -66,6 +94,11 @@ void People::reset() {
   waiting_.clear();
   impaired_.assign(m.services.size(), 0);
   svc_incident_.assign(m.services.size(), kNoIndex);
+  svc_impact_.assign(m.services.size(), kNoIndex);
+  slo_cost_.assign(m.slos.size(), kNoIndex);
+  impacts_.clear();
+  slo_costs_.clear();
+  slo_incident_bad_.assign(m.slos.size(), 0.0);
   teams_.assign(m.teams.size(), TeamTrialResult{});
   for (Index t = 0; t < m.teams.size(); ++t) {
     teams_[t].shifts = w_.horizon.to_seconds() / m.teams[t].rotation.length.to_seconds();
@@ -110,19 +143,47 @@ int People::assess_severity(Index c) const {
   return 0;
 }
 
-Index People::open_incident(Index s) {
+Index People::open_incident() {
   Incident inc;
   inc.row.id = static_cast<std::uint32_t>(incidents_.size());
-  inc.row.service = m_.services[s].component;
   inc.row.cause = w_.cause.kind;
   inc.row.cause_index = w_.cause.index;
+  Index cause_component = w_.cause.component;
+  if (cause_component == kNoIndex && w_.cause.kind == IncidentCause::injected_fault &&
+      w_.cause.index < m_.faults.size()) {
+    cause_component = m_.faults[w_.cause.index].to;  // a network fault: its callee
+  }
+  inc.row.cause_component = cause_component == kNoIndex ? kNoRow : cause_component;
+  inc.row.cause_zone = w_.cause.zone == kNoIndex ? kNoRow : w_.cause.zone;
   inc.row.start = now();
-  inc.slo = first_slo_[s];
   inc.zone = w_.cause.zone;
   incidents_.push_back(std::move(inc));
   const Index i = static_cast<Index>(incidents_.size() - 1);
   open_.push_back(i);
   return i;
+}
+
+void People::join(Index i, Index s) {
+  Incident& inc = incidents_[i];
+  if (svc_incident_[s] == i && svc_impact_[s] != kNoIndex) {
+    impacts_[svc_impact_[s]].recovered = kNever;  // impaired again in the same incident
+  } else {
+    svc_impact_[s] = static_cast<Index>(impacts_.size());
+    if (inc.first_impact == kNoIndex) inc.first_impact = svc_impact_[s];
+    impacts_.push_back({i, s, now(), kNever, 0.0});
+    for (Index j = svc_slo_begin_[s]; j < svc_slo_begin_[s + 1]; ++j) {
+      const Index k = svc_slos_[j];
+      slo_cost_[k] = static_cast<Index>(slo_costs_.size());
+      slo_costs_.push_back({i, k, 0.0});
+    }
+  }
+  svc_incident_[s] = i;
+  // While it runs, the primary is the first user-facing service it impaired
+  // (else the first it impaired): severity is assessed on it.
+  if (inc.primary == kNoIndex || (user_facing_[s] != 0 && user_facing_[inc.primary] == 0)) {
+    inc.primary = s;
+    inc.row.service = m_.services[s].component;
+  }
 }
 
 void People::track_service(Index s) {
@@ -134,9 +195,13 @@ void People::track_service(Index s) {
       (w_.load_now(c) > 0.0 && w_.nominal.success[c] - w_.cur.success[c] > kImpairment) ||
       w_.fs.added_latency[c] > 0.0;
   if (now_impaired == static_cast<bool>(impaired_[s])) return;
+  // Requests of s are charged to its incident while it is impaired: its
+  // segments were closed at now under the old flag (a moved component is
+  // settled by Engine::refresh, every one by a full evaluation; eager mode
+  // accounted up to now in begin_change), so the flag may change now.
   impaired_[s] = now_impaired ? 1 : 0;
   if (now_impaired) {
-    // The service the cause hit first leads the incident.
+    // The service the cause hit first joins first.
     if (c == w_.cause.component) {
       newly_impaired_.insert(newly_impaired_.begin(), s);
     } else {
@@ -146,8 +211,8 @@ void People::track_service(Index s) {
   }
   const Index i = svc_incident_[s];
   if (i == kNoIndex) return;
+  impacts_[svc_impact_[s]].recovered = now();
   Incident& inc = incidents_[i];
-  if (inc.impaired == 1) settle_incident(i);  // it stops costing requests now
   if (--inc.impaired > 0) return;
   inc.row.mitigated = now();
   inc.row.human_needed = w_.cause.runbook;
@@ -176,13 +241,12 @@ void People::track_impact() {
   for (const Index s : newly_impaired_) {
     Index i = svc_incident_[s];
     if (i == kNoIndex || incidents_[i].closed) {
-      // Alerts of one cause group into one incident.
-      i = event_incident_ != kNoIndex ? event_incident_ : open_incident(s);
+      // The services one cause impairs group into one incident.
+      i = event_incident_ != kNoIndex ? event_incident_ : open_incident();
       event_incident_ = i;
     }
-    svc_incident_[s] = i;
+    join(i, s);
     Incident& inc = incidents_[i];
-    if (inc.impaired == 0) settle_incident(i);  // it starts costing requests now
     if (inc.impaired++ == 0 && inc.row.mitigated != kNever) {
       // Impact is back before the incident was resolved: it goes on.
       inc.row.mitigated = kNever;
@@ -370,10 +434,51 @@ void People::work(Index r, Phase phase, sim::Duration after) {
      static_cast<std::uint64_t>(phase));
 }
 
+void People::choose_runbook(Index i) {
+  Incident& inc = incidents_[i];
+  inc.runbook_chosen = true;
+  auto pick = [&](Index s) {
+    if (m_.services[s].runbook == kNoIndex) return false;
+    inc.runbook = m_.services[s].runbook;
+    inc.runbook_service = s;
+    return true;
+  };
+  // 1. The runbook of the service the cause hit (a bad deploy, a crashed
+  // replica, a fault on the service).
+  const Index cc = inc.row.cause_component == kNoRow ? kNoIndex : inc.row.cause_component;
+  if (cc != kNoIndex && m_.components[cc].kind == ComponentKind::service &&
+      pick(m_.components[cc].row)) {
+    return;
+  }
+  // 2. The runbook of an impaired service that acts on the cause: fails its
+  // datastore or cache over, or drains a zone when a zone failed.
+  const bool zone_cause = cc == kNoIndex && inc.zone != kNoIndex;
+  for (Index e = inc.first_impact; e != kNoIndex && e < impacts_.size(); ++e) {
+    if (impacts_[e].incident != i) continue;
+    const Index book = m_.services[impacts_[e].service].runbook;
+    if (book == kNoIndex) continue;
+    const RunbookRow& rb = m_.runbooks[book];
+    for (Index k = rb.steps.begin; k < rb.steps.end; ++k) {
+      const RunbookStepRow& st = m_.runbook_steps[k];
+      const bool acts =
+          (st.action == RunbookAction::failover && cc != kNoIndex && st.target == cc) ||
+          (st.action == RunbookAction::drain_zone && zone_cause &&
+           (st.target == kNoIndex || st.target == inc.zone));
+      if (acts && pick(impacts_[e].service)) return;
+    }
+  }
+  // 3. The primary's, 4. the first impaired service's that has one.
+  if (inc.primary != kNoIndex && pick(inc.primary)) return;
+  for (Index e = inc.first_impact; e != kNoIndex && e < impacts_.size(); ++e) {
+    if (impacts_[e].incident == i && pick(impacts_[e].service)) return;
+  }
+}
+
 void People::start_confirm(Index r) {
   Responder& resp = responders_[r];
+  if (!incidents_[resp.incident].runbook_chosen) choose_runbook(resp.incident);
   const Incident& inc = incidents_[resp.incident];
-  const Index book = m_.services[m_.components[inc.row.service].row].runbook;
+  const Index book = inc.runbook;
   const sim::Duration confirm =
       book != kNoIndex ? m_.runbooks[book].confirm_stable : kDefaultConfirm;
   const sim::Duration end = std::max(now(), inc.row.mitigated + confirm);
@@ -382,9 +487,10 @@ void People::start_confirm(Index r) {
 
 void People::next_step(Index r) {
   Responder& resp = responders_[r];
+  if (!incidents_[resp.incident].runbook_chosen) choose_runbook(resp.incident);
   const Incident& inc = incidents_[resp.incident];
-  const Index s = m_.components[inc.row.service].row;
-  const Index book = m_.services[s].runbook;
+  const Index s = inc.runbook_service;
+  const Index book = inc.runbook;
   if (book == kNoIndex) {
     resp.phase = Phase::watch;
     return;
@@ -420,7 +526,8 @@ void People::work_done(Index r, Phase phase) {
         start_confirm(r);
         return;
       }
-      const Index book = m_.services[m_.components[inc.row.service].row].runbook;
+      if (!inc.runbook_chosen) choose_runbook(i);
+      const Index book = inc.runbook;
       if (book == kNoIndex) {
         resp.phase = Phase::watch;
         return;
@@ -435,8 +542,7 @@ void People::work_done(Index r, Phase phase) {
       next_step(r);
       return;
     case Phase::step: {
-      const Index book = m_.services[m_.components[inc.row.service].row].runbook;
-      const Index k = m_.runbooks[book].steps.begin + resp.step;
+      const Index k = m_.runbooks[inc.runbook].steps.begin + resp.step;
       const RunbookStepRow& st = m_.runbook_steps[k];
       ++inc.row.steps_tried;
       ++resp.step;
@@ -471,9 +577,10 @@ void People::work_done(Index r, Phase phase) {
 }
 
 void People::apply_step(Index i, const RunbookStepRow& st) {
+  // The steps act on the service whose runbook it is.
   Incident& inc = incidents_[i];
-  const Index c = inc.row.service;
-  const Index s = m_.components[c].row;
+  const Index s = inc.runbook_service;
+  const Index c = m_.services[s].component;
   switch (st.action) {
     case RunbookAction::rollback:
       w_.faults.clear(FaultKind::bad_deploy, c);
@@ -503,26 +610,15 @@ void People::apply_step(Index i, const RunbookStepRow& st) {
 
 // ---------------------------------------------------------------- costs and alerts
 
-void People::settle_incident(Index i) {
-  if (w_.eager) return;  // accounted to now already
-  const Incident& inc = incidents_[i];
-  w_.accounts.settle_service(m_.components[inc.row.service].row);
-  if (inc.slo != kNoIndex) w_.accounts.settle_slo(inc.slo);
-}
-
 void People::accrue_service(Index s, double bad) {
-  for (const Index i : open_) {
-    Incident& inc = incidents_[i];
-    if (inc.row.mitigated != kNever || inc.impaired == 0) continue;
-    if (m_.components[inc.row.service].row == s) inc.row.requests_failed += bad;
-  }
+  // Charged to the incident that holds s while s is impaired.
+  if (impaired_[s] != 0) impacts_[svc_impact_[s]].failed += bad;
 }
 
 void People::accrue_slo(Index k, double bad) {
-  for (const Index i : open_) {
-    Incident& inc = incidents_[i];
-    if (inc.slo == k && inc.row.mitigated == kNever && inc.impaired > 0) inc.slo_bad += bad;
-  }
+  if (impaired_[m_.components[m_.slos[k].component].row] == 0) return;
+  slo_costs_[slo_cost_[k]].bad += bad;
+  slo_incident_bad_[k] += bad;
 }
 
 void People::noise_page(Index team) {
@@ -580,14 +676,88 @@ void People::alert_resolved(Index i) {
 
 // ---------------------------------------------------------------- results
 
+Index People::final_primary(Index i, const TrialResult& r) const {
+  // The user-facing service it impaired; among several (or when none is),
+  // the one whose SLO lost the most budget to it; then the one that failed
+  // the most requests; then the first impaired.
+  const Incident& inc = incidents_[i];
+  Index best = inc.primary;
+  double best_budget = -1.0, best_failed = -1.0;
+  bool best_facing = false;
+  for (Index e = inc.first_impact; e != kNoIndex && e < impacts_.size(); ++e) {
+    const ImpactEntry& x = impacts_[e];
+    if (x.incident != i) continue;
+    double budget = 0.0;
+    for (Index j = svc_slo_begin_[x.service]; j < svc_slo_begin_[x.service + 1]; ++j) {
+      if (const IncidentSloCost* c = cost_of(r, i, svc_slos_[j])) {
+        budget = std::max(budget, c->budget_consumed);
+      }
+    }
+    const bool facing = user_facing_[x.service] != 0;
+    if (std::make_tuple(facing, budget, x.failed) >
+        std::make_tuple(best_facing, best_budget, best_failed)) {
+      best = x.service;
+      best_facing = facing;
+      best_budget = budget;
+      best_failed = x.failed;
+    }
+  }
+  return best;
+}
+
 void People::finish(TrialResult& r) {
+  // The impact sets and SLO costs by incident (stable: in the order joined),
+  // the SLO costs of one incident in model order.
+  r.impacts.clear();
+  r.impacts.reserve(impacts_.size());
+  for (const ImpactEntry& e : impacts_) {
+    r.impacts.push_back({static_cast<std::uint32_t>(e.incident),
+                         static_cast<std::uint32_t>(m_.services[e.service].component), e.impaired,
+                         e.recovered, e.failed});
+  }
+  std::stable_sort(
+      r.impacts.begin(), r.impacts.end(),
+      [](const IncidentImpact& a, const IncidentImpact& b) { return a.incident < b.incident; });
+  auto budget_of = [&](Index k) {
+    return k < r.slos.size() ? (1.0 - m_.slos[k].objective) * r.slos[k].total : 0.0;
+  };
+  r.incident_slos.clear();
+  r.incident_slos.reserve(slo_costs_.size());
+  for (const SloCostEntry& e : slo_costs_) {
+    const double budget = budget_of(e.slo);
+    r.incident_slos.push_back({static_cast<std::uint32_t>(e.incident),
+                               static_cast<std::uint32_t>(e.slo), e.bad,
+                               budget > 0.0 ? e.bad / budget : 0.0});
+  }
+  std::sort(r.incident_slos.begin(), r.incident_slos.end(),
+            [](const IncidentSloCost& a, const IncidentSloCost& b) {
+              return a.incident != b.incident ? a.incident < b.incident : a.slo < b.slo;
+            });
+  for (Index k = 0; k < m_.slos.size() && k < r.slos.size(); ++k) {
+    const double budget = budget_of(k);
+    r.slos[k].incident_budget_consumed = budget > 0.0 ? slo_incident_bad_[k] / budget : 0.0;
+  }
   r.incidents.clear();
   r.incidents.reserve(incidents_.size());
-  for (const Incident& inc : incidents_) {
+  for (Index i = 0; i < incidents_.size(); ++i) {
+    const Incident& inc = incidents_[i];
     IncidentRow row = inc.row;
-    if (inc.slo != kNoIndex && inc.slo < r.slos.size()) {
-      const double budget = (1.0 - m_.slos[inc.slo].objective) * r.slos[inc.slo].total;
-      row.budget_consumed = budget > 0.0 ? inc.slo_bad / budget : 0.0;
+    row.runbook = inc.runbook == kNoIndex ? kNoRow : static_cast<std::uint32_t>(inc.runbook);
+    const Index p = final_primary(i, r);
+    if (p != kNoIndex) {
+      row.service = static_cast<std::uint32_t>(m_.services[p].component);
+      for (Index e = inc.first_impact; e != kNoIndex && e < impacts_.size(); ++e) {
+        if (impacts_[e].incident == i && impacts_[e].service == p) {
+          row.requests_failed = impacts_[e].failed;
+          break;
+        }
+      }
+      if (svc_slo_begin_[p] < svc_slo_begin_[p + 1]) {
+        // Its first SLO's.
+        if (const IncidentSloCost* c = cost_of(r, i, svc_slos_[svc_slo_begin_[p]])) {
+          row.budget_consumed = c->budget_consumed;
+        }
+      }
     }
     r.incidents.push_back(row);
   }

@@ -312,7 +312,8 @@ TEST(ResultsFile, Hdf5ReadsBackAndAgreesWithCsvAndJson) {
   const auto csv_slos = csv_rows(csv / "slos.csv");  // one SLO: one row per trial
   ASSERT_EQ(csv_slos.size(), all.size() + 1);
   EXPECT_EQ(csv_slos[0][1], "slo");
-  EXPECT_EQ(csv_slos[0][9], "freeze_reached_s");
+  EXPECT_EQ(csv_slos[0][8], "incident_budget_consumed");
+  EXPECT_EQ(csv_slos[0][10], "freeze_reached_s");
   const auto csv_services = csv_rows(csv / "services.csv");  // two services
   ASSERT_EQ(csv_services.size(), 2 * all.size() + 1);
   const auto csv_teams = csv_rows(csv / "teams.csv");
@@ -333,14 +334,15 @@ TEST(ResultsFile, Hdf5ReadsBackAndAgreesWithCsvAndJson) {
     EXPECT_EQ(std::stoull(csv_trials[i + 1][0]), x.trial);
     EXPECT_EQ(std::stoull(csv_trials[i + 1][1]), x.events);
     // slos.csv: trial, slo, good, total, attainment, met, budget_consumed,
-    // budget_minutes, ship_reached_s, freeze_reached_s, ...
+    // budget_minutes, incident_budget_consumed, ship_reached_s, freeze_reached_s, ...
     const auto& c = csv_slos[i + 1];
     EXPECT_EQ(std::stoull(c[0]), x.trial);
     EXPECT_EQ(c[1], "api-availability");
     EXPECT_TRUE(same_bits(csv_double(c[4]), x.slos[0].attainment)) << c[4];
     EXPECT_EQ(c[5], x.slos[0].met ? "1" : "0");
     EXPECT_TRUE(same_bits(csv_double(c[6]), x.slos[0].budget_consumed)) << c[6];
-    EXPECT_TRUE(same_bits(csv_double(c[9]), x.slos[0].tier_reached_s[1])) << c[9];
+    EXPECT_TRUE(same_bits(csv_double(c[8]), x.slos[0].incident_budget_consumed)) << c[8];
+    EXPECT_TRUE(same_bits(csv_double(c[10]), x.slos[0].tier_reached_s[1])) << c[10];
     // services.csv: trial, service, good, total, availability (api, then db).
     const auto& v = csv_services[2 * i + 2];
     EXPECT_EQ(v[1], "db");

@@ -307,6 +307,10 @@ TEST(ExportLayout, DocsListExactlyTheColumnsOfARealExport) {
   // (HDF5 may list a compound's members by offset: compare the sets.)
   EXPECT_EQ(as_set(doc_names("columns:incidents", "", tiers)),
             as_set(members(f.openDataSet("incidents"))));
+  EXPECT_EQ(as_set(doc_names("columns:incident_services", "", tiers)),
+            as_set(members(f.openDataSet("incident_services"))));
+  EXPECT_EQ(as_set(doc_names("columns:incident_slos", "", tiers)),
+            as_set(members(f.openDataSet("incident_slos"))));
   EXPECT_EQ(as_set(doc_names("columns:slo", "slo/", tiers)), links(f.openGroup("slo")));
   EXPECT_EQ(as_set(doc_names("columns:service", "service/", tiers)), links(f.openGroup("service")));
   EXPECT_EQ(as_set(doc_names("columns:team", "team/", tiers)), links(f.openGroup("team")));

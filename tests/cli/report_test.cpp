@@ -284,8 +284,9 @@ TEST(IncidentRecords, ReadBackToTheSameRow) {
   i.human_needed = true;
   models::TrialResult r;
   r.incidents = {i};
-  std::vector<IncidentRecord> records;
-  append_incidents(r, 9, records);
+  TrialBlock block;
+  append_incidents(r, 9, block);
+  const std::vector<IncidentRecord>& records = block.incidents;
   ASSERT_EQ(records.size(), 1u);
   const models::IncidentRow back = incident_row_of(records[0]);
   EXPECT_EQ(back.start, i.start);
