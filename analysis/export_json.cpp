@@ -134,6 +134,28 @@ JsonNode incident_group_node(const IncidentGroupSummary& x) {
   return group;
 }
 
+JsonNode duration_stats_node(const DurationStats& d) {
+  JsonNode x;
+  x.set("n", d.count);
+  x.set("mean", interval_node(d.mean));
+  x.set("median", quantile_node(d.median));
+  x.set("p90", quantile_node(d.p90));
+  x.set("p95", quantile_node(d.p95));
+  return std::move(x.one_line());
+}
+
+JsonNode incident_figures_group(const IncidentGroup& g) {
+  JsonNode x;
+  x.set("incidents", g.incidents);
+  x.set("paged", g.paged);
+  x.set("humanNeeded", g.human_needed);
+  x.set("detectSeconds", duration_stats_node(g.detect));
+  x.set("acknowledgeSeconds", duration_stats_node(g.acknowledge));
+  x.set("mitigateSeconds", duration_stats_node(g.mitigate));
+  x.set("resolveSeconds", duration_stats_node(g.resolve));
+  return x;
+}
+
 JsonNode incidents_node(const RunSummary& s) {
   JsonNode incidents;
   for (std::size_t g = 0; g < kSeverityGroups; ++g) {
@@ -178,8 +200,44 @@ JsonNode meta_node(const RunMeta& r) {
 
 std::string meta_json(const RunMeta& meta) { return meta_node(meta).text(); }
 
+JsonNode incident_figures_node(const models::CompiledModel& m, const IncidentSummary& s) {
+  JsonNode out;
+  out.set("incidentsPerTrial", interval_node(s.incidents_per_trial));
+  JsonNode by_cause;
+  for (const IncidentGroup& g : s.by_cause) by_cause.set(g.label, incident_figures_group(g));
+  out.set("byCause", std::move(by_cause));
+  // Every incident counts for each service it impaired.
+  JsonNode by_service;
+  for (const IncidentGroup& g : s.by_service) by_service.set(g.label, incident_figures_group(g));
+  out.set("byService", std::move(by_service));
+  JsonNode budget;
+  for (std::size_t k = 0; k < s.slo_incident_budget.size() && k < m.names.slos.size(); ++k)
+    budget.set(m.names.slos[k], interval_node(s.slo_incident_budget[k]));
+  out.set("sloBudgetFromIncidents", std::move(budget));
+  JsonNode compliance;
+  for (const SevCompliance& c : s.compliance) {
+    JsonNode level;
+    level.set("paged", c.paged);
+    if (c.ack_target) {
+      level.set("ackMet", c.ack_met);
+      level.set("pAckMet", interval_node(c.ack));
+    }
+    if (c.respond_target) {
+      level.set("respondMet", c.respond_met);
+      level.set("pRespondMet", interval_node(c.respond));
+    }
+    compliance.set("SEV-" + std::to_string(c.level), std::move(level.one_line()));
+  }
+  out.set("sevCompliance", std::move(compliance));
+  out.set("deploys", s.deploys);
+  out.set("failedDeploys", s.failed_deploys);
+  out.set("changeFailureRate", interval_node(s.change_failure_rate));
+  out.set("doraMttrSeconds", duration_stats_node(s.dora_mttr));
+  return out;
+}
+
 JsonNode summary_node(const models::CompiledModel& m, const RunSummary& s, const RunMeta& r,
-                      const Timing& timing, bool with_meta) {
+                      const Timing& timing, bool with_meta, const IncidentSummary* incidents) {
   JsonNode doc;
   doc.set("scenario", m.names.scenario);
   doc.set("scenarioFile", r.scenario_file);
@@ -198,14 +256,15 @@ JsonNode summary_node(const models::CompiledModel& m, const RunSummary& s, const
   doc.set("pagesPerTrial", interval_node(s.pages_per_trial));
   doc.set("teams", teams_node(m, s));
   doc.set("incidents", incidents_node(s));
+  if (incidents != nullptr) doc.set("incidentFigures", incident_figures_node(m, *incidents));
   if (with_meta) doc.set("meta", meta_node(r));
   doc.set("timing", timing_node(s, timing));
   return doc;
 }
 
 std::string summary_json(const models::CompiledModel& m, const RunSummary& s, const RunMeta& r,
-                         const Timing& timing, bool with_meta) {
-  return summary_node(m, s, r, timing, with_meta).text();
+                         const Timing& timing, bool with_meta, const IncidentSummary* incidents) {
+  return summary_node(m, s, r, timing, with_meta, incidents).text();
 }
 
 }  // namespace relsim::analysis

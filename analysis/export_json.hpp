@@ -9,6 +9,7 @@
 #include <string>
 
 #include "analysis/estimators.hpp"
+#include "analysis/incident_summary.hpp"
 #include "analysis/run_meta.hpp"
 #include "analysis/run_summary.hpp"
 #include "models/compiled_model.hpp"
@@ -33,13 +34,23 @@ models::JsonNode meta_node(const RunMeta& meta);
 /// meta_node as text, with a final line break (a CSV folder's meta.json).
 std::string meta_json(const RunMeta& meta);
 
+/// The incident figures beyond severity (`incidentFigures`: by cause, by
+/// impaired service, the budget incidents consumed per SLO, SEV target
+/// compliance, change failure rate, DORA MTTR) — the JSON of the text
+/// summary's `format_incident_extras`.
+models::JsonNode incident_figures_node(const models::CompiledModel& model,
+                                       const IncidentSummary& incidents);
+
 /// The summary document; with `with_meta` it holds `"meta": {...}` before
-/// `timing`, which is always the last key, on one line.
+/// `timing`, which is always the last key, on one line. With `incidents`,
+/// `incidentFigures` follows `incidents`.
 models::JsonNode summary_node(const models::CompiledModel& model, const RunSummary& summary,
-                              const RunMeta& meta, const Timing& timing, bool with_meta);
+                              const RunMeta& meta, const Timing& timing, bool with_meta,
+                              const IncidentSummary* incidents = nullptr);
 
 /// summary_node as text, with a final line break.
 std::string summary_json(const models::CompiledModel& model, const RunSummary& summary,
-                         const RunMeta& meta, const Timing& timing, bool with_meta);
+                         const RunMeta& meta, const Timing& timing, bool with_meta,
+                         const IncidentSummary* incidents = nullptr);
 
 }  // namespace relsim::analysis

@@ -232,13 +232,14 @@ void merge(MergeOptions o) {
   const MergedRun run = merge_files(o.parts, target);
   if (o.quiet && o.output.empty()) return;
   const analysis::Timing timing{run.wall_seconds, 1};
-  std::string text = format == "json"
-                         ? analysis::summary_json(run.model, run.summary, run.meta, timing, false)
-                         : summary_text(run.model, run.summary,
-                                        {run.meta.scenario_file, run.meta.seed, run.meta.trials, 0,
-                                         1, run.wall_seconds,
-                                         "merged from " + std::to_string(o.parts.size()) + " part" +
-                                             (o.parts.size() == 1 ? "" : "s") + " into " + o.out});
+  std::string text =
+      format == "json"
+          ? analysis::summary_json(run.model, run.summary, run.meta, timing, false, &run.incidents)
+          : summary_text(
+                run.model, run.summary,
+                {run.meta.scenario_file, run.meta.seed, run.meta.trials, 0, 1, run.wall_seconds,
+                 "merged from " + std::to_string(o.parts.size()) + " part" +
+                     (o.parts.size() == 1 ? "" : "s") + " into " + o.out});
   // As a single run prints it: by cause, SEV target compliance, DORA.
   if (format != "json") text += analysis::format_incident_extras(run.model, run.incidents);
   emit(o, text);

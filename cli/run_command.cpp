@@ -207,7 +207,8 @@ void run(RunOptions o, const std::string& command_line, Collective& collective) 
                                threads * static_cast<unsigned>(ranks)};
     std::string text =
         o.format == "json"
-            ? analysis::summary_json(model, merged.summary, merged.meta, all, false)
+            ? analysis::summary_json(model, merged.summary, merged.meta, all, false,
+                                     &merged.incidents)
             : summary_text(
                   model, merged.summary,
                   {o.scenario, run.master_seed, run.meta.trials, 0, threads, all.wall_seconds,
@@ -222,7 +223,7 @@ void run(RunOptions o, const std::string& command_line, Collective& collective) 
 
   std::string text;
   if (o.format == "json") {
-    text = analysis::summary_json(model, run.summary, run.meta, run.timing, false);
+    text = analysis::summary_json(model, run.summary, run.meta, run.timing, false, &run.incidents);
   } else {
     text = summary_text(model, run.summary,
                         {o.scenario, run.master_seed, run.meta.trials, run.first_trial, threads,

@@ -44,6 +44,23 @@ const fs::path kBaseline = kSource / "scenarios" / "payments" / "baseline.yaml";
 
 std::string quote(const fs::path& p) { return "'" + p.string() + "'"; }
 
+/// Two parsed documents hold the same values (numbers bit for bit, keys in order).
+bool same_value(const JsonValue& a, const JsonValue& b) {
+  if (a.type != b.type || a.boolean != b.boolean || a.string != b.string) return false;
+  if (a.type == JsonValue::Type::number && !(a.number == b.number)) return false;
+  if (a.array.size() != b.array.size() || a.object.size() != b.object.size()) return false;
+  for (std::size_t i = 0; i < a.array.size(); ++i) {
+    if (!same_value(a.array[i], b.array[i])) return false;
+  }
+  for (std::size_t i = 0; i < a.object.size(); ++i) {
+    if (a.object[i].first != b.object[i].first ||
+        !same_value(a.object[i].second, b.object[i].second)) {
+      return false;
+    }
+  }
+  return true;
+}
+
 bool same_bits(double a, double b) { return std::memcmp(&a, &b, sizeof a) == 0; }
 
 /// An interval read back equals `iv` to the bit (shortest round-trip text);
@@ -361,6 +378,47 @@ TEST(AnalyzeJson, HoldsTheClosedFormAvailability) {
   EXPECT_EQ(slo.at("met").type, JsonValue::Type::boolean);
   EXPECT_FALSE(slo.at("met").boolean);
   EXPECT_EQ(doc.at("notes").type, JsonValue::Type::array);
+}
+
+TEST(RunSummaryJson, IncidentFiguresMatchTheTextAndSurviveAShardMerge) {
+  // The issue-20 model: a zone outage impairs edge-api and the services it
+  // calls. The JSON carries what the text's incident extras print: MTTR by
+  // impaired service, the budget incidents took per SLO, by cause.
+  const fs::path file = kSource / "tests" / "data" / "incidents" / "edge-api.yaml";
+  const std::string common = "run " + quote(file) + " --trials 40 --seed 5 --format json";
+  const auto r = test::relsim(common + " --threads 1");
+  ASSERT_EQ(r.code, 0) << r.out;
+  const JsonValue doc = parse_json(r.out);
+  const JsonValue& f = doc.at("incidentFigures");
+  const JsonValue& edge = f.at("byService").at("edge-api");
+  EXPECT_GT(edge.at("incidents").number, 0.0);
+  EXPECT_EQ(edge.at("resolveSeconds").at("n").number, edge.at("incidents").number);
+  // Every impaired service's incidents are at least those it was primary of.
+  double by_cause = 0.0;
+  for (const auto& cause : f.at("byCause").keys())
+    by_cause += f.at("byCause").at(cause).at("incidents").number;
+  double by_service = 0.0;
+  for (const auto& s : f.at("byService").keys())
+    by_service += f.at("byService").at(s).at("incidents").number;
+  EXPECT_GE(by_service, by_cause);
+  const JsonValue& budget = f.at("sloBudgetFromIncidents").at("edge-availability");
+  EXPECT_GT(budget.at("estimate").number, 0.0);
+  EXPECT_LE(budget.at("low").number, budget.at("estimate").number);
+  // Two shards merged print the same figures as the single run.
+  const fs::path dir =
+      fs::temp_directory_path() / ("relsim-json-figures-" + std::to_string(::getpid()));
+  fs::create_directories(dir);
+  for (int k = 0; k < 2; ++k) {
+    const auto part = test::relsim(common + " --shard " + std::to_string(k) + "/2 --out " +
+                                   quote(dir / ("p" + std::to_string(k) + ".h5")));
+    ASSERT_EQ(part.code, 0) << part.out;
+  }
+  const auto merged = test::relsim("merge " + quote(dir / "p0.h5") + " " + quote(dir / "p1.h5") +
+                                   " --out " + quote(dir / "all.h5") + " --format json");
+  fs::remove_all(dir);
+  ASSERT_EQ(merged.code, 0) << merged.out;
+  const JsonValue again = parse_json(merged.out);
+  EXPECT_TRUE(same_value(again.at("incidentFigures"), f));
 }
 
 TEST(PlanJson, RanksTheCandidatesItLists) {
