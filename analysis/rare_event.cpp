@@ -45,6 +45,9 @@ constexpr int kRefineStages = 2;
 /// θ stays within [kMinTheta, kMaxTheta].
 constexpr double kMinTheta = 0.01;
 constexpr double kMaxTheta = 1e6;
+/// The largest factor --rare-bias accepts (the pilot's may go higher only
+/// when its stages show the event needs it).
+constexpr double kMaxFixedTheta = 1000.0;
 /// Warnings: fewer effective samples than this, or one trial carrying more
 /// than kLargestShare of the estimate, make the interval untrustworthy.
 constexpr double kMinEss = 30.0;
@@ -289,6 +292,13 @@ RarePlan plan_failure_bias(const models::CompiledModel& m, const RareTarget& tar
     if (!(*o.fixed_bias > 0.0) || !std::isfinite(*o.fixed_bias)) {
       throw std::invalid_argument("--rare-bias must be a positive number (got " +
                                   shortest(*o.fixed_bias) + ")");
+    }
+    // A factor past this makes failures so frequent that a trial would run
+    // for hours (1e300 made every clock fire at once, for ever).
+    if (*o.fixed_bias < kMinTheta || *o.fixed_bias > kMaxFixedTheta) {
+      throw std::invalid_argument("--rare-bias must be between " + shortest(kMinTheta) + " and " +
+                                  shortest(kMaxFixedTheta) + " (got " + shortest(*o.fixed_bias) +
+                                  ")");
     }
     for (std::size_t j = 0; j < rows; ++j)
       if (biasable[j]) plan.theta[j] = *o.fixed_bias;

@@ -302,6 +302,13 @@ TEST(RareCommand, PrintsTheEstimateAndRefusesBadInput) {
   EXPECT_EQ(bad_bias.code, 1) << bad_bias.out;
   EXPECT_NE(bad_bias.out.find("--rare-bias must be a positive number"), std::string::npos)
       << bad_bias.out;
+  // A factor so large that every clock fires at once used to hang the run.
+  const auto huge_bias =
+      test::relsim("run " + kScenario + " --rare slo_not_met --trials 10 --rare-bias 1e300");
+  EXPECT_EQ(huge_bias.code, 1) << huge_bias.out;
+  EXPECT_NE(huge_bias.out.find("--rare-bias must be between 0.01 and 1000 (got 1e+300)"),
+            std::string::npos)
+      << huge_bias.out;
   const auto lone_bias = test::relsim("run " + kScenario + " --trials 10 --rare-bias 3");
   EXPECT_EQ(lone_bias.code, 1) << lone_bias.out;
   EXPECT_NE(lone_bias.out.find("go with --rare"), std::string::npos) << lone_bias.out;
