@@ -107,6 +107,18 @@ JsonNode teams_node(const models::CompiledModel& m, const RunSummary& s) {
   return teams;
 }
 
+/// `{n, mean, median, p90, p95}` of a duration, on one line.
+JsonNode duration_node(std::uint64_t n, const Interval& mean, const QuantileInterval& median,
+                       const QuantileInterval& p90, const QuantileInterval& p95) {
+  JsonNode x;
+  x.set("n", n);
+  x.set("mean", interval_node(mean));
+  x.set("median", quantile_node(median));
+  x.set("p90", quantile_node(p90));
+  x.set("p95", quantile_node(p95));
+  return std::move(x.one_line());
+}
+
 JsonNode incident_group_node(const IncidentGroupSummary& x) {
   JsonNode group;
   group.set("count", x.incidents);
@@ -122,26 +134,14 @@ JsonNode incident_group_node(const IncidentGroupSummary& x) {
   group.set("escalation", std::move(escalation.one_line()));
   for (std::size_t k = 0; k < kIncidentMetrics; ++k) {
     const auto& d = x.durations[k];
-    JsonNode duration;
-    duration.set("n", d.n);
-    duration.set("mean", interval_node(d.mean));
-    duration.set("median", quantile_node(d.median));
-    duration.set("p90", quantile_node(d.p90));
-    duration.set("p95", quantile_node(d.p95));
     group.set(std::string(to_string(static_cast<IncidentMetric>(k))) + "Seconds",
-              std::move(duration.one_line()));
+              duration_node(d.n, d.mean, d.median, d.p90, d.p95));
   }
   return group;
 }
 
 JsonNode duration_stats_node(const DurationStats& d) {
-  JsonNode x;
-  x.set("n", d.count);
-  x.set("mean", interval_node(d.mean));
-  x.set("median", quantile_node(d.median));
-  x.set("p90", quantile_node(d.p90));
-  x.set("p95", quantile_node(d.p95));
-  return std::move(x.one_line());
+  return duration_node(d.count, d.mean, d.median, d.p90, d.p95);
 }
 
 JsonNode incident_figures_group(const IncidentGroup& g) {

@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "analysis/format.hpp"
 #include "analysis/text_format.hpp"
 #include "models/failure_bias.hpp"
 
@@ -14,18 +15,9 @@ namespace relsim::analysis {
 
 namespace {
 
-std::string sci(double v) {
-  if (!std::isfinite(v)) return "n/a";
-  char buf[32];
-  std::snprintf(buf, sizeof buf, "%.3g", v);
-  return buf;
-}
+std::string sci(double v) { return std::isfinite(v) ? printf_text("%.3g", v) : "n/a"; }
 
-std::string fixed1(double v) {
-  char buf[32];
-  std::snprintf(buf, sizeof buf, "%.1f", v);
-  return buf;
-}
+std::string fixed1(double v) { return printf_text("%.1f", v); }
 
 }  // namespace
 
