@@ -236,6 +236,16 @@ TrialBlock to_block(const models::CompiledModel& model,
                     const std::vector<models::TrialResult>& results, std::uint64_t first_trial) {
   TrialBlock block;
   block.rows.reserve(results.size());
+  // The block's incident tables in one allocation each (no regrowth copies).
+  std::size_t incidents = 0, impacts = 0, incident_slos = 0;
+  for (const models::TrialResult& r : results) {
+    incidents += r.incidents.size();
+    impacts += r.impacts.size();
+    incident_slos += r.incident_slos.size();
+  }
+  block.incidents.reserve(block.incidents.size() + incidents);
+  block.impacts.reserve(block.impacts.size() + impacts);
+  block.incident_slos.reserve(block.incident_slos.size() + incident_slos);
   for (std::size_t i = 0; i < results.size(); ++i) {
     block.rows.push_back(to_row(model, results[i], first_trial + i));
     append_incidents(results[i], first_trial + i, block);

@@ -206,7 +206,7 @@ void FluidUpdater::update(const FluidState& state, const std::vector<double>& de
   }
 
   for (const Index c : changed_) load_moved_[c] = 0;
-  std::sort(changed_.begin(), changed_.end());
+  if (changed_.size() > 1) std::sort(changed_.begin(), changed_.end());
   clear_marks();
 }
 

@@ -117,7 +117,8 @@ struct Replicas : Part {
   std::vector<Slot> slots_;
   std::vector<int> replicas_;  // per service row: the replica count it is scaled to
   std::vector<std::uint8_t> autoscale_pending_;
-  std::vector<int> running_;              // per service row: running replicas
+  bool any_autoscale_ = false;  // some service autoscales (else after_change has nothing to do)
+  std::vector<int> running_;    // per service row: running replicas
   std::vector<std::uint8_t> bias_class_;  // per service row: kBiasUp / kBiasDegraded
   std::vector<std::pair<Index, sim::Duration>> rebiased_;  // scratch: (row, fire time)
 };

@@ -715,9 +715,14 @@ void People::finish(TrialResult& r) {
                          static_cast<std::uint32_t>(m_.services[e.service].component), e.impaired,
                          e.recovered, e.failed});
   }
-  std::stable_sort(
-      r.impacts.begin(), r.impacts.end(),
-      [](const IncidentImpact& a, const IncidentImpact& b) { return a.incident < b.incident; });
+  // Usually in incident order already: then the stable sort and its buffer
+  // (an allocation per trial) are skipped.
+  const auto by_incident = [](const IncidentImpact& a, const IncidentImpact& b) {
+    return a.incident < b.incident;
+  };
+  if (!std::is_sorted(r.impacts.begin(), r.impacts.end(), by_incident)) {
+    std::stable_sort(r.impacts.begin(), r.impacts.end(), by_incident);
+  }
   auto budget_of = [&](Index k) {
     return k < r.slos.size() ? (1.0 - m_.slos[k].objective) * r.slos[k].total : 0.0;
   };
@@ -729,10 +734,12 @@ void People::finish(TrialResult& r) {
                                static_cast<std::uint32_t>(e.slo), e.bad,
                                budget > 0.0 ? e.bad / budget : 0.0});
   }
-  std::sort(r.incident_slos.begin(), r.incident_slos.end(),
-            [](const IncidentSloCost& a, const IncidentSloCost& b) {
-              return a.incident != b.incident ? a.incident < b.incident : a.slo < b.slo;
-            });
+  const auto by_key = [](const IncidentSloCost& a, const IncidentSloCost& b) {
+    return a.incident != b.incident ? a.incident < b.incident : a.slo < b.slo;
+  };
+  if (!std::is_sorted(r.incident_slos.begin(), r.incident_slos.end(), by_key)) {
+    std::sort(r.incident_slos.begin(), r.incident_slos.end(), by_key);
+  }
   for (Index k = 0; k < m_.slos.size() && k < r.slos.size(); ++k) {
     const double budget = budget_of(k);
     r.slos[k].incident_budget_consumed = budget > 0.0 ? slo_incident_bad_[k] / budget : 0.0;

@@ -27,6 +27,7 @@ Replicas::Replicas(Engine& engine, const CompiledModel& m, Registry& reg)
     const Index s = m.components[pl.component].row;
     service_zone_placement_[s * nz + pl.zone] = p;
   }
+  for (const ServiceRow& svc : m.services) any_autoscale_ = any_autoscale_ || svc.autoscale;
   for (Index f = 0; f < m.failures.size(); ++f) {
     const FailureRow& row = m.failures[f];
     if (row.type == FailureType::replica_crash) {
@@ -263,6 +264,7 @@ int Replicas::desired_replicas(Index s) const {
 }
 
 void Replicas::after_change(const std::vector<Index>& moved) {
+  if (!any_autoscale_) return;
   for (const Index c : moved) {
     const ComponentRow& row = m_.components[c];
     if (row.kind != ComponentKind::service) continue;

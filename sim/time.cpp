@@ -73,8 +73,23 @@ std::size_t unit_index(std::string_view name) {
 }  // namespace
 
 Duration Duration::from_seconds(double s) {
-  if (std::isnan(s)) return Duration(0);
-  const double us = std::round(s * 1e6);
+  // Rounded half away from zero as std::round does, bit for bit, without the
+  // libm call (a draw per event goes through here): below 2^52 in magnitude
+  // the truncation and the remainder x − trunc(x) are exact; at or above it
+  // every double is an integer already.
+  const double us = s * 1e6;
+  constexpr double kExact = 4503599627370496.0;  // 2^52
+  if (us > -kExact && us < kExact) {             // false for NaN
+    auto i = static_cast<std::int64_t>(us);
+    const double frac = us - static_cast<double>(i);
+    if (frac >= 0.5) {
+      ++i;
+    } else if (frac <= -0.5) {
+      --i;
+    }
+    return Duration(i);
+  }
+  if (std::isnan(us)) return Duration(0);
   // 2^63 is exactly representable; every double below it converts safely.
   constexpr double kLimit = 9223372036854775808.0;
   if (us >= kLimit) return max();

@@ -79,6 +79,32 @@ TEST(Duration, FromSecondsRoundsToNearestMicrosecond) {
   EXPECT_EQ(Duration::from_seconds(-0.0).count_micros(), 0);
 }
 
+TEST(Duration, FromSecondsIsStdRoundBitForBit) {
+  // from_seconds rounds without the libm call (sim/time.cpp): it must give
+  // std::round's microseconds for every double, halves, the 2^52 edge and
+  // random exponential draws (what the engine feeds it) included.
+  auto reference = [](double s) { return static_cast<std::int64_t>(std::round(s * 1e6)); };
+  std::vector<double> cases = {0.5e-6,
+                               -0.5e-6,
+                               1.5e-6,
+                               -1.5e-6,
+                               2.5e-6,
+                               -2.5e-6,
+                               0.49999999999999994e-6,
+                               4503599627.3704955,
+                               -4503599627.3704955,
+                               4503599627.370497,
+                               1e9 + 0.5e-6,
+                               123456.7890125};
+  Rng rng(7, 11);
+  for (int i = 0; i < 100000; ++i) cases.push_back(-18000.0 * std::log(rng.uniform_open0()));
+  for (int i = 0; i < 100000; ++i) cases.push_back((rng.uniform01() - 0.5) * 1e7);
+  for (int i = 0; i < 1000; ++i) cases.push_back((static_cast<double>(i) + 0.5) * 1e-6);
+  for (const double s : cases) {
+    EXPECT_EQ(Duration::from_seconds(s).count_micros(), reference(s)) << s;
+  }
+}
+
 TEST(Duration, FromSecondsSaturatesAndMapsNanToZero) {
   EXPECT_EQ(Duration::from_seconds(1e300).count_micros(), kMax);
   EXPECT_EQ(Duration::from_seconds(std::numeric_limits<double>::infinity()).count_micros(), kMax);
