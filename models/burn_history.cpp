@@ -40,6 +40,7 @@ void BurnHistory::reset() {
   pts_.clear();
   pts_.push_back({0, 0.0, 0.0});
   head_ = 0;
+  cursors_.clear();
 }
 
 void BurnHistory::add(std::int64_t t0, std::int64_t t1, double total, double bad,
@@ -74,18 +75,38 @@ void BurnHistory::prune(std::int64_t t) {
   while (head_ + 1 < pts_.size() && pts_[head_ + 1].t <= t) ++head_;
   if (head_ > 4096 && head_ * 2 > pts_.size()) {
     pts_.erase(pts_.begin(), pts_.begin() + static_cast<std::ptrdiff_t>(head_));
+    for (Cursor& c : cursors_) c.index = c.index > head_ ? c.index - head_ : 0;
     head_ = 0;
   }
 }
 
-BurnHistory::Point BurnHistory::at(std::int64_t x) const {
+std::size_t BurnHistory::first_after_start(std::int64_t window) const {
+  const std::int64_t x = pts_.back().t - window;
+  Cursor* cursor = nullptr;
+  for (Cursor& c : cursors_) {
+    if (c.window == window) {
+      cursor = &c;
+      break;
+    }
+  }
+  if (cursor == nullptr) {
+    cursors_.push_back({window, head_});
+    cursor = &cursors_.back();
+  }
+  std::size_t i = std::max(cursor->index, head_);
+  while (i < pts_.size() && pts_[i].t <= x) ++i;
+  cursor->index = i;
+  return i;
+}
+
+BurnHistory::Point BurnHistory::window_start(std::int64_t window) const {
+  const std::int64_t x = pts_.back().t - window;
   if (x <= pts_[head_].t) {
     return x < 0 ? Point{x, 0.0, 0.0} : Point{x, pts_[head_].n, pts_[head_].b};
   }
   if (x >= pts_.back().t) return {x, pts_.back().n, pts_.back().b};
-  const auto it = std::upper_bound(pts_.begin() + static_cast<std::ptrdiff_t>(head_), pts_.end(), x,
-                                   [](std::int64_t v, const Point& p) { return v < p.t; });
-  return inside(*(it - 1), *it, x);
+  const std::size_t i = first_after_start(window);
+  return inside(pts_[i - 1], pts_[i], x);
 }
 
 BurnHistory::Point BurnHistory::inside(const Point& a, const Point& b, std::int64_t x) {
@@ -97,29 +118,27 @@ BurnHistory::Point BurnHistory::inside(const Point& a, const Point& b, std::int6
 
 double BurnHistory::ratio(std::int64_t window) const {
   const Point now = pts_.back();
-  const Point then = at(now.t - window);
+  const Point then = window_start(window);
   const double dn = now.n - then.n;
   return dn > 0.0 ? (now.b - then.b) / dn : 0.0;
 }
 
 bool BurnHistory::holds(std::int64_t window, double threshold) const {
   const Point now = pts_.back();
-  const Point then = at(now.t - window);
+  const Point then = window_start(window);
   return condition(now.n - then.n, now.b - then.b, threshold);
 }
 
 double BurnHistory::bad_in(std::int64_t window) const {
-  return pts_.back().b - at(pts_.back().t - window).b;
+  return pts_.back().b - window_start(window).b;
 }
 
 std::optional<std::int64_t> BurnHistory::next_change(std::int64_t window, double threshold,
                                                      double total_rate, double bad_rate,
                                                      std::int64_t until) const {
   const Point now = pts_.back();
-  // One binary search: the first recorded point after the window's start.
-  const auto first =
-      std::upper_bound(pts_.begin() + static_cast<std::ptrdiff_t>(head_), pts_.end(),
-                       now.t - window, [](std::int64_t v, const Point& p) { return v < p.t; });
+  // The first recorded point after the window's start.
+  const auto first = pts_.begin() + static_cast<std::ptrdiff_t>(first_after_start(window));
   const auto begin = pts_.begin() + static_cast<std::ptrdiff_t>(head_);
   // The window's start at x: recorded (quadratic between points), flat where
   // pruned, nothing before t = 0.

@@ -16,7 +16,9 @@
 // the window's numerator and denominator are quadratic in t between the
 // instants where t − W crosses a recorded point, so on each such piece the
 // condition changes at most twice, at instants found exactly (to the µs).
-// Cost: O(points in the window). Not thread-safe; one per SLO and trial.
+// Cost: O(points the window's start passes before the answer) after an O(1)
+// amortised lookup of the window's start (a cursor per window length, since
+// the start only moves forward). Not thread-safe; one per SLO and trial.
 #pragma once
 
 #include <cstdint>
@@ -61,12 +63,24 @@ class BurnHistory {
     // The segment ending here: d²N/dt² and d²B/dt² (requests per µs²).
     double cn = 0.0, cb = 0.0;
   };
-  /// Cumulative (n, b) at x <= last(), quadratic between points; 0 before t = 0.
-  Point at(std::int64_t x) const;
+  /// Index of the first point after last() − window (pts_.size() when none):
+  /// the upper bound a binary search from head_ would give, found from the
+  /// window's cursor. A window's start only moves forward (last() does not
+  /// decrease), so the cursor only steps forward: O(1) amortised per call.
+  std::size_t first_after_start(std::int64_t window) const;
+  /// Cumulative (n, b) at last() − window, quadratic between points; 0
+  /// before t = 0.
+  Point window_start(std::int64_t window) const;
   /// Cumulative (n, b) at a.t <= x <= b.t on the segment from a to b.
   static Point inside(const Point& a, const Point& b, std::int64_t x);
   std::vector<Point> pts_;
   std::size_t head_ = 0;  // points before head_ are pruned
+  // Per window length seen (a rule set has a handful): its cursor into pts_.
+  struct Cursor {
+    std::int64_t window;
+    std::size_t index;
+  };
+  mutable std::vector<Cursor> cursors_;
 };
 
 }  // namespace relsim::models

@@ -88,6 +88,14 @@ Detection::Detection(Engine& engine, const CompiledModel& m, Registry& reg) : Pa
 
 void Detection::reset() {
   rules_.assign(rule_rows_.size(), Rule{});
+  // No burn rule has been predicted yet: every one is listed.
+  limited_.clear();
+  for (Index r = 0; r < rule_rows_.size(); ++r) {
+    if (m_.alerts[rule_rows_[r].alert].kind == AlertKind::burn_rate) {
+      rules_[r].limited = true;
+      limited_.push_back(r);
+    }
+  }
   slo_fraction_.assign(m_.slos.size(), 0.0);
   slo_fraction_at_.assign(m_.slos.size(), -sim::Duration::max());
 }
@@ -110,12 +118,25 @@ void Detection::note_burn(Index k, sim::Duration t1, double total, double bad) {
 }
 
 void Detection::check_moved(sim::Duration next) {
-  for (Index r = 0; r < rule_rows_.size(); ++r) {
-    if (m_.alerts[rule_rows_[r].alert].kind == AlertKind::burn_rate &&
-        rules_[r].pred_until < std::min(w_.horizon, next)) {
-      predict_rule(r);
+  // Only a rule whose prediction stopped short of the horizon can need one
+  // that looks further: those are listed (limited_), so this visits them
+  // and not every rule. They are re-predicted in ascending order, as a sweep
+  // over all rules would (the order fixes equal-time events' order).
+  const sim::Duration reach = std::min(w_.horizon, next);
+  due_.clear();
+  std::size_t kept = 0;
+  for (const Index r : limited_) {
+    Rule& rule = rules_[r];
+    if (rule.pred_until >= w_.horizon) {
+      rule.limited = false;  // covered to the end since it was listed
+      continue;
     }
+    limited_[kept++] = r;
+    if (rule.pred_until < reach) due_.push_back(r);
   }
+  limited_.resize(kept);
+  std::sort(due_.begin(), due_.end());
+  for (const Index r : due_) predict_rule(r);
 }
 
 bool Detection::condition_holds(const ConditionRow& cond, Index c) const {
@@ -207,8 +228,20 @@ void Detection::predict_rule(Index r) {
   // check there re-predicts); look no further than that.
   const sim::Duration until = std::min(w_.horizon, w_.next_check);
   rule.pred_until = until;
+  if (until < w_.horizon && !rule.limited) {
+    rule.limited = true;
+    limited_.push_back(r);
+  }
   const double budget = 1.0 - m_.slos[k].objective;
   std::int64_t next = std::numeric_limits<std::int64_t>::max();
+  // Only the earliest change matters, and only one before the tick already
+  // scheduled (schedule_rule keeps the earlier): each window's search stops
+  // past the earliest change found so far and past that tick. The result is
+  // the same as searching every window to `until`.
+  std::int64_t bound = until.count_micros();
+  if (rule.scheduled != sim::Duration::max()) {
+    bound = std::min(bound, rule.scheduled.count_micros() - 1);
+  }
   for (Index w = alert.burn_windows.begin; w < alert.burn_windows.end; ++w) {
     const BurnWindowRow& bw = m_.burn_windows[w];
     if (bw.route != rule_rows_[r].route) continue;
@@ -218,8 +251,11 @@ void Detection::predict_rule(Index r) {
     const double threshold = bw.factor * budget;
     if (bad < threshold * total && rule.hot_until < now() - bw.short_window) continue;
     for (const sim::Duration win : {bw.long_window, bw.short_window}) {
-      const auto t = h.next_change(win.count_micros(), threshold, total, bad, until.count_micros());
-      if (t) next = std::min(next, *t);
+      const auto t = h.next_change(win.count_micros(), threshold, total, bad, bound);
+      if (t) {
+        next = std::min(next, *t);
+        bound = std::min(bound, next);
+      }
     }
   }
   if (next != std::numeric_limits<std::int64_t>::max()) {

@@ -9,6 +9,7 @@
 
 #include <cstdint>
 #include <optional>
+#include <span>
 #include <vector>
 
 #include "models/burn_history.hpp"
@@ -335,6 +336,7 @@ struct Rule {
   sim::Duration hot_until = sim::Duration::days(
       -365000);               // burn: end of the last interval at or above its lowest threshold
   Index incident = kNoIndex;  // the incident its firing joined
+  bool limited = false;       // burn: in Detection::limited_ (pred_until may be < horizon)
 };
 
 /// Alert rules on the evaluation grid (world_detection.cpp). Targets: one
@@ -374,6 +376,8 @@ struct Detection : Part {
   std::vector<Index> comp_rule_begin_, comp_rules_;  // CSR: component → rules reading it
   std::vector<double> slo_fraction_;                 // per SLO: its bad fraction now (cache)
   std::vector<sim::Duration> slo_fraction_at_;       // when slo_fraction_ was computed
+  std::vector<Index> limited_;  // burn rules whose prediction may stop short of the horizon
+  std::vector<Index> due_;      // check_moved's scratch: the rules it re-predicts
 };
 
 // ---------------------------------------------------------------- people
@@ -476,8 +480,9 @@ struct People : Part {
   void escalate(Index incident, int step);
   Index on_call(Index team, bool secondary, sim::Duration t) const;
   int assess_severity(Index component) const;
-  /// The final primary service row of incident i (finish).
-  Index final_primary(Index i, const TrialResult& r) const;
+  /// The final primary service row of incident i (finish), from its impact
+  /// entries `entries` (indices into impacts_, in join order).
+  Index final_primary(Index i, const TrialResult& r, std::span<const Index> entries) const;
 
   Range escalate_target_, responder_targets_;
   Range ack_streams_, respond_streams_, diagnose_streams_, step_streams_;

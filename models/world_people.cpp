@@ -676,17 +676,15 @@ void People::alert_resolved(Index i) {
 
 // ---------------------------------------------------------------- results
 
-Index People::final_primary(Index i, const TrialResult& r) const {
+Index People::final_primary(Index i, const TrialResult& r, std::span<const Index> entries) const {
   // The user-facing service it impaired; among several (or when none is),
   // the one whose SLO lost the most budget to it; then the one that failed
   // the most requests; then the first impaired.
-  const Incident& inc = incidents_[i];
-  Index best = inc.primary;
+  Index best = incidents_[i].primary;
   double best_budget = -1.0, best_failed = -1.0;
   bool best_facing = false;
-  for (Index e = inc.first_impact; e != kNoIndex && e < impacts_.size(); ++e) {
+  for (const Index e : entries) {
     const ImpactEntry& x = impacts_[e];
-    if (x.incident != i) continue;
     double budget = 0.0;
     for (Index j = svc_slo_begin_[x.service]; j < svc_slo_begin_[x.service + 1]; ++j) {
       if (const IncidentSloCost* c = cost_of(r, i, svc_slos_[j])) {
@@ -744,17 +742,30 @@ void People::finish(TrialResult& r) {
     const double budget = budget_of(k);
     r.slos[k].incident_budget_consumed = budget > 0.0 ? slo_incident_bad_[k] / budget : 0.0;
   }
+  // Each incident's impact entries in join order (a counting sort by
+  // incident: O(incidents + entries), where scanning impacts_ from each
+  // incident's first entry was quadratic in a trial's incidents).
+  std::vector<Index> entry_begin(incidents_.size() + 1, 0);
+  for (const ImpactEntry& e : impacts_) ++entry_begin[e.incident + 1];
+  for (std::size_t i = 0; i < incidents_.size(); ++i) entry_begin[i + 1] += entry_begin[i];
+  std::vector<Index> entries(impacts_.size());
+  {
+    std::vector<Index> fill(entry_begin.begin(), entry_begin.end() - 1);
+    for (Index e = 0; e < impacts_.size(); ++e) entries[fill[impacts_[e].incident]++] = e;
+  }
   r.incidents.clear();
   r.incidents.reserve(incidents_.size());
   for (Index i = 0; i < incidents_.size(); ++i) {
     const Incident& inc = incidents_[i];
     IncidentRow row = inc.row;
     row.runbook = inc.runbook == kNoIndex ? kNoRow : static_cast<std::uint32_t>(inc.runbook);
-    const Index p = final_primary(i, r);
+    const std::span<const Index> own(entries.data() + entry_begin[i],
+                                     entry_begin[i + 1] - entry_begin[i]);
+    const Index p = final_primary(i, r, own);
     if (p != kNoIndex) {
       row.service = static_cast<std::uint32_t>(m_.services[p].component);
-      for (Index e = inc.first_impact; e != kNoIndex && e < impacts_.size(); ++e) {
-        if (impacts_[e].incident == i && impacts_[e].service == p) {
+      for (const Index e : own) {
+        if (impacts_[e].service == p) {
           row.requests_failed = impacts_[e].failed;
           break;
         }

@@ -6,6 +6,7 @@
 
 #include <cstdio>
 #include <string>
+#include <vector>
 
 #include "models/burn_history.hpp"
 #include "models/compiled_model.hpp"
@@ -67,6 +68,57 @@ TEST(BurnHistory, RatioSlidesOutOfTheWindowAfterTheErrorsStop) {
   clean.reset();
   clean.add(0, 3600 * kSecond, 3600.0, 0.0);
   EXPECT_FALSE(clean.next_change(300 * kSecond, 0.01, 1.0, 0.0, 1LL << 60));
+}
+
+TEST(BurnHistory, WindowCursorsGiveWhatAFreshHistoryGives) {
+  // A history queried as the engine queries it (windows of several lengths,
+  // interleaved with adds and prunes, past the erase of pruned points) gives
+  // bit for bit what a history built by the same adds and queried only once
+  // gives: the cursor per window is the binary search it replaced.
+  sim::Rng rng(7, 3);
+  const std::int64_t windows[] = {300 * kSecond, 3600 * kSecond, 6 * 3600 * kSecond};
+  struct Add {
+    std::int64_t t0, t1;
+    double total, bad, ts, bs;
+  };
+  std::vector<Add> adds;
+  BurnHistory warm;
+  warm.reset();
+  std::int64_t t = 0;
+  int checks = 0;
+  for (int step = 0; step < 12000; ++step) {
+    const std::int64_t dt = 1 + static_cast<std::int64_t>(rng.uniform01() * 20.0 * kSecond);
+    const double rate = 1.0 + rng.uniform01();
+    const double fraction = rng.uniform01() < 0.2 ? rng.uniform01() * 0.05 : 0.0;
+    const double slope = rng.uniform01() < 0.5 ? 1e-4 : 0.0;
+    const double s = static_cast<double>(dt) * 1e-6;
+    adds.push_back({t, t + dt, rate * s, rate * fraction * s, slope, slope * fraction});
+    warm.add(t, t + dt, rate * s, rate * fraction * s, slope, slope * fraction);
+    t += dt;
+    warm.prune(t - windows[2]);
+    for (const std::int64_t w : windows) {
+      (void)warm.holds(w, 0.01);
+      (void)warm.next_change(w, 0.01, rate, rate * fraction, t + 3600 * kSecond);
+    }
+    if (step % 1500 != 1499) continue;
+    BurnHistory fresh;
+    fresh.reset();
+    for (const Add& a : adds) {
+      fresh.add(a.t0, a.t1, a.total, a.bad, a.ts, a.bs);
+      fresh.prune(a.t1 - windows[2]);
+    }
+    for (const std::int64_t w : windows) {
+      EXPECT_EQ(warm.ratio(w), fresh.ratio(w));
+      EXPECT_EQ(warm.bad_in(w), fresh.bad_in(w));
+      for (const double theta : {0.001, 0.01, 0.03}) {
+        EXPECT_EQ(warm.holds(w, theta), fresh.holds(w, theta));
+        EXPECT_EQ(warm.next_change(w, theta, rate, rate * fraction, t + 6 * 3600 * kSecond),
+                  fresh.next_change(w, theta, rate, rate * fraction, t + 6 * 3600 * kSecond));
+      }
+    }
+    ++checks;
+  }
+  EXPECT_EQ(checks, 8);
 }
 
 TEST(BurnHistory, MergesSegmentsWithTheSameRates) {
