@@ -53,7 +53,7 @@ const char* cause_label(models::IncidentCause cause) {
 
 void IncidentSummaryAccumulator::Duration::flush() {
   double sum = 0.0;
-  for (const double v : trial) sum += v;
+  for (const QuantileSketch::Keyed& v : trial) sum += v.value;
   mean.add(sum, trial.size());
   values.add_trial(trial);
   trial.clear();
@@ -69,14 +69,12 @@ DurationStats IncidentSummaryAccumulator::Duration::stats(double confidence) con
   return s;
 }
 
-void IncidentSummaryAccumulator::Group::add(const IncidentRow& r) {
+void IncidentSummaryAccumulator::Group::add(const IncidentRow& r, const Parts& d) {
   ++incidents;
   if (r.human_needed) ++human;
   if (r.paged != kNever) ++paged;
-  const double d[4] = {span(r.start, r.detected), span(r.paged, r.acked),
-                       span(r.start, r.mitigated), span(r.start, r.resolved)};
   for (std::size_t k = 0; k < 4; ++k) {
-    if (!std::isnan(d[k])) parts[k].trial.push_back(d[k]);
+    if (!std::isnan(d[k].value)) parts[k].trial.push_back(d[k]);
   }
 }
 
@@ -136,22 +134,30 @@ void IncidentSummaryAccumulator::add(const models::TrialResult& t) {
   // The impact rows are in incident order: walk them alongside.
   std::size_t impact = 0;
   for (const IncidentRow& r : t.incidents) {
+    Parts d = {{{span(r.start, r.detected)},
+                {span(r.paged, r.acked)},
+                {span(r.start, r.mitigated)},
+                {span(r.start, r.resolved)}}};
+    for (QuantileSketch::Keyed& x : d) {
+      if (!std::isnan(x.value)) x.key = QuantileSketch::key_of(x.value);
+    }
     while (impact < t.impacts.size() && t.impacts[impact].incident < r.id) ++impact;
     for (; impact < t.impacts.size() && t.impacts[impact].incident == r.id; ++impact) {
       const std::uint32_t c = t.impacts[impact].service;
       if (c < model.components.size() &&
           model.components[c].kind == models::ComponentKind::service) {
-        service_[model.components[c].row].add(r);
+        service_[model.components[c].row].add(r, d);
       }
     }
-    all_.add(r);
+    all_.add(r, d);
     const std::size_t level = r.severity <= 4 ? r.severity : 0;
-    sev_[level].add(r);
-    cause_[static_cast<std::size_t>(r.cause)].add(r);
+    sev_[level].add(r, d);
+    cause_[static_cast<std::size_t>(r.cause)].add(r, d);
     if (deploy_caused(model, r)) ++failed;
     if ((r.severity == 1 || r.severity == 2) && r.detected != kNever && r.resolved != kNever) {
       // 0 when an alert detected it only after it was resolved.
-      dora_.trial.push_back(std::max(0.0, span(r.detected, r.resolved)));
+      const double x = std::max(0.0, span(r.detected, r.resolved));
+      dora_.trial.push_back({x, QuantileSketch::key_of(x)});
     }
     // A page cancelled because its alerts cleared before anyone acknowledged
     // it (noise) had nobody to answer: it counts neither way.

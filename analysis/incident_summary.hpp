@@ -121,15 +121,18 @@ class IncidentSummaryAccumulator {
   struct Duration {
     RatioAccumulator mean;
     QuantileSketch values;
-    std::vector<double> trial;  // this trial's values (scratch)
+    std::vector<QuantileSketch::Keyed> trial;  // this trial's values (scratch)
     void flush();
     DurationStats stats(double confidence) const;
   };
+  /// An incident's four parts with their sketch keys (NaN: did not happen),
+  /// computed once for all the groups it counts in.
+  using Parts = std::array<QuantileSketch::Keyed, 4>;
   struct Group {
     std::string label;
     std::uint64_t incidents = 0, human = 0, paged = 0;
     std::array<Duration, 4> parts;  // detect, acknowledge, mitigate, resolve
-    void add(const models::IncidentRow& r);
+    void add(const models::IncidentRow& r, const Parts& d);
     IncidentGroup finish(double confidence) const;
   };
   struct Level {

@@ -18,9 +18,8 @@ const double kLogGamma = std::log(kGamma);
 /// |x| below this counts as 0.
 constexpr double kZero = 1e-9;
 /// Bucket k of a positive value has key k + kOffset (>= 1 for |x| >= 1e-9);
-/// keys are capped at ±kMaxKey (|x| about 1e15).
+/// keys are capped at ±QuantileSketch::kMaxKey.
 constexpr std::int32_t kOffset = 12000;
-constexpr std::int32_t kMaxKey = 30000;
 
 /// ⌈n·p⌉ clamped to [1, n] (as run_summary.cpp's quantile_rank).
 std::uint64_t rank_of(std::uint64_t n, double p) {
@@ -34,7 +33,7 @@ double edge(std::int32_t k) { return std::pow(kGamma, static_cast<double>(k)); }
 
 }  // namespace
 
-std::int32_t QuantileSketch::key_of(double x) const {
+std::int32_t QuantileSketch::key_of(double x) {
   const double a = std::fabs(x);
   if (!(a >= kZero)) return 0;  // also NaN, which callers never pass
   const double k = std::ceil(std::log(a) / kLogGamma) + kOffset;
@@ -43,32 +42,42 @@ std::int32_t QuantileSketch::key_of(double x) const {
 }
 
 QuantileSketch::Cell& QuantileSketch::cell(std::int32_t key) {
-  if (key == 0) {
-    has_zero_ = true;
-    return zero_;
+  const std::int32_t index = key + kMaxKey;  // 0 ... 2 kMaxKey, ascending with the value
+  const std::int32_t page = index >> kPageBits;
+  if (pages_.empty()) {
+    first_page_ = page;
+    pages_.resize(1);
+  } else if (page < first_page_) {
+    const auto shift = static_cast<std::size_t>(first_page_ - page);
+    std::vector<std::unique_ptr<Page>> wider(pages_.size() + shift);
+    std::move(pages_.begin(), pages_.end(), wider.begin() + static_cast<std::ptrdiff_t>(shift));
+    pages_.swap(wider);
+    first_page_ = page;
+  } else if (static_cast<std::size_t>(page - first_page_) >= pages_.size()) {
+    pages_.resize(static_cast<std::size_t>(page - first_page_) + 1);
   }
-  if (key < 0) return negative_[key];
-  if (positive_.empty()) {
-    first_key_ = key;
-    positive_.resize(1);
-  } else if (key < first_key_) {
-    positive_.insert(positive_.begin(), static_cast<std::size_t>(first_key_ - key), Cell{});
-    first_key_ = key;
-  } else if (static_cast<std::size_t>(key - first_key_) >= positive_.size()) {
-    positive_.resize(static_cast<std::size_t>(key - first_key_) + 1);
-  }
-  return positive_[static_cast<std::size_t>(key - first_key_)];
+  std::unique_ptr<Page>& p = pages_[static_cast<std::size_t>(page - first_page_)];
+  if (!p) p = std::make_unique<Page>();
+  return (*p)[static_cast<std::size_t>(index & (kPageCells - 1))];
 }
 
 template <class F>
 void QuantileSketch::visit(F&& f) const {
-  for (const auto& [key, c] : negative_) {
-    if (f(key, c)) return;
+  for (std::size_t p = 0; p < pages_.size(); ++p) {
+    if (!pages_[p]) continue;
+    const std::int32_t base = (first_page_ + static_cast<std::int32_t>(p)) * kPageCells - kMaxKey;
+    for (std::int32_t c = 0; c < kPageCells; ++c) {
+      const Cell& cell = (*pages_[p])[static_cast<std::size_t>(c)];
+      if (cell.count > 0 && f(base + c, cell)) return;
+    }
   }
-  if (has_zero_ && f(0, zero_)) return;
-  for (std::size_t b = 0; b < positive_.size(); ++b) {
-    if (f(first_key_ + static_cast<std::int32_t>(b), positive_[b])) return;
-  }
+}
+
+std::size_t QuantileSketch::heap_bytes() const {
+  std::size_t bytes = pages_.capacity() * sizeof(pages_[0]) + exact_.capacity() * sizeof(double) +
+                      keys_.capacity() * sizeof(keys_[0]);
+  for (const auto& p : pages_) bytes += p ? sizeof(Page) : 0;
+  return bytes;
 }
 
 void QuantileSketch::add(double x) {
@@ -80,36 +89,54 @@ void QuantileSketch::add(double x) {
   ++c.sq;
   ++c.an;
   ++sum_nn_;
-  if (exact_.size() < kExactValues) exact_.push_back(x);
+  if (n_ <= kExactValues) {
+    exact_.push_back(x);
+  } else if (n_ == kExactValues + 1) {
+    std::vector<double>().swap(exact_);  // no longer used: free it
+  }
 }
 
-void QuantileSketch::add_trial(std::span<double> values) {
-  ++trials_;
-  if (values.empty()) return;
-  ++trials_with_values_;
-  const std::uint64_t ni = values.size();
-  n_ += ni;
-  sum_nn_ += ni * ni;
-  for (std::size_t j = 0; j < values.size() && exact_.size() < kExactValues; ++j)
-    exact_.push_back(values[j]);
-  if (ni == 1) {  // most trials of most figures: aᵢ steps from 0 to 1 at one key
-    Cell& c = cell(key_of(values[0]));
-    ++c.count;
-    ++c.sq;
-    ++c.an;
-    return;
-  }
+void QuantileSketch::add_trial(std::span<const double> values) {
   keys_.clear();
   for (const double x : values) keys_.push_back(key_of(x));
   std::sort(keys_.begin(), keys_.end());
+  const std::uint64_t before = n_;
+  add_sorted_keys(keys_.data(), keys_.size());
+  for (std::size_t j = 0; j < values.size() && before + j < kExactValues; ++j)
+    exact_.push_back(values[j]);
+  if (before <= kExactValues && n_ > kExactValues) std::vector<double>().swap(exact_);
+}
+
+void QuantileSketch::add_trial(std::span<const Keyed> values) {
+  const std::uint64_t before = n_;
+  for (std::size_t j = 0; j < values.size() && before + j < kExactValues; ++j)
+    exact_.push_back(values[j].value);
+  if (values.size() == 1) {  // most trials of most figures
+    add_sorted_keys(&values[0].key, 1);
+  } else {
+    keys_.clear();
+    for (const Keyed& v : values) keys_.push_back(v.key);
+    std::sort(keys_.begin(), keys_.end());
+    add_sorted_keys(keys_.data(), keys_.size());
+  }
+  if (before <= kExactValues && n_ > kExactValues) std::vector<double>().swap(exact_);
+}
+
+void QuantileSketch::add_sorted_keys(const std::int32_t* keys, std::size_t count) {
+  ++trials_;
+  if (count == 0) return;
+  ++trials_with_values_;
+  const std::uint64_t ni = count;
+  n_ += ni;
+  sum_nn_ += ni * ni;
   // aᵢ(b) steps up at each distinct key: add its count there and the
   // increments of aᵢ² and aᵢ·nᵢ (one cell lookup per distinct key).
   std::uint64_t before = 0;
-  for (std::size_t j = 0; j < keys_.size();) {
+  for (std::size_t j = 0; j < count;) {
     std::size_t end = j;
-    while (end < keys_.size() && keys_[end] == keys_[j]) ++end;
+    while (end < count && keys[end] == keys[j]) ++end;
     const std::uint64_t after = before + (end - j);
-    Cell& c = cell(keys_[j]);
+    Cell& c = cell(keys[j]);
     c.count += end - j;
     c.sq += after * after - before * before;
     c.an += ni * (after - before);

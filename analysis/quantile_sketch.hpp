@@ -6,11 +6,16 @@
 // (bucket k holds (γ^(k−1), γ^k] with γ = (1 + α)/(1 − α); negative values in
 // mirrored buckets; |x| < 1e-9 counts as 0): integer counts, so merging two
 // sketches, or feeding values in any grouping, gives the same counts. The
-// first kExactValues values are also kept as they are, and while a sketch has
-// no more than that, its quantiles are the exact order statistics; beyond,
-// an estimate is its bucket's representative (within α of the order
-// statistic) and an interval end is its bucket's outer edge, which folds the
-// bucket error into the interval.
+// buckets live in pages of kPageCells allocated when a value first lands in
+// them, so a range widened by a rare far value costs one page, not the gap.
+// The first kExactValues values are also kept as they are (and freed once
+// there are more), and while a sketch has no more than that, its quantiles
+// are the exact order statistics; beyond, an estimate is its bucket's
+// representative (within α of the order statistic) and an interval end is
+// its bucket's outer edge, which folds the bucket error into the interval.
+//
+// A value's bucket key costs a logarithm: a caller that adds the same value
+// to several sketches computes `key_of` once and passes `Keyed` values.
 //
 // Two kinds of interval:
 //  - `iid_interval` for one value per trial (the p95 of budget consumed): the
@@ -32,8 +37,9 @@
 // for any thread count and shard split. Not thread-safe.
 #pragma once
 
+#include <array>
 #include <cstdint>
-#include <map>
+#include <memory>
 #include <span>
 #include <vector>
 
@@ -48,16 +54,29 @@ class QuantileSketch {
   /// Values kept exactly (then the histogram alone answers).
   static constexpr std::size_t kExactValues = 4096;
 
+  /// A value with its bucket key (key_of(value)), computed once for all the
+  /// sketches that receive the value.
+  struct Keyed {
+    double value = 0.0;
+    std::int32_t key = 0;
+  };
+  /// The bucket key of `x` (one logarithm); not NaN.
+  static std::int32_t key_of(double x);
+
   /// Adds one value (one trial's, for iid_interval).
   void add(double x);
   /// Adds the values of one trial (possibly none) for clustered_interval.
-  /// Reorders `values`.
-  void add_trial(std::span<double> values);
+  void add_trial(std::span<const double> values);
+  /// The same with keys computed by the caller (each key_of(value)): no
+  /// logarithm, and O(values) apart from sorting a trial's keys.
+  void add_trial(std::span<const Keyed> values);
 
   std::uint64_t count() const { return n_; }
   std::uint64_t trials() const { return trials_; }
   /// Whether every value is still held exactly.
   bool exact() const { return n_ <= kExactValues; }
+  /// Bytes this sketch holds on the heap (pages, their directory, exact values).
+  std::size_t heap_bytes() const;
 
   /// The empirical p-quantile x(⌈n·p⌉) with the order-statistic interval of
   /// independent values, its low end at least `lower_bound` (the quantity's
@@ -74,10 +93,16 @@ class QuantileSketch {
   struct Cell {
     std::uint64_t count = 0, sq = 0, an = 0;
   };
-  std::int32_t key_of(double x) const;
-  /// The cell of `key`: positive values in a dense array from the smallest
-  /// key seen, zero in its own cell, negative values (rare) in a map.
+  /// Keys are capped at ±kMaxKey (|x| about 1e15).
+  static constexpr std::int32_t kMaxKey = 30000;
+  /// Buckets per page: 32 cells (768 bytes) cover a factor γ³² ≈ 1.066.
+  static constexpr int kPageBits = 5;
+  static constexpr std::int32_t kPageCells = 1 << kPageBits;
+  using Page = std::array<Cell, kPageCells>;
+  /// The cell of `key` (its page allocated on first use).
   Cell& cell(std::int32_t key);
+  /// Adds one trial's keys, sorted: aᵢ's steps (see the file comment).
+  void add_sorted_keys(const std::int32_t* keys, std::size_t n);
   /// Calls f(key, cell) for every bucket in ascending order of value; stops
   /// when f returns true.
   template <class F>
@@ -91,13 +116,13 @@ class QuantileSketch {
   std::uint64_t n_ = 0;
   std::uint64_t trials_ = 0;
   std::uint64_t trials_with_values_ = 0;
-  std::int32_t first_key_ = 0;
-  std::vector<Cell> positive_;             // keys first_key_, first_key_ + 1, ...
-  std::map<std::int32_t, Cell> negative_;  // negative keys: negative values
-  Cell zero_;                              // key 0: values within 1e-9 of zero
-  bool has_zero_ = false;
+  /// Pages of keys in ascending order (negative values, zero, positive):
+  /// page p holds keys from (first_page_ + p) · kPageCells − kMaxKey on;
+  /// null where no value fell.
+  std::int32_t first_page_ = 0;
+  std::vector<std::unique_ptr<Page>> pages_;
   std::uint64_t sum_nn_ = 0;        // Σ nᵢ²
-  std::vector<double> exact_;       // the first kExactValues values
+  std::vector<double> exact_;       // the first kExactValues values, while n_ <= kExactValues
   std::vector<std::int32_t> keys_;  // scratch for add_trial
 };
 

@@ -136,8 +136,12 @@ void SummaryAccumulator::add_row(const TrialRow& row, const IncidentRecord* firs
   }
   for (const IncidentRecord* i = first; i != last; ++i) {
     const std::size_t sev = i->severity >= 1 && i->severity <= 4 ? i->severity : 0;
-    const std::array<double, kIncidentMetrics> d = {i->mttr_s(), i->ttd_s(), i->tta_s(),
-                                                    i->ttm_s()};
+    // Each duration's sketch key once, for `all` and its severity.
+    std::array<QuantileSketch::Keyed, kIncidentMetrics> d = {
+        {{i->mttr_s()}, {i->ttd_s()}, {i->tta_s()}, {i->ttm_s()}}};
+    for (QuantileSketch::Keyed& x : d) {
+      if (!std::isnan(x.value)) x.key = QuantileSketch::key_of(x.value);
+    }
     const bool paged = !std::isnan(i->paged_s);
     const bool acked = paged && !std::isnan(i->acked_s);
     const bool other = acked && i->team != 0xFFFFFFFF && i->service < owner_.size() &&
@@ -155,7 +159,7 @@ void SummaryAccumulator::add_row(const TrialRow& row, const IncidentRecord* firs
       x.acked_after += acked && i->escalations > 0 ? 1 : 0;
       x.other_team += other ? 1 : 0;
       for (std::size_t m = 0; m < kIncidentMetrics; ++m) {
-        if (!std::isnan(d[m])) st.durations[m].trial.push_back(d[m]);
+        if (!std::isnan(d[m].value)) st.durations[m].trial.push_back(d[m]);
       }
       if (sev == 0) break;  // severity none: only in `all`
     }
@@ -171,7 +175,7 @@ void SummaryAccumulator::add_row(const TrialRow& row, const IncidentRecord* firs
     st.other_team_acked.add(static_cast<double>(x.other_team), x.acked);
     for (auto& d : st.durations) {
       double sum = 0.0;
-      for (const double v : d.trial) sum += v;
+      for (const QuantileSketch::Keyed& v : d.trial) sum += v.value;
       d.mean.add(sum, d.trial.size());
       d.values.add_trial(d.trial);
     }

@@ -81,7 +81,7 @@ class SummaryAccumulator {
   struct DurationState {
     RatioAccumulator mean;  // Σ durations / Σ incidents, per trial
     QuantileSketch values;
-    std::vector<double> trial;  // this trial's values (scratch)
+    std::vector<QuantileSketch::Keyed> trial;  // this trial's values (scratch)
   };
   struct GroupState {
     std::uint64_t incidents = 0;

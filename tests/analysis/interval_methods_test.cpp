@@ -213,6 +213,84 @@ TEST(QuantileSketch, NoIntervalBelowTheMinimumAndNeverBelowZero) {
   EXPECT_EQ(p.low, 0.0);  // rank 0 is the range's floor, not −∞
 }
 
+TEST(QuantileSketch, KeyedValuesGiveTheSameSketch) {
+  // Keys computed once by the caller (as the incident summaries do) give
+  // exactly the sketch of plain values: negative, zero and positive values,
+  // trials of 0 to 6 values, past the exact range.
+  sim::Rng rng(10, 1);
+  QuantileSketch plain, keyed;
+  std::vector<double> values;
+  std::vector<QuantileSketch::Keyed> pairs;
+  for (int t = 0; t < 3000; ++t) {
+    values.clear();
+    pairs.clear();
+    const int n = static_cast<int>(rng.uniform_open0() * 7.0);
+    for (int k = 0; k < n; ++k) {
+      const double u = rng.uniform_open0();
+      const double x = u < 0.05 ? 0.0 : u < 0.15 ? 40.0 * std::log(u) : -600.0 * std::log(u);
+      values.push_back(x);
+      pairs.push_back({x, QuantileSketch::key_of(x)});
+    }
+    plain.add_trial(values);
+    keyed.add_trial(pairs);
+  }
+  ASSERT_FALSE(plain.exact());
+  EXPECT_EQ(plain.count(), keyed.count());
+  for (const double p : {0.05, 0.1, 0.5, 0.9, 0.95}) {
+    const auto a = plain.clustered_interval(p, 0.95, -INFINITY);
+    const auto b = keyed.clustered_interval(p, 0.95, -INFINITY);
+    EXPECT_EQ(a.estimate, b.estimate);
+    EXPECT_EQ(a.low, b.low);
+    EXPECT_EQ(a.high, b.high);
+    EXPECT_EQ(a.lower_rank, b.lower_rank);
+    EXPECT_EQ(a.upper_rank, b.upper_rank);
+  }
+}
+
+TEST(QuantileSketch, HistogramOrderAcrossSignsAndFarValues) {
+  // Values from −1e9 to 1e12 (buckets on pages far apart, zero in between):
+  // every estimate within α of the exact order statistic.
+  sim::Rng rng(11, 1);
+  QuantileSketch q;
+  std::vector<double> all;
+  for (int i = 0; i < 20000; ++i) {
+    const double u = rng.uniform_open0();
+    const double x = i % 1000 == 0 ? 1e12 * u
+                     : i % 7 == 0  ? -1e9 * u
+                     : i % 11 == 0 ? 0.0
+                                   : -600.0 * std::log(u);
+    all.push_back(x);
+    q.add(x);
+  }
+  std::sort(all.begin(), all.end());
+  for (const double p : {0.01, 0.1, 0.12, 0.2, 0.5, 0.9, 0.99, 0.9995}) {
+    const auto a = q.iid_interval(p, 0.95, -INFINITY);
+    const auto b = analysis::quantile_interval(all, p, 0.95);
+    EXPECT_NEAR(a.estimate, b.estimate, std::fabs(b.estimate) * QuantileSketch::kAlpha) << p;
+    EXPECT_LE(a.low, b.low) << p;
+    EXPECT_GE(a.high, b.high) << p;
+  }
+}
+
+TEST(QuantileSketch, MemoryHoldsThePagesValuesFellInNotTheGap) {
+  // 50,000 durations of about 10 min and one of 30 days: the rare far value
+  // costs one page, not the 7,000 empty buckets between; the exact values
+  // are freed once there are more than kExactValues.
+  sim::Rng rng(12, 1);
+  QuantileSketch q;
+  for (int i = 0; i < 50000; ++i) q.add(-600.0 * std::log(rng.uniform_open0()));
+  const std::size_t body = q.heap_bytes();
+  q.add(30.0 * 86400.0);
+  EXPECT_LE(q.heap_bytes(), body + 1024 + 8 * 256);  // one page and a wider directory
+  // The body: 600 s · [0.0001, 20] in buckets of 0.2 %: about 6,100 buckets
+  // of 24 bytes, no exact values.
+  EXPECT_LT(body, 200000u);
+  QuantileSketch few;
+  for (int i = 0; i < 100; ++i) few.add(60.0 + i);
+  EXPECT_GE(few.heap_bytes(), 100 * sizeof(double));  // exact values held
+  EXPECT_LT(few.heap_bytes(), 16384u);                // 100 values over 16 pages
+}
+
 /// A model shell for hand-built results: one SLO, service and team.
 models::CompiledModel shell() {
   models::CompiledModel m;
