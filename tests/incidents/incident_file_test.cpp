@@ -357,7 +357,7 @@ TEST(IncidentsCommand, ImportWritesBothTablesOrNothing) {
   EXPECT_EQ(b.incidents.size(), 560u);
   // fit and power read the HDF5 table and print what they print for the CSV.
   for (const char* cmd : {"fit", "power"}) {
-    const std::string extra = std::string(cmd) == "power" ? " --repeats 300" : "";
+    const std::string extra = std::string(cmd) == "power" ? " --repeats 100" : "";
     auto x = test::relsim(std::string("incidents ") + cmd + " " + h5 + " --column ttr" + extra);
     auto y = test::relsim(std::string("incidents ") + cmd + " " + csv + " --column ttr" + extra);
     ASSERT_EQ(x.code, 0) << x.out;

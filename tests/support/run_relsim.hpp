@@ -10,6 +10,22 @@
 
 namespace relsim::test {
 
+/// Built with AddressSanitizer (the asan preset; gcc defines
+/// __SANITIZE_ADDRESS__, clang answers __has_feature): the program runs
+/// several times slower, so a test that only needs a run to last a while
+/// asks for fewer trials there.
+#if defined(__SANITIZE_ADDRESS__)
+inline constexpr bool kSanitized = true;
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+inline constexpr bool kSanitized = true;
+#else
+inline constexpr bool kSanitized = false;
+#endif
+#else
+inline constexpr bool kSanitized = false;
+#endif
+
 struct Outcome {
   int code;         // the exit code; -1 when the command did not exit normally
   std::string out;  // stdout and stderr
