@@ -27,6 +27,15 @@ using analysis::MeanAccumulator;
 using analysis::QuantileSketch;
 using analysis::RatioAccumulator;
 
+/// Two quantile intervals equal bit for bit: estimate, ends and ranks.
+void expect_same(const analysis::QuantileInterval& a, const analysis::QuantileInterval& b) {
+  EXPECT_EQ(a.estimate, b.estimate);
+  EXPECT_EQ(a.low, b.low);
+  EXPECT_EQ(a.high, b.high);
+  EXPECT_EQ(a.lower_rank, b.lower_rank);
+  EXPECT_EQ(a.upper_rank, b.upper_rank);
+}
+
 TEST(IntervalMethods, GarwoodMatchesThePoissonTable) {
   // 95 %: 0 → [0, 3.689], 3 → [0.6187, 8.7673], 10 → [4.7954, 18.3904].
   const Interval z = analysis::garwood_interval(0.0, 0.95);
@@ -143,11 +152,7 @@ TEST(QuantileSketch, ExactOrderStatisticsUpTo4096Values) {
   for (const double p : {0.5, 0.9, 0.95}) {
     const auto a = q.iid_interval(p, 0.95, -INFINITY);
     const auto b = analysis::quantile_interval(all, p, 0.95);
-    EXPECT_EQ(a.estimate, b.estimate);
-    EXPECT_EQ(a.low, b.low);
-    EXPECT_EQ(a.high, b.high);
-    EXPECT_EQ(a.lower_rank, b.lower_rank);
-    EXPECT_EQ(a.upper_rank, b.upper_rank);
+    expect_same(a, b);
   }
 }
 
@@ -239,11 +244,7 @@ TEST(QuantileSketch, KeyedValuesGiveTheSameSketch) {
   for (const double p : {0.05, 0.1, 0.5, 0.9, 0.95}) {
     const auto a = plain.clustered_interval(p, 0.95, -INFINITY);
     const auto b = keyed.clustered_interval(p, 0.95, -INFINITY);
-    EXPECT_EQ(a.estimate, b.estimate);
-    EXPECT_EQ(a.low, b.low);
-    EXPECT_EQ(a.high, b.high);
-    EXPECT_EQ(a.lower_rank, b.lower_rank);
-    EXPECT_EQ(a.upper_rank, b.upper_rank);
+    expect_same(a, b);
   }
 }
 
