@@ -26,10 +26,10 @@ const sim::Distribution* latency_of(const CompiledModel& model, Index c) {
 }
 
 /// P(X · stretch ≤ budget) for the component's latency X (X = 0 when absent).
-double within(const sim::Distribution* x, double budget, double stretch) {
+double within(const sim::Distribution* x, double budget, double stretch, sim::CdfMemo& memo) {
   if (budget < 0.0) return 0.0;
   if (!x) return 1.0;
-  return x->cdf(budget / stretch);
+  return memo.cdf(*x, budget / stretch);
 }
 
 /// How service component `c`'s load balancer divides its load: zone p's
@@ -387,7 +387,7 @@ double fraction_within(const CompiledModel& model, const FluidResult& result, In
   const sim::Distribution* x = latency_of(model, c);
   const double budget = seconds - result.delay[c];
   if (model.components[c].kind != ComponentKind::service || result.admitted[c] <= 0.0) {
-    return within(x, budget, result.stretch[c]);
+    return within(x, budget, result.stretch[c], result.latency_cdf);
   }
   // Zones below the latency knee share one stretch (1): one CDF for all of them.
   double sum = 0.0;
@@ -398,10 +398,10 @@ double fraction_within(const CompiledModel& model, const FluidResult& result, In
     if (result.zone_rho[p] <= kLatencyKnee) {
       unstretched += w;
     } else {
-      sum += w * within(x, budget, latency_stretch(result.zone_rho[p]));
+      sum += w * within(x, budget, latency_stretch(result.zone_rho[p]), result.latency_cdf);
     }
   }
-  if (unstretched > 0.0) sum += unstretched * within(x, budget, 1.0);
+  if (unstretched > 0.0) sum += unstretched * within(x, budget, 1.0, result.latency_cdf);
   return sum / result.admitted[c];
 }
 

@@ -20,6 +20,7 @@
 #include <vector>
 
 #include "models/compiled_model.hpp"
+#include "sim/cdf_memo.hpp"
 
 namespace relsim::models {
 
@@ -70,6 +71,9 @@ struct FluidResult {
   // Per edge (model.edges index):
   std::vector<double> edge_failure;   // share of one attempt's calls that fail (before retry)
   std::vector<double> retry_scratch;  // the previous pass's edge_failure (client retry only)
+  // The latency CDF values fraction_within computed for this buffer (a
+  // cache: a hit is the same double; copying a result does not copy it).
+  mutable sim::CdfMemo latency_cdf;
 };
 
 /// Utilisation above which latency stretches (docs/model.md, "Latency").
