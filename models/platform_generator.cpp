@@ -48,6 +48,8 @@ std::string one_line(std::string text) {
 
 int platform_layers(int services) { return std::min(6, std::max(1, services)); }
 
+int platform_soft_timeout_ms(int layer) { return 300 - 50 * layer; }
+
 PlatformText generate_platform(int services, const std::string& name,
                                const std::string& system_path) {
   if (services < 1 || services > kMaxPlatformServices) {
@@ -146,7 +148,7 @@ PlatformText generate_platform(int services, const std::string& name,
         if (next_size > 1) {
           y << Flow << BeginMap << Key << "service" << Value
             << service_name(next + (j + 1) % next_size) << Key << "type" << Value << "soft" << Key
-            << "timeout" << Value << "300ms" << Key << "fallbackSuccess" << Value << "100%" << Key
+            << "timeout" << Value << std::to_string(platform_soft_timeout_ms(l)) + "ms" << Key << "fallbackSuccess" << Value << "100%" << Key
             << "callFraction" << Value << "20%" << EndMap;
         }
       } else {
@@ -222,7 +224,8 @@ PlatformText generate_platform(int services, const std::string& name,
                "):\n# " + std::to_string(layers) +
                " layers of services, each calling one service of the next layer as a\n"
                "# hard dependency (50 % of its requests) and another as a soft dependency "
-               "with a\n# 300 ms timeout; the last layer calls " +
+               "whose\n# timeout shrinks with depth (300 ms from the front layer, 50 ms less per\n"
+               "# layer); the last layer calls " +
                std::to_string(datastores) +
                " datastore(s). docs/scaling.md describes the shape.\n" + y.c_str() + "\n";
   out.scenario = "# A month of the generated platform in " + one_line(system_path) +

@@ -15,6 +15,8 @@
 
 #include "models/compiled_model.hpp"
 #include "models/loader.hpp"
+#include "models/model_checks.hpp"
+#include "models/topology.hpp"
 #include "models/world.hpp"
 #include "tests/support/run_relsim.hpp"
 
@@ -68,6 +70,22 @@ TEST(PlatformGenerator, LoadsWithTheShapeItPromises) {
   EXPECT_EQ(count_edges(m, models::EdgeType::soft), 30);
   EXPECT_EQ(count_edges(m, models::EdgeType::hard), 37);
   EXPECT_EQ(m.horizon, sim::Duration::days(30));
+}
+
+TEST(PlatformGenerator, ValidatesWithoutWarnings) {
+  // Soft timeouts shrink with depth, so no caller gives up on a service
+  // before that service's own soft dependency falls back (the check that
+  // warned once per service when every timeout was 300 ms).
+  for (const int n : {10, 37, 250}) {
+    const TempDir dir("warnings-" + std::to_string(n));
+    const auto resolved = load_generated(n, dir);
+    const auto warnings =
+        models::system_warnings(resolved.system, models::Topology::build(resolved.system));
+    EXPECT_TRUE(warnings.empty()) << n << " services: "
+                                  << (warnings.empty() ? "" : models::warning_text(warnings[0]));
+  }
+  EXPECT_EQ(models::platform_soft_timeout_ms(0), 300);
+  EXPECT_EQ(models::platform_soft_timeout_ms(4), 100);
 }
 
 TEST(PlatformGenerator, SmallSizesLoadAndATrialRuns) {
