@@ -69,38 +69,12 @@ FluidUpdater::FluidUpdater(const CompiledModel& model) : model_(model) {
   changed_.reserve(nc);
 }
 
-void FluidUpdater::mark(Index c) {
-  if (is_marked_[c]) return;
-  is_marked_[c] = 1;
-  marked_.push_back(c);
-}
-
 void FluidUpdater::clear_marks() {
   for (const Index c : marked_) is_marked_[c] = 0;
   marked_.clear();
 }
 
-void FluidUpdater::push_load(Index c) {
-  if (load_dirty_[c]) return;
-  load_dirty_[c] = 1;
-  load_heap_.push_back(c);
-  std::push_heap(load_heap_.begin(), load_heap_.end());  // largest index on top
-}
-
-void FluidUpdater::push_success(Index c) {
-  if (success_dirty_[c]) return;
-  success_dirty_[c] = 1;
-  success_heap_.push_back(c);
-  std::push_heap(success_heap_.begin(), success_heap_.end(), std::greater<>());  // smallest on top
-}
-
-void FluidUpdater::note_changed(Index c) {
-  if (is_changed_[c]) return;
-  is_changed_[c] = 1;
-  changed_.push_back(c);
-}
-
-void FluidUpdater::save_load_fields(Index c, const FluidResult& out) {
+inline void FluidUpdater::save_load_fields(Index c, const FluidResult& out) {
   old_load_ = out.load[c];
   old_load_slope_ = out.load_slope[c];
   old_admitted_ = out.admitted[c];
@@ -115,7 +89,7 @@ void FluidUpdater::save_load_fields(Index c, const FluidResult& out) {
   }
 }
 
-bool FluidUpdater::load_fields_moved(Index c, const FluidResult& out) const {
+inline bool FluidUpdater::load_fields_moved(Index c, const FluidResult& out) const {
   if (!same(old_load_, out.load[c]) || !same(old_load_slope_, out.load_slope[c]) ||
       !same(old_admitted_, out.admitted[c]) || !same(old_admitted_slope_, out.admitted_slope[c]) ||
       !same(old_max_utilisation_, out.max_utilisation[c]) || !same(old_stretch_, out.stretch[c]) ||
@@ -154,10 +128,7 @@ void FluidUpdater::update(const FluidState& state, const std::vector<double>& de
   // backing store gets even when the cache's own fields stay put.
   for (const Index c : marked_) push_load(c);
   while (!load_heap_.empty()) {
-    std::pop_heap(load_heap_.begin(), load_heap_.end());
-    const Index c = load_heap_.back();
-    load_heap_.pop_back();
-    load_dirty_[c] = 0;
+    const Index c = pop_load();
 
     double load = 0.0;
     double slope = 0.0;
@@ -185,10 +156,7 @@ void FluidUpdater::update(const FluidState& state, const std::vector<double>& de
   // Success, callees before callers. A component whose fields moved makes
   // every component that reads them dirty.
   while (!success_heap_.empty()) {
-    std::pop_heap(success_heap_.begin(), success_heap_.end(), std::greater<>());
-    const Index c = success_heap_.back();
-    success_heap_.pop_back();
-    success_dirty_[c] = 0;
+    const Index c = pop_success();
 
     const double old_success = out.success[c];
     const double old_delay = out.delay[c];

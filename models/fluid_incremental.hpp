@@ -57,7 +57,9 @@
 // Not thread-safe: one FluidUpdater per trial engine (share the model).
 #pragma once
 
+#include <algorithm>
 #include <cstdint>
+#include <functional>
 #include <vector>
 
 #include "models/compiled_model.hpp"
@@ -74,7 +76,11 @@ class FluidUpdater {
   /// Component `c`'s inputs changed: a FluidState field indexed by `c`, a
   /// placement row of `c` (healthy, routed), an edge leaving `c`
   /// (edge_pass, edge_latency), or its external demand or demand slope.
-  void mark(Index c);
+  void mark(Index c) {
+    if (is_marked_[c]) return;
+    is_marked_[c] = 1;
+    marked_.push_back(c);
+  }
   /// Placement `p`'s healthy or routed count changed (marks its component).
   void mark_placement(Index p) { mark(model_.placements[p].component); }
   /// Edge `e`'s edge_pass or edge_latency changed (marks its source).
@@ -110,9 +116,44 @@ class FluidUpdater {
                    const std::vector<double>& demand_slope, FluidResult& out);
   bool load_fields_moved(Index c, const FluidResult& out) const;
   void save_load_fields(Index c, const FluidResult& out);
-  void note_changed(Index c);
-  void push_load(Index c);
-  void push_success(Index c);
+  void note_changed(Index c) {
+    if (is_changed_[c]) return;
+    is_changed_[c] = 1;
+    changed_.push_back(c);
+  }
+  // The dirty heaps. Pop order is by index alone (each index at most once),
+  // so a heap of one needs no sift: most updates of a small model dirty one
+  // component per phase and never reach std::push_heap or std::pop_heap.
+  void push_load(Index c) {
+    if (load_dirty_[c]) return;
+    load_dirty_[c] = 1;
+    load_heap_.push_back(c);
+    if (load_heap_.size() > 1) std::push_heap(load_heap_.begin(), load_heap_.end());
+  }
+  void push_success(Index c) {
+    if (success_dirty_[c]) return;
+    success_dirty_[c] = 1;
+    success_heap_.push_back(c);
+    if (success_heap_.size() > 1) {
+      std::push_heap(success_heap_.begin(), success_heap_.end(), std::greater<>());
+    }
+  }
+  Index pop_load() {  // the largest index (callers before callees)
+    if (load_heap_.size() > 1) std::pop_heap(load_heap_.begin(), load_heap_.end());
+    const Index c = load_heap_.back();
+    load_heap_.pop_back();
+    load_dirty_[c] = 0;
+    return c;
+  }
+  Index pop_success() {  // the smallest index (callees before callers)
+    if (success_heap_.size() > 1) {
+      std::pop_heap(success_heap_.begin(), success_heap_.end(), std::greater<>());
+    }
+    const Index c = success_heap_.back();
+    success_heap_.pop_back();
+    success_dirty_[c] = 0;
+    return c;
+  }
 
   const CompiledModel& model_;
   // Per component: the edges that add to its load, callers by descending

@@ -57,7 +57,6 @@ Engine::Engine(const CompiledModel& model)
   const std::size_t nc = m.components.size();
   all_components.resize(nc);
   for (Index c = 0; c < nc; ++c) all_components[c] = c;
-  touched_flag_.assign(nc, 0);
   nonlinear_flag_.assign(nc, 0);
   while (tree_leaves_ < nc) tree_leaves_ *= 2;
   cross_tree_.assign(2 * tree_leaves_, std::numeric_limits<std::int64_t>::max());
@@ -74,8 +73,7 @@ void Engine::reset(std::uint64_t trial_seed) {
   fs = initial_fs;  // copy-assignment: no allocation after the first trial
   next_check = sim::Duration::max();
   t_ref = sim::Duration::zero();
-  for (const Index c : touched_) touched_flag_[c] = 0;
-  touched_.clear();
+  updater_.clear_marks();
   touch_all_ = true;
   all_moved = true;
   eager = true;  // until the first evaluation says otherwise: no segments open
@@ -204,7 +202,7 @@ sim::Duration Engine::update_crossing(Index c) {
   const sim::Duration fluid = after_seconds(t_ref, seconds_to_crossing(m, fs, cur, c));
   sim::Duration t = fluid;
   // Autoscaling thresholds: the desired count changes at load = n · c · u.
-  if (m.components[c].kind == ComponentKind::service)
+  if (replicas.any_autoscale() && m.components[c].kind == ComponentKind::service)
     t = std::min(t, replicas.autoscale_crossing(c));
   set_crossing(c, t.count_micros());
   return fluid;
@@ -213,8 +211,7 @@ sim::Duration Engine::update_crossing(Index c) {
 void Engine::evaluate_all() {
   const sim::Duration t = now();
   if (!eager) accounts.close_all_segments();
-  for (const Index c : touched_) touched_flag_[c] = 0;
-  touched_.clear();
+  updater_.clear_marks();
   touch_all_ = false;
   t_ref = t;
   evaluate_at(t, cur);
@@ -259,12 +256,7 @@ void Engine::refresh() {
   }
   all_moved = false;
   moved = nullptr;
-  if (touched_.empty()) return;
-  for (const Index c : touched_) {
-    touched_flag_[c] = 0;
-    updater_.mark(c);
-  }
-  touched_.clear();
+  if (!updater_.pending()) return;
   updater_.update(fs, demand_now, slope_now, cur);
   moved = &updater_.changed();
   if (checks.verify_incremental) verify_incremental();

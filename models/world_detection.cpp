@@ -265,6 +265,7 @@ void Detection::predict_rule(Index r) {
 
 void Detection::after_change() {
   // Only the rules reading a component whose ratios moved can change.
+  if (rule_rows_.empty()) return;
   if (w_.all_moved) {
     for (Index r = 0; r < rule_rows_.size(); ++r) changed(r);
   } else if (w_.moved) {

@@ -56,13 +56,8 @@ struct Engine {
   void evaluate_at(sim::Duration t, FluidResult& out);
   void schedule_check();
   /// The component's state changed (its FluidState fields, its placements,
-  /// an edge leaving it).
-  void touch(Index c) {
-    if (!touched_flag_[c]) {
-      touched_flag_[c] = 1;
-      touched_.push_back(c);
-    }
-  }
+  /// an edge leaving it): marked for the next incremental update.
+  void touch(Index c) { updater_.mark(c); }
   void touch_placement(Index p) { touch(m.placements[p].component); }
   void touch_all() { touch_all_ = true; }
   /// Component c's load at now: cur holds loads at t_ref and their slopes.
@@ -136,8 +131,6 @@ struct Engine {
   Range check_target_;
   std::vector<sim::Rng> rngs_;
   FluidUpdater updater_;
-  std::vector<Index> touched_;
-  std::vector<std::uint8_t> touched_flag_;
   bool touch_all_ = true;
   bool event_changes_ = false;  // begin_change was called for the event being handled
   int nonlinear_count_ = 0;     // components in a moving regime

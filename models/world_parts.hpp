@@ -98,6 +98,8 @@ struct Replicas : Part {
   /// The next time service component c's load crosses an autoscaling
   /// threshold (max: none).
   sim::Duration autoscale_crossing(Index c) const;
+  /// Some service autoscales (else autoscale_crossing is always max).
+  bool any_autoscale() const { return any_autoscale_; }
 
  private:
   void schedule_crash_clocks(Index slot);
