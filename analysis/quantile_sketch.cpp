@@ -154,14 +154,9 @@ void QuantileSketch::add_cells(const std::int32_t* keys, std::size_t count) {
   }
 }
 
-void QuantileSketch::exact_sums(std::uint64_t rank, std::uint64_t& cum, std::uint64_t& sq,
+void QuantileSketch::exact_sums(std::int32_t b, std::uint64_t& cum, std::uint64_t& sq,
                                 std::uint64_t& an) const {
-  // The bucket b of rank `rank` (the cells are visited in key order), then
-  // each trial's aᵢ(b): its keys up to b.
-  std::vector<std::int32_t> order(exact_keys_);
-  const auto nth = order.begin() + static_cast<std::ptrdiff_t>(rank - 1);
-  std::nth_element(order.begin(), nth, order.end());
-  const std::int32_t b = *nth;
+  // Each trial's aᵢ(b): its keys up to b.
   cum = sq = an = 0;
   std::uint32_t begin = 0;
   for (const std::uint32_t end : trial_ends_) {
@@ -200,13 +195,20 @@ double QuantileSketch::value_at(std::uint64_t rank, int side,
   return sign * v;
 }
 
-QuantileInterval QuantileSketch::from_ranks(double p, std::uint64_t lower, std::uint64_t upper,
-                                            double coverage, double lower_bound) const {
-  std::vector<double> sorted;
+QuantileSketch::Sorted QuantileSketch::sorted() const {
+  Sorted out;
   if (exact()) {
-    sorted = exact_;
-    std::sort(sorted.begin(), sorted.end());
+    out.values = exact_;
+    std::sort(out.values.begin(), out.values.end());
+    out.keys = exact_keys_;
+    std::sort(out.keys.begin(), out.keys.end());
   }
+  return out;
+}
+
+QuantileInterval QuantileSketch::from_ranks(double p, std::uint64_t lower, std::uint64_t upper,
+                                            double coverage, double lower_bound,
+                                            const std::vector<double>& sorted) const {
   QuantileInterval q;
   q.lower_rank = lower;
   q.upper_rank = upper;
@@ -223,14 +225,29 @@ QuantileInterval QuantileSketch::iid_interval(double p, double confidence,
                                               double lower_bound) const {
   if (n_ == 0) return {kNaN, -kInf, kInf, 0, 1, 1.0};
   const RankInterval r = order_statistic_ranks(n_, p, confidence);
-  return from_ranks(p, r.lower, r.upper, r.coverage, lower_bound);
+  return from_ranks(p, r.lower, r.upper, r.coverage, lower_bound, sorted().values);
 }
 
 QuantileInterval QuantileSketch::clustered_interval(double p, double confidence,
                                                     double lower_bound) const {
+  return clustered_interval(p, confidence, lower_bound, sorted());
+}
+
+std::vector<QuantileInterval> QuantileSketch::clustered_intervals(std::span<const double> ps,
+                                                                  double confidence,
+                                                                  double lower_bound) const {
+  const Sorted held = sorted();
+  std::vector<QuantileInterval> out;
+  out.reserve(ps.size());
+  for (const double p : ps) out.push_back(clustered_interval(p, confidence, lower_bound, held));
+  return out;
+}
+
+QuantileInterval QuantileSketch::clustered_interval(double p, double confidence,
+                                                    double lower_bound, const Sorted& held) const {
   if (n_ == 0) return {kNaN, kNaN, kNaN, 0, 0, 0.0};
   if (n_ < kMinPooledObservations || trials_with_values_ < kMinPooledTrials || trials_ < 2) {
-    QuantileInterval q = from_ranks(p, 0, n_ + 1, 0.0, lower_bound);
+    QuantileInterval q = from_ranks(p, 0, n_ + 1, 0.0, lower_bound, held.values);
     q.low = q.high = kNaN;
     return q;
   }
@@ -238,7 +255,7 @@ QuantileInterval QuantileSketch::clustered_interval(double p, double confidence,
   const std::uint64_t rank = rank_of(n_, p);
   std::uint64_t cum = 0, sq = 0, an = 0;
   if (exact()) {
-    exact_sums(rank, cum, sq, an);
+    exact_sums(held.keys[rank - 1], cum, sq, an);
   } else {
     visit([&](std::int32_t, const Cell& c) {
       cum += c.count;
@@ -270,7 +287,7 @@ QuantileInterval QuantileSketch::clustered_interval(double p, double confidence,
                   : std::clamp<std::uint64_t>(
                         static_cast<std::uint64_t>(std::ceil(static_cast<double>(r.upper) * scale)),
                         rank, n_);
-  return from_ranks(p, lower, upper, r.coverage, lower_bound);
+  return from_ranks(p, lower, upper, r.coverage, lower_bound, held.values);
 }
 
 }  // namespace relsim::analysis

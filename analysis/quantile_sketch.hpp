@@ -91,6 +91,9 @@ class QuantileSketch {
   /// `lower_bound` is the quantity's floor (0 for durations). NaN ends below
   /// kMinPooledObservations values or kMinPooledTrials trials with values.
   QuantileInterval clustered_interval(double p, double confidence, double lower_bound) const;
+  /// clustered_interval at each of `ps`, sorting the held values once.
+  std::vector<QuantileInterval> clustered_intervals(std::span<const double> ps, double confidence,
+                                                    double lower_bound) const;
 
  private:
   /// Per bucket: its count and the increments of Σᵢ aᵢ(b)² and Σᵢ aᵢ(b) nᵢ at
@@ -113,10 +116,17 @@ class QuantileSketch {
   void add_sorted(const std::int32_t* keys, std::size_t n, ValueAt&& value_at);
   /// The cells of one trial's sorted keys: aᵢ's steps (see the file comment).
   void add_cells(const std::int32_t* keys, std::size_t n);
-  /// The sums up to the bucket of rank `rank` while exact: Σ aᵢ(b), Σ aᵢ(b)²,
-  /// Σ aᵢ(b) nᵢ, as the cells' prefix sums would give them.
-  void exact_sums(std::uint64_t rank, std::uint64_t& cum, std::uint64_t& sq,
-                  std::uint64_t& an) const;
+  /// The sums up to bucket `b` while exact: Σ aᵢ(b), Σ aᵢ(b)², Σ aᵢ(b) nᵢ,
+  /// as the cells' prefix sums would give them.
+  void exact_sums(std::int32_t b, std::uint64_t& cum, std::uint64_t& sq, std::uint64_t& an) const;
+  /// The held values and keys in ascending order (empty unless exact).
+  struct Sorted {
+    std::vector<double> values;
+    std::vector<std::int32_t> keys;
+  };
+  Sorted sorted() const;
+  QuantileInterval clustered_interval(double p, double confidence, double lower_bound,
+                                      const Sorted& held) const;
   /// Calls f(key, cell) for every bucket in ascending order of value; stops
   /// when f returns true.
   template <class F>
@@ -125,7 +135,7 @@ class QuantileSketch {
   /// bucket's low edge (side < 0), representative (0) or high edge (> 0).
   double value_at(std::uint64_t rank, int side, const std::vector<double>& sorted) const;
   QuantileInterval from_ranks(double p, std::uint64_t lower, std::uint64_t upper, double coverage,
-                              double lower_bound) const;
+                              double lower_bound, const std::vector<double>& sorted) const;
 
   std::uint64_t n_ = 0;
   std::uint64_t trials_ = 0;
