@@ -56,10 +56,12 @@ struct ResultsFileWriter::Impl {
   TrialBlock pending;      // gathered, not yet written
   bool compress = true;
   bool compress_series = false;
+  bool series_only = false;  // Content::series_only: `/budget` alone, rows only counted
   bool open = false;
 
   Impl(const std::string& p, const models::CompiledModel& m) : path(p), model(m) {}
 
+  void create(const RunMeta& meta, bool compress_tables, bool deflate_series, bool only_series);
   void write_block(const TrialBlock& block);
   void flush() {
     if (pending.rows.empty()) return;
@@ -106,10 +108,23 @@ struct ResultsFileWriter::Impl {
 ResultsFileWriter::ResultsFileWriter(const std::string& path, const models::CompiledModel& model,
                                      const RunMeta& meta, bool compress, bool compress_series)
     : impl_(std::make_unique<Impl>(path, model)) {
+  impl_->create(meta, compress, compress_series, false);
+}
+
+ResultsFileWriter::ResultsFileWriter(const std::string& path, const models::CompiledModel& model,
+                                     const RunMeta& meta, Content content)
+    : impl_(std::make_unique<Impl>(path, model)) {
+  const bool series_only = content == Content::series_only;
+  impl_->create(meta, !series_only, false, series_only);
+}
+
+void ResultsFileWriter::Impl::create(const RunMeta& meta, bool compress_tables,
+                                     bool deflate_series, bool only_series) {
   H5::Exception::dontPrint();
-  auto& d = *impl_;
-  d.compress = compress;
-  d.compress_series = compress && compress_series;
+  auto& d = *this;
+  d.compress = compress_tables;
+  d.compress_series = compress_tables && deflate_series;
+  d.series_only = only_series;
   d.pending.series.resize(model.slos.size());
   d.first_trial = meta.first_trial;
   d.layout = trial_layout(model);
@@ -119,6 +134,10 @@ ResultsFileWriter::ResultsFileWriter(const std::string& path, const models::Comp
   d.guarded([&] {
     d.file = H5::H5File(path, H5F_ACC_TRUNC);
     d.open = true;
+    if (d.series_only) {
+      d.file.createGroup("budget");
+      return 0;
+    }
     H5::Group g = d.file.createGroup("meta");
     h5::write_run_meta(g, meta);
     H5::Group names = d.file.createGroup("names");
@@ -182,6 +201,16 @@ void ResultsFileWriter::append(const TrialBlock& block) {
     d.write_block(block);
     return;
   }
+  if (d.series_only) {
+    // Only the number of rows matters (write_block's n): empty rows.
+    d.pending.rows.resize(d.pending.rows.size() + block.rows.size());
+    for (std::size_t s = 0; s < block.series.size(); ++s) {
+      d.pending.series[s].insert(d.pending.series[s].end(), block.series[s].begin(),
+                                 block.series[s].end());
+    }
+    if (d.pending.rows.size() >= d.chunk_rows) d.flush();
+    return;
+  }
   d.pending.rows.insert(d.pending.rows.end(), block.rows.begin(), block.rows.end());
   d.pending.incidents.insert(d.pending.incidents.end(), block.incidents.begin(),
                              block.incidents.end());
@@ -201,6 +230,7 @@ void ResultsFileWriter::Impl::write_block(const TrialBlock& block) {
   if (n == 0) return;
   if (block.series.size() != d.lengths.size()) d.fail("a block without one series per SLO");
   for (const TrialRow& r : block.rows) {
+    if (d.series_only) break;
     if (r.slos.size() != d.layout.slos.size() || r.services.size() != d.layout.services.size() ||
         r.teams.size() != d.layout.teams.size()) {
       d.fail("trial " + std::to_string(r.trial) + " does not have the model's shape");
@@ -212,6 +242,7 @@ void ResultsFileWriter::Impl::write_block(const TrialBlock& block) {
     }
   }
   d.guarded([&] {
+    if (d.series_only) return 0;
     std::vector<h5::TrialScalars> scalars;
     scalars.reserve(n);
     for (const TrialRow& r : block.rows)
@@ -255,7 +286,9 @@ void ResultsFileWriter::Impl::write_block(const TrialBlock& block) {
     append_rows(d.incidents, d.incident_type, d.incident_rows, block.incidents);
     append_rows(d.impacts, d.impact_type, d.impact_rows, block.impacts);
     append_rows(d.incident_slos, d.incident_slo_type, d.incident_slo_rows, block.incident_slos);
-
+    return 0;
+  });
+  d.guarded([&] {
     for (std::size_t s = 0; s < d.lengths.size(); ++s) {
       const auto& m = block.series[s];
       if (m.size() % n != 0) d.fail("a series block that is not rows × samples");

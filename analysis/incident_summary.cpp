@@ -63,9 +63,11 @@ DurationStats IncidentSummaryAccumulator::Duration::stats(double confidence) con
   DurationStats s;
   s.count = values.count();
   s.mean = s.count > 0 ? mean.positive_interval(confidence) : Interval{kNaN, kNaN, kNaN};
-  s.median = values.clustered_interval(0.5, confidence, 0.0);
-  s.p90 = values.clustered_interval(0.9, confidence, 0.0);
-  s.p95 = values.clustered_interval(0.95, confidence, 0.0);
+  constexpr double kPs[] = {0.5, 0.9, 0.95};
+  const auto q = values.clustered_intervals(kPs, confidence, 0.0);
+  s.median = q[0];
+  s.p90 = q[1];
+  s.p95 = q[2];
   return s;
 }
 

@@ -75,60 +75,69 @@ void QuantileSketch::visit(F&& f) const {
 
 std::size_t QuantileSketch::heap_bytes() const {
   std::size_t bytes = pages_.capacity() * sizeof(pages_[0]) + exact_.capacity() * sizeof(double) +
+                      exact_keys_.capacity() * sizeof(exact_keys_[0]) +
+                      trial_ends_.capacity() * sizeof(trial_ends_[0]) +
                       keys_.capacity() * sizeof(keys_[0]);
   for (const auto& p : pages_) bytes += p ? sizeof(Page) : 0;
   return bytes;
 }
 
 void QuantileSketch::add(double x) {
-  ++trials_;
-  ++trials_with_values_;
-  ++n_;
-  Cell& c = cell(key_of(x));
-  ++c.count;
-  ++c.sq;
-  ++c.an;
-  ++sum_nn_;
-  if (n_ <= kExactValues) {
-    exact_.push_back(x);
-  } else if (n_ == kExactValues + 1) {
-    std::vector<double>().swap(exact_);  // no longer used: free it
-  }
+  const std::int32_t key = key_of(x);
+  add_sorted(&key, 1, [x](std::size_t) { return x; });
 }
 
 void QuantileSketch::add_trial(std::span<const double> values) {
   keys_.clear();
   for (const double x : values) keys_.push_back(key_of(x));
   std::sort(keys_.begin(), keys_.end());
-  const std::uint64_t before = n_;
-  add_sorted_keys(keys_.data(), keys_.size());
-  for (std::size_t j = 0; j < values.size() && before + j < kExactValues; ++j)
-    exact_.push_back(values[j]);
-  if (before <= kExactValues && n_ > kExactValues) std::vector<double>().swap(exact_);
+  add_sorted(keys_.data(), keys_.size(), [values](std::size_t j) { return values[j]; });
 }
 
 void QuantileSketch::add_trial(std::span<const Keyed> values) {
-  const std::uint64_t before = n_;
-  for (std::size_t j = 0; j < values.size() && before + j < kExactValues; ++j)
-    exact_.push_back(values[j].value);
+  const auto value_at = [values](std::size_t j) { return values[j].value; };
   if (values.size() == 1) {  // most trials of most figures
-    add_sorted_keys(&values[0].key, 1);
-  } else {
-    keys_.clear();
-    for (const Keyed& v : values) keys_.push_back(v.key);
-    std::sort(keys_.begin(), keys_.end());
-    add_sorted_keys(keys_.data(), keys_.size());
+    add_sorted(&values[0].key, 1, value_at);
+    return;
   }
-  if (before <= kExactValues && n_ > kExactValues) std::vector<double>().swap(exact_);
+  keys_.clear();
+  for (const Keyed& v : values) keys_.push_back(v.key);
+  std::sort(keys_.begin(), keys_.end());
+  add_sorted(keys_.data(), keys_.size(), value_at);
 }
 
-void QuantileSketch::add_sorted_keys(const std::int32_t* keys, std::size_t count) {
+template <class ValueAt>
+void QuantileSketch::add_sorted(const std::int32_t* keys, std::size_t count, ValueAt&& value_at) {
   ++trials_;
   if (count == 0) return;
   ++trials_with_values_;
+  const std::uint64_t before = n_;
   const std::uint64_t ni = count;
   n_ += ni;
   sum_nn_ += ni * ni;
+  if (n_ <= kExactValues) {
+    for (std::size_t j = 0; j < count; ++j) exact_.push_back(value_at(j));
+    exact_keys_.insert(exact_keys_.end(), keys, keys + count);
+    trial_ends_.push_back(static_cast<std::uint32_t>(exact_keys_.size()));
+    return;
+  }
+  if (before <= kExactValues) {
+    // Just passed kExactValues: the pages from the trials held so far, and
+    // the values are no longer used.
+    std::uint32_t begin = 0;
+    for (const std::uint32_t end : trial_ends_) {
+      add_cells(exact_keys_.data() + begin, end - begin);
+      begin = end;
+    }
+    std::vector<double>().swap(exact_);
+    std::vector<std::int32_t>().swap(exact_keys_);
+    std::vector<std::uint32_t>().swap(trial_ends_);
+  }
+  add_cells(keys, count);
+}
+
+void QuantileSketch::add_cells(const std::int32_t* keys, std::size_t count) {
+  const std::uint64_t ni = count;
   // aᵢ(b) steps up at each distinct key: add its count there and the
   // increments of aᵢ² and aᵢ·nᵢ (one cell lookup per distinct key).
   std::uint64_t before = 0;
@@ -142,6 +151,22 @@ void QuantileSketch::add_sorted_keys(const std::int32_t* keys, std::size_t count
     c.an += ni * (after - before);
     before = after;
     j = end;
+  }
+}
+
+void QuantileSketch::exact_sums(std::int32_t b, std::uint64_t& cum, std::uint64_t& sq,
+                                std::uint64_t& an) const {
+  // Each trial's aᵢ(b): its keys up to b.
+  cum = sq = an = 0;
+  std::uint32_t begin = 0;
+  for (const std::uint32_t end : trial_ends_) {
+    const std::int32_t* first = exact_keys_.data() + begin;
+    const std::int32_t* last = exact_keys_.data() + end;
+    const auto a = static_cast<std::uint64_t>(std::upper_bound(first, last, b) - first);
+    cum += a;
+    sq += a * a;
+    an += a * (end - begin);
+    begin = end;
   }
 }
 
@@ -170,13 +195,20 @@ double QuantileSketch::value_at(std::uint64_t rank, int side,
   return sign * v;
 }
 
-QuantileInterval QuantileSketch::from_ranks(double p, std::uint64_t lower, std::uint64_t upper,
-                                            double coverage, double lower_bound) const {
-  std::vector<double> sorted;
+QuantileSketch::Sorted QuantileSketch::sorted() const {
+  Sorted out;
   if (exact()) {
-    sorted = exact_;
-    std::sort(sorted.begin(), sorted.end());
+    out.values = exact_;
+    std::sort(out.values.begin(), out.values.end());
+    out.keys = exact_keys_;
+    std::sort(out.keys.begin(), out.keys.end());
   }
+  return out;
+}
+
+QuantileInterval QuantileSketch::from_ranks(double p, std::uint64_t lower, std::uint64_t upper,
+                                            double coverage, double lower_bound,
+                                            const std::vector<double>& sorted) const {
   QuantileInterval q;
   q.lower_rank = lower;
   q.upper_rank = upper;
@@ -193,26 +225,45 @@ QuantileInterval QuantileSketch::iid_interval(double p, double confidence,
                                               double lower_bound) const {
   if (n_ == 0) return {kNaN, -kInf, kInf, 0, 1, 1.0};
   const RankInterval r = order_statistic_ranks(n_, p, confidence);
-  return from_ranks(p, r.lower, r.upper, r.coverage, lower_bound);
+  return from_ranks(p, r.lower, r.upper, r.coverage, lower_bound, sorted().values);
 }
 
 QuantileInterval QuantileSketch::clustered_interval(double p, double confidence,
                                                     double lower_bound) const {
+  return clustered_interval(p, confidence, lower_bound, sorted());
+}
+
+std::vector<QuantileInterval> QuantileSketch::clustered_intervals(std::span<const double> ps,
+                                                                  double confidence,
+                                                                  double lower_bound) const {
+  const Sorted held = sorted();
+  std::vector<QuantileInterval> out;
+  out.reserve(ps.size());
+  for (const double p : ps) out.push_back(clustered_interval(p, confidence, lower_bound, held));
+  return out;
+}
+
+QuantileInterval QuantileSketch::clustered_interval(double p, double confidence,
+                                                    double lower_bound, const Sorted& held) const {
   if (n_ == 0) return {kNaN, kNaN, kNaN, 0, 0, 0.0};
   if (n_ < kMinPooledObservations || trials_with_values_ < kMinPooledTrials || trials_ < 2) {
-    QuantileInterval q = from_ranks(p, 0, n_ + 1, 0.0, lower_bound);
+    QuantileInterval q = from_ranks(p, 0, n_ + 1, 0.0, lower_bound, held.values);
     q.low = q.high = kNaN;
     return q;
   }
   // The bucket holding the estimate, and the sums of aᵢ(b)², aᵢ(b)nᵢ up to it.
   const std::uint64_t rank = rank_of(n_, p);
   std::uint64_t cum = 0, sq = 0, an = 0;
-  visit([&](std::int32_t, const Cell& c) {
-    cum += c.count;
-    sq += c.sq;
-    an += c.an;
-    return cum >= rank;
-  });
+  if (exact()) {
+    exact_sums(held.keys[rank - 1], cum, sq, an);
+  } else {
+    visit([&](std::int32_t, const Cell& c) {
+      cum += c.count;
+      sq += c.sq;
+      an += c.an;
+      return cum >= rank;
+    });
+  }
   const double n = static_cast<double>(n_);
   // Σ (aᵢ − p nᵢ)² and the by-trial variance of F̂ at the estimate.
   const long double ss = static_cast<long double>(sq) - 2.0L * p * static_cast<long double>(an) +
@@ -236,7 +287,7 @@ QuantileInterval QuantileSketch::clustered_interval(double p, double confidence,
                   : std::clamp<std::uint64_t>(
                         static_cast<std::uint64_t>(std::ceil(static_cast<double>(r.upper) * scale)),
                         rank, n_);
-  return from_ranks(p, lower, upper, r.coverage, lower_bound);
+  return from_ranks(p, lower, upper, r.coverage, lower_bound, held.values);
 }
 
 }  // namespace relsim::analysis

@@ -33,14 +33,22 @@ namespace relsim::analysis {
 
 class ResultsFileWriter {
  public:
+  /// What a file holds: the whole layout, or (a scratch store whose series
+  /// are read back for the summary's envelope and then deleted) only
+  /// `/budget/<slo>`, uncompressed: no trial, figure or incident table is
+  /// written that nobody would read.
+  enum class Content { results, series_only };
   /// Creates (or truncates) `path` with `/meta` and an empty `/trials`.
-  /// `compress`: deflate `/trials` and `/incidents` (false for a scratch
-  /// store that is read back and deleted); `compress_series`: deflate
-  /// `/budget/<slo>` too — it halves the file but costs ~12 % more CPU per
-  /// trial (bench/bench_export.cpp), so it is off by default.
+  /// `compress`: deflate `/trials` and `/incidents`; `compress_series`:
+  /// deflate `/budget/<slo>` too — it halves the file but costs ~12 % more
+  /// CPU per trial (bench/bench_export.cpp), so it is off by default.
   /// Throws std::runtime_error ("cannot write 'PATH': reason").
   ResultsFileWriter(const std::string& path, const models::CompiledModel& model,
                     const RunMeta& meta, bool compress = true, bool compress_series = false);
+  /// A store of `content` (Content::series_only: only `/budget`, which
+  /// read_series serves; finish is then not to be called).
+  ResultsFileWriter(const std::string& path, const models::CompiledModel& model,
+                    const RunMeta& meta, Content content);
   ~ResultsFileWriter();
   ResultsFileWriter(const ResultsFileWriter&) = delete;
   ResultsFileWriter& operator=(const ResultsFileWriter&) = delete;

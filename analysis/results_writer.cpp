@@ -112,10 +112,12 @@ struct ResultsWriter::Impl {
 
   /// The series store in a scratch file beside `beside` (empty: the system's
   /// temporary directory), unlinked as soon as HDF5 has it open (HDF5 keeps
-  /// its descriptor), so no exit path leaves it behind.
+  /// its descriptor), so no exit path leaves it behind. Series only: the
+  /// summary reads back nothing else.
   void open_scratch(const std::string& beside) {
     scratch = std::make_unique<ScratchFile>(beside);
-    store = std::make_unique<ResultsFileWriter>(scratch->path(), model, meta, false);
+    store = std::make_unique<ResultsFileWriter>(scratch->path(), model, meta,
+                                                ResultsFileWriter::Content::series_only);
     std::error_code ec;
     if (!fs::remove(scratch->path(), ec) || ec) {
       store.reset();

@@ -219,7 +219,9 @@ RunOutcome run_scenario(const models::CompiledModel& model, const RunRequest& re
   IncidentSummaryAccumulator incident_extras(model, request.confidence);
   const bool envelopes = own_target || request.envelopes;
   ResultsWriter writer(model, meta, own_target, envelopes);
-  const std::uint64_t batch = request.batch.value_or(block_trials(model));
+  const std::uint64_t batch = request.batch.value_or(
+      stop ? block_trials(model)
+           : run_block_trials(model, sim::detail::resolve_threads(ro.threads, range.size())));
   const auto start = std::chrono::steady_clock::now();
   sim::run_trials_in_blocks<models::TrialResult>(
       ro, batch,

@@ -255,9 +255,11 @@ RunSummary SummaryAccumulator::finish(std::vector<BudgetSeriesSummary> envelopes
       auto& y = x.durations[m];
       y.n = d.values.count();
       y.mean = d.mean.positive_interval(confidence_);
-      y.median = d.values.clustered_interval(0.5, confidence_, 0.0);
-      y.p90 = d.values.clustered_interval(0.9, confidence_, 0.0);
-      y.p95 = d.values.clustered_interval(0.95, confidence_, 0.0);
+      constexpr double kPs[] = {0.5, 0.9, 0.95};
+      const auto q = d.values.clustered_intervals(kPs, confidence_, 0.0);
+      y.median = q[0];
+      y.p90 = q[1];
+      y.p95 = q[2];
     }
   }
   return out;

@@ -159,9 +159,12 @@ std::string incident_cause_subject(const models::CompiledModel& model,
   return {};
 }
 
-std::uint64_t block_trials(const models::CompiledModel& model) {
-  // The series of every SLO (float samples over its window, models/slo_ledger.cpp)
-  // and the rows, counted twice: the runner's results and the block made from them.
+namespace {
+
+/// About what one trial's results take: the series of every SLO (float
+/// samples over its window, models/slo_ledger.cpp) and the rows, counted
+/// twice: the runner's results and the block made from them.
+std::uint64_t trial_bytes(const models::CompiledModel& model) {
   std::uint64_t bytes = 256;
   for (std::size_t s = 0; s < model.slos.size(); ++s) {
     const sim::Duration start = models::slo_window_start(model, model.slos[s], model.horizon);
@@ -176,10 +179,25 @@ std::uint64_t block_trials(const models::CompiledModel& model) {
   }
   bytes += model.services.size() * 2 * sizeof(ServiceTrialRow);
   bytes += model.teams.size() * 2 * sizeof(TeamTrialRow);
-  bytes *= 2;
+  return bytes * 2;
+}
+
+}  // namespace
+
+std::uint64_t block_trials(const models::CompiledModel& model) {
+  const std::uint64_t bytes = trial_bytes(model);
   std::uint64_t n = kResultsChunkTrials;
   while (n > 1 && n * bytes > kBlockBytes) n /= 2;
   return n;
+}
+
+std::uint64_t run_block_trials(const models::CompiledModel& model, unsigned threads) {
+  const std::uint64_t bytes = trial_bytes(model);
+  const std::uint64_t chunk = block_trials(model);
+  std::uint64_t n = chunk;
+  while (n > 1 && n * bytes > kRunBlockBytes) n /= 2;
+  const std::uint64_t balanced = std::uint64_t{kRunBlockTrialsPerThread} * std::max(1u, threads);
+  return std::min(chunk, std::max(n, balanced));
 }
 
 TrialLayout trial_layout(const models::CompiledModel& model) {

@@ -308,7 +308,8 @@ void add_run_command(CLI::App& app) {
       ->group(kTrialsGroup);
   cmd->add_option("--batch", opts->batch,
                   "Trials per block (the --until check runs after each block; default 1024, "
-                  "fewer for a model whose trials hold more than 64 KiB of results)")
+                  "fewer for a model whose trials hold more than 16 KiB of results, at least "
+                  "4 per thread; with --until, fewer past 64 KiB)")
       ->group(kTrialsGroup);
   cmd->callback([opts] {
     Collective collective;

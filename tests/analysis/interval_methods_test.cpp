@@ -248,6 +248,61 @@ TEST(QuantileSketch, KeyedValuesGiveTheSameSketch) {
   }
 }
 
+TEST(QuantileSketch, ExactSketchKeepsNoPagesAndItsByTrialRanksAreTheBuckets) {
+  // While exact, the by-trial sums come from the held trials, not from
+  // pages: the ranks are those of the definition (aᵢ(b) = trial i's values
+  // in buckets up to the estimate's bucket b), computed here by brute force.
+  sim::Rng rng(13, 1);
+  QuantileSketch q;
+  std::vector<std::vector<double>> trials;
+  std::size_t n = 0;
+  while (n < 4000) {
+    std::vector<double>& t = trials.emplace_back();
+    const int k = static_cast<int>(rng.uniform_open0() * 9.0);
+    const double u = rng.bernoulli(0.5) ? 0.5 : 2.0;
+    for (int j = 0; j < k; ++j) t.push_back(-600.0 * u * std::log(rng.uniform_open0()));
+    q.add_trial(t);
+    n += t.size();
+  }
+  ASSERT_TRUE(q.exact());
+  EXPECT_LT(q.heap_bytes(), n * (sizeof(double) + 2 * sizeof(std::int32_t)) * 2 + 4096);
+  std::vector<std::int32_t> keys;
+  for (const auto& t : trials) {
+    for (const double x : t) keys.push_back(QuantileSketch::key_of(x));
+  }
+  std::sort(keys.begin(), keys.end());
+  for (const double p : {0.05, 0.5, 0.9, 0.95}) {
+    const auto rank = static_cast<std::size_t>(std::ceil(static_cast<double>(n) * p));
+    const std::int32_t b = keys[rank - 1];
+    long double sq = 0, an = 0, nn = 0;
+    for (const auto& t : trials) {
+      long double a = 0;
+      for (const double x : t) a += QuantileSketch::key_of(x) <= b ? 1 : 0;
+      sq += a * a;
+      an += a * static_cast<long double>(t.size());
+      nn += static_cast<long double>(t.size() * t.size());
+    }
+    const double nd = static_cast<double>(n);
+    const double ss = static_cast<double>(sq - 2.0L * p * an + static_cast<long double>(p) * p * nn);
+    const double binomial = nd * p * (1.0 - p);
+    const double deff = ss > binomial * (1.0 + 1e-9) ? ss / binomial : 1.0;
+    const auto m = static_cast<std::uint64_t>(std::floor(nd / deff));
+    const auto r = analysis::order_statistic_ranks(m, p, 0.95);
+    const auto c = q.clustered_interval(p, 0.95, 0.0);
+    EXPECT_EQ(c.coverage, r.coverage) << p;
+    EXPECT_EQ(c.lower_rank,
+              std::min<std::uint64_t>(rank, static_cast<std::uint64_t>(std::floor(
+                                                static_cast<double>(r.lower) * nd / m))))
+        << p;
+    EXPECT_GT(c.upper_rank, rank) << p;
+  }
+  // Past kExactValues the pages take over with the same counts.
+  std::vector<double> more(200, 300.0);
+  q.add_trial(more);
+  EXPECT_FALSE(q.exact());
+  EXPECT_EQ(q.count(), n + 200);
+}
+
 TEST(QuantileSketch, HistogramOrderAcrossSignsAndFarValues) {
   // Values from −1e9 to 1e12 (buckets on pages far apart, zero in between):
   // every estimate within α of the exact order statistic.
