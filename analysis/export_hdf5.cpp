@@ -229,8 +229,10 @@ void ResultsFileWriter::Impl::write_block(const TrialBlock& block) {
   const hsize_t n = block.rows.size();
   if (n == 0) return;
   if (block.series.size() != d.lengths.size()) d.fail("a block without one series per SLO");
-  for (const TrialRow& r : block.rows) {
-    if (d.series_only) break;
+  // A series-only store's rows are empty placeholders that only count trials.
+  const std::size_t checked = d.series_only ? 0 : block.rows.size();
+  for (std::size_t i = 0; i < checked; ++i) {
+    const TrialRow& r = block.rows[i];
     if (r.slos.size() != d.layout.slos.size() || r.services.size() != d.layout.services.size() ||
         r.teams.size() != d.layout.teams.size()) {
       d.fail("trial " + std::to_string(r.trial) + " does not have the model's shape");
