@@ -118,8 +118,8 @@ ResultsFileWriter::ResultsFileWriter(const std::string& path, const models::Comp
   impl_->create(meta, !series_only, false, series_only);
 }
 
-void ResultsFileWriter::Impl::create(const RunMeta& meta, bool compress_tables,
-                                     bool deflate_series, bool only_series) {
+void ResultsFileWriter::Impl::create(const RunMeta& meta, bool compress_tables, bool deflate_series,
+                                     bool only_series) {
   H5::Exception::dontPrint();
   auto& d = *this;
   d.compress = compress_tables;

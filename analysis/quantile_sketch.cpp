@@ -243,8 +243,8 @@ std::vector<QuantileInterval> QuantileSketch::clustered_intervals(std::span<cons
   return out;
 }
 
-QuantileInterval QuantileSketch::clustered_interval(double p, double confidence,
-                                                    double lower_bound, const Sorted& held) const {
+QuantileInterval QuantileSketch::clustered_interval(double p, double confidence, double lower_bound,
+                                                    const Sorted& held) const {
   if (n_ == 0) return {kNaN, kNaN, kNaN, 0, 0, 0.0};
   if (n_ < kMinPooledObservations || trials_with_values_ < kMinPooledTrials || trials_ < 2) {
     QuantileInterval q = from_ranks(p, 0, n_ + 1, 0.0, lower_bound, held.values);

@@ -559,8 +559,8 @@ std::string value_at(const std::string& path, const std::string& key,
     sink.add(probe->location, "'" + key + "': a Scenario has no gameDay values");
   } else {
     const Scenario sc = detail::read_scenario(r, copy);
-    auto found = system_doc_for(ParsedDoc{doc->file, copy, doc->kind, nullptr, 0, nullptr}, sc.system,
-                                sc.system_is_path, docs, parsed, sink, files);
+    auto found = system_doc_for(ParsedDoc{doc->file, copy, doc->kind, nullptr, 0, nullptr},
+                                sc.system, sc.system_is_path, docs, parsed, sink, files);
     if (found) {
       Reader sr(sink, found->first.file);
       YAML::Node system = fresh(found->first);

@@ -148,8 +148,9 @@ PlatformText generate_platform(int services, const std::string& name,
         if (next_size > 1) {
           y << Flow << BeginMap << Key << "service" << Value
             << service_name(next + (j + 1) % next_size) << Key << "type" << Value << "soft" << Key
-            << "timeout" << Value << std::to_string(platform_soft_timeout_ms(l)) + "ms" << Key << "fallbackSuccess" << Value << "100%" << Key
-            << "callFraction" << Value << "20%" << EndMap;
+            << "timeout" << Value << std::to_string(platform_soft_timeout_ms(l)) + "ms" << Key
+            << "fallbackSuccess" << Value << "100%" << Key << "callFraction" << Value << "20%"
+            << EndMap;
         }
       } else {
         y << Flow << BeginMap << Key << "datastore" << Value << datastore_name(j % datastores)

@@ -4,11 +4,10 @@
 // layers, each calling one service of the next layer as a hard dependency
 // (callFraction 50 %) and another one as a soft dependency whose timeout
 // shrinks with depth (300 ms from the front layer, 50 ms less per layer, so
-// a caller never gives up before its callee's fallback); the last layer calls a datastore, one datastore per 10 services;
-// 3 replicas per service, a crash every 20 days per replica, one deploy a
-// day with a 5 % change failure rate; an availability SLO and a burn-rate
-// alert per front-layer service; a team per 10 services; 30-day trials.
-// Deterministic: the same N gives the same text.
+// a caller never gives up before its callee's fallback); the last layer calls a datastore, one
+// datastore per 10 services; 3 replicas per service, a crash every 20 days per replica, one deploy
+// a day with a 5 % change failure rate; an availability SLO and a burn-rate alert per front-layer
+// service; a team per 10 services; 30-day trials. Deterministic: the same N gives the same text.
 #pragma once
 
 #include <string>

@@ -7,8 +7,8 @@
 // bit for bit, so results do not depend on what the memo holds. Not
 // thread-safe: one per evaluation buffer (models::FluidResult), which belongs
 // to one thread. Keys are addresses: the distributions a memo sees must
-// outlive it (a FluidResult lives within its model's lifetime). Copying a memo copies nothing (a cache, not state): the
-// copy starts empty and an assignment keeps the target's entries.
+// outlive it (a FluidResult lives within its model's lifetime). Copying a memo copies nothing (a
+// cache, not state): the copy starts empty and an assignment keeps the target's entries.
 #pragma once
 
 #include <array>

@@ -283,7 +283,8 @@ TEST(QuantileSketch, ExactSketchKeepsNoPagesAndItsByTrialRanksAreTheBuckets) {
       nn += static_cast<long double>(t.size() * t.size());
     }
     const double nd = static_cast<double>(n);
-    const double ss = static_cast<double>(sq - 2.0L * p * an + static_cast<long double>(p) * p * nn);
+    const double ss =
+        static_cast<double>(sq - 2.0L * p * an + static_cast<long double>(p) * p * nn);
     const double binomial = nd * p * (1.0 - p);
     const double deff = ss > binomial * (1.0 + 1e-9) ? ss / binomial : 1.0;
     const auto m = static_cast<std::uint64_t>(std::floor(nd / deff));
@@ -291,8 +292,8 @@ TEST(QuantileSketch, ExactSketchKeepsNoPagesAndItsByTrialRanksAreTheBuckets) {
     const auto c = q.clustered_interval(p, 0.95, 0.0);
     EXPECT_EQ(c.coverage, r.coverage) << p;
     EXPECT_EQ(c.lower_rank,
-              std::min<std::uint64_t>(rank, static_cast<std::uint64_t>(std::floor(
-                                                static_cast<double>(r.lower) * nd / m))))
+              std::min<std::uint64_t>(rank, static_cast<std::uint64_t>(
+                                                std::floor(static_cast<double>(r.lower) * nd / m))))
         << p;
     EXPECT_GT(c.upper_rank, rank) << p;
   }
