@@ -583,7 +583,14 @@ EmitResult emit_import(const ImportModel& m, const ImportOptions& opt) {
       if (!value->empty()) w.raw(std::string("    ") + key + ": " + q(*value));
     }
     if (!e.mode.empty()) w.raw("    mode: " + e.mode);
-    if (e.duration_s) w.raw("    duration: " + duration_text(*e.duration_s));
+    if (e.duration_s) {
+      w.raw("    duration: " + duration_text(*e.duration_s));
+    } else if (e.interval_s) {
+      // A Chaos Mesh Schedule kills until it is deleted; a game day ends.
+      w.assumed("    duration: 10m", p + "experiment.duration", "10m",
+                "the kills repeat every " + duration_text(*e.interval_s) +
+                    " until the Schedule is deleted: ten minutes of them");
+    }
     if (e.interval_s) w.raw("    interval: " + duration_text(*e.interval_s));
     if (e.latency_s) w.raw("    latency: " + duration_text(*e.latency_s));
     if (e.loss) w.raw("    loss: " + percent(*e.loss));

@@ -253,8 +253,11 @@ void resolve_sloth(ImportModel& m, const ImportOptions& o) {
     if (a.deferred_windows != "sloth") continue;
     a.windows.clear();
     for (const ImportedBurnWindow& w : windows) {
-      if ((w.severity == "page" && a.page_enabled) || (w.severity == "ticket" && a.ticket_enabled))
+      if ((w.severity == "page" && a.page_enabled) ||
+          (w.severity == "ticket" && a.ticket_enabled)) {
         a.windows.push_back(w);
+        a.windows.back().for_s = w.severity == "page" ? a.page_for_s : a.ticket_for_s;
+      }
     }
     a.deferred_windows = chosen ? "sloth-alert-windows" : "sloth-defaults";
   }
@@ -386,6 +389,69 @@ void join_slos_and_alerts(ImportModel& m) {
   m.alerts = std::move(alerts);
 }
 
+/// The keys a GameDay of `e`'s fault needs that the file did not give
+/// (docs/scenario-language.md); a Schedule's repeated kills without an end
+/// are not listed: the emitter assumes their duration.
+std::vector<std::string> missing_keys(const ImportedExperiment& e) {
+  std::vector<std::string> missing;
+  const auto need = [&](bool given, const char* key) {
+    if (!given) missing.emplace_back(key);
+  };
+  const std::string& f = e.fault;
+  if (f == "podKill" || f == "capacityLoss") need(!e.service.empty(), "service");
+  if (f == "zoneOutage" || f == "nodeDrain") need(!e.zone.empty(), "zone");
+  if (f == "networkLatency" || f == "networkLoss" || f == "networkPartition") {
+    need(!e.from.empty(), "from");
+    need(!e.to.empty(), "to");
+  }
+  if (f == "networkLatency") need(e.latency_s.has_value(), "latency");
+  if (f == "networkLoss") need(e.loss.has_value(), "loss");
+  if (f == "capacityLoss") need(e.fraction.has_value(), "fraction");
+  if (f == "zoneOutage" || f == "networkLatency" || f == "networkLoss" || f == "networkPartition" ||
+      f == "capacityLoss")
+    need(e.duration_s.has_value(), "duration");
+  return missing;
+}
+
+/// Burn-rate windows that can never fire on their SLO (factor × error
+/// budget above 100 %, as `relsim validate` rejects them: a Pyrra 14x tier
+/// on a 90 % SLO) are left out, with a warning; an alert left with no
+/// window is left out.
+void drop_windows_that_never_fire(ImportModel& m) {
+  std::vector<ImportedAlert> alerts;
+  for (ImportedAlert& a : m.alerts) {
+    const auto slo = std::find_if(m.slos.begin(), m.slos.end(),
+                                  [&](const ImportedSlo& s) { return s.name == a.slo; });
+    if (a.slo.empty() || a.windows.empty() || slo == m.slos.end() || !slo->objective) {
+      alerts.push_back(std::move(a));
+      continue;
+    }
+    const double budget = 1.0 - slo->objective->value;
+    std::vector<ImportedBurnWindow> kept;
+    for (const ImportedBurnWindow& w : a.windows) {
+      if (w.factor * budget <= 1.0) {
+        kept.push_back(w);
+        continue;
+      }
+      m.notes.push_back({Level::warning, a.origin,
+                         "alert '" + a.name + "': the window of factor " + show(w.factor) +
+                             " over " + duration_text(w.long_window_s) +
+                             " can never fire on SLO '" + a.slo + "' (its error budget is " +
+                             show(budget * 100.0) + " %, so it needs an error ratio of " +
+                             show(w.factor * budget * 100.0) + " %); the window was left out"});
+    }
+    if (kept.empty()) {
+      m.notes.push_back({Level::warning, a.origin,
+                         "alert '" + a.name + "': no window can fire on SLO '" + a.slo +
+                             "'; the alert was left out"});
+      continue;
+    }
+    a.windows = std::move(kept);
+    alerts.push_back(std::move(a));
+  }
+  m.alerts = std::move(alerts);
+}
+
 }  // namespace
 
 void join_import(ImportModel& m, const ImportOptions& o) {
@@ -438,6 +504,7 @@ void join_import(ImportModel& m, const ImportOptions& o) {
     if (!a.service.empty()) a.service = service_of(a.service);
   }
   join_slos_and_alerts(m);
+  drop_windows_that_never_fire(m);
 
   // Services named only by an SLO or an alert.
   std::set<std::string> known;
@@ -512,10 +579,23 @@ void join_import(ImportModel& m, const ImportOptions& o) {
     s.owner->value = resolve(teams, s.owner->value);
     owner_of[s.name] = s.owner->value;
   }
+  std::map<std::string, std::pair<std::string, Origin>> paged_by;  // service -> team, where
   for (ImportedTeam& t : m.teams) {
     std::vector<std::string> owns;
     for (const std::string& x : t.owns) {
       const std::string n = service_of(x);
+      const auto paged = paged_by.find(n);
+      if (owner_of.find(n) == owner_of.end() && paged != paged_by.end() &&
+          paged->second.first != t.name) {
+        // Two policies (or a policy and an Opsgenie team) page for one
+        // service: relsim pages one team per service.
+        m.notes.push_back({Level::warning, t.origin,
+                           "team '" + t.name + "' is paged for '" + n + "', and so is team '" +
+                               paged->second.first + "' (" + paged->second.second.text() +
+                               "); relsim pages one team per service, took '" +
+                               paged->second.first + "' (the first file read)"});
+        continue;
+      }
       if (const auto own = owner_of.find(n); own != owner_of.end() && own->second != t.name) {
         m.notes.push_back({Level::note, t.origin,
                            "team '" + t.name + "' is paged for '" + n + "', whose owner is '" +
@@ -523,6 +603,7 @@ void join_import(ImportModel& m, const ImportOptions& o) {
                                own->second + "' (the owner)"});
       } else if (known.count(n)) {
         if (std::find(owns.begin(), owns.end(), n) == owns.end()) owns.push_back(n);
+        paged_by.emplace(n, std::pair{t.name, t.origin});
       } else {
         m.notes.push_back({Level::warning, t.origin,
                            "team '" + t.name + "' owns '" + x +
@@ -561,6 +642,16 @@ void join_import(ImportModel& m, const ImportOptions& o) {
   }
   std::vector<ImportedExperiment> experiments;
   for (ImportedExperiment& e : m.experiments) {
+    if (const auto missing = missing_keys(e); !missing.empty()) {
+      std::string keys;
+      for (const std::string& k : missing) keys += (keys.empty() ? "" : ", ") + k;
+      m.notes.push_back({Level::warning, e.origin,
+                         "experiment '" + e.name + "' (" + e.fault + "): the file gives no " +
+                             keys +
+                             " (see the messages above), which a game day needs; the "
+                             "experiment was left out"});
+      continue;
+    }
     bool ok = true;
     for (std::string* x : {&e.service, &e.from, &e.to}) {
       if (x->empty()) continue;
@@ -574,6 +665,25 @@ void join_import(ImportModel& m, const ImportOptions& o) {
         break;
       }
       *x = n;
+    }
+    if (ok && !e.from.empty() && !e.to.empty()) {
+      // A network fault acts on calls from `from` to `to`: without that
+      // dependency in the files read it would change nothing (the GameDay
+      // would not validate).
+      const auto caller = std::find_if(m.services.begin(), m.services.end(),
+                                       [&](const ImportedService& s) { return s.name == e.from; });
+      const bool calls = caller != m.services.end() &&
+                         std::any_of(caller->depends_on.begin(), caller->depends_on.end(),
+                                     [&](const ImportedDependency& d) { return d.target == e.to; });
+      if (!calls) {
+        m.notes.push_back({Level::warning, e.origin,
+                           "experiment '" + e.name + "' (" + e.fault + ") acts on calls from '" +
+                               e.from + "' to '" + e.to + "', but no file read says that '" +
+                               e.from + "' depends on '" + e.to +
+                               "' (a Backstage dependsOn or consumesApis); the experiment was "
+                               "left out"});
+        ok = false;
+      }
     }
     if (ok) experiments.push_back(e);
   }

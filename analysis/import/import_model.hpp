@@ -76,6 +76,8 @@ struct ImportedAlert {
   std::string deferred_windows;
   bool page_enabled = true;    // Sloth page_alert.disable: false
   bool ticket_enabled = true;  // Sloth ticket_alert.disable: false
+  double page_for_s = 0.0;     // Sloth page_alert.for (the alert_for plugin's field)
+  double ticket_for_s = 0.0;   // Sloth ticket_alert.for
 };
 
 struct ImportedSlo {

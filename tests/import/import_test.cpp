@@ -531,6 +531,8 @@ TEST(ImportEmit, AnExperimentBecomesAGameDay) {
   imp::ImportModel m;
   imp::ImportedService api;
   api.name = "api";
+  // A network fault acts on a call: api must call orders-db.
+  api.depends_on = {imp::ImportedDependency{"orders-db", "hard", {}}};
   m.services = {api};
   imp::ImportedStore db;
   db.name = "orders-db";

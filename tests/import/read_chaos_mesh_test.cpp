@@ -73,11 +73,15 @@ TEST(ReadChaosMesh, WhatRelsimCannotRunIsANoteNotAGuess) {
   const ImportedExperiment* bad = find_named(m.experiments, "bad-value");
   ASSERT_TRUE(bad);
   EXPECT_EQ(bad->mode, "one");
-  EXPECT_EQ(bad->service, "");
+  // No app label: the selector's only label names the service, with a note.
+  EXPECT_EQ(bad->service, "web");
   const ImportNote* value = find_note(m, "mode fixed needs value");
   ASSERT_TRUE(value);
   EXPECT_EQ(value->origin.line, 107);
-  EXPECT_TRUE(find_note(m, "the target is left for you to fill in"));
+  const ImportNote* label = find_note(m, "took the value of label 'tier' ('web') as the service");
+  ASSERT_TRUE(label);
+  EXPECT_EQ(testing::located(label->origin),
+            "chaos-mesh.yaml:109:28 spec.selector.labelSelectors.tier");
   EXPECT_EQ(m.experiments.size(), 7u);
 }
 
