@@ -592,8 +592,9 @@ void join_import(ImportModel& m, const ImportOptions& o) {
         m.notes.push_back({Level::warning, t.origin,
                            "team '" + t.name + "' is paged for '" + n + "', and so is team '" +
                                paged->second.first + "' (" + paged->second.second.text() +
-                               "); relsim pages one team per service, took '" +
-                               paged->second.first + "' (the first file read)"});
+                               "); relsim pages one team per service: kept '" +
+                               paged->second.first + "', left '" + n + "' out of '" + t.name +
+                               "'"});
         continue;
       }
       if (const auto own = owner_of.find(n); own != owner_of.end() && own->second != t.name) {

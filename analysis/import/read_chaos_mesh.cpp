@@ -183,7 +183,7 @@ class ChaosMeshReader {
         if (!e.duration_s) {
           r_.warn(spec, P(sf, "duration"),
                   "a pod-failure of a whole zone needs a duration: "
-                  "the zone outage's duration is left for you to fill in");
+                  "the experiment is left out");
         }
         return true;
       }
@@ -227,7 +227,7 @@ class ChaosMeshReader {
           e.latency_s = *l;
         } else {
           r_.warn(delay.IsDefined() ? delay : spec, P(sf, "delay.latency"),
-                  "a delay needs delay.latency: the latency is left for you to fill in");
+                  "a delay needs delay.latency: the experiment is left out");
         }
         if (C(delay, "jitter").IsDefined()) {
           r_.note(Level::note, C(delay, "jitter"), P(sf, "delay.jitter"),
@@ -242,7 +242,7 @@ class ChaosMeshReader {
           e.loss = *v / 100.0;
         } else {
           r_.warn(ln.IsDefined() ? ln : spec, P(sf, "loss.loss"),
-                  "expected loss.loss, a percentage 0-100: the loss is left for you to fill in");
+                  "expected loss.loss, a percentage 0-100: the experiment is left out");
         }
       } else if (action == "partition") {
         e.fault = "networkPartition";
@@ -270,7 +270,7 @@ class ChaosMeshReader {
       duration(spec, sf, e);
       if (!e.duration_s) {
         r_.warn(spec, P(sf, "duration"),
-                "a network fault needs a duration: it is left for you to fill in");
+                "a network fault needs a duration: the experiment is left out");
       }
       return true;
     }
@@ -297,7 +297,7 @@ class ChaosMeshReader {
       duration(spec, sf, e);
       if (!e.duration_s) {
         r_.warn(spec, P(sf, "duration"),
-                "a capacity loss needs a duration: it is left for you to fill in");
+                "a capacity loss needs a duration: the experiment is left out");
       }
       return true;
     }

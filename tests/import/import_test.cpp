@@ -809,3 +809,120 @@ spec: {type: service, owner: group:shop-oncall}
   EXPECT_NE(y.find("      owns: [web]\n"), std::string::npos) << y;
   EXPECT_EQ(y.find("shop-oncall"), std::string::npos) << y;
 }
+
+// Shapes of files the projects publish (their examples and API samples),
+// written for these tests in tests/import/fixtures/upstream-shapes/.
+
+TEST(ImportSloth, PageAndTicketForAndAnSliPlugin) {
+  const auto m = import_files({"upstream-shapes/sloth-alert-for.yaml"});
+  // The page and ticket windows carry their severity's `for`; the emitter
+  // writes each `for` as an alert of its own.
+  expect_windows(alert(m, "LedgerWritesBurn"), {{"page", 14.4, 3600, 300, 180},
+                                                {"page", 6, 21600, 1800, 180},
+                                                {"ticket", 3, 86400, 7200, 1200},
+                                                {"ticket", 1, 259200, 21600, 1200}});
+  expect_windows(alert(m, "LedgerReadsBurn"),
+                 {{"page", 14.4, 3600, 300, 0}, {"page", 6, 21600, 1800, 0}});
+  EXPECT_EQ(slo(m, "reads-availability").sli, "availability");
+  EXPECT_NE(notes(m).find("sloth-alert-for.yaml:27:9: note: an SLI plugin builds the queries"),
+            std::string::npos)
+      << notes(m);
+  const auto r = imp::emit_import(m, {});
+  EXPECT_NE(r.yaml.find("    - name: LedgerWritesBurn-for-20m"), std::string::npos) << r.yaml;
+  EXPECT_NE(r.yaml.find("      for: 3m "), std::string::npos) << r.yaml;
+  (void)relsim::models::load_string(r.yaml, "sloth-for.yaml");
+}
+
+TEST(ImportPyrra, ATierThatCanNeverFireOnALowTargetIsLeftOut) {
+  const auto m = import_files({"upstream-shapes/pyrra-low-target.yaml"});
+  // 92 %: the 14x tier needs 112 % of requests to fail.
+  expect_windows(alert(m, "search-latency-ErrorBudgetBurn"), {{"page", 7, 21600, 1800, 900},
+                                                              {"ticket", 2, 86400, 7200, 3600},
+                                                              {"ticket", 1, 345600, 21600, 10800}});
+  EXPECT_NE(notes(m).find("pyrra-low-target.yaml:10:11: warning: alert "
+                          "'search-latency-ErrorBudgetBurn': the window of factor 14 over 1h "
+                          "can never fire on SLO 'search-latency' (its error budget is 8 %, so it "
+                          "needs an error ratio of 112 %); the window was left out"),
+            std::string::npos)
+      << notes(m);
+}
+
+TEST(ImportOpenSlo, QuarterWindowsAMinuteWindowAndALowerThanCondition) {
+  const auto m = import_files({"upstream-shapes/openslo-shapes.yaml"});
+  const auto& quarter = slo(m, "export-quarterly");
+  ASSERT_TRUE(quarter.window_s);
+  EXPECT_DOUBLE_EQ(quarter.window_s->value, 90 * 86400.0);
+  EXPECT_FALSE(quarter.calendar_month);
+  const auto& contract = slo(m, "export-contract");
+  ASSERT_TRUE(contract.window_s);
+  EXPECT_DOUBLE_EQ(contract.window_s->value, 60.0);  // 1m is a minute, with a warning
+  const std::string n = notes(m);
+  EXPECT_NE(n.find("openslo-shapes.yaml:12:19: note: a calendar 1Q window"), std::string::npos)
+      << n;
+  EXPECT_NE(n.find("openslo-shapes.yaml:30:19: warning: a window of 1m is 1m"), std::string::npos)
+      << n;
+  EXPECT_NE(n.find("openslo-shapes.yaml:67:11: warning: expected op gt or gte"), std::string::npos)
+      << n;
+  // Only the `op: gt` condition is a window of the policy.
+  expect_windows(alert(m, "export-paging"), {{"page", 10, 3600, 0, 300}});
+}
+
+TEST(ImportJoin, TwoPoliciesPagingOneServiceKeepOne) {
+  const auto m = import_files(
+      {"upstream-shapes/pagerduty-services.json", "upstream-shapes/pagerduty-billing-policy.json"});
+  std::size_t owners = 0;
+  for (const imp::ImportedTeam& t : m.teams) {
+    owners += static_cast<std::size_t>(std::count(t.owns.begin(), t.owns.end(), "invoicing"));
+  }
+  EXPECT_EQ(owners, 1u) << notes(m);
+  EXPECT_NE(notes(m).find("relsim pages one team per service: kept '"), std::string::npos)
+      << notes(m);
+  const auto r = imp::emit_import(m, {});
+  const auto docs = relsim::models::load_string(r.yaml, "pd.yaml");
+  ASSERT_EQ(docs.systems.size(), 1u);
+  EXPECT_EQ(docs.systems[0].services.size(), 2u);
+}
+
+TEST(ImportLoad, ARenderedChartsOtherKindsAreNotesNotWarnings) {
+  const auto m = import_files({"upstream-shapes/k8s-rendered-chart.yaml"});
+  EXPECT_EQ(m.documents_used, 1);
+  EXPECT_EQ(m.services.size(), 1u);
+  for (const char* kind : {"ServiceAccount", "ConfigMap", "Ingress", "CronJob", "ServiceMonitor"}) {
+    EXPECT_NE(notes(m).find(std::string("note: kind ") + kind + " holds nothing relsim reads"),
+              std::string::npos)
+        << kind << "\n"
+        << notes(m);
+  }
+  EXPECT_TRUE(std::none_of(m.notes.begin(), m.notes.end(), [](const imp::ImportNote& n) {
+    return n.level != imp::ImportNote::Level::note;
+  })) << notes(m);
+}
+
+TEST(ImportJoin, ExperimentsMissingWhatTheirFaultNeedsAreLeftOut) {
+  const auto m = import_files(
+      {"upstream-shapes/chaos/workloads.yaml", "upstream-shapes/chaos/experiments.yaml"});
+  std::vector<std::string> names;
+  for (const imp::ImportedExperiment& e : m.experiments) names.push_back(e.name);
+  EXPECT_EQ(names, (std::vector<std::string>{"kill-a-basket", "keep-killing-pricing",
+                                             "old-drill/bursts"}));
+  const std::string n = notes(m);
+  EXPECT_NE(n.find("experiments.yaml:70:13: warning: experiment 'old-drill/nobody' "
+                   "(capacityLoss): the file gives no service"),
+            std::string::npos)
+      << n;
+  EXPECT_NE(n.find("experiments.yaml:34:9: warning: experiment 'slow-basket-to-pricing' "
+                   "(networkLatency) acts on calls from 'basket' to 'pricing', but no file read "
+                   "says that 'basket' depends on 'pricing'"),
+            std::string::npos)
+      << n;
+  const auto r = imp::emit_import(m, {});
+  EXPECT_NE(r.yaml.find("    duration: 10m                         # assumed: the kills repeat "
+                        "every 45s until the Schedule is deleted"),
+            std::string::npos)
+      << r.yaml;
+  EXPECT_TRUE(std::any_of(r.assumed.begin(), r.assumed.end(), [](const imp::AssumedValue& v) {
+    return v.path == "gameDay.keep-killing-pricing.experiment.duration" && v.value == "10m";
+  }));
+  const auto docs = relsim::models::load_string(r.yaml, "chaos.yaml");
+  EXPECT_EQ(docs.game_days.size(), 3u);
+}
