@@ -295,6 +295,9 @@ EmitResult emit_import(const ImportModel& m, const ImportOptions& opt) {
     } else if (s.hpa_min) {
       replicas = std::max(1, s.hpa_min->value);
       w.from("      replicas: " + std::to_string(replicas), s.hpa_min->origin);
+    } else if (s.default_replicas) {
+      replicas = s.default_replicas->value;
+      w.from("      replicas: " + std::to_string(replicas), s.default_replicas->origin);
     } else {
       w.assumed("      replicas: " + std::to_string(replicas), p + "replicas",
                 std::to_string(replicas), "no file gives a replica count");

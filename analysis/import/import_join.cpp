@@ -56,6 +56,7 @@ void merge_field(std::optional<Sourced<T>>& into, const std::optional<Sourced<T>
 void merge_service(ImportedService& a, const ImportedService& b, ImportModel& m) {
   const std::string w = "service '" + a.name + "' ";
   merge_field(a.replicas, b.replicas, w + "replicas", m);
+  if (!a.default_replicas) a.default_replicas = b.default_replicas;
   merge_field(a.zones, b.zones, w + "zones", m);
   merge_field(a.topology_spread, b.topology_spread, w + "topology spread", m);
   merge_field(a.reschedule_s, b.reschedule_s, w + "reschedule delay (s)", m);

@@ -122,6 +122,9 @@ struct ImportedService {
   Origin origin;
   std::vector<std::string> aliases;  // k8s app labels, Backstage ids, PagerDuty service ids
   std::optional<Sourced<int>> replicas;
+  // A Deployment or StatefulSet without spec.replicas: Kubernetes runs 1
+  // (used when neither replicas nor an autoscaler's minReplicas is known).
+  std::optional<Sourced<int>> default_replicas;
   std::optional<Sourced<std::vector<std::string>>> zones;
   std::optional<Sourced<bool>> topology_spread;
   std::optional<Sourced<double>> reschedule_s;    // tolerationSeconds for unreachable

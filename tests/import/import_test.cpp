@@ -926,3 +926,31 @@ TEST(ImportJoin, ExperimentsMissingWhatTheirFaultNeedsAreLeftOut) {
   const auto docs = relsim::models::load_string(r.yaml, "chaos.yaml");
   EXPECT_EQ(docs.game_days.size(), 3u);
 }
+
+TEST(ImportEmit, AWorkloadWithoutReplicasRunsOnePodUnlessAnAutoscalerSaysOtherwise) {
+  imp::ImportModel m;
+  imp::read_text(
+      "apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: web}\nspec:\n"
+      "  selector: {matchLabels: {app: web}}\n  template:\n    metadata: {labels: {app: web}}\n"
+      "    spec: {containers: [{name: web}]}\n---\n"
+      "apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: api}\nspec:\n"
+      "  selector: {matchLabels: {app: api}}\n  template:\n    metadata: {labels: {app: api}}\n"
+      "    spec: {containers: [{name: api}]}\n---\n"
+      "apiVersion: autoscaling/v2\nkind: HorizontalPodAutoscaler\nmetadata: {name: api}\n"
+      "spec:\n  scaleTargetRef: {kind: Deployment, name: api}\n  minReplicas: 3\n"
+      "  maxReplicas: 9\n",
+      "apps.yaml", {}, m);
+  imp::join_import(m, {});
+  const auto r = imp::emit_import(m, {});
+  EXPECT_NE(r.yaml.find("      replicas: 1                         # from apps.yaml:5 "
+                        "spec.replicas (absent: Kubernetes runs 1 pod)"),
+            std::string::npos)
+      << r.yaml;
+  EXPECT_NE(
+      r.yaml.find("      replicas: 3                         # from apps.yaml:24 spec.minReplicas"),
+      std::string::npos)
+      << r.yaml;
+  EXPECT_TRUE(std::none_of(r.assumed.begin(), r.assumed.end(), [](const imp::AssumedValue& v) {
+    return v.path == "services.web.replicas" || v.path == "services.api.replicas";
+  }));
+}
