@@ -954,3 +954,21 @@ TEST(ImportEmit, AWorkloadWithoutReplicasRunsOnePodUnlessAnAutoscalerSaysOtherwi
     return v.path == "services.web.replicas" || v.path == "services.api.replicas";
   }));
 }
+
+TEST(ImportPyrra, DynamicBurnRatesAreReadWithTheirStaticFactorsAndSaySo) {
+  const auto m = import_files({"upstream-shapes/pyrra-dynamic.yaml"});
+  const auto& s = slo(m, "checkout-latency-dynamic");
+  EXPECT_EQ(s.sli, "latency");
+  EXPECT_EQ(s.service, "checkout");
+  ASSERT_TRUE(s.threshold_s);
+  EXPECT_DOUBLE_EQ(s.threshold_s->value, 0.3);
+  expect_windows(alert(m, "checkout-latency-dynamic-CheckoutLatencyBurn"),
+                 {{"page", 14, 3600, 300, 120},
+                  {"page", 7, 21600, 1800, 900},
+                  {"ticket", 2, 86400, 7200, 3600},
+                  {"ticket", 1, 345600, 21600, 10800}});
+  EXPECT_NE(notes(m).find("pyrra-dynamic.yaml:19:19: note: dynamic burn rates: Pyrra scales each "
+                          "tier's factor"),
+            std::string::npos)
+      << notes(m);
+}
