@@ -972,3 +972,28 @@ TEST(ImportPyrra, DynamicBurnRatesAreReadWithTheirStaticFactorsAndSaySo) {
             std::string::npos)
       << notes(m);
 }
+
+TEST(ImportPrometheusRules, GroupLabelsApplyToEveryRuleAndKeepFiringForIsNoted) {
+  imp::ImportModel m =
+      imp::read_inputs({kFixtures + "upstream-shapes/prometheus-group-labels.yaml"}, {});
+  const auto& p99 = alert(m, "PaymentsSlowP99");
+  EXPECT_EQ(p99.team, "payments-oncall");  // the group's label
+  EXPECT_EQ(p99.route, "page");            // the group's severity: critical
+  EXPECT_EQ(p99.service, "payments");
+  EXPECT_DOUBLE_EQ(p99.latency_above_s.value_or(0), 0.8);
+  EXPECT_DOUBLE_EQ(p99.latency_percentile, 0.99);
+  EXPECT_DOUBLE_EQ(p99.for_s, 600.0);
+  const auto& p90 = alert(m, "PaymentsSlowP90");
+  EXPECT_EQ(p90.team, "payments-oncall");
+  EXPECT_EQ(p90.route, "ticket");  // the rule's own severity wins
+  EXPECT_DOUBLE_EQ(p90.for_s, 1800.0);
+  const std::string n = notes(m);
+  EXPECT_NE(n.find("prometheus-group-labels.yaml:13:26: note: alert 'PaymentsSlowP99': "
+                   "keep_firing_for 15m is not kept"),
+            std::string::npos)
+      << n;
+  EXPECT_NE(n.find("prometheus-group-labels.yaml:20:15: warning: alert 'PaymentsTargetDown': "
+                   "expected a burn rate"),
+            std::string::npos)
+      << n;
+}
