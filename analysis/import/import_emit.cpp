@@ -247,6 +247,29 @@ EmitResult emit_import(const ImportModel& m, const ImportOptions& opt) {
     teams.push_back(nt);
     team_assumed.push_back(true);
   }
+  // Backstage groups: a team no schedule sizes gets its catalog group's
+  // people (the Group's members and the Users that are members of it).
+  std::map<std::string, ImportedGroup> groups;
+  for (const ImportedGroup& g : m.catalog_groups) {
+    auto [it, fresh] = groups.emplace(g.name, g);
+    if (fresh) continue;
+    auto& into = it->second.members;
+    for (const std::string& u : g.members) {
+      if (std::find(into.begin(), into.end(), u) == into.end()) into.push_back(u);
+    }
+  }
+  for (ImportedTeam& t : teams) {
+    if (t.members) continue;
+    auto g = groups.find(t.name);
+    for (std::size_t k = 0; g == groups.end() && k < t.aliases.size(); ++k)
+      g = groups.find(t.aliases[k]);
+    if (g == groups.end() || g->second.members.empty()) continue;
+    Origin where = g->second.origin;
+    where.field = "Backstage group '" + g->second.name +
+                  "': " + std::to_string(g->second.members.size()) +
+                  " people (Group spec.members, User spec.memberOf)";
+    t.members = Sourced<int>{static_cast<int>(g->second.members.size()), where};
+  }
   std::set<std::string> team_names;
   for (const ImportedTeam& t : teams) team_names.insert(t.name);
 

@@ -487,6 +487,7 @@ void join_import(ImportModel& m, const ImportOptions& o) {
   for (ImportedExperiment& e : m.experiments) {
     for (std::string* x : {&e.service, &e.datastore, &e.cache, &e.from, &e.to}) rename(*x);
   }
+  for (ImportedGroup& g : m.catalog_groups) rename(g.name);
 
   resolve_sloth(m, o);
   resolve_openslo_policies(m);

@@ -203,6 +203,14 @@ struct ImportedExperiment {
   std::vector<std::string> probes;
 };
 
+/// A Backstage Group's people: its `spec.members` and the Users whose
+/// `spec.memberOf` names it (one entry per document; the join unites them).
+struct ImportedGroup {
+  std::string name;
+  Origin origin;
+  std::vector<std::string> members;  // user names
+};
+
 /// Everything read from every file.
 struct ImportModel {
   std::optional<Sourced<std::string>> system_name;  // added by import-formats: a Backstage System
@@ -219,6 +227,7 @@ struct ImportModel {
   int documents_used = 0;                                // documents a reader took something from
   std::vector<ImportedAlertPolicy> alert_policies;       // OpenSLO
   std::vector<ImportedAlertCondition> alert_conditions;  // OpenSLO
+  std::vector<ImportedGroup> catalog_groups;             // Backstage Group / User
 };
 
 }  // namespace relsim::analysis::import

@@ -997,3 +997,19 @@ TEST(ImportPrometheusRules, GroupLabelsApplyToEveryRuleAndKeepFiringForIsNoted) 
             std::string::npos)
       << n;
 }
+
+TEST(ImportEmit, ABackstageGroupsPeopleSizeTheTeamThatOwnsItsComponents) {
+  const auto m = import_files({"upstream-shapes/backstage-org.yaml"});
+  ASSERT_EQ(m.catalog_groups.size(), 4u);  // the Group, ann's and carl's two memberOf
+  const auto r = imp::emit_import(m, {});
+  // ann (both ways), bob, carl: three people.
+  EXPECT_NE(r.yaml.find("      members: 3                          # from " + kFixtures +
+                        "upstream-shapes/backstage-org.yaml:7 Backstage group 'platform': 3 "
+                        "people (Group spec.members, User spec.memberOf)"),
+            std::string::npos)
+      << r.yaml;
+  EXPECT_TRUE(std::none_of(r.assumed.begin(), r.assumed.end(), [](const imp::AssumedValue& v) {
+    return v.path == "teams.platform.members";
+  }));
+  EXPECT_EQ(notes(m).find("kind User holds nothing"), std::string::npos) << notes(m);
+}
