@@ -41,7 +41,9 @@ bool is_sloth_windows(const YAML::Node& r) {
   return api_starts(r, "sloth.slok.dev/") && kind_of(r) == "AlertWindows";
 }
 bool is_pyrra(const YAML::Node& r) { return api_starts(r, "pyrra.dev/"); }
-bool is_openslo(const YAML::Node& r) { return api_starts(r, "openslo/"); }
+bool is_openslo(const YAML::Node& r) {
+  return api_starts(r, "openslo/") || api_starts(r, "openslo.com/");
+}
 bool is_prometheus_rules(const YAML::Node& r) {
   if (api_starts(r, "monitoring.coreos.com/") && kind_of(r) == "PrometheusRule") return true;
   const YAML::Node g = child(r, "groups");

@@ -262,9 +262,13 @@ void read_openslo(const SourceDocument& doc, ImportModel& out) {
   const std::string api =
       child(doc.root, "apiVersion").IsScalar() ? doc.root["apiVersion"].Scalar() : "";
   const bool alpha = api == "openslo/v1alpha";
-  if (!alpha && api != "openslo/v1") {
+  // openslo.com/v2alpha keeps v1's fields for what relsim reads (service,
+  // timeWindow, budgetingMethod, objectives, alertPolicies).
+  const bool v2 = api.rfind("openslo.com/v2alpha", 0) == 0;
+  if (!alpha && !v2 && api != "openslo/v1") {
     add_note(out, Level::warning, doc, doc.root, "apiVersion",
-             "expected openslo/v1 or openslo/v1alpha, got '" + api + "'; the document was skipped");
+             "expected openslo/v1, openslo/v1alpha or openslo.com/v2alpha, got '" + api +
+                 "'; the document was skipped");
     return;
   }
   const std::string kind = child(doc.root, "kind").IsScalar() ? doc.root["kind"].Scalar() : "";

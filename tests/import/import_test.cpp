@@ -1013,3 +1013,14 @@ TEST(ImportEmit, ABackstageGroupsPeopleSizeTheTeamThatOwnsItsComponents) {
   }));
   EXPECT_EQ(notes(m).find("kind User holds nothing"), std::string::npos) << notes(m);
 }
+
+TEST(ImportOpenSlo, TheV2AlphaApiIsReadAsV1) {
+  const auto m = import_files({"upstream-shapes/openslo-v2alpha.yaml"});
+  const auto& s = slo(m, "orders-availability");
+  EXPECT_EQ(s.service, "orders");
+  ASSERT_TRUE(s.objective && s.window_s);
+  EXPECT_DOUBLE_EQ(s.objective->value, 0.999);
+  EXPECT_DOUBLE_EQ(s.window_s->value, 28 * 86400.0);
+  expect_windows(alert(m, "orders-paging"), {{"page", 14, 3600, 0, 120}});
+  EXPECT_EQ(notes(m).find("warning"), std::string::npos) << notes(m);
+}
