@@ -347,17 +347,42 @@ void join_slos_and_alerts(ImportModel& m) {
   // Alerts: burn-rate alerts of one name and SLO gather their windows (rule
   // files write one rule per window pair); a duplicate is dropped.
   std::vector<ImportedAlert> alerts;
+  // (name as the file wrote it, SLO) -> the alert it became: a third file's
+  // alert of a renamed alert's name and SLO joins the renamed one.
+  std::map<std::pair<std::string, std::string>, std::string> written_as;
   for (ImportedAlert& a : m.alerts) {
     if (!a.slo.empty()) {
       if (auto it = slo_name.find({a.slo, a.service}); it != slo_name.end()) a.slo = it->second;
     }
+    const std::string written = a.name;
+    std::string lookup = a.name;
+    if (const auto w = written_as.find({a.name, a.slo}); !a.slo.empty() && w != written_as.end())
+      lookup = w->second;
     auto it = std::find_if(alerts.begin(), alerts.end(),
-                           [&](const ImportedAlert& x) { return x.name == a.name; });
+                           [&](const ImportedAlert& x) { return x.name == lookup; });
     if (it != alerts.end() && !a.slo.empty() && it->slo == a.slo) {
       for (const ImportedBurnWindow& w : a.windows) {
-        if (std::none_of(it->windows.begin(), it->windows.end(),
-                         [&](const ImportedBurnWindow& x) { return same_windows(x, w); }))
-          it->windows.push_back(w);
+        if (std::any_of(it->windows.begin(), it->windows.end(),
+                        [&](const ImportedBurnWindow& x) { return same_windows(x, w); }))
+          continue;
+        // The same window with another `for` (a Sloth spec with the
+        // alert_for plugin and one without): a disagreement, not a window.
+        ImportedBurnWindow other_for = w;
+        const auto same_but_for =
+            std::find_if(it->windows.begin(), it->windows.end(), [&](const ImportedBurnWindow& x) {
+              other_for.for_s = x.for_s;
+              return same_windows(x, other_for);
+            });
+        if (same_but_for != it->windows.end()) {
+          m.notes.push_back(
+              {Level::warning, a.origin,
+               "alert '" + it->name + "' window " + show(w.factor) + "x over " +
+                   duration_text(w.long_window_s) + ": for is " + duration_text(w.for_s) +
+                   " here but " + duration_text(same_but_for->for_s) + " in " + it->origin.text() +
+                   "; took " + duration_text(same_but_for->for_s) + " (the first file read)"});
+          continue;
+        }
+        it->windows.push_back(w);
       }
       continue;
     }
@@ -379,12 +404,19 @@ void join_slos_and_alerts(ImportModel& m) {
       }
     }
     if (it != alerts.end()) {
-      const std::string renamed = a.name + "-" + (a.slo.empty() ? a.service : a.slo);
+      const std::string base = a.name + "-" + (a.slo.empty() ? a.service : a.slo);
+      std::string renamed = base;
+      const auto taken = [&](const std::string& n) {
+        return std::any_of(alerts.begin(), alerts.end(),
+                           [&](const ImportedAlert& x) { return x.name == n; });
+      };
+      for (int k = 2; taken(renamed); ++k) renamed = base + "-" + std::to_string(k);
       m.notes.push_back({Level::note, a.origin,
                          "alert name '" + a.name + "' is taken (" + it->origin.text() +
                              "); named '" + renamed + "'"});
       a.name = renamed;
     }
+    if (!a.slo.empty()) written_as.emplace(std::pair{written, a.slo}, a.name);
     alerts.push_back(a);
   }
   m.alerts = std::move(alerts);

@@ -1024,3 +1024,27 @@ TEST(ImportOpenSlo, TheV2AlphaApiIsReadAsV1) {
   expect_windows(alert(m, "orders-paging"), {{"page", 14, 3600, 0, 120}});
   EXPECT_EQ(notes(m).find("warning"), std::string::npos) << notes(m);
 }
+
+TEST(ImportJoin, AThirdFilesAlertJoinsTheRenamedAlertOfItsSlo) {
+  const auto m = import_files({"upstream-shapes/sloth-repeated/a-search.yaml",
+                               "upstream-shapes/sloth-repeated/b-orders.yaml",
+                               "upstream-shapes/sloth-repeated/c-orders-k8s.yaml"});
+  ASSERT_EQ(m.alerts.size(), 2u) << notes(m);
+  EXPECT_EQ(alert(m, "HighErrorRate").slo, "queries-availability");
+  // orders' alert was renamed once; the Kubernetes form joins it, and its
+  // missing `for` is a disagreement (the first file read wins), not a
+  // second set of windows.
+  const auto& orders = alert(m, "HighErrorRate-requests-availability");
+  expect_windows(orders, {{"page", 14.4, 3600, 300, 300},
+                          {"page", 6, 21600, 1800, 300},
+                          {"ticket", 3, 86400, 7200, 0},
+                          {"ticket", 1, 259200, 21600, 0}});
+  EXPECT_NE(notes(m).find("c-orders-k8s.yaml:16:9: warning: alert "
+                          "'HighErrorRate-requests-availability' window 14.4x over 1h: for is 0s "
+                          "here but 5m in "),
+            std::string::npos)
+      << notes(m);
+  const auto r = imp::emit_import(m, {});
+  const auto docs = relsim::models::load_string(r.yaml, "repeated.yaml");
+  ASSERT_EQ(docs.alert_rules.size(), 1u);
+}
