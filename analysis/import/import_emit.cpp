@@ -240,10 +240,25 @@ EmitResult emit_import(const ImportModel& m, const ImportOptions& opt) {
     if (std::find(t->owns.begin(), t->owns.end(), s.name) == t->owns.end())
       t->owns.push_back(s.name);
   }
-  if (teams.empty() && !m.services.empty()) {
+  // Services no file gives an owner (a Sloth spec's service beside a
+  // PagerDuty export for others): an assumed team is paged for them, or
+  // their paging alerts would page nobody (relsim validate refuses that).
+  std::vector<std::string> unowned;
+  for (const ImportedService& s : m.services) {
+    if (std::none_of(teams.begin(), teams.end(), [&](const ImportedTeam& t) {
+          return std::find(t.owns.begin(), t.owns.end(), s.name) != t.owns.end();
+        }))
+      unowned.push_back(s.name);
+  }
+  const bool no_team_read = teams.empty();
+  if (!unowned.empty()) {
     ImportedTeam nt;
     nt.name = "oncall";
-    for (const ImportedService& s : m.services) nt.owns.push_back(s.name);
+    for (int k = 2; std::any_of(teams.begin(), teams.end(),
+                                [&](const ImportedTeam& t) { return t.name == nt.name; });
+         ++k)
+      nt.name = "oncall-" + std::to_string(k);
+    nt.owns = unowned;
     teams.push_back(nt);
     team_assumed.push_back(true);
   }
@@ -505,7 +520,8 @@ EmitResult emit_import(const ImportModel& m, const ImportOptions& opt) {
     const std::string p = "teams." + t.name + ".";
     if (team_assumed[i]) {
       w.assumed("    - name: " + q(t.name), "teams", t.name,
-                "no file gives an on-call team: one team owns every service");
+                no_team_read ? "no file gives an on-call team: one team owns every service"
+                             : "no file gives these services an owner: one team owns them");
     } else {
       w.from("    - name: " + q(t.name), t.origin);
     }

@@ -235,3 +235,22 @@ TEST(ImportCommand, ChaosManifestsAsTheProjectWritesThemGiveGameDaysThatValidate
   const auto plan = run("plan " + out + " --trials 20 --threads 1");
   EXPECT_EQ(plan.code, 0) << plan.out;
 }
+
+TEST(ImportCommand, ServicesNoFileGivesAnOwnerGetAnAssumedTeamBesideTheImportedOnes) {
+  // PagerDuty pages for invoicing and mailer; the Sloth spec's ledger has
+  // paging alerts and no owner: without a team for it the output would not
+  // validate ("pages, but no team owns service 'ledger'").
+  const std::string out = scratch("unowned.yaml");
+  const auto r = run("import " + kFixtures + "upstream-shapes/pagerduty-services.json " +
+                     kFixtures + "upstream-shapes/sloth-alert-for.yaml -o " + out);
+  ASSERT_EQ(r.code, 0) << r.out;
+  EXPECT_NE(r.out.find("teams = oncall  (no file gives these services an owner: one team owns "
+                       "them)"),
+            std::string::npos)
+      << r.out;
+  const std::string y = slurp(out);
+  EXPECT_NE(y.find("      owns: [ledger]\n"), std::string::npos) << y;
+  EXPECT_NE(y.find("      owns: [invoicing]\n"), std::string::npos) << y;
+  const auto v = run("validate " + out);
+  EXPECT_EQ(v.code, 0) << v.out;
+}
