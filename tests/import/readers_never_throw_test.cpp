@@ -78,6 +78,7 @@ TEST(ImportReaders, NeverThrowWhateverNodeIsMistyped) {
       {"upstream-shapes/pagerduty-incidents.json", read_pagerduty},
       {"upstream-shapes/chaos/experiments.yaml", read_chaos_mesh},
       {"upstream-shapes/litmus-chart-template.yaml", read_litmus},
+      {"upstream-shapes/backstage-org.yaml", read_backstage},
   };
   int calls = 0;
   std::size_t notes = 0;
