@@ -382,9 +382,15 @@ EmitResult emit_import(const ImportModel& m, const ImportOptions& opt) {
       if (s.hpa_target_utilization)
         w.from("        targetUtilization: " + percent(s.hpa_target_utilization->value),
                s.hpa_target_utilization->origin);
-      if (s.hpa_reaction_s)
-        w.from("        reactionTime: " + duration_text(s.hpa_reaction_s->value),
-               s.hpa_reaction_s->origin);
+      if (s.hpa_reaction_s) {
+        // relsim's reactionTime is the whole delay until new replicas
+        // serve (its default, 2m, is the metric delay and the scheduling);
+        // a scale-up stabilization window delays the decision on top of it.
+        Origin o = s.hpa_reaction_s->origin;
+        o.field += " (" + duration_text(s.hpa_reaction_s->value) +
+                   ") + 2m, relsim's default metric delay and scheduling";
+        w.from("        reactionTime: " + duration_text(s.hpa_reaction_s->value + 120.0), o);
+      }
     }
     w.raw("      failures:");
     w.assumed(std::string("        - {type: replicaCrash, every: ") + kCrashes + "}",

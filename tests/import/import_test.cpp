@@ -1048,3 +1048,27 @@ TEST(ImportJoin, AThirdFilesAlertJoinsTheRenamedAlertOfItsSlo) {
   const auto docs = relsim::models::load_string(r.yaml, "repeated.yaml");
   ASSERT_EQ(docs.alert_rules.size(), 1u);
 }
+
+TEST(ImportEmit, AScaleUpStabilizationWindowAddsToTheDefaultReactionTime) {
+  // The Kubernetes documentation's walkthrough HPA: scaleUp
+  // stabilizationWindowSeconds 0 is no stabilization, not an instant
+  // scale-up; relsim's 2m of metric delay and scheduling remain.
+  imp::ImportModel m;
+  imp::read_text(
+      "apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: web}\nspec:\n  replicas: 2\n"
+      "  selector: {matchLabels: {app: web}}\n  template:\n    metadata: {labels: {app: web}}\n"
+      "    spec: {containers: [{name: web}]}\n---\n"
+      "apiVersion: autoscaling/v2\nkind: HorizontalPodAutoscaler\nmetadata: {name: web}\n"
+      "spec:\n  scaleTargetRef: {kind: Deployment, name: web}\n  minReplicas: 2\n"
+      "  maxReplicas: 8\n  metrics:\n  - type: Resource\n    resource:\n      name: cpu\n"
+      "      target: {type: Utilization, averageUtilization: 60}\n  behavior:\n"
+      "    scaleUp:\n      stabilizationWindowSeconds: 0\n",
+      "hpa.yaml", {}, m);
+  imp::join_import(m, {});
+  const auto r = imp::emit_import(m, {});
+  EXPECT_NE(r.yaml.find("        reactionTime: 2m                  # from hpa.yaml:25 "
+                        "spec.behavior.scaleUp.stabilizationWindowSeconds (0s) + 2m, relsim's "
+                        "default metric delay and scheduling"),
+            std::string::npos)
+      << r.yaml;
+}
