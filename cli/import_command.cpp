@@ -15,7 +15,10 @@
 #include "cli/commands.hpp"
 #include "cli/option_groups.hpp"
 #include "cli/output_file.hpp"
+#include "models/compiled_model.hpp"
 #include "models/loader.hpp"
+#include "models/model_checks.hpp"
+#include "models/topology.hpp"
 
 namespace relsim::cli {
 
@@ -88,11 +91,30 @@ void run_import(const ImportCommandOptions& o) {
                              plural(model.files_read.size(), "file", "files") +
                              " (see the messages above); nothing was written");
   }
+  if (model.services.empty() && model.stores.empty()) {
+    // Teams, alert windows or policies alone: a System needs something to
+    // run (relsim validate refuses one whose zones hold nothing).
+    throw std::runtime_error(
+        "import: the files read name no service, datastore or cache (a Deployment, a catalog "
+        "Component or Resource, an SLO's service), so there is no system to simulate; import "
+        "them together with the files that do; nothing was written");
+  }
   const imp::EmitResult r = imp::emit_import(model, opt);
   // The output must load as relsim reads it; a failure here is a bug of the
   // importer, reported instead of writing a file `relsim run` would refuse.
+  // The checks of `relsim validate` too (an empty zone, a burn window that
+  // can never fire, two owners of a service, a game-day fault between
+  // components that never talk): what the importer writes must pass them.
   try {
-    models::load_string(r.yaml, o.output.empty() ? "<import>" : o.output);
+    const models::Documents docs =
+        models::load_string(r.yaml, o.output.empty() ? "<import>" : o.output);
+    for (const models::System& s : docs.systems) {
+      models::check_system(s, models::Topology::build(s));
+    }
+    for (std::size_t i = 0; i < docs.scenarios.size(); ++i)
+      (void)models::compile(docs.scenario_systems[i], docs.scenarios[i]);
+    for (std::size_t i = 0; i < docs.game_days.size(); ++i)
+      (void)models::compile(docs.game_day_systems[i], docs.game_days[i]);
   } catch (const std::exception& e) {
     throw std::runtime_error(std::string("import: the YAML written does not load (please report "
                                          "this with your input files); nothing was written:\n") +

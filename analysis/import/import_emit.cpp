@@ -240,12 +240,50 @@ EmitResult emit_import(const ImportModel& m, const ImportOptions& opt) {
     if (std::find(t->owns.begin(), t->owns.end(), s.name) == t->owns.end())
       t->owns.push_back(s.name);
   }
-  if (teams.empty() && !m.services.empty()) {
+  // Services no file gives an owner (a Sloth spec's service beside a
+  // PagerDuty export for others): an assumed team is paged for them, or
+  // their paging alerts would page nobody (relsim validate refuses that).
+  std::vector<std::string> unowned;
+  for (const ImportedService& s : m.services) {
+    if (std::none_of(teams.begin(), teams.end(), [&](const ImportedTeam& t) {
+          return std::find(t.owns.begin(), t.owns.end(), s.name) != t.owns.end();
+        }))
+      unowned.push_back(s.name);
+  }
+  const bool no_team_read = teams.empty();
+  if (!unowned.empty()) {
     ImportedTeam nt;
     nt.name = "oncall";
-    for (const ImportedService& s : m.services) nt.owns.push_back(s.name);
+    for (int k = 2; std::any_of(teams.begin(), teams.end(),
+                                [&](const ImportedTeam& t) { return t.name == nt.name; });
+         ++k)
+      nt.name = "oncall-" + std::to_string(k);
+    nt.owns = unowned;
     teams.push_back(nt);
     team_assumed.push_back(true);
+  }
+  // Backstage groups: a team no schedule sizes gets its catalog group's
+  // people (the Group's members and the Users that are members of it).
+  std::map<std::string, ImportedGroup> groups;
+  for (const ImportedGroup& g : m.catalog_groups) {
+    auto [it, fresh] = groups.emplace(g.name, g);
+    if (fresh) continue;
+    auto& into = it->second.members;
+    for (const std::string& u : g.members) {
+      if (std::find(into.begin(), into.end(), u) == into.end()) into.push_back(u);
+    }
+  }
+  for (ImportedTeam& t : teams) {
+    if (t.members) continue;
+    auto g = groups.find(t.name);
+    for (std::size_t k = 0; g == groups.end() && k < t.aliases.size(); ++k)
+      g = groups.find(t.aliases[k]);
+    if (g == groups.end() || g->second.members.empty()) continue;
+    Origin where = g->second.origin;
+    where.field = "Backstage group '" + g->second.name +
+                  "': " + std::to_string(g->second.members.size()) +
+                  " people (Group spec.members, User spec.memberOf)";
+    t.members = Sourced<int>{static_cast<int>(g->second.members.size()), where};
   }
   std::set<std::string> team_names;
   for (const ImportedTeam& t : teams) team_names.insert(t.name);
@@ -295,6 +333,9 @@ EmitResult emit_import(const ImportModel& m, const ImportOptions& opt) {
     } else if (s.hpa_min) {
       replicas = std::max(1, s.hpa_min->value);
       w.from("      replicas: " + std::to_string(replicas), s.hpa_min->origin);
+    } else if (s.default_replicas) {
+      replicas = s.default_replicas->value;
+      w.from("      replicas: " + std::to_string(replicas), s.default_replicas->origin);
     } else {
       w.assumed("      replicas: " + std::to_string(replicas), p + "replicas",
                 std::to_string(replicas), "no file gives a replica count");
@@ -341,9 +382,15 @@ EmitResult emit_import(const ImportModel& m, const ImportOptions& opt) {
       if (s.hpa_target_utilization)
         w.from("        targetUtilization: " + percent(s.hpa_target_utilization->value),
                s.hpa_target_utilization->origin);
-      if (s.hpa_reaction_s)
-        w.from("        reactionTime: " + duration_text(s.hpa_reaction_s->value),
-               s.hpa_reaction_s->origin);
+      if (s.hpa_reaction_s) {
+        // relsim's reactionTime is the whole delay until new replicas
+        // serve (its default, 2m, is the metric delay and the scheduling);
+        // a scale-up stabilization window delays the decision on top of it.
+        Origin o = s.hpa_reaction_s->origin;
+        o.field += " (" + duration_text(s.hpa_reaction_s->value) +
+                   ") + 2m, relsim's default metric delay and scheduling";
+        w.from("        reactionTime: " + duration_text(s.hpa_reaction_s->value + 120.0), o);
+      }
     }
     w.raw("      failures:");
     w.assumed(std::string("        - {type: replicaCrash, every: ") + kCrashes + "}",
@@ -479,7 +526,8 @@ EmitResult emit_import(const ImportModel& m, const ImportOptions& opt) {
     const std::string p = "teams." + t.name + ".";
     if (team_assumed[i]) {
       w.assumed("    - name: " + q(t.name), "teams", t.name,
-                "no file gives an on-call team: one team owns every service");
+                no_team_read ? "no file gives an on-call team: one team owns every service"
+                             : "no file gives these services an owner: one team owns them");
     } else {
       w.from("    - name: " + q(t.name), t.origin);
     }
@@ -583,7 +631,14 @@ EmitResult emit_import(const ImportModel& m, const ImportOptions& opt) {
       if (!value->empty()) w.raw(std::string("    ") + key + ": " + q(*value));
     }
     if (!e.mode.empty()) w.raw("    mode: " + e.mode);
-    if (e.duration_s) w.raw("    duration: " + duration_text(*e.duration_s));
+    if (e.duration_s) {
+      w.raw("    duration: " + duration_text(*e.duration_s));
+    } else if (e.interval_s) {
+      // A Chaos Mesh Schedule kills until it is deleted; a game day ends.
+      w.assumed("    duration: 10m", p + "experiment.duration", "10m",
+                "the kills repeat every " + duration_text(*e.interval_s) +
+                    " until the Schedule is deleted: ten minutes of them");
+    }
     if (e.interval_s) w.raw("    interval: " + duration_text(*e.interval_s));
     if (e.latency_s) w.raw("    latency: " + duration_text(*e.latency_s));
     if (e.loss) w.raw("    loss: " + percent(*e.loss));

@@ -56,6 +56,7 @@ void merge_field(std::optional<Sourced<T>>& into, const std::optional<Sourced<T>
 void merge_service(ImportedService& a, const ImportedService& b, ImportModel& m) {
   const std::string w = "service '" + a.name + "' ";
   merge_field(a.replicas, b.replicas, w + "replicas", m);
+  if (!a.default_replicas) a.default_replicas = b.default_replicas;
   merge_field(a.zones, b.zones, w + "zones", m);
   merge_field(a.topology_spread, b.topology_spread, w + "topology spread", m);
   merge_field(a.reschedule_s, b.reschedule_s, w + "reschedule delay (s)", m);
@@ -253,8 +254,11 @@ void resolve_sloth(ImportModel& m, const ImportOptions& o) {
     if (a.deferred_windows != "sloth") continue;
     a.windows.clear();
     for (const ImportedBurnWindow& w : windows) {
-      if ((w.severity == "page" && a.page_enabled) || (w.severity == "ticket" && a.ticket_enabled))
+      if ((w.severity == "page" && a.page_enabled) ||
+          (w.severity == "ticket" && a.ticket_enabled)) {
         a.windows.push_back(w);
+        a.windows.back().for_s = w.severity == "page" ? a.page_for_s : a.ticket_for_s;
+      }
     }
     a.deferred_windows = chosen ? "sloth-alert-windows" : "sloth-defaults";
   }
@@ -343,17 +347,42 @@ void join_slos_and_alerts(ImportModel& m) {
   // Alerts: burn-rate alerts of one name and SLO gather their windows (rule
   // files write one rule per window pair); a duplicate is dropped.
   std::vector<ImportedAlert> alerts;
+  // (name as the file wrote it, SLO) -> the alert it became: a third file's
+  // alert of a renamed alert's name and SLO joins the renamed one.
+  std::map<std::pair<std::string, std::string>, std::string> written_as;
   for (ImportedAlert& a : m.alerts) {
     if (!a.slo.empty()) {
       if (auto it = slo_name.find({a.slo, a.service}); it != slo_name.end()) a.slo = it->second;
     }
+    const std::string written = a.name;
+    std::string lookup = a.name;
+    if (const auto w = written_as.find({a.name, a.slo}); !a.slo.empty() && w != written_as.end())
+      lookup = w->second;
     auto it = std::find_if(alerts.begin(), alerts.end(),
-                           [&](const ImportedAlert& x) { return x.name == a.name; });
+                           [&](const ImportedAlert& x) { return x.name == lookup; });
     if (it != alerts.end() && !a.slo.empty() && it->slo == a.slo) {
       for (const ImportedBurnWindow& w : a.windows) {
-        if (std::none_of(it->windows.begin(), it->windows.end(),
-                         [&](const ImportedBurnWindow& x) { return same_windows(x, w); }))
-          it->windows.push_back(w);
+        if (std::any_of(it->windows.begin(), it->windows.end(),
+                        [&](const ImportedBurnWindow& x) { return same_windows(x, w); }))
+          continue;
+        // The same window with another `for` (a Sloth spec with the
+        // alert_for plugin and one without): a disagreement, not a window.
+        ImportedBurnWindow other_for = w;
+        const auto same_but_for =
+            std::find_if(it->windows.begin(), it->windows.end(), [&](const ImportedBurnWindow& x) {
+              other_for.for_s = x.for_s;
+              return same_windows(x, other_for);
+            });
+        if (same_but_for != it->windows.end()) {
+          m.notes.push_back(
+              {Level::warning, a.origin,
+               "alert '" + it->name + "' window " + show(w.factor) + "x over " +
+                   duration_text(w.long_window_s) + ": for is " + duration_text(w.for_s) +
+                   " here but " + duration_text(same_but_for->for_s) + " in " + it->origin.text() +
+                   "; took " + duration_text(same_but_for->for_s) + " (the first file read)"});
+          continue;
+        }
+        it->windows.push_back(w);
       }
       continue;
     }
@@ -375,13 +404,83 @@ void join_slos_and_alerts(ImportModel& m) {
       }
     }
     if (it != alerts.end()) {
-      const std::string renamed = a.name + "-" + (a.slo.empty() ? a.service : a.slo);
+      const std::string base = a.name + "-" + (a.slo.empty() ? a.service : a.slo);
+      std::string renamed = base;
+      const auto taken = [&](const std::string& n) {
+        return std::any_of(alerts.begin(), alerts.end(),
+                           [&](const ImportedAlert& x) { return x.name == n; });
+      };
+      for (int k = 2; taken(renamed); ++k) renamed = base + "-" + std::to_string(k);
       m.notes.push_back({Level::note, a.origin,
                          "alert name '" + a.name + "' is taken (" + it->origin.text() +
                              "); named '" + renamed + "'"});
       a.name = renamed;
     }
+    if (!a.slo.empty()) written_as.emplace(std::pair{written, a.slo}, a.name);
     alerts.push_back(a);
+  }
+  m.alerts = std::move(alerts);
+}
+
+/// The keys a GameDay of `e`'s fault needs that the file did not give
+/// (docs/scenario-language.md); a Schedule's repeated kills without an end
+/// are not listed: the emitter assumes their duration.
+std::vector<std::string> missing_keys(const ImportedExperiment& e) {
+  std::vector<std::string> missing;
+  const auto need = [&](bool given, const char* key) {
+    if (!given) missing.emplace_back(key);
+  };
+  const std::string& f = e.fault;
+  if (f == "podKill" || f == "capacityLoss") need(!e.service.empty(), "service");
+  if (f == "zoneOutage" || f == "nodeDrain") need(!e.zone.empty(), "zone");
+  if (f == "networkLatency" || f == "networkLoss" || f == "networkPartition") {
+    need(!e.from.empty(), "from");
+    need(!e.to.empty(), "to");
+  }
+  if (f == "networkLatency") need(e.latency_s.has_value(), "latency");
+  if (f == "networkLoss") need(e.loss.has_value(), "loss");
+  if (f == "capacityLoss") need(e.fraction.has_value(), "fraction");
+  if (f == "zoneOutage" || f == "networkLatency" || f == "networkLoss" || f == "networkPartition" ||
+      f == "capacityLoss")
+    need(e.duration_s.has_value(), "duration");
+  return missing;
+}
+
+/// Burn-rate windows that can never fire on their SLO (factor × error
+/// budget above 100 %, as `relsim validate` rejects them: a Pyrra 14x tier
+/// on a 90 % SLO) are left out, with a warning; an alert left with no
+/// window is left out.
+void drop_windows_that_never_fire(ImportModel& m) {
+  std::vector<ImportedAlert> alerts;
+  for (ImportedAlert& a : m.alerts) {
+    const auto slo = std::find_if(m.slos.begin(), m.slos.end(),
+                                  [&](const ImportedSlo& s) { return s.name == a.slo; });
+    if (a.slo.empty() || a.windows.empty() || slo == m.slos.end() || !slo->objective) {
+      alerts.push_back(std::move(a));
+      continue;
+    }
+    const double budget = 1.0 - slo->objective->value;
+    std::vector<ImportedBurnWindow> kept;
+    for (const ImportedBurnWindow& w : a.windows) {
+      if (w.factor * budget <= 1.0) {
+        kept.push_back(w);
+        continue;
+      }
+      m.notes.push_back({Level::warning, a.origin,
+                         "alert '" + a.name + "': the window of factor " + show(w.factor) +
+                             " over " + duration_text(w.long_window_s) +
+                             " can never fire on SLO '" + a.slo + "' (its error budget is " +
+                             show(budget * 100.0) + " %, so it needs an error ratio of " +
+                             show(w.factor * budget * 100.0) + " %); the window was left out"});
+    }
+    if (kept.empty()) {
+      m.notes.push_back({Level::warning, a.origin,
+                         "alert '" + a.name + "': no window can fire on SLO '" + a.slo +
+                             "'; the alert was left out"});
+      continue;
+    }
+    a.windows = std::move(kept);
+    alerts.push_back(std::move(a));
   }
   m.alerts = std::move(alerts);
 }
@@ -420,6 +519,7 @@ void join_import(ImportModel& m, const ImportOptions& o) {
   for (ImportedExperiment& e : m.experiments) {
     for (std::string* x : {&e.service, &e.datastore, &e.cache, &e.from, &e.to}) rename(*x);
   }
+  for (ImportedGroup& g : m.catalog_groups) rename(g.name);
 
   resolve_sloth(m, o);
   resolve_openslo_policies(m);
@@ -438,6 +538,7 @@ void join_import(ImportModel& m, const ImportOptions& o) {
     if (!a.service.empty()) a.service = service_of(a.service);
   }
   join_slos_and_alerts(m);
+  drop_windows_that_never_fire(m);
 
   // Services named only by an SLO or an alert.
   std::set<std::string> known;
@@ -512,10 +613,24 @@ void join_import(ImportModel& m, const ImportOptions& o) {
     s.owner->value = resolve(teams, s.owner->value);
     owner_of[s.name] = s.owner->value;
   }
+  std::map<std::string, std::pair<std::string, Origin>> paged_by;  // service -> team, where
   for (ImportedTeam& t : m.teams) {
     std::vector<std::string> owns;
     for (const std::string& x : t.owns) {
       const std::string n = service_of(x);
+      const auto paged = paged_by.find(n);
+      if (owner_of.find(n) == owner_of.end() && paged != paged_by.end() &&
+          paged->second.first != t.name) {
+        // Two policies (or a policy and an Opsgenie team) page for one
+        // service: relsim pages one team per service.
+        m.notes.push_back({Level::warning, t.origin,
+                           "team '" + t.name + "' is paged for '" + n + "', and so is team '" +
+                               paged->second.first + "' (" + paged->second.second.text() +
+                               "); relsim pages one team per service: kept '" +
+                               paged->second.first + "', left '" + n + "' out of '" + t.name +
+                               "'"});
+        continue;
+      }
       if (const auto own = owner_of.find(n); own != owner_of.end() && own->second != t.name) {
         m.notes.push_back({Level::note, t.origin,
                            "team '" + t.name + "' is paged for '" + n + "', whose owner is '" +
@@ -523,6 +638,7 @@ void join_import(ImportModel& m, const ImportOptions& o) {
                                own->second + "' (the owner)"});
       } else if (known.count(n)) {
         if (std::find(owns.begin(), owns.end(), n) == owns.end()) owns.push_back(n);
+        paged_by.emplace(n, std::pair{t.name, t.origin});
       } else {
         m.notes.push_back({Level::warning, t.origin,
                            "team '" + t.name + "' owns '" + x +
@@ -561,6 +677,16 @@ void join_import(ImportModel& m, const ImportOptions& o) {
   }
   std::vector<ImportedExperiment> experiments;
   for (ImportedExperiment& e : m.experiments) {
+    if (const auto missing = missing_keys(e); !missing.empty()) {
+      std::string keys;
+      for (const std::string& k : missing) keys += (keys.empty() ? "" : ", ") + k;
+      m.notes.push_back({Level::warning, e.origin,
+                         "experiment '" + e.name + "' (" + e.fault + "): the file gives no " +
+                             keys +
+                             " (see the messages above), which a game day needs; the "
+                             "experiment was left out"});
+      continue;
+    }
     bool ok = true;
     for (std::string* x : {&e.service, &e.from, &e.to}) {
       if (x->empty()) continue;
@@ -574,6 +700,25 @@ void join_import(ImportModel& m, const ImportOptions& o) {
         break;
       }
       *x = n;
+    }
+    if (ok && !e.from.empty() && !e.to.empty()) {
+      // A network fault acts on calls from `from` to `to`: without that
+      // dependency in the files read it would change nothing (the GameDay
+      // would not validate).
+      const auto caller = std::find_if(m.services.begin(), m.services.end(),
+                                       [&](const ImportedService& s) { return s.name == e.from; });
+      const bool calls = caller != m.services.end() &&
+                         std::any_of(caller->depends_on.begin(), caller->depends_on.end(),
+                                     [&](const ImportedDependency& d) { return d.target == e.to; });
+      if (!calls) {
+        m.notes.push_back({Level::warning, e.origin,
+                           "experiment '" + e.name + "' (" + e.fault + ") acts on calls from '" +
+                               e.from + "' to '" + e.to + "', but no file read says that '" +
+                               e.from + "' depends on '" + e.to +
+                               "' (a Backstage dependsOn or consumesApis); the experiment was "
+                               "left out"});
+        ok = false;
+      }
     }
     if (ok) experiments.push_back(e);
   }

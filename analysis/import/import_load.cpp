@@ -41,7 +41,9 @@ bool is_sloth_windows(const YAML::Node& r) {
   return api_starts(r, "sloth.slok.dev/") && kind_of(r) == "AlertWindows";
 }
 bool is_pyrra(const YAML::Node& r) { return api_starts(r, "pyrra.dev/"); }
-bool is_openslo(const YAML::Node& r) { return api_starts(r, "openslo/"); }
+bool is_openslo(const YAML::Node& r) {
+  return api_starts(r, "openslo/") || api_starts(r, "openslo.com/");
+}
 bool is_prometheus_rules(const YAML::Node& r) {
   if (api_starts(r, "monitoring.coreos.com/") && kind_of(r) == "PrometheusRule") return true;
   const YAML::Node g = child(r, "groups");
@@ -64,10 +66,36 @@ bool is_kubernetes(const YAML::Node& r) {
     return false;
   return std::find(std::begin(kinds), std::end(kinds), k) != std::end(kinds);
 }
+/// Any other object of Kubernetes' own API groups (v1, batch/v1,
+/// networking.k8s.io/v1, ...) or of the Prometheus Operator (ServiceMonitor):
+/// what a rendered chart holds beside its workloads. The Kubernetes reader
+/// skips it with a note instead of a "no known format" warning.
+bool is_kubernetes_other(const YAML::Node& r) {
+  const YAML::Node api = child(r, "apiVersion");
+  if (!api.IsDefined() || !api.IsScalar() || kind_of(r).empty()) return false;
+  const std::string a = api.Scalar();
+  const std::string group = a.find('/') == std::string::npos ? "" : a.substr(0, a.find('/'));
+  if (group.empty()) return a == "v1";
+  const auto ends_with = [&](const std::string& suffix) {
+    return group.size() >= suffix.size() &&
+           group.compare(group.size() - suffix.size(), suffix.size(), suffix) == 0;
+  };
+  return group.find('.') == std::string::npos || ends_with(".k8s.io") ||
+         group == "monitoring.coreos.com";
+}
 bool is_pagerduty(const YAML::Node& r) {
   for (const char* k : {"schedule", "schedules", "escalation_policy", "escalation_policies",
                         "schedule_layers", "escalation_rules"}) {
     if (child(r, k).IsDefined()) return true;
+  }
+  // GET /services, /services/{id} and /incidents: objects PagerDuty types.
+  for (const char* k : {"service", "services", "incident", "incidents"}) {
+    // (A yaml-cpp Node assigned to another writes through: no `n = n[0]`.)
+    const YAML::Node n = child(r, k);
+    const YAML::Node type = child(n.IsSequence() && n.size() > 0 ? n[0] : n, "type");
+    if (type.IsDefined() && type.IsScalar() &&
+        (type.Scalar() == "service" || type.Scalar() == "incident"))
+      return true;
   }
   return false;
 }
@@ -104,6 +132,7 @@ constexpr Detector kDetectors[] = {
     {"litmus", is_litmus},
     {"pagerduty", is_pagerduty},
     {"opsgenie", is_opsgenie},
+    {"kubernetes", is_kubernetes_other},
 };
 
 // The readers of this build: one line per format. A detected format with no

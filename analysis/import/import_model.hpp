@@ -76,6 +76,8 @@ struct ImportedAlert {
   std::string deferred_windows;
   bool page_enabled = true;    // Sloth page_alert.disable: false
   bool ticket_enabled = true;  // Sloth ticket_alert.disable: false
+  double page_for_s = 0.0;     // Sloth page_alert.for (the alert_for plugin's field)
+  double ticket_for_s = 0.0;   // Sloth ticket_alert.for
 };
 
 struct ImportedSlo {
@@ -120,6 +122,9 @@ struct ImportedService {
   Origin origin;
   std::vector<std::string> aliases;  // k8s app labels, Backstage ids, PagerDuty service ids
   std::optional<Sourced<int>> replicas;
+  // A Deployment or StatefulSet without spec.replicas: Kubernetes runs 1
+  // (used when neither replicas nor an autoscaler's minReplicas is known).
+  std::optional<Sourced<int>> default_replicas;
   std::optional<Sourced<std::vector<std::string>>> zones;
   std::optional<Sourced<bool>> topology_spread;
   std::optional<Sourced<double>> reschedule_s;    // tolerationSeconds for unreachable
@@ -198,6 +203,14 @@ struct ImportedExperiment {
   std::vector<std::string> probes;
 };
 
+/// A Backstage Group's people: its `spec.members` and the Users whose
+/// `spec.memberOf` names it (one entry per document; the join unites them).
+struct ImportedGroup {
+  std::string name;
+  Origin origin;
+  std::vector<std::string> members;  // user names
+};
+
 /// Everything read from every file.
 struct ImportModel {
   std::optional<Sourced<std::string>> system_name;  // added by import-formats: a Backstage System
@@ -214,6 +227,7 @@ struct ImportModel {
   int documents_used = 0;                                // documents a reader took something from
   std::vector<ImportedAlertPolicy> alert_policies;       // OpenSLO
   std::vector<ImportedAlertCondition> alert_conditions;  // OpenSLO
+  std::vector<ImportedGroup> catalog_groups;             // Backstage Group / User
 };
 
 }  // namespace relsim::analysis::import

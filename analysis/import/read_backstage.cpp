@@ -85,6 +85,8 @@ class BackstageReader {
                 "a second System: relsim imports one system, kept '" + r_.out.system_name->value +
                     "' (" + r_.out.system_name->origin.text() + ")");
       }
+    } else if (kind == "Group" || kind == "User") {
+      group_members(kind, name, origin, spec);
     } else if (kind == "Location") {
       r_.note(Level::note, root, "kind",
               "a Location's targets are not followed: pass the catalog files themselves");
@@ -100,6 +102,29 @@ class BackstageReader {
 
   static YAML::Node C(const YAML::Node& n, const std::string& key) {
     return FieldReader::child(n, key);
+  }
+
+  /// A Group's `spec.members`, or a User's `spec.memberOf`: who is in which
+  /// group (a team's size, when no on-call schedule gives it).
+  void group_members(const std::string& kind, const std::string& name, const Origin& origin,
+                     const YAML::Node& spec) {
+    if (kind == "Group") {
+      ImportedGroup g{name, origin, {}};
+      const YAML::Node members = r_.list(spec, "members", "spec.members");
+      for (std::size_t i = 0; members.IsDefined() && i < members.size(); ++i) {
+        if (members[i].IsScalar()) add_unique(g.members, parse_ref(members[i].Scalar()).name);
+      }
+      r_.out.catalog_groups.push_back(std::move(g));
+      return;
+    }
+    const YAML::Node of = r_.list(spec, "memberOf", "spec.memberOf");
+    for (std::size_t i = 0; of.IsDefined() && i < of.size(); ++i) {
+      if (!of[i].IsScalar()) continue;
+      r_.out.catalog_groups.push_back(
+          ImportedGroup{parse_ref(of[i].Scalar()).name,
+                        r_.origin(of[i], "spec.memberOf[" + std::to_string(i) + "]"),
+                        {name}});
+    }
   }
 
   std::vector<std::string> aliases(const YAML::Node& meta, const std::string& name) {

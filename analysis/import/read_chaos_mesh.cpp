@@ -29,6 +29,20 @@ std::string embedded_key(const std::string& kind) {
   return k;
 }
 
+/// The same key as Chaos Mesh 1.x workflows wrote it: PodChaos -> pod_chaos.
+std::string snake_key(const std::string& kind) {
+  std::string k;
+  for (const char c : kind) {
+    if (c >= 'A' && c <= 'Z') {
+      if (!k.empty()) k += '_';
+      k += static_cast<char>(c - 'A' + 'a');
+    } else {
+      k += c;
+    }
+  }
+  return k;
+}
+
 class ChaosMeshReader {
  public:
   ChaosMeshReader(const SourceDocument& doc, ImportModel& out) : r_{doc, out} {}
@@ -78,17 +92,30 @@ class ChaosMeshReader {
   }
 
   /// The application a selector names by label; "" (with a note) if none.
-  std::string app_of(const YAML::Node& selector, const std::string& field, bool required) {
-    const auto apps = app_labels(C(selector, "labelSelectors"));
-    if (apps.empty()) {
-      if (required) {
-        r_.warn(selector, field,
-                "expected labelSelectors with an app or app.kubernetes.io/name label naming the "
-                "service: the target is left for you to fill in");
+  std::string app_of(const YAML::Node& selector, const std::string& field, bool required,
+                     const YAML::Node& around) {
+    const YAML::Node labels = C(selector, "labelSelectors");
+    const auto apps = app_labels(labels);
+    if (!apps.empty()) return apps.front();
+    // Another label (app.kubernetes.io/component, k8s-app, ...): its value
+    // is the best name the manifest gives; said, so the user can --map it.
+    if (labels.IsMap()) {
+      for (const auto& kv : labels) {
+        if (!kv.second.IsScalar() || kv.second.Scalar().empty()) continue;
+        const std::string key = kv.first.IsScalar() ? kv.first.Scalar() : "";
+        r_.note(Level::note, kv.second, P(field, "labelSelectors." + key),
+                "no app or app.kubernetes.io/name label: took the value of label '" + key + "' ('" +
+                    kv.second.Scalar() + "') as the service (--map " + kv.second.Scalar() +
+                    "=NAME renames it)");
+        return kv.second.Scalar();
       }
-      return "";
     }
-    return apps.front();
+    if (required) {
+      r_.warn(selector.IsDefined() ? selector : around, field,
+              "expected labelSelectors with a label naming the service (app, "
+              "app.kubernetes.io/name): none, so the experiment is left out");
+    }
+    return "";
   }
 
   std::string zone_of(const YAML::Node& selector) {
@@ -148,14 +175,15 @@ class ChaosMeshReader {
     const std::string action = str(C(spec, "action"));
     if (kind == "PodChaos") {
       const std::string zone = zone_of(selector);
-      if (action == "pod-failure" && !zone.empty() && app_of(selector, "", false).empty()) {
+      const YAML::Node labels = C(selector, "labelSelectors");
+      if (action == "pod-failure" && !zone.empty() && !(labels.IsMap() && labels.size() > 0)) {
         e.fault = "zoneOutage";
         e.zone = zone;
         duration(spec, sf, e);
         if (!e.duration_s) {
           r_.warn(spec, P(sf, "duration"),
                   "a pod-failure of a whole zone needs a duration: "
-                  "the zone outage's duration is left for you to fill in");
+                  "the experiment is left out");
         }
         return true;
       }
@@ -172,10 +200,23 @@ class ChaosMeshReader {
                     "restart delay, not after the chaos duration");
       }
       e.fault = "podKill";
-      e.service = app_of(selector, P(sf, "selector"), true);
+      e.service = app_of(selector, P(sf, "selector"), true, spec);
       e.zone = zone;
       mode(spec, sf, e);
       if (action == "pod-failure") duration(spec, sf, e);
+      // Chaos Mesh 1.x repeated a chaos by its own scheduler.cron.
+      const YAML::Node cron = C(C(spec, "scheduler"), "cron");
+      if (cron.IsDefined()) {
+        const std::string when = str(cron);
+        const auto every =
+            when.rfind("@every ", 0) == 0 ? parse_go_duration(when.substr(7)) : std::nullopt;
+        if (every && action == "pod-kill") {
+          e.interval_s = *every;
+        } else {
+          r_.note(Level::note, cron, P(sf, "scheduler.cron"),
+                  "scheduler.cron '" + when + "' (Chaos Mesh 1.x): read once");
+        }
+      }
       return true;
     }
     if (kind == "NetworkChaos") {
@@ -186,7 +227,7 @@ class ChaosMeshReader {
           e.latency_s = *l;
         } else {
           r_.warn(delay.IsDefined() ? delay : spec, P(sf, "delay.latency"),
-                  "a delay needs delay.latency: the latency is left for you to fill in");
+                  "a delay needs delay.latency: the experiment is left out");
         }
         if (C(delay, "jitter").IsDefined()) {
           r_.note(Level::note, C(delay, "jitter"), P(sf, "delay.jitter"),
@@ -201,7 +242,7 @@ class ChaosMeshReader {
           e.loss = *v / 100.0;
         } else {
           r_.warn(ln.IsDefined() ? ln : spec, P(sf, "loss.loss"),
-                  "expected loss.loss, a percentage 0-100: the loss is left for you to fill in");
+                  "expected loss.loss, a percentage 0-100: the experiment is left out");
         }
       } else if (action == "partition") {
         e.fault = "networkPartition";
@@ -211,9 +252,9 @@ class ChaosMeshReader {
                     "'): skipped");
         return false;
       }
-      e.from = app_of(selector, P(sf, "selector"), true);
+      e.from = app_of(selector, P(sf, "selector"), true, spec);
       const YAML::Node target = C(spec, "target");
-      e.to = app_of(C(target, "selector"), P(sf, "target.selector"), true);
+      e.to = app_of(C(target, "selector"), P(sf, "target.selector"), true, spec);
       const std::string direction = str(C(spec, "direction"));
       if (direction == "from") {
         std::swap(e.from, e.to);
@@ -229,7 +270,7 @@ class ChaosMeshReader {
       duration(spec, sf, e);
       if (!e.duration_s) {
         r_.warn(spec, P(sf, "duration"),
-                "a network fault needs a duration: it is left for you to fill in");
+                "a network fault needs a duration: the experiment is left out");
       }
       return true;
     }
@@ -243,7 +284,7 @@ class ChaosMeshReader {
         return false;
       }
       e.fault = "capacityLoss";
-      e.service = app_of(selector, P(sf, "selector"), true);
+      e.service = app_of(selector, P(sf, "selector"), true, spec);
       const auto load = r_.number(cpu, "load", P(sf, "stressors.cpu.load"));
       if (load && *load >= 0 && *load <= 100) {
         e.fraction = *load / 100.0;
@@ -256,7 +297,7 @@ class ChaosMeshReader {
       duration(spec, sf, e);
       if (!e.duration_s) {
         r_.warn(spec, P(sf, "duration"),
-                "a capacity loss needs a duration: it is left for you to fill in");
+                "a capacity loss needs a duration: the experiment is left out");
       }
       return true;
     }
@@ -290,7 +331,7 @@ class ChaosMeshReader {
         if (!e.duration_s) {
           r_.note(Level::note, sn, P(sf, "schedule"),
                   "a Schedule repeats until it is deleted: how long the kills go on (the "
-                  "experiment's duration) is not in the manifest and is left for you to fill in");
+                  "experiment's duration) is not in the manifest: ten minutes is assumed");
         }
       } else {
         r_.note(Level::note, sn, P(sf, "schedule"),
@@ -365,14 +406,17 @@ class ChaosMeshReader {
     for (std::size_t i = 0; i < templates.size(); ++i) {
       const std::string tf = "spec.templates[" + std::to_string(i) + "]";
       const YAML::Node t = templates[i];
-      const std::string type = str(C(t, "templateType"));
+      // Chaos Mesh 1.x wrote template_type and pod_chaos; 2.x templateType
+      // and podChaos.
+      const bool old_keys = !C(t, "templateType").IsDefined() && C(t, "template_type").IsDefined();
+      const std::string type = str(C(t, old_keys ? "template_type" : "templateType"));
       const std::string tname = str(C(t, "name"));
       if (type == "Serial" || type == "Parallel" || type == "Suspend" || type == "Task" ||
           type == "StatusCheck") {
         structure = true;
         continue;
       }
-      const std::string key = embedded_key(type);
+      const std::string key = old_keys ? snake_key(type) : embedded_key(type);
       const YAML::Node inner = key.empty() ? YAML::Node(YAML::NodeType::Undefined) : C(t, key);
       if (!inner.IsDefined() || !inner.IsMap()) {
         r_.warn(t, P(tf, key.empty() ? "templateType" : key),
@@ -389,7 +433,9 @@ class ChaosMeshReader {
       ImportedExperiment e = start(ename, eo);
       // A workflow template's deadline bounds its chaos (a duration in the
       // chaos spec, read next, takes precedence).
-      if (const auto d = r_.go_duration(t, "deadline", P(tf, "deadline"))) e.duration_s = *d;
+      // (1.x: the template's duration).
+      const char* bound = old_keys && !C(t, "deadline").IsDefined() ? "duration" : "deadline";
+      if (const auto d = r_.go_duration(t, bound, P(tf, bound))) e.duration_s = *d;
       if (!chaos(type, inner, P(tf, key), t, e)) continue;
       r_.out.experiments.push_back(std::move(e));
     }

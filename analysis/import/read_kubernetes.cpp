@@ -114,8 +114,11 @@ class KubernetesReader {
       s.replicas = Sourced<int>{static_cast<int>(*n), at(C(spec, "replicas"), P(sp, "replicas"))};
     } else if (!C(spec, "replicas").IsDefined()) {
       r_.note(Level::note, spec.IsDefined() ? spec : node, P(sp, "replicas"),
-              "no replicas: Kubernetes runs 1 unless an autoscaler sets the count; not set here "
-              "(an autoscaler's minReplicas, or an assumed value, is used)");
+              "no replicas: Kubernetes runs 1 unless an autoscaler sets the count; 1 is taken "
+              "unless an autoscaler's minReplicas gives the count");
+      s.default_replicas =
+          Sourced<int>{1, at(spec.IsDefined() ? spec : node,
+                             P(sp, "replicas") + " (absent: Kubernetes runs 1 pod)")};
     }
     if (const auto n = r_.integer(spec, "minReadySeconds", P(sp, "minReadySeconds"))) {
       s.min_ready_s = Sourced<double>{static_cast<double>(*n),

@@ -58,8 +58,11 @@ class LitmusReader {
       const std::string key = eq == std::string::npos ? "" : label->substr(0, eq);
       if (eq == std::string::npos || label->find(',') != std::string::npos) {
         r_.warn(C(appinfo, "applabel"), "spec.appinfo.applabel",
-                "expected one label, key=value (app=checkout): the target service is left for "
-                "you to fill in");
+                label->empty()
+                    ? "applabel is empty (the chart's template): no target service, so the "
+                      "experiment is left out (set app=NAME)"
+                    : "expected one label, key=value (app=checkout): no target service, so the "
+                      "experiment is left out");
       } else {
         service = label->substr(eq + 1);
         if (key != "app" && key != "app.kubernetes.io/name") {
@@ -116,6 +119,8 @@ class LitmusReader {
         r_.warn(list[i], f, "expected name and value: skipped");
         continue;
       }
+      // value: '' (the hub's engine templates) is unset: the default applies.
+      if (v->empty()) continue;
       env[*n] = EnvValue{*v, C(list[i], "value"), f + ".value (" + *n + ")"};
     }
     return env;
@@ -151,7 +156,7 @@ class LitmusReader {
     if (it == env.end() || it->second.value.empty()) {
       r_.warn(x, ef + ".spec.components.env",
               "no DESTINATION_HOSTS: the network fault hits every call, relsim needs the callee; "
-              "it is left for you to fill in");
+              "the experiment is left out");
       return "";
     }
     std::string host = it->second.value;
@@ -212,8 +217,8 @@ class LitmusReader {
       e.from = service;
       if (service.empty()) {
         r_.warn(x, ef,
-                "a network experiment needs spec.appinfo.applabel (the caller): it is "
-                "left for you to fill in");
+                "a network experiment needs spec.appinfo.applabel (the caller): the "
+                "experiment is left out");
       }
       e.to = destination(env, x, ef);
       e.duration_s = total;

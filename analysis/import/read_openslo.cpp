@@ -27,6 +27,17 @@ std::optional<ImportedBurnWindow> burn_condition(const SourceDocument& doc, cons
              "expected condition.kind: burnrate, got '" + kind + "'; the condition was left out");
     return std::nullopt;
   }
+  // A burn-rate alert fires above its threshold; `op: lt` / `lte` (fire
+  // while the burn is low) has no relsim meaning.
+  const std::string op =
+      scalar_at(doc, cond, "op", path + ".condition.op", "a comparison", out).value_or("gt");
+  if (op != "gt" && op != "gte") {
+    add_note(out, Level::warning, doc, child(cond, "op"), path + ".condition.op",
+             "expected op gt or gte (a burn-rate alert fires when the burn rate is above the "
+             "threshold), got '" +
+                 op + "'; the condition was left out");
+    return std::nullopt;
+  }
   const auto threshold = number_at(doc, cond, "threshold", path + ".condition.threshold", out);
   const auto lookback =
       duration_at(doc, cond, "lookbackWindow", path + ".condition.lookbackWindow", out);
@@ -121,13 +132,46 @@ void read_slo(const SourceDocument& doc, bool alpha, const std::string& name, Im
       }
     } else {
       const auto text = scalar_at(doc, w, "duration", wpath + ".duration", "a duration", out);
-      if (text && (*text == "1M" || *text == "1mo")) {
-        base.window_s = Sourced<double>{30 * 86400.0,
-                                        origin_of(doc, child(w, "duration"), wpath + ".duration")};
-        base.calendar_month = child(w, "calendar").IsDefined();
+      // OpenSLO's duration-shorthand: m h d w, and M (month), Q (quarter),
+      // Y (year), which relsim's durations do not have.
+      const YAML::Node dn = child(w, "duration");
+      const bool calendar = child(w, "calendar").IsDefined();
+      const auto long_unit = [&]() -> std::optional<std::pair<double, char>> {
+        if (!text || text->size() < 2) return std::nullopt;
+        const char u = text->back();
+        const auto n = parse_number_text(text->substr(0, text->size() - 1));
+        if (!n || *n <= 0 || *n != std::floor(*n)) return std::nullopt;
+        const double day = 86400.0;
+        if (u == 'M') return std::pair{*n * 30 * day, u};
+        if (u == 'Q') return std::pair{*n * 90 * day, u};
+        if (u == 'Y') return std::pair{*n * 365 * day, u};
+        return std::nullopt;
+      }();
+      if (text && *text == "1mo") {
+        base.window_s = Sourced<double>{30 * 86400.0, origin_of(doc, dn, wpath + ".duration")};
+        base.calendar_month = calendar;
+      } else if (long_unit) {
+        base.window_s = Sourced<double>{long_unit->first, origin_of(doc, dn, wpath + ".duration")};
+        base.calendar_month = calendar && *text == "1M";
+        if (calendar && !base.calendar_month) {
+          add_note(out, Level::note, doc, dn, wpath + ".duration",
+                   "a calendar " + *text +
+                       " window: relsim's calendar windows are months; read "
+                       "as a rolling " +
+                       duration_text(long_unit->first) + " window");
+        } else if (*text != "1M") {
+          add_note(out, Level::note, doc, dn, wpath + ".duration",
+                   *text + " read as " + duration_text(long_unit->first) +
+                       " (a month 30 days, a quarter 90, a year 365)");
+        }
       } else if (const auto d = text ? parse_duration_text(*text) : std::nullopt) {
-        base.window_s =
-            Sourced<double>{*d, origin_of(doc, child(w, "duration"), wpath + ".duration")};
+        base.window_s = Sourced<double>{*d, origin_of(doc, dn, wpath + ".duration")};
+        if (*d < 3600.0) {
+          add_note(out, Level::warning, doc, dn, wpath + ".duration",
+                   "a window of " + *text + " is " + duration_text(*d) +
+                       " (OpenSLO writes a month 1M, a minute 1m); read as " + duration_text(*d) +
+                       ", check it");
+        }
       } else {
         add_note(
             out, Level::warning, doc, w, wpath + ".duration",
@@ -218,9 +262,13 @@ void read_openslo(const SourceDocument& doc, ImportModel& out) {
   const std::string api =
       child(doc.root, "apiVersion").IsScalar() ? doc.root["apiVersion"].Scalar() : "";
   const bool alpha = api == "openslo/v1alpha";
-  if (!alpha && api != "openslo/v1") {
+  // openslo.com/v2alpha keeps v1's fields for what relsim reads (service,
+  // timeWindow, budgetingMethod, objectives, alertPolicies).
+  const bool v2 = api.rfind("openslo.com/v2alpha", 0) == 0;
+  if (!alpha && !v2 && api != "openslo/v1") {
     add_note(out, Level::warning, doc, doc.root, "apiVersion",
-             "expected openslo/v1 or openslo/v1alpha, got '" + api + "'; the document was skipped");
+             "expected openslo/v1, openslo/v1alpha or openslo.com/v2alpha, got '" + api +
+                 "'; the document was skipped");
     return;
   }
   const std::string kind = child(doc.root, "kind").IsScalar() ? doc.root["kind"].Scalar() : "";

@@ -49,7 +49,22 @@ class PagerDutyReader {
               "expected PagerDuty JSON (a schedule or an escalation policy): skipped");
       return;
     }
+    if (C(root, "incidents").IsDefined() || C(root, "incident").IsDefined()) {
+      r_.note(Level::note, root, "incidents",
+              "PagerDuty incidents are history, not configuration: `relsim incidents import` "
+              "reads them (the CSV export, docs/incident-data.md); skipped");
+      return;
+    }
     bool any = false;
+    if (C(root, "service").IsDefined()) {
+      service(C(root, "service"), "service");
+      any = true;
+    }
+    if (const YAML::Node list = r_.list(root, "services", "services"); list.IsDefined()) {
+      for (std::size_t i = 0; i < list.size(); ++i)
+        service(list[i], "services[" + std::to_string(i) + "]");
+      any = true;
+    }
     for (const char* one : {"schedule", "escalation_policy"}) {
       if (C(root, one).IsDefined()) {
         object(C(root, one), one);
@@ -81,6 +96,8 @@ class PagerDutyReader {
       schedule(o, f);
     } else if (C(o, "escalation_rules").IsDefined()) {
       policy(o, f);
+    } else if (str(C(o, "type")) == "service" || C(o, "escalation_policy").IsDefined()) {
+      service(o, f);
     } else {
       r_.warn(o, f.empty() ? "(document)" : f,
               "expected a schedule (schedule_layers) or an escalation policy (escalation_rules): "
@@ -216,6 +233,44 @@ class PagerDutyReader {
                     "': taken to cover the whole week");
         coverage.add_all();
       }
+    }
+  }
+
+  /// A service (`GET /services`): a service of that name (its id an alias,
+  /// for Backstage's pagerduty.com/service-id), paged through its escalation
+  /// policy: a team entry named after the policy, with the policy's id, that
+  /// owns it and joins the policy's own entry when the policy was read.
+  void service(const YAML::Node& s, const std::string& f) {
+    if (!s.IsMap()) {
+      r_.warn(s, f, "expected a PagerDuty service (an object with a name): skipped");
+      return;
+    }
+    const std::string name = str(C(s, "name")).empty() ? str(C(s, "summary")) : str(C(s, "name"));
+    if (name.empty()) {
+      r_.warn(s, P(f, "name"), "a service needs a name: skipped");
+      return;
+    }
+    ImportedService svc;
+    svc.name = name;
+    svc.origin = r_.origin(C(s, "name").IsDefined() ? C(s, "name") : s, P(f, "name"));
+    add_unique(svc.aliases, str(C(s, "id")));
+    r_.out.services.push_back(std::move(svc));
+    const YAML::Node ep = C(s, "escalation_policy");
+    const std::string policy = ref_name(ep);
+    if (!ep.IsMap() || policy.empty()) {
+      r_.note(Level::note, s, P(f, "escalation_policy"),
+              "service '" + name + "' names no escalation policy: no team is paged for it here");
+      return;
+    }
+    ImportedTeam t;
+    t.name = policy;
+    t.origin = r_.origin(ep, P(f, "escalation_policy"));
+    add_unique(t.aliases, str(C(ep, "id")));
+    t.owns.push_back(name);
+    r_.out.teams.push_back(std::move(t));
+    if (C(s, "status").IsDefined() && str(C(s, "status")) == "disabled") {
+      r_.note(Level::note, C(s, "status"), P(f, "status"),
+              "service '" + name + "' is disabled in PagerDuty: imported as any other");
     }
   }
 

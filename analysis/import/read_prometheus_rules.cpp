@@ -206,11 +206,26 @@ std::string label(const YAML::Node& labels, const char* key) {
   return v.IsDefined() && v.IsScalar() ? v.Scalar() : std::string();
 }
 
+/// A rule's labels over its group's (`groups[].labels`, Prometheus 3):
+/// a fresh map of the scalar values, for lookups only.
+YAML::Node rule_labels(const YAML::Node& rule, const YAML::Node& group_labels) {
+  YAML::Node merged(YAML::NodeType::Map);
+  for (const YAML::Node& labels : {group_labels, child(rule, "labels")}) {
+    if (!labels.IsMap()) continue;
+    for (const auto& kv : labels) {
+      if (kv.first.IsScalar() && kv.second.IsScalar())
+        merged[kv.first.Scalar()] = kv.second.Scalar();
+    }
+  }
+  return merged;
+}
+
 /// A burn-rate alert; false when the expression is not one.
-bool read_burn_rule(const SourceDocument& doc, const YAML::Node& rule, const std::string& path,
+bool read_burn_rule(const SourceDocument& doc, const YAML::Node& rule,
+                    const YAML::Node& group_labels, const std::string& path,
                     const std::string& name, const std::string& expr, double for_s,
                     ImportModel& out) {
-  const YAML::Node labels = child(rule, "labels");
+  const YAML::Node labels = rule_labels(rule, group_labels);
   std::vector<ImportedBurnWindow> windows;
   double budget = 0.0;
   std::string slo =
@@ -281,7 +296,8 @@ bool read_burn_rule(const SourceDocument& doc, const YAML::Node& rule, const std
 }
 
 /// A threshold alert; false when the expression is not one.
-bool read_threshold_rule(const SourceDocument& doc, const YAML::Node& rule, const std::string& path,
+bool read_threshold_rule(const SourceDocument& doc, const YAML::Node& rule,
+                         const YAML::Node& group_labels, const std::string& path,
                          const std::string& name, const std::string& expr, double for_s,
                          ImportModel& out) {
   const std::string whole = strip_outer(expr);
@@ -292,7 +308,7 @@ bool read_threshold_rule(const SourceDocument& doc, const YAML::Node& rule, cons
   if (!cmp) return false;
   const auto bound = parse_number_text(cmp->rhs);
   if (!bound || *bound <= 0) return false;
-  const YAML::Node labels = child(rule, "labels");
+  const YAML::Node labels = rule_labels(rule, group_labels);
   std::string service = label(labels, "service");
   for (const char* key : {"service", "job", "app", "app_kubernetes_io_name"}) {
     if (!service.empty()) break;
@@ -362,8 +378,24 @@ void read_prometheus_rules(const SourceDocument& doc, ImportModel& out) {
       double for_s = 0.0;
       if (child(rule, "for").IsDefined())
         for_s = duration_at(doc, rule, "for", path + ".for", out).value_or(0.0);
-      if (read_burn_rule(doc, rule, path, *name, *expr, for_s, out)) continue;
-      if (read_threshold_rule(doc, rule, path, *name, *expr, for_s, out)) continue;
+      const YAML::Node group_labels = child(groups[g], "labels");
+      // keep_firing_for holds a resolved alert firing; relsim's alerts end
+      // when their condition clears.
+      const auto keep_firing = [&]() {
+        const YAML::Node k = child(rule, "keep_firing_for");
+        if (!k.IsDefined()) return;
+        add_note(out, Level::note, doc, k, path + ".keep_firing_for",
+                 "alert '" + *name + "': keep_firing_for " + (k.IsScalar() ? k.Scalar() : "") +
+                     " is not kept (relsim's alerts end when their condition clears)");
+      };
+      if (read_burn_rule(doc, rule, group_labels, path, *name, *expr, for_s, out)) {
+        keep_firing();
+        continue;
+      }
+      if (read_threshold_rule(doc, rule, group_labels, path, *name, *expr, for_s, out)) {
+        keep_firing();
+        continue;
+      }
       add_note(out, Level::warning, doc, child(rule, "expr"), path + ".expr",
                "alert '" + *name +
                    "': expected a burn rate (`<recording rule with a window suffix> > (F * E)`, "

@@ -148,6 +148,13 @@ void read_pyrra(const SourceDocument& doc, ImportModel& out) {
     alert.windows.push_back(ImportedBurnWindow{w.severity, w.factor, w.long_s * scale,
                                                w.short_s * scale, w.for_s * scale, 0.0});
   }
+  const auto type =
+      scalar_at(doc, alerting, "burnRateType", "spec.alerting.burnRateType", "a type", out);
+  if (type && *type == "dynamic") {
+    add_note(out, Level::note, doc, child(alerting, "burnRateType"), "spec.alerting.burnRateType",
+             "dynamic burn rates: Pyrra scales each tier's factor by the traffic in its window; "
+             "relsim reads the static factors (14, 7, 2, 1)");
+  }
   out.alerts.push_back(alert);
 }
 

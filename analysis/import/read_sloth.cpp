@@ -100,7 +100,12 @@ void read_sloth(const SourceDocument& doc, ImportModel& out) {
       query = scalar_at(doc, raw, ratio_key, path + ".sli.raw." + ratio_key, "a PromQL query", out)
                   .value_or("");
       query_path = path + ".sli.raw." + ratio_key;
-    } else if (!child(sli, "plugin").IsDefined()) {
+    } else if (const YAML::Node plugin = child(sli, "plugin"); plugin.IsDefined()) {
+      add_note(out, Level::note, doc, plugin, path + ".sli.plugin",
+               "an SLI plugin builds the queries, which are not in the file: the SLI was read as "
+               "availability (set sli: latency and threshold in the output if it measures "
+               "latency)");
+    } else {
       add_note(out, Level::warning, doc, sli.IsDefined() ? sli : s, path + ".sli",
                "expected sli.events, sli.raw or sli.plugin; the SLI was read as availability");
     }
@@ -125,6 +130,13 @@ void read_sloth(const SourceDocument& doc, ImportModel& out) {
     };
     alert.page_enabled = !disabled(page_key);
     alert.ticket_enabled = !disabled(ticket_key);
+    // `for` of a severity's alerts (Sloth's alert_for plugin reads it).
+    const auto for_of = [&](const char* key) {
+      return duration_at(doc, child(alerting, key), "for", path + ".alerting." + key + ".for", out)
+          .value_or(0.0);
+    };
+    alert.page_for_s = for_of(page_key);
+    alert.ticket_for_s = for_of(ticket_key);
     if (alert.page_enabled || alert.ticket_enabled) out.alerts.push_back(alert);
   }
 }

@@ -201,3 +201,56 @@ TEST(ImportCommand, ADirectoryOfEverySourceJoinsValidatesRunsAndPlans) {
   EXPECT_EQ(plan.code, 0) << plan.out;
   EXPECT_NE(plan.out.find("verdict:"), std::string::npos) << plan.out;
 }
+
+TEST(ImportCommand, FilesThatNameNoServiceExitOneAndWriteNothing) {
+  // An escalation policy alone: teams, but no system to simulate (its zones
+  // would hold nothing, which relsim validate refuses).
+  const std::string out = scratch("policy-only.yaml");
+  const auto r =
+      run("import " + kFixtures + "upstream-shapes/pagerduty-billing-policy.json -o " + out);
+  EXPECT_EQ(r.code, 1) << r.out;
+  EXPECT_NE(r.out.find("import: the files read name no service, datastore or cache"),
+            std::string::npos)
+      << r.out;
+  EXPECT_NE(r.out.find("nothing was written"), std::string::npos) << r.out;
+  EXPECT_FALSE(fs::exists(out));
+}
+
+TEST(ImportCommand, ChaosManifestsAsTheProjectWritesThemGiveGameDaysThatValidate) {
+  const std::string out = scratch("chaos.yaml");
+  const auto r = run("import " + kFixtures + "upstream-shapes/chaos -o " + out);
+  ASSERT_EQ(r.code, 0) << r.out;
+  EXPECT_NE(r.out.find("2 services, 0 datastores and caches, 0 SLOs, 0 alerts, 0 teams, 3 "
+                       "experiments"),
+            std::string::npos)
+      << r.out;
+  EXPECT_NE(r.out.find("gameDay.keep-killing-pricing.experiment.duration = 10m"), std::string::npos)
+      << r.out;
+  const auto v = run("validate " + out);
+  EXPECT_EQ(v.code, 0) << v.out;
+  EXPECT_NE(v.out.find("ok: keep-killing-pricing (GameDay on imported: podKill"), std::string::npos)
+      << v.out;
+  EXPECT_NE(v.out.find("ok: old-drill/bursts (GameDay on imported: podKill"), std::string::npos)
+      << v.out;
+  const auto plan = run("plan " + out + " --trials 20 --threads 1");
+  EXPECT_EQ(plan.code, 0) << plan.out;
+}
+
+TEST(ImportCommand, ServicesNoFileGivesAnOwnerGetAnAssumedTeamBesideTheImportedOnes) {
+  // PagerDuty pages for invoicing and mailer; the Sloth spec's ledger has
+  // paging alerts and no owner: without a team for it the output would not
+  // validate ("pages, but no team owns service 'ledger'").
+  const std::string out = scratch("unowned.yaml");
+  const auto r = run("import " + kFixtures + "upstream-shapes/pagerduty-services.json " +
+                     kFixtures + "upstream-shapes/sloth-alert-for.yaml -o " + out);
+  ASSERT_EQ(r.code, 0) << r.out;
+  EXPECT_NE(r.out.find("teams = oncall  (no file gives these services an owner: one team owns "
+                       "them)"),
+            std::string::npos)
+      << r.out;
+  const std::string y = slurp(out);
+  EXPECT_NE(y.find("      owns: [ledger]\n"), std::string::npos) << y;
+  EXPECT_NE(y.find("      owns: [invoicing]\n"), std::string::npos) << y;
+  const auto v = run("validate " + out);
+  EXPECT_EQ(v.code, 0) << v.out;
+}

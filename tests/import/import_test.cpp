@@ -531,6 +531,8 @@ TEST(ImportEmit, AnExperimentBecomesAGameDay) {
   imp::ImportModel m;
   imp::ImportedService api;
   api.name = "api";
+  // A network fault acts on a call: api must call orders-db.
+  api.depends_on = {imp::ImportedDependency{"orders-db", "hard", {}}};
   m.services = {api};
   imp::ImportedStore db;
   db.name = "orders-db";
@@ -806,4 +808,267 @@ spec: {type: service, owner: group:shop-oncall}
   const std::string y = imp::emit_import(m, o).yaml;
   EXPECT_NE(y.find("      owns: [web]\n"), std::string::npos) << y;
   EXPECT_EQ(y.find("shop-oncall"), std::string::npos) << y;
+}
+
+// Shapes of files the projects publish (their examples and API samples),
+// written for these tests in tests/import/fixtures/upstream-shapes/.
+
+TEST(ImportSloth, PageAndTicketForAndAnSliPlugin) {
+  const auto m = import_files({"upstream-shapes/sloth-alert-for.yaml"});
+  // The page and ticket windows carry their severity's `for`; the emitter
+  // writes each `for` as an alert of its own.
+  expect_windows(alert(m, "LedgerWritesBurn"), {{"page", 14.4, 3600, 300, 180},
+                                                {"page", 6, 21600, 1800, 180},
+                                                {"ticket", 3, 86400, 7200, 1200},
+                                                {"ticket", 1, 259200, 21600, 1200}});
+  expect_windows(alert(m, "LedgerReadsBurn"),
+                 {{"page", 14.4, 3600, 300, 0}, {"page", 6, 21600, 1800, 0}});
+  EXPECT_EQ(slo(m, "reads-availability").sli, "availability");
+  EXPECT_NE(notes(m).find("sloth-alert-for.yaml:27:9: note: an SLI plugin builds the queries"),
+            std::string::npos)
+      << notes(m);
+  const auto r = imp::emit_import(m, {});
+  EXPECT_NE(r.yaml.find("    - name: LedgerWritesBurn-for-20m"), std::string::npos) << r.yaml;
+  EXPECT_NE(r.yaml.find("      for: 3m "), std::string::npos) << r.yaml;
+  (void)relsim::models::load_string(r.yaml, "sloth-for.yaml");
+}
+
+TEST(ImportPyrra, ATierThatCanNeverFireOnALowTargetIsLeftOut) {
+  const auto m = import_files({"upstream-shapes/pyrra-low-target.yaml"});
+  // 92 %: the 14x tier needs 112 % of requests to fail.
+  expect_windows(alert(m, "search-latency-ErrorBudgetBurn"), {{"page", 7, 21600, 1800, 900},
+                                                              {"ticket", 2, 86400, 7200, 3600},
+                                                              {"ticket", 1, 345600, 21600, 10800}});
+  EXPECT_NE(notes(m).find("pyrra-low-target.yaml:10:11: warning: alert "
+                          "'search-latency-ErrorBudgetBurn': the window of factor 14 over 1h "
+                          "can never fire on SLO 'search-latency' (its error budget is 8 %, so it "
+                          "needs an error ratio of 112 %); the window was left out"),
+            std::string::npos)
+      << notes(m);
+}
+
+TEST(ImportOpenSlo, QuarterWindowsAMinuteWindowAndALowerThanCondition) {
+  const auto m = import_files({"upstream-shapes/openslo-shapes.yaml"});
+  const auto& quarter = slo(m, "export-quarterly");
+  ASSERT_TRUE(quarter.window_s);
+  EXPECT_DOUBLE_EQ(quarter.window_s->value, 90 * 86400.0);
+  EXPECT_FALSE(quarter.calendar_month);
+  const auto& contract = slo(m, "export-contract");
+  ASSERT_TRUE(contract.window_s);
+  EXPECT_DOUBLE_EQ(contract.window_s->value, 60.0);  // 1m is a minute, with a warning
+  const std::string n = notes(m);
+  EXPECT_NE(n.find("openslo-shapes.yaml:12:19: note: a calendar 1Q window"), std::string::npos)
+      << n;
+  EXPECT_NE(n.find("openslo-shapes.yaml:30:19: warning: a window of 1m is 1m"), std::string::npos)
+      << n;
+  EXPECT_NE(n.find("openslo-shapes.yaml:67:11: warning: expected op gt or gte"), std::string::npos)
+      << n;
+  // Only the `op: gt` condition is a window of the policy.
+  expect_windows(alert(m, "export-paging"), {{"page", 10, 3600, 0, 300}});
+}
+
+TEST(ImportJoin, TwoPoliciesPagingOneServiceKeepOne) {
+  const auto m = import_files(
+      {"upstream-shapes/pagerduty-services.json", "upstream-shapes/pagerduty-billing-policy.json"});
+  std::size_t owners = 0;
+  for (const imp::ImportedTeam& t : m.teams) {
+    owners += static_cast<std::size_t>(std::count(t.owns.begin(), t.owns.end(), "invoicing"));
+  }
+  EXPECT_EQ(owners, 1u) << notes(m);
+  EXPECT_NE(notes(m).find("relsim pages one team per service: kept '"), std::string::npos)
+      << notes(m);
+  const auto r = imp::emit_import(m, {});
+  const auto docs = relsim::models::load_string(r.yaml, "pd.yaml");
+  ASSERT_EQ(docs.systems.size(), 1u);
+  EXPECT_EQ(docs.systems[0].services.size(), 2u);
+}
+
+TEST(ImportLoad, ARenderedChartsOtherKindsAreNotesNotWarnings) {
+  const auto m = import_files({"upstream-shapes/k8s-rendered-chart.yaml"});
+  EXPECT_EQ(m.documents_used, 1);
+  EXPECT_EQ(m.services.size(), 1u);
+  for (const char* kind : {"ServiceAccount", "ConfigMap", "Ingress", "CronJob", "ServiceMonitor"}) {
+    EXPECT_NE(notes(m).find(std::string("note: kind ") + kind + " holds nothing relsim reads"),
+              std::string::npos)
+        << kind << "\n"
+        << notes(m);
+  }
+  EXPECT_TRUE(std::none_of(m.notes.begin(), m.notes.end(), [](const imp::ImportNote& n) {
+    return n.level != imp::ImportNote::Level::note;
+  })) << notes(m);
+}
+
+TEST(ImportJoin, ExperimentsMissingWhatTheirFaultNeedsAreLeftOut) {
+  const auto m = import_files(
+      {"upstream-shapes/chaos/workloads.yaml", "upstream-shapes/chaos/experiments.yaml"});
+  std::vector<std::string> names;
+  for (const imp::ImportedExperiment& e : m.experiments) names.push_back(e.name);
+  EXPECT_EQ(names, (std::vector<std::string>{"kill-a-basket", "keep-killing-pricing",
+                                             "old-drill/bursts"}));
+  const std::string n = notes(m);
+  EXPECT_NE(n.find("experiments.yaml:70:13: warning: experiment 'old-drill/nobody' "
+                   "(capacityLoss): the file gives no service"),
+            std::string::npos)
+      << n;
+  EXPECT_NE(n.find("experiments.yaml:34:9: warning: experiment 'slow-basket-to-pricing' "
+                   "(networkLatency) acts on calls from 'basket' to 'pricing', but no file read "
+                   "says that 'basket' depends on 'pricing'"),
+            std::string::npos)
+      << n;
+  const auto r = imp::emit_import(m, {});
+  EXPECT_NE(r.yaml.find("    duration: 10m                         # assumed: the kills repeat "
+                        "every 45s until the Schedule is deleted"),
+            std::string::npos)
+      << r.yaml;
+  EXPECT_TRUE(std::any_of(r.assumed.begin(), r.assumed.end(), [](const imp::AssumedValue& v) {
+    return v.path == "gameDay.keep-killing-pricing.experiment.duration" && v.value == "10m";
+  }));
+  const auto docs = relsim::models::load_string(r.yaml, "chaos.yaml");
+  EXPECT_EQ(docs.game_days.size(), 3u);
+}
+
+TEST(ImportEmit, AWorkloadWithoutReplicasRunsOnePodUnlessAnAutoscalerSaysOtherwise) {
+  imp::ImportModel m;
+  imp::read_text(
+      "apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: web}\nspec:\n"
+      "  selector: {matchLabels: {app: web}}\n  template:\n    metadata: {labels: {app: web}}\n"
+      "    spec: {containers: [{name: web}]}\n---\n"
+      "apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: api}\nspec:\n"
+      "  selector: {matchLabels: {app: api}}\n  template:\n    metadata: {labels: {app: api}}\n"
+      "    spec: {containers: [{name: api}]}\n---\n"
+      "apiVersion: autoscaling/v2\nkind: HorizontalPodAutoscaler\nmetadata: {name: api}\n"
+      "spec:\n  scaleTargetRef: {kind: Deployment, name: api}\n  minReplicas: 3\n"
+      "  maxReplicas: 9\n",
+      "apps.yaml", {}, m);
+  imp::join_import(m, {});
+  const auto r = imp::emit_import(m, {});
+  EXPECT_NE(r.yaml.find("      replicas: 1                         # from apps.yaml:5 "
+                        "spec.replicas (absent: Kubernetes runs 1 pod)"),
+            std::string::npos)
+      << r.yaml;
+  EXPECT_NE(
+      r.yaml.find("      replicas: 3                         # from apps.yaml:24 spec.minReplicas"),
+      std::string::npos)
+      << r.yaml;
+  EXPECT_TRUE(std::none_of(r.assumed.begin(), r.assumed.end(), [](const imp::AssumedValue& v) {
+    return v.path == "services.web.replicas" || v.path == "services.api.replicas";
+  }));
+}
+
+TEST(ImportPyrra, DynamicBurnRatesAreReadWithTheirStaticFactorsAndSaySo) {
+  const auto m = import_files({"upstream-shapes/pyrra-dynamic.yaml"});
+  const auto& s = slo(m, "checkout-latency-dynamic");
+  EXPECT_EQ(s.sli, "latency");
+  EXPECT_EQ(s.service, "checkout");
+  ASSERT_TRUE(s.threshold_s);
+  EXPECT_DOUBLE_EQ(s.threshold_s->value, 0.3);
+  expect_windows(alert(m, "checkout-latency-dynamic-CheckoutLatencyBurn"),
+                 {{"page", 14, 3600, 300, 120},
+                  {"page", 7, 21600, 1800, 900},
+                  {"ticket", 2, 86400, 7200, 3600},
+                  {"ticket", 1, 345600, 21600, 10800}});
+  EXPECT_NE(notes(m).find("pyrra-dynamic.yaml:19:19: note: dynamic burn rates: Pyrra scales each "
+                          "tier's factor"),
+            std::string::npos)
+      << notes(m);
+}
+
+TEST(ImportPrometheusRules, GroupLabelsApplyToEveryRuleAndKeepFiringForIsNoted) {
+  imp::ImportModel m =
+      imp::read_inputs({kFixtures + "upstream-shapes/prometheus-group-labels.yaml"}, {});
+  const auto& p99 = alert(m, "PaymentsSlowP99");
+  EXPECT_EQ(p99.team, "payments-oncall");  // the group's label
+  EXPECT_EQ(p99.route, "page");            // the group's severity: critical
+  EXPECT_EQ(p99.service, "payments");
+  EXPECT_DOUBLE_EQ(p99.latency_above_s.value_or(0), 0.8);
+  EXPECT_DOUBLE_EQ(p99.latency_percentile, 0.99);
+  EXPECT_DOUBLE_EQ(p99.for_s, 600.0);
+  const auto& p90 = alert(m, "PaymentsSlowP90");
+  EXPECT_EQ(p90.team, "payments-oncall");
+  EXPECT_EQ(p90.route, "ticket");  // the rule's own severity wins
+  EXPECT_DOUBLE_EQ(p90.for_s, 1800.0);
+  const std::string n = notes(m);
+  EXPECT_NE(n.find("prometheus-group-labels.yaml:13:26: note: alert 'PaymentsSlowP99': "
+                   "keep_firing_for 15m is not kept"),
+            std::string::npos)
+      << n;
+  EXPECT_NE(n.find("prometheus-group-labels.yaml:20:15: warning: alert 'PaymentsTargetDown': "
+                   "expected a burn rate"),
+            std::string::npos)
+      << n;
+}
+
+TEST(ImportEmit, ABackstageGroupsPeopleSizeTheTeamThatOwnsItsComponents) {
+  const auto m = import_files({"upstream-shapes/backstage-org.yaml"});
+  ASSERT_EQ(m.catalog_groups.size(), 4u);  // the Group, ann's and carl's two memberOf
+  const auto r = imp::emit_import(m, {});
+  // ann (both ways), bob, carl: three people.
+  EXPECT_NE(r.yaml.find("      members: 3                          # from " + kFixtures +
+                        "upstream-shapes/backstage-org.yaml:7 Backstage group 'platform': 3 "
+                        "people (Group spec.members, User spec.memberOf)"),
+            std::string::npos)
+      << r.yaml;
+  EXPECT_TRUE(std::none_of(r.assumed.begin(), r.assumed.end(), [](const imp::AssumedValue& v) {
+    return v.path == "teams.platform.members";
+  }));
+  EXPECT_EQ(notes(m).find("kind User holds nothing"), std::string::npos) << notes(m);
+}
+
+TEST(ImportOpenSlo, TheV2AlphaApiIsReadAsV1) {
+  const auto m = import_files({"upstream-shapes/openslo-v2alpha.yaml"});
+  const auto& s = slo(m, "orders-availability");
+  EXPECT_EQ(s.service, "orders");
+  ASSERT_TRUE(s.objective && s.window_s);
+  EXPECT_DOUBLE_EQ(s.objective->value, 0.999);
+  EXPECT_DOUBLE_EQ(s.window_s->value, 28 * 86400.0);
+  expect_windows(alert(m, "orders-paging"), {{"page", 14, 3600, 0, 120}});
+  EXPECT_EQ(notes(m).find("warning"), std::string::npos) << notes(m);
+}
+
+TEST(ImportJoin, AThirdFilesAlertJoinsTheRenamedAlertOfItsSlo) {
+  const auto m = import_files({"upstream-shapes/sloth-repeated/a-search.yaml",
+                               "upstream-shapes/sloth-repeated/b-orders.yaml",
+                               "upstream-shapes/sloth-repeated/c-orders-k8s.yaml"});
+  ASSERT_EQ(m.alerts.size(), 2u) << notes(m);
+  EXPECT_EQ(alert(m, "HighErrorRate").slo, "queries-availability");
+  // orders' alert was renamed once; the Kubernetes form joins it, and its
+  // missing `for` is a disagreement (the first file read wins), not a
+  // second set of windows.
+  const auto& orders = alert(m, "HighErrorRate-requests-availability");
+  expect_windows(orders, {{"page", 14.4, 3600, 300, 300},
+                          {"page", 6, 21600, 1800, 300},
+                          {"ticket", 3, 86400, 7200, 0},
+                          {"ticket", 1, 259200, 21600, 0}});
+  EXPECT_NE(notes(m).find("c-orders-k8s.yaml:16:9: warning: alert "
+                          "'HighErrorRate-requests-availability' window 14.4x over 1h: for is 0s "
+                          "here but 5m in "),
+            std::string::npos)
+      << notes(m);
+  const auto r = imp::emit_import(m, {});
+  const auto docs = relsim::models::load_string(r.yaml, "repeated.yaml");
+  ASSERT_EQ(docs.alert_rules.size(), 1u);
+}
+
+TEST(ImportEmit, AScaleUpStabilizationWindowAddsToTheDefaultReactionTime) {
+  // The Kubernetes documentation's walkthrough HPA: scaleUp
+  // stabilizationWindowSeconds 0 is no stabilization, not an instant
+  // scale-up; relsim's 2m of metric delay and scheduling remain.
+  imp::ImportModel m;
+  imp::read_text(
+      "apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: web}\nspec:\n  replicas: 2\n"
+      "  selector: {matchLabels: {app: web}}\n  template:\n    metadata: {labels: {app: web}}\n"
+      "    spec: {containers: [{name: web}]}\n---\n"
+      "apiVersion: autoscaling/v2\nkind: HorizontalPodAutoscaler\nmetadata: {name: web}\n"
+      "spec:\n  scaleTargetRef: {kind: Deployment, name: web}\n  minReplicas: 2\n"
+      "  maxReplicas: 8\n  metrics:\n  - type: Resource\n    resource:\n      name: cpu\n"
+      "      target: {type: Utilization, averageUtilization: 60}\n  behavior:\n"
+      "    scaleUp:\n      stabilizationWindowSeconds: 0\n",
+      "hpa.yaml", {}, m);
+  imp::join_import(m, {});
+  const auto r = imp::emit_import(m, {});
+  EXPECT_NE(r.yaml.find("        reactionTime: 2m                  # from hpa.yaml:25 "
+                        "spec.behavior.scaleUp.stabilizationWindowSeconds (0s) + 2m, relsim's "
+                        "default metric delay and scheduling"),
+            std::string::npos)
+      << r.yaml;
 }

@@ -73,11 +73,15 @@ TEST(ReadChaosMesh, WhatRelsimCannotRunIsANoteNotAGuess) {
   const ImportedExperiment* bad = find_named(m.experiments, "bad-value");
   ASSERT_TRUE(bad);
   EXPECT_EQ(bad->mode, "one");
-  EXPECT_EQ(bad->service, "");
+  // No app label: the selector's only label names the service, with a note.
+  EXPECT_EQ(bad->service, "web");
   const ImportNote* value = find_note(m, "mode fixed needs value");
   ASSERT_TRUE(value);
   EXPECT_EQ(value->origin.line, 107);
-  EXPECT_TRUE(find_note(m, "the target is left for you to fill in"));
+  const ImportNote* label = find_note(m, "took the value of label 'tier' ('web') as the service");
+  ASSERT_TRUE(label);
+  EXPECT_EQ(testing::located(label->origin),
+            "chaos-mesh.yaml:109:28 spec.selector.labelSelectors.tier");
   EXPECT_EQ(m.experiments.size(), 7u);
 }
 
@@ -100,6 +104,47 @@ TEST(ReadChaosMesh, AScheduleWithoutAnEndSaysTheDurationIsMissing) {
   const ImportNote* n = find_note(m, "repeats until it is deleted");
   ASSERT_TRUE(n);
   EXPECT_EQ(testing::located(n->origin), "again.yaml:5:13 spec.schedule");
+}
+
+TEST(ReadChaosMesh, AnyLabelNamesTheServiceAndOldWorkflowsAreRead) {
+  // Chaos Mesh's own examples select by app.kubernetes.io/component; 1.x
+  // workflows write template_type, pod_chaos, a template duration and
+  // scheduler.cron.
+  const auto m = read_fixture("upstream-shapes/chaos/experiments.yaml", read_chaos_mesh);
+  const ImportedExperiment* kill = find_named(m.experiments, "kill-a-basket");
+  ASSERT_TRUE(kill);
+  EXPECT_EQ(kill->fault, "podKill");
+  EXPECT_EQ(kill->service, "basket");
+  const ImportNote* label =
+      find_note(m, "took the value of label 'app.kubernetes.io/component' ('basket')");
+  ASSERT_TRUE(label);
+  EXPECT_EQ(label->level, ImportNote::Level::note);
+  EXPECT_EQ(testing::located(label->origin),
+            "upstream-shapes/chaos/experiments.yaml:13:38 "
+            "spec.selector.labelSelectors.app.kubernetes.io/component");
+
+  const ImportedExperiment* again = find_named(m.experiments, "keep-killing-pricing");
+  ASSERT_TRUE(again);
+  EXPECT_EQ(again->service, "pricing");
+  EXPECT_EQ(again->mode, "{fixed: 1}");
+  EXPECT_DOUBLE_EQ(again->interval_s.value_or(0), 45.0);
+  EXPECT_FALSE(again->duration_s);  // the emitter assumes one
+  EXPECT_TRUE(find_note(m, "not in the manifest: ten minutes is assumed"));
+
+  const ImportedExperiment* bursts = find_named(m.experiments, "old-drill/bursts");
+  ASSERT_TRUE(bursts);
+  EXPECT_EQ(bursts->service, "basket");
+  EXPECT_DOUBLE_EQ(bursts->duration_s.value_or(0), 90.0);  // the 1.x template duration
+  EXPECT_DOUBLE_EQ(bursts->interval_s.value_or(0), 30.0);  // scheduler.cron @every 30s
+  // A selector with namespaces only names no service: the reader keeps the
+  // experiment without one, the join leaves it out.
+  const ImportedExperiment* nobody = find_named(m.experiments, "old-drill/nobody");
+  ASSERT_TRUE(nobody);
+  EXPECT_EQ(nobody->service, "");
+  const ImportNote* none = find_note(m, "none, so the experiment is left out");
+  ASSERT_TRUE(none);
+  EXPECT_EQ(none->level, ImportNote::Level::warning);
+  EXPECT_EQ(none->origin.line, 76);
 }
 
 }  // namespace

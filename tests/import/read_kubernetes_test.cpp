@@ -125,6 +125,11 @@ TEST(ReadKubernetes, NoReplicasIsANoteNotAGuess) {
       "api.yaml", read_kubernetes);
   ASSERT_EQ(m.services.size(), 1u);
   EXPECT_FALSE(m.services[0].replicas);
+  // Kubernetes' own default, kept apart: an autoscaler's minReplicas wins.
+  ASSERT_TRUE(m.services[0].default_replicas);
+  EXPECT_EQ(m.services[0].default_replicas->value, 1);
+  EXPECT_EQ(testing::located(m.services[0].default_replicas->origin),
+            "api.yaml:5:3 spec.replicas (absent: Kubernetes runs 1 pod)");
   const ImportNote* n = find_note(m, "no replicas: Kubernetes runs 1 unless an autoscaler");
   ASSERT_TRUE(n);
   EXPECT_EQ(n->level, ImportNote::Level::note);

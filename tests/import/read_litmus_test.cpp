@@ -83,5 +83,22 @@ TEST(ReadLitmus, AnEngineWithoutExperimentsIsANote) {
   EXPECT_EQ(testing::located(n->origin), "e.yaml:6:16 spec.experiments");
 }
 
+TEST(ReadLitmus, TheChartsEmptyTemplateValuesAreUnsetNotErrors) {
+  // applabel '' and PODS_AFFECTED_PERC '' as the chaos charts ship them.
+  const auto m = read_fixture("upstream-shapes/litmus-chart-template.yaml", read_litmus);
+  ASSERT_EQ(m.experiments.size(), 1u);
+  const ImportedExperiment& e = m.experiments[0];
+  EXPECT_EQ(e.fault, "podKill");
+  EXPECT_EQ(e.service, "");  // the join leaves it out
+  EXPECT_EQ(e.mode, "one");
+  EXPECT_DOUBLE_EQ(e.duration_s.value_or(0), 45.0);
+  EXPECT_DOUBLE_EQ(e.interval_s.value_or(0), 15.0);
+  const ImportNote* label = find_note(m, "applabel is empty (the chart's template)");
+  ASSERT_TRUE(label);
+  EXPECT_EQ(testing::located(label->origin),
+            "upstream-shapes/litmus-chart-template.yaml:11:15 spec.appinfo.applabel");
+  EXPECT_FALSE(find_note(m, "expected a non-negative number"));
+}
+
 }  // namespace
 }  // namespace relsim::analysis::import

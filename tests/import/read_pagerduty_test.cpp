@@ -90,5 +90,34 @@ TEST(ReadPagerDuty, AnObjectOfNeitherKindIsANote) {
   EXPECT_EQ(testing::located(n->origin), "u.json:1:1 (document)");
 }
 
+TEST(ReadPagerDuty, AServicesListGivesServicesPagedThroughTheirPolicy) {
+  const auto m = read_fixture("upstream-shapes/pagerduty-services.json", read_pagerduty);
+  ASSERT_EQ(m.services.size(), 2u);
+  const ImportedService* invoicing = find_named(m.services, "invoicing");
+  ASSERT_TRUE(invoicing);
+  EXPECT_EQ(invoicing->aliases, std::vector<std::string>{"PSVC001"});
+  EXPECT_EQ(testing::located(invoicing->origin),
+            "upstream-shapes/pagerduty-services.json:7:15 services[0].name");
+  const ImportedTeam* fallback = find_named(m.teams, "Invoicing fallback policy");
+  ASSERT_TRUE(fallback);
+  EXPECT_EQ(fallback->aliases, std::vector<std::string>{"PPOL002"});
+  EXPECT_EQ(fallback->owns, std::vector<std::string>{"invoicing"});
+  EXPECT_FALSE(fallback->members);  // the policy says nothing of the rotation
+  const ImportedTeam* billing = find_named(m.teams, "Billing policy");
+  ASSERT_TRUE(billing);
+  EXPECT_EQ(billing->owns, std::vector<std::string>{"mailer"});
+  EXPECT_TRUE(m.notes.empty());
+}
+
+TEST(ReadPagerDuty, AnIncidentListIsANotePointingToIncidentsImport) {
+  const auto m = read_fixture("upstream-shapes/pagerduty-incidents.json", read_pagerduty);
+  EXPECT_TRUE(m.services.empty());
+  EXPECT_TRUE(m.teams.empty());
+  const ImportNote* n = find_note(m, "`relsim incidents import` reads them");
+  ASSERT_TRUE(n);
+  EXPECT_EQ(n->level, ImportNote::Level::note);
+  EXPECT_EQ(n->origin.line, 1);
+}
+
 }  // namespace
 }  // namespace relsim::analysis::import

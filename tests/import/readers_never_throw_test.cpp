@@ -74,6 +74,11 @@ TEST(ImportReaders, NeverThrowWhateverNodeIsMistyped) {
       {"backstage-catalog.yaml", read_backstage},
       {"chaos-mesh.yaml", read_chaos_mesh},
       {"litmus.yaml", read_litmus},
+      {"upstream-shapes/pagerduty-services.json", read_pagerduty},
+      {"upstream-shapes/pagerduty-incidents.json", read_pagerduty},
+      {"upstream-shapes/chaos/experiments.yaml", read_chaos_mesh},
+      {"upstream-shapes/litmus-chart-template.yaml", read_litmus},
+      {"upstream-shapes/backstage-org.yaml", read_backstage},
   };
   int calls = 0;
   std::size_t notes = 0;
@@ -87,7 +92,8 @@ TEST(ImportReaders, ReadAnyRootWithoutThrowing) {
                                          read_backstage,  read_chaos_mesh, read_litmus};
   for (const char* text :
        {"42", "[1, 2]", "{}", "~", "[{}]", "{data: [3]}", "{kind: List, items: 3}",
-        "{schedules: {a: 1}}", "{kind: [x], metadata: {name: {a: b}}}"}) {
+        "{schedules: {a: 1}}", "{kind: [x], metadata: {name: {a: b}}}", "{services: [1, {}]}",
+        "{service: {escalation_policy: [x]}}", "{incidents: 3}"}) {
     for (const ReaderFn reader : readers) {
       ImportModel out;
       EXPECT_NO_THROW(reader(SourceDocument{"root.yaml", 0, YAML::Load(text)}, out)) << text;
