@@ -483,4 +483,21 @@ ScratchFile::~ScratchFile() {
   r.temporaries.erase(path_);
 }
 
+ScratchDir::ScratchDir() {
+  std::string name = (fs::temp_directory_path() / "relsim-scratch.relsim-tmp.XXXXXX").string();
+  Registry& r = registry();
+  const std::lock_guard lock(r.mutex);
+  if (::mkdtemp(name.data()) == nullptr) cannot_write(name, std::strerror(errno));
+  path_ = name;
+  r.temporaries.insert(path_);
+}
+
+ScratchDir::~ScratchDir() {
+  Registry& r = registry();
+  const std::lock_guard lock(r.mutex);
+  std::error_code ec;
+  fs::remove_all(path_, ec);
+  r.temporaries.erase(path_);
+}
+
 }  // namespace relsim::analysis

@@ -451,4 +451,96 @@ TEST(HostileParser, InvalidUtf8IsLocated) {
   EXPECT_TRUE(contains(r.out, "latin1.yaml:8:6: error: invalid UTF-8 (byte 0xE9)")) << r.out;
 }
 
+// ------------------------------------------------------------ session 2 (hostile corpus)
+
+TEST(HostileDistributions, AHeavyTailedDrawIsNeverAndTheTrialEnds) {
+  // A Weibull of shape 1e-9 draws 0 or +inf; +inf is Duration::max(), and
+  // `now + max()` once wrapped to an instant in the past: the trial never
+  // ended (UBSan: signed integer overflow in Time::operator+).
+  TempDir dir;
+  write(dir / "s.yaml", kScenario);
+  for (const std::string& restart : {std::string("{weibull: {shape: 1e-9, scale: 1m}}"),
+                                     std::string("{lognormal: {mu: 0, sigma: 1000}}")}) {
+    const auto r =
+        relsim("run " + quote(dir / "s.yaml") +
+               " --format json --trials 20 --threads 1 --set 'services.api.restart=" + restart +
+               "' --set 'services.api.failures=[{type: replicaCrash, every: " + restart + "}]'");
+    EXPECT_EQ(r.code, 0) << restart << "\n" << r.out;
+    EXPECT_TRUE(contains(r.out, "\"trials\": 20")) << r.out;
+  }
+}
+
+TEST(HostileParser, ControlCharactersAreRefusedInTextAndShownEscapedInMessages) {
+  TempDir dir;
+  const std::string head = "apiVersion: relsim/v1alpha1\nkind: System\nmetadata: {name: tiny}\n";
+  // A raw NUL: yaml-cpp stopped there and reported "unknown escape character".
+  write(dir / "nul.yaml", head + "spec:\n  zones: [zone-a]" + std::string(1, '\0') + "\n");
+  const auto nul = relsim("validate " + quote(dir / "nul.yaml"));
+  EXPECT_EQ(nul.code, 1) << nul.out;
+  EXPECT_TRUE(contains(nul.out,
+                       "nul.yaml:5:18: error: a control character (byte 0x00) is not "
+                       "allowed in YAML text"))
+      << nul.out;
+  // A raw escape sequence in a key, and the same written as YAML escapes:
+  // the message quotes the key with its control characters made visible.
+  write(dir / "raw.yaml", head + "spec:\n  \x1b[31mservices: []\n");
+  const auto raw = relsim("validate " + quote(dir / "raw.yaml"));
+  EXPECT_EQ(raw.code, 1) << raw.out;
+  EXPECT_TRUE(contains(raw.out, "raw.yaml:5:3: error: a control character (byte 0x1B)")) << raw.out;
+  write(dir / "escaped.yaml",
+        head + "spec:\n  \"\\e]0;pwned\\a\\nx.yaml:1:1: error: forged\": []\n");
+  const auto escaped = relsim("validate " + quote(dir / "escaped.yaml"));
+  EXPECT_EQ(escaped.code, 1) << escaped.out;
+  EXPECT_TRUE(contains(escaped.out,
+                       "escaped.yaml:5:3: error: unknown key '\\x1B]0;pwned\\x07\\x0Ax.yaml:1:1: "
+                       "error: forged' in spec"))
+      << escaped.out;
+  EXPECT_FALSE(contains(escaped.out, "\x1b")) << escaped.out;
+  EXPECT_FALSE(contains(escaped.out, "\nx.yaml:1:1")) << escaped.out;  // no forged line
+}
+
+TEST(HostileParser, ImportRefusesDeepNestingAndControlCharactersLikeTheLoader) {
+  TempDir dir;
+  write(dir / "deep.yaml", "x: " + std::string(100000, '[') + "\n");
+  const auto deep = relsim("import " + quote(dir / "deep.yaml") + " -o " + quote(dir / "out.yaml"));
+  EXPECT_EQ(deep.code, 1) << deep.out;
+  EXPECT_TRUE(contains(deep.out, "deep.yaml:1:67: error: nesting deeper than 64 levels"))
+      << deep.out;
+  write(dir / "nul.yaml", "version: \"prometheus/v1\"\nservice: a" + std::string(1, '\0') + "\n");
+  const auto nul = relsim("import " + quote(dir / "nul.yaml") + " -o " + quote(dir / "out.yaml"));
+  EXPECT_EQ(nul.code, 1) << nul.out;
+  EXPECT_TRUE(contains(nul.out, "nul.yaml:2:11: error: a control character (byte 0x00)"))
+      << nul.out;
+  EXPECT_FALSE(fs::exists(dir / "out.yaml"));
+}
+
+TEST(HostileResults, TheStoredScenarioIsLoadedInAPrivateFolderAndNamedByItsResultsFile) {
+  // report and merge recompile the scenario text a results file stores. It
+  // was written to /tmp/relsim-merge-PID (a name another user could create
+  // first, with links in it), and its errors named that scratch copy.
+  TempDir dir;
+  write(dir / "tmp" / ".keep", "");
+  write(dir / "runs" / "restart.csv", "seconds\n30\n45\n60\n");
+  write(dir / "runs" / "s.yaml", scenario_with_data("restart.csv"));
+  const std::string env = "TMPDIR=" + quote(dir / "tmp") + " ";
+  const auto run = relsim("run " + quote(dir / "runs" / "s.yaml") + " -q --out " +
+                          quote(dir / "runs" / "run.h5"));
+  ASSERT_EQ(run.code, 0) << run.out;
+  const auto ok = shell(env + RELSIM_BINARY + " report " + quote(dir / "runs" / "run.h5") + " -q");
+  EXPECT_EQ(ok.code, 0) << ok.out;
+  EXPECT_EQ(listing(dir / "tmp"), ".keep ");  // the scratch folder is gone
+  fs::remove(dir / "runs" / "restart.csv");
+  fs::remove(dir / "runs" / "run.html");
+  const auto gone =
+      shell(env + RELSIM_BINARY + " report " + quote(dir / "runs" / "run.h5") + " -q");
+  EXPECT_EQ(gone.code, 1) << gone.out;
+  EXPECT_TRUE(contains(gone.out, (dir / "runs" / "run.h5").string() + "(" +
+                                     (dir / "runs" / "s.yaml").string() + "):12:"))
+      << gone.out;
+  EXPECT_FALSE(contains(gone.out, "relsim-merge")) << gone.out;
+  EXPECT_FALSE(contains(gone.out, "relsim-scratch")) << gone.out;
+  EXPECT_FALSE(fs::exists(dir / "runs" / "run.html"));
+  EXPECT_EQ(listing(dir / "tmp"), ".keep ");
+}
+
 }  // namespace
