@@ -14,6 +14,7 @@ const std::vector<InputLimit>& input_limits() {
       {"dependency edges", "1000000", "`dependsOn` entries of all services"},
       {"alert rules", "10000", "`alerts` of a System or an AlertRules file"},
       {"candidate starts", "10000", "`candidateStarts` of a GameDay (a window's steps)"},
+      {"repetitions of a fault", "100000", "`duration` ÷ `interval` of a fault that repeats"},
       {"trials", "1000000000", "`trials`, `maxTrials`, `--trials`, `--max-trials`"},
       {"trials of a plan", "100000000", "trials × candidate starts of `relsim plan`"},
       {"steps of a horizon", "1000000000",

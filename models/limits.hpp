@@ -31,6 +31,8 @@ inline constexpr std::int64_t kMaxEdges = 1'000'000;
 inline constexpr std::int64_t kMaxAlertRules = 10'000;
 /// Candidate starts of a GameDay.
 inline constexpr std::int64_t kMaxCandidateStarts = 10'000;
+/// Repetitions of one fault that repeats (`duration` ÷ `interval` of a podKill).
+inline constexpr std::int64_t kMaxFaultRepetitions = 100'000;
 /// Trials of one run (`trials`, `maxTrials`, `--trials`, `--max-trials`).
 inline constexpr std::int64_t kMaxTrials = 1'000'000'000;
 /// Trials of a game-day plan: trials × candidate starts (all kept in memory).

@@ -386,6 +386,31 @@ spec:
   EXPECT_TRUE(contains(r.out, "86401 candidate starts, above 10000")) << r.out;
 }
 
+TEST(HostileLimits, AFaultRepeatedEveryMicrosecondIsRefusedBeforePlanning) {
+  // podKill every 1us for a minute: 60 million kills per trial and candidate;
+  // `relsim plan` ran past any timeout.
+  TempDir dir;
+  write(dir / "shop.yaml", kSystem);
+  write(dir / "g.yaml", R"(apiVersion: relsim/v1alpha1
+kind: GameDay
+metadata: {name: g}
+spec:
+  system: shop.yaml
+  experiment: {fault: podKill, target: {service: api}, duration: 1m, interval: 1us}
+  candidateStarts: {from: "Tue 10:00", to: "Tue 12:00", every: 1h}
+)");
+  const auto r =
+      relsim("plan " + quote(dir / "g.yaml") + " --trials 10 -o " + quote(dir / "p.txt"));
+  EXPECT_EQ(r.code, 1) << r.out;
+  EXPECT_TRUE(contains(r.out, "g.yaml:6:")) << r.out;
+  EXPECT_TRUE(contains(r.out,
+                       "60000000 repetitions (duration 1m every 1us), above 100000 (the "
+                       "limit of repetitions of a fault"))
+      << r.out;
+  EXPECT_FALSE(fs::exists(dir / "p.txt"));
+  EXPECT_FALSE(contains(listing(dir.path()), ".relsim-")) << listing(dir.path());
+}
+
 TEST(HostileNumbers, CommandLineNumbersAreCheckedByType) {
   TempDir dir;
   write(dir / "s.yaml", kScenario);
