@@ -245,6 +245,33 @@ TEST(HostileOutputs, ALinkIsWrittenThroughToItsFile) {
   EXPECT_FALSE(contains(listing(dir / "real"), ".relsim-")) << listing(dir / "real");
 }
 
+TEST(HostileOutputs, AMissingFolderOrALoopOfLinksIsSaidPlainly) {
+  // Were: "cannot create its lock file '.../.out.txt.relsim-lock': No such file
+  // or directory" and "filesystem error: status: Too many levels of symbolic links".
+  TempDir dir;
+  write(dir / "s.yaml", kScenario);
+  const std::string run = "run " + quote(dir / "s.yaml") + " -q ";
+  const auto missing = relsim(run + "-o " + quote(dir / "no" / "such" / "out.txt"));
+  EXPECT_EQ(missing.code, 1) << missing.out;
+  EXPECT_TRUE(contains(missing.out, "its folder " + quote(dir / "no" / "such") + " does not exist"))
+      << missing.out;
+  fs::create_symlink(dir / "gone" / "x.json", dir / "dangling.json");
+  const auto dangling = relsim(run + "--out " + quote(dir / "dangling.json"));
+  EXPECT_EQ(dangling.code, 1) << dangling.out;
+  EXPECT_TRUE(contains(dangling.out, "its folder " + quote(dir / "gone") + " does not exist"))
+      << dangling.out;
+  fs::create_symlink(dir / "loop-b", dir / "loop-a");
+  fs::create_symlink(dir / "loop-a", dir / "loop-b");
+  const auto loop = relsim(run + "-o " + quote(dir / "loop-a"));
+  EXPECT_EQ(loop.code, 1) << loop.out;
+  EXPECT_TRUE(contains(
+      loop.out, "cannot write " + quote(dir / "loop-a") + ": its symbolic links form a loop"))
+      << loop.out;
+  EXPECT_FALSE(fs::exists(dir / "no"));
+  EXPECT_FALSE(fs::exists(dir / "gone"));
+  EXPECT_FALSE(contains(listing(dir.path()), ".relsim-")) << listing(dir.path());
+}
+
 TEST(HostileOutputs, TemporariesAreUniqueBesideTheTargetAndRemovedUnlessCommitted) {
   TempDir dir;
   const std::string target = (dir / "out.txt").string();
