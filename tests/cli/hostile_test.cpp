@@ -356,6 +356,34 @@ TEST(HostileDataFiles, AFileOutsideTheScenariosFolderIsRefusedAndNeverEchoed) {
   EXPECT_TRUE(contains(link.out, "lies outside the folder")) << link.out;
 }
 
+TEST(HostileDataFiles, EachBadRowIsOneLocatedLineAndTheRestIsNotKept) {
+  // A data file is read record by record (only its column is kept); each
+  // bad row is a message of its own at the `file` key, never a bare line
+  // and never the row's text.
+  TempDir dir;
+  std::string rows = "seconds\n";
+  for (int i = 0; i < 200000; ++i) rows += std::to_string(i % 97 + 1) + "\n";
+  write(dir / "ok.csv", rows);
+  write(dir / "ok.yaml", scenario_with_data("ok.csv"));
+  const auto ok = relsim("validate " + quote(dir / "ok.yaml"));
+  EXPECT_EQ(ok.code, 0) << ok.out;
+  write(dir / "bad.csv", "seconds\nnan\n30\nSECRET-1\n");
+  write(dir / "bad.yaml", scenario_with_data("bad.csv"));
+  const auto bad = relsim("validate " + quote(dir / "bad.yaml"));
+  EXPECT_EQ(bad.code, 1) << bad.out;
+  const std::string at = (dir / "bad.yaml").string() + ":12:";
+  for (const std::string row :
+       {"bad.csv:2:1: error: expected a duration", "bad.csv:4:1: error: expected a duration"}) {
+    const auto line = bad.out.find(row);
+    ASSERT_NE(line, std::string::npos) << bad.out;
+    const auto start = bad.out.rfind('\n', line);
+    EXPECT_EQ(bad.out.compare(start == std::string::npos ? 0 : start + 1, at.size(), at), 0)
+        << bad.out;
+  }
+  EXPECT_FALSE(contains(bad.out, "\\x0A")) << bad.out;
+  EXPECT_FALSE(contains(bad.out, "SECRET")) << bad.out;
+}
+
 TEST(HostileDataFiles, OnlyRegularFilesAndEachNamedForWhatItIs) {
   TempDir dir;
   fs::create_directories(dir / "a-folder");
