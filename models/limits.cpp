@@ -17,6 +17,8 @@ const std::vector<InputLimit>& input_limits() {
       {"repetitions of a fault", "100000", "`duration` ÷ `interval` of a fault that repeats"},
       {"trials", "1000000000", "`trials`, `maxTrials`, `--trials`, `--max-trials`"},
       {"trials of a plan", "100000000", "trials × candidate starts of `relsim plan`"},
+      {"draws of a power analysis", "1000000000",
+       "`--incidents` × `--repeats` of `relsim incidents power` (`--repeats` at most 1000000)"},
       {"steps of a horizon", "1000000000",
        "the horizon divided by the smallest alert `evaluationInterval`"},
       {"requests per second", "1e9", "`demand`, `demand.base`, `capacityPerReplica`"},

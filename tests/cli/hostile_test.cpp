@@ -466,6 +466,20 @@ spec:
   EXPECT_FALSE(contains(listing(dir.path()), ".relsim-")) << listing(dir.path());
 }
 
+TEST(HostileNumbers, APowerAnalysisIsBoundedBeforeItDraws) {
+  // --incidents 1000000000 allocated two periods of 8 GB each and drew for hours.
+  const std::string power = "incidents power --lognormal 7.5,1.2 --improvement 10% -q ";
+  const auto incidents = relsim(power + "--incidents 1000000000");
+  EXPECT_EQ(incidents.code, 1) << incidents.out;
+  EXPECT_TRUE(contains(incidents.out,
+                       "--incidents 1000000000 × --repeats 10000 is above "
+                       "1000000000 draws (the limit of draws of a power analysis"))
+      << incidents.out;
+  const auto repeats = relsim(power + "--repeats 100000000000");
+  EXPECT_EQ(repeats.code, 1) << repeats.out;
+  EXPECT_TRUE(contains(repeats.out, "--repeats 100000000000 is above 1000000")) << repeats.out;
+}
+
 TEST(HostileNumbers, CommandLineNumbersAreCheckedByType) {
   TempDir dir;
   write(dir / "s.yaml", kScenario);
