@@ -593,6 +593,41 @@ TEST(HostileParser, ControlCharactersAreRefusedInTextAndShownEscapedInMessages) 
   EXPECT_FALSE(contains(escaped.out, "\nx.yaml:1:1")) << escaped.out;  // no forged line
 }
 
+TEST(HostileParser, ANameOrValueWithAControlCharacterIsRefused) {
+  // A system named "\e]0;pwn\a" retitled the terminal in `validate`'s ok:
+  // line, `explain`, `analyze` and the DOT of `graph`.
+  TempDir dir;
+  write(dir / "s.yaml",
+        "apiVersion: relsim/v1alpha1\nkind: System\nmetadata: {name: \"\\e]0;pwn\\a\"}\nspec:\n"
+        "  zones: [zone-a]\n  services:\n    - {name: \"api\\u009b31m\", replicas: 2, zones: "
+        "[zone-a], capacityPerReplica: 50, demand: 40}\n");
+  for (const char* command : {"validate", "explain", "graph", "analyze"}) {
+    const auto r = relsim(std::string(command) + " " + quote(dir / "s.yaml"));
+    EXPECT_EQ(r.code, 1) << command << "\n" << r.out;
+    EXPECT_TRUE(contains(r.out,
+                         "s.yaml:3:18: error: metadata.name: a control character (U+001B) "
+                         "in a value"))
+        << r.out;
+    EXPECT_TRUE(contains(r.out,
+                         "s.yaml:7:14: error: spec.services[api\\u009B31m].name: a control "
+                         "character (U+009B)"))
+        << r.out;
+    EXPECT_FALSE(contains(r.out, "\x1b")) << r.out;
+  }
+  // Through --set too; a description may still hold line breaks.
+  write(dir / "ok.yaml", kSystem);
+  const auto set =
+      relsim("validate " + quote(dir / "ok.yaml") + " --set 'services.api.zones=[\"a\\x01\"]'");
+  EXPECT_EQ(set.code, 1) << set.out;
+  EXPECT_TRUE(contains(set.out, "a control character (U+0001)")) << set.out;
+  write(dir / "text.yaml",
+        "apiVersion: relsim/v1alpha1\nkind: System\nmetadata:\n  name: tiny\n"
+        "  description: |\n    two\n    lines\n" +
+            kSystem.substr(kSystem.find("spec:")));
+  const auto text = relsim("validate " + quote(dir / "text.yaml"));
+  EXPECT_EQ(text.code, 0) << text.out;
+}
+
 TEST(HostileParser, ImportRefusesDeepNestingAndControlCharactersLikeTheLoader) {
   TempDir dir;
   write(dir / "deep.yaml", "x: " + std::string(100000, '[') + "\n");
