@@ -475,6 +475,12 @@ TEST(HostileNumbers, APowerAnalysisIsBoundedBeforeItDraws) {
                        "--incidents 1000000000 × --repeats 10000 is above "
                        "1000000000 draws (the limit of draws of a power analysis"))
       << incidents.out;
+  const auto machines = relsim("kernel-demo -q --machines 1000000000");
+  EXPECT_EQ(machines.code, 1) << machines.out;  // was exit 3, "trial 0 failed: std::bad_alloc"
+  EXPECT_TRUE(contains(machines.out,
+                       "--machines 1000000000, --crews 2: at most 100000 each (the "
+                       "limit of replicas per service"))
+      << machines.out;
   const auto repeats = relsim(power + "--repeats 100000000000");
   EXPECT_EQ(repeats.code, 1) << repeats.out;
   EXPECT_TRUE(contains(repeats.out, "--repeats 100000000000 is above 1000000")) << repeats.out;
