@@ -459,6 +459,17 @@ ImportModel read_inputs(const std::vector<std::string>& paths, const ImportOptio
   }
   for (const std::string& f : files) {
     std::error_code ec;
+    // A FIFO or device is named, never opened (so never waited on).
+    if (const auto st = fs::status(f, ec); !ec && !fs::is_regular_file(st)) {
+      note(out, ImportNote::Level::error, f, 0, 0,
+           std::string("'") + f + "' is " +
+               (fs::is_fifo(st)                                      ? "a FIFO"
+                : fs::is_character_file(st) || fs::is_block_file(st) ? "a device"
+                : fs::is_socket(st)                                  ? "a socket"
+                                                                     : "not a regular file") +
+               ", not a file; the file was skipped");
+      continue;
+    }
     const std::uintmax_t size = fs::file_size(f, ec);
     if (ec) {
       note(out, ImportNote::Level::error, f, 0, 0, "cannot read: " + ec.message());

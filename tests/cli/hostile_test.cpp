@@ -646,6 +646,11 @@ TEST(HostileParser, ImportRefusesDeepNestingAndControlCharactersLikeTheLoader) {
   EXPECT_EQ(nul.code, 1) << nul.out;
   EXPECT_TRUE(contains(nul.out, "nul.yaml:2:11: error: a control character (byte 0x00)"))
       << nul.out;
+  // A FIFO is named, never opened (was "cannot read: Operation not supported").
+  ASSERT_EQ(::mkfifo((dir / "pipe.yaml").c_str(), 0600), 0);
+  const auto fifo = relsim("import " + quote(dir / "pipe.yaml") + " -o " + quote(dir / "out.yaml"));
+  EXPECT_EQ(fifo.code, 1) << fifo.out;
+  EXPECT_TRUE(contains(fifo.out, quote(dir / "pipe.yaml") + " is a FIFO, not a file")) << fifo.out;
   EXPECT_FALSE(fs::exists(dir / "out.yaml"));
 }
 
