@@ -486,6 +486,24 @@ TEST(HostileNumbers, APowerAnalysisIsBoundedBeforeItDraws) {
   EXPECT_TRUE(contains(repeats.out, "--repeats 100000000000 is above 1000000")) << repeats.out;
 }
 
+TEST(HostileNumbers, AnIndexOrRangeTooLargeForAnyNumberIsNamed) {
+  // Were "relsim: error: stoul" and "relsim: error: stod" (std::out_of_range).
+  TempDir dir;
+  write(dir / "s.yaml", kScenario);
+  const auto index = relsim("validate " + quote(dir / "s.yaml") +
+                            " --set services.99999999999999999999.replicas=3");
+  EXPECT_EQ(index.code, 1) << index.out;
+  EXPECT_TRUE(contains(index.out,
+                       "index 99999999999999999999 is out of range: spec.services has 1 "
+                       "items"))
+      << index.out;
+  const std::string huge(400, '9');
+  const auto sweep = relsim("compare " + quote(dir / "s.yaml") +
+                            " --trials 5 --sweep services.api.replicas=1.." + huge);
+  EXPECT_EQ(sweep.code, 1) << sweep.out;
+  EXPECT_TRUE(contains(sweep.out, "the number '" + huge + "' is out of range")) << sweep.out;
+}
+
 TEST(HostileNumbers, CommandLineNumbersAreCheckedByType) {
   TempDir dir;
   write(dir / "s.yaml", kScenario);
