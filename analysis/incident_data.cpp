@@ -4,6 +4,7 @@
 #include <cstdio>
 #include <fstream>
 #include <map>
+#include <optional>
 #include <set>
 #include <sstream>
 
@@ -33,8 +34,11 @@ struct Record {
 /// RFC 4180 records with the 1-based line and column where each field
 /// starts; quoted fields may hold commas, doubled quotes and newlines. Empty
 /// lines are skipped; CRLF and a leading UTF-8 byte-order mark are accepted.
-std::vector<Record> parse_csv(const std::string& text) {
-  std::vector<Record> out;
+/// Calls `on_record(Record&&)` for each record in file order, holding one
+/// record at a time (a data file of 256 MiB of one-character rows is 100
+/// million records); `on_record` returns false to stop.
+template <typename F>
+void for_each_csv_record(const std::string& text, F&& on_record) {
   std::size_t i = 0;
   if (text.rfind("\xEF\xBB\xBF", 0) == 0) i = 3;
   int line = 1;
@@ -90,8 +94,16 @@ std::vector<Record> parse_csv(const std::string& text) {
     if (i < text.size() && text[i] == '\n') ++i;
     ++line;
     line_start = i;
-    out.push_back(std::move(rec));
+    if (!on_record(std::move(rec))) return;
   }
+}
+
+std::vector<Record> parse_csv(const std::string& text) {
+  std::vector<Record> out;
+  for_each_csv_record(text, [&](Record&& rec) {
+    out.push_back(std::move(rec));
+    return true;
+  });
   return out;
 }
 
@@ -423,46 +435,51 @@ std::string write_incident_csv(const IncidentTable& table) {
 std::optional<std::vector<double>> csv_duration_column(const std::string& text,
                                                        const std::string& file_name,
                                                        const std::string& column) {
-  const std::vector<Record> records = parse_csv(text);
-  if (records.empty()) return std::nullopt;
-  const Record& header = records[0];
-  const std::string key = header_key(column);
-  std::size_t col = header.fields.size();
-  for (std::size_t c = 0; c < header.fields.size(); ++c) {
-    if (header_key(header.fields[c].text) == key) {
-      col = c;
-      break;
-    }
-  }
-  if (col == header.fields.size() || key.empty()) return std::nullopt;
+  // Record by record: only the column's values are kept, not the table.
+  std::optional<Record> header;
+  std::size_t col = 0;
+  bool found = false;
   std::vector<double> out;
   std::vector<models::Diagnostic> errors;
-  for (std::size_t r = 1; r < records.size() && errors.size() < models::kMaxErrors; ++r) {
-    const Record& rec = records[r];
+  for_each_csv_record(text, [&](Record&& rec) {
+    if (!header) {
+      header = std::move(rec);
+      const std::string key = header_key(column);
+      for (std::size_t c = 0; c < header->fields.size() && !key.empty(); ++c) {
+        if (header_key(header->fields[c].text) == key) {
+          col = c;
+          found = true;
+          break;
+        }
+      }
+      return found;
+    }
     if (col >= rec.fields.size()) {
       const Field& at = rec.fields.back();
       errors.push_back({models::SourceLocation{file_name, at.line, at.column},
-                        "expected " + std::to_string(header.fields.size()) +
+                        "expected " + std::to_string(header->fields.size()) +
                             " fields as in the header, found " +
                             std::to_string(rec.fields.size())});
-      continue;
+      return errors.size() < models::kMaxErrors;
     }
     const Field& f = rec.fields[col];
     const std::string v = trim(f.text);
-    if (v.empty()) continue;  // not recorded
+    if (v.empty()) return true;  // not recorded
     if (const auto n = parse_decimal(v)) {
       out.push_back(*n);
-      continue;
+      return true;
     }
     try {
       out.push_back(sim::parse_duration(v).to_seconds());
     } catch (const std::exception&) {
       errors.push_back({models::SourceLocation{file_name, f.line, f.column},
                         "expected a duration (seconds like 90 or 1.5, or 4m30s) in column '" +
-                            header.fields[col].text +
+                            header->fields[col].text +
                             "' (the value is not shown: a data file's lines are never echoed)"});
     }
-  }
+    return errors.size() < models::kMaxErrors;
+  });
+  if (!found) return std::nullopt;
   if (!errors.empty()) throw models::InputError(std::move(errors));
   return out;
 }

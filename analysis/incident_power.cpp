@@ -6,8 +6,10 @@
 #include <limits>
 #include <numbers>
 #include <stdexcept>
+#include <string>
 
 #include "analysis/estimators.hpp"
+#include "models/limits.hpp"
 #include "sim/random.hpp"
 
 namespace relsim::analysis {
@@ -135,6 +137,18 @@ AnalyticPower analytic_power(double mean, double sd, const PowerSettings& st) {
 PowerResult incident_power(const sim::Distribution& d, const PowerSettings& st) {
   if (st.incidents < 2) throw std::invalid_argument("--incidents must be at least 2");
   if (st.repeats < 100) throw std::invalid_argument("--repeats must be at least 100");
+  // Checked before anything is sized by them: each repeat holds two periods of draws.
+  if (st.repeats > static_cast<std::size_t>(models::kMaxPowerRepeats)) {
+    throw std::invalid_argument("--repeats " + std::to_string(st.repeats) + " is above " +
+                                std::to_string(models::kMaxPowerRepeats) +
+                                models::limit_note("draws of a power analysis"));
+  }
+  if (st.incidents > static_cast<std::size_t>(models::kMaxPowerDraws) / st.repeats) {
+    throw std::invalid_argument("--incidents " + std::to_string(st.incidents) + " × --repeats " +
+                                std::to_string(st.repeats) + " is above " +
+                                std::to_string(models::kMaxPowerDraws) + " draws" +
+                                models::limit_note("draws of a power analysis"));
+  }
   if (!(st.improvement > 0.0 && st.improvement < 1.0)) {
     throw std::invalid_argument("--improvement must be between 0 % and 100 % (exclusive)");
   }

@@ -149,8 +149,15 @@ void acquire_lock(Registry& r, const std::string& target, const Identity& id) {
   const std::string path = lock_path(target);
   for (int attempt = 0; attempt < 100; ++attempt) {
     const int fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0666);
-    if (fd < 0)
-      cannot_write(target, "cannot create its lock file '" + path + "': " + std::strerror(errno));
+    if (fd < 0) {
+      const int err = errno;
+      const fs::path folder = folder_of(fs::path(strip_slash(target)));
+      std::error_code ec;
+      if (err == ENOENT && !fs::is_directory(folder, ec)) {
+        cannot_write(target, "its folder '" + folder.string() + "' does not exist");
+      }
+      cannot_write(target, "cannot create its lock file '" + path + "': " + std::strerror(err));
+    }
     if (::flock(fd, LOCK_EX | LOCK_NB) != 0) {
       const int err = errno;
       const std::string owner = lock_owner(fd);
@@ -300,6 +307,10 @@ bool claim(const std::string& path, OutputKind kind) {
     if (out.canonical == id.canonical) return false;
   }
   const std::string dest = destination_of(path);
+  std::error_code ec;
+  if (dest.rfind("/proc/", 0) != 0 && fs::is_symlink(dest, ec)) {
+    cannot_write(path, "its symbolic links form a loop (or a chain longer than 40)");
+  }
   if (r.locking && !writes_in_place(dest)) acquire_lock(r, dest, id);
   r.outputs.emplace_back(std::move(id), kind);
   return true;
@@ -480,6 +491,23 @@ ScratchFile::~ScratchFile() {
   const std::lock_guard lock(r.mutex);
   std::error_code ec;
   fs::remove(path_, ec);
+  r.temporaries.erase(path_);
+}
+
+ScratchDir::ScratchDir() {
+  std::string name = (fs::temp_directory_path() / "relsim-scratch.relsim-tmp.XXXXXX").string();
+  Registry& r = registry();
+  const std::lock_guard lock(r.mutex);
+  if (::mkdtemp(name.data()) == nullptr) cannot_write(name, std::strerror(errno));
+  path_ = name;
+  r.temporaries.insert(path_);
+}
+
+ScratchDir::~ScratchDir() {
+  Registry& r = registry();
+  const std::lock_guard lock(r.mutex);
+  std::error_code ec;
+  fs::remove_all(path_, ec);
   r.temporaries.erase(path_);
 }
 

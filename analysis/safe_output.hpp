@@ -103,6 +103,22 @@ class ScratchFile {
   std::string path_;
 };
 
+/// A private scratch directory in the system's temporary directory
+/// (`relsim-scratch.relsim-tmp.XXXXXX`, made by mkdtemp: mode 0700, a name
+/// no other user can claim first), removed with everything in it on
+/// destruction and by remove_temporaries. Throws std::runtime_error.
+class ScratchDir {
+ public:
+  ScratchDir();
+  ~ScratchDir();
+  ScratchDir(const ScratchDir&) = delete;
+  ScratchDir& operator=(const ScratchDir&) = delete;
+  const std::string& path() const { return path_; }
+
+ private:
+  std::string path_;
+};
+
 /// True when `target` is written in place rather than replaced: it is (or a
 /// link to) an existing device, FIFO or socket, or a descriptor under /proc
 /// (`/dev/null`, `/dev/stdout`).

@@ -82,8 +82,9 @@ void claim_files(CLI::App& app) {
   // Under mpirun only rank 0 writes the command's outputs (each rank writes
   // its own part file), so the others only check them.
   for (const std::string& out : outputs) {
+    std::error_code ec;  // a loop of links: claim_output says so, by name
     const bool directory =
-        !out.empty() && (out.back() == '/' || std::filesystem::is_directory(out));
+        !out.empty() && (out.back() == '/' || std::filesystem::is_directory(out, ec));
     if (mpi_rank() == 0) {
       analysis::claim_output(
           out, directory ? analysis::OutputKind::directory : analysis::OutputKind::file);

@@ -15,6 +15,7 @@
 #include "cli/commands.hpp"
 #include "cli/option_groups.hpp"
 #include "models/json_node.hpp"
+#include "models/limits.hpp"
 #include "sim/machine_repair.hpp"
 #include "sim/runner.hpp"
 
@@ -138,6 +139,13 @@ void run_demo(const DemoOptions& o) {
   if (mtbf <= 0 || mttr <= 0) throw std::invalid_argument("--mtbf and --mttr must be positive");
   if (o.machines == 0 || o.crews == 0)
     throw std::invalid_argument("--machines and --crews must be at least 1");
+  // Each trial sizes its state by them: the limit of replicas per service.
+  if (o.machines > models::kMaxReplicas || o.crews > models::kMaxReplicas) {
+    throw std::invalid_argument("--machines " + std::to_string(o.machines) + ", --crews " +
+                                std::to_string(o.crews) + ": at most " +
+                                std::to_string(models::kMaxReplicas) + " each" +
+                                models::limit_note("replicas per service"));
+  }
   if (!(o.confidence > 0 && o.confidence < 1))
     throw std::invalid_argument("--confidence must be in (0, 1)");
   params.time_to_failure = sim::Distribution::exponential(mtbf);

@@ -74,10 +74,11 @@ int main(int argc, char** argv) {
                  "limits in docs/reference/README.md#limits)\n";
     return relsim::cli::exit_invalid_input;
   } catch (const relsim::sim::TrialFailure& e) {
-    std::cerr << "relsim: error: " << e.what() << '\n';
+    std::cerr << "relsim: error: " << relsim::models::printable(e.what(), true) << '\n';
     return relsim::cli::exit_trial_failed;
   } catch (const std::exception& e) {
-    std::cerr << "relsim: error: " << e.what() << '\n';
+    // Messages quote names and paths from the input: control characters shown, never sent.
+    std::cerr << "relsim: error: " << relsim::models::printable(e.what(), true) << '\n';
     return relsim::cli::exit_invalid_input;
   }
   return relsim::cli::exit_ok;

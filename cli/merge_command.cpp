@@ -7,7 +7,6 @@
 // merged summary is bit-identical to one run's. The model is recompiled
 // from the scenario and system text stored in the parts (not from files on
 // this machine, which may have changed). Output is atomic as for `run`.
-#include <unistd.h>
 
 #include <algorithm>
 #include <chrono>
@@ -17,11 +16,13 @@
 #include <memory>
 #include <stdexcept>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "analysis/export_json.hpp"
 #include "analysis/results_file.hpp"
 #include "analysis/results_writer.hpp"
+#include "analysis/safe_output.hpp"
 #include "analysis/text_format.hpp"
 #include "cli/commands.hpp"
 #include "cli/data_files.hpp"
@@ -31,6 +32,7 @@
 #include "cli/run_support.hpp"
 #include "cli/summary_text.hpp"
 #include "models/compiled_model.hpp"
+#include "models/diagnostics.hpp"
 #include "models/loader.hpp"
 
 namespace relsim::cli {
@@ -79,19 +81,15 @@ void check_same_run(const analysis::ResultsFileReader& a, const analysis::Result
   if (!(a.layout() == b.layout())) differ("table layout", "one", "another");
 }
 
-/// Loads the run's model from the scenario and system text stored in `meta`:
-/// both are written to a scratch directory in the same relative places.
-models::CompiledModel model_of(const analysis::RunMeta& meta) {
+/// Loads the run's model from the scenario and system text stored in the
+/// part `part` (its metadata `meta`): both are written to a private scratch
+/// directory (mkdtemp) in the same relative places. Messages about the
+/// stored text name it `PART.h5(SCENARIO.yaml):line:col`, not the scratch copy.
+models::CompiledModel model_of(const std::string& part, const analysis::RunMeta& meta) {
   const fs::path scenario_file(meta.scenario_file);
   const fs::path system_file(meta.system_file);
-  const fs::path root = fs::temp_directory_path() / ("relsim-merge-" + std::to_string(::getpid()));
-  struct Cleanup {
-    fs::path p;
-    ~Cleanup() {
-      std::error_code ec;
-      fs::remove_all(p, ec);
-    }
-  } cleanup{root};
+  const analysis::ScratchDir scratch;
+  const fs::path root(scratch.path());
   fs::path scenario_dir = root / "s";
   std::string system_rel;
   const bool one_file = meta.system_file == meta.scenario_file;
@@ -102,16 +100,20 @@ models::CompiledModel model_of(const analysis::RunMeta& meta) {
       refuse("cannot place the stored system text relative to the scenario ('" + meta.system_file +
              "' from '" + meta.scenario_file + "')");
     }
-    for (const auto& part : rel) {
-      if (part == "..") scenario_dir /= "d";
+    for (const auto& part_name : rel) {
+      if (part_name == "..") scenario_dir /= "d";
     }
     system_rel = rel.string();
   }
+  const fs::path scenario_name = scenario_file.filename();
+  if (scenario_name.empty() || scenario_name == "." || scenario_name == "..") {
+    refuse("'" + part + "' names its scenario '" + meta.scenario_file + "', not a file");
+  }
   fs::create_directories(scenario_dir);
-  const fs::path scenario_copy = scenario_dir / scenario_file.filename();
+  const fs::path scenario_copy = scenario_dir / scenario_name;
+  const fs::path system_copy = (scenario_dir / system_rel).lexically_normal();
   std::ofstream(scenario_copy, std::ios::binary) << meta.scenario_text;
   if (!one_file) {
-    const fs::path system_copy = (scenario_dir / system_rel).lexically_normal();
     fs::create_directories(system_copy.parent_path());
     std::ofstream(system_copy, std::ios::binary) << meta.system_text;
   }
@@ -134,8 +136,28 @@ models::CompiledModel model_of(const analysis::RunMeta& meta) {
   data.root = root;
   data.from = scenario_dir;
   data.to = scenario_file.parent_path().empty() ? fs::path(".") : scenario_file.parent_path();
-  const auto resolved = models::load_scenario(scenario_copy.string(), meta.overrides, &data);
-  return models::compile(resolved.system, resolved.scenario);
+  try {
+    const auto resolved = models::load_scenario(scenario_copy.string(), meta.overrides, &data);
+    return models::compile(resolved.system, resolved.scenario);
+  } catch (const models::InputError& e) {
+    // Name the stored text by the part and the file it was copied from.
+    std::vector<models::Diagnostic> located = e.diagnostics();
+    for (auto& d : located) {
+      if (d.location.file == scenario_copy.string()) {
+        d.location.file = part + "(" + meta.scenario_file + ")";
+      } else if (!one_file && d.location.file == system_copy.string()) {
+        d.location.file = part + "(" + meta.system_file + ")";
+      }
+      for (const auto& [copy, original] : {std::pair{scenario_copy.string(), meta.scenario_file},
+                                           std::pair{system_copy.string(), meta.system_file}}) {
+        for (std::size_t at = d.message.find(copy); at != std::string::npos;
+             at = d.message.find(copy, at + original.size())) {
+          d.message.replace(at, copy.size(), original);
+        }
+      }
+    }
+    throw models::InputError(std::move(located));
+  }
 }
 
 }  // namespace
@@ -184,7 +206,7 @@ MergedRun merge_files(const std::vector<std::string>& part_paths,
   }
 
   const auto start = std::chrono::steady_clock::now();
-  const models::CompiledModel model = model_of(parts[0]->meta());
+  const models::CompiledModel model = model_of(parts[0]->path(), parts[0]->meta());
   analysis::RunMeta meta = parts[0]->meta();
   meta.shard_index = 0;
   meta.shard_count = 1;

@@ -23,6 +23,16 @@ namespace relsim::cli {
 
 namespace {
 
+/// The number `text` (digits the caller's pattern matched); refused when no
+/// double holds it (was std::stod, whose std::out_of_range said only "stod").
+double number_of(const std::string& option, const std::string& text) {
+  try {
+    return std::stod(text);
+  } catch (const std::out_of_range&) {
+    throw std::invalid_argument(option + ": the number '" + text + "' is out of range");
+  }
+}
+
 std::string trim(const std::string& s) {
   const auto b = s.find_first_not_of(" \t");
   if (b == std::string::npos) return {};
@@ -85,11 +95,11 @@ std::vector<Variant> parse_sweep(const std::string& text, const std::string& fil
   const std::regex range_re(R"(^(-?[0-9]*\.?[0-9]+)\.\.(-?[0-9]*\.?[0-9]+)(:([0-9]*\.?[0-9]+))?$)");
   std::smatch m;
   if (std::regex_match(spec, m, range_re)) {
-    const double from = std::stod(m[1].str());
-    const double to = std::stod(m[2].str());
+    const double from = number_of("--sweep '" + text + "'", m[1].str());
+    const double to = number_of("--sweep '" + text + "'", m[2].str());
     const bool integers = !m[4].matched && m[1].str().find('.') == std::string::npos &&
                           m[2].str().find('.') == std::string::npos;
-    const double step = m[4].matched ? std::stod(m[4].str()) : 1.0;
+    const double step = m[4].matched ? number_of("--sweep '" + text + "'", m[4].str()) : 1.0;
     if (!(step > 0.0) || to < from) {
       throw std::invalid_argument("--sweep '" + text + "': the range must run upwards with a " +
                                   "positive step");
@@ -126,7 +136,7 @@ double value_number(const std::string& text) {
   std::smatch m;
   if (std::regex_search(t, m, number_re)) {
     const std::string rest = t.substr(static_cast<std::size_t>(m.length(0)));
-    const double x = std::stod(m.str(0));
+    const double x = number_of("'" + text + "'", m.str(0));
     if (rest.empty()) return x;
     if (rest == "%") return x / 100.0;
     if (rest.front() == '/') return x;
@@ -146,7 +156,7 @@ std::string scale_value(const std::string& text, double factor) {
   if (std::regex_search(t, m, number_re)) {
     const std::string digits = m.str(0);
     const std::string rest = t.substr(static_cast<std::size_t>(m.length(0)));
-    const double x = std::stod(digits);
+    const double x = number_of("'" + text + "'", digits);
     if (rest.empty() && digits.find_first_of(".eE") == std::string::npos) {
       long scaled = std::lround(x * factor);
       if (scaled == std::lround(x) && factor != 1.0) scaled += factor > 1.0 ? 1 : -1;

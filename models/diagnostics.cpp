@@ -9,7 +9,32 @@ namespace relsim::models {
 
 std::string Diagnostic::str() const {
   std::string where = location.str();
-  return (where.empty() ? std::string() : where + ": ") + "error: " + message;
+  return printable((where.empty() ? std::string() : where + ": ") + "error: " + message);
+}
+
+std::string printable(std::string_view text, bool keep_newlines) {
+  static constexpr char kHex[] = "0123456789ABCDEF";
+  std::string out;
+  out.reserve(text.size());
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    const auto c = static_cast<unsigned char>(text[i]);
+    if ((c < 0x20 && c != '\t' && !(keep_newlines && c == '\n')) || c == 0x7F) {
+      out += "\\x";
+      out += kHex[c >> 4];
+      out += kHex[c & 0xF];
+    } else if (c == 0xC2 && i + 1 < text.size() &&
+               static_cast<unsigned char>(text[i + 1]) >= 0x80 &&
+               static_cast<unsigned char>(text[i + 1]) <= 0x9F) {
+      const auto low = static_cast<unsigned char>(text[i + 1]);  // U+0080..U+009F
+      out += "\\u00";
+      out += kHex[low >> 4];
+      out += kHex[low & 0xF];
+      ++i;
+    } else {
+      out += static_cast<char>(c);
+    }
+  }
+  return out;
 }
 
 namespace {

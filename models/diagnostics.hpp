@@ -37,6 +37,14 @@ class InputError : public std::runtime_error {
   std::vector<Diagnostic> diagnostics_;
 };
 
+/// `text` with its control characters made visible, for a message that
+/// quotes input: C0 bytes (a newline too; a tab stays), DEL and the C1
+/// controls U+0080–U+009F become `\xNN` or `\u00NN`, so that a name or key
+/// in a hostile file cannot move the cursor, retitle the terminal or start a
+/// message line of its own. Everything else, invalid UTF-8 included, is kept.
+/// With `keep_newlines`, '\n' stays (a message of several lines).
+std::string printable(std::string_view text, bool keep_newlines = false);
+
 /// The loader stops collecting after this many errors ("too many errors; stopping").
 inline constexpr std::size_t kMaxErrors = 20;
 

@@ -31,10 +31,16 @@ inline constexpr std::int64_t kMaxEdges = 1'000'000;
 inline constexpr std::int64_t kMaxAlertRules = 10'000;
 /// Candidate starts of a GameDay.
 inline constexpr std::int64_t kMaxCandidateStarts = 10'000;
+/// Repetitions of one fault that repeats (`duration` ÷ `interval` of a podKill).
+inline constexpr std::int64_t kMaxFaultRepetitions = 100'000;
 /// Trials of one run (`trials`, `maxTrials`, `--trials`, `--max-trials`).
 inline constexpr std::int64_t kMaxTrials = 1'000'000'000;
 /// Trials of a game-day plan: trials × candidate starts (all kept in memory).
 inline constexpr std::int64_t kMaxPlanTrials = 100'000'000;
+/// Draws of `relsim incidents power`: incidents per period × repeats (each
+/// repeat holds two periods of draws), with at most 1e6 repeats.
+inline constexpr std::int64_t kMaxPowerDraws = 1'000'000'000;
+inline constexpr std::int64_t kMaxPowerRepeats = 1'000'000;
 /// Steps of the smallest time step (an alert's evaluation interval) in a horizon.
 inline constexpr std::int64_t kMaxSteps = 1'000'000'000;
 /// Requests per second of a demand or of one replica's capacity: the fluid

@@ -89,6 +89,15 @@ std::vector<ParsedDoc> parse_text(const std::string& text, const std::string& fi
              std::string("invalid UTF-8 (byte ") + hex + "); relsim reads UTF-8 text");
     return out;
   }
+  if (const auto bad = detail::control_character(text)) {
+    char hex[8];
+    std::snprintf(hex, sizeof hex, "0x%02X", static_cast<unsigned>(bad->byte));
+    sink.add({file, static_cast<int>(bad->line), static_cast<int>(bad->column)},
+             std::string("a control character (byte ") + hex +
+                 ") is not allowed in YAML text; write it as an escape in a quoted string "
+                 "(\"\\x01\")");
+    return out;
+  }
   if (const auto deep = detail::too_deep(text, kMaxNesting)) {
     sink.add({file, static_cast<int>(deep->line), static_cast<int>(deep->column)},
              "nesting deeper than " + std::to_string(kMaxNesting) + " levels" +

@@ -4,6 +4,7 @@
 
 #include "models/limits.hpp"
 #include "models/loader_internal.hpp"
+#include "sim/time.hpp"
 
 namespace relsim::models::detail {
 
@@ -242,6 +243,17 @@ Fault read_fault(Reader& r, const YAML::Node& n, const std::string& path, std::s
   }
   if ((present & kInterval) && f.duration == std::nullopt) {
     m.error("interval", m.path("interval") + ": 'interval' needs a 'duration' to repeat within");
+  }
+  if (f.interval && f.duration && f.interval->count_micros() > 0) {
+    // Checked before anything runs: each repetition is an event of every trial.
+    const std::int64_t repetitions = f.duration->count_micros() / f.interval->count_micros();
+    if (repetitions > kMaxFaultRepetitions) {
+      m.error("interval", m.path("interval") + ": " + std::to_string(repetitions) +
+                              " repetitions (duration " + sim::format_duration(*f.duration) +
+                              " every " + sim::format_duration(*f.interval) + "), above " +
+                              std::to_string(kMaxFaultRepetitions) +
+                              limit_note("repetitions of a fault"));
+    }
   }
   return f;
 }

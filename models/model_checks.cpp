@@ -443,7 +443,7 @@ std::vector<Diagnostic> system_warnings(const System& system, const Topology& /*
 
 std::string warning_text(const Diagnostic& d) {
   const std::string where = d.location.str();
-  return (where.empty() ? std::string() : where + ": ") + "warning: " + d.message;
+  return printable((where.empty() ? std::string() : where + ": ") + "warning: " + d.message);
 }
 
 std::vector<Diagnostic> system_problems(const System& system, const Topology& topology) {

@@ -2,6 +2,8 @@
 // conversion, so an overridden value gets the same validation as a written
 // one; errors inside it point at the override (Reader::origins).
 #include <cctype>
+#include <charconv>
+#include <limits>
 
 #include "models/loader_internal.hpp"
 #include "models/text_checks.hpp"
@@ -59,6 +61,16 @@ bool all_digits(std::string_view s) {
     if (!std::isdigit(static_cast<unsigned char>(c))) return false;
   }
   return true;
+}
+
+/// The list index `digits` names (all_digits); SIZE_MAX when it is too large
+/// for any list (was std::stoul, whose std::out_of_range said only "stoul").
+std::size_t index_value(std::string_view digits) {
+  std::size_t index = 0;
+  const auto [end, ec] = std::from_chars(digits.data(), digits.data() + digits.size(), index);
+  return ec == std::errc() && end == digits.data() + digits.size()
+             ? index
+             : std::numeric_limits<std::size_t>::max();
 }
 
 /// The value of scalar key `key` of a mapping item, or "".
@@ -159,7 +171,7 @@ void apply_override(Reader& r, YAML::Node doc, const ParsedOverride& o) {
     if (cur.IsSequence()) {
       std::size_t index = cur.size();
       if (all_digits(seg)) {
-        index = std::stoul(seg);
+        index = index_value(seg);
         if (index >= cur.size()) {
           fail("index " + seg + " is out of range: " + canonical + " has " +
                std::to_string(cur.size()) + " items");
@@ -215,7 +227,7 @@ std::optional<std::string> lookup_scalar(Reader& r, const YAML::Node& doc,
     } else if (cur.IsSequence()) {
       std::size_t index = cur.size();
       if (all_digits(seg)) {
-        index = std::stoul(seg);
+        index = index_value(seg);
       } else {
         for (std::size_t k = 0; k < cur.size(); ++k) {
           if (item_key(cur[k]) == seg) index = k;

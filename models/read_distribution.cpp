@@ -143,11 +143,19 @@ std::optional<sim::Distribution> read_empirical_file(Reader& r, const MapReader&
     const char* key = e.part() == DataReadError::Part::file     ? "file"
                       : e.part() == DataReadError::Part::column ? "column"
                                                                 : nullptr;
-    const std::string message = path + ": " + e.what();
-    if (key) {
-      m.error(key, message);
-    } else {
-      r.error(n, path, message);
+    // One diagnostic per line of the reader's message (a data file's
+    // problems, one per line), each located at the key.
+    const std::string_view lines = e.what();
+    for (std::size_t start = 0; start < lines.size();) {
+      std::size_t end = lines.find('\n', start);
+      if (end == std::string_view::npos) end = lines.size();
+      const std::string message = path + ": " + std::string(lines.substr(start, end - start));
+      if (key) {
+        m.error(key, message);
+      } else {
+        r.error(n, path, message);
+      }
+      start = end + 1;
     }
     return std::nullopt;
   }

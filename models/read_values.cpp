@@ -33,9 +33,37 @@ std::optional<double> parse_double(std::string_view s) {
 }
 
 /// Scalar text, or report the shape as wrong and return nullopt.
+/// The first control character of `s` a value may not hold (C0 but tab and
+/// line feed, DEL, C1 U+0080-U+009F), as `U+001B`; empty when none.
+std::string control_in(std::string_view s) {
+  static constexpr char kHex[] = "0123456789ABCDEF";
+  for (std::size_t i = 0; i < s.size(); ++i) {
+    const auto c = static_cast<unsigned char>(s[i]);
+    unsigned code = 0x100;
+    if ((c < 0x20 && c != '\t' && c != '\n') || c == 0x7F) code = c;
+    if (c == 0xC2 && i + 1 < s.size() && static_cast<unsigned char>(s[i + 1]) >= 0x80 &&
+        static_cast<unsigned char>(s[i + 1]) <= 0x9F) {
+      code = static_cast<unsigned char>(s[i + 1]);
+    }
+    if (code != 0x100) return std::string("U+00") + kHex[code >> 4] + kHex[code & 0xF];
+  }
+  return {};
+}
+
 std::optional<std::string> scalar(Reader& r, const YAML::Node& n, const std::string& path,
                                   std::string_view expected) {
-  if (n.IsDefined() && n.IsScalar()) return n.Scalar();
+  if (n.IsDefined() && n.IsScalar()) {
+    // An escape in quoted text ("\e[31m") would reach the terminal through
+    // every name and description that relsim prints (docs/security.md).
+    if (const std::string bad = control_in(n.Scalar()); !bad.empty()) {
+      r.error(n, path,
+              path + ": a control character (" + bad +
+                  ") in a value; names and values are printable text (a tab or a line break "
+                  "at most)");
+      return std::nullopt;
+    }
+    return n.Scalar();
+  }
   r.error(n, path, path + ": expected " + std::string(expected) + ", got " + describe(n));
   return std::nullopt;
 }

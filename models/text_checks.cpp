@@ -52,6 +52,21 @@ bool opens_block_scalar(std::string_view content) {
 
 }  // namespace
 
+std::optional<TextPosition> control_character(std::string_view text) {
+  std::size_t line = 1;
+  std::size_t line_start = 0;
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    const auto c = static_cast<unsigned char>(text[i]);
+    if (c == '\n') {
+      ++line;
+      line_start = i + 1;
+    } else if ((c < 0x20 && c != '\t' && c != '\r') || c == 0x7F) {
+      return TextPosition{line, i - line_start + 1, c};
+    }
+  }
+  return std::nullopt;
+}
+
 std::optional<TextPosition> invalid_utf8(std::string_view text) {
   std::size_t line = 1;
   std::size_t line_start = 0;

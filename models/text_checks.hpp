@@ -23,6 +23,12 @@ struct TextPosition {
 /// forms, surrogates and code points above U+10FFFF included).
 std::optional<TextPosition> invalid_utf8(std::string_view text);
 
+/// The first control character YAML does not allow in a file: a C0 byte
+/// other than tab, line feed and carriage return (a NUL among them), or DEL.
+/// (yaml-cpp reads a NUL as the end of its input and reports an unrelated
+/// error further on.) Quoted text writes them as escapes (`"\e"`).
+std::optional<TextPosition> control_character(std::string_view text);
+
 /// Where the nesting of collections first passes `max_depth`: block
 /// mappings and lists by indentation and `- ` markers, flow `[` and `{` by
 /// brackets (outside quotes and comments).

@@ -4,6 +4,9 @@
 // trial (the calendar instant of t = 0 belongs to the model, not the kernel).
 // Integer time makes event order exact and runs reproducible. int64
 // microseconds cover ±292,000 years, far beyond any horizon.
+// Sums and differences saturate at the ends of that range instead of wrapping:
+// a draw of a heavy-tailed distribution can be Duration::max() ("never"), and
+// `now + Duration::max()` is Time::max(), never an instant in the past.
 // Value types; thread-safe as values are.
 #pragma once
 
@@ -15,6 +18,30 @@
 #include <string_view>
 
 namespace relsim::sim {
+
+namespace detail {
+
+/// a + b, or the end of int64's range it passed.
+constexpr std::int64_t saturating_add(std::int64_t a, std::int64_t b) {
+  std::int64_t r = 0;
+  if (__builtin_add_overflow(a, b, &r)) {
+    return b > 0 ? std::numeric_limits<std::int64_t>::max()
+                 : std::numeric_limits<std::int64_t>::min();
+  }
+  return r;
+}
+
+/// a - b, or the end of int64's range it passed.
+constexpr std::int64_t saturating_sub(std::int64_t a, std::int64_t b) {
+  std::int64_t r = 0;
+  if (__builtin_sub_overflow(a, b, &r)) {
+    return b < 0 ? std::numeric_limits<std::int64_t>::max()
+                 : std::numeric_limits<std::int64_t>::min();
+  }
+  return r;
+}
+
+}  // namespace detail
 
 class Duration {
  public:
@@ -36,18 +63,23 @@ class Duration {
   constexpr double to_seconds() const { return static_cast<double>(us_) * 1e-6; }
 
   constexpr auto operator<=>(const Duration&) const = default;
-  constexpr Duration operator+(Duration o) const { return Duration(us_ + o.us_); }
-  constexpr Duration operator-(Duration o) const { return Duration(us_ - o.us_); }
-  constexpr Duration operator-() const { return Duration(-us_); }
-  constexpr Duration operator*(std::int64_t k) const { return Duration(us_ * k); }
-  constexpr Duration& operator+=(Duration o) {
-    us_ += o.us_;
-    return *this;
+  /// Saturating: Duration::max() + anything positive stays max().
+  constexpr Duration operator+(Duration o) const {
+    return Duration(detail::saturating_add(us_, o.us_));
   }
-  constexpr Duration& operator-=(Duration o) {
-    us_ -= o.us_;
-    return *this;
+  constexpr Duration operator-(Duration o) const {
+    return Duration(detail::saturating_sub(us_, o.us_));
   }
+  constexpr Duration operator-() const { return Duration(detail::saturating_sub(0, us_)); }
+  constexpr Duration operator*(std::int64_t k) const {
+    std::int64_t r = 0;
+    if (__builtin_mul_overflow(us_, k, &r)) {
+      return (us_ < 0) == (k < 0) ? max() : Duration(std::numeric_limits<std::int64_t>::min());
+    }
+    return Duration(r);
+  }
+  constexpr Duration& operator+=(Duration o) { return *this = *this + o; }
+  constexpr Duration& operator-=(Duration o) { return *this = *this - o; }
 
  private:
   constexpr explicit Duration(std::int64_t us) : us_(us) {}
@@ -68,13 +100,17 @@ class Time {
   constexpr Duration since_start() const { return Duration::micros(us_); }
 
   constexpr auto operator<=>(const Time&) const = default;
-  constexpr Time operator+(Duration d) const { return Time(us_ + d.count_micros()); }
-  constexpr Time operator-(Duration d) const { return Time(us_ - d.count_micros()); }
-  constexpr Duration operator-(Time o) const { return Duration::micros(us_ - o.us_); }
-  constexpr Time& operator+=(Duration d) {
-    us_ += d.count_micros();
-    return *this;
+  /// Saturating: `now + Duration::max()` is Time::max(), after any horizon.
+  constexpr Time operator+(Duration d) const {
+    return Time(detail::saturating_add(us_, d.count_micros()));
   }
+  constexpr Time operator-(Duration d) const {
+    return Time(detail::saturating_sub(us_, d.count_micros()));
+  }
+  constexpr Duration operator-(Time o) const {
+    return Duration::micros(detail::saturating_sub(us_, o.us_));
+  }
+  constexpr Time& operator+=(Duration d) { return *this = *this + d; }
 
  private:
   constexpr explicit Time(std::int64_t us) : us_(us) {}

@@ -10,11 +10,19 @@
 #include "analysis/import/import.hpp"
 #include "analysis/import/import_reader.hpp"
 #include "analysis/import/import_util.hpp"
+#include "models/diagnostics.hpp"
+#include "models/limits.hpp"
 #include "models/text_checks.hpp"
 
 namespace relsim::analysis::import {
 
 namespace {
+
+/// `0x1B`: a byte as a message names it.
+std::string hex_byte(unsigned char byte) {
+  static constexpr char kHex[] = "0123456789ABCDEF";
+  return std::string("0x") + kHex[byte >> 4] + kHex[byte & 0xF];
+}
 
 namespace fs = std::filesystem;
 
@@ -365,7 +373,7 @@ std::string note_text(const ImportNote& n) {
   const char* level = n.level == ImportNote::Level::error     ? "error"
                       : n.level == ImportNote::Level::warning ? "warning"
                                                               : "note";
-  return (where.empty() ? std::string() : where + ": ") + level + ": " + n.text;
+  return models::printable((where.empty() ? std::string() : where + ": ") + level + ": " + n.text);
 }
 
 void read_text(const std::string& text, const std::string& file, const ImportOptions& options,
@@ -404,6 +412,28 @@ void read_text(const std::string& text, const std::string& file, const ImportOpt
     }
   }
   std::vector<YAML::Node> roots;
+  // What yaml-cpp would mis-parse or not survive, said plainly, as the
+  // scenario loader says it (docs/security.md).
+  if (const auto bad = models::detail::invalid_utf8(parse)) {
+    note(out, ImportNote::Level::error, file, static_cast<int>(bad->line),
+         static_cast<int>(bad->column),
+         "invalid UTF-8 (byte " + hex_byte(bad->byte) + "); the file was skipped");
+    return;
+  }
+  if (const auto bad = models::detail::control_character(parse)) {
+    note(out, ImportNote::Level::error, file, static_cast<int>(bad->line),
+         static_cast<int>(bad->column),
+         "a control character (byte " + hex_byte(bad->byte) +
+             ") is not allowed in YAML or JSON text; the file was skipped");
+    return;
+  }
+  if (const auto deep = models::detail::too_deep(parse, models::kMaxNesting)) {
+    note(out, ImportNote::Level::error, file, static_cast<int>(deep->line),
+         static_cast<int>(deep->column),
+         "nesting deeper than " + std::to_string(models::kMaxNesting) +
+             " levels (the limit of nesting of YAML collections); the file was skipped");
+    return;
+  }
   if (const auto runaway = models::detail::yaml_runaway(parse)) {
     note(out, ImportNote::Level::error, file, static_cast<int>(runaway->line),
          static_cast<int>(runaway->column),
@@ -458,6 +488,17 @@ ImportModel read_inputs(const std::vector<std::string>& paths, const ImportOptio
   }
   for (const std::string& f : files) {
     std::error_code ec;
+    // A FIFO or device is named, never opened (so never waited on).
+    if (const auto st = fs::status(f, ec); !ec && !fs::is_regular_file(st)) {
+      note(out, ImportNote::Level::error, f, 0, 0,
+           std::string("'") + f + "' is " +
+               (fs::is_fifo(st)                                      ? "a FIFO"
+                : fs::is_character_file(st) || fs::is_block_file(st) ? "a device"
+                : fs::is_socket(st)                                  ? "a socket"
+                                                                     : "not a regular file") +
+               ", not a file; the file was skipped");
+      continue;
+    }
     const std::uintmax_t size = fs::file_size(f, ec);
     if (ec) {
       note(out, ImportNote::Level::error, f, 0, 0, "cannot read: " + ec.message());

@@ -245,6 +245,33 @@ TEST(HostileOutputs, ALinkIsWrittenThroughToItsFile) {
   EXPECT_FALSE(contains(listing(dir / "real"), ".relsim-")) << listing(dir / "real");
 }
 
+TEST(HostileOutputs, AMissingFolderOrALoopOfLinksIsSaidPlainly) {
+  // Were: "cannot create its lock file '.../.out.txt.relsim-lock': No such file
+  // or directory" and "filesystem error: status: Too many levels of symbolic links".
+  TempDir dir;
+  write(dir / "s.yaml", kScenario);
+  const std::string run = "run " + quote(dir / "s.yaml") + " -q ";
+  const auto missing = relsim(run + "-o " + quote(dir / "no" / "such" / "out.txt"));
+  EXPECT_EQ(missing.code, 1) << missing.out;
+  EXPECT_TRUE(contains(missing.out, "its folder " + quote(dir / "no" / "such") + " does not exist"))
+      << missing.out;
+  fs::create_symlink(dir / "gone" / "x.json", dir / "dangling.json");
+  const auto dangling = relsim(run + "--out " + quote(dir / "dangling.json"));
+  EXPECT_EQ(dangling.code, 1) << dangling.out;
+  EXPECT_TRUE(contains(dangling.out, "its folder " + quote(dir / "gone") + " does not exist"))
+      << dangling.out;
+  fs::create_symlink(dir / "loop-b", dir / "loop-a");
+  fs::create_symlink(dir / "loop-a", dir / "loop-b");
+  const auto loop = relsim(run + "-o " + quote(dir / "loop-a"));
+  EXPECT_EQ(loop.code, 1) << loop.out;
+  EXPECT_TRUE(contains(
+      loop.out, "cannot write " + quote(dir / "loop-a") + ": its symbolic links form a loop"))
+      << loop.out;
+  EXPECT_FALSE(fs::exists(dir / "no"));
+  EXPECT_FALSE(fs::exists(dir / "gone"));
+  EXPECT_FALSE(contains(listing(dir.path()), ".relsim-")) << listing(dir.path());
+}
+
 TEST(HostileOutputs, TemporariesAreUniqueBesideTheTargetAndRemovedUnlessCommitted) {
   TempDir dir;
   const std::string target = (dir / "out.txt").string();
@@ -329,6 +356,34 @@ TEST(HostileDataFiles, AFileOutsideTheScenariosFolderIsRefusedAndNeverEchoed) {
   EXPECT_TRUE(contains(link.out, "lies outside the folder")) << link.out;
 }
 
+TEST(HostileDataFiles, EachBadRowIsOneLocatedLineAndTheRestIsNotKept) {
+  // A data file is read record by record (only its column is kept); each
+  // bad row is a message of its own at the `file` key, never a bare line
+  // and never the row's text.
+  TempDir dir;
+  std::string rows = "seconds\n";
+  for (int i = 0; i < 200000; ++i) rows += std::to_string(i % 97 + 1) + "\n";
+  write(dir / "ok.csv", rows);
+  write(dir / "ok.yaml", scenario_with_data("ok.csv"));
+  const auto ok = relsim("validate " + quote(dir / "ok.yaml"));
+  EXPECT_EQ(ok.code, 0) << ok.out;
+  write(dir / "bad.csv", "seconds\nnan\n30\nSECRET-1\n");
+  write(dir / "bad.yaml", scenario_with_data("bad.csv"));
+  const auto bad = relsim("validate " + quote(dir / "bad.yaml"));
+  EXPECT_EQ(bad.code, 1) << bad.out;
+  const std::string at = (dir / "bad.yaml").string() + ":12:";
+  for (const std::string row :
+       {"bad.csv:2:1: error: expected a duration", "bad.csv:4:1: error: expected a duration"}) {
+    const auto line = bad.out.find(row);
+    ASSERT_NE(line, std::string::npos) << bad.out;
+    const auto start = bad.out.rfind('\n', line);
+    EXPECT_EQ(bad.out.compare(start == std::string::npos ? 0 : start + 1, at.size(), at), 0)
+        << bad.out;
+  }
+  EXPECT_FALSE(contains(bad.out, "\\x0A")) << bad.out;
+  EXPECT_FALSE(contains(bad.out, "SECRET")) << bad.out;
+}
+
 TEST(HostileDataFiles, OnlyRegularFilesAndEachNamedForWhatItIs) {
   TempDir dir;
   fs::create_directories(dir / "a-folder");
@@ -384,6 +439,69 @@ spec:
   EXPECT_EQ(r.code, 1) << r.out;
   EXPECT_TRUE(contains(r.out, "g.yaml:7:")) << r.out;
   EXPECT_TRUE(contains(r.out, "86401 candidate starts, above 10000")) << r.out;
+}
+
+TEST(HostileLimits, AFaultRepeatedEveryMicrosecondIsRefusedBeforePlanning) {
+  // podKill every 1us for a minute: 60 million kills per trial and candidate;
+  // `relsim plan` ran past any timeout.
+  TempDir dir;
+  write(dir / "shop.yaml", kSystem);
+  write(dir / "g.yaml", R"(apiVersion: relsim/v1alpha1
+kind: GameDay
+metadata: {name: g}
+spec:
+  system: shop.yaml
+  experiment: {fault: podKill, target: {service: api}, duration: 1m, interval: 1us}
+  candidateStarts: {from: "Tue 10:00", to: "Tue 12:00", every: 1h}
+)");
+  const auto r =
+      relsim("plan " + quote(dir / "g.yaml") + " --trials 10 -o " + quote(dir / "p.txt"));
+  EXPECT_EQ(r.code, 1) << r.out;
+  EXPECT_TRUE(contains(r.out, "g.yaml:6:")) << r.out;
+  EXPECT_TRUE(contains(r.out,
+                       "60000000 repetitions (duration 1m every 1us), above 100000 (the "
+                       "limit of repetitions of a fault"))
+      << r.out;
+  EXPECT_FALSE(fs::exists(dir / "p.txt"));
+  EXPECT_FALSE(contains(listing(dir.path()), ".relsim-")) << listing(dir.path());
+}
+
+TEST(HostileNumbers, APowerAnalysisIsBoundedBeforeItDraws) {
+  // --incidents 1000000000 allocated two periods of 8 GB each and drew for hours.
+  const std::string power = "incidents power --lognormal 7.5,1.2 --improvement 10% -q ";
+  const auto incidents = relsim(power + "--incidents 1000000000");
+  EXPECT_EQ(incidents.code, 1) << incidents.out;
+  EXPECT_TRUE(contains(incidents.out,
+                       "--incidents 1000000000 × --repeats 10000 is above "
+                       "1000000000 draws (the limit of draws of a power analysis"))
+      << incidents.out;
+  const auto machines = relsim("kernel-demo -q --machines 1000000000");
+  EXPECT_EQ(machines.code, 1) << machines.out;  // was exit 3, "trial 0 failed: std::bad_alloc"
+  EXPECT_TRUE(contains(machines.out,
+                       "--machines 1000000000, --crews 2: at most 100000 each (the "
+                       "limit of replicas per service"))
+      << machines.out;
+  const auto repeats = relsim(power + "--repeats 100000000000");
+  EXPECT_EQ(repeats.code, 1) << repeats.out;
+  EXPECT_TRUE(contains(repeats.out, "--repeats 100000000000 is above 1000000")) << repeats.out;
+}
+
+TEST(HostileNumbers, AnIndexOrRangeTooLargeForAnyNumberIsNamed) {
+  // Were "relsim: error: stoul" and "relsim: error: stod" (std::out_of_range).
+  TempDir dir;
+  write(dir / "s.yaml", kScenario);
+  const auto index = relsim("validate " + quote(dir / "s.yaml") +
+                            " --set services.99999999999999999999.replicas=3");
+  EXPECT_EQ(index.code, 1) << index.out;
+  EXPECT_TRUE(contains(index.out,
+                       "index 99999999999999999999 is out of range: spec.services has 1 "
+                       "items"))
+      << index.out;
+  const std::string huge(400, '9');
+  const auto sweep = relsim("compare " + quote(dir / "s.yaml") +
+                            " --trials 5 --sweep services.api.replicas=1.." + huge);
+  EXPECT_EQ(sweep.code, 1) << sweep.out;
+  EXPECT_TRUE(contains(sweep.out, "the number '" + huge + "' is out of range")) << sweep.out;
 }
 
 TEST(HostileNumbers, CommandLineNumbersAreCheckedByType) {
@@ -449,6 +567,138 @@ TEST(HostileParser, InvalidUtf8IsLocated) {
   const auto r = relsim("validate " + quote(dir / "latin1.yaml"));
   EXPECT_EQ(r.code, 1) << r.out;
   EXPECT_TRUE(contains(r.out, "latin1.yaml:8:6: error: invalid UTF-8 (byte 0xE9)")) << r.out;
+}
+
+// ------------------------------------------------------------ session 2 (hostile corpus)
+
+TEST(HostileDistributions, AHeavyTailedDrawIsNeverAndTheTrialEnds) {
+  // A Weibull of shape 1e-9 draws 0 or +inf; +inf is Duration::max(), and
+  // `now + max()` once wrapped to an instant in the past: the trial never
+  // ended (UBSan: signed integer overflow in Time::operator+).
+  TempDir dir;
+  write(dir / "s.yaml", kScenario);
+  for (const std::string& restart : {std::string("{weibull: {shape: 1e-9, scale: 1m}}"),
+                                     std::string("{lognormal: {mu: 0, sigma: 1000}}")}) {
+    const auto r =
+        relsim("run " + quote(dir / "s.yaml") +
+               " --format json --trials 20 --threads 1 --set 'services.api.restart=" + restart +
+               "' --set 'services.api.failures=[{type: replicaCrash, every: " + restart + "}]'");
+    EXPECT_EQ(r.code, 0) << restart << "\n" << r.out;
+    EXPECT_TRUE(contains(r.out, "\"trials\": 20")) << r.out;
+  }
+}
+
+TEST(HostileParser, ControlCharactersAreRefusedInTextAndShownEscapedInMessages) {
+  TempDir dir;
+  const std::string head = "apiVersion: relsim/v1alpha1\nkind: System\nmetadata: {name: tiny}\n";
+  // A raw NUL: yaml-cpp stopped there and reported "unknown escape character".
+  write(dir / "nul.yaml", head + "spec:\n  zones: [zone-a]" + std::string(1, '\0') + "\n");
+  const auto nul = relsim("validate " + quote(dir / "nul.yaml"));
+  EXPECT_EQ(nul.code, 1) << nul.out;
+  EXPECT_TRUE(contains(nul.out,
+                       "nul.yaml:5:18: error: a control character (byte 0x00) is not "
+                       "allowed in YAML text"))
+      << nul.out;
+  // A raw escape sequence in a key, and the same written as YAML escapes:
+  // the message quotes the key with its control characters made visible.
+  write(dir / "raw.yaml", head + "spec:\n  \x1b[31mservices: []\n");
+  const auto raw = relsim("validate " + quote(dir / "raw.yaml"));
+  EXPECT_EQ(raw.code, 1) << raw.out;
+  EXPECT_TRUE(contains(raw.out, "raw.yaml:5:3: error: a control character (byte 0x1B)")) << raw.out;
+  write(dir / "escaped.yaml",
+        head + "spec:\n  \"\\e]0;pwned\\a\\nx.yaml:1:1: error: forged\": []\n");
+  const auto escaped = relsim("validate " + quote(dir / "escaped.yaml"));
+  EXPECT_EQ(escaped.code, 1) << escaped.out;
+  EXPECT_TRUE(contains(escaped.out,
+                       "escaped.yaml:5:3: error: unknown key '\\x1B]0;pwned\\x07\\x0Ax.yaml:1:1: "
+                       "error: forged' in spec"))
+      << escaped.out;
+  EXPECT_FALSE(contains(escaped.out, "\x1b")) << escaped.out;
+  EXPECT_FALSE(contains(escaped.out, "\nx.yaml:1:1")) << escaped.out;  // no forged line
+}
+
+TEST(HostileParser, ANameOrValueWithAControlCharacterIsRefused) {
+  // A system named "\e]0;pwn\a" retitled the terminal in `validate`'s ok:
+  // line, `explain`, `analyze` and the DOT of `graph`.
+  TempDir dir;
+  write(dir / "s.yaml",
+        "apiVersion: relsim/v1alpha1\nkind: System\nmetadata: {name: \"\\e]0;pwn\\a\"}\nspec:\n"
+        "  zones: [zone-a]\n  services:\n    - {name: \"api\\u009b31m\", replicas: 2, zones: "
+        "[zone-a], capacityPerReplica: 50, demand: 40}\n");
+  for (const char* command : {"validate", "explain", "graph", "analyze"}) {
+    const auto r = relsim(std::string(command) + " " + quote(dir / "s.yaml"));
+    EXPECT_EQ(r.code, 1) << command << "\n" << r.out;
+    EXPECT_TRUE(contains(r.out,
+                         "s.yaml:3:18: error: metadata.name: a control character (U+001B) "
+                         "in a value"))
+        << r.out;
+    EXPECT_TRUE(contains(r.out,
+                         "s.yaml:7:14: error: spec.services[api\\u009B31m].name: a control "
+                         "character (U+009B)"))
+        << r.out;
+    EXPECT_FALSE(contains(r.out, "\x1b")) << r.out;
+  }
+  // Through --set too; a description may still hold line breaks.
+  write(dir / "ok.yaml", kSystem);
+  const auto set =
+      relsim("validate " + quote(dir / "ok.yaml") + " --set 'services.api.zones=[\"a\\x01\"]'");
+  EXPECT_EQ(set.code, 1) << set.out;
+  EXPECT_TRUE(contains(set.out, "a control character (U+0001)")) << set.out;
+  write(dir / "text.yaml",
+        "apiVersion: relsim/v1alpha1\nkind: System\nmetadata:\n  name: tiny\n"
+        "  description: |\n    two\n    lines\n" +
+            kSystem.substr(kSystem.find("spec:")));
+  const auto text = relsim("validate " + quote(dir / "text.yaml"));
+  EXPECT_EQ(text.code, 0) << text.out;
+}
+
+TEST(HostileParser, ImportRefusesDeepNestingAndControlCharactersLikeTheLoader) {
+  TempDir dir;
+  write(dir / "deep.yaml", "x: " + std::string(100000, '[') + "\n");
+  const auto deep = relsim("import " + quote(dir / "deep.yaml") + " -o " + quote(dir / "out.yaml"));
+  EXPECT_EQ(deep.code, 1) << deep.out;
+  EXPECT_TRUE(contains(deep.out, "deep.yaml:1:67: error: nesting deeper than 64 levels"))
+      << deep.out;
+  write(dir / "nul.yaml", "version: \"prometheus/v1\"\nservice: a" + std::string(1, '\0') + "\n");
+  const auto nul = relsim("import " + quote(dir / "nul.yaml") + " -o " + quote(dir / "out.yaml"));
+  EXPECT_EQ(nul.code, 1) << nul.out;
+  EXPECT_TRUE(contains(nul.out, "nul.yaml:2:11: error: a control character (byte 0x00)"))
+      << nul.out;
+  // A FIFO is named, never opened (was "cannot read: Operation not supported").
+  ASSERT_EQ(::mkfifo((dir / "pipe.yaml").c_str(), 0600), 0);
+  const auto fifo = relsim("import " + quote(dir / "pipe.yaml") + " -o " + quote(dir / "out.yaml"));
+  EXPECT_EQ(fifo.code, 1) << fifo.out;
+  EXPECT_TRUE(contains(fifo.out, quote(dir / "pipe.yaml") + " is a FIFO, not a file")) << fifo.out;
+  EXPECT_FALSE(fs::exists(dir / "out.yaml"));
+}
+
+TEST(HostileResults, TheStoredScenarioIsLoadedInAPrivateFolderAndNamedByItsResultsFile) {
+  // report and merge recompile the scenario text a results file stores. It
+  // was written to /tmp/relsim-merge-PID (a name another user could create
+  // first, with links in it), and its errors named that scratch copy.
+  TempDir dir;
+  write(dir / "tmp" / ".keep", "");
+  write(dir / "runs" / "restart.csv", "seconds\n30\n45\n60\n");
+  write(dir / "runs" / "s.yaml", scenario_with_data("restart.csv"));
+  const std::string env = "TMPDIR=" + quote(dir / "tmp") + " ";
+  const auto run = relsim("run " + quote(dir / "runs" / "s.yaml") + " -q --out " +
+                          quote(dir / "runs" / "run.h5"));
+  ASSERT_EQ(run.code, 0) << run.out;
+  const auto ok = shell(env + RELSIM_BINARY + " report " + quote(dir / "runs" / "run.h5") + " -q");
+  EXPECT_EQ(ok.code, 0) << ok.out;
+  EXPECT_EQ(listing(dir / "tmp"), ".keep ");  // the scratch folder is gone
+  fs::remove(dir / "runs" / "restart.csv");
+  fs::remove(dir / "runs" / "run.html");
+  const auto gone =
+      shell(env + RELSIM_BINARY + " report " + quote(dir / "runs" / "run.h5") + " -q");
+  EXPECT_EQ(gone.code, 1) << gone.out;
+  EXPECT_TRUE(contains(gone.out, (dir / "runs" / "run.h5").string() + "(" +
+                                     (dir / "runs" / "s.yaml").string() + "):12:"))
+      << gone.out;
+  EXPECT_FALSE(contains(gone.out, "relsim-merge")) << gone.out;
+  EXPECT_FALSE(contains(gone.out, "relsim-scratch")) << gone.out;
+  EXPECT_FALSE(fs::exists(dir / "runs" / "run.html"));
+  EXPECT_EQ(listing(dir / "tmp"), ".keep ");
 }
 
 }  // namespace

@@ -60,7 +60,7 @@ TEST(InputLimits, RequestRatesAboveTheLimitAreRefusedWithTheirRange) {
 }
 
 TEST(InputLimits, EveryLimitIsListedForTheReference) {
-  EXPECT_EQ(input_limits().size(), 13u);
+  EXPECT_EQ(input_limits().size(), 15u);
   EXPECT_EQ(key_limit("Service", "replicas")->max, 1e5);
   EXPECT_FALSE(key_limit("Service", "name"));
 }

@@ -114,6 +114,28 @@ TEST(Duration, FromSecondsSaturatesAndMapsNanToZero) {
   EXPECT_EQ(Duration::from_seconds(std::nan("")).count_micros(), 0);
 }
 
+TEST(Time, ArithmeticSaturatesInsteadOfWrapping) {
+  // A heavy-tailed draw (Weibull shape 1e-9) is Duration::max(); scheduled at
+  // `now + draw` it once wrapped to an instant before now and the trial never
+  // ended (UBSan: signed integer overflow in Time::operator+).
+  const Time now = Time::at(Duration::hours(38));
+  EXPECT_EQ(now + Duration::max(), Time::max());
+  EXPECT_EQ((Time::max() + Duration::seconds(1)), Time::max());
+  EXPECT_EQ((Time::from_micros(kMin) - Duration::seconds(1)).count_micros(), kMin);
+  Time t = now;
+  t += Duration::max();
+  EXPECT_EQ(t, Time::max());
+  EXPECT_EQ((Time::max() - Time::from_micros(-5)).count_micros(), kMax);
+  EXPECT_EQ(Duration::max() + Duration::max(), Duration::max());
+  EXPECT_EQ((Duration::micros(kMin) - Duration::seconds(1)).count_micros(), kMin);
+  EXPECT_EQ((-Duration::micros(kMin)).count_micros(), kMax);
+  EXPECT_EQ(Duration::days(1) * (kMax / 1000), Duration::max());
+  EXPECT_EQ((Duration::days(-1) * (kMax / 1000)).count_micros(), kMin);
+  // In range, exact as before.
+  EXPECT_EQ((now + Duration::minutes(5) - now), Duration::minutes(5));
+  EXPECT_EQ(Duration::seconds(3) * 4, Duration::seconds(12));
+}
+
 TEST(ParseDuration, ReadsGoodStrings) {
   const std::vector<std::pair<std::string, std::int64_t>> cases = {
       {"0", 0},
