@@ -36,6 +36,38 @@ bool condition(double dn, double db, double threshold) {
 
 }  // namespace
 
+/// True when `condition` keeps the value `initial` for every t in [a, t_hi]
+/// whose window starts between the recorded points `lo` and `hi`, given the
+/// counts extrapolated from `now` at the given rates: the check the pieces
+/// of that run would make one by one, bounded instead from the run's ends.
+/// Cumulative counts only grow, so the window's start has N in [lo.n, hi.n]
+/// and B in [lo.b, hi.b], and g = ΔB − θ·ΔN is bounded by those and the
+/// linear extrapolation; a run passes only when the bound clears zero by a
+/// relative 1e-9, far beyond rounding and the comparison's slack, so the
+/// answer is the one the piece-by-piece search gives. O(1): far from its
+/// threshold a long history is passed in O(log) runs instead of a piece
+/// per recorded point.
+bool BurnHistory::passes_run(const Point& lo, const Point& hi, const Point& now, std::int64_t a,
+                             std::int64_t t_hi, double threshold, double total_rate,
+                             double bad_rate, bool initial) {
+  const double s0 = static_cast<double>(a - now.t) * 1e-6;
+  const double s1 = static_cast<double>(t_hi - now.t) * 1e-6;
+  const double r = bad_rate - threshold * total_rate;
+  const double c = now.b - threshold * now.n;
+  const double scale = std::abs(now.b) + threshold * std::abs(now.n) +
+                       (std::abs(bad_rate) + threshold * std::abs(total_rate)) * s1 +
+                       std::abs(lo.b) + std::abs(hi.b) +
+                       threshold * (std::abs(lo.n) + std::abs(hi.n));
+  const double margin = 1e-9 * scale;
+  if (initial) {
+    const double g_min = c + std::min(r * s0, r * s1) - hi.b + threshold * lo.n;
+    const double dn_min = now.n + std::min(total_rate * s0, total_rate * s1) - hi.n;
+    return g_min > margin && dn_min > margin;
+  }
+  const double g_max = c + std::max(r * s0, r * s1) - lo.b + threshold * hi.n;
+  return g_max < -margin;
+}
+
 void BurnHistory::reset() {
   pts_.clear();
   pts_.push_back({0, 0.0, 0.0});
@@ -159,7 +191,33 @@ std::optional<std::int64_t> BurnHistory::next_change(std::int64_t window, double
   // (past it the window lies wholly in the extrapolated future: constant).
   // At a breakpoint the window's start is the recorded point itself.
   std::int64_t a = now.t;
+  // Runs of pieces passed at once (see passes_run): the run length doubles
+  // while runs pass; after one does not, a quarter of it (at least 4) goes
+  // piece by piece before the next try, so a history near its threshold
+  // pays at most one O(1) try per 4 pieces.
+  std::ptrdiff_t run = 16;
+  auto retry = first;
+  const auto last_recorded = pts_.end() - 1;  // now itself: the last piece
   for (auto it = first;; ++it) {
+    const std::ptrdiff_t length = std::min(run, last_recorded - it);
+    if (it >= retry && it != begin && length >= 4) {
+      const auto q = it + (length - 1);
+      if (passes_run(*(it - 1), *q, now, a, q->t + window, threshold, total_rate, bad_rate,
+                     initial)) {
+        // The state the pieces one by one would leave: the window's start at
+        // q, the extrapolated end a window later.
+        it = q;
+        a = q->t + window;
+        const Point end = future(a);
+        dn_a = end.n - q->n;
+        db_a = end.b - q->b;
+        run *= 2;
+        if (a > until) break;
+        continue;
+      }
+      run = std::max<std::ptrdiff_t>(run / 4, 4);
+      retry = it + run;
+    }
     const bool last_piece = it == pts_.end() || it->t >= now.t;
     const std::int64_t b = last_piece ? now.t + window : it->t + window;
     if (b > a) {

@@ -18,7 +18,9 @@
 // condition changes at most twice, at instants found exactly (to the µs).
 // Cost: O(points the window's start passes before the answer) after an O(1)
 // amortised lookup of the window's start (a cursor per window length, since
-// the start only moves forward). Not thread-safe; one per SLO and trial.
+// the start only moves forward), except that runs of points where the ratio
+// stays clear of the threshold are passed whole, in runs that double in
+// length: far from the threshold, O(log points). Not thread-safe; one per SLO and trial.
 #pragma once
 
 #include <cstdint>
@@ -73,6 +75,10 @@ class BurnHistory {
   Point window_start(std::int64_t window) const;
   /// Cumulative (n, b) at a.t <= x <= b.t on the segment from a to b.
   static Point inside(const Point& a, const Point& b, std::int64_t x);
+  /// next_change's test for a run of pieces (see burn_history.cpp).
+  static bool passes_run(const Point& lo, const Point& hi, const Point& now, std::int64_t a,
+                         std::int64_t t_hi, double threshold, double total_rate, double bad_rate,
+                         bool initial);
   std::vector<Point> pts_;
   std::size_t head_ = 0;  // points before head_ are pruned
   // Per window length seen (a rule set has a handful): its cursor into pts_.

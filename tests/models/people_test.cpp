@@ -121,6 +121,60 @@ TEST(BurnHistory, WindowCursorsGiveWhatAFreshHistoryGives) {
   EXPECT_EQ(checks, 8);
 }
 
+TEST(BurnHistory, LongHistoriesGiveTheFirstChangeTheExtrapolationHas) {
+  // Thousands of recorded points in the window (a flapping service: the
+  // error fraction steps every few seconds), queried near and far from each
+  // threshold. The answer is checked against the history itself, extended
+  // by the extrapolated requests: the condition is the initial one at 400
+  // instants before the answer and differs just after it; nullopt means no
+  // change up to `until`.
+  sim::Rng rng(11, 5);
+  const std::int64_t window = 3600 * kSecond;
+  BurnHistory h;
+  h.reset();
+  std::int64_t t = 0;
+  for (int step = 0; step < 6000; ++step) {
+    const std::int64_t dt = 1 + static_cast<std::int64_t>(rng.uniform01() * 4.0 * kSecond);
+    const double s = static_cast<double>(dt) * 1e-6;
+    const double fraction = step % 700 < 350 ? 0.002 * rng.uniform01() : 0.02 * rng.uniform01();
+    h.add(t, t + dt, 10.0 * s, 10.0 * fraction * s);
+    t += dt;
+  }
+  h.prune(t - window);
+  const auto holds_at = [&](std::int64_t x, double theta, double total, double bad) {
+    BurnHistory e = h;
+    const double s = static_cast<double>(x - t) * 1e-6;
+    e.add(t, x, total * s, bad * s);
+    return e.holds(window, theta);
+  };
+  const std::int64_t until = t + 2 * window;
+  int changes = 0, none = 0;
+  for (const double theta : {0.0005, 0.005, 0.006, 0.01, 0.05}) {
+    for (const double bad_fraction : {0.0, 0.004, 0.2}) {
+      const double total = 10.0, bad = total * bad_fraction;
+      const bool initial = h.holds(window, theta);
+      const auto change = h.next_change(window, theta, total, bad, until);
+      const std::int64_t last = change ? *change - 2 : until;
+      for (int k = 0; k < 400; ++k) {
+        const std::int64_t x =
+            t + 1 + static_cast<std::int64_t>(rng.uniform01() * static_cast<double>(last - t - 1));
+        ASSERT_EQ(holds_at(x, theta, total, bad), initial)
+            << "theta " << theta << " bad " << bad_fraction << " at +" << (x - t);
+      }
+      if (change) {
+        EXPECT_NE(holds_at(*change + 2, theta, total, bad), initial)
+            << "theta " << theta << " bad " << bad_fraction;
+        ++changes;
+      } else {
+        ++none;
+      }
+    }
+  }
+  // Both kinds of answer are exercised.
+  EXPECT_GE(changes, 5);
+  EXPECT_GE(none, 3);
+}
+
 TEST(BurnHistory, MergesSegmentsWithTheSameRates) {
   BurnHistory h;
   h.reset();
