@@ -184,6 +184,13 @@ FormatSpec spec_of(IncidentFormat f) {
   return s;
 }
 
+/// The message for a column the header names twice (0-based indexes).
+std::string duplicate_column(const std::string& key, std::size_t first, std::size_t again) {
+  return "the header names the column '" + key + "' twice (columns " + std::to_string(first + 1) +
+         " and " + std::to_string(again + 1) +
+         ", compared in lower case without punctuation); rename or remove one";
+}
+
 /// Where a slot is found in one file's header: the columns to try, in order
 /// of preference, each absolute or relative.
 struct SlotColumns {
@@ -243,9 +250,21 @@ IncidentTable parse_incidents(const std::string& text, const std::string& file_n
   }
   const FormatSpec spec = spec_of(format);
   const Record& header = records[0];
+  std::set<std::string> read_names;
+  for (const SlotSpec& sl : spec.slots) {
+    read_names.insert(sl.absolute.begin(), sl.absolute.end());
+    read_names.insert(sl.relative.begin(), sl.relative.end());
+  }
   std::map<std::string, std::size_t> index;
   for (std::size_t c = 0; c < header.fields.size(); ++c) {
-    index.emplace(header_key(header.fields[c].text), c);
+    const std::string key = header_key(header.fields[c].text);
+    const auto [it, fresh] = index.emplace(key, c);
+    // A column relsim reads, twice: which one holds the values is anyone's guess.
+    if (!fresh && read_names.count(key) != 0) {
+      const Field& f = header.fields[c];
+      throw models::InputError(SourceLocation{file_name, f.line, f.column},
+                               duplicate_column(key, it->second, c));
+    }
   }
   SlotColumns where[kSlots];
   for (int s = 0; s < kSlots; ++s) {
@@ -446,11 +465,15 @@ std::optional<std::vector<double>> csv_duration_column(const std::string& text,
       header = std::move(rec);
       const std::string key = header_key(column);
       for (std::size_t c = 0; c < header->fields.size() && !key.empty(); ++c) {
-        if (header_key(header->fields[c].text) == key) {
-          col = c;
-          found = true;
-          break;
+        if (header_key(header->fields[c].text) != key) continue;
+        if (found) {
+          const Field& f = header->fields[c];
+          errors.push_back(
+              {models::SourceLocation{file_name, f.line, f.column}, duplicate_column(key, col, c)});
+          return false;
         }
+        col = c;
+        found = true;
       }
       return found;
     }

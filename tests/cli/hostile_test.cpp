@@ -384,6 +384,27 @@ TEST(HostileDataFiles, EachBadRowIsOneLocatedLineAndTheRestIsNotKept) {
   EXPECT_FALSE(contains(bad.out, "SECRET")) << bad.out;
 }
 
+TEST(HostileDataFiles, AColumnTheHeaderNamesTwiceIsRefusedAtTheSecond) {
+  // Which of two 'seconds' columns holds the values is anyone's guess: the
+  // second is named, at its line and column, and nothing runs.
+  TempDir dir;
+  write(dir / "twice.csv", "seconds,host,Seconds\n30,a,3000\n40,b,4000\n");
+  write(dir / "twice.yaml", scenario_with_data("twice.csv"));
+  const auto twice = relsim("run " + quote(dir / "twice.yaml") + " -o " + quote(dir / "out.json"));
+  EXPECT_EQ(twice.code, 1) << twice.out;
+  EXPECT_TRUE(contains(twice.out,
+                       "twice.csv:1:14: error: the header names the column 'seconds' twice "
+                       "(columns 1 and 3, compared in lower case without punctuation); rename or "
+                       "remove one"))
+      << twice.out;
+  EXPECT_FALSE(fs::exists(dir / "out.json"));
+  // Another column twice does not matter.
+  write(dir / "other.csv", "seconds,host,host\n30,a,b\n");
+  write(dir / "other.yaml", scenario_with_data("other.csv"));
+  const auto other = relsim("validate " + quote(dir / "other.yaml"));
+  EXPECT_EQ(other.code, 0) << other.out;
+}
+
 TEST(HostileDataFiles, OnlyRegularFilesAndEachNamedForWhatItIs) {
   TempDir dir;
   fs::create_directories(dir / "a-folder");

@@ -201,6 +201,12 @@ TEST(IncidentImport, LocatesBadRowsLikeACompiler) {
   EXPECT_EQ(
       error_of(head + "A,api,SEV-1,2026-03-02T14:00:00Z,,,2026-03-02T14:30:00Z\n\"B,api\n"),
       "f.csv:3:1: error: unterminated quoted field: no closing '\"' before the end of the file");
+  // A column relsim reads, named twice (here as 'Created' and 'created'):
+  // refused at the second; a column it does not read may repeat.
+  EXPECT_EQ(error_of("id,Created,resolved,created\nA,1,2,3\n"),
+            "f.csv:1:21: error: the header names the column 'created' twice (columns 2 and 4, "
+            "compared in lower case without punctuation); rename or remove one");
+  EXPECT_EQ(error_of("id,note,created,resolved,note\nA,x,1,2,y\n"), "(no error)");
   EXPECT_EQ(error_of("name,when\nx,1\n"),
             "f.csv:1:1: error: the header has no 'created' column (expected 'created' or "
             "'createdat', compared in lower case without punctuation)");
