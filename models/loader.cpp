@@ -69,7 +69,12 @@ YAML::Node fresh(const ParsedDoc& doc) {
     *doc.unedited = false;
     return doc.node;
   }
-  return YAML::LoadAll(*doc.text).at(doc.index);
+  YAML::Node copy = YAML::LoadAll(*doc.text).at(doc.index);
+  if (doc.text->find("<<") != std::string::npos) {
+    Sink reported;  // the first parse reported any bad merge key
+    detail::resolve_merge_keys(copy, doc.file, reported);
+  }
+  return copy;
 }
 
 /// Parses every document of `text`; a YAML syntax error is one located diagnostic.
@@ -130,6 +135,9 @@ std::vector<ParsedDoc> parse_text(const std::string& text, const std::string& fi
   } catch (const YAML::Exception& e) {
     malformed(e.mark, e.msg);
     return out;
+  }
+  if (text.find("<<") != std::string::npos) {
+    for (YAML::Node& n : nodes) detail::resolve_merge_keys(n, file, sink);
   }
   for (std::size_t i = 0; i < nodes.size(); ++i) {
     const YAML::Node& n = nodes[i];

@@ -5,6 +5,8 @@
 #include <cctype>
 #include <charconv>
 #include <cmath>
+#include <optional>
+#include <set>
 #include <stdexcept>
 #include <tuple>
 
@@ -56,6 +58,76 @@ void Sink::throw_if_any() const {
 SourceLocation location_of(const std::string& file, const YAML::Mark& mark) {
   if (mark.is_null() || mark.line < 0 || mark.column < 0) return {file, 0, 0};
   return {file, mark.line + 1, mark.column + 1};
+}
+
+namespace {
+
+/// A plain `<<` key (a quoted "<<" is an ordinary string).
+bool is_merge_key(const YAML::Node& key) {
+  return key.IsScalar() && key.Scalar() == "<<" && key.Tag() != "!";
+}
+
+class MergeResolver {
+ public:
+  MergeResolver(const std::string& file, Sink& sink) : file_(file), sink_(sink) {}
+
+  void visit(YAML::Node n) {
+    if (!n.IsMap() && !n.IsSequence()) return;
+    // Aliases share one node (and its mark): visit each once, so an alias
+    // bomb costs its distinct nodes, not its expansion.
+    const YAML::Mark m = n.Mark();
+    if (!seen_.insert({m.pos, m.line, m.column, n.IsMap()}).second) return;
+    if (n.IsSequence()) {
+      for (std::size_t i = 0; i < n.size(); ++i) visit(n[i]);
+      return;
+    }
+    // (A YAML::Node assigned to rebinds only once; copies construct anew.)
+    std::optional<std::pair<YAML::Node, YAML::Node>> merge;
+    for (auto it = n.begin(); it != n.end(); ++it) {
+      visit(it->second);
+      if (is_merge_key(it->first)) merge.emplace(it->first, it->second);
+    }
+    if (!merge) return;
+    n.remove(merge->first);
+    const YAML::Node& merge_value = merge->second;
+    std::vector<YAML::Node> sources;
+    if (merge_value.IsMap()) {
+      sources.push_back(merge_value);
+    } else if (merge_value.IsSequence()) {
+      for (std::size_t i = 0; i < merge_value.size(); ++i) sources.push_back(merge_value[i]);
+    }
+    const bool all_maps =
+        !sources.empty() &&
+        std::all_of(sources.begin(), sources.end(), [](const YAML::Node& x) { return x.IsMap(); });
+    if (!all_maps) {
+      sink_.add(location_of(file_, merge_value.Mark()),
+                "'<<' (a YAML merge key) takes a mapping or a list of mappings, like "
+                "'<<: *defaults' or '<<: [*a, *b]'; got " +
+                    describe(merge_value));
+      return;
+    }
+    std::set<std::string> present;
+    for (auto it = n.begin(); it != n.end(); ++it) {
+      if (it->first.IsScalar()) present.insert(it->first.Scalar());
+    }
+    for (const YAML::Node& source : sources) {
+      for (auto it = source.begin(); it != source.end(); ++it) {
+        if (!it->first.IsScalar() || is_merge_key(it->first)) continue;
+        if (present.insert(it->first.Scalar()).second) n.force_insert(it->first, it->second);
+      }
+    }
+  }
+
+ private:
+  const std::string& file_;
+  Sink& sink_;
+  std::set<std::tuple<int, int, int, bool>> seen_;
+};
+
+}  // namespace
+
+void resolve_merge_keys(YAML::Node& document, const std::string& file, Sink& sink) {
+  MergeResolver(file, sink).visit(document);
 }
 
 std::string item_segment(const YAML::Node& item, std::size_t index) {

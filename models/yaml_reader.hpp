@@ -57,6 +57,15 @@ struct OverrideOrigin {
 /// 1-based location of a yaml-cpp mark (null marks -> line 0).
 SourceLocation location_of(const std::string& file, const YAML::Mark& mark);
 
+/// Resolves YAML merge keys in a parsed document, in place: a mapping's
+/// `<<: *defaults` (or `<<: [*a, *b]`) gains every key of the merged
+/// mappings it does not set itself (earlier mappings of a list win), and the
+/// `<<` key goes (yaml-cpp 0.7 parses `<<` as an ordinary key). Values keep
+/// their marks, so errors in a merged value point at the anchored text. Each
+/// node is visited once however many aliases share it. A `<<` whose value is
+/// not a mapping or a list of mappings is reported to `sink`.
+void resolve_merge_keys(YAML::Node& document, const std::string& file, Sink& sink);
+
 /// The path segment of item `index` of a sequence: `[name]` or `[index]`.
 std::string item_segment(const YAML::Node& item, std::size_t index);
 

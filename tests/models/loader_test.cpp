@@ -292,6 +292,78 @@ TEST(Loader, LoadsAMultiDocumentFileWithSystemByName) {
   EXPECT_EQ(g.candidate_starts.at[1].weekday, Weekday::wed);
 }
 
+TEST(Loader, MergeKeysCopyAnAnchoredMappingsKeys) {
+  // YAML merge keys (`<<: *anchor`, `<<: [*a, *b]`): the keys a mapping does
+  // not set come from the merged ones, the first of a list winning; an error
+  // in a merged value is located at the anchored text, once per user.
+  const std::string text = R"(apiVersion: relsim/v1alpha1
+kind: System
+metadata: {name: merged}
+spec:
+  zones: [zone-a, zone-b]
+  services:
+    - &svc
+      name: api
+      replicas: 3
+      zones: [zone-a, zone-b]
+      capacityPerReplica: 50
+      demand: 100
+      restart: {fixed: 5m}
+    - <<: *svc
+      name: worker
+      demand: 20
+    - &small {name: small, replicas: 1, zones: [zone-a], capacityPerReplica: 10}
+    - <<: [*small, *svc]
+      name: mixed
+)";
+  const Documents docs = load_string(text, "merged.yaml");
+  ASSERT_EQ(docs.systems.size(), 1u);
+  const System& sys = docs.systems[0];
+  const Service* worker = sys.find_service("worker");
+  const Service* mixed = sys.find_service("mixed");
+  ASSERT_TRUE(worker && mixed);
+  EXPECT_EQ(worker->replicas, 3);
+  EXPECT_EQ(worker->zones.size(), 2u);
+  EXPECT_DOUBLE_EQ(worker->demand.base, 20.0);
+  EXPECT_DOUBLE_EQ(worker->capacity_per_replica, 50.0);
+  EXPECT_EQ(mixed->replicas, 1);                        // from *small, listed first
+  EXPECT_DOUBLE_EQ(mixed->capacity_per_replica, 10.0);  // from *small
+  EXPECT_DOUBLE_EQ(mixed->demand.base, 100.0);          // only *svc has it
+  EXPECT_EQ(sys.find_service("api")->replicas, 3);      // the anchor is unchanged
+
+  std::string bad = text;
+  bad.replace(bad.find("capacityPerReplica: 50"), 22, "capacityPerReplica: lots");
+  const auto errors = errors_of([&] { load_string(bad, "merged.yaml"); });
+  const std::string at = "merged.yaml:" + std::to_string(line_of(bad, "lots")) + ":27: error: ";
+  EXPECT_TRUE(any_contains(errors, at + "spec.services[api].capacityPerReplica:"));
+  EXPECT_TRUE(any_contains(errors, at + "spec.services[worker].capacityPerReplica:"));
+
+  std::string scalar = text;
+  scalar.replace(scalar.find("<<: *svc"), 8, "<<: 5");
+  // The merge is refused at its value; the keys it would have given are missing.
+  const auto refused = errors_of([&] { load_string(scalar, "merged.yaml"); });
+  EXPECT_TRUE(any_contains(refused, "merged.yaml:" + std::to_string(line_of(scalar, "<<: 5")) +
+                                        ":11: error: '<<' (a YAML merge key) takes a mapping or "
+                                        "a list of mappings, like '<<: *defaults' or '<<: [*a, "
+                                        "*b]'; got '5'"));
+  EXPECT_TRUE(any_contains(refused, "missing required key 'replicas' in spec.services[worker]"));
+}
+
+TEST(Loader, MergeKeysVisitEachSharedMappingOnce) {
+  // Thirty levels each merging the one before twice: 2^30 expansions, 31
+  // mappings. The load ends (with the unknown keys x0..x29 reported).
+  std::string text =
+      "apiVersion: relsim/v1alpha1\nkind: System\nmetadata: {name: bomb}\nspec:\n"
+      "  zones: [zone-a]\n  x0: &a0 {k: 1}\n";
+  for (int i = 1; i < 30; ++i) {
+    text += "  x" + std::to_string(i) + ": &a" + std::to_string(i) + " {<<: [*a" +
+            std::to_string(i - 1) + ", *a" + std::to_string(i - 1) + "], k" + std::to_string(i) +
+            ": " + std::to_string(i) + "}\n";
+  }
+  const auto errors = errors_of([&] { load_string(text, "bomb.yaml"); });
+  EXPECT_TRUE(any_contains(errors, "bomb.yaml:6:3: error: unknown key 'x0' in spec"));
+}
+
 TEST(Loader, AppliesCommandLineOverrides) {
   const ResolvedScenario r = load_scenario(
       kAzOutage,
