@@ -22,6 +22,7 @@ const std::vector<InputLimit>& input_limits() {
       {"steps of a horizon", "1000000000",
        "the horizon divided by the smallest alert `evaluationInterval`"},
       {"requests per second", "1e9", "`demand`, `demand.base`, `capacityPerReplica`"},
+      {"bytes of a name", "253", "`name` of anything, and every reference to a name"},
   };
   return limits;
 }

@@ -47,6 +47,9 @@ inline constexpr std::int64_t kMaxSteps = 1'000'000'000;
 /// accounting integrates requests over windows of weeks in doubles, and
 /// stays exact to a request well within this range.
 inline constexpr double kMaxRequestRate = 1e9;
+/// Bytes of a name (of anything) and of every reference to one: Kubernetes'
+/// longest object name. A longer one would be echoed whole in messages.
+inline constexpr std::size_t kMaxNameBytes = 253;
 
 struct InputLimit {
   std::string_view what;   // `replicas per service`

@@ -4,6 +4,7 @@
 #include <charconv>
 #include <cmath>
 
+#include "models/limits.hpp"
 #include "models/yaml_reader.hpp"
 
 namespace relsim::models::detail {
@@ -328,6 +329,16 @@ std::optional<TimeSpec> read_time_spec(Reader& r, const YAML::Node& n, const std
   return std::nullopt;
 }
 
+void check_name_length(Reader& r, const YAML::Node& n, const std::string& path, std::string& name) {
+  if (name.size() <= kMaxNameBytes) return;
+  r.error(n, path,
+          path + ": a name of " + std::to_string(name.size()) + " bytes; names are at most " +
+              std::to_string(kMaxNameBytes) + " bytes" + limit_note("bytes of a name"));
+  // The load fails; later messages quote only the start.
+  name.resize(32);
+  name += "...";
+}
+
 std::optional<NameRef> read_name_ref(Reader& r, const YAML::Node& n, const std::string& path) {
   auto s = scalar(r, n, path, "a name");
   if (!s) return std::nullopt;
@@ -335,6 +346,7 @@ std::optional<NameRef> read_name_ref(Reader& r, const YAML::Node& n, const std::
     r.error(n, path, path + ": expected a name, got an empty string");
     return std::nullopt;
   }
+  check_name_length(r, n, path, *s);
   return NameRef{*s, r.where(n, path)};
 }
 

@@ -134,7 +134,7 @@ std::string item_segment(const YAML::Node& item, std::size_t index) {
   if (item.IsMap()) {
     for (auto it = item.begin(); it != item.end(); ++it) {
       if (it->first.IsScalar() && it->first.Scalar() == "name" && it->second.IsScalar() &&
-          !it->second.Scalar().empty()) {
+          !it->second.Scalar().empty() && it->second.Scalar().size() <= kMaxNameBytes) {
         return "[" + it->second.Scalar() + "]";
       }
     }
@@ -267,6 +267,7 @@ std::vector<std::string> MapReader::keys() const {
 
 bool MapReader::string(std::string_view key, std::string& out) const {
   RELSIM_READ_OPTIONAL(read_string(r_, n, path(key)));
+  if (key == "name") check_name_length(r_, n, path(key), *v);
   out = *v;
   return true;
 }

@@ -118,6 +118,9 @@ std::optional<CivilTime> read_civil(Reader& r, const YAML::Node& n, const std::s
 /// A duration distribution in seconds (bare duration or one-key mapping).
 std::optional<sim::Distribution> read_distribution(Reader& r, const YAML::Node& n,
                                                    const std::string& path);
+/// Reports a name longer than kMaxNameBytes (located at `n`) and cuts `name`
+/// to its start, so that later messages of the failed load stay short.
+void check_name_length(Reader& r, const YAML::Node& n, const std::string& path, std::string& name);
 std::optional<NameRef> read_name_ref(Reader& r, const YAML::Node& n, const std::string& path);
 /// A list of names (a single scalar is not accepted).
 std::optional<std::vector<NameRef>> read_name_list(Reader& r, const YAML::Node& n,

@@ -59,8 +59,30 @@ TEST(InputLimits, RequestRatesAboveTheLimitAreRefusedWithTheirRange) {
       << c;
 }
 
+TEST(InputLimits, NamesAndReferencesAreAtMost253BytesAndNeverEchoedWhole) {
+  const std::string longest(253, 'n');
+  EXPECT_EQ(errors_of(kHead + "    - {name: " + longest +
+                      ", replicas: 1, zones: [a], capacityPerReplica: 9}\n"),
+            "");
+  const std::string huge(100000, 'n');
+  const auto e =
+      errors_of(kHead + "    - {name: " + huge +
+                ", replicas: 1, zones: [a], capacityPerReplica: 9}\n    - {name: b, "
+                "replicas: 1, zones: [a], capacityPerReplica: 9, dependsOn: [{service: " +
+                huge + "}]}\n");
+  EXPECT_NE(e.find("t.yaml:7:14: error: spec.services[0].name: a name of 100000 bytes; names are "
+                   "at most 253 bytes (the limit of bytes of a name"),
+            std::string::npos)
+      << e.substr(0, 2000);
+  EXPECT_NE(e.find("t.yaml:8:87: error: spec.services[b].dependsOn[0].service: a name of 100000 "
+                   "bytes"),
+            std::string::npos)
+      << e.substr(0, 2000);
+  EXPECT_LT(e.size(), 2000u);  // no message quotes the name whole
+}
+
 TEST(InputLimits, EveryLimitIsListedForTheReference) {
-  EXPECT_EQ(input_limits().size(), 15u);
+  EXPECT_EQ(input_limits().size(), 16u);
   EXPECT_EQ(key_limit("Service", "replicas")->max, 1e5);
   EXPECT_FALSE(key_limit("Service", "name"));
 }
