@@ -146,6 +146,13 @@ void run_demo(const DemoOptions& o) {
                                 std::to_string(models::kMaxReplicas) + " each" +
                                 models::limit_note("replicas per service"));
   }
+  // Every trial's result is held until the summary (32 bytes each): the
+  // trials of a plan's limit keeps that to 3.2 GB.
+  if (o.trials && *o.trials > static_cast<std::uint64_t>(models::kMaxPlanTrials)) {
+    throw std::invalid_argument("--trials " + std::to_string(*o.trials) + " is above " +
+                                std::to_string(models::kMaxPlanTrials) +
+                                " for kernel-demo (it holds every trial's result)");
+  }
   if (!(o.confidence > 0 && o.confidence < 1))
     throw std::invalid_argument("--confidence must be in (0, 1)");
   params.time_to_failure = sim::Distribution::exponential(mtbf);

@@ -502,6 +502,12 @@ TEST(HostileNumbers, APowerAnalysisIsBoundedBeforeItDraws) {
                        "--machines 1000000000, --crews 2: at most 100000 each (the "
                        "limit of replicas per service"))
       << machines.out;
+  const auto demo_trials = relsim("kernel-demo -q --trials 1000000000");
+  EXPECT_EQ(demo_trials.code, 1) << demo_trials.out;  // was "out of memory"
+  EXPECT_TRUE(contains(demo_trials.out,
+                       "--trials 1000000000 is above 100000000 for kernel-demo (it holds every "
+                       "trial's result)"))
+      << demo_trials.out;
   const auto repeats = relsim(power + "--repeats 100000000000");
   EXPECT_EQ(repeats.code, 1) << repeats.out;
   EXPECT_TRUE(contains(repeats.out, "--repeats 100000000000 is above 1000000")) << repeats.out;
