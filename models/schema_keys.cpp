@@ -280,7 +280,8 @@ std::vector<KeySpec> make_keys() {
       {"CacheFailover", "duration", "distribution", false, duration_text(kCacheFailoverDuration),
        "failover duration"},
       {"CacheFailover", "warmUp", "duration", false, duration_text(kCacheFailoverWarmUp),
-       "the hit ratio climbs back linearly over this"},
+       "the hit ratio climbs back over this in 8 equal steps, each at the linear climb's "
+       "value at its middle"},
       {"Slo", "name", "string", true, "", "unique SLO name"},
       {"Slo", "service", "ref(Service)", true, "", "the service measured"},
       {"Slo", "sli", "enum(availability,latency)", false, "availability", "what is measured"},

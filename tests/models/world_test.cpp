@@ -145,6 +145,47 @@ TEST(World, ZoneOutageWithoutSpreadOverloadsTheCrowdedZoneWithLimitedRoom) {
   EXPECT_FALSE(b.slos[0].met);
 }
 
+TEST(World, CacheWarmUpIsAStaircaseAtTheMiddleOfEachStep) {
+  // 1,000 req/s through a 90 % cache in front of a store of capacity 500.
+  // The cache fails over at 1h for 30 s: every call misses, the store serves
+  // 500 of the 1,000 (15,000 lost). Then 8 steps of 1 min, step k at
+  // h = 0.9 (k + 1/2) / 8: the store gets 1000 (1 - h) and serves 500, so
+  // 1000 max(0, 0.5 - h) req/s fail: 443.75, 331.25, 218.75, 106.25 for the
+  // first four minutes (66,000), nothing from the step with h = 0.50625 on.
+  // A linear climb would lose 66,667 and recover at 4 min 27 s.
+  const CompiledModel m = compile_text(R"(
+apiVersion: relsim/v1alpha1
+kind: System
+metadata: {name: storm}
+spec:
+  zones: [a]
+  services:
+    - {name: web, replicas: 1, zones: [a], capacityPerReplica: 10000, demand: 1000,
+       dependsOn: [{cache: c}]}
+  datastores:
+    - {name: db, primaryZone: a, capacity: 500}
+  caches:
+    - {name: c, hitRatio: 90%, backing: db, zones: [a], failover: {duration: 30s, warmUp: 8m}}
+---
+apiVersion: relsim/v1alpha1
+kind: Scenario
+metadata: {name: storm}
+spec:
+  system: storm
+  horizon: 1d
+  trials: 1
+  inject:
+    - {fault: cacheFailover, cache: c, at: 1h}
+)");
+  World world(m);
+  const TrialResult r = world.run(sim::trial_seed(1, 0));
+  ASSERT_EQ(r.services.size(), 1u);
+  EXPECT_NEAR(r.services[0].total - r.services[0].good, 15000.0 + 66000.0, 1e-6);
+  ASSERT_EQ(r.incidents.size(), 1u);
+  EXPECT_EQ(r.incidents[0].start, sim::Duration::hours(1));
+  EXPECT_EQ(r.incidents[0].mitigated - r.incidents[0].start, sim::Duration::seconds(30 + 240));
+}
+
 TEST(World, SameSeedSameResult) {
   const CompiledModel m = compile_text(with_spread(true));
   World w1(m);
