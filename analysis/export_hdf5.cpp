@@ -229,7 +229,7 @@ void ResultsFileWriter::Impl::write_block(const TrialBlock& block) {
   const hsize_t n = block.rows.size();
   if (n == 0) return;
   if (block.series.size() != d.lengths.size()) d.fail("a block without one series per SLO");
-  // A series-only store's rows are empty placeholders that only count trials.
+  // A series-only store's rows are empty: they only count the trials.
   const std::size_t checked = d.series_only ? 0 : block.rows.size();
   for (std::size_t i = 0; i < checked; ++i) {
     const TrialRow& r = block.rows[i];
